@@ -1,0 +1,1 @@
+//! Compares two schema models and plans dependency-ordered SQL between them.

@@ -1,0 +1,1 @@
+//! Reads a live PostgreSQL catalog into plumb's schema model.

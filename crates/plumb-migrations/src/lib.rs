@@ -1,0 +1,1 @@
+//! Migration directories and migration-history tables of Prisma, sqlx, Flyway, golang-migrate, dbmate.

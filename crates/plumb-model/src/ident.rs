@@ -1,0 +1,197 @@
+//! Identifier quoting and qualified names.
+//!
+//! Every identifier plumb writes into SQL goes through [`quote_ident`]; every string literal through
+//! [`quote_literal`]. Both are safe against hostile names: an identifier is either a plain lower-case word
+//! that is not a keyword, or it is wrapped in double quotes with embedded quotes doubled.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Keywords that PostgreSQL does not accept as bare column or object names (every category but
+/// "unreserved"), read from `pg_get_keywords()` of PostgreSQL 15, plus the words PostgreSQL 16 and 17
+/// added. Quoting an identifier that did not need it is harmless; missing one is a syntax error.
+const KEYWORDS: &[&str] = &[
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
+    "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character", "check",
+    "coalesce", "collate", "collation", "column", "concurrently", "constraint", "create", "cross",
+    "current_catalog", "current_date", "current_role", "current_schema", "current_time",
+    "current_timestamp", "current_user", "dec", "decimal", "default", "deferrable", "desc", "distinct", "do",
+    "else", "end", "except", "exists", "extract", "false", "fetch", "float", "for", "foreign", "freeze",
+    "from", "full", "grant", "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner",
+    "inout", "int", "integer", "intersect", "interval", "into", "is", "isnull", "join", "json",
+    "json_array", "json_arrayagg", "json_exists", "json_object", "json_objectagg", "json_query",
+    "json_scalar", "json_serialize", "json_table", "json_value", "lateral", "leading", "least", "left",
+    "like", "limit", "localtime", "localtimestamp", "merge_action", "national", "natural", "nchar", "none",
+    "normalize", "not", "notnull", "null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out",
+    "outer", "overlaps", "overlay", "placing", "position", "precision", "primary", "real", "references",
+    "returning", "right", "row", "select", "session_user", "setof", "similar", "smallint", "some",
+    "substring", "symmetric", "system_user", "table", "tablesample", "then", "time", "timestamp", "to",
+    "trailing", "treat", "trim", "true", "union", "unique", "user", "using", "values", "varchar", "variadic",
+    "verbose", "when", "where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists",
+    "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable",
+];
+
+/// True when `name` can be written without quotes and still mean itself.
+pub fn is_plain_ident(name: &str) -> bool {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_lowercase() || c == '_' => {}
+        _ => return false,
+    }
+    chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+        && KEYWORDS.binary_search(&name).is_err()
+}
+
+/// Quote an identifier the way PostgreSQL's `quote_ident` does.
+pub fn quote_ident(name: &str) -> String {
+    if is_plain_ident(name) {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// Quote a string literal. Backslashes are not special (standard_conforming_strings is on since 9.1);
+/// a literal containing one is written in the `E''` form so it survives either setting.
+pub fn quote_literal(value: &str) -> String {
+    if value.contains('\\') {
+        format!("E'{}'", value.replace('\\', "\\\\").replace('\'', "''"))
+    } else {
+        format!("'{}'", value.replace('\'', "''"))
+    }
+}
+
+/// A schema-qualified object name: `schema.name`, both parts unquoted (as stored in the catalog).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QualName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl QualName {
+    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
+        Self { schema: schema.into(), name: name.into() }
+    }
+}
+
+/// Displays as SQL: `public.users`, `"My Schema"."Odd""Name"`.
+impl fmt::Display for QualName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", quote_ident(&self.schema), quote_ident(&self.name))
+    }
+}
+
+/// Error for a qualified name that does not read back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a qualified name: {0}")]
+pub struct BadQualName(pub String);
+
+/// Split a SQL identifier list such as `a."b.c"` into its unquoted parts.
+pub fn split_qualified(text: &str) -> Result<Vec<String>, BadQualName> {
+    let bad = || BadQualName(text.to_string());
+    let mut parts = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        let mut part = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    Some('"') => break,
+                    Some(c) => part.push(c),
+                    None => return Err(bad()),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' {
+                    break;
+                }
+                part.push(c);
+                chars.next();
+            }
+            if part.is_empty() {
+                return Err(bad());
+            }
+        }
+        parts.push(part);
+        match chars.next() {
+            None => return Ok(parts),
+            Some('.') => continue,
+            Some(_) => return Err(bad()),
+        }
+    }
+}
+
+impl FromStr for QualName {
+    type Err = BadQualName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let parts = split_qualified(s)?;
+        match <[String; 2]>::try_from(parts) {
+            Ok([schema, name]) => Ok(QualName { schema, name }),
+            Err(_) => Err(BadQualName(s.to_string())),
+        }
+    }
+}
+
+impl Serialize for QualName {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for QualName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_are_sorted_for_binary_search() {
+        let mut sorted = KEYWORDS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, KEYWORDS);
+    }
+
+    #[test]
+    fn quotes_only_what_needs_it() {
+        assert_eq!(quote_ident("users"), "users");
+        assert_eq!(quote_ident("user"), "\"user\"");
+        assert_eq!(quote_ident("Users"), "\"Users\"");
+        assert_eq!(quote_ident("1abc"), "\"1abc\"");
+        assert_eq!(quote_ident("a b"), "\"a b\"");
+        assert_eq!(quote_ident(""), "\"\"");
+        assert_eq!(quote_ident("name"), "name");
+    }
+
+    #[test]
+    fn hostile_names_cannot_escape_their_quotes() {
+        let hostile = "x\"; DROP TABLE users; --";
+        assert_eq!(quote_ident(hostile), "\"x\"\"; DROP TABLE users; --\"");
+        assert_eq!(quote_literal("it's"), "'it''s'");
+        assert_eq!(quote_literal("a\\'b"), "E'a\\\\''b'");
+    }
+
+    #[test]
+    fn qualified_names_round_trip_through_text() {
+        for (schema, name) in [("public", "t"), ("My.Schema", "odd\"name"), ("s", "select")] {
+            let q = QualName::new(schema, name);
+            let text = q.to_string();
+            assert_eq!(text.parse::<QualName>().unwrap(), q, "{text}");
+        }
+        assert!("a.b.c".parse::<QualName>().is_err());
+        assert!("\"unterminated".parse::<QualName>().is_err());
+        assert!("a.".parse::<QualName>().is_err());
+    }
+}

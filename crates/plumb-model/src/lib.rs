@@ -1,0 +1,655 @@
+//! plumb's one schema model.
+//!
+//! Both sides of every comparison are read into a [`Database`]: the introspector from the live catalog, the
+//! parser from declared SQL. The model is plain data — no IO, no driver or parser types — keyed by qualified
+//! name in `BTreeMap`s so that iteration, and therefore every output, is deterministic.
+//!
+//! Text that PostgreSQL normalises (types, expressions, index and constraint definitions, view queries) is
+//! stored in PostgreSQL's canonical form: `format_type`, `pg_get_expr`, `pg_get_indexdef`,
+//! `pg_get_constraintdef`, `pg_get_viewdef`, `pg_get_triggerdef`. Two models are equal exactly when the two
+//! schemas are the same.
+
+mod ident;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use ident::{is_plain_ident, quote_ident, quote_literal, split_qualified, BadQualName, QualName};
+
+/// Version of the JSON form of the model (`plumb dump --format json`). Bumped on incompatible change.
+pub const MODEL_JSON_VERSION: u32 = 1;
+
+/// A whole database schema: everything plumb models, plus what it found and does not model.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Database {
+    /// `server_version_num` of the server this was read from; `None` for a declared schema.
+    pub server_version: Option<u32>,
+    pub schemas: BTreeMap<String, Namespace>,
+    pub extensions: BTreeMap<String, Extension>,
+    pub collations: BTreeMap<QualName, Collation>,
+    pub types: BTreeMap<QualName, Type>,
+    pub sequences: BTreeMap<QualName, Sequence>,
+    pub tables: BTreeMap<QualName, Table>,
+    pub views: BTreeMap<QualName, View>,
+    pub functions: BTreeMap<FunctionId, Function>,
+    /// "`from` depends on `to`": `to` must exist before `from` is created and outlive it.
+    pub dependencies: BTreeSet<Dependency>,
+    /// Objects of a kind plumb does not model yet. Reported, never silently dropped.
+    pub unsupported: Vec<Unsupported>,
+}
+
+impl Database {
+    /// The schema of a newly created, empty database: the `public` schema and nothing else. Declared schemas
+    /// are interpreted starting from this, and `plumb dump` plans from it.
+    pub fn fresh() -> Database {
+        let mut db = Database::default();
+        db.schemas.insert(
+            "public".to_string(),
+            Namespace {
+                name: "public".to_string(),
+                common: Common { comment: Some("standard public schema".to_string()), ..Common::default() },
+            },
+        );
+        db
+    }
+
+    /// The relation (table or view) of that name, whichever it is.
+    pub fn relation_kind(&self, name: &QualName) -> Option<RelationKind> {
+        if let Some(t) = self.tables.get(name) {
+            Some(if t.partition_by.is_some() { RelationKind::PartitionedTable } else { RelationKind::Table })
+        } else {
+            self.views.get(name).map(|v| match v.kind {
+                ViewKind::View => RelationKind::View,
+                ViewKind::Materialized => RelationKind::MaterializedView,
+            })
+        }
+    }
+
+    /// Number of top-level objects (schemas, types, tables, ...), for summaries.
+    pub fn object_count(&self) -> usize {
+        self.schemas.len()
+            + self.extensions.len()
+            + self.collations.len()
+            + self.types.len()
+            + self.sequences.len()
+            + self.tables.len()
+            + self.views.len()
+            + self.functions.len()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    Table,
+    PartitionedTable,
+    View,
+    MaterializedView,
+}
+
+/// A privilege granted on an object: `GRANT <privilege> ON ... TO <grantee> [WITH GRANT OPTION]`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Grant {
+    /// Role name, or `PUBLIC`.
+    pub grantee: String,
+    /// `SELECT`, `INSERT`, `USAGE`, `EXECUTE`, ...
+    pub privilege: String,
+    #[serde(default)]
+    pub with_grant_option: bool,
+}
+
+/// Owner, comment and privileges: what every top-level object carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Common {
+    pub owner: Option<String>,
+    pub comment: Option<String>,
+    /// `None` means the object has its default privileges (NULL acl); `Some(set)` the explicit set.
+    pub grants: Option<BTreeSet<Grant>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Namespace {
+    pub name: String,
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Extension {
+    pub name: String,
+    pub schema: String,
+    /// Installed version; `None` in a declared schema that does not say.
+    pub version: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Collation {
+    pub name: QualName,
+    /// `c` (libc), `i` (icu), `d` (default).
+    pub provider: String,
+    pub locale: Option<String>,
+    pub lc_collate: Option<String>,
+    pub lc_ctype: Option<String>,
+    pub deterministic: bool,
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Type {
+    pub name: QualName,
+    pub kind: TypeKind,
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TypeKind {
+    Enum {
+        labels: Vec<String>,
+    },
+    Domain {
+        /// Base type as `format_type` writes it.
+        base: String,
+        collation: Option<QualName>,
+        default: Option<String>,
+        not_null: bool,
+        /// Named CHECK constraints, definition as `pg_get_constraintdef` writes it.
+        constraints: BTreeMap<String, DomainConstraint>,
+    },
+    Composite {
+        attributes: Vec<Attribute>,
+    },
+    Range {
+        subtype: String,
+        subtype_opclass: Option<String>,
+        collation: Option<QualName>,
+        canonical: Option<String>,
+        subtype_diff: Option<String>,
+        multirange: Option<QualName>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainConstraint {
+    pub name: String,
+    /// `CHECK (VALUE > 0)`.
+    pub definition: String,
+    #[serde(default = "yes")]
+    pub validated: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribute {
+    pub name: String,
+    pub type_name: String,
+    pub collation: Option<QualName>,
+}
+
+/// Sequence parameters, shared by standalone sequences and identity columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceOptions {
+    /// `smallint`, `integer` or `bigint`.
+    pub data_type: String,
+    pub start: i64,
+    pub increment: i64,
+    pub min_value: i64,
+    pub max_value: i64,
+    pub cache: i64,
+    pub cycle: bool,
+}
+
+impl SequenceOptions {
+    /// PostgreSQL's defaults for a sequence of that type and direction.
+    pub fn defaults(data_type: &str, increment: i64) -> Self {
+        let max = match data_type {
+            "smallint" => i16::MAX as i64,
+            "integer" => i32::MAX as i64,
+            _ => i64::MAX,
+        };
+        let min = match data_type {
+            "smallint" => i16::MIN as i64,
+            "integer" => i32::MIN as i64,
+            _ => i64::MIN,
+        };
+        let (min_value, max_value) = if increment > 0 { (1, max) } else { (min, -1) };
+        SequenceOptions {
+            data_type: data_type.to_string(),
+            start: if increment > 0 { min_value } else { max_value },
+            increment,
+            min_value,
+            max_value,
+            cache: 1,
+            cycle: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sequence {
+    pub name: QualName,
+    pub options: SequenceOptions,
+    /// `OWNED BY table.column`.
+    pub owned_by: Option<ColumnRef>,
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ColumnRef {
+    pub table: QualName,
+    pub column: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Persistence {
+    #[default]
+    Permanent,
+    Unlogged,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Table {
+    pub name: QualName,
+    pub persistence: Persistence,
+    /// Partition key of a partitioned table, as `pg_get_partkeydef` writes it: `RANGE (created_at)`.
+    pub partition_by: Option<String>,
+    /// This table is a partition of `parent` with this bound (`FOR VALUES ...` or `DEFAULT`).
+    pub partition_of: Option<PartitionOf>,
+    /// Parents by plain inheritance (`INHERITS`), in order.
+    pub inherits: Vec<QualName>,
+    /// Columns in attribute order.
+    pub columns: Vec<Column>,
+    pub constraints: BTreeMap<String, Constraint>,
+    /// Indexes by name, including those that back a constraint (see [`Index::constraint`]).
+    pub indexes: BTreeMap<String, Index>,
+    pub triggers: BTreeMap<String, Trigger>,
+    pub policies: BTreeMap<String, Policy>,
+    pub rls_enabled: bool,
+    pub rls_forced: bool,
+    /// Storage parameters, `name=value`, sorted.
+    pub options: Vec<String>,
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionOf {
+    pub parent: QualName,
+    /// `FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')` or `DEFAULT`, as `pg_get_expr(relpartbound)`.
+    pub bound: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Column {
+    pub name: String,
+    /// Type as `format_type` writes it: `character varying(20)`, `public.mood[]`.
+    pub type_name: String,
+    /// Explicit collation when it differs from the type's default.
+    pub collation: Option<QualName>,
+    pub not_null: bool,
+    /// Default expression as `pg_get_expr` writes it.
+    pub default: Option<String>,
+    pub identity: Option<Identity>,
+    /// `GENERATED ALWAYS AS (expr) STORED`: the expression.
+    pub generated: Option<String>,
+    /// False when the column comes only from a parent table (inheritance or partitioning).
+    pub is_local: bool,
+    pub comment: Option<String>,
+    /// Column-level privileges.
+    pub grants: BTreeSet<Grant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    /// `ALWAYS` or `BY DEFAULT`.
+    pub always: bool,
+    /// Name of the implicit sequence.
+    pub sequence: Option<QualName>,
+    pub options: SequenceOptions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConstraintKind {
+    PrimaryKey,
+    Unique,
+    ForeignKey,
+    Check,
+    Exclude,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Constraint {
+    pub name: String,
+    pub kind: ConstraintKind,
+    /// As `pg_get_constraintdef` writes it: `FOREIGN KEY (a) REFERENCES public.t(id) ON DELETE CASCADE`.
+    pub definition: String,
+    /// Key columns, in order (empty for a CHECK on an expression).
+    #[serde(default)]
+    pub columns: Vec<String>,
+    /// For a foreign key: the referenced table.
+    #[serde(default)]
+    pub references: Option<QualName>,
+    #[serde(default)]
+    pub deferrable: bool,
+    #[serde(default)]
+    pub initially_deferred: bool,
+    /// False for `NOT VALID`.
+    #[serde(default = "yes")]
+    pub validated: bool,
+    /// False when inherited from a parent table only.
+    #[serde(default = "yes")]
+    pub is_local: bool,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    pub name: String,
+    /// As `pg_get_indexdef` writes it: `CREATE UNIQUE INDEX t_a_idx ON public.t USING btree (a) WHERE ...`.
+    pub definition: String,
+    #[serde(default)]
+    pub unique: bool,
+    /// The constraint this index implements (PRIMARY KEY / UNIQUE / EXCLUDE): created and dropped with it.
+    #[serde(default)]
+    pub constraint: Option<String>,
+    /// Key columns that are plain columns (expressions are not listed).
+    #[serde(default)]
+    pub columns: Vec<String>,
+    /// For an index on a partition: the index on the parent it is attached to.
+    #[serde(default)]
+    pub parent_index: Option<QualName>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    pub name: String,
+    /// As `pg_get_triggerdef` writes it.
+    pub definition: String,
+    pub function: FunctionId,
+    #[serde(default)]
+    pub constraint: bool,
+    /// `O` (origin/enabled), `D` (disabled), `R` (replica), `A` (always).
+    #[serde(default = "enabled_origin")]
+    pub enabled: String,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+fn enabled_origin() -> String {
+    "O".to_string()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    pub name: String,
+    /// `ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`.
+    pub command: String,
+    pub permissive: bool,
+    /// Role names, or `PUBLIC`; sorted.
+    pub roles: Vec<String>,
+    pub using: Option<String>,
+    pub with_check: Option<String>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ViewKind {
+    View,
+    Materialized,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct View {
+    pub name: QualName,
+    pub kind: ViewKind,
+    /// The query as `pg_get_viewdef` writes it.
+    pub definition: String,
+    /// Output columns: name and type, in order.
+    #[serde(default)]
+    pub columns: Vec<ViewColumn>,
+    /// `security_barrier=true`, `check_option=local`, ...; sorted.
+    #[serde(default)]
+    pub options: Vec<String>,
+    /// Indexes (materialized views only).
+    #[serde(default)]
+    pub indexes: BTreeMap<String, Index>,
+    /// Triggers (INSTEAD OF triggers on views).
+    #[serde(default)]
+    pub triggers: BTreeMap<String, Trigger>,
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewColumn {
+    pub name: String,
+    pub type_name: String,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Identity of a function: schema, name and input argument types, as
+/// `pg_get_function_identity_arguments` writes them (`integer, text[]`, names included when declared).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FunctionId {
+    pub schema: String,
+    pub name: String,
+    pub args: String,
+}
+
+impl FunctionId {
+    pub fn new(schema: impl Into<String>, name: impl Into<String>, args: impl Into<String>) -> Self {
+        Self { schema: schema.into(), name: name.into(), args: args.into() }
+    }
+    pub fn qual_name(&self) -> QualName {
+        QualName::new(&self.schema, &self.name)
+    }
+}
+
+/// Displays as SQL usable after `DROP FUNCTION`: `public.f(i integer, t text[])`.
+impl fmt::Display for FunctionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}({})", quote_ident(&self.schema), quote_ident(&self.name), self.args)
+    }
+}
+
+impl FromStr for FunctionId {
+    type Err = BadQualName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || BadQualName(s.to_string());
+        let body = s.strip_suffix(')').ok_or_else(bad)?;
+        // The name part never contains an unquoted '(' so the first one outside quotes opens the arguments.
+        let mut in_quotes = false;
+        let open = body
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    in_quotes = !in_quotes;
+                }
+                c == '(' && !in_quotes
+            })
+            .map(|(i, _)| i)
+            .ok_or_else(bad)?;
+        let name: QualName = body[..open].parse()?;
+        Ok(FunctionId { schema: name.schema, name: name.name, args: body[open + 1..].to_string() })
+    }
+}
+
+impl Serialize for FunctionId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for FunctionId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FunctionKind {
+    Function,
+    Procedure,
+    Aggregate,
+    Window,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Function {
+    pub id: FunctionId,
+    pub kind: FunctionKind,
+    /// The complete `CREATE OR REPLACE FUNCTION ...` statement as `pg_get_functiondef` writes it
+    /// (aggregates: a `CREATE AGGREGATE` statement).
+    pub definition: String,
+    /// Result type as `pg_get_function_result` writes it; `None` for a procedure.
+    pub returns: Option<String>,
+    pub language: String,
+    /// `i`mmutable, `s`table or `v`olatile.
+    pub volatility: String,
+    pub strict: bool,
+    pub security_definer: bool,
+    /// `SET` clauses, `name=value`.
+    #[serde(default)]
+    pub config: Vec<String>,
+    /// Function body (`prosrc`).
+    pub body: String,
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+/// Anything a dependency edge can point at.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum ObjectRef {
+    Schema(String),
+    Extension(String),
+    Collation(QualName),
+    Type(QualName),
+    Sequence(QualName),
+    /// A table, view or materialized view.
+    Relation(QualName),
+    Column(ColumnRef),
+    Function(FunctionId),
+}
+
+impl fmt::Display for ObjectRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ObjectRef::Schema(s) => write!(f, "schema {}", quote_ident(s)),
+            ObjectRef::Extension(s) => write!(f, "extension {}", quote_ident(s)),
+            ObjectRef::Collation(n) => write!(f, "collation {n}"),
+            ObjectRef::Type(n) => write!(f, "type {n}"),
+            ObjectRef::Sequence(n) => write!(f, "sequence {n}"),
+            ObjectRef::Relation(n) => write!(f, "relation {n}"),
+            ObjectRef::Column(c) => write!(f, "column {}.{}", c.table, quote_ident(&c.column)),
+            ObjectRef::Function(id) => write!(f, "function {id}"),
+        }
+    }
+}
+
+/// `from` depends on `to`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Dependency {
+    pub from: ObjectRef,
+    pub to: ObjectRef,
+}
+
+/// An object of a kind plumb does not model yet (an event trigger, a foreign table, a rule, ...).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Unsupported {
+    /// What kind of object: `event trigger`, `foreign table`, `rule`, `operator`, ...
+    pub kind: String,
+    /// Its name as SQL would write it.
+    pub name: String,
+}
+
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} is not modelled by plumb yet and is not compared", self.kind, self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_ids_round_trip_through_text() {
+        for id in [
+            FunctionId::new("public", "f", ""),
+            FunctionId::new("public", "changed", "i integer, t text[]"),
+            FunctionId::new("We(ird", "na\"me", "x numeric(10,2)"),
+        ] {
+            let text = id.to_string();
+            assert_eq!(text.parse::<FunctionId>().unwrap(), id, "{text}");
+        }
+        assert!("public.f".parse::<FunctionId>().is_err());
+    }
+
+    #[test]
+    fn database_json_round_trips_with_string_keys() {
+        let mut db = Database::default();
+        let name = QualName::new("public", "Users");
+        db.tables.insert(
+            name.clone(),
+            Table {
+                name: name.clone(),
+                columns: vec![Column {
+                    name: "id".into(),
+                    type_name: "integer".into(),
+                    not_null: true,
+                    is_local: true,
+                    ..Column::default()
+                }],
+                ..Table::default()
+            },
+        );
+        let f = FunctionId::new("public", "f", "a integer");
+        db.dependencies.insert(Dependency { from: ObjectRef::Relation(name.clone()), to: ObjectRef::Function(f) });
+        let json = serde_json::to_string(&db).unwrap();
+        assert!(json.contains(r#""public.\"Users\"""#), "{json}");
+        let back: Database = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, db);
+    }
+
+    #[test]
+    fn sequence_defaults_match_postgres() {
+        let up = SequenceOptions::defaults("integer", 1);
+        assert_eq!((up.start, up.min_value, up.max_value), (1, 1, 2147483647));
+        let down = SequenceOptions::defaults("bigint", -1);
+        assert_eq!((down.start, down.min_value, down.max_value), (-1, i64::MIN, -1));
+    }
+}

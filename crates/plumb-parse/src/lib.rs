@@ -1,0 +1,1 @@
+//! Turns declared PostgreSQL DDL (files, directories, migration histories) into plumb's schema model.
