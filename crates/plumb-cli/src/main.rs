@@ -1,2 +1,50 @@
-//! The `plumb` command line.
-fn main() {}
+//! The `plumb` command line: parses arguments, resolves sources, calls the library crates, prints.
+//! Results go to stdout, logs and errors to stderr. Exit codes: 0 no difference / in sync, 1 difference /
+//! drift, 2 error.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod args;
+mod commands;
+mod log;
+mod source;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// What a command found; mapped to the exit code.
+pub enum Outcome {
+    /// No difference / in sync: exit 0.
+    Clean,
+    /// Differences or drift found: exit 1.
+    Different,
+}
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    log::init(cli.verbose, cli.quiet);
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Different) => ExitCode::from(1),
+        Err(e) => {
+            // The one place errors are reported. Every message was built from redacted URLs.
+            let head = e.to_string();
+            eprintln!("error: {head}");
+            for cause in e.chain().skip(1) {
+                let text = cause.to_string();
+                if !head.contains(&text) {
+                    eprintln!("  caused by: {text}");
+                }
+            }
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  no difference (in sync)
+  1  differences found (drift)
+  2  error";
+
+/// Find schema drift between a live PostgreSQL database and what your repository declares, and write the SQL
+/// that reconciles them.
+///
+/// A SOURCE is a connection URL (postgres://, postgresql://) or declared SQL: one .sql file, a directory of
+/// .sql files, or a migrations directory (Prisma, sqlx, Flyway, golang-migrate, dbmate), or pg_dump output.
+#[derive(Debug, Parser)]
+#[command(name = "plumb", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Log what plumb does to stderr.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Print errors only (no warnings).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the SQL that turns one schema into another (like `prisma migrate diff`).
+    #[command(after_help = EXIT_CODES)]
+    Diff(DiffArgs),
+    /// Print a live database's schema as a DDL script or JSON (like `prisma db pull`).
+    Dump(DumpArgs),
+    /// Compare a live database with the declared schema or migrations: the pre-deploy drift check.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Compare the migrations table of the database with the migration files (like `prisma migrate status`).
+    #[command(after_help = EXIT_CODES)]
+    Status(StatusArgs),
+    /// Write the live schema as the first migration of a migrations directory; with --mark-applied, record it
+    /// as applied in the database (this writes to the database).
+    Baseline(BaselineArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Sql,
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DumpFormat {
+    Sql,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Markdown,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FixSql {
+    /// SQL that makes the database match the declaration.
+    Database,
+    /// A new migration that records what the database has.
+    Declaration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Options shared by every command that compares two schemas.
+#[derive(Debug, Clone, Args)]
+pub struct CompareOpts {
+    /// Only compare these schemas (repeatable).
+    #[arg(long = "include-schema", value_name = "NAME")]
+    pub include_schemas: Vec<String>,
+    /// Leave these schemas out (repeatable).
+    #[arg(long = "exclude-schema", value_name = "NAME")]
+    pub exclude_schemas: Vec<String>,
+    /// Do not compare object owners.
+    #[arg(long)]
+    pub ignore_owners: bool,
+    /// Do not compare privileges (GRANT/REVOKE).
+    #[arg(long)]
+    pub ignore_privileges: bool,
+    /// Emit the online forms where one exists: CREATE INDEX CONCURRENTLY, constraints added NOT VALID then
+    /// validated, SET lock_timeout.
+    #[arg(long)]
+    pub online: bool,
+    /// A PostgreSQL server where plumb may create (and drop) a scratch database: declared SQL is applied there
+    /// and read back, which is exact for everything PostgreSQL accepts. Without it, declared SQL is interpreted
+    /// offline.
+    #[arg(long, value_name = "URL", env = "PLUMB_DEV_URL")]
+    pub dev_url: Option<String>,
+    /// Colours in human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Color,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The schema you have (a connection URL or declared SQL).
+    #[arg(long, value_name = "SOURCE")]
+    pub from: String,
+    /// The schema you want.
+    #[arg(long, value_name = "SOURCE")]
+    pub to: String,
+    #[arg(long, value_enum, default_value = "sql")]
+    pub format: DiffFormat,
+    #[command(flatten)]
+    pub compare: CompareOpts,
+}
+
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// The database to read [default: $DATABASE_URL].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    #[arg(long, value_enum, default_value = "sql")]
+    pub format: DumpFormat,
+    /// Only these schemas (repeatable).
+    #[arg(long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
+    /// Leave these schemas out (repeatable).
+    #[arg(long = "exclude-schema", value_name = "NAME")]
+    pub exclude_schemas: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The live database [default: $DATABASE_URL].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// The declared schema: a .sql file or a directory of them.
+    #[arg(long, value_name = "SOURCE", required_unless_present = "migrations", conflicts_with = "migrations")]
+    pub schema: Option<PathBuf>,
+    /// The migrations directory; also checks the migrations table against it.
+    #[arg(long, value_name = "DIR")]
+    pub migrations: Option<PathBuf>,
+    /// Migration tool layout [default: detected].
+    #[arg(long, value_name = "LAYOUT")]
+    pub layout: Option<String>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: CheckFormat,
+    /// Also print the SQL that reconciles: `database` makes the database match the declaration,
+    /// `declaration` is a new migration that records what the database has.
+    #[arg(long, value_enum, value_name = "DIRECTION")]
+    pub fix_sql: Option<FixSql>,
+    #[command(flatten)]
+    pub compare: CompareOpts,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The database [default: $DATABASE_URL].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// The migrations directory.
+    #[arg(long, value_name = "DIR")]
+    pub migrations: PathBuf,
+    /// Migration tool layout: prisma, sqlx, flyway, golang-migrate, dbmate [default: detected].
+    #[arg(long, value_name = "LAYOUT")]
+    pub layout: Option<String>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: StatusFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// The database to baseline [default: $DATABASE_URL].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// The migrations directory to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub migrations: PathBuf,
+    /// Name of the migration, e.g. `baseline`.
+    #[arg(long, default_value = "baseline")]
+    pub name: String,
+    /// Migration tool layout: prisma, sqlx, flyway, golang-migrate, dbmate [default: detected, else prisma].
+    #[arg(long, value_name = "LAYOUT")]
+    pub layout: Option<String>,
+    /// Version of the new migration [default: a UTC timestamp; 1 for Flyway].
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Record the migration as applied in the database's migrations table (writes to the database).
+    #[arg(long)]
+    pub mark_applied: bool,
+    /// Only these schemas (repeatable).
+    #[arg(long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
+}

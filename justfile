@@ -1,0 +1,40 @@
+# plumb's tasks. `just --list` shows them. Every recipe that needs PostgreSQL finds it through
+# scripts/database-url ($DATABASE_URL when set and reachable).
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+default:
+    @just --list
+
+# Install what a fresh Debian/Ubuntu machine lacks (libclang, PostgreSQL) and start the local server
+setup:
+    scripts/setup.sh
+
+# Run plumb on the bundled example: diff two schema files offline, then against a live database
+demo: _ensure-setup
+    scripts/demo.sh
+
+# Run every test against the local PostgreSQL (installs what is missing first)
+test: _ensure-setup
+    DATABASE_URL="$(scripts/database-url)" cargo test --workspace
+
+# Formatting and lints, as CI runs them
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Benchmarks: introspection vs pg_dump, parse speed, diff+plan speed
+bench: _ensure-setup
+    cargo build --release -p plumb-cli -p plumb-bench
+    DATABASE_URL="$(scripts/database-url)" target/release/plumb-bench all
+
+# Score `plumb diff` on the external corpus in ../shared (when present)
+roundtrip: _ensure-setup
+    cargo build --release -p plumb-cli
+    ROUNDTRIP_SERVER="$(scripts/database-url)" ../shared/bin/roundtrip --tool '{{justfile_directory()}}/target/release/plumb diff --from {from} --to {to} --format sql' -v
+
+# Everything CI runs
+ready: lint test
+
+_ensure-setup:
+    @scripts/database-url >/dev/null 2>&1 && cargo --version >/dev/null && (dpkg -s libclang-dev >/dev/null 2>&1 || [ -n "${LIBCLANG_PATH:-}" ] || ! command -v dpkg >/dev/null) || scripts/setup.sh
