@@ -1,1 +1,43 @@
-//! Migration directories and migration-history tables of Prisma, sqlx, Flyway, golang-migrate, dbmate.
+//! Migration directories and migration-history tables of Prisma, sqlx, Flyway, golang-migrate and dbmate.
+//!
+//! * [`detect`] / [`read_dir`]: a migrations directory, read in the order its tool applies it
+//!   (see [`layout`] for the file patterns of each layout).
+//! * [`Checksum`]: the checksum each tool computes and stores, computed the same way (see [`checksum`]).
+
+pub mod checksum;
+pub mod layout;
+
+use std::path::PathBuf;
+
+pub use checksum::Checksum;
+pub use layout::{
+    cmp_flyway_versions, detect, detect_all, read_dir, Layout, Migration, MigrationDir,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "unknown migration layout {0:?} (expected prisma, sqlx, flyway, golang-migrate or dbmate)"
+    )]
+    UnknownLayout(String),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: not valid UTF-8", path.display())]
+    NotUtf8 { path: PathBuf },
+    #[error("{}: not a migrations directory (no Prisma, sqlx, Flyway, golang-migrate or dbmate migration files)", path.display())]
+    NotMigrations { path: PathBuf },
+    #[error("{}: matches no {layout} migration pattern (expected {})", path.display(), layout.pattern())]
+    Unrecognized { path: PathBuf, layout: Layout },
+    #[error("duplicate migration version {version}: {} and {}", first.display(), second.display())]
+    DuplicateVersion {
+        version: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+    #[error("{}: {message}", path.display())]
+    Dbmate { path: PathBuf, message: String },
+}
