@@ -7,16 +7,23 @@
 //!   as lowercase hex with two digits per byte (`format_checksum`) and stored in
 //!   `_prisma_migrations.checksum VARCHAR(64)`. When comparing, Prisma also accepts the checksum of the script
 //!   with `\r\n` replaced by `\n` (`script_matches_checksum`), so a checkout that only changed line endings is
-//!   not reported as modified; [`Checksum::matches_stored`] does the same.
+//!   not reported as modified; it also accepts `\n` replaced by `\r\n`, and for stored values that are not
+//!   64 characters long the old rendering without zero padding (prisma-engines issue 1887).
+//!   [`prisma_matches`] does the same.
 //! * **sqlx** — sqlx-core `src/migrate/migration.rs`, `Migration::new`: `Sha384::digest(sql.as_bytes())`, the
 //!   48 raw bytes stored in `_sqlx_migrations.checksum BYTEA`. `sql` is the whole file as read by
-//!   `fs::read_to_string` (sqlx-core `src/migrate/source.rs`), for plain and `.up.sql` files alike.
-//! * **Flyway** — flyway-core `LoadableResource.calculateChecksum()` (called through
-//!   `internal/resolver/ChecksumCalculator.calculate`): a `java.util.zip.CRC32` updated with the UTF-8 bytes
-//!   of every line returned by `BufferedReader.readLine()` (which strips `\n`, `\r` and `\r\n`), a byte-order
-//!   mark removed from the first line (`BomFilter.FilterBomFromString`), the result cast to a Java `int`
-//!   and stored in `flyway_schema_history.checksum INTEGER`. Because CRC-32 over consecutive chunks equals
-//!   CRC-32 over their concatenation, this is the CRC-32 of the text with the BOM and every CR and LF removed.
+//!   `fs::read_to_string` (sqlx-core `src/migrate/source.rs`), for plain and `.up.sql` files alike. (sqlx 0.9
+//!   can be configured to ignore characters such as `\r` in the checksum, `migrate.ignored-chars` in
+//!   `sqlx.toml`; that setting is not read here: the default, no ignored characters, is assumed.)
+//! * **Flyway** — flyway-core `internal/resolver/ChecksumCalculator.calculateChecksumForResource` (earlier
+//!   versions: `LoadableResource.calculateChecksum()`): a `java.util.zip.CRC32` updated with the UTF-8 bytes
+//!   of every line returned by `BufferedReader.readLine()` (which strips `\n`, `\r` and `\r\n`), a
+//!   byte-order mark removed from the first line (`BomFilter.FilterBomFromString`), the result cast to a Java
+//!   `int` and stored in `flyway_schema_history.checksum INTEGER`. Because CRC-32 over consecutive chunks
+//!   equals CRC-32 over their concatenation, this is the CRC-32 of the text with the BOM and every CR and LF
+//!   removed. (Flyway decodes the file with its configured `encoding`, UTF-8 by default; only UTF-8 is
+//!   supported here. Some Flyway 10 builds strip a BOM from every line, not only the first: a BOM in the
+//!   middle of a file is the only case where the two differ.)
 //! * **golang-migrate**, **dbmate** (and Rails) store no checksum.
 
 use serde::{Serialize, Serializer};
@@ -64,21 +71,48 @@ impl Checksum {
         }
     }
 
-    /// Whether a value stored by the tool matches this file's checksum, with the tool's own tolerance:
-    /// Prisma also accepts the checksum of the file with CRLF turned into LF (`bytes` is the file's content,
-    /// needed for that second form). A `None` checksum matches anything: there is nothing to compare.
+    /// Whether a value stored by the tool matches this file's checksum, with the tool's own tolerance (see
+    /// [`prisma_matches`]; `bytes` is the file's content). A `None` checksum matches anything: there is
+    /// nothing to compare.
     pub fn matches_stored(&self, stored: &Checksum, bytes: &[u8]) -> bool {
         match (self, stored) {
             (Checksum::None, _) | (_, Checksum::None) => true,
-            (Checksum::Sha256Hex(mine), Checksum::Sha256Hex(theirs)) => {
-                mine.eq_ignore_ascii_case(theirs) || {
-                    let lf = crlf_to_lf(bytes);
-                    lf.len() != bytes.len() && prisma_checksum(&lf).eq_ignore_ascii_case(theirs)
-                }
-            }
+            (Checksum::Sha256Hex(_), Checksum::Sha256Hex(theirs)) => prisma_matches(bytes, theirs),
             (a, b) => a == b,
         }
     }
+}
+
+/// Prisma's `script_matches_checksum`: the stored checksum matches the script as is, with `\r\n` replaced by
+/// `\n`, or with `\n` replaced by `\r\n` (git may have changed line endings); a stored value that is not 64
+/// characters long is compared with the old rendering that did not zero-pad bytes (prisma-engines#1887).
+pub fn prisma_matches(bytes: &[u8], stored: &str) -> bool {
+    let old_format = !stored.is_empty() && stored.len() != 64;
+    let render = |b: &[u8]| {
+        let digest = Sha256::digest(b);
+        if old_format {
+            digest
+                .iter()
+                .map(|byte| format!("{byte:x}"))
+                .collect::<String>()
+        } else {
+            hex::encode(digest)
+        }
+    };
+    render(bytes) == stored
+        || render(&crlf_to_lf(bytes)) == stored
+        || render(&lf_to_crlf(bytes)) == stored
+}
+
+fn lf_to_crlf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 16);
+    for &b in bytes {
+        if b == b'\n' {
+            out.push(b'\r');
+        }
+        out.push(b);
+    }
+    out
 }
 
 fn crlf_to_lf(bytes: &[u8]) -> Vec<u8> {
@@ -174,5 +208,25 @@ mod tests {
         assert!(file.matches_stored(&stored, crlf));
         let other = Checksum::compute(Layout::Prisma, b"CREATE TABLE b ();\n");
         assert!(!file.matches_stored(&other, crlf));
+        // A file checked out with LF, applied from a CRLF checkout.
+        assert!(prisma_matches(lf, &prisma_checksum(crlf)));
+        assert!(!prisma_matches(b"abc", &prisma_checksum(b"abc\n")));
+    }
+
+    #[test]
+    fn prisma_old_unpadded_checksums_match() {
+        // prisma-engines' own test value: sha256("hello").
+        assert_eq!(
+            prisma_checksum(b"hello"),
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        // The old rendering wrote each byte with `{:x}`: 0x0e became "e".
+        let old: String = Sha256::digest(b"hello")
+            .iter()
+            .map(|b| format!("{b:x}"))
+            .collect();
+        assert!(old.len() < 64);
+        assert!(prisma_matches(b"hello", &old));
+        assert!(!prisma_matches(b"hello!", &old));
     }
 }

@@ -3,9 +3,16 @@
 //! * [`detect`] / [`read_dir`]: a migrations directory, read in the order its tool applies it
 //!   (see [`layout`] for the file patterns of each layout).
 //! * [`Checksum`]: the checksum each tool computes and stores, computed the same way (see [`checksum`]).
+//! * [`read_history`] / [`detect_history`]: the tool's history table (read only).
+//! * [`status`]: directory against history: applied, pending, missing, modified, failed, rolled back.
+//! * [`write_baseline`]: a new first migration file; [`mark_applied`]: **the only function here that writes to
+//!   a database** — it records a migration as applied the way the tool does.
 
+pub mod baseline;
 pub mod checksum;
+pub mod history;
 pub mod layout;
+pub mod status;
 
 use std::path::PathBuf;
 
@@ -40,4 +47,18 @@ pub enum Error {
     },
     #[error("{}: {message}", path.display())]
     Dbmate { path: PathBuf, message: String },
+    #[error("{what}: {source}")]
+    Db {
+        what: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    #[error("history table {table} {message}")]
+    UnexpectedTable { table: String, message: String },
+    #[error("migration {id} is already recorded as applied in {table}")]
+    AlreadyApplied { id: String, table: String },
+    #[error("{} already exists; plumb never overwrites a migration", path.display())]
+    Exists { path: PathBuf },
+    #[error("baseline: {message}")]
+    BadBaseline { message: String },
 }
