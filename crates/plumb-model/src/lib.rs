@@ -274,6 +274,9 @@ pub struct Table {
     pub partition_of: Option<PartitionOf>,
     /// Parents by plain inheritance (`INHERITS`), in order.
     pub inherits: Vec<QualName>,
+    /// Typed table (`CREATE TABLE t OF type`): the composite type its columns come from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of_type: Option<QualName>,
     /// Columns in attribute order.
     pub columns: Vec<Column>,
     pub constraints: BTreeMap<String, Constraint>,

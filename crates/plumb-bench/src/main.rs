@@ -1,0 +1,353 @@
+//! `plumb-bench`: benchmarks for plumb (`just bench`).
+//!
+//! - `gen --tables N` prints a generated schema of N tables.
+//! - `dump --tables N` loads it into a scratch database and measures plumb's introspection next to
+//!   `pg_dump --schema-only` of the same database, in the same run.
+//! - `corpus DIR` introspects both schemas of every case of a corpus (DIR/<case>/{a,b}.sql) and reports any
+//!   error: a quick check over schemas the project does not own.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod gen;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+
+const DEFAULT_URL: &str = "postgresql://postgres@127.0.0.1:5432/postgres";
+
+#[derive(Parser)]
+#[command(name = "plumb-bench", about = "Benchmarks for plumb")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Print a generated schema of N tables (plus views, functions, triggers, enums).
+    Gen {
+        #[arg(long)]
+        tables: usize,
+    },
+    /// Load a generated schema into a scratch database and time plumb's introspection against pg_dump.
+    Dump {
+        #[arg(long)]
+        tables: usize,
+        /// Server to create the scratch database on (its database is only used to connect).
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_URL)]
+        database: String,
+        /// Measurements of each tool; the table shows the fastest run and the largest peak memory.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// pg_dump binary.
+        #[arg(long, default_value = "pg_dump")]
+        pg_dump: String,
+    },
+    /// Introspect both schemas of every case of a corpus directory (DIR/<case>/{a,b}.sql) and report errors.
+    Corpus {
+        dir: PathBuf,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_URL)]
+        database: String,
+    },
+    /// Introspect URL once and print `wall_ms peak_kb objects` (or the model as JSON): used by `dump`.
+    #[command(hide = true)]
+    IntrospectOnce {
+        url: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Cmd::Gen { tables } => {
+            print!("{}", gen::schema(tables));
+            Ok(())
+        }
+        Cmd::Dump {
+            tables,
+            database,
+            runs,
+            pg_dump,
+        } => dump(tables, &database, runs.max(1), &pg_dump),
+        Cmd::Corpus { dir, database } => corpus(&dir, &database),
+        Cmd::IntrospectOnce { url, json } => introspect_once(&url, json),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Peak resident set size (VmHWM) of a process, in kB.
+fn vm_hwm_kb(pid: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn introspect_once(url: &str, json: bool) -> Result<()> {
+    let start = Instant::now();
+    let db = runtime()?.block_on(async {
+        let client = plumb_pg::Target::parse(url)?.connect().await?;
+        let db =
+            plumb_introspect::introspect(&client, &plumb_introspect::Options::default()).await?;
+        anyhow::Ok(db)
+    })?;
+    let wall = start.elapsed();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&db)?);
+    } else {
+        let peak = vm_hwm_kb("self").unwrap_or(0);
+        println!("{} {} {}", wall.as_millis(), peak, db.object_count());
+    }
+    Ok(())
+}
+
+/// Run a child to completion, polling its peak memory; returns wall time, peak kB and its stdout.
+fn measure(cmd: &mut Command) -> Result<(Duration, u64, String)> {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot start child")?;
+    let pid = child.id().to_string();
+    // Read stdout on a thread so a child writing a lot never blocks on a full pipe.
+    let mut stdout = child.stdout.take().context("no stdout")?;
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = std::io::copy(&mut stdout, &mut out);
+        out
+    });
+    let mut peak = 0;
+    let status = loop {
+        if let Some(kb) = vm_hwm_kb(&pid) {
+            peak = peak.max(kb);
+        }
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let wall = start.elapsed();
+    let out = reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("stdout reader panicked"))?;
+    if !status.success() {
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut e, &mut err);
+        }
+        bail!("{:?} failed ({status}): {err}", cmd.get_program());
+    }
+    Ok((wall, peak, String::from_utf8_lossy(&out).into_owned()))
+}
+
+struct Sample {
+    wall: Duration,
+    peak_kb: u64,
+}
+
+fn summary(samples: &[Sample]) -> (Duration, Duration, u64) {
+    let mut walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+    walls.sort();
+    let min = walls.first().copied().unwrap_or_default();
+    let median = walls.get(walls.len() / 2).copied().unwrap_or_default();
+    (
+        min,
+        median,
+        samples.iter().map(|s| s.peak_kb).max().unwrap_or(0),
+    )
+}
+
+fn dump(tables: usize, database: &str, runs: usize, pg_dump: &str) -> Result<()> {
+    let admin = plumb_pg::Target::parse(database)?;
+    let rt = runtime()?;
+    let sql = gen::schema(tables);
+    let scratch = rt.block_on(plumb_pg::ScratchDb::create(&admin))?;
+    let result = (|| -> Result<()> {
+        let load = Instant::now();
+        rt.block_on(async {
+            let client = scratch.target.connect().await?;
+            client
+                .batch_execute(&sql)
+                .await
+                .context("loading the generated schema")?;
+            client.batch_execute("ANALYZE").await?;
+            anyhow::Ok(())
+        })?;
+        eprintln!(
+            "loaded {tables} tables into {} in {:.1}s",
+            scratch.name(),
+            load.elapsed().as_secs_f64()
+        );
+        let url = scratch.target.secret_url().to_string();
+        let exe = std::env::current_exe()?;
+        let mut plumb = Vec::new();
+        let mut pgd = Vec::new();
+        let mut objects = String::new();
+        let mut dump_bytes = 0;
+        for run in 0..runs {
+            let (wall, polled, out) = measure(Command::new(&exe).arg("introspect-once").arg(&url))?;
+            let mut fields = out.split_whitespace();
+            let inner_ms: u64 = fields.next().and_then(|f| f.parse().ok()).unwrap_or(0);
+            let own_peak: u64 = fields.next().and_then(|f| f.parse().ok()).unwrap_or(0);
+            objects = fields.next().unwrap_or("?").to_string();
+            plumb.push(Sample {
+                wall,
+                peak_kb: own_peak.max(polled),
+            });
+            let (dwall, dpeak, dout) = measure(
+                Command::new(pg_dump)
+                    .arg("--schema-only")
+                    .arg("--no-password")
+                    .arg("--dbname")
+                    .arg(&url),
+            )?;
+            dump_bytes = dout.len();
+            pgd.push(Sample {
+                wall: dwall,
+                peak_kb: dpeak,
+            });
+            eprintln!(
+                "run {}: plumb {:.3}s (introspect {:.3}s), pg_dump {:.3}s",
+                run + 1,
+                wall.as_secs_f64(),
+                inner_ms as f64 / 1000.0,
+                dwall.as_secs_f64()
+            );
+        }
+        let (pmin, pmed, ppeak) = summary(&plumb);
+        let (dmin, dmed, dpeak) = summary(&pgd);
+        println!("tables: {tables}   runs: {runs}   plumb objects: {objects}   pg_dump output: {dump_bytes} bytes");
+        println!(
+            "{:<34} {:>10} {:>10} {:>12}",
+            "", "min s", "median s", "peak MB"
+        );
+        println!(
+            "{:<34} {:>10.3} {:>10.3} {:>12.1}",
+            "plumb introspection (process)",
+            pmin.as_secs_f64(),
+            pmed.as_secs_f64(),
+            ppeak as f64 / 1024.0
+        );
+        println!(
+            "{:<34} {:>10.3} {:>10.3} {:>12.1}",
+            "pg_dump --schema-only",
+            dmin.as_secs_f64(),
+            dmed.as_secs_f64(),
+            dpeak as f64 / 1024.0
+        );
+        let ratio = if dmed.as_secs_f64() > 0.0 {
+            pmed.as_secs_f64() / dmed.as_secs_f64()
+        } else {
+            f64::NAN
+        };
+        println!(
+            "{:<34} {:>10} {:>10.3}",
+            "ratio plumb / pg_dump (time)", "", ratio
+        );
+        Ok(())
+    })();
+    rt.block_on(scratch.drop_now())?;
+    result
+}
+
+fn corpus(dir: &Path, database: &str) -> Result<()> {
+    let admin = plumb_pg::Target::parse(database)?;
+    let rt = runtime()?;
+    let setup = dir.join("setup.sql");
+    if setup.exists() {
+        let sql = std::fs::read_to_string(&setup)?;
+        rt.block_on(async {
+            admin
+                .connect()
+                .await?
+                .batch_execute(&sql)
+                .await
+                .context("setup.sql")?;
+            anyhow::Ok(())
+        })?;
+    }
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    let (mut ok, mut failed, mut not_loaded) = (0, 0, 0);
+    for case in &cases {
+        for side in ["a.sql", "b.sql"] {
+            let path = case.join(side);
+            let Ok(sql) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let label = format!(
+                "{}/{side}",
+                case.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            );
+            let scratch = rt.block_on(plumb_pg::ScratchDb::create(&admin))?;
+            let outcome = rt.block_on(async {
+                let client = scratch.target.connect().await?;
+                if let Err(e) = client.batch_execute(&sql).await {
+                    return anyhow::Ok(Err(format!(
+                        "does not load: {}",
+                        e.as_db_error()
+                            .map_or(e.to_string(), |d| d.message().to_string())
+                    )));
+                }
+                Ok(Ok(plumb_introspect::introspect(
+                    &client,
+                    &plumb_introspect::Options::default(),
+                )
+                .await))
+            });
+            rt.block_on(scratch.drop_now())?;
+            match outcome? {
+                Err(load) => {
+                    not_loaded += 1;
+                    println!("{label:<32} SKIPPED {load}");
+                }
+                Ok(Ok(db)) => {
+                    ok += 1;
+                    let unsupported: Vec<String> = db
+                        .unsupported
+                        .iter()
+                        .map(|u| format!("{} {}", u.kind, u.name))
+                        .collect();
+                    println!(
+                        "{label:<32} ok  {} objects, {} tables, {} dependencies{}",
+                        db.object_count(),
+                        db.tables.len(),
+                        db.dependencies.len(),
+                        if unsupported.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", unsupported: {}", unsupported.join("; "))
+                        }
+                    );
+                }
+                Ok(Err(e)) => {
+                    failed += 1;
+                    println!("{label:<32} ERROR {e}");
+                }
+            }
+        }
+    }
+    println!("{ok} introspected, {failed} failed, {not_loaded} did not load");
+    if failed > 0 {
+        bail!("{failed} schemas failed to introspect");
+    }
+    Ok(())
+}

@@ -1,0 +1,426 @@
+//! The catalog queries, one per object kind. `$1` is always the array of oids of the schemas being read.
+//!
+//! They run with `search_path` empty, so unqualified catalog names resolve to `pg_catalog` only and every
+//! user object a `format_type` / `pg_get_*` function prints is schema-qualified. Version-specific columns are
+//! guarded by `server_version_num` (the `v` argument).
+
+/// `NOT EXISTS` clause that excludes members of an extension; `class` is the catalog, `oid` the object.
+fn not_ext(class: &str, oid: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = '{class}'::regclass AND xd.objid = {oid} \
+         AND xd.deptype = 'e')"
+    )
+}
+
+/// Settings for the snapshot, local to the transaction: an empty `search_path` (every name qualified) and the
+/// output formats pg_dump uses, so constants in expressions print the same whatever the session's settings.
+pub const SETUP: &str = "SELECT pg_catalog.set_config('search_path', '', true), \
+    pg_catalog.set_config('datestyle', 'ISO', true), \
+    pg_catalog.set_config('intervalstyle', 'postgres', true), \
+    pg_catalog.set_config('extra_float_digits', '3', true), \
+    pg_catalog.set_config('quote_all_identifiers', 'off', true), \
+    pg_catalog.current_setting('server_version_num')::int4 AS version";
+
+/// Catalog oids, for reading pg_depend.
+pub const CATALOG_OIDS: &str =
+    "SELECT 'pg_class'::regclass::oid AS pg_class, 'pg_type'::regclass::oid AS pg_type, \
+    'pg_proc'::regclass::oid AS pg_proc, 'pg_attrdef'::regclass::oid AS pg_attrdef, \
+    'pg_constraint'::regclass::oid AS pg_constraint, 'pg_trigger'::regclass::oid AS pg_trigger, \
+    'pg_rewrite'::regclass::oid AS pg_rewrite, 'pg_policy'::regclass::oid AS pg_policy, \
+    'pg_namespace'::regclass::oid AS pg_namespace, 'pg_extension'::regclass::oid AS pg_extension, \
+    'pg_collation'::regclass::oid AS pg_collation";
+
+pub fn schemas() -> String {
+    format!(
+        "SELECT n.oid, n.nspname::text AS name, pg_get_userbyid(n.nspowner)::text AS owner, \
+           n.nspacl IS NOT NULL AS has_acl, d.description \
+         FROM pg_namespace n \
+         LEFT JOIN pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass \
+           AND d.objsubid = 0 \
+         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
+           AND n.nspname !~ '^pg_(toast_)?temp_' AND {} \
+         ORDER BY n.nspname",
+        not_ext("pg_namespace", "n.oid")
+    )
+}
+
+/// Extensions created by the user (built-in ones, such as plpgsql, have oids below 16384 and are skipped, as
+/// pg_dump does).
+pub const EXTENSIONS: &str = "SELECT e.oid, e.extname::text AS name, n.nspname::text AS schema, \
+      e.extversion AS version, d.description \
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
+    LEFT JOIN pg_description d ON d.objoid = e.oid AND d.classoid = 'pg_extension'::regclass AND d.objsubid = 0 \
+    WHERE e.oid >= 16384 \
+    ORDER BY e.extname";
+
+pub fn collations(v: u32) -> String {
+    let locale = if v >= 170000 {
+        "c.colllocale"
+    } else if v >= 150000 {
+        "c.colliculocale"
+    } else {
+        "NULL::text"
+    };
+    format!(
+        "SELECT c.oid, n.nspname::text AS schema, c.collname::text AS name, c.collprovider::text AS provider, \
+           {locale} AS locale, c.collcollate::text AS lc_collate, c.collctype::text AS lc_ctype, \
+           c.collisdeterministic AS deterministic, pg_get_userbyid(c.collowner)::text AS owner, d.description \
+         FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace \
+         LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_collation'::regclass \
+           AND d.objsubid = 0 \
+         WHERE c.collnamespace = ANY($1) AND {}",
+        not_ext("pg_collation", "c.oid")
+    )
+}
+
+/// User types: enums, domains, stand-alone composite types, ranges, and (reported as unsupported) base and
+/// shell types. Implicit array types, multiranges and table row types are not listed here.
+pub fn types(v: u32) -> String {
+    let multirange = if v >= 140000 {
+        "mn.nspname::text AS multirange_schema, mt.typname::text AS multirange_name"
+    } else {
+        "NULL::text AS multirange_schema, NULL::text AS multirange_name"
+    };
+    let multirange_join = if v >= 140000 {
+        "LEFT JOIN pg_type mt ON mt.oid = r.rngmultitypid LEFT JOIN pg_namespace mn ON mn.oid = mt.typnamespace"
+    } else {
+        ""
+    };
+    format!(
+        "SELECT t.oid, t.typarray, n.nspname::text AS schema, t.typname::text AS name, t.typtype::text AS typtype, \
+           pg_get_userbyid(t.typowner)::text AS owner, t.typacl IS NOT NULL AS has_acl, d.description, t.typrelid, \
+           CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e \
+             WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END AS labels, \
+           CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base, \
+           CASE WHEN t.typtype = 'd' AND t.typcollation <> bt.typcollation THEN cn.nspname::text END \
+             AS collation_schema, \
+           CASE WHEN t.typtype = 'd' AND t.typcollation <> bt.typcollation THEN co.collname::text END \
+             AS collation_name, \
+           pg_get_expr(t.typdefaultbin, 0) AS default_expr, t.typnotnull AS not_null, \
+           format_type(r.rngsubtype, NULL) AS subtype, \
+           CASE WHEN NOT opc.opcdefault THEN quote_ident(opcn.nspname) || '.' || quote_ident(opc.opcname) END \
+             AS subtype_opclass, \
+           CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN rcn.nspname::text END \
+             AS range_collation_schema, \
+           CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN rco.collname::text END \
+             AS range_collation_name, \
+           CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::regproc::text END AS canonical, \
+           CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::regproc::text END AS subtype_diff, \
+           {multirange} \
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+         LEFT JOIN pg_type bt ON bt.oid = t.typbasetype \
+         LEFT JOIN pg_collation co ON co.oid = t.typcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace \
+         LEFT JOIN pg_class rel ON rel.oid = t.typrelid \
+         LEFT JOIN pg_range r ON r.rngtypid = t.oid \
+         LEFT JOIN pg_type st ON st.oid = r.rngsubtype \
+         LEFT JOIN pg_opclass opc ON opc.oid = r.rngsubopc LEFT JOIN pg_namespace opcn ON opcn.oid = opc.opcnamespace \
+         LEFT JOIN pg_collation rco ON rco.oid = r.rngcollation \
+         LEFT JOIN pg_namespace rcn ON rcn.oid = rco.collnamespace \
+         {multirange_join} \
+         LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0 \
+         WHERE t.typnamespace = ANY($1) \
+           AND (t.typtype IN ('e', 'd', 'r', 'b', 'p') OR (t.typtype = 'c' AND rel.relkind = 'c')) \
+           AND NOT EXISTS (SELECT 1 FROM pg_type a WHERE a.typarray = t.oid) \
+           AND NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = 'pg_type'::regclass \
+             AND xd.objid = t.oid AND xd.deptype IN ('e', 'i'))"
+    )
+}
+
+/// CHECK constraints of domains (a domain's NOT NULL is `typnotnull`; PostgreSQL 17 also lists it here as
+/// contype `n`).
+pub const DOMAIN_CONSTRAINTS: &str = "SELECT c.oid, c.contypid, c.conname::text AS name, \
+      pg_get_constraintdef(c.oid) AS definition, c.convalidated AS validated, d.description \
+    FROM pg_constraint c JOIN pg_type t ON t.oid = c.contypid \
+    LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0 \
+    WHERE c.contypid <> 0 AND c.contype = 'c' AND t.typnamespace = ANY($1) \
+    ORDER BY c.contypid, c.conname";
+
+/// Sequences, with the column they belong to: `a` (OWNED BY) or `i` (identity).
+pub fn sequences() -> String {
+    format!(
+        "SELECT c.oid, n.nspname::text AS schema, c.relname::text AS name, \
+           format_type(s.seqtypid, NULL) AS data_type, s.seqstart AS start, s.seqincrement AS increment, \
+           s.seqmin AS min_value, s.seqmax AS max_value, s.seqcache AS cache, s.seqcycle AS cycle, \
+           pg_get_userbyid(c.relowner)::text AS owner, c.relacl IS NOT NULL AS has_acl, d.description, \
+           dep.deptype::text AS deptype, dep.refobjid AS owner_rel, dep.refobjsubid::int2 AS owner_attnum, \
+           tn.nspname::text AS owner_schema, tc.relname::text AS owner_table, a.attname::text AS owner_column \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         JOIN pg_sequence s ON s.seqrelid = c.oid \
+         LEFT JOIN pg_depend dep ON dep.classid = 'pg_class'::regclass AND dep.objid = c.oid \
+           AND dep.refclassid = 'pg_class'::regclass AND dep.refobjsubid > 0 AND dep.deptype IN ('a', 'i') \
+         LEFT JOIN pg_class tc ON tc.oid = dep.refobjid \
+         LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace \
+         LEFT JOIN pg_attribute a ON a.attrelid = dep.refobjid AND a.attnum = dep.refobjsubid \
+         LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
+         WHERE c.relkind = 'S' AND c.relnamespace = ANY($1) AND {}",
+        not_ext("pg_class", "c.oid")
+    )
+}
+
+/// Tables, views, materialized views, composite types' relations and foreign tables.
+pub fn relations() -> String {
+    format!(
+        "SELECT c.oid, c.reltype, rt.typarray AS reltype_array, n.nspname::text AS schema, c.relname::text AS name, \
+           c.relkind::text AS relkind, c.relpersistence::text AS persistence, \
+           c.relreplident::text AS replident, \
+           CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by, \
+           CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, \
+           c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced, \
+           c.reloptions AS options, \
+           otn.nspname::text AS of_type_schema, ot.typname::text AS of_type_name, \
+           CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS view_definition, \
+           pg_get_userbyid(c.relowner)::text AS owner, c.relacl IS NOT NULL AS has_acl, d.description \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_type rt ON rt.oid = c.reltype \
+         LEFT JOIN pg_type ot ON ot.oid = c.reloftype LEFT JOIN pg_namespace otn ON otn.oid = ot.typnamespace \
+         LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
+         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') AND c.relnamespace = ANY($1) AND {}",
+        not_ext("pg_class", "c.oid")
+    )
+}
+
+/// Parents of tables (inheritance and partitioning) and of indexes (partition indexes), in order.
+pub const INHERITS: &str = "SELECT i.inhrelid AS child, pn.nspname::text AS parent_schema, \
+      p.relname::text AS parent_name \
+    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid \
+    JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace \
+    WHERE c.relnamespace = ANY($1) \
+    ORDER BY i.inhrelid, i.inhseqno";
+
+pub fn columns(v: u32) -> String {
+    let compression = if v >= 140000 {
+        "a.attcompression::text"
+    } else {
+        "''::text"
+    };
+    format!(
+        "SELECT a.attrelid, a.attnum, a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type_name, \
+           CASE WHEN a.attcollation <> t.typcollation THEN cn.nspname::text END AS collation_schema, \
+           CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation_name, \
+           a.attnotnull AS not_null, a.attidentity::text AS identity, a.attgenerated::text AS generated, \
+           pg_get_expr(ad.adbin, ad.adrelid) AS default_expr, ad.oid AS attrdef, a.attislocal AS is_local, \
+           a.attacl IS NOT NULL AS has_acl, {compression} AS compression, d.description \
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+         JOIN pg_type t ON t.oid = a.atttypid \
+         LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
+         LEFT JOIN pg_collation co ON co.oid = a.attcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace \
+         LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass \
+           AND d.objsubid = a.attnum \
+         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') AND c.relnamespace = ANY($1) \
+           AND a.attnum > 0 AND NOT a.attisdropped \
+         ORDER BY a.attrelid, a.attnum"
+    )
+}
+
+/// Table constraints. Foreign keys that PostgreSQL clones on the referencing table for each partition of a
+/// referenced partitioned table are internal and skipped (they have a parent constraint on the same table).
+pub const CONSTRAINTS: &str = "SELECT c.oid, c.conrelid, c.conname::text AS name, c.contype::text AS contype, \
+      pg_get_constraintdef(c.oid) AS definition, \
+      ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, o) \
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) AS columns, \
+      fn.nspname::text AS ref_schema, fc.relname::text AS ref_table, \
+      c.condeferrable AS deferrable, c.condeferred AS deferred, c.convalidated AS validated, \
+      c.conislocal AS is_local, d.description \
+    FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid \
+    LEFT JOIN pg_class fc ON fc.oid = c.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
+    LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0 \
+    WHERE r.relnamespace = ANY($1) AND c.contype IN ('p', 'u', 'f', 'c', 'x') \
+      AND NOT (c.contype = 'f' AND c.conparentid <> 0 AND EXISTS (SELECT 1 FROM pg_constraint pc \
+        WHERE pc.oid = c.conparentid AND pc.conrelid = c.conrelid))";
+
+pub const INDEXES: &str = "SELECT i.indexrelid, i.indrelid, ic.relname::text AS name, \
+      pg_get_indexdef(i.indexrelid) AS definition, i.indisunique AS is_unique, con.conname::text AS constraint_name, \
+      ARRAY(SELECT a.attname::text FROM unnest((i.indkey::int2[])[0:i.indnkeyatts - 1]) WITH ORDINALITY k(n, o) \
+        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o) AS columns, \
+      d.description \
+    FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid \
+    LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
+      AND con.contype IN ('p', 'u', 'x') \
+    LEFT JOIN pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
+    WHERE r.relnamespace = ANY($1) AND r.relkind IN ('r', 'p', 'm')";
+
+/// User triggers: internal ones (foreign keys' triggers) and, from PostgreSQL 13, the clones a trigger on a
+/// partitioned table makes on each partition are skipped (on 12, clones are internal).
+pub fn triggers(v: u32) -> String {
+    let clones = if v >= 130000 {
+        "AND t.tgparentid = 0"
+    } else {
+        ""
+    };
+    format!(
+        "SELECT t.oid, t.tgrelid, t.tgname::text AS name, pg_get_triggerdef(t.oid) AS definition, \
+           pn.nspname::text AS function_schema, p.proname::text AS function_name, \
+           pg_get_function_identity_arguments(p.oid) AS function_args, t.tgconstraint <> 0 AS is_constraint, \
+           t.tgenabled::text AS enabled, d.description \
+         FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid \
+         JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace \
+         LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0 \
+         WHERE r.relnamespace = ANY($1) AND NOT t.tgisinternal {clones}"
+    )
+}
+
+pub const POLICIES: &str = "SELECT p.oid, p.polrelid, p.polname::text AS name, p.polcmd::text AS command, \
+      p.polpermissive AS permissive, \
+      ARRAY(SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(r)::text END FROM unnest(p.polroles) r) \
+        AS roles, \
+      pg_get_expr(p.polqual, p.polrelid) AS using_expr, pg_get_expr(p.polwithcheck, p.polrelid) AS check_expr, \
+      d.description \
+    FROM pg_policy p JOIN pg_class r ON r.oid = p.polrelid \
+    LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_policy'::regclass AND d.objsubid = 0 \
+    WHERE r.relnamespace = ANY($1)";
+
+/// Rewrite rules: the `_RETURN` rule of each view (for dependencies) and user rules (unsupported).
+pub const RULES: &str = "SELECT r.oid, r.ev_class, r.rulename::text AS name, \
+      quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS relation \
+    FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace \
+    WHERE c.relnamespace = ANY($1)";
+
+/// Functions, procedures, aggregates and window functions. Functions PostgreSQL creates for a type (range
+/// constructors) depend on it internally and are skipped.
+pub fn functions() -> String {
+    "SELECT p.oid, n.nspname::text AS schema, p.proname::text AS name, \
+       pg_get_function_identity_arguments(p.oid) AS args, p.prokind::text AS prokind, \
+       CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END AS definition, \
+       CASE WHEN p.prokind <> 'p' THEN pg_get_function_result(p.oid) END AS returns, \
+       l.lanname::text AS language, p.provolatile::text AS volatility, p.proisstrict AS strict, \
+       p.prosecdef AS security_definer, p.proconfig AS config, p.prosrc AS body, \
+       pg_get_userbyid(p.proowner)::text AS owner, p.proacl IS NOT NULL AS has_acl, d.description \
+     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang \
+     LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0 \
+     WHERE p.pronamespace = ANY($1) \
+       AND NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = 'pg_proc'::regclass \
+         AND xd.objid = p.oid AND xd.deptype IN ('e', 'i'))"
+        .to_string()
+}
+
+/// What a `CREATE AGGREGATE` statement needs, for the aggregates of the schemas read.
+pub const AGGREGATES: &str = "SELECT a.aggfnoid::oid AS aggfnoid, a.aggkind::text AS kind, \
+      pg_get_function_arguments(p.oid) AS arguments, \
+      a.aggtransfn::regproc::text AS sfunc, format_type(a.aggtranstype, NULL) AS stype, \
+      a.aggtransspace AS sspace, \
+      NULLIF(a.aggfinalfn, 0)::regproc::text AS finalfunc, a.aggfinalextra AS finalfunc_extra, \
+      a.aggfinalmodify::text AS finalfunc_modify, \
+      NULLIF(a.aggcombinefn, 0)::regproc::text AS combinefunc, \
+      NULLIF(a.aggserialfn, 0)::regproc::text AS serialfunc, \
+      NULLIF(a.aggdeserialfn, 0)::regproc::text AS deserialfunc, \
+      a.agginitval AS initcond, \
+      NULLIF(a.aggmtransfn, 0)::regproc::text AS msfunc, NULLIF(a.aggminvtransfn, 0)::regproc::text AS minvfunc, \
+      CASE WHEN a.aggmtranstype <> 0 THEN format_type(a.aggmtranstype, NULL) END AS mstype, \
+      a.aggmtransspace AS msspace, \
+      NULLIF(a.aggmfinalfn, 0)::regproc::text AS mfinalfunc, a.aggmfinalextra AS mfinalfunc_extra, \
+      a.aggmfinalmodify::text AS mfinalfunc_modify, a.aggminitval AS minitcond, \
+      CASE WHEN a.aggsortop <> 0 THEN 'OPERATOR(' || quote_ident(opn.nspname) || '.' || op.oprname || ')' END \
+        AS sortop, \
+      p.proparallel::text AS parallel \
+    FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid \
+    LEFT JOIN pg_operator op ON op.oid = a.aggsortop LEFT JOIN pg_namespace opn ON opn.oid = op.oprnamespace \
+    WHERE p.pronamespace = ANY($1)";
+
+/// Explicit privileges (`aclexplode`) of relations, columns, schemas, types and functions whose ACL is not
+/// NULL. `kind`: `r` relation, `c` column (`subid` = attnum), `n` schema, `t` type, `f` function.
+pub const GRANTS: &str = "SELECT x.kind, x.objid, x.subid, \
+      CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee)::text END AS grantee, \
+      a.privilege_type AS privilege, a.is_grantable \
+    FROM ( \
+      SELECT 'r' AS kind, c.oid AS objid, 0 AS subid, c.relacl AS acl FROM pg_class c \
+        WHERE c.relacl IS NOT NULL AND c.relnamespace = ANY($1) \
+      UNION ALL SELECT 'c', a.attrelid, a.attnum::int4, a.attacl FROM pg_attribute a \
+        JOIN pg_class c ON c.oid = a.attrelid \
+        WHERE a.attacl IS NOT NULL AND c.relnamespace = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped \
+      UNION ALL SELECT 'n', n.oid, 0, n.nspacl FROM pg_namespace n \
+        WHERE n.nspacl IS NOT NULL AND n.oid = ANY($1) \
+      UNION ALL SELECT 't', t.oid, 0, t.typacl FROM pg_type t \
+        WHERE t.typacl IS NOT NULL AND t.typnamespace = ANY($1) \
+      UNION ALL SELECT 'f', p.oid, 0, p.proacl FROM pg_proc p \
+        WHERE p.proacl IS NOT NULL AND p.pronamespace = ANY($1) \
+    ) x, LATERAL aclexplode(x.acl) a";
+
+/// Dependencies between user objects (`n`ormal and `a`uto). A referenced object that belongs to an extension
+/// comes with that extension's oid.
+pub const DEPENDENCIES: &str = "SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid, d.refobjsubid, \
+      d.deptype::text AS deptype, e.refobjid AS ref_extension \
+    FROM pg_depend d \
+    LEFT JOIN pg_depend e ON e.classid = d.refclassid AND e.objid = d.refobjid AND e.objsubid = 0 \
+      AND e.deptype = 'e' AND e.refclassid = 'pg_extension'::regclass \
+    WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384 \
+      AND d.classid IN ('pg_class'::regclass, 'pg_type'::regclass, 'pg_proc'::regclass, 'pg_attrdef'::regclass, \
+        'pg_constraint'::regclass, 'pg_trigger'::regclass, 'pg_rewrite'::regclass, 'pg_policy'::regclass)";
+
+/// Objects of kinds the model does not hold. `$2` is true when database-wide objects (casts, event
+/// triggers, publications, ...) are to be listed too, that is when no schema filter is given.
+pub fn unsupported() -> String {
+    let ns = |class: &str, oid: &str| not_ext(class, oid);
+    format!(
+        "SELECT 'operator' AS kind, o.oid::regoperator::text AS name FROM pg_operator o \
+           WHERE o.oprnamespace = ANY($1) AND {op} \
+         UNION ALL SELECT 'operator class', quote_ident(n.nspname) || '.' || quote_ident(c.opcname) \
+             || ' USING ' || quote_ident(am.amname) \
+           FROM pg_opclass c JOIN pg_namespace n ON n.oid = c.opcnamespace JOIN pg_am am ON am.oid = c.opcmethod \
+           WHERE c.opcnamespace = ANY($1) AND {opc} \
+         UNION ALL SELECT 'operator family', quote_ident(n.nspname) || '.' || quote_ident(f.opfname) \
+             || ' USING ' || quote_ident(am.amname) \
+           FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace JOIN pg_am am ON am.oid = f.opfmethod \
+           WHERE f.opfnamespace = ANY($1) AND {opf} \
+         UNION ALL SELECT 'conversion', quote_ident(n.nspname) || '.' || quote_ident(c.conname) \
+           FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace \
+           WHERE c.connamespace = ANY($1) AND {conv} \
+         UNION ALL SELECT 'text search configuration', c.oid::regconfig::text FROM pg_ts_config c \
+           WHERE c.cfgnamespace = ANY($1) AND {tscfg} \
+         UNION ALL SELECT 'text search dictionary', c.oid::regdictionary::text FROM pg_ts_dict c \
+           WHERE c.dictnamespace = ANY($1) AND {tsdict} \
+         UNION ALL SELECT 'text search parser', quote_ident(n.nspname) || '.' || quote_ident(c.prsname) \
+           FROM pg_ts_parser c JOIN pg_namespace n ON n.oid = c.prsnamespace \
+           WHERE c.prsnamespace = ANY($1) AND {tsprs} \
+         UNION ALL SELECT 'text search template', quote_ident(n.nspname) || '.' || quote_ident(c.tmplname) \
+           FROM pg_ts_template c JOIN pg_namespace n ON n.oid = c.tmplnamespace \
+           WHERE c.tmplnamespace = ANY($1) AND {tstmpl} \
+         UNION ALL SELECT 'statistics object', quote_ident(n.nspname) || '.' || quote_ident(s.stxname) \
+           FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace \
+           WHERE s.stxnamespace = ANY($1) AND {stx} \
+         UNION ALL SELECT 'default privileges', 'FOR ROLE ' || quote_ident(pg_get_userbyid(a.defaclrole)) \
+             || COALESCE(' IN SCHEMA ' || quote_ident(n.nspname), '') || ' ON ' \
+             || CASE a.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' \
+                  WHEN 'T' THEN 'TYPES' WHEN 'n' THEN 'SCHEMAS' ELSE a.defaclobjtype::text END \
+           FROM pg_default_acl a LEFT JOIN pg_namespace n ON n.oid = a.defaclnamespace \
+           WHERE a.defaclnamespace = ANY($1) OR (a.defaclnamespace = 0 AND $2) \
+         UNION ALL SELECT 'event trigger', quote_ident(e.evtname) FROM pg_event_trigger e \
+           WHERE $2 AND {evt} \
+         UNION ALL SELECT 'cast', '(' || format_type(c.castsource, NULL) || ' AS ' \
+             || format_type(c.casttarget, NULL) || ')' FROM pg_cast c \
+           WHERE $2 AND c.oid >= 16384 AND {cast} \
+         UNION ALL SELECT 'procedural language', quote_ident(l.lanname) FROM pg_language l \
+           WHERE $2 AND l.oid >= 16384 AND {lang} \
+         UNION ALL SELECT 'access method', quote_ident(am.amname) FROM pg_am am \
+           WHERE $2 AND am.oid >= 16384 AND {am} \
+         UNION ALL SELECT 'transform', 'FOR ' || format_type(t.trftype, NULL) || ' LANGUAGE ' \
+             || quote_ident(l.lanname) FROM pg_transform t JOIN pg_language l ON l.oid = t.trflang \
+           WHERE $2 AND {trf} \
+         UNION ALL SELECT 'foreign-data wrapper', quote_ident(w.fdwname) FROM pg_foreign_data_wrapper w \
+           WHERE $2 AND {fdw} \
+         UNION ALL SELECT 'foreign server', quote_ident(s.srvname) FROM pg_foreign_server s \
+           WHERE $2 AND {srv} \
+         UNION ALL SELECT 'user mapping', 'FOR ' || quote_ident(m.usename) || ' SERVER ' || quote_ident(m.srvname) \
+           FROM pg_user_mappings m WHERE $2 \
+         UNION ALL SELECT 'publication', quote_ident(p.pubname) FROM pg_publication p WHERE $2 \
+         UNION ALL SELECT 'subscription', quote_ident(s.subname) FROM pg_subscription s \
+           WHERE $2 AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+         UNION ALL SELECT 'security label', l.objtype || ' ' || l.objname || ' (provider ' || l.provider || ')' \
+           FROM pg_seclabels l WHERE $2 AND l.objoid >= 16384",
+        op = ns("pg_operator", "o.oid"),
+        opc = ns("pg_opclass", "c.oid"),
+        opf = ns("pg_opfamily", "f.oid"),
+        conv = ns("pg_conversion", "c.oid"),
+        tscfg = ns("pg_ts_config", "c.oid"),
+        tsdict = ns("pg_ts_dict", "c.oid"),
+        tsprs = ns("pg_ts_parser", "c.oid"),
+        tstmpl = ns("pg_ts_template", "c.oid"),
+        stx = ns("pg_statistic_ext", "s.oid"),
+        evt = ns("pg_event_trigger", "e.oid"),
+        cast = ns("pg_cast", "c.oid"),
+        lang = ns("pg_language", "l.oid"),
+        am = ns("pg_am", "am.oid"),
+        trf = ns("pg_transform", "t.oid"),
+        fdw = ns("pg_foreign_data_wrapper", "w.oid"),
+        srv = ns("pg_foreign_server", "s.oid"),
+    )
+}
