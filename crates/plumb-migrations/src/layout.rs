@@ -248,16 +248,17 @@ fn flyway_version(v: &str) -> Option<String> {
     norm.split('.').all(all_digits).then_some(norm)
 }
 
-/// Flyway version parts as numbers without leading zeros, trailing zero parts dropped (`1.0` == `1`).
+/// Flyway version parts as numbers without leading zeros, trailing zero parts dropped (`1.0` == `1`, `0` stays
+/// `0`).
 fn flyway_parts(v: &str) -> Vec<String> {
     let mut parts: Vec<String> = v
         .split('.')
-        .map(|p| {
-            let t = p.trim_start_matches('0');
-            t.to_string()
+        .map(|p| match p.trim_start_matches('0') {
+            "" => "0".to_string(),
+            t => t.to_string(),
         })
         .collect();
-    while parts.last().is_some_and(|p| p.is_empty()) {
+    while parts.len() > 1 && parts.last().is_some_and(|p| p == "0") {
         parts.pop();
     }
     parts
@@ -613,6 +614,11 @@ mod tests {
         assert_eq!(cmp_flyway_versions("2", "10"), Ordering::Less);
         assert_eq!(cmp_flyway_versions("1.2.3", "1.2"), Ordering::Greater);
         assert_eq!(cmp_flyway_versions("001", "1"), Ordering::Equal);
+        assert_eq!(cmp_flyway_versions("1.0.5", "1.1"), Ordering::Less);
+        assert_eq!(cmp_flyway_versions("0", "0.0"), Ordering::Equal);
+        assert_eq!(canonical_id(Layout::Flyway, "1.0.5"), "1.0.5");
+        assert_eq!(canonical_id(Layout::Flyway, "01.10.0"), "1.10");
+        assert_eq!(canonical_id(Layout::Flyway, "0"), "0");
         assert_eq!(flyway_version("1_2"), Some("1.2".to_string()));
         assert_eq!(flyway_version("1a"), None);
         assert_eq!(flyway_version("1..2"), None);

@@ -16,10 +16,16 @@ pub mod status;
 
 use std::path::PathBuf;
 
+pub use baseline::{mark_applied, write_baseline};
 pub use checksum::Checksum;
+pub use history::{
+    detect_history, detect_history_all, read_history, read_history_in, AppliedMigration, History,
+    Outcome,
+};
 pub use layout::{
     cmp_flyway_versions, detect, detect_all, read_dir, Layout, Migration, MigrationDir,
 };
+pub use status::{status, State, Status, StatusEntry, Summary, STATUS_JSON_VERSION};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
