@@ -1,0 +1,2186 @@
+//! Walks both models side by side and produces the [`Change`]s and the unordered operations of a plan.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use plumb_model::{
+    quote_ident, quote_literal, Column, Common, Constraint, ConstraintKind, Database, Function, FunctionKind, Grant,
+    Index as PgIndex, Persistence, Policy, QualName, Sequence, SequenceOptions, Table, Trigger, Type, TypeKind, View,
+    ViewKind,
+};
+
+use crate::keys::{Index, Key};
+use crate::{Action, Change, Hazard, HazardKind, ObjectKind, Options};
+
+/// Priority classes: the default order of creates (drops run in the reverse order) when the graph does not
+/// decide.
+pub(crate) mod class {
+    pub const SESSION: u8 = 0;
+    pub const SCHEMA: u8 = 1;
+    pub const EXTENSION: u8 = 2;
+    pub const COLLATION: u8 = 3;
+    pub const TYPE: u8 = 4;
+    pub const SEQUENCE: u8 = 5;
+    pub const FUNCTION: u8 = 6;
+    pub const TABLE: u8 = 7;
+    pub const COLUMN: u8 = 8;
+    pub const CONSTRAINT: u8 = 9;
+    pub const INDEX: u8 = 10;
+    pub const FOREIGN_KEY: u8 = 11;
+    pub const SEQ_OWNER: u8 = 12;
+    pub const VIEW: u8 = 13;
+    pub const MATVIEW: u8 = 14;
+    pub const TRIGGER: u8 = 15;
+    pub const POLICY: u8 = 16;
+    pub const MISC: u8 = 17;
+}
+
+/// Where an operation on a table's sub-object runs relative to the table's column changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Stage {
+    BeforeColumns,
+    Columns,
+    AfterColumns,
+}
+
+/// One unordered unit of work.
+#[derive(Debug, Clone)]
+pub(crate) struct Op {
+    pub key: Key,
+    /// More keys this operation changes (an enum rebuild converts columns).
+    pub also: Vec<Key>,
+    /// Role in the dependency graph.
+    pub role: Action,
+    /// What the step says it does.
+    pub action: Action,
+    pub kind: ObjectKind,
+    pub object: String,
+    pub sql: Vec<String>,
+    pub hazards: Vec<Hazard>,
+    pub transactional: bool,
+    pub class: u8,
+    /// For operations on a table: before, with or after its column changes.
+    pub stage: Option<Stage>,
+}
+
+pub(crate) struct Output {
+    pub changes: Vec<Change>,
+    pub ops: Vec<Op>,
+    pub errors: Vec<(String, String)>,
+}
+
+pub(crate) struct Differ<'a> {
+    from: &'a Database,
+    to: &'a Database,
+    opts: &'a Options,
+    fi: Index<'a>,
+    out: Output,
+    /// Keys that go away (dropped, or changed so that dependants must be dropped first).
+    seeds: BTreeSet<Key>,
+    /// Tables dropped, explicitly or with their parent.
+    dropped_tables: BTreeSet<QualName>,
+    /// Views and functions dropped and created again.
+    rebuilt: BTreeSet<Key>,
+}
+
+fn hz(kind: HazardKind, message: impl Into<String>) -> Hazard {
+    Hazard { kind, message: message.into() }
+}
+
+fn opt_text(o: &Option<String>) -> Option<String> {
+    o.clone()
+}
+
+fn strip_stmt(sql: &str) -> &str {
+    sql.trim().trim_end_matches(';').trim_end()
+}
+
+/// `name=value` storage parameters as SQL: `name = 'value'`, each part quoted.
+fn reloption(opt: &str) -> String {
+    let (name, value) = opt.split_once('=').unwrap_or((opt, ""));
+    let name = name.split('.').map(quote_ident).collect::<Vec<_>>().join(".");
+    format!("{name} = {}", quote_literal(value))
+}
+
+fn reloption_name(opt: &str) -> String {
+    let name = opt.split_once('=').map(|(n, _)| n).unwrap_or(opt);
+    name.split('.').map(quote_ident).collect::<Vec<_>>().join(".")
+}
+
+fn grantee(g: &str) -> String {
+    if g == "PUBLIC" {
+        "PUBLIC".to_string()
+    } else {
+        quote_ident(g)
+    }
+}
+
+/// Privilege keywords are written as they are, so only accept keywords.
+fn privilege_ok(p: &str) -> bool {
+    !p.is_empty() && p.chars().all(|c| c.is_ascii_uppercase() || c == ' ')
+}
+
+/// The privileges an object of this kind has when its acl is NULL.
+fn default_grants(kind: GrantOn, owner: &str) -> BTreeSet<Grant> {
+    let g = |who: &str, p: &str| Grant { grantee: who.to_string(), privilege: p.to_string(), with_grant_option: false };
+    let mut s = BTreeSet::new();
+    match kind {
+        GrantOn::Table => {
+            for p in ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"] {
+                s.insert(g(owner, p));
+            }
+        }
+        GrantOn::Sequence => {
+            for p in ["USAGE", "SELECT", "UPDATE"] {
+                s.insert(g(owner, p));
+            }
+        }
+        GrantOn::Function => {
+            s.insert(g(owner, "EXECUTE"));
+            s.insert(g("PUBLIC", "EXECUTE"));
+        }
+        GrantOn::Schema => {
+            s.insert(g(owner, "USAGE"));
+            s.insert(g(owner, "CREATE"));
+        }
+        GrantOn::Type => {
+            s.insert(g(owner, "USAGE"));
+            s.insert(g("PUBLIC", "USAGE"));
+        }
+    }
+    s
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GrantOn {
+    Table,
+    Sequence,
+    Function,
+    Schema,
+    Type,
+}
+
+/// GRANT/REVOKE statements that turn privilege set `from` into `to` on `target` (`TABLE public.t`).
+fn grant_sql(target: &str, from: &BTreeSet<Grant>, to: &BTreeSet<Grant>) -> Vec<String> {
+    let key = |g: &Grant| (g.grantee.clone(), g.privilege.clone());
+    let fm: BTreeMap<_, bool> = from.iter().map(|g| (key(g), g.with_grant_option)).collect();
+    let tm: BTreeMap<_, bool> = to.iter().map(|g| (key(g), g.with_grant_option)).collect();
+    let mut out = Vec::new();
+    for ((who, p), opt) in &fm {
+        if !privilege_ok(p) {
+            continue;
+        }
+        match tm.get(&(who.clone(), p.clone())) {
+            None => out.push(format!("REVOKE {p} ON {target} FROM {};", grantee(who))),
+            Some(false) if *opt => out.push(format!("REVOKE GRANT OPTION FOR {p} ON {target} FROM {};", grantee(who))),
+            _ => {}
+        }
+    }
+    for ((who, p), opt) in &tm {
+        if !privilege_ok(p) {
+            continue;
+        }
+        let had = fm.get(&(who.clone(), p.clone()));
+        if had.is_none() || (*opt && had == Some(&false)) {
+            let wgo = if *opt { " WITH GRANT OPTION" } else { "" };
+            out.push(format!("GRANT {p} ON {target} TO {}{wgo};", grantee(who)));
+        }
+    }
+    out
+}
+
+fn comment_sql(target: &str, comment: Option<&str>) -> String {
+    match comment {
+        Some(c) => format!("COMMENT ON {target} IS {};", quote_literal(c)),
+        None => format!("COMMENT ON {target} IS NULL;"),
+    }
+}
+
+fn seq_option_clauses(o: &SequenceOptions, base: Option<&SequenceOptions>, with_type: bool) -> Vec<String> {
+    let d = SequenceOptions::defaults(&o.data_type, o.increment);
+    let fresh = base.is_none();
+    let base = base.unwrap_or(&d);
+    let mut c = Vec::new();
+    let type_differs = if fresh { o.data_type != "bigint" } else { o.data_type != base.data_type };
+    if with_type && type_differs && matches!(o.data_type.as_str(), "smallint" | "integer" | "bigint") {
+        c.push(format!("AS {}", o.data_type));
+    }
+    if o.increment != base.increment {
+        c.push(format!("INCREMENT BY {}", o.increment));
+    }
+    if o.min_value != base.min_value {
+        c.push(format!("MINVALUE {}", o.min_value));
+    }
+    if o.max_value != base.max_value {
+        c.push(format!("MAXVALUE {}", o.max_value));
+    }
+    if o.start != base.start {
+        c.push(format!("START WITH {}", o.start));
+    }
+    if o.cache != base.cache {
+        c.push(format!("CACHE {}", o.cache));
+    }
+    if o.cycle != base.cycle {
+        c.push(if o.cycle { "CYCLE".to_string() } else { "NO CYCLE".to_string() });
+    }
+    c
+}
+
+/// Parse `character varying(20)` / `numeric(10,2)` into base and modifier.
+fn split_type(t: &str) -> (&str, Option<&str>) {
+    match t.find('(') {
+        Some(i) if t.ends_with(')') => (t[..i].trim_end(), Some(&t[i + 1..t.len() - 1])),
+        _ => (t, None),
+    }
+}
+
+/// (rewrites the table, can fail or lose data) for `ALTER COLUMN ... TYPE` from `a` to `b`.
+fn type_change_cost(a: &str, b: &str) -> (bool, bool) {
+    let (ab, am) = split_type(a);
+    let (bb, bm) = split_type(b);
+    let varchar = "character varying";
+    if ab == varchar && (bb == "text" || (bb == varchar && bm.is_none())) {
+        return (false, false);
+    }
+    if ab == "text" && bb == varchar && bm.is_none() {
+        return (false, false);
+    }
+    if ab == bb && (ab == varchar || ab == "character" || ab == "bit varying") {
+        if let (Some(x), Some(y)) = (am.and_then(|m| m.parse::<u32>().ok()), bm.and_then(|m| m.parse::<u32>().ok())) {
+            if y >= x && ab != "character" {
+                return (false, false);
+            }
+        }
+    }
+    if ab == "numeric" && bb == "numeric" && bm.is_none() {
+        return (false, false);
+    }
+    let widening = matches!(
+        (a, b),
+        ("smallint", "integer")
+            | ("smallint", "bigint")
+            | ("integer", "bigint")
+            | ("real", "double precision")
+            | (_, "text")
+            | ("smallint", "numeric")
+            | ("integer", "numeric")
+            | ("bigint", "numeric")
+    );
+    (true, !widening)
+}
+
+/// Function-call defaults that make `ADD COLUMN` rewrite the table.
+fn is_volatile_default(expr: &str) -> bool {
+    let e = expr.to_ascii_lowercase();
+    ["nextval(", "random(", "gen_random_uuid(", "clock_timestamp(", "timeofday(", "uuid_generate_v"]
+        .iter()
+        .any(|f| e.contains(f))
+}
+
+fn constraint_def_core(c: &Constraint) -> &str {
+    let d = c.definition.trim();
+    d.strip_suffix(" NOT VALID").unwrap_or(d)
+}
+
+fn local_columns(t: &Table, all: bool) -> Vec<&Column> {
+    if all || t.inherits.is_empty() && t.partition_of.is_none() {
+        t.columns.iter().collect()
+    } else {
+        t.columns.iter().filter(|c| c.is_local).collect()
+    }
+}
+
+fn column_def(c: &Column) -> String {
+    let mut s = format!("{} {}", quote_ident(&c.name), c.type_name);
+    if let Some(coll) = &c.collation {
+        s.push_str(&format!(" COLLATE {coll}"));
+    }
+    if let Some(g) = &c.generated {
+        s.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
+    }
+    if let Some(d) = &c.default {
+        if c.generated.is_none() && c.identity.is_none() {
+            s.push_str(&format!(" DEFAULT {d}"));
+        }
+    }
+    if c.not_null {
+        s.push_str(" NOT NULL");
+    }
+    if let Some(i) = &c.identity {
+        s.push_str(if i.always { " GENERATED ALWAYS AS IDENTITY" } else { " GENERATED BY DEFAULT AS IDENTITY" });
+        let opts = seq_option_clauses(&i.options, None, false);
+        if !opts.is_empty() {
+            s.push_str(&format!(" ({})", opts.join(" ")));
+        }
+    }
+    s
+}
+
+fn function_kind(f: &Function) -> (ObjectKind, &'static str) {
+    match f.kind {
+        FunctionKind::Procedure => (ObjectKind::Procedure, "PROCEDURE"),
+        FunctionKind::Aggregate => (ObjectKind::Aggregate, "AGGREGATE"),
+        FunctionKind::Function | FunctionKind::Window => (ObjectKind::Function, "FUNCTION"),
+    }
+}
+
+fn view_kind(v: &View) -> (ObjectKind, &'static str, u8) {
+    match v.kind {
+        ViewKind::View => (ObjectKind::View, "VIEW", class::VIEW),
+        ViewKind::Materialized => (ObjectKind::MaterializedView, "MATERIALIZED VIEW", class::MATVIEW),
+    }
+}
+
+fn type_kind(t: &Type) -> (ObjectKind, &'static str) {
+    match t.kind {
+        TypeKind::Domain { .. } => (ObjectKind::Domain, "DOMAIN"),
+        _ => (ObjectKind::Type, "TYPE"),
+    }
+}
+
+impl<'a> Differ<'a> {
+    pub(crate) fn run(from: &'a Database, to: &'a Database, opts: &'a Options) -> Output {
+        let mut d = Differ {
+            from,
+            to,
+            opts,
+            fi: Index::new(from),
+            out: Output { changes: Vec::new(), ops: Vec::new(), errors: Vec::new() },
+            seeds: BTreeSet::new(),
+            dropped_tables: BTreeSet::new(),
+            rebuilt: BTreeSet::new(),
+        };
+        d.schemas();
+        d.extensions();
+        d.collations();
+        d.types();
+        d.tables();
+        d.views();
+        d.functions();
+        d.sequences();
+        d.rebuild_dependants();
+        d.out
+    }
+
+    // ----- helpers -------------------------------------------------------------------------------------
+
+    fn change(&mut self, kind: ObjectKind, object: &str, action: Action) {
+        self.out.changes.push(Change {
+            kind,
+            object: object.to_string(),
+            action,
+            attribute: None,
+            from: None,
+            to: None,
+        });
+    }
+
+    fn change_attr(&mut self, kind: ObjectKind, object: &str, attr: &str, from: Option<String>, to: Option<String>) {
+        self.out.changes.push(Change {
+            kind,
+            object: object.to_string(),
+            action: Action::Alter,
+            attribute: Some(attr.to_string()),
+            from,
+            to,
+        });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn op(
+        &mut self,
+        key: Key,
+        role: Action,
+        kind: ObjectKind,
+        object: &str,
+        sql: Vec<String>,
+        hazards: Vec<Hazard>,
+        class: u8,
+        stage: Option<Stage>,
+    ) -> usize {
+        self.out.ops.push(Op {
+            key,
+            also: Vec::new(),
+            role,
+            action: role,
+            kind,
+            object: object.to_string(),
+            sql,
+            hazards,
+            transactional: true,
+            class,
+            stage,
+        });
+        self.out.ops.len() - 1
+    }
+
+    fn owners_compared(&self) -> bool {
+        !self.opts.ignore_owners
+    }
+
+    /// Comment, owner and grant changes of an object present on both sides, each as its own operation.
+    #[allow(clippy::too_many_arguments)]
+    fn common_alters(
+        &mut self,
+        key: &Key,
+        kind: ObjectKind,
+        object: &str,
+        comment_target: &str,
+        owner_target: &str,
+        grant: Option<(GrantOn, &str)>,
+        f: &Common,
+        t: &Common,
+        stage: Option<Stage>,
+    ) {
+        if f.comment != t.comment {
+            self.change_attr(kind, object, "comment", opt_text(&f.comment), opt_text(&t.comment));
+            let sql = vec![comment_sql(comment_target, t.comment.as_deref())];
+            self.op(key.clone(), Action::Alter, kind, object, sql, vec![], class::MISC, stage);
+        }
+        if self.owners_compared() {
+            if let (Some(a), Some(b)) = (&f.owner, &t.owner) {
+                if a != b {
+                    self.change_attr(kind, object, "owner", Some(a.clone()), Some(b.clone()));
+                    let sql = vec![format!("ALTER {owner_target} OWNER TO {};", quote_ident(b))];
+                    self.op(key.clone(), Action::Alter, kind, object, sql, vec![], class::MISC, stage);
+                }
+            }
+        }
+        if let Some((on, target)) = grant {
+            if self.opts.ignore_privileges {
+                return;
+            }
+            let eff = |c: &Common| match (&c.grants, &c.owner) {
+                (Some(g), _) => Some(g.clone()),
+                (None, Some(o)) => Some(default_grants(on, o)),
+                (None, None) => None,
+            };
+            if f.grants.is_none() && t.grants.is_none() {
+                return;
+            }
+            if let (Some(a), Some(b)) = (eff(f), eff(t)) {
+                let sql = grant_sql(target, &a, &b);
+                if !sql.is_empty() {
+                    let show = |s: &BTreeSet<Grant>| {
+                        s.iter()
+                            .map(|g| format!("{}:{}{}", g.grantee, g.privilege, if g.with_grant_option { "*" } else { "" }))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    self.change_attr(kind, object, "grants", Some(show(&a)), Some(show(&b)));
+                    self.op(key.clone(), Action::Alter, kind, object, sql, vec![], class::MISC, stage);
+                }
+            }
+        }
+    }
+
+    /// Comment and grants written right after a create.
+    fn create_extras(
+        &self,
+        comment_target: &str,
+        grant: Option<(GrantOn, &str)>,
+        c: &Common,
+        sql: &mut Vec<String>,
+    ) {
+        if let Some(text) = &c.comment {
+            sql.push(comment_sql(comment_target, Some(text)));
+        }
+        if let (Some((on, target)), Some(g), Some(owner)) = (grant, &c.grants, &c.owner) {
+            if !self.opts.ignore_privileges {
+                sql.extend(grant_sql(target, &default_grants(on, owner), g));
+            }
+        }
+    }
+
+    // ----- schemas, extensions, collations ------------------------------------------------------------
+
+    fn schemas(&mut self) {
+        let (from, to) = (self.from, self.to);
+        for (name, s) in &from.schemas {
+            if !to.schemas.contains_key(name) {
+                let obj = quote_ident(name);
+                self.change(ObjectKind::Schema, &obj, Action::Drop);
+                let h = vec![hz(HazardKind::DataLoss, format!("drops schema {obj}"))];
+                self.op(
+                    Key::Schema(name.clone()),
+                    Action::Drop,
+                    ObjectKind::Schema,
+                    &obj,
+                    vec![format!("DROP SCHEMA {obj};")],
+                    h,
+                    class::SCHEMA,
+                    None,
+                );
+                self.seeds.insert(Key::Schema(s.name.clone()));
+            }
+        }
+        for (name, s) in &to.schemas {
+            let obj = quote_ident(name);
+            let target = format!("SCHEMA {obj}");
+            match from.schemas.get(name) {
+                None => {
+                    self.change(ObjectKind::Schema, &obj, Action::Create);
+                    let mut sql = vec![format!("CREATE SCHEMA {obj};")];
+                    self.create_extras(&target, Some((GrantOn::Schema, &target)), &s.common, &mut sql);
+                    self.op(Key::Schema(name.clone()), Action::Create, ObjectKind::Schema, &obj, sql, vec![], class::SCHEMA, None);
+                }
+                Some(f) => {
+                    let key = Key::Schema(name.clone());
+                    self.common_alters(
+                        &key,
+                        ObjectKind::Schema,
+                        &obj,
+                        &target,
+                        &target,
+                        Some((GrantOn::Schema, &target)),
+                        &f.common,
+                        &s.common,
+                        None,
+                    );
+                }
+            }
+        }
+    }
+
+    fn extensions(&mut self) {
+        let (from, to) = (self.from, self.to);
+        for name in from.extensions.keys() {
+            if !to.extensions.contains_key(name) {
+                let obj = quote_ident(name);
+                self.change(ObjectKind::Extension, &obj, Action::Drop);
+                let sql = vec![format!("DROP EXTENSION {obj};")];
+                self.op(Key::Extension(name.clone()), Action::Drop, ObjectKind::Extension, &obj, sql, vec![], class::EXTENSION, None);
+            }
+        }
+        for (name, e) in &to.extensions {
+            let obj = quote_ident(name);
+            let key = Key::Extension(name.clone());
+            match from.extensions.get(name) {
+                None => {
+                    self.change(ObjectKind::Extension, &obj, Action::Create);
+                    let mut s = format!("CREATE EXTENSION IF NOT EXISTS {obj} WITH SCHEMA {}", quote_ident(&e.schema));
+                    if let Some(v) = &e.version {
+                        s.push_str(&format!(" VERSION {}", quote_literal(v)));
+                    }
+                    s.push(';');
+                    let mut sql = vec![s];
+                    if let Some(c) = &e.comment {
+                        sql.push(comment_sql(&format!("EXTENSION {obj}"), Some(c)));
+                    }
+                    self.op(key, Action::Create, ObjectKind::Extension, &obj, sql, vec![], class::EXTENSION, None);
+                }
+                Some(f) => {
+                    if f.schema != e.schema {
+                        self.change_attr(ObjectKind::Extension, &obj, "schema", Some(f.schema.clone()), Some(e.schema.clone()));
+                        let sql = vec![format!("ALTER EXTENSION {obj} SET SCHEMA {};", quote_ident(&e.schema))];
+                        self.op(key.clone(), Action::Alter, ObjectKind::Extension, &obj, sql, vec![], class::EXTENSION, None);
+                    }
+                    if let (Some(a), Some(b)) = (&f.version, &e.version) {
+                        if a != b {
+                            self.change_attr(ObjectKind::Extension, &obj, "version", Some(a.clone()), Some(b.clone()));
+                            let sql = vec![format!("ALTER EXTENSION {obj} UPDATE TO {};", quote_literal(b))];
+                            self.op(key.clone(), Action::Alter, ObjectKind::Extension, &obj, sql, vec![], class::EXTENSION, None);
+                        }
+                    }
+                    if f.comment != e.comment {
+                        self.change_attr(ObjectKind::Extension, &obj, "comment", f.comment.clone(), e.comment.clone());
+                        let sql = vec![comment_sql(&format!("EXTENSION {obj}"), e.comment.as_deref())];
+                        self.op(key, Action::Alter, ObjectKind::Extension, &obj, sql, vec![], class::MISC, None);
+                    }
+                }
+            }
+        }
+    }
+
+    fn collations(&mut self) {
+        let (from, to) = (self.from, self.to);
+        for (name, f) in &from.collations {
+            let t = to.collations.get(name);
+            let differs = t.is_some_and(|t| {
+                (&t.provider, &t.locale, &t.lc_collate, &t.lc_ctype, t.deterministic)
+                    != (&f.provider, &f.locale, &f.lc_collate, &f.lc_ctype, f.deterministic)
+            });
+            if t.is_none() || differs {
+                let obj = name.to_string();
+                if t.is_none() {
+                    self.change(ObjectKind::Collation, &obj, Action::Drop);
+                } else {
+                    self.change_attr(ObjectKind::Collation, &obj, "definition", None, None);
+                }
+                let sql = vec![format!("DROP COLLATION {obj};")];
+                self.op(Key::Collation(name.clone()), Action::Drop, ObjectKind::Collation, &obj, sql, vec![], class::COLLATION, None);
+                self.seeds.insert(Key::Collation(name.clone()));
+            }
+        }
+        for (name, c) in &to.collations {
+            let obj = name.to_string();
+            let key = Key::Collation(name.clone());
+            let recreate = self.out.ops.iter().any(|o| o.key == key && o.role == Action::Drop);
+            match from.collations.get(name) {
+                Some(f) if !recreate => {
+                    self.common_alters(
+                        &key,
+                        ObjectKind::Collation,
+                        &obj,
+                        &format!("COLLATION {obj}"),
+                        &format!("COLLATION {obj}"),
+                        None,
+                        &f.common,
+                        &c.common,
+                        None,
+                    );
+                }
+                _ => {
+                    if !recreate {
+                        self.change(ObjectKind::Collation, &obj, Action::Create);
+                    }
+                    let provider = match c.provider.as_str() {
+                        "i" => "icu",
+                        "c" => "libc",
+                        _ => "libc",
+                    };
+                    let mut parts = vec![format!("provider = {provider}")];
+                    if let Some(l) = &c.locale {
+                        parts.push(format!("locale = {}", quote_literal(l)));
+                    }
+                    if c.locale.is_none() || provider == "libc" {
+                        if let Some(l) = &c.lc_collate {
+                            parts.push(format!("lc_collate = {}", quote_literal(l)));
+                        }
+                        if let Some(l) = &c.lc_ctype {
+                            parts.push(format!("lc_ctype = {}", quote_literal(l)));
+                        }
+                    }
+                    if !c.deterministic {
+                        parts.push("deterministic = false".to_string());
+                    }
+                    let mut sql = vec![format!("CREATE COLLATION {obj} ({});", parts.join(", "))];
+                    self.create_extras(&format!("COLLATION {obj}"), None, &c.common, &mut sql);
+                    self.op(key, Action::Create, ObjectKind::Collation, &obj, sql, vec![], class::COLLATION, None);
+                }
+            }
+        }
+    }
+
+    // ----- types --------------------------------------------------------------------------------------
+
+    fn create_type_sql(&self, t: &Type) -> Vec<String> {
+        let name = &t.name;
+        let mut sql = Vec::new();
+        match &t.kind {
+            TypeKind::Enum { labels } => {
+                let l: Vec<String> = labels.iter().map(|l| quote_literal(l)).collect();
+                sql.push(format!("CREATE TYPE {name} AS ENUM ({});", l.join(", ")));
+            }
+            TypeKind::Domain { base, collation, default, not_null, constraints } => {
+                let mut s = format!("CREATE DOMAIN {name} AS {base}");
+                if let Some(c) = collation {
+                    s.push_str(&format!(" COLLATE {c}"));
+                }
+                if let Some(d) = default {
+                    s.push_str(&format!(" DEFAULT {d}"));
+                }
+                if *not_null {
+                    s.push_str(" NOT NULL");
+                }
+                for c in constraints.values().filter(|c| c.validated) {
+                    s.push_str(&format!(" CONSTRAINT {} {}", quote_ident(&c.name), c.definition));
+                }
+                s.push(';');
+                sql.push(s);
+                for c in constraints.values().filter(|c| !c.validated) {
+                    sql.push(format!("ALTER DOMAIN {name} ADD CONSTRAINT {} {};", quote_ident(&c.name), c.definition));
+                }
+            }
+            TypeKind::Composite { attributes } => {
+                let a: Vec<String> = attributes
+                    .iter()
+                    .map(|a| {
+                        let mut s = format!("{} {}", quote_ident(&a.name), a.type_name);
+                        if let Some(c) = &a.collation {
+                            s.push_str(&format!(" COLLATE {c}"));
+                        }
+                        s
+                    })
+                    .collect();
+                sql.push(format!("CREATE TYPE {name} AS ({});", a.join(", ")));
+            }
+            TypeKind::Range { subtype, subtype_opclass, collation, canonical, subtype_diff, multirange } => {
+                let mut p = vec![format!("subtype = {subtype}")];
+                if let Some(o) = subtype_opclass {
+                    p.push(format!("subtype_opclass = {o}"));
+                }
+                if let Some(c) = collation {
+                    p.push(format!("collation = {c}"));
+                }
+                if let Some(c) = canonical {
+                    p.push(format!("canonical = {c}"));
+                }
+                if let Some(c) = subtype_diff {
+                    p.push(format!("subtype_diff = {c}"));
+                }
+                if let Some(m) = multirange {
+                    p.push(format!("multirange_type_name = {m}"));
+                }
+                sql.push(format!("CREATE TYPE {name} AS RANGE ({});", p.join(", ")));
+            }
+        }
+        let (_, kw) = type_kind(t);
+        let target = format!("{kw} {name}");
+        self.create_extras(&target, Some((GrantOn::Type, &format!("TYPE {name}"))), &t.common, &mut sql);
+        sql
+    }
+
+    fn types(&mut self) {
+        let (from, to) = (self.from, self.to);
+        for (name, f) in &from.types {
+            if !to.types.contains_key(name) {
+                self.drop_type(f, false);
+            }
+        }
+        for (name, t) in &to.types {
+            let obj = name.to_string();
+            let (kind, kw) = type_kind(t);
+            let key = Key::Type(name.clone());
+            let Some(f) = from.types.get(name) else {
+                self.change(kind, &obj, Action::Create);
+                let sql = self.create_type_sql(t);
+                self.op(key, Action::Create, kind, &obj, sql, vec![], class::TYPE, None);
+                continue;
+            };
+            let target = format!("{kw} {name}");
+            match (&f.kind, &t.kind) {
+                (TypeKind::Enum { labels: a }, TypeKind::Enum { labels: b }) => {
+                    if a != b {
+                        self.change_attr(kind, &obj, "labels", Some(a.join(", ")), Some(b.join(", ")));
+                        self.enum_change(t, a, b);
+                    }
+                }
+                (
+                    TypeKind::Domain { base: fb, collation: fc, default: fd, not_null: fnn, constraints: fcs },
+                    TypeKind::Domain { base: tb, collation: tc, default: td, not_null: tnn, constraints: tcs },
+                ) => {
+                    if fb != tb || fc != tc {
+                        self.change_attr(kind, &obj, "base", Some(fb.clone()), Some(tb.clone()));
+                        self.drop_type(f, true);
+                        let sql = self.create_type_sql(t);
+                        self.op(key.clone(), Action::Create, kind, &obj, sql, vec![], class::TYPE, None);
+                        continue;
+                    }
+                    let mut sql = Vec::new();
+                    if fd != td {
+                        self.change_attr(kind, &obj, "default", fd.clone(), td.clone());
+                        sql.push(match td {
+                            Some(d) => format!("ALTER DOMAIN {name} SET DEFAULT {d};"),
+                            None => format!("ALTER DOMAIN {name} DROP DEFAULT;"),
+                        });
+                    }
+                    if fnn != tnn {
+                        self.change_attr(kind, &obj, "not_null", Some(fnn.to_string()), Some(tnn.to_string()));
+                        sql.push(format!("ALTER DOMAIN {name} {} NOT NULL;", if *tnn { "SET" } else { "DROP" }));
+                    }
+                    for (cn, c) in fcs {
+                        if tcs.get(cn) != Some(c) {
+                            self.change_attr(kind, &obj, "constraint", Some(c.definition.clone()), tcs.get(cn).map(|c| c.definition.clone()));
+                            sql.push(format!("ALTER DOMAIN {name} DROP CONSTRAINT {};", quote_ident(cn)));
+                        }
+                    }
+                    for (cn, c) in tcs {
+                        if fcs.get(cn) != Some(c) {
+                            if !fcs.contains_key(cn) {
+                                self.change_attr(kind, &obj, "constraint", None, Some(c.definition.clone()));
+                            }
+                            sql.push(format!("ALTER DOMAIN {name} ADD CONSTRAINT {} {};", quote_ident(cn), c.definition));
+                        }
+                    }
+                    if !sql.is_empty() {
+                        self.op(key.clone(), Action::Alter, kind, &obj, sql, vec![], class::TYPE, None);
+                    }
+                }
+                (TypeKind::Composite { attributes: fa }, TypeKind::Composite { attributes: ta }) => {
+                    let mut sql = Vec::new();
+                    let mut hazards = Vec::new();
+                    for a in fa {
+                        if !ta.iter().any(|b| b.name == a.name) {
+                            self.change_attr(kind, &obj, "attribute", Some(a.name.clone()), None);
+                            sql.push(format!("ALTER TYPE {name} DROP ATTRIBUTE {};", quote_ident(&a.name)));
+                            hazards.push(hz(HazardKind::DataLoss, format!("drops attribute {}", quote_ident(&a.name))));
+                        }
+                    }
+                    for b in ta {
+                        match fa.iter().find(|a| a.name == b.name) {
+                            None => {
+                                self.change_attr(kind, &obj, "attribute", None, Some(b.name.clone()));
+                                let mut s = format!("ALTER TYPE {name} ADD ATTRIBUTE {} {}", quote_ident(&b.name), b.type_name);
+                                if let Some(c) = &b.collation {
+                                    s.push_str(&format!(" COLLATE {c}"));
+                                }
+                                sql.push(s + ";");
+                            }
+                            Some(a) if a != b => {
+                                self.change_attr(kind, &obj, "attribute type", Some(a.type_name.clone()), Some(b.type_name.clone()));
+                                let mut s = format!("ALTER TYPE {name} ALTER ATTRIBUTE {} TYPE {}", quote_ident(&b.name), b.type_name);
+                                if let Some(c) = &b.collation {
+                                    s.push_str(&format!(" COLLATE {c}"));
+                                }
+                                sql.push(s + ";");
+                                hazards.push(hz(HazardKind::DataLoss, "changes the type of an attribute"));
+                            }
+                            _ => {}
+                        }
+                    }
+                    if !sql.is_empty() {
+                        self.op(key.clone(), Action::Alter, kind, &obj, sql, hazards, class::TYPE, None);
+                    }
+                }
+                (a, b) if a == b => {}
+                _ => {
+                    self.change_attr(kind, &obj, "definition", None, None);
+                    self.drop_type(f, true);
+                    let sql = self.create_type_sql(t);
+                    self.op(key.clone(), Action::Create, kind, &obj, sql, vec![], class::TYPE, None);
+                    continue;
+                }
+            }
+            self.common_alters(
+                &key,
+                kind,
+                &obj,
+                &target,
+                &target,
+                Some((GrantOn::Type, &format!("TYPE {name}"))),
+                &f.common,
+                &t.common,
+                None,
+            );
+        }
+    }
+
+    fn drop_type(&mut self, f: &Type, recreate: bool) {
+        let (kind, kw) = type_kind(f);
+        let obj = f.name.to_string();
+        if !recreate {
+            self.change(kind, &obj, Action::Drop);
+        }
+        let h = vec![hz(HazardKind::DataLoss, format!("drops {} {obj}; columns of this type must be gone first", kind.as_str()))];
+        self.op(Key::Type(f.name.clone()), Action::Drop, kind, &obj, vec![format!("DROP {kw} {obj};")], h, class::TYPE, None);
+        self.seeds.insert(Key::Type(f.name.clone()));
+    }
+
+    fn enum_change(&mut self, t: &Type, a: &[String], b: &[String]) {
+        let name = &t.name;
+        let obj = name.to_string();
+        let key = Key::Type(name.clone());
+        // additions only, in an order compatible with the old one
+        let mut it = b.iter();
+        let is_subsequence = a.iter().all(|x| it.any(|y| y == x));
+        if is_subsequence {
+            let mut sql = Vec::new();
+            for (i, l) in b.iter().enumerate() {
+                if a.contains(l) {
+                    continue;
+                }
+                let place = if i > 0 {
+                    format!(" AFTER {}", quote_literal(&b[i - 1]))
+                } else if let Some(next) = b.iter().find(|x| a.contains(x)) {
+                    format!(" BEFORE {}", quote_literal(next))
+                } else {
+                    String::new()
+                };
+                sql.push(format!("ALTER TYPE {name} ADD VALUE {}{place};", quote_literal(l)));
+            }
+            self.op(key, Action::Alter, ObjectKind::Type, &obj, sql, vec![], class::TYPE, None);
+            return;
+        }
+        // removal or reorder: rename the old type, create the new one, convert every column, drop the old one
+        let mut old_name = format!("{}__plumb_old", name.name);
+        while old_name.len() > 63 {
+            old_name.remove(0);
+        }
+        let old = QualName::new(&name.schema, &old_name);
+        let labels: Vec<String> = b.iter().map(|l| quote_literal(l)).collect();
+        let mut sql = vec![
+            format!("ALTER TYPE {name} RENAME TO {};", quote_ident(&old_name)),
+            format!("CREATE TYPE {name} AS ENUM ({});", labels.join(", ")),
+        ];
+        let mut also = Vec::new();
+        let plain = name.to_string();
+        let array = format!("{plain}[]");
+        for (tn, tt) in &self.to.tables {
+            let Some(ft) = self.from.tables.get(tn) else { continue };
+            let inherited_only = |c: &Column| !c.is_local && (tt.partition_of.is_some() || !tt.inherits.is_empty());
+            for c in &tt.columns {
+                if inherited_only(c) || (c.type_name != plain && c.type_name != array) {
+                    continue;
+                }
+                let Some(fc) = ft.column(&c.name) else { continue };
+                if fc.type_name != c.type_name || fc.generated.is_some() {
+                    continue;
+                }
+                let col = quote_ident(&c.name);
+                if fc.default.is_some() {
+                    sql.push(format!("ALTER TABLE {tn} ALTER COLUMN {col} DROP DEFAULT;"));
+                }
+                sql.push(format!(
+                    "ALTER TABLE {tn} ALTER COLUMN {col} TYPE {} USING {col}::text::{};",
+                    c.type_name, c.type_name
+                ));
+                if let Some(d) = &c.default {
+                    sql.push(format!("ALTER TABLE {tn} ALTER COLUMN {col} SET DEFAULT {d};"));
+                }
+                also.push(Key::Column(tn.clone(), c.name.clone()));
+            }
+        }
+        sql.push(format!("DROP TYPE {old};"));
+        let removed: Vec<String> = a.iter().filter(|x| !b.contains(x)).map(|x| quote_literal(x)).collect();
+        let mut hazards = vec![hz(HazardKind::TableRewrite, "rebuilds the enum and rewrites every column of that type")];
+        if !removed.is_empty() {
+            hazards.push(hz(
+                HazardKind::DataLoss,
+                format!("removes enum value(s) {}: rows holding them make the conversion fail", removed.join(", ")),
+            ));
+        }
+        let i = self.op(key.clone(), Action::Alter, ObjectKind::Type, &obj, sql, hazards, class::TYPE, None);
+        self.out.ops[i].also = also.clone();
+        self.seeds.insert(key);
+        self.seeds.extend(also);
+    }
+
+    // ----- tables -------------------------------------------------------------------------------------
+
+    fn tables(&mut self) {
+        let (from, to) = (self.from, self.to);
+        // which tables go away: gone from `to`, or changed in a way ALTER cannot express
+        let mut recreate: BTreeSet<QualName> = BTreeSet::new();
+        for (name, f) in &from.tables {
+            let gone = match to.tables.get(name) {
+                None => true,
+                Some(t) => f.partition_by != t.partition_by,
+            };
+            if gone {
+                self.dropped_tables.insert(name.clone());
+                if to.tables.contains_key(name) {
+                    recreate.insert(name.clone());
+                }
+            }
+        }
+        // partitions of a dropped partitioned table go with it
+        loop {
+            let mut more = Vec::new();
+            for (name, f) in &from.tables {
+                if let Some(p) = &f.partition_of {
+                    if self.dropped_tables.contains(&p.parent) && !self.dropped_tables.contains(name) {
+                        more.push(name.clone());
+                    }
+                }
+            }
+            if more.is_empty() {
+                break;
+            }
+            for n in more {
+                if to.tables.contains_key(&n) {
+                    recreate.insert(n.clone());
+                }
+                self.dropped_tables.insert(n);
+            }
+        }
+        let dropped = self.dropped_tables.clone();
+        for name in &dropped {
+            let Some(f) = from.tables.get(name) else { continue };
+            let obj = name.to_string();
+            let implicit = f.partition_of.as_ref().is_some_and(|p| dropped.contains(&p.parent));
+            if !recreate.contains(name) {
+                self.change(ObjectKind::Table, &obj, Action::Drop);
+            } else {
+                self.change_attr(ObjectKind::Table, &obj, "partitioning", f.partition_by.clone(), to.tables.get(name).and_then(|t| t.partition_by.clone()));
+            }
+            self.seeds.insert(Key::Relation(name.clone()));
+            if implicit {
+                continue;
+            }
+            let h = vec![hz(HazardKind::DataLoss, format!("drops table {obj} and its rows"))];
+            self.op(Key::Relation(name.clone()), Action::Drop, ObjectKind::Table, &obj, vec![format!("DROP TABLE {obj};")], h, class::TABLE, None);
+        }
+        for (name, t) in &to.tables {
+            match from.tables.get(name) {
+                Some(f) if !recreate.contains(name) => self.alter_table(f, t),
+                _ => {
+                    if !recreate.contains(name) {
+                        self.change(ObjectKind::Table, &name.to_string(), Action::Create);
+                    }
+                    self.create_table(t);
+                }
+            }
+        }
+    }
+
+    fn create_table(&mut self, t: &Table) {
+        let name = &t.name;
+        let obj = name.to_string();
+        let mut items: Vec<String> = Vec::new();
+        let cols = local_columns(t, false);
+        if t.partition_of.is_none() {
+            items.extend(cols.iter().map(|c| column_def(c)));
+        }
+        for c in t.constraints.values() {
+            if c.is_local && c.kind != ConstraintKind::ForeignKey && c.validated {
+                items.push(format!("CONSTRAINT {} {}", quote_ident(&c.name), c.definition.trim()));
+            }
+        }
+        let unlogged = if t.persistence == Persistence::Unlogged { "UNLOGGED " } else { "" };
+        let mut s = if let Some(p) = &t.partition_of {
+            let mut s = format!("CREATE {unlogged}TABLE {name} PARTITION OF {}", p.parent);
+            if !items.is_empty() {
+                s.push_str(&format!(" (\n    {}\n)", items.join(",\n    ")));
+            }
+            s.push_str(&format!(" {}", p.bound));
+            s
+        } else {
+            let body = if items.is_empty() { "()".to_string() } else { format!("(\n    {}\n)", items.join(",\n    ")) };
+            let mut s = format!("CREATE {unlogged}TABLE {name} {body}");
+            if !t.inherits.is_empty() {
+                let p: Vec<String> = t.inherits.iter().map(|p| p.to_string()).collect();
+                s.push_str(&format!(" INHERITS ({})", p.join(", ")));
+            }
+            s
+        };
+        if let Some(pb) = &t.partition_by {
+            s.push_str(&format!(" PARTITION BY {pb}"));
+        }
+        if !t.options.is_empty() {
+            let o: Vec<String> = t.options.iter().map(|o| reloption(o)).collect();
+            s.push_str(&format!(" WITH ({})", o.join(", ")));
+        }
+        s.push(';');
+        let mut sql = vec![s];
+        // a partition's columns come from the parent; only their comments are its own
+        for c in &t.columns {
+            if let Some(text) = &c.comment {
+                if c.is_local || t.partition_of.is_none() && t.inherits.is_empty() {
+                    sql.push(comment_sql(&format!("COLUMN {name}.{}", quote_ident(&c.name)), Some(text)));
+                }
+            }
+            if !self.opts.ignore_privileges && !c.grants.is_empty() {
+                sql.extend(column_grant_sql(name, &c.name, &BTreeSet::new(), &c.grants));
+            }
+        }
+        for c in t.constraints.values() {
+            if c.is_local && c.kind != ConstraintKind::ForeignKey && c.validated {
+                if let Some(text) = &c.comment {
+                    sql.push(comment_sql(&format!("CONSTRAINT {} ON {name}", quote_ident(&c.name)), Some(text)));
+                }
+            }
+        }
+        if t.rls_enabled {
+            sql.push(format!("ALTER TABLE {name} ENABLE ROW LEVEL SECURITY;"));
+        }
+        if t.rls_forced {
+            sql.push(format!("ALTER TABLE {name} FORCE ROW LEVEL SECURITY;"));
+        }
+        let target = format!("TABLE {name}");
+        self.create_extras(&target, Some((GrantOn::Table, &target)), &t.common, &mut sql);
+        self.op(Key::Relation(name.clone()), Action::Create, ObjectKind::Table, &obj, sql, vec![], class::TABLE, None);
+        for c in t.constraints.values() {
+            if c.is_local && (c.kind == ConstraintKind::ForeignKey || !c.validated) {
+                self.add_constraint(t, c, true, false);
+            }
+        }
+        for i in t.indexes.values() {
+            if i.constraint.is_none() && i.parent_index.is_none() {
+                self.create_index(name, i, true, false, t.partition_by.is_some());
+            }
+        }
+        for tr in t.triggers.values() {
+            self.create_trigger(name, tr, false);
+        }
+        for p in t.policies.values() {
+            self.create_policy(name, p, false);
+        }
+    }
+
+    fn add_constraint(&mut self, t: &Table, c: &Constraint, new_table: bool, report: bool) {
+        let name = &t.name;
+        let obj = format!("{} on {name}", quote_ident(&c.name));
+        if report {
+            self.change(ObjectKind::Constraint, &obj, Action::Create);
+        }
+        let cn = quote_ident(&c.name);
+        let def = constraint_def_core(c);
+        let mut hazards = Vec::new();
+        let mut sql = Vec::new();
+        let checks_rows = matches!(c.kind, ConstraintKind::ForeignKey | ConstraintKind::Check);
+        if !c.validated {
+            sql.push(format!("ALTER TABLE {name} ADD CONSTRAINT {cn} {def} NOT VALID;"));
+        } else if checks_rows && !new_table && self.opts.online {
+            sql.push(format!("ALTER TABLE {name} ADD CONSTRAINT {cn} {def} NOT VALID;"));
+            sql.push(format!("ALTER TABLE {name} VALIDATE CONSTRAINT {cn};"));
+        } else {
+            sql.push(format!("ALTER TABLE {name} ADD CONSTRAINT {cn} {def};"));
+            if !new_table {
+                if checks_rows {
+                    hazards.push(hz(
+                        HazardKind::LongLock,
+                        "validates every row while holding a lock that blocks writes; --online adds it NOT VALID and validates separately",
+                    ));
+                } else if matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclude) {
+                    hazards.push(hz(
+                        HazardKind::LongLock,
+                        "builds an index while holding an ACCESS EXCLUSIVE lock; build it CONCURRENTLY first and add the constraint USING INDEX",
+                    ));
+                }
+            }
+        }
+        if let Some(text) = &c.comment {
+            sql.push(comment_sql(&format!("CONSTRAINT {cn} ON {name}"), Some(text)));
+        }
+        let class = if c.kind == ConstraintKind::ForeignKey { class::FOREIGN_KEY } else { class::CONSTRAINT };
+        self.op(
+            Key::Constraint(name.clone(), c.name.clone()),
+            Action::Create,
+            ObjectKind::Constraint,
+            &obj,
+            sql,
+            hazards,
+            class,
+            Some(Stage::AfterColumns),
+        );
+    }
+
+    fn drop_constraint(&mut self, table: &QualName, c: &Constraint, report: bool) {
+        let obj = format!("{} on {table}", quote_ident(&c.name));
+        if report {
+            self.change(ObjectKind::Constraint, &obj, Action::Drop);
+        }
+        let sql = vec![format!("ALTER TABLE {table} DROP CONSTRAINT {};", quote_ident(&c.name))];
+        let class = if c.kind == ConstraintKind::ForeignKey { class::FOREIGN_KEY } else { class::CONSTRAINT };
+        self.op(
+            Key::Constraint(table.clone(), c.name.clone()),
+            Action::Drop,
+            ObjectKind::Constraint,
+            &obj,
+            sql,
+            vec![],
+            class,
+            Some(Stage::BeforeColumns),
+        );
+    }
+
+    fn create_index(&mut self, table: &QualName, i: &PgIndex, new_table: bool, report: bool, partitioned: bool) {
+        let obj = format!("{}.{}", quote_ident(&table.schema), quote_ident(&i.name));
+        if report {
+            self.change(ObjectKind::Index, &obj, Action::Create);
+        }
+        let def = strip_stmt(&i.definition).to_string();
+        let mut hazards = Vec::new();
+        let mut transactional = true;
+        let def = if !new_table && !partitioned {
+            if self.opts.online {
+                transactional = false;
+                hazards.push(hz(HazardKind::NotTransactional, "CREATE INDEX CONCURRENTLY cannot run inside a transaction block"));
+                concurrently(&def)
+            } else {
+                hazards.push(hz(
+                    HazardKind::LongLock,
+                    "builds the index while blocking writes to the table; --online uses CREATE INDEX CONCURRENTLY",
+                ));
+                def
+            }
+        } else {
+            def
+        };
+        let mut sql = vec![format!("{def};")];
+        if let Some(text) = &i.comment {
+            sql.push(comment_sql(&format!("INDEX {obj}"), Some(text)));
+        }
+        let idx = self.op(
+            Key::Index(table.clone(), i.name.clone()),
+            Action::Create,
+            ObjectKind::Index,
+            &obj,
+            sql,
+            hazards,
+            class::INDEX,
+            Some(Stage::AfterColumns),
+        );
+        self.out.ops[idx].transactional = transactional;
+    }
+
+    fn drop_index(&mut self, table: &QualName, i: &PgIndex, report: bool) {
+        let obj = format!("{}.{}", quote_ident(&table.schema), quote_ident(&i.name));
+        if report {
+            self.change(ObjectKind::Index, &obj, Action::Drop);
+        }
+        self.op(
+            Key::Index(table.clone(), i.name.clone()),
+            Action::Drop,
+            ObjectKind::Index,
+            &obj,
+            vec![format!("DROP INDEX {obj};")],
+            vec![],
+            class::INDEX,
+            Some(Stage::BeforeColumns),
+        );
+    }
+
+    fn create_trigger(&mut self, table: &QualName, tr: &Trigger, report: bool) {
+        let obj = format!("{} on {table}", quote_ident(&tr.name));
+        if report {
+            self.change(ObjectKind::Trigger, &obj, Action::Create);
+        }
+        let mut sql = vec![format!("{};", strip_stmt(&tr.definition))];
+        if let Some(s) = trigger_enable_sql(table, tr) {
+            sql.push(s);
+        }
+        if let Some(text) = &tr.comment {
+            sql.push(comment_sql(&format!("TRIGGER {} ON {table}", quote_ident(&tr.name)), Some(text)));
+        }
+        self.op(
+            Key::Trigger(table.clone(), tr.name.clone()),
+            Action::Create,
+            ObjectKind::Trigger,
+            &obj,
+            sql,
+            vec![],
+            class::TRIGGER,
+            Some(Stage::AfterColumns),
+        );
+    }
+
+    fn drop_trigger(&mut self, table: &QualName, tr: &Trigger, report: bool) {
+        let obj = format!("{} on {table}", quote_ident(&tr.name));
+        if report {
+            self.change(ObjectKind::Trigger, &obj, Action::Drop);
+        }
+        let sql = vec![format!("DROP TRIGGER {} ON {table};", quote_ident(&tr.name))];
+        self.op(
+            Key::Trigger(table.clone(), tr.name.clone()),
+            Action::Drop,
+            ObjectKind::Trigger,
+            &obj,
+            sql,
+            vec![],
+            class::TRIGGER,
+            Some(Stage::BeforeColumns),
+        );
+    }
+
+    fn create_policy(&mut self, table: &QualName, p: &Policy, report: bool) {
+        let obj = format!("{} on {table}", quote_ident(&p.name));
+        if report {
+            self.change(ObjectKind::Policy, &obj, Action::Create);
+        }
+        let mut s = format!(
+            "CREATE POLICY {} ON {table} AS {} FOR {}",
+            quote_ident(&p.name),
+            if p.permissive { "PERMISSIVE" } else { "RESTRICTIVE" },
+            policy_command(&p.command)
+        );
+        s.push_str(&format!(" TO {}", policy_roles(&p.roles)));
+        if let Some(u) = &p.using {
+            s.push_str(&format!(" USING ({u})"));
+        }
+        if let Some(w) = &p.with_check {
+            s.push_str(&format!(" WITH CHECK ({w})"));
+        }
+        let mut sql = vec![s + ";"];
+        if let Some(text) = &p.comment {
+            sql.push(comment_sql(&format!("POLICY {} ON {table}", quote_ident(&p.name)), Some(text)));
+        }
+        self.op(
+            Key::Policy(table.clone(), p.name.clone()),
+            Action::Create,
+            ObjectKind::Policy,
+            &obj,
+            sql,
+            vec![],
+            class::POLICY,
+            Some(Stage::AfterColumns),
+        );
+    }
+
+    fn drop_policy(&mut self, table: &QualName, p: &Policy, report: bool) {
+        let obj = format!("{} on {table}", quote_ident(&p.name));
+        if report {
+            self.change(ObjectKind::Policy, &obj, Action::Drop);
+        }
+        let sql = vec![format!("DROP POLICY {} ON {table};", quote_ident(&p.name))];
+        self.op(
+            Key::Policy(table.clone(), p.name.clone()),
+            Action::Drop,
+            ObjectKind::Policy,
+            &obj,
+            sql,
+            vec![],
+            class::POLICY,
+            Some(Stage::BeforeColumns),
+        );
+    }
+
+    fn alter_table(&mut self, f: &Table, t: &Table) {
+        let name = &t.name;
+        let obj = name.to_string();
+        let key = Key::Relation(name.clone());
+        // partition membership: detach before the column changes, attach after
+        if f.partition_of != t.partition_of {
+            if let Some(p) = &f.partition_of {
+                self.change_attr(ObjectKind::Table, &obj, "partition_of", Some(format!("{} {}", p.parent, p.bound)), t.partition_of.as_ref().map(|p| format!("{} {}", p.parent, p.bound)));
+                let sql = vec![format!("ALTER TABLE {} DETACH PARTITION {name};", p.parent)];
+                self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, vec![], class::TABLE, Some(Stage::BeforeColumns));
+            } else {
+                self.change_attr(ObjectKind::Table, &obj, "partition_of", None, t.partition_of.as_ref().map(|p| format!("{} {}", p.parent, p.bound)));
+            }
+            if let Some(p) = &t.partition_of {
+                let sql = vec![format!("ALTER TABLE {} ATTACH PARTITION {name} {};", p.parent, p.bound)];
+                let h = vec![hz(HazardKind::LongLock, "scans the table to check the partition bound unless a matching CHECK constraint exists")];
+                self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, h, class::TABLE, Some(Stage::AfterColumns));
+            }
+        }
+        if f.inherits != t.inherits {
+            self.change_attr(
+                ObjectKind::Table,
+                &obj,
+                "inherits",
+                Some(f.inherits.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")),
+                Some(t.inherits.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")),
+            );
+            for p in &f.inherits {
+                if !t.inherits.contains(p) {
+                    let sql = vec![format!("ALTER TABLE {name} NO INHERIT {p};")];
+                    self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, vec![], class::TABLE, Some(Stage::BeforeColumns));
+                }
+            }
+            for p in &t.inherits {
+                if !f.inherits.contains(p) {
+                    let sql = vec![format!("ALTER TABLE {name} INHERIT {p};")];
+                    self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, vec![], class::TABLE, Some(Stage::AfterColumns));
+                }
+            }
+        }
+        if f.persistence != t.persistence {
+            let logged = t.persistence == Persistence::Permanent;
+            self.change_attr(ObjectKind::Table, &obj, "persistence", Some(format!("{:?}", f.persistence).to_lowercase()), Some(format!("{:?}", t.persistence).to_lowercase()));
+            let sql = vec![format!("ALTER TABLE {name} SET {};", if logged { "LOGGED" } else { "UNLOGGED" })];
+            let h = vec![hz(HazardKind::TableRewrite, "rewrites the table under an ACCESS EXCLUSIVE lock")];
+            self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, h, class::TABLE, None);
+        }
+        if f.options != t.options {
+            self.change_attr(ObjectKind::Table, &obj, "options", Some(f.options.join(", ")), Some(t.options.join(", ")));
+            let mut sql = Vec::new();
+            let reset: Vec<String> = f
+                .options
+                .iter()
+                .filter(|o| !t.options.iter().any(|x| reloption_name(x) == reloption_name(o)))
+                .map(|o| reloption_name(o))
+                .collect();
+            if !reset.is_empty() {
+                sql.push(format!("ALTER TABLE {name} RESET ({});", reset.join(", ")));
+            }
+            let set: Vec<String> = t.options.iter().filter(|o| !f.options.contains(o)).map(|o| reloption(o)).collect();
+            if !set.is_empty() {
+                sql.push(format!("ALTER TABLE {name} SET ({});", set.join(", ")));
+            }
+            self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, vec![], class::TABLE, None);
+        }
+        if f.rls_enabled != t.rls_enabled {
+            self.change_attr(ObjectKind::Table, &obj, "rls_enabled", Some(f.rls_enabled.to_string()), Some(t.rls_enabled.to_string()));
+            let sql = vec![format!("ALTER TABLE {name} {} ROW LEVEL SECURITY;", if t.rls_enabled { "ENABLE" } else { "DISABLE" })];
+            self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, vec![], class::MISC, None);
+        }
+        if f.rls_forced != t.rls_forced {
+            self.change_attr(ObjectKind::Table, &obj, "rls_forced", Some(f.rls_forced.to_string()), Some(t.rls_forced.to_string()));
+            let sql = vec![format!("ALTER TABLE {name} {} ROW LEVEL SECURITY;", if t.rls_forced { "FORCE" } else { "NO FORCE" })];
+            self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, vec![], class::MISC, None);
+        }
+        let target = format!("TABLE {name}");
+        self.common_alters(&key, ObjectKind::Table, &obj, &target, &target, Some((GrantOn::Table, &target)), &f.common, &t.common, None);
+
+        // columns
+        let recreated_cols = self.columns(f, t);
+
+        // constraints
+        let touches = |cols: &[String]| cols.iter().any(|c| recreated_cols.contains(c));
+        for (cn, c) in &f.constraints {
+            if !c.is_local {
+                continue;
+            }
+            match t.constraints.get(cn).filter(|x| x.is_local) {
+                None => self.drop_constraint(name, c, true),
+                Some(tc) => {
+                    if constraint_def_core(c) != constraint_def_core(tc) || c.kind != tc.kind || touches(&c.columns) || (c.validated && !tc.validated) {
+                        self.change_attr(ObjectKind::Constraint, &format!("{} on {name}", quote_ident(cn)), "definition", Some(c.definition.clone()), Some(tc.definition.clone()));
+                        self.drop_constraint(name, c, false);
+                        self.add_constraint(t, tc, false, false);
+                    } else {
+                        let cobj = format!("{} on {name}", quote_ident(cn));
+                        if !c.validated && tc.validated {
+                            self.change_attr(ObjectKind::Constraint, &cobj, "validated", Some("false".into()), Some("true".into()));
+                            let sql = vec![format!("ALTER TABLE {name} VALIDATE CONSTRAINT {};", quote_ident(cn))];
+                            let h = vec![hz(HazardKind::LongLock, "scans the table (with a lock that allows reads and writes)")];
+                            self.op(Key::Constraint(name.clone(), cn.clone()), Action::Alter, ObjectKind::Constraint, &cobj, sql, h, class::CONSTRAINT, Some(Stage::AfterColumns));
+                        }
+                        if c.comment != tc.comment {
+                            self.change_attr(ObjectKind::Constraint, &cobj, "comment", c.comment.clone(), tc.comment.clone());
+                            let sql = vec![comment_sql(&format!("CONSTRAINT {} ON {name}", quote_ident(cn)), tc.comment.as_deref())];
+                            self.op(Key::Constraint(name.clone(), cn.clone()), Action::Alter, ObjectKind::Constraint, &cobj, sql, vec![], class::MISC, Some(Stage::AfterColumns));
+                        }
+                    }
+                }
+            }
+        }
+        for (cn, c) in &t.constraints {
+            if c.is_local && !f.constraints.get(cn).is_some_and(|x| x.is_local) {
+                self.add_constraint(t, c, false, true);
+            }
+        }
+        // indexes that do not belong to a constraint or a parent index
+        let own = |i: &&PgIndex| i.constraint.is_none() && i.parent_index.is_none();
+        for (n, i) in f.indexes.iter().filter(|(_, i)| own(i)) {
+            match t.indexes.get(n).filter(own) {
+                None => self.drop_index(name, i, true),
+                Some(ti) => {
+                    let iobj = format!("{}.{}", quote_ident(&name.schema), quote_ident(n));
+                    if strip_stmt(&i.definition) != strip_stmt(&ti.definition) || touches(&i.columns) {
+                        self.change_attr(ObjectKind::Index, &iobj, "definition", Some(i.definition.clone()), Some(ti.definition.clone()));
+                        self.drop_index(name, i, false);
+                        self.create_index(name, ti, false, false, t.partition_by.is_some());
+                    } else if i.comment != ti.comment {
+                        self.change_attr(ObjectKind::Index, &iobj, "comment", i.comment.clone(), ti.comment.clone());
+                        let sql = vec![comment_sql(&format!("INDEX {iobj}"), ti.comment.as_deref())];
+                        self.op(Key::Index(name.clone(), n.clone()), Action::Alter, ObjectKind::Index, &iobj, sql, vec![], class::MISC, Some(Stage::AfterColumns));
+                    }
+                }
+            }
+        }
+        for (n, i) in t.indexes.iter().filter(|(_, i)| own(i)) {
+            if !f.indexes.get(n).is_some_and(|x| own(&x)) {
+                self.create_index(name, i, false, true, t.partition_by.is_some());
+            }
+        }
+        self.triggers(name, &f.triggers, &t.triggers);
+        // policies
+        for (n, p) in &f.policies {
+            match t.policies.get(n) {
+                None => self.drop_policy(name, p, true),
+                Some(tp) if tp != p => {
+                    let pobj = format!("{} on {name}", quote_ident(n));
+                    let recreate = p.command != tp.command
+                        || p.permissive != tp.permissive
+                        || (p.using.is_some() && tp.using.is_none())
+                        || (p.with_check.is_some() && tp.with_check.is_none());
+                    let mut sql = Vec::new();
+                    if recreate {
+                        self.change_attr(ObjectKind::Policy, &pobj, "definition", None, None);
+                        self.drop_policy(name, p, false);
+                        self.create_policy(name, tp, false);
+                        continue;
+                    }
+                    let mut parts = Vec::new();
+                    if p.roles != tp.roles {
+                        self.change_attr(ObjectKind::Policy, &pobj, "roles", Some(p.roles.join(", ")), Some(tp.roles.join(", ")));
+                        parts.push(format!("TO {}", policy_roles(&tp.roles)));
+                    }
+                    if p.using != tp.using {
+                        self.change_attr(ObjectKind::Policy, &pobj, "using", p.using.clone(), tp.using.clone());
+                        if let Some(u) = &tp.using {
+                            parts.push(format!("USING ({u})"));
+                        }
+                    }
+                    if p.with_check != tp.with_check {
+                        self.change_attr(ObjectKind::Policy, &pobj, "with_check", p.with_check.clone(), tp.with_check.clone());
+                        if let Some(w) = &tp.with_check {
+                            parts.push(format!("WITH CHECK ({w})"));
+                        }
+                    }
+                    if !parts.is_empty() {
+                        sql.push(format!("ALTER POLICY {} ON {name} {};", quote_ident(n), parts.join(" ")));
+                    }
+                    if p.comment != tp.comment {
+                        self.change_attr(ObjectKind::Policy, &pobj, "comment", p.comment.clone(), tp.comment.clone());
+                        sql.push(comment_sql(&format!("POLICY {} ON {name}", quote_ident(n)), tp.comment.as_deref()));
+                    }
+                    if !sql.is_empty() {
+                        self.op(Key::Policy(name.clone(), n.clone()), Action::Alter, ObjectKind::Policy, &pobj, sql, vec![], class::POLICY, Some(Stage::AfterColumns));
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        for (n, p) in &t.policies {
+            if !f.policies.contains_key(n) {
+                self.create_policy(name, p, true);
+            }
+        }
+    }
+
+    fn triggers(&mut self, name: &QualName, f: &BTreeMap<String, Trigger>, t: &BTreeMap<String, Trigger>) {
+        for (n, tr) in f {
+            match t.get(n) {
+                None => self.drop_trigger(name, tr, true),
+                Some(tt) => {
+                    let tobj = format!("{} on {name}", quote_ident(n));
+                    if strip_stmt(&tr.definition) != strip_stmt(&tt.definition) || tr.function != tt.function || tr.constraint != tt.constraint {
+                        self.change_attr(ObjectKind::Trigger, &tobj, "definition", Some(tr.definition.clone()), Some(tt.definition.clone()));
+                        self.drop_trigger(name, tr, false);
+                        self.create_trigger(name, tt, false);
+                        continue;
+                    }
+                    let mut sql = Vec::new();
+                    if tr.enabled != tt.enabled {
+                        self.change_attr(ObjectKind::Trigger, &tobj, "enabled", Some(tr.enabled.clone()), Some(tt.enabled.clone()));
+                        let mut enabled = tt.clone();
+                        if enabled.enabled == "O" {
+                            sql.push(format!("ALTER TABLE {name} ENABLE TRIGGER {};", quote_ident(n)));
+                        } else if let Some(s) = trigger_enable_sql(name, &enabled) {
+                            sql.push(s);
+                        }
+                        enabled.enabled.clear();
+                    }
+                    if tr.comment != tt.comment {
+                        self.change_attr(ObjectKind::Trigger, &tobj, "comment", tr.comment.clone(), tt.comment.clone());
+                        sql.push(comment_sql(&format!("TRIGGER {} ON {name}", quote_ident(n)), tt.comment.as_deref()));
+                    }
+                    if !sql.is_empty() {
+                        self.op(Key::Trigger(name.clone(), n.clone()), Action::Alter, ObjectKind::Trigger, &tobj, sql, vec![], class::TRIGGER, Some(Stage::AfterColumns));
+                    }
+                }
+            }
+        }
+        for (n, tr) in t {
+            if !f.contains_key(n) {
+                self.create_trigger(name, tr, true);
+            }
+        }
+    }
+
+    /// Column changes of a table present on both sides. Returns the columns dropped and added again.
+    fn columns(&mut self, f: &Table, t: &Table) -> BTreeSet<String> {
+        let name = &t.name;
+        let mut recreated = BTreeSet::new();
+        if f.partition_of.is_some() && t.partition_of.is_some() {
+            return recreated;
+        }
+        let fcols = local_columns(f, f.partition_of.is_some());
+        let tcols = local_columns(t, t.partition_of.is_some());
+        for fc in &fcols {
+            let tc = tcols.iter().find(|c| c.name == fc.name);
+            let regenerate = tc.is_some_and(|tc| tc.generated.is_some() && tc.generated != fc.generated);
+            if tc.is_none() || regenerate {
+                let cobj = format!("{name}.{}", quote_ident(&fc.name));
+                if tc.is_none() {
+                    self.change(ObjectKind::Column, &cobj, Action::Drop);
+                } else {
+                    self.change_attr(ObjectKind::Column, &cobj, "generated", fc.generated.clone(), tc.and_then(|c| c.generated.clone()));
+                    recreated.insert(fc.name.clone());
+                }
+                let sql = vec![format!("ALTER TABLE {name} DROP COLUMN {};", quote_ident(&fc.name))];
+                let h = vec![hz(HazardKind::DataLoss, format!("drops column {cobj} and its data"))];
+                self.op(Key::Column(name.clone(), fc.name.clone()), Action::Drop, ObjectKind::Column, &cobj, sql, h, class::COLUMN, Some(Stage::Columns));
+                self.seeds.insert(Key::Column(name.clone(), fc.name.clone()));
+            }
+        }
+        for tc in &tcols {
+            let cobj = format!("{name}.{}", quote_ident(&tc.name));
+            let key = Key::Column(name.clone(), tc.name.clone());
+            let fc = fcols.iter().find(|c| c.name == tc.name);
+            match fc {
+                Some(fc) if !recreated.contains(&tc.name) => self.alter_column(t, fc, tc),
+                _ => {
+                    if fc.is_none() {
+                        self.change(ObjectKind::Column, &cobj, Action::Create);
+                    }
+                    let mut sql = vec![format!("ALTER TABLE {name} ADD COLUMN {};", column_def(tc))];
+                    if let Some(text) = &tc.comment {
+                        sql.push(comment_sql(&format!("COLUMN {cobj}"), Some(text)));
+                    }
+                    if !self.opts.ignore_privileges {
+                        sql.extend(column_grant_sql(name, &tc.name, &BTreeSet::new(), &tc.grants));
+                    }
+                    let mut h = Vec::new();
+                    if tc.generated.is_some() || tc.identity.is_some() || tc.default.as_deref().is_some_and(is_volatile_default) {
+                        h.push(hz(HazardKind::TableRewrite, "fills every existing row: the table is rewritten under an ACCESS EXCLUSIVE lock"));
+                    }
+                    if tc.not_null && tc.default.is_none() && tc.identity.is_none() && tc.generated.is_none() {
+                        h.push(hz(HazardKind::DataLoss, "NOT NULL without a default fails if the table has rows"));
+                    }
+                    self.op(key, Action::Create, ObjectKind::Column, &cobj, sql, h, class::COLUMN, Some(Stage::Columns));
+                }
+            }
+        }
+        recreated
+    }
+
+    fn alter_column(&mut self, t: &Table, fc: &Column, tc: &Column) {
+        let name = &t.name;
+        let col = quote_ident(&tc.name);
+        let cobj = format!("{name}.{col}");
+        let pre = format!("ALTER TABLE {name} ALTER COLUMN {col}");
+        let mut sql = Vec::new();
+        let mut hazards = Vec::new();
+        let type_changes = fc.type_name != tc.type_name || fc.collation != tc.collation;
+        if fc.identity.is_some() && tc.identity.is_none() {
+            self.change_attr(ObjectKind::Column, &cobj, "identity", Some(identity_text(fc)), None);
+            sql.push(format!("{pre} DROP IDENTITY;"));
+        }
+        if fc.generated.is_some() && tc.generated.is_none() {
+            self.change_attr(ObjectKind::Column, &cobj, "generated", fc.generated.clone(), None);
+            sql.push(format!("{pre} DROP EXPRESSION;"));
+        }
+        let default_changes = fc.default != tc.default && fc.identity.is_none() == tc.identity.is_none();
+        let fdefault = if fc.identity.is_none() && fc.generated.is_none() { fc.default.as_ref() } else { None };
+        let tdefault = if tc.identity.is_none() && tc.generated.is_none() { tc.default.as_ref() } else { None };
+        if fdefault != tdefault || default_changes {
+            self.change_attr(ObjectKind::Column, &cobj, "default", fdefault.cloned(), tdefault.cloned());
+        }
+        if fdefault.is_some() && (fdefault != tdefault || type_changes) {
+            sql.push(format!("{pre} DROP DEFAULT;"));
+        }
+        if type_changes {
+            self.change_attr(
+                ObjectKind::Column,
+                &cobj,
+                "type",
+                Some(type_with_collation(fc)),
+                Some(type_with_collation(tc)),
+            );
+            let mut s = format!("{pre} TYPE {}", tc.type_name);
+            if let Some(c) = &tc.collation {
+                s.push_str(&format!(" COLLATE {c}"));
+            }
+            if fc.type_name != tc.type_name {
+                if self.is_enum_type(&fc.type_name) || self.is_enum_type(&tc.type_name) {
+                    s.push_str(&format!(" USING {col}::text::{}", tc.type_name));
+                } else {
+                    s.push_str(&format!(" USING {col}::{}", tc.type_name));
+                }
+                let (rewrite, fail) = type_change_cost(&fc.type_name, &tc.type_name);
+                if rewrite {
+                    hazards.push(hz(HazardKind::TableRewrite, format!("rewrites the table to convert {} to {}", fc.type_name, tc.type_name)));
+                }
+                if fail {
+                    hazards.push(hz(HazardKind::DataLoss, format!("converting {} to {} can fail or lose information", fc.type_name, tc.type_name)));
+                }
+            }
+            sql.push(s + ";");
+            self.seeds.insert(Key::Column(name.clone(), tc.name.clone()));
+        }
+        if fc.not_null != tc.not_null {
+            self.change_attr(ObjectKind::Column, &cobj, "not_null", Some(fc.not_null.to_string()), Some(tc.not_null.to_string()));
+            if tc.not_null {
+                sql.push(format!("{pre} SET NOT NULL;"));
+                hazards.push(hz(HazardKind::LongLock, "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock, and fails if a row holds NULL"));
+            } else {
+                sql.push(format!("{pre} DROP NOT NULL;"));
+            }
+        }
+        if let Some(d) = tdefault {
+            if fdefault != tdefault || type_changes {
+                sql.push(format!("{pre} SET DEFAULT {d};"));
+            }
+        }
+        match (&fc.identity, &tc.identity) {
+            (None, Some(i)) => {
+                self.change_attr(ObjectKind::Column, &cobj, "identity", None, Some(identity_text(tc)));
+                if let Some(d) = fdefault {
+                    if !sql.iter().any(|s| s.ends_with("DROP DEFAULT;")) {
+                        let _ = d;
+                        sql.push(format!("{pre} DROP DEFAULT;"));
+                    }
+                }
+                let mut s = format!("{pre} ADD GENERATED {} AS IDENTITY", if i.always { "ALWAYS" } else { "BY DEFAULT" });
+                let opts = seq_option_clauses(&i.options, None, false);
+                if !opts.is_empty() {
+                    s.push_str(&format!(" ({})", opts.join(" ")));
+                }
+                sql.push(s + ";");
+                hazards.push(hz(HazardKind::TableRewrite, "adding an identity fills every existing row"));
+            }
+            (Some(a), Some(b)) => {
+                if a.always != b.always {
+                    self.change_attr(ObjectKind::Column, &cobj, "identity", Some(identity_text(fc)), Some(identity_text(tc)));
+                    sql.push(format!("{pre} SET GENERATED {};", if b.always { "ALWAYS" } else { "BY DEFAULT" }));
+                }
+                let mut ao = a.options.clone();
+                ao.data_type = b.options.data_type.clone();
+                if ao != b.options && a.options.data_type == b.options.data_type {
+                    let opts = seq_option_clauses(&b.options, Some(&a.options), false);
+                    if !opts.is_empty() {
+                        self.change_attr(ObjectKind::Column, &cobj, "identity options", None, Some(opts.join(" ")));
+                        let set: Vec<String> = opts.iter().map(|o| format!("SET {o}")).collect();
+                        sql.push(format!("{pre} {};", set.join(" ")));
+                    }
+                }
+            }
+            _ => {}
+        }
+        if !sql.is_empty() {
+            self.op(Key::Column(name.clone(), tc.name.clone()), Action::Alter, ObjectKind::Column, &cobj, sql, hazards, class::COLUMN, Some(Stage::Columns));
+        }
+        if fc.comment != tc.comment {
+            self.change_attr(ObjectKind::Column, &cobj, "comment", fc.comment.clone(), tc.comment.clone());
+            let sql = vec![comment_sql(&format!("COLUMN {cobj}"), tc.comment.as_deref())];
+            self.op(Key::Column(name.clone(), tc.name.clone()), Action::Alter, ObjectKind::Column, &cobj, sql, vec![], class::MISC, Some(Stage::Columns));
+        }
+        if !self.opts.ignore_privileges && fc.grants != tc.grants {
+            let sql = column_grant_sql(name, &tc.name, &fc.grants, &tc.grants);
+            if !sql.is_empty() {
+                self.change_attr(ObjectKind::Column, &cobj, "grants", None, None);
+                self.op(Key::Column(name.clone(), tc.name.clone()), Action::Alter, ObjectKind::Column, &cobj, sql, vec![], class::MISC, Some(Stage::Columns));
+            }
+        }
+    }
+
+    fn is_enum_type(&self, type_name: &str) -> bool {
+        let base = type_name.trim_end_matches("[]");
+        let Ok(q) = base.parse::<QualName>() else { return false };
+        [self.from, self.to].iter().any(|db| db.types.get(&q).is_some_and(|t| matches!(t.kind, TypeKind::Enum { .. })))
+    }
+
+    // ----- sequences ----------------------------------------------------------------------------------
+
+    fn identity_sequences(db: &Database) -> BTreeSet<&QualName> {
+        db.tables.values().flat_map(|t| t.columns.iter()).filter_map(|c| c.identity.as_ref()?.sequence.as_ref()).collect()
+    }
+
+    fn owner_gone(&self, s: &Sequence) -> bool {
+        s.owned_by.as_ref().is_some_and(|o| {
+            self.dropped_tables.contains(&o.table) || self.seeds.contains(&Key::Column(o.table.clone(), o.column.clone()))
+        })
+    }
+
+    fn sequences(&mut self) {
+        let (from, to) = (self.from, self.to);
+        let fid = Self::identity_sequences(from);
+        let tid = Self::identity_sequences(to);
+        for (name, s) in &from.sequences {
+            if fid.contains(name) || to.sequences.contains_key(name) && !tid.contains(name) {
+                continue;
+            }
+            let obj = name.to_string();
+            self.change(ObjectKind::Sequence, &obj, Action::Drop);
+            self.seeds.insert(Key::Sequence(name.clone()));
+            if self.owner_gone(s) {
+                continue; // dropped with its column
+            }
+            self.op(Key::Sequence(name.clone()), Action::Drop, ObjectKind::Sequence, &obj, vec![format!("DROP SEQUENCE {obj};")], vec![], class::SEQUENCE, None);
+        }
+        for (name, s) in &to.sequences {
+            if tid.contains(name) {
+                continue;
+            }
+            let obj = name.to_string();
+            let key = Key::Sequence(name.clone());
+            let target = format!("SEQUENCE {name}");
+            match from.sequences.get(name).filter(|_| !fid.contains(name)) {
+                None => {
+                    self.change(ObjectKind::Sequence, &obj, Action::Create);
+                    let opts = seq_option_clauses(&s.options, None, true);
+                    let mut stmt = format!("CREATE SEQUENCE {name}");
+                    if !opts.is_empty() {
+                        stmt.push(' ');
+                        stmt.push_str(&opts.join(" "));
+                    }
+                    let mut sql = vec![stmt + ";"];
+                    self.create_extras(&target, Some((GrantOn::Sequence, &target)), &s.common, &mut sql);
+                    self.op(key, Action::Create, ObjectKind::Sequence, &obj, sql, vec![], class::SEQUENCE, None);
+                    if let Some(o) = &s.owned_by {
+                        self.owned_by(name, Some(o), Action::Create);
+                    }
+                }
+                Some(f) => {
+                    if f.options != s.options {
+                        let opts = seq_option_clauses(&s.options, Some(&f.options), true);
+                        self.change_attr(ObjectKind::Sequence, &obj, "options", None, Some(opts.join(" ")));
+                        if !opts.is_empty() {
+                            let sql = vec![format!("ALTER SEQUENCE {name} {};", opts.join(" "))];
+                            self.op(key.clone(), Action::Alter, ObjectKind::Sequence, &obj, sql, vec![], class::SEQUENCE, None);
+                        }
+                    }
+                    let gone = self.owner_gone(f);
+                    if f.owned_by != s.owned_by || gone {
+                        if f.owned_by != s.owned_by {
+                            self.change_attr(
+                                ObjectKind::Sequence,
+                                &obj,
+                                "owned_by",
+                                f.owned_by.as_ref().map(|o| format!("{}.{}", o.table, quote_ident(&o.column))),
+                                s.owned_by.as_ref().map(|o| format!("{}.{}", o.table, quote_ident(&o.column))),
+                            );
+                        }
+                        if gone || s.owned_by.is_none() {
+                            self.owned_by(name, None, Action::Drop);
+                        }
+                        if s.owned_by.is_some() {
+                            self.owned_by(name, s.owned_by.as_ref(), Action::Create);
+                        }
+                    }
+                    self.common_alters(&key, ObjectKind::Sequence, &obj, &target, &target, Some((GrantOn::Sequence, &target)), &f.common, &s.common, None);
+                }
+            }
+        }
+    }
+
+    fn owned_by(&mut self, name: &QualName, o: Option<&plumb_model::ColumnRef>, role: Action) {
+        let target = match o {
+            Some(o) => format!("{}.{}", o.table, quote_ident(&o.column)),
+            None => "NONE".to_string(),
+        };
+        let sql = vec![format!("ALTER SEQUENCE {name} OWNED BY {target};")];
+        let i = self.op(Key::SeqOwner(name.clone()), role, ObjectKind::Sequence, &name.to_string(), sql, vec![], class::SEQ_OWNER, None);
+        self.out.ops[i].action = Action::Alter;
+    }
+
+    // ----- views --------------------------------------------------------------------------------------
+
+    fn create_view(&mut self, v: &View) {
+        let (kind, kw, class) = view_kind(v);
+        let name = &v.name;
+        let obj = name.to_string();
+        let with = if v.options.is_empty() {
+            String::new()
+        } else {
+            format!(" WITH ({})", v.options.iter().map(|o| reloption(o)).collect::<Vec<_>>().join(", "))
+        };
+        let def = strip_stmt(&v.definition);
+        let mut sql = vec![format!("CREATE {kw} {name}{with} AS\n{def};")];
+        for c in &v.columns {
+            if let Some(text) = &c.comment {
+                sql.push(comment_sql(&format!("COLUMN {name}.{}", quote_ident(&c.name)), Some(text)));
+            }
+        }
+        let target = format!("{kw} {name}");
+        self.create_extras(&target, Some((GrantOn::Table, &format!("TABLE {name}"))), &v.common, &mut sql);
+        self.op(Key::Relation(name.clone()), Action::Create, kind, &obj, sql, vec![], class, None);
+        for i in v.indexes.values() {
+            self.create_index(name, i, true, false, false);
+        }
+        for tr in v.triggers.values() {
+            self.create_trigger(name, tr, false);
+        }
+    }
+
+    fn drop_view(&mut self, v: &View) {
+        let (kind, kw, class) = view_kind(v);
+        let obj = v.name.to_string();
+        self.op(Key::Relation(v.name.clone()), Action::Drop, kind, &obj, vec![format!("DROP {kw} {obj};")], vec![], class, None);
+        self.seeds.insert(Key::Relation(v.name.clone()));
+    }
+
+    fn views(&mut self) {
+        let (from, to) = (self.from, self.to);
+        for (name, f) in &from.views {
+            if !to.views.contains_key(name) {
+                let (kind, _, _) = view_kind(f);
+                self.change(kind, &name.to_string(), Action::Drop);
+                self.drop_view(f);
+            }
+        }
+        for (name, t) in &to.views {
+            let (kind, kw, class) = view_kind(t);
+            let obj = name.to_string();
+            let Some(f) = from.views.get(name) else {
+                self.change(kind, &obj, Action::Create);
+                self.create_view(t);
+                continue;
+            };
+            let def_changes = strip_stmt(&f.definition) != strip_stmt(&t.definition);
+            if f.kind != t.kind || def_changes || f.options != t.options || f.columns.iter().map(|c| (&c.name, &c.type_name)).ne(t.columns.iter().map(|c| (&c.name, &c.type_name))) {
+                self.change_attr(kind, &obj, "definition", Some(f.definition.clone()), Some(t.definition.clone()));
+                let prefix = f.columns.len() <= t.columns.len()
+                    && f.columns.iter().zip(&t.columns).all(|(a, b)| a.name == b.name && a.type_name == b.type_name);
+                if f.kind == ViewKind::View && t.kind == ViewKind::View && f.options == t.options && prefix {
+                    let def = strip_stmt(&t.definition);
+                    let sql = vec![format!("CREATE OR REPLACE VIEW {name} AS\n{def};")];
+                    self.op(Key::Relation(name.clone()), Action::Alter, kind, &obj, sql, vec![], class, None);
+                } else {
+                    self.drop_view(f);
+                    self.create_view(t);
+                    self.rebuilt.insert(Key::Relation(name.clone()));
+                    continue;
+                }
+            }
+            let target = format!("{kw} {name}");
+            let key = Key::Relation(name.clone());
+            self.common_alters(&key, kind, &obj, &target, &target, Some((GrantOn::Table, &format!("TABLE {name}"))), &f.common, &t.common, None);
+            for tc in &t.columns {
+                let fcm = f.columns.iter().find(|c| c.name == tc.name).and_then(|c| c.comment.clone());
+                if fcm != tc.comment {
+                    let cobj = format!("{name}.{}", quote_ident(&tc.name));
+                    self.change_attr(ObjectKind::Column, &cobj, "comment", fcm, tc.comment.clone());
+                    let sql = vec![comment_sql(&format!("COLUMN {cobj}"), tc.comment.as_deref())];
+                    self.op(key.clone(), Action::Alter, kind, &obj, sql, vec![], class::MISC, None);
+                }
+            }
+            for (n, i) in &f.indexes {
+                match t.indexes.get(n) {
+                    None => self.drop_index(name, i, true),
+                    Some(ti) if strip_stmt(&ti.definition) != strip_stmt(&i.definition) => {
+                        self.drop_index(name, i, true);
+                        self.create_index(name, ti, false, true, false);
+                    }
+                    _ => {}
+                }
+            }
+            for (n, i) in &t.indexes {
+                if !f.indexes.contains_key(n) {
+                    self.create_index(name, i, false, true, false);
+                }
+            }
+            self.triggers(name, &f.triggers, &t.triggers);
+        }
+    }
+
+    // ----- functions ----------------------------------------------------------------------------------
+
+    fn create_function_sql(&mut self, f: &Function, replace: bool) -> Vec<String> {
+        let def = strip_stmt(&f.definition);
+        if def.is_empty() {
+            self.out.errors.push((f.id.to_string(), "the model has no definition to create it from".to_string()));
+            return Vec::new();
+        }
+        let def = if replace { or_replace(def) } else { def.to_string() };
+        vec![format!("{def};")]
+    }
+
+    fn create_function(&mut self, f: &Function) {
+        let (kind, kw) = function_kind(f);
+        let obj = f.id.to_string();
+        let mut sql = self.create_function_sql(f, false);
+        let target = format!("{kw} {obj}");
+        self.create_extras(&target, Some((GrantOn::Function, &target)), &f.common, &mut sql);
+        self.op(Key::Function(f.id.clone()), Action::Create, kind, &obj, sql, vec![], class::FUNCTION, None);
+    }
+
+    fn drop_function(&mut self, f: &Function) {
+        let (kind, kw) = function_kind(f);
+        let obj = f.id.to_string();
+        self.op(Key::Function(f.id.clone()), Action::Drop, kind, &obj, vec![format!("DROP {kw} {obj};")], vec![], class::FUNCTION, None);
+        self.seeds.insert(Key::Function(f.id.clone()));
+    }
+
+    fn functions(&mut self) {
+        let (from, to) = (self.from, self.to);
+        for (id, f) in &from.functions {
+            if !to.functions.contains_key(id) {
+                self.change(function_kind(f).0, &id.to_string(), Action::Drop);
+                self.drop_function(f);
+            }
+        }
+        for (id, t) in &to.functions {
+            let (kind, kw) = function_kind(t);
+            let obj = id.to_string();
+            let Some(f) = from.functions.get(id) else {
+                self.change(kind, &obj, Action::Create);
+                self.create_function(t);
+                continue;
+            };
+            let sig = |x: &Function| (x.kind, x.returns.clone());
+            let body = |x: &Function| {
+                (x.language.clone(), x.volatility.clone(), x.strict, x.security_definer, x.config.clone(), x.body.clone())
+            };
+            if sig(f) != sig(t) {
+                self.change_attr(kind, &obj, "returns", f.returns.clone(), t.returns.clone());
+                self.drop_function(f);
+                self.create_function(t);
+                self.rebuilt.insert(Key::Function(id.clone()));
+                continue;
+            }
+            if body(f) != body(t) {
+                for (attr, a, b) in [
+                    ("language", f.language.clone(), t.language.clone()),
+                    ("volatility", f.volatility.clone(), t.volatility.clone()),
+                    ("strict", f.strict.to_string(), t.strict.to_string()),
+                    ("security_definer", f.security_definer.to_string(), t.security_definer.to_string()),
+                    ("config", f.config.join(", "), t.config.join(", ")),
+                    ("body", f.body.clone(), t.body.clone()),
+                ] {
+                    if a != b {
+                        self.change_attr(kind, &obj, attr, Some(a), Some(b));
+                    }
+                }
+                let sql = self.create_function_sql(t, true);
+                self.op(Key::Function(id.clone()), Action::Alter, kind, &obj, sql, vec![], class::FUNCTION, None);
+            }
+            let target = format!("{kw} {obj}");
+            let key = Key::Function(id.clone());
+            self.common_alters(&key, kind, &obj, &target, &target, Some((GrantOn::Function, &target)), &f.common, &t.common, None);
+        }
+    }
+
+    // ----- dependants of what goes away ---------------------------------------------------------------
+
+    /// Views, functions and triggers that depend on something dropped or changed must be dropped before it
+    /// and created again after it, even when they themselves did not change.
+    fn rebuild_dependants(&mut self) {
+        let (from, to) = (self.from, self.to);
+        let dropping: BTreeSet<Key> = self.out.ops.iter().filter(|o| o.role == Action::Drop).map(|o| o.key.clone()).collect();
+        let mut seed_tables: BTreeSet<QualName> = BTreeSet::new();
+        for k in &self.seeds {
+            if let Key::Column(t, _) = k {
+                seed_tables.insert(t.clone());
+            }
+        }
+        let mut view_deps: BTreeMap<QualName, BTreeSet<Key>> = BTreeMap::new();
+        for name in from.views.keys() {
+            view_deps.insert(name.clone(), self.fi.deps(&Key::Relation(name.clone())));
+        }
+        let mut fn_deps: BTreeMap<plumb_model::FunctionId, BTreeSet<Key>> = BTreeMap::new();
+        for id in from.functions.keys() {
+            if to.functions.contains_key(id) {
+                fn_deps.insert(id.clone(), self.fi.deps(&Key::Function(id.clone())));
+            }
+        }
+        loop {
+            let hit = |deps: &BTreeSet<Key>, seeds: &BTreeSet<Key>, seed_tables: &BTreeSet<QualName>| {
+                deps.iter().any(|d| match d {
+                    Key::Column(t, _) => seeds.contains(d) || seeds.contains(&Key::Relation(t.clone())),
+                    Key::Relation(t) => {
+                        seeds.contains(d)
+                            || (seed_tables.contains(t) && !deps.iter().any(|x| matches!(x, Key::Column(tt, _) if tt == t)))
+                    }
+                    _ => seeds.contains(d),
+                })
+            };
+            let mut more_views = Vec::new();
+            for (name, deps) in &view_deps {
+                let key = Key::Relation(name.clone());
+                if dropping.contains(&key) || self.rebuilt.contains(&key) || !to.views.contains_key(name) {
+                    continue;
+                }
+                if hit(deps, &self.seeds, &seed_tables) {
+                    more_views.push(name.clone());
+                }
+            }
+            let mut more_fns = Vec::new();
+            for (id, deps) in &fn_deps {
+                let key = Key::Function(id.clone());
+                if dropping.contains(&key) || self.rebuilt.contains(&key) {
+                    continue;
+                }
+                if hit(deps, &self.seeds, &seed_tables) {
+                    more_fns.push(id.clone());
+                }
+            }
+            if more_views.is_empty() && more_fns.is_empty() {
+                break;
+            }
+            for name in more_views {
+                if let (Some(f), Some(t)) = (from.views.get(&name), to.views.get(&name)) {
+                    self.rebuilt.insert(Key::Relation(name.clone()));
+                    // remove an in-place replacement planned for it; drop and create instead
+                    let key = Key::Relation(name.clone());
+                    self.out.ops.retain(|o| !(o.key == key && o.role == Action::Alter));
+                    self.out.ops.retain(|o| {
+                        !(o.key.table() == Some(&name) && matches!(o.key, Key::Index(..) | Key::Trigger(..)))
+                    });
+                    self.drop_view(f);
+                    self.create_view(t);
+                }
+            }
+            for id in more_fns {
+                if let (Some(f), Some(t)) = (from.functions.get(&id), to.functions.get(&id)) {
+                    self.rebuilt.insert(Key::Function(id.clone()));
+                    let key = Key::Function(id.clone());
+                    self.out.ops.retain(|o| !(o.key == key && o.role == Action::Alter));
+                    self.drop_function(f);
+                    self.create_function(t);
+                }
+            }
+        }
+        // triggers whose function is dropped and created again
+        for (tn, t) in &to.tables {
+            if self.dropped_tables.contains(tn) {
+                continue;
+            }
+            let Some(ft) = from.tables.get(tn) else { continue };
+            for (n, tr) in &t.triggers {
+                let Some(ftr) = ft.triggers.get(n) else { continue };
+                let key = Key::Trigger(tn.clone(), n.clone());
+                if self.seeds.contains(&Key::Function(ftr.function.clone()))
+                    && !self.out.ops.iter().any(|o| o.key == key && o.role == Action::Drop)
+                {
+                    self.out.ops.retain(|o| o.key != key);
+                    self.drop_trigger(tn, ftr, false);
+                    self.create_trigger(tn, tr, false);
+                }
+            }
+        }
+    }
+}
+
+fn identity_text(c: &Column) -> String {
+    match &c.identity {
+        Some(i) if i.always => "ALWAYS".to_string(),
+        Some(_) => "BY DEFAULT".to_string(),
+        None => String::new(),
+    }
+}
+
+fn type_with_collation(c: &Column) -> String {
+    match &c.collation {
+        Some(coll) => format!("{} COLLATE {coll}", c.type_name),
+        None => c.type_name.clone(),
+    }
+}
+
+fn column_grant_sql(table: &QualName, column: &str, from: &BTreeSet<Grant>, to: &BTreeSet<Grant>) -> Vec<String> {
+    let col = quote_ident(column);
+    grant_sql(&format!("TABLE {table}"), from, to)
+        .into_iter()
+        .map(|s| {
+            // GRANT p ON TABLE t TO r  ->  GRANT p (col) ON TABLE t TO r
+            let (verb, rest) = s.split_once(" ON ").unwrap_or((&s, ""));
+            format!("{verb} ({col}) ON {rest}")
+        })
+        .collect()
+}
+
+fn trigger_enable_sql(table: &QualName, tr: &Trigger) -> Option<String> {
+    let n = quote_ident(&tr.name);
+    match tr.enabled.as_str() {
+        "D" => Some(format!("ALTER TABLE {table} DISABLE TRIGGER {n};")),
+        "R" => Some(format!("ALTER TABLE {table} ENABLE REPLICA TRIGGER {n};")),
+        "A" => Some(format!("ALTER TABLE {table} ENABLE ALWAYS TRIGGER {n};")),
+        _ => None,
+    }
+}
+
+fn policy_command(c: &str) -> &'static str {
+    match c.to_ascii_uppercase().as_str() {
+        "SELECT" | "R" => "SELECT",
+        "INSERT" | "A" => "INSERT",
+        "UPDATE" | "W" => "UPDATE",
+        "DELETE" | "D" => "DELETE",
+        _ => "ALL",
+    }
+}
+
+fn policy_roles(roles: &[String]) -> String {
+    if roles.is_empty() {
+        return "PUBLIC".to_string();
+    }
+    roles.iter().map(|r| grantee(r)).collect::<Vec<_>>().join(", ")
+}
+
+/// `CREATE [UNIQUE] INDEX name ...` -> `CREATE [UNIQUE] INDEX CONCURRENTLY name ...`.
+fn concurrently(def: &str) -> String {
+    for prefix in ["CREATE UNIQUE INDEX ", "CREATE INDEX "] {
+        if let Some(rest) = def.strip_prefix(prefix) {
+            if rest.starts_with("CONCURRENTLY ") {
+                return def.to_string();
+            }
+            return format!("{prefix}CONCURRENTLY {rest}");
+        }
+    }
+    def.to_string()
+}
+
+/// `CREATE FUNCTION` -> `CREATE OR REPLACE FUNCTION` (any kind).
+fn or_replace(def: &str) -> String {
+    let upper = def.get(..30).unwrap_or(def).to_ascii_uppercase();
+    if upper.starts_with("CREATE OR REPLACE ") {
+        def.to_string()
+    } else if upper.starts_with("CREATE ") {
+        format!("CREATE OR REPLACE {}", &def[7..])
+    } else {
+        def.to_string()
+    }
+}

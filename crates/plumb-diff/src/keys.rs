@@ -1,0 +1,397 @@
+//! Object keys (graph node identities), schema filters and the dependencies of an object in one model:
+//! those the introspector read plus those derived from the model's text fields.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+use plumb_model::{ColumnRef, ConstraintKind, Database, FunctionId, ObjectRef, QualName, TypeKind};
+
+use crate::Options;
+
+/// Identity of a planned object. Sub-objects of a relation carry the relation's name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Key {
+    Session,
+    Schema(String),
+    Extension(String),
+    Collation(QualName),
+    Type(QualName),
+    Sequence(QualName),
+    /// `ALTER SEQUENCE ... OWNED BY`, separate from the sequence so it can follow the table.
+    SeqOwner(QualName),
+    Relation(QualName),
+    Column(QualName, String),
+    Constraint(QualName, String),
+    Index(QualName, String),
+    Trigger(QualName, String),
+    Policy(QualName, String),
+    Function(FunctionId),
+}
+
+impl Key {
+    /// The relation a sub-object belongs to.
+    pub(crate) fn table(&self) -> Option<&QualName> {
+        match self {
+            Key::Column(t, _) | Key::Constraint(t, _) | Key::Index(t, _) | Key::Trigger(t, _) | Key::Policy(t, _) => {
+                Some(t)
+            }
+            _ => None,
+        }
+    }
+
+    pub(crate) fn schema(&self) -> Option<&str> {
+        match self {
+            Key::Session | Key::Schema(_) | Key::Extension(_) => None,
+            Key::Collation(q) | Key::Type(q) | Key::Sequence(q) | Key::SeqOwner(q) | Key::Relation(q) => {
+                Some(&q.schema)
+            }
+            Key::Column(q, _) | Key::Constraint(q, _) | Key::Index(q, _) | Key::Trigger(q, _) | Key::Policy(q, _) => {
+                Some(&q.schema)
+            }
+            Key::Function(f) => Some(&f.schema),
+        }
+    }
+
+    pub(crate) fn from_ref(r: &ObjectRef) -> Key {
+        match r {
+            ObjectRef::Schema(s) => Key::Schema(s.clone()),
+            ObjectRef::Extension(s) => Key::Extension(s.clone()),
+            ObjectRef::Collation(q) => Key::Collation(q.clone()),
+            ObjectRef::Type(q) => Key::Type(q.clone()),
+            ObjectRef::Sequence(q) => Key::Sequence(q.clone()),
+            ObjectRef::Relation(q) => Key::Relation(q.clone()),
+            ObjectRef::Column(c) => Key::Column(c.table.clone(), c.column.clone()),
+            ObjectRef::Function(f) => Key::Function(f.clone()),
+        }
+    }
+
+    pub(crate) fn to_ref(&self) -> Option<ObjectRef> {
+        Some(match self {
+            Key::Schema(s) => ObjectRef::Schema(s.clone()),
+            Key::Extension(s) => ObjectRef::Extension(s.clone()),
+            Key::Collation(q) => ObjectRef::Collation(q.clone()),
+            Key::Type(q) => ObjectRef::Type(q.clone()),
+            Key::Sequence(q) => ObjectRef::Sequence(q.clone()),
+            Key::Relation(q) => ObjectRef::Relation(q.clone()),
+            Key::Column(t, c) => ObjectRef::Column(ColumnRef { table: t.clone(), column: c.clone() }),
+            Key::Function(f) => ObjectRef::Function(f.clone()),
+            _ => return None,
+        })
+    }
+}
+
+fn schema_wanted(schema: &str, opts: &Options) -> bool {
+    (opts.include_schemas.is_empty() || opts.include_schemas.iter().any(|s| s == schema))
+        && !opts.exclude_schemas.iter().any(|s| s == schema)
+}
+
+/// The model with only the objects the schema filters keep.
+pub(crate) fn filtered<'a>(db: &'a Database, opts: &Options) -> Cow<'a, Database> {
+    if opts.include_schemas.is_empty() && opts.exclude_schemas.is_empty() {
+        return Cow::Borrowed(db);
+    }
+    let w = |s: &str| schema_wanted(s, opts);
+    let mut d = db.clone();
+    d.schemas.retain(|k, _| w(k));
+    d.extensions.retain(|_, e| w(&e.schema));
+    d.collations.retain(|k, _| w(&k.schema));
+    d.types.retain(|k, _| w(&k.schema));
+    d.sequences.retain(|k, _| w(&k.schema));
+    d.tables.retain(|k, _| w(&k.schema));
+    d.views.retain(|k, _| w(&k.schema));
+    d.functions.retain(|k, _| w(&k.schema));
+    Cow::Owned(d)
+}
+
+/// Qualified names (`a.b`, `"A"."b c"`, also inside string literals such as `'public.s'::regclass`) found
+/// in a SQL text. Three-part chains also yield their first two and last two parts.
+pub(crate) fn names_in(text: &str) -> Vec<QualName> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    let mut chain: Vec<String> = Vec::new();
+    let flush = |chain: &mut Vec<String>, out: &mut Vec<QualName>| {
+        for w in chain.windows(2) {
+            out.push(QualName::new(w[0].clone(), w[1].clone()));
+        }
+        chain.clear();
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '"' {
+            let mut part = String::new();
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == '"' {
+                    if chars.get(i + 1) == Some(&'"') {
+                        part.push('"');
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                part.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            chain.push(part);
+        } else if c.is_alphabetic() || c == '_' {
+            let mut part = String::new();
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
+                part.push(chars[i].to_ascii_lowercase());
+                i += 1;
+            }
+            chain.push(part);
+        } else {
+            flush(&mut chain, &mut out);
+            // digits after a letter were consumed above; skip any other character
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i < chars.len() && !(chars[i] == '"' || chars[i].is_alphabetic() || chars[i] == '_') {
+                i += 1;
+            }
+            continue;
+        }
+        // a chain continues only through a '.'
+        if i < chars.len() && chars[i] == '.' {
+            i += 1;
+        } else {
+            flush(&mut chain, &mut out);
+        }
+    }
+    flush(&mut chain, &mut out);
+    out
+}
+
+/// Per-model lookup tables for dependency derivation.
+pub(crate) struct Index<'a> {
+    pub db: &'a Database,
+    explicit: BTreeMap<&'a ObjectRef, Vec<&'a ObjectRef>>,
+    functions: BTreeMap<QualName, Vec<&'a FunctionId>>,
+}
+
+impl<'a> Index<'a> {
+    pub(crate) fn new(db: &'a Database) -> Self {
+        let mut explicit: BTreeMap<&ObjectRef, Vec<&ObjectRef>> = BTreeMap::new();
+        for d in &db.dependencies {
+            // Ownership (sequence -> column) is planned as its own OWNED BY step; as a creation order it
+            // would point the wrong way (the column's default needs the sequence first).
+            if matches!((&d.from, &d.to), (ObjectRef::Sequence(_), ObjectRef::Column(_) | ObjectRef::Relation(_))) {
+                continue;
+            }
+            explicit.entry(&d.from).or_default().push(&d.to);
+        }
+        let mut functions: BTreeMap<QualName, Vec<&FunctionId>> = BTreeMap::new();
+        for id in db.functions.keys() {
+            functions.entry(id.qual_name()).or_default().push(id);
+        }
+        Index { db, explicit, functions }
+    }
+
+    /// Keys named in a SQL text that exist in this model.
+    pub(crate) fn refs_in(&self, text: &str, out: &mut BTreeSet<Key>) {
+        for q in names_in(text) {
+            self.resolve(q, out);
+        }
+    }
+
+    fn resolve(&self, q: QualName, out: &mut BTreeSet<Key>) {
+        if let Some(fs) = self.functions.get(&q) {
+            out.extend(fs.iter().map(|f| Key::Function((*f).clone())));
+        }
+        let db = self.db;
+        if db.types.contains_key(&q) {
+            out.insert(Key::Type(q));
+        } else if db.tables.contains_key(&q) || db.views.contains_key(&q) {
+            out.insert(Key::Relation(q));
+        } else if db.sequences.contains_key(&q) {
+            out.insert(Key::Sequence(q));
+        } else if db.collations.contains_key(&q) {
+            out.insert(Key::Collation(q));
+        }
+    }
+
+    /// What `key` depends on in this model: it must exist before `key` is created, and outlive it.
+    pub(crate) fn deps(&self, key: &Key) -> BTreeSet<Key> {
+        let mut out = BTreeSet::new();
+        if let Some(r) = key.to_ref() {
+            if let Some(tos) = self.explicit.get(&r) {
+                out.extend(tos.iter().map(|t| Key::from_ref(t)));
+            }
+        }
+        if let Some(s) = key.schema() {
+            out.insert(Key::Schema(s.to_string()));
+        }
+        let db = self.db;
+        match key {
+            Key::Session | Key::Schema(_) => {}
+            Key::Extension(e) => {
+                if let Some(x) = db.extensions.get(e) {
+                    out.insert(Key::Schema(x.schema.clone()));
+                }
+            }
+            Key::Collation(_) => {}
+            Key::Type(q) => {
+                if let Some(t) = db.types.get(q) {
+                    match &t.kind {
+                        TypeKind::Enum { .. } => {}
+                        TypeKind::Domain { base, collation, default, constraints, .. } => {
+                            self.refs_in(base, &mut out);
+                            if let Some(c) = collation {
+                                out.insert(Key::Collation(c.clone()));
+                            }
+                            if let Some(d) = default {
+                                self.refs_in(d, &mut out);
+                            }
+                            for c in constraints.values() {
+                                self.refs_in(&c.definition, &mut out);
+                            }
+                        }
+                        TypeKind::Composite { attributes } => {
+                            for a in attributes {
+                                self.refs_in(&a.type_name, &mut out);
+                                if let Some(c) = &a.collation {
+                                    out.insert(Key::Collation(c.clone()));
+                                }
+                            }
+                        }
+                        TypeKind::Range { subtype, collation, .. } => {
+                            self.refs_in(subtype, &mut out);
+                            if let Some(c) = collation {
+                                out.insert(Key::Collation(c.clone()));
+                            }
+                        }
+                    }
+                }
+            }
+            Key::Sequence(_) => {}
+            Key::SeqOwner(q) => {
+                out.insert(Key::Sequence(q.clone()));
+                if let Some(o) = db.sequences.get(q).and_then(|s| s.owned_by.as_ref()) {
+                    out.insert(Key::Column(o.table.clone(), o.column.clone()));
+                }
+            }
+            Key::Relation(q) => {
+                if let Some(t) = db.tables.get(q) {
+                    if let Some(p) = &t.partition_of {
+                        out.insert(Key::Relation(p.parent.clone()));
+                    }
+                    out.extend(t.inherits.iter().map(|p| Key::Relation(p.clone())));
+                    // a new table is created with its columns and non-FK constraints
+                    for c in &t.columns {
+                        self.column_refs(c, &mut out);
+                        let r = ObjectRef::Column(ColumnRef { table: q.clone(), column: c.name.clone() });
+                        if let Some(tos) = self.explicit.get(&r) {
+                            out.extend(tos.iter().map(|t| Key::from_ref(t)));
+                        }
+                    }
+                    for c in t.constraints.values() {
+                        if c.kind != ConstraintKind::ForeignKey {
+                            self.refs_in(&c.definition, &mut out);
+                        }
+                    }
+                } else if let Some(v) = db.views.get(q) {
+                    self.refs_in(&v.definition, &mut out);
+                }
+                out.remove(key);
+            }
+            Key::Column(t, c) => {
+                out.insert(Key::Relation(t.clone()));
+                if let Some(col) = db.tables.get(t).and_then(|t| t.column(c)) {
+                    self.column_refs(col, &mut out);
+                }
+            }
+            Key::Constraint(t, n) => {
+                out.insert(Key::Relation(t.clone()));
+                if let Some(c) = db.tables.get(t).and_then(|t| t.constraints.get(n)) {
+                    for col in &c.columns {
+                        out.insert(Key::Column(t.clone(), col.clone()));
+                    }
+                    self.refs_in(&c.definition, &mut out);
+                    if let Some(r) = &c.references {
+                        out.insert(Key::Relation(r.clone()));
+                        if let Some(rt) = db.tables.get(r) {
+                            for k in rt.constraints.values() {
+                                if matches!(k.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {
+                                    out.insert(Key::Constraint(r.clone(), k.name.clone()));
+                                }
+                            }
+                            for i in rt.indexes.values() {
+                                if i.unique && i.constraint.is_none() {
+                                    out.insert(Key::Index(r.clone(), i.name.clone()));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Key::Index(t, n) => {
+                out.insert(Key::Relation(t.clone()));
+                let idx = db
+                    .tables
+                    .get(t)
+                    .and_then(|t| t.indexes.get(n))
+                    .or_else(|| db.views.get(t).and_then(|v| v.indexes.get(n)));
+                if let Some(i) = idx {
+                    for col in &i.columns {
+                        out.insert(Key::Column(t.clone(), col.clone()));
+                    }
+                    self.refs_in(&i.definition, &mut out);
+                }
+            }
+            Key::Trigger(t, n) => {
+                out.insert(Key::Relation(t.clone()));
+                let trg = db
+                    .tables
+                    .get(t)
+                    .and_then(|t| t.triggers.get(n))
+                    .or_else(|| db.views.get(t).and_then(|v| v.triggers.get(n)));
+                if let Some(tr) = trg {
+                    out.insert(Key::Function(tr.function.clone()));
+                }
+            }
+            Key::Policy(t, n) => {
+                out.insert(Key::Relation(t.clone()));
+                if let Some(p) = db.tables.get(t).and_then(|t| t.policies.get(n)) {
+                    for e in p.using.iter().chain(p.with_check.iter()) {
+                        self.refs_in(e, &mut out);
+                    }
+                }
+            }
+            Key::Function(f) => {
+                self.refs_in(&f.args, &mut out);
+                if let Some(func) = db.functions.get(f) {
+                    if let Some(r) = &func.returns {
+                        self.refs_in(r, &mut out);
+                    }
+                }
+                out.remove(key);
+            }
+        }
+        out
+    }
+
+    fn column_refs(&self, c: &plumb_model::Column, out: &mut BTreeSet<Key>) {
+        self.refs_in(&c.type_name, out);
+        if let Some(coll) = &c.collation {
+            out.insert(Key::Collation(coll.clone()));
+        }
+        for e in c.default.iter().chain(c.generated.iter()) {
+            self.refs_in(e, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_qualified_names_in_sql_text() {
+        let n = names_in("nextval('public.t_id_seq'::regclass) + \"My S\".\"F\"(1) ::public.mood[] a.b.c");
+        let s: Vec<String> = n.iter().map(|q| q.to_string()).collect();
+        assert_eq!(s, ["public.t_id_seq", "\"My S\".\"F\"", "public.mood", "a.b", "b.c"]);
+        assert!(names_in("x1.y2 3.5").iter().any(|q| q.schema == "x1" && q.name == "y2"));
+    }
+}
