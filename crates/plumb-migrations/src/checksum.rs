@@ -196,6 +196,10 @@ mod tests {
         assert_eq!(flyway_checksum(b"1234\r56789"), -873187034);
         assert_eq!(flyway_checksum(b"\xef\xbb\xbf123456789"), -873187034);
         assert_eq!(flyway_checksum(b""), 0);
+        // Computed with Java 17: `BufferedReader.readLine()` over UTF-8, BOM stripped from the first line only,
+        // `CRC32.update` per line, `(int)` cast (the loop of Flyway's ChecksumCalculator). Lone CR, CRLF and a
+        // BOM in the middle of the file (kept).
+        assert_eq!(flyway_checksum(b"a\rb\r\nc\n\xef\xbb\xbfd"), 1167486026);
     }
 
     #[test]

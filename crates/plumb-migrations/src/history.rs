@@ -44,8 +44,11 @@ pub struct AppliedMigration {
     pub id: String,
     /// The version column (Prisma: the timestamp prefix of `migration_name`); empty for Flyway repeatables.
     pub version: String,
-    /// Prisma `migration_name`, sqlx / Flyway `description`, Flyway `script`; empty when the tool stores none.
+    /// The name part: Prisma's `migration_name` after the timestamp, sqlx / Flyway `description`; empty when
+    /// the tool stores none.
     pub name: String,
+    /// Flyway `script` (the file name it ran).
+    pub script: Option<String>,
     /// The stored checksum (`Checksum::None` when the tool stores none or the column is NULL).
     pub checksum: Checksum,
     pub outcome: Outcome,
@@ -234,13 +237,15 @@ async fn read_prisma(client: &Client, t: &str) -> Result<Vec<AppliedMigration>, 
             } else {
                 Outcome::Failed
             };
+            let (version, short) = match name.split_once('_') {
+                Some((v, n)) => (v.to_string(), n.to_string()),
+                None => (name.clone(), String::new()),
+            };
             AppliedMigration {
-                id: name.clone(),
-                version: name
-                    .split_once('_')
-                    .map_or(name.as_str(), |(v, _)| v)
-                    .to_string(),
-                name,
+                id: name,
+                version,
+                name: short,
+                script: None,
                 checksum: Checksum::Sha256Hex(checksum),
                 outcome,
                 applied_at: finished.or(started),
@@ -267,6 +272,7 @@ async fn read_sqlx(client: &Client, t: &str) -> Result<Vec<AppliedMigration>, Er
                 id: version.to_string(),
                 version: version.to_string(),
                 name: r.get(1),
+                script: None,
                 checksum: Checksum::Sha384(r.get(4)),
                 outcome: if success {
                     Outcome::Succeeded
@@ -323,11 +329,8 @@ async fn read_flyway(client: &Client, t: &str) -> Result<Vec<AppliedMigration>, 
                 canonical_id(Layout::Flyway, &version)
             },
             version,
-            name: if script.is_empty() {
-                description
-            } else {
-                script
-            },
+            name: description,
+            script: Some(script),
             checksum: checksum.map_or(Checksum::None, Checksum::Crc32),
             outcome,
             applied_at: r.get(5),
@@ -354,6 +357,7 @@ async fn read_golang(client: &Client, t: &str) -> Result<Vec<AppliedMigration>, 
                 id: version.to_string(),
                 version: version.to_string(),
                 name: String::new(),
+                script: None,
                 checksum: Checksum::None,
                 outcome: if dirty {
                     Outcome::Failed
@@ -383,6 +387,7 @@ async fn read_dbmate(client: &Client, t: &str) -> Result<Vec<AppliedMigration>, 
                 id: version.clone(),
                 version,
                 name: String::new(),
+                script: None,
                 checksum: Checksum::None,
                 outcome: Outcome::Succeeded,
                 applied_at: None,

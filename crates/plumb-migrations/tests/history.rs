@@ -56,9 +56,10 @@ fn render(st: &Status, root: &Path) -> String {
             c.as_ref().map(|c| c.to_string()).unwrap_or("-".into())
         };
         s.push_str(&format!(
-            "{} id={:?}{} file={} expected={} found={}\n",
+            "{} id={:?} name={:?}{} file={} expected={} found={}\n",
             e.state.as_str(),
             e.id,
+            e.name,
             if e.repeatable { " repeatable" } else { "" },
             file,
             cs(&e.expected_checksum),
