@@ -53,7 +53,7 @@ pub enum Error {
     },
     #[error("{}: {message}", path.display())]
     Dbmate { path: PathBuf, message: String },
-    #[error("{what}: {source}")]
+    #[error("{what}: {}", db_message(source))]
     Db {
         what: String,
         #[source]
@@ -67,4 +67,18 @@ pub enum Error {
     Exists { path: PathBuf },
     #[error("baseline: {message}")]
     BadBaseline { message: String },
+}
+
+/// The server's message for a database error (tokio-postgres displays only "db error").
+fn db_message(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut text = format!("{}: {}", db.severity(), db.message());
+            if let Some(detail) = db.detail() {
+                text.push_str(&format!(" ({detail})"));
+            }
+            text
+        }
+        None => e.to_string(),
+    }
 }

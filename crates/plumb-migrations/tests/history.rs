@@ -477,3 +477,19 @@ fn golang_migrate_refuses_to_move_the_version() {
         .unwrap();
     assert_eq!(row.get::<_, i64>(0), 5);
 }
+
+/// A table with the tool's name but not its columns is an error that names the table and the server's reason.
+#[test]
+fn foreign_table_with_a_tool_name_is_an_error() {
+    let db = TestDb::with_sql(
+        "foreign_prisma",
+        "CREATE TABLE _prisma_migrations (id int);",
+    );
+    runtime().block_on(async {
+        let client = connect(db.url()).await;
+        let err = read_history(&client, Layout::Prisma).await.unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("_prisma_migrations"), "{text}");
+        assert!(text.contains("migration_name"), "{text}");
+    });
+}
