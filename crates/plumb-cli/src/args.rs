@@ -154,7 +154,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
     /// The declared schema: a .sql file or a directory of them.
-    #[arg(long, value_name = "SOURCE", required_unless_present = "migrations", conflicts_with = "migrations")]
+    #[arg(
+        long,
+        value_name = "SOURCE",
+        required_unless_present = "migrations",
+        conflicts_with = "migrations"
+    )]
     pub schema: Option<PathBuf>,
     /// The migrations directory; also checks the migrations table against it.
     #[arg(long, value_name = "DIR")]

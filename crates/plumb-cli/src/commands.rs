@@ -8,8 +8,8 @@ use plumb_diff::Plan;
 use plumb_pg::Target;
 
 use crate::args::{
-    BaselineArgs, CheckArgs, CheckFormat, Cli, Color, Command, CompareOpts, DiffArgs, DiffFormat, DumpArgs, DumpFormat,
-    FixSql, StatusArgs, StatusFormat,
+    BaselineArgs, CheckArgs, CheckFormat, Cli, Color, Command, CompareOpts, DiffArgs, DiffFormat,
+    DumpArgs, DumpFormat, FixSql, StatusArgs, StatusFormat,
 };
 use crate::source::{self, Filters};
 use crate::{log, Outcome};
@@ -21,7 +21,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Diff(a) => diff(a).await,
         Command::Dump(a) => dump(a).await,
-        Command::Check(a) => crate::commands::check(a).await,
+        Command::Check(a) => check(a).await,
         Command::Status(a) => status(a).await,
         Command::Baseline(a) => baseline(a).await,
     }
@@ -56,11 +56,14 @@ fn diff_options(c: &CompareOpts) -> plumb_diff::Options {
 }
 
 fn filters(c: &CompareOpts) -> Filters {
-    Filters { include: c.include_schemas.clone(), exclude: c.exclude_schemas.clone() }
+    Filters {
+        include: c.include_schemas.clone(),
+        exclude: c.exclude_schemas.clone(),
+    }
 }
 
 fn outcome(plan: &Plan) -> Outcome {
-    if plan.steps.is_empty() {
+    if plan.is_empty() {
         Outcome::Clean
     } else {
         Outcome::Different
@@ -81,14 +84,25 @@ async fn diff(a: DiffArgs) -> Result<Outcome> {
     let from = source::load(&a.from, a.compare.dev_url.as_deref(), &f).await?;
     let to = source::load(&a.to, a.compare.dev_url.as_deref(), &f).await?;
     let plan = plumb_diff::plan(&from.database, &to.database, &diff_options(&a.compare))?;
-    let header = Header { from: from.label, to: to.label };
-    print(&render_plan(&plan, &header, a.format, use_color(a.compare.color))?)?;
+    let header = Header {
+        from: from.label,
+        to: to.label,
+    };
+    print(&render_plan(
+        &plan,
+        &header,
+        a.format,
+        use_color(a.compare.color),
+    )?)?;
     Ok(outcome(&plan))
 }
 
 async fn dump(a: DumpArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
-    let f = Filters { include: a.schemas.clone(), exclude: a.exclude_schemas.clone() };
+    let f = Filters {
+        include: a.schemas.clone(),
+        exclude: a.exclude_schemas.clone(),
+    };
     let db = source::introspect(&target, &f).await?;
     match a.format {
         DumpFormat::Json => {
@@ -106,7 +120,10 @@ async fn dump(a: DumpArgs) -> Result<Outcome> {
                 ..Default::default()
             };
             let plan = plumb_diff::dump(&db, &opts)?;
-            let header = Header { from: "an empty database".into(), to: target.to_string() };
+            let header = Header {
+                from: "an empty database".into(),
+                to: target.to_string(),
+            };
             print(&render::sql(&plan, &header))?;
         }
     }
@@ -118,7 +135,9 @@ fn layout_arg(text: Option<&str>) -> Result<Option<plumb_migrations::Layout>> {
         None => Ok(None),
         Some(t) => match t.parse::<plumb_migrations::Layout>() {
             Ok(l) => Ok(Some(l)),
-            Err(_) => bail!("unknown layout {t}: expected prisma, sqlx, flyway, golang-migrate or dbmate"),
+            Err(_) => {
+                bail!("unknown layout {t}: expected prisma, sqlx, flyway, golang-migrate or dbmate")
+            }
         },
     }
 }
@@ -146,7 +165,11 @@ async fn status(a: StatusArgs) -> Result<Outcome> {
         }
         StatusFormat::Human => print(&crate::report::status_human(&dir, &st))?,
     }
-    Ok(if st.is_clean() { Outcome::Clean } else { Outcome::Different })
+    Ok(if st.is_clean() {
+        Outcome::Clean
+    } else {
+        Outcome::Different
+    })
 }
 
 async fn baseline(a: BaselineArgs) -> Result<Outcome> {
@@ -155,17 +178,33 @@ async fn baseline(a: BaselineArgs) -> Result<Outcome> {
         Some(l) => l,
         None => plumb_migrations::detect(&a.migrations).unwrap_or(plumb_migrations::Layout::Prisma),
     };
-    let f = Filters { include: a.schemas.clone(), exclude: Vec::new() };
+    let f = Filters {
+        include: a.schemas.clone(),
+        exclude: Vec::new(),
+    };
     let db = source::introspect(&target, &f).await?;
-    let opts = plumb_diff::Options { include_schemas: a.schemas.clone(), ..Default::default() };
+    let opts = plumb_diff::Options {
+        include_schemas: a.schemas.clone(),
+        ..Default::default()
+    };
     let plan = plumb_diff::dump(&db, &opts)?;
-    let header = Header { from: "an empty database".into(), to: target.to_string() };
+    let header = Header {
+        from: "an empty database".into(),
+        to: target.to_string(),
+    };
     let sql = render::sql(&plan, &header);
     let version = a.version.clone().unwrap_or_else(|| default_version(layout));
     let m = plumb_migrations::write_baseline(&a.migrations, layout, &a.name, &sql, &version)?;
-    println!("wrote {} ({} statements)", m.path.display(), plan.steps.len());
+    println!(
+        "wrote {} ({} statements)",
+        m.path.display(),
+        plan.steps.len()
+    );
     if a.mark_applied {
-        eprintln!("plumb: recording {} as applied in {target} (this writes to the database)", m.path.display());
+        eprintln!(
+            "plumb: recording {} as applied in {target} (this writes to the database)",
+            m.path.display()
+        );
         let client = target.connect().await?;
         plumb_migrations::mark_applied(&client, layout, &m).await?;
         println!("marked {} {} as applied", m.version, m.name);
@@ -178,7 +217,9 @@ fn default_version(layout: plumb_migrations::Layout) -> String {
     if layout == plumb_migrations::Layout::Flyway {
         return "1".to_string();
     }
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days + 719_468;
@@ -190,7 +231,37 @@ fn default_version(layout: plumb_migrations::Layout) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}{m:02}{d:02}{:02}{:02}{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Tables migration tools keep their history in. They are in the live database but never declared, so
+/// `check` leaves them out of the schema comparison (the history section reads them instead).
+const HISTORY_TABLES: &[&str] = &[
+    "_prisma_migrations",
+    "_sqlx_migrations",
+    "flyway_schema_history",
+    "schema_migrations",
+    "ar_internal_metadata",
+];
+
+fn strip_history_tables(db: &mut plumb_model::Database) -> Vec<plumb_model::QualName> {
+    let names: Vec<_> = db
+        .tables
+        .keys()
+        .filter(|n| HISTORY_TABLES.contains(&n.name.as_str()))
+        .cloned()
+        .collect();
+    for n in &names {
+        db.tables.remove(n);
+        let rel = plumb_model::ObjectRef::Relation(n.clone());
+        db.dependencies.retain(|d| d.from != rel && d.to != rel);
+    }
+    names
 }
 
 pub async fn check(a: CheckArgs) -> Result<Outcome> {
@@ -200,8 +271,18 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         (Some(p), _) | (None, Some(p)) => p.clone(),
         (None, None) => bail!("give the declared schema: --schema FILE|DIR or --migrations DIR"),
     };
-    let declared = source::load(&declared_path.to_string_lossy(), a.compare.dev_url.as_deref(), &f).await?;
-    let live = source::introspect(&target, &f).await?;
+    let declared = source::load(
+        &declared_path.to_string_lossy(),
+        a.compare.dev_url.as_deref(),
+        &f,
+    )
+    .await?;
+    let mut live = source::introspect(&target, &f).await?;
+    for t in strip_history_tables(&mut live) {
+        log::info(format_args!(
+            "not comparing {t}: it is a migration tool's history table"
+        ));
+    }
     let opts = diff_options(&a.compare);
     // Direction "database -> declaration": creates are declared objects missing from the database, drops are
     // objects the database has that are not declared.
@@ -224,7 +305,9 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         declared: declared.label,
         plan: &to_declared,
         history: history.as_ref().map(|(d, s)| (d, s)),
-        fix: fix.as_ref().map(|p| (a.fix_sql.unwrap_or(FixSql::Database), p)),
+        fix: fix
+            .as_ref()
+            .map(|p| (a.fix_sql.unwrap_or(FixSql::Database), p)),
     };
     let text = match a.format {
         CheckFormat::Human => report.human(use_color(a.compare.color)),
@@ -233,9 +316,14 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         CheckFormat::Github => report.github(),
     };
     print(&text)?;
-    let clean = to_declared.steps.is_empty() && history.as_ref().is_none_or(|(_, s)| s.is_clean());
+    let clean =
+        to_declared.changes.is_empty() && history.as_ref().is_none_or(|(_, s)| s.is_clean());
     if !clean {
         log::info("drift found");
     }
-    Ok(if clean { Outcome::Clean } else { Outcome::Different })
+    Ok(if clean {
+        Outcome::Clean
+    } else {
+        Outcome::Different
+    })
 }

@@ -6,7 +6,16 @@ static LEVEL: AtomicU8 = AtomicU8::new(1);
 
 /// 0 = quiet (errors only), 1 = warnings (default), 2 = info (`-v`).
 pub fn init(verbose: bool, quiet: bool) {
-    LEVEL.store(if quiet { 0 } else if verbose { 2 } else { 1 }, Ordering::Relaxed);
+    LEVEL.store(
+        if quiet {
+            0
+        } else if verbose {
+            2
+        } else {
+            1
+        },
+        Ordering::Relaxed,
+    );
 }
 
 pub fn warn(message: impl std::fmt::Display) {

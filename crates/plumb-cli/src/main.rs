@@ -7,6 +7,7 @@
 mod args;
 mod commands;
 mod log;
+mod report;
 mod source;
 
 use std::process::ExitCode;
@@ -24,7 +25,10 @@ pub enum Outcome {
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     log::init(cli.verbose, cli.quiet);
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

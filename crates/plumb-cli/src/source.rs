@@ -19,7 +19,10 @@ pub struct Filters {
 
 impl Filters {
     fn introspect_options(&self) -> plumb_introspect::Options {
-        plumb_introspect::Options { include_schemas: self.include.clone(), exclude_schemas: self.exclude.clone() }
+        plumb_introspect::Options {
+            include_schemas: self.include.clone(),
+            exclude_schemas: self.exclude.clone(),
+        }
     }
 }
 
@@ -47,17 +50,25 @@ pub async fn load(source: &str, dev_url: Option<&str>, filters: &Filters) -> Res
     if plumb_pg::is_url(source) {
         let target = Target::parse(source)?;
         let database = introspect(&target, filters).await?;
-        return Ok(Loaded { database, label: target.to_string() });
+        return Ok(Loaded {
+            database,
+            label: target.to_string(),
+        });
     }
     let path = Path::new(source);
     if !path.exists() {
-        bail!("{source}: no such file or directory (a SOURCE is a postgres:// URL or a path to SQL)");
+        bail!(
+            "{source}: no such file or directory (a SOURCE is a postgres:// URL or a path to SQL)"
+        );
     }
     let database = match dev_url {
         Some(dev) => exact(path, &Target::parse(dev)?, filters).await?,
         None => offline(path)?,
     };
-    Ok(Loaded { database, label: source.to_string() })
+    Ok(Loaded {
+        database,
+        label: source.to_string(),
+    })
 }
 
 /// Interpret declared SQL offline.
@@ -76,8 +87,14 @@ pub fn offline(path: &Path) -> Result<Database> {
 /// Apply declared SQL to a scratch database on the dev server, read it back, drop the scratch database.
 pub async fn exact(path: &Path, dev: &Target, filters: &Filters) -> Result<Database> {
     let scripts = plumb_parse::scripts(path)?;
-    let scratch = ScratchDb::create(dev).await.with_context(|| format!("creating a scratch database on {dev}"))?;
-    log::info(format_args!("applying {} to scratch database {} on {dev}", path.display(), scratch.name()));
+    let scratch = ScratchDb::create(dev)
+        .await
+        .with_context(|| format!("creating a scratch database on {dev}"))?;
+    log::info(format_args!(
+        "applying {} to scratch database {} on {dev}",
+        path.display(),
+        scratch.name()
+    ));
     let result = apply_and_read(&scratch, &scripts, filters).await;
     let name = scratch.name().to_string();
     if let Err(e) = scratch.drop_now().await {
@@ -86,7 +103,11 @@ pub async fn exact(path: &Path, dev: &Target, filters: &Filters) -> Result<Datab
     result
 }
 
-async fn apply_and_read(scratch: &ScratchDb, scripts: &[plumb_parse::Script], filters: &Filters) -> Result<Database> {
+async fn apply_and_read(
+    scratch: &ScratchDb,
+    scripts: &[plumb_parse::Script],
+    filters: &Filters,
+) -> Result<Database> {
     let client = scratch.target.connect().await?;
     for script in scripts {
         if let Err(e) = client.batch_execute(&script.sql).await {

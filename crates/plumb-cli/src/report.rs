@@ -1,0 +1,359 @@
+//! Reports of `plumb check` and `plumb status` in each output format.
+//!
+//! The drift of a check is the plan from the live database to the declaration, read as drift: a *create* is
+//! an object that is declared but missing from the database, a *drop* an object the database has that is not
+//! declared, an *alter* an object that differs (`from` is the database's value, `to` the declared one).
+
+use std::fmt::Write as _;
+
+use plumb_diff::render::{self, Header};
+use plumb_diff::{Action, Change, Plan};
+use plumb_migrations::{MigrationDir, State, Status};
+use serde_json::json;
+
+use crate::args::FixSql;
+use crate::commands::JSON_VERSION;
+
+pub struct Check<'a> {
+    pub database: String,
+    pub declared: String,
+    /// Database -> declaration.
+    pub plan: &'a Plan,
+    pub history: Option<(&'a MigrationDir, &'a Status)>,
+    pub fix: Option<(FixSql, &'a Plan)>,
+}
+
+/// How a change reads as drift.
+fn drift_kind(c: &Change) -> &'static str {
+    match c.action {
+        Action::Create => "missing",
+        Action::Drop => "extra",
+        Action::Alter => "changed",
+    }
+}
+
+fn drift_sentence(c: &Change) -> String {
+    let what = format!("{} {}", c.kind.as_str(), c.object);
+    match c.action {
+        Action::Create => format!("{what} is declared but missing from the database"),
+        Action::Drop => format!("{what} is in the database but not declared"),
+        Action::Alter => {
+            let attr = c.attribute.as_deref().unwrap_or("definition");
+            match (&c.from, &c.to) {
+                (Some(db), Some(decl))
+                    if db.len() + decl.len() < 160
+                        && !db.contains('\n')
+                        && !decl.contains('\n') =>
+                {
+                    format!("{what} differs in {attr}: database has {db}, declared {decl}")
+                }
+                _ => format!("{what} differs in {attr}"),
+            }
+        }
+    }
+}
+
+fn fix_title(direction: FixSql) -> &'static str {
+    match direction {
+        FixSql::Database => "SQL that makes the database match the declaration",
+        FixSql::Declaration => "SQL for a new migration that records what the database has",
+    }
+}
+
+fn history_counts(st: &Status) -> String {
+    let s = &st.summary;
+    let mut parts = vec![format!("{} applied", s.applied)];
+    for (n, label) in [
+        (s.pending, "pending"),
+        (s.missing, "missing"),
+        (s.modified, "modified after apply"),
+        (s.failed, "failed"),
+        (s.rolled_back, "rolled back"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {label}"));
+        }
+    }
+    parts.join(", ")
+}
+
+/// One line per migration that is not simply applied.
+fn history_lines(st: &Status) -> Vec<String> {
+    st.migrations
+        .iter()
+        .filter(|e| e.state != State::Applied)
+        .map(|e| {
+            let label = if e.name.is_empty() {
+                e.version.clone()
+            } else {
+                format!("{}_{}", e.version, e.name)
+            };
+            let mut line = format!("{:<12} {label}", e.state.as_str());
+            if e.state == State::Modified {
+                if let (Some(exp), Some(found)) = (&e.expected_checksum, &e.found_checksum) {
+                    let _ = write!(line, " (recorded checksum {exp}, file has {found})");
+                }
+            }
+            if let Some(m) = &e.message {
+                let first = m.lines().next().unwrap_or("");
+                let _ = write!(line, ": {first}");
+            }
+            line
+        })
+        .collect()
+}
+
+pub fn status_human(dir: &MigrationDir, st: &Status) -> String {
+    let mut out = String::new();
+    let table = st
+        .table
+        .as_deref()
+        .unwrap_or("(no migrations table: nothing applied)");
+    let _ = writeln!(
+        out,
+        "{} migrations in {}, history {table}",
+        dir.layout,
+        dir.root.display()
+    );
+    let _ = writeln!(out, "{}", history_counts(st));
+    for e in &st.migrations {
+        let label = if e.name.is_empty() {
+            e.version.clone()
+        } else {
+            format!("{}_{}", e.version, e.name)
+        };
+        let _ = write!(out, "  {:<12} {label}", e.state.as_str());
+        if e.state == State::Modified {
+            if let (Some(exp), Some(found)) = (&e.expected_checksum, &e.found_checksum) {
+                let _ = write!(out, "  (recorded checksum {exp}, file has {found})");
+            }
+        }
+        if let Some(m) = &e.message {
+            let _ = write!(out, "  {}", m.lines().next().unwrap_or(""));
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        if st.is_clean() {
+            "in sync"
+        } else {
+            "history drift"
+        }
+    );
+    out
+}
+
+impl Check<'_> {
+    fn header(&self) -> Header {
+        Header {
+            from: self.database.clone(),
+            to: self.declared.clone(),
+        }
+    }
+
+    fn in_sync(&self) -> bool {
+        self.plan.changes.is_empty() && self.history.is_none_or(|(_, s)| s.is_clean())
+    }
+
+    pub fn human(&self, color: bool) -> String {
+        let (bold, red, green, yellow, reset) = if color {
+            ("\x1b[1m", "\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[0m")
+        } else {
+            ("", "", "", "", "")
+        };
+        let mut out = String::new();
+        let n = self.plan.changes.len();
+        if n == 0 {
+            let _ = writeln!(
+                out,
+                "{green}schema in sync{reset}: {} matches {}",
+                self.database, self.declared
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{bold}{red}schema drift{reset}: {} differs from {} in {n} place{}",
+                self.database,
+                self.declared,
+                if n == 1 { "" } else { "s" }
+            );
+            for (action, title) in [
+                (Action::Drop, "in the database, not declared"),
+                (Action::Create, "declared, missing from the database"),
+                (Action::Alter, "different"),
+            ] {
+                let items: Vec<&Change> = self
+                    .plan
+                    .changes
+                    .iter()
+                    .filter(|c| c.action == action)
+                    .collect();
+                if items.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(out, "\n  {bold}{title}:{reset}");
+                for c in items {
+                    let _ = writeln!(out, "    {yellow}{}{reset}", drift_sentence(c));
+                }
+            }
+        }
+        if let Some((dir, st)) = self.history {
+            let _ = writeln!(
+                out,
+                "\n{bold}migration history{reset} ({}, {}): {}",
+                dir.layout,
+                dir.root.display(),
+                history_counts(st)
+            );
+            for line in history_lines(st) {
+                let _ = writeln!(out, "    {red}{line}{reset}");
+            }
+        }
+        if let Some((direction, fix)) = self.fix {
+            let _ = writeln!(out, "\n{bold}{}:{reset}\n", fix_title(direction));
+            out.push_str(&render::sql(fix, &self.header()));
+        }
+        out
+    }
+
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        if self.in_sync() {
+            let _ = writeln!(
+                out,
+                "### ✅ Schema in sync\n\n`{}` matches `{}`.",
+                self.database, self.declared
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "### ⚠️ Schema drift\n\n`{}` differs from `{}`.\n",
+                self.database, self.declared
+            );
+        }
+        if !self.plan.changes.is_empty() {
+            out.push_str("| drift | object | detail |\n| --- | --- | --- |\n");
+            for c in &self.plan.changes {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} `{}` | {} |",
+                    drift_kind(c),
+                    c.kind.as_str(),
+                    c.object.replace('|', "\\|"),
+                    drift_sentence(c).replace('|', "\\|")
+                );
+            }
+        }
+        if let Some((dir, st)) = self.history {
+            let _ = writeln!(
+                out,
+                "\n**Migration history** ({}, `{}`): {}\n",
+                dir.layout,
+                dir.root.display(),
+                history_counts(st)
+            );
+            for line in history_lines(st) {
+                let _ = writeln!(out, "- `{}`", line.replace('`', "'"));
+            }
+        }
+        if let Some((direction, fix)) = self.fix {
+            let _ = writeln!(
+                out,
+                "\n<details><summary>{}</summary>\n\n```sql",
+                fix_title(direction)
+            );
+            out.push_str(&render::sql(fix, &self.header()));
+            out.push_str("```\n</details>\n");
+        }
+        out
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        let drift: Vec<_> = self
+            .plan
+            .changes
+            .iter()
+            .map(|c| {
+                json!({
+                    "drift": drift_kind(c),
+                    "kind": c.kind.as_str(),
+                    "object": c.object,
+                    "attribute": c.attribute,
+                    "database": c.from,
+                    "declared": c.to,
+                    "message": drift_sentence(c),
+                })
+            })
+            .collect();
+        json!({
+            "version": JSON_VERSION,
+            "in_sync": self.in_sync(),
+            "database": self.database,
+            "declared": self.declared,
+            "drift": drift,
+            "history": self.history.map(|(_, s)| s),
+            "fix": self.fix.map(|(d, p)| json!({
+                "direction": match d { FixSql::Database => "database", FixSql::Declaration => "declaration" },
+                "sql": render::sql(p, &self.header()),
+            })),
+        })
+    }
+
+    /// GitHub Actions workflow commands: one annotation per drifted object, then a summary line.
+    pub fn github(&self) -> String {
+        fn escape(s: &str) -> String {
+            s.replace('%', "%25")
+                .replace('\r', "%0D")
+                .replace('\n', "%0A")
+        }
+        let mut out = String::new();
+        for c in &self.plan.changes {
+            let _ = writeln!(
+                out,
+                "::error title=Schema drift ({})::{}",
+                drift_kind(c),
+                escape(&drift_sentence(c))
+            );
+        }
+        if let Some((dir, st)) = self.history {
+            for e in st.migrations.iter().filter(|e| e.state != State::Applied) {
+                let file = e
+                    .path
+                    .as_ref()
+                    .map(|p| format!("file={},", p.display()))
+                    .unwrap_or_default();
+                let label = if e.name.is_empty() {
+                    e.version.clone()
+                } else {
+                    format!("{}_{}", e.version, e.name)
+                };
+                let level = if e.state == State::Pending {
+                    "warning"
+                } else {
+                    "error"
+                };
+                let state = e.state.as_str();
+                let _ = writeln!(
+                    out,
+                    "::{level} {file}title=Migration {state}::migration {label} is {state} in {}",
+                    dir.root.display()
+                );
+            }
+        }
+        if self.in_sync() {
+            let _ = writeln!(
+                out,
+                "::notice title=Schema in sync::{} matches {}",
+                self.database, self.declared
+            );
+        }
+        if let Some((direction, fix)) = self.fix {
+            let _ = writeln!(out, "::group::{}", fix_title(direction));
+            out.push_str(&render::sql(fix, &self.header()));
+            out.push_str("::endgroup::\n");
+        }
+        out
+    }
+}
