@@ -13,7 +13,14 @@ fn table(i: usize) -> String {
 
 /// The whole script.
 pub fn schema(tables: usize) -> String {
-    let mut out = String::with_capacity(tables * 1400);
+    chunks(tables, usize::MAX).concat()
+}
+
+/// The script in pieces of at most `per_chunk` tables, each small enough to run as one transaction (a single
+/// transaction creating 10,000 tables exhausts the server's lock table).
+pub fn chunks(tables: usize, per_chunk: usize) -> Vec<String> {
+    let mut chunks = Vec::new();
+    let mut out = String::with_capacity(tables.min(per_chunk) * 1400);
     let enums = tables / 100 + 1;
     let _ = writeln!(out, "CREATE SCHEMA {SCHEMA};");
     let _ = writeln!(
@@ -33,6 +40,9 @@ pub fn schema(tables: usize) -> String {
          BEGIN\n  NEW.updated_at := now();\n  RETURN NEW;\nEND\n$$;"
     );
     for i in 1..=tables {
+        if (i - 1) % per_chunk == 0 && !out.is_empty() {
+            chunks.push(std::mem::take(&mut out));
+        }
         let t = table(i);
         let status = format!("{SCHEMA}.status_{:04}", (i - 1) / 100);
         let _ = write!(
@@ -83,5 +93,6 @@ pub fn schema(tables: usize) -> String {
             );
         }
     }
-    out
+    chunks.push(out);
+    chunks
 }

@@ -47,11 +47,27 @@ enum Cmd {
         #[arg(long, default_value = "pg_dump")]
         pg_dump: String,
     },
+    /// Every benchmark at its default sizes (`just bench`): `dump` at 1,000 and 10,000 tables.
+    All {
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_URL)]
+        database: String,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// Introspect both schemas of every case of a corpus directory (DIR/<case>/{a,b}.sql) and report errors.
     Corpus {
         dir: PathBuf,
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_URL)]
         database: String,
+    },
+    /// Print the catalog queries for a server version, `$1` replaced by the oids of the user schemas, with
+    /// EXPLAIN ANALYZE when asked (feed to psql to profile).
+    #[command(hide = true)]
+    Queries {
+        #[arg(long, default_value_t = 150000)]
+        server_version: u32,
+        #[arg(long)]
+        explain: bool,
     },
     /// Introspect URL once and print `wall_ms peak_kb objects` (or the model as JSON): used by `dump`.
     #[command(hide = true)]
@@ -59,6 +75,9 @@ enum Cmd {
         url: String,
         #[arg(long)]
         json: bool,
+        /// Print the time of each catalog query to stderr.
+        #[arg(long)]
+        timings: bool,
     },
 }
 
@@ -76,7 +95,32 @@ fn main() -> Result<()> {
             pg_dump,
         } => dump(tables, &database, runs.max(1), &pg_dump),
         Cmd::Corpus { dir, database } => corpus(&dir, &database),
-        Cmd::IntrospectOnce { url, json } => introspect_once(&url, json),
+        Cmd::All { database, runs } => {
+            for tables in [1000, 10000] {
+                dump(tables, &database, runs.max(1), "pg_dump")?;
+                println!();
+            }
+            Ok(())
+        }
+        Cmd::Queries {
+            server_version,
+            explain,
+        } => {
+            let schemas = "ARRAY(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname !~ '^pg_' \
+                           AND nspname <> 'information_schema')";
+            println!("SELECT pg_catalog.set_config('search_path', '', false);");
+            for (name, sql) in plumb_introspect::catalog_queries(server_version) {
+                let sql = sql.replace("$1", schemas).replace("$2", "true");
+                let prefix = if explain {
+                    "EXPLAIN (ANALYZE, TIMING OFF) "
+                } else {
+                    ""
+                };
+                println!("\\echo {name}\n{prefix}{sql};");
+            }
+            Ok(())
+        }
+        Cmd::IntrospectOnce { url, json, timings } => introspect_once(&url, json, timings),
     }
 }
 
@@ -95,15 +139,19 @@ fn vm_hwm_kb(pid: &str) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-fn introspect_once(url: &str, json: bool) -> Result<()> {
+fn introspect_once(url: &str, json: bool, show_timings: bool) -> Result<()> {
     let start = Instant::now();
-    let db = runtime()?.block_on(async {
+    let (db, timings) = runtime()?.block_on(async {
         let client = plumb_pg::Target::parse(url)?.connect().await?;
-        let db =
-            plumb_introspect::introspect(&client, &plumb_introspect::Options::default()).await?;
-        anyhow::Ok(db)
+        let opts = plumb_introspect::Options::default();
+        anyhow::Ok(plumb_introspect::introspect_timed(&client, &opts).await?)
     })?;
     let wall = start.elapsed();
+    if show_timings {
+        for (kind, took) in &timings {
+            eprintln!("{kind:<24} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&db)?);
     } else {
@@ -170,97 +218,165 @@ fn summary(samples: &[Sample]) -> (Duration, Duration, u64) {
     )
 }
 
+/// Times of one tool over the runs, or why it could not run.
+struct Row {
+    label: String,
+    samples: Vec<Sample>,
+    error: Option<String>,
+}
+
+impl Row {
+    fn new(label: &str) -> Row {
+        Row {
+            label: label.to_string(),
+            samples: Vec::new(),
+            error: None,
+        }
+    }
+
+    fn record(&mut self, outcome: Result<Sample>) {
+        match outcome {
+            Ok(s) => self.samples.push(s),
+            Err(e) => self.error = Some(format!("{e:#}")),
+        }
+    }
+}
+
 fn dump(tables: usize, database: &str, runs: usize, pg_dump: &str) -> Result<()> {
     let admin = plumb_pg::Target::parse(database)?;
     let rt = runtime()?;
-    let sql = gen::schema(tables);
+    let chunks = gen::chunks(tables, 200);
     let scratch = rt.block_on(plumb_pg::ScratchDb::create(&admin))?;
     let result = (|| -> Result<()> {
         let load = Instant::now();
-        rt.block_on(async {
+        let lock_slots = rt.block_on(async {
             let client = scratch.target.connect().await?;
-            client
-                .batch_execute(&sql)
-                .await
-                .context("loading the generated schema")?;
+            for chunk in &chunks {
+                client
+                    .batch_execute(chunk)
+                    .await
+                    .context("loading the generated schema")?;
+            }
             client.batch_execute("ANALYZE").await?;
-            anyhow::Ok(())
+            let row = client
+                .query_one(
+                    "SELECT current_setting('max_locks_per_transaction')::int8 \
+                     * (current_setting('max_connections')::int8 \
+                        + current_setting('max_prepared_transactions')::int8)",
+                    &[],
+                )
+                .await?;
+            anyhow::Ok(row.get::<_, i64>(0))
         })?;
         eprintln!(
             "loaded {tables} tables into {} in {:.1}s",
             scratch.name(),
             load.elapsed().as_secs_f64()
         );
+        if usize::try_from(lock_slots).unwrap_or(0) < tables + 500 {
+            eprintln!(
+                "warning: the server's lock table holds about {lock_slots} locks and pg_dump takes one per table: \
+                 it will likely fail with 'out of shared memory' (raise max_locks_per_transaction)"
+            );
+        }
         let url = scratch.target.secret_url().to_string();
         let exe = std::env::current_exe()?;
-        let mut plumb = Vec::new();
-        let mut pgd = Vec::new();
-        let mut objects = String::new();
+        let plumb_cli = exe.with_file_name("plumb");
+        let mut rows = vec![
+            Row::new("plumb introspection (process)"),
+            Row::new("pg_dump --schema-only"),
+        ];
+        if plumb_cli.exists() {
+            rows.push(Row::new("plumb dump --format json"));
+        }
+        let mut objects = String::from("?");
         let mut dump_bytes = 0;
         for run in 0..runs {
-            let (wall, polled, out) = measure(Command::new(&exe).arg("introspect-once").arg(&url))?;
-            let mut fields = out.split_whitespace();
-            let inner_ms: u64 = fields.next().and_then(|f| f.parse().ok()).unwrap_or(0);
-            let own_peak: u64 = fields.next().and_then(|f| f.parse().ok()).unwrap_or(0);
-            objects = fields.next().unwrap_or("?").to_string();
-            plumb.push(Sample {
-                wall,
-                peak_kb: own_peak.max(polled),
-            });
-            let (dwall, dpeak, dout) = measure(
+            let outcome = measure(Command::new(&exe).arg("introspect-once").arg(&url)).map(
+                |(wall, polled, out)| {
+                    let mut fields = out.split_whitespace();
+                    let _inner_ms = fields.next();
+                    let own_peak: u64 = fields.next().and_then(|f| f.parse().ok()).unwrap_or(0);
+                    objects = fields.next().unwrap_or("?").to_string();
+                    Sample {
+                        wall,
+                        peak_kb: own_peak.max(polled),
+                    }
+                },
+            );
+            rows[0].record(outcome);
+            let outcome = measure(
                 Command::new(pg_dump)
                     .arg("--schema-only")
                     .arg("--no-password")
                     .arg("--dbname")
                     .arg(&url),
-            )?;
-            dump_bytes = dout.len();
-            pgd.push(Sample {
-                wall: dwall,
-                peak_kb: dpeak,
+            )
+            .map(|(wall, peak_kb, out)| {
+                dump_bytes = out.len();
+                Sample { wall, peak_kb }
             });
-            eprintln!(
-                "run {}: plumb {:.3}s (introspect {:.3}s), pg_dump {:.3}s",
-                run + 1,
-                wall.as_secs_f64(),
-                inner_ms as f64 / 1000.0,
-                dwall.as_secs_f64()
-            );
+            rows[1].record(outcome);
+            if let Some(row) = rows.get_mut(2) {
+                let outcome = measure(
+                    Command::new(&plumb_cli)
+                        .arg("dump")
+                        .arg("--database")
+                        .arg(&url)
+                        .arg("--format")
+                        .arg("json"),
+                )
+                .map(|(wall, peak_kb, _)| Sample { wall, peak_kb });
+                row.record(outcome);
+            }
+            let line: Vec<String> = rows
+                .iter()
+                .map(|r| match (r.samples.get(run), &r.error) {
+                    (Some(s), _) => format!("{} {:.3}s", r.label, s.wall.as_secs_f64()),
+                    (None, _) => format!("{} failed", r.label),
+                })
+                .collect();
+            eprintln!("run {}: {}", run + 1, line.join(", "));
         }
-        let (pmin, pmed, ppeak) = summary(&plumb);
-        let (dmin, dmed, dpeak) = summary(&pgd);
         println!("tables: {tables}   runs: {runs}   plumb objects: {objects}   pg_dump output: {dump_bytes} bytes");
         println!(
             "{:<34} {:>10} {:>10} {:>12}",
             "", "min s", "median s", "peak MB"
         );
-        println!(
-            "{:<34} {:>10.3} {:>10.3} {:>12.1}",
-            "plumb introspection (process)",
-            pmin.as_secs_f64(),
-            pmed.as_secs_f64(),
-            ppeak as f64 / 1024.0
-        );
-        println!(
-            "{:<34} {:>10.3} {:>10.3} {:>12.1}",
-            "pg_dump --schema-only",
-            dmin.as_secs_f64(),
-            dmed.as_secs_f64(),
-            dpeak as f64 / 1024.0
-        );
-        let ratio = if dmed.as_secs_f64() > 0.0 {
-            pmed.as_secs_f64() / dmed.as_secs_f64()
-        } else {
-            f64::NAN
-        };
-        println!(
-            "{:<34} {:>10} {:>10.3}",
-            "ratio plumb / pg_dump (time)", "", ratio
-        );
+        for row in &rows {
+            if row.samples.is_empty() {
+                println!(
+                    "{:<34} failed: {}",
+                    row.label,
+                    row.error.as_deref().unwrap_or("?")
+                );
+                continue;
+            }
+            let (min, median, peak) = summary(&row.samples);
+            println!(
+                "{:<34} {:>10.3} {:>10.3} {:>12.1}",
+                row.label,
+                min.as_secs_f64(),
+                median.as_secs_f64(),
+                peak as f64 / 1024.0
+            );
+        }
+        if !rows[0].samples.is_empty() && !rows[1].samples.is_empty() {
+            let (pmin, pmed, _) = summary(&rows[0].samples);
+            let (dmin, dmed, _) = summary(&rows[1].samples);
+            println!(
+                "{:<34} {:>10.3} {:>10.3}",
+                "ratio plumb / pg_dump (time)",
+                pmin.as_secs_f64() / dmin.as_secs_f64(),
+                pmed.as_secs_f64() / dmed.as_secs_f64()
+            );
+        }
         Ok(())
     })();
-    rt.block_on(scratch.drop_now())?;
-    result
+    let dropped = rt.block_on(scratch.drop_now());
+    result?;
+    dropped?;
+    Ok(())
 }
 
 fn corpus(dir: &Path, database: &str) -> Result<()> {

@@ -25,6 +25,8 @@ mod aggregate;
 mod queries;
 mod reader;
 
+use std::time::Duration;
+
 use plumb_model::Database;
 
 /// Which schemas to read.
@@ -109,18 +111,25 @@ pub async fn introspect(
     client: &tokio_postgres::Client,
     opts: &Options,
 ) -> Result<Database, Error> {
+    introspect_timed(client, opts).await.map(|(db, _)| db)
+}
+
+/// [`introspect`], also returning how long each catalog query took (query name, duration), in order.
+pub async fn introspect_timed(
+    client: &tokio_postgres::Client,
+    opts: &Options,
+) -> Result<(Database, Vec<(&'static str, Duration)>), Error> {
     client
         .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .await
         .map_err(|e| Error::query("begin transaction", e))?;
-    let result = reader::read(client, opts).await;
-    match result {
-        Ok(db) => {
+    match reader::read(client, opts).await {
+        Ok(done) => {
             client
                 .batch_execute("COMMIT")
                 .await
                 .map_err(|e| Error::query("commit", e))?;
-            Ok(db)
+            Ok(done)
         }
         Err(e) => {
             // The transaction only read; whether the rollback succeeds or not changes nothing.
@@ -128,4 +137,11 @@ pub async fn introspect(
             Err(e)
         }
     }
+}
+
+/// The catalog queries run for a server of that `server_version_num`, by name, for profiling. `$1` is the
+/// array of oids of the schemas read; the `unsupported objects` query also takes `$2`, a boolean.
+#[doc(hidden)]
+pub fn catalog_queries(server_version: u32) -> Vec<(&'static str, String)> {
+    queries::all(server_version)
 }

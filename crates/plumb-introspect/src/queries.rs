@@ -109,6 +109,7 @@ pub fn types(v: u32) -> String {
            {multirange} \
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
          LEFT JOIN pg_type bt ON bt.oid = t.typbasetype \
+         LEFT JOIN pg_type et ON et.oid = t.typelem \
          LEFT JOIN pg_collation co ON co.oid = t.typcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace \
          LEFT JOIN pg_class rel ON rel.oid = t.typrelid \
          LEFT JOIN pg_range r ON r.rngtypid = t.oid \
@@ -120,7 +121,7 @@ pub fn types(v: u32) -> String {
          LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0 \
          WHERE t.typnamespace = ANY($1) \
            AND (t.typtype IN ('e', 'd', 'r', 'b', 'p') OR (t.typtype = 'c' AND rel.relkind = 'c')) \
-           AND NOT EXISTS (SELECT 1 FROM pg_type a WHERE a.typarray = t.oid) \
+           AND (t.typelem = 0 OR et.typarray IS DISTINCT FROM t.oid) \
            AND NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = 'pg_type'::regclass \
              AND xd.objid = t.oid AND xd.deptype IN ('e', 'i'))"
     )
@@ -349,7 +350,11 @@ pub const DEPENDENCIES: &str = "SELECT d.classid, d.objid, d.objsubid, d.refclas
 /// Objects of kinds the model does not hold. `$2` is true when database-wide objects (casts, event
 /// triggers, publications, ...) are to be listed too, that is when no schema filter is given.
 pub fn unsupported() -> String {
-    let ns = |class: &str, oid: &str| not_ext(class, oid);
+    // Members of extensions, and objects PostgreSQL made for another one (the casts between a range type and
+    // its multirange), are not the user's.
+    let ns = |class: &str, oid: &str| {
+        not_ext(class, oid).replace("xd.deptype = 'e'", "xd.deptype IN ('e', 'i')")
+    };
     format!(
         "SELECT 'operator' AS kind, o.oid::regoperator::text AS name FROM pg_operator o \
            WHERE o.oprnamespace = ANY($1) AND {op} \
@@ -423,4 +428,29 @@ pub fn unsupported() -> String {
         fdw = ns("pg_foreign_data_wrapper", "w.oid"),
         srv = ns("pg_foreign_server", "s.oid"),
     )
+}
+
+/// Every catalog query of a given server version, by name (for profiling: `plumb-bench explain`).
+pub fn all(v: u32) -> Vec<(&'static str, String)> {
+    vec![
+        ("schemas", schemas()),
+        ("extensions", EXTENSIONS.to_string()),
+        ("collations", collations(v)),
+        ("types", types(v)),
+        ("domain constraints", DOMAIN_CONSTRAINTS.to_string()),
+        ("sequences", sequences()),
+        ("relations", relations()),
+        ("inheritance", INHERITS.to_string()),
+        ("columns", columns(v)),
+        ("constraints", CONSTRAINTS.to_string()),
+        ("indexes", INDEXES.to_string()),
+        ("functions", functions()),
+        ("aggregates", AGGREGATES.to_string()),
+        ("triggers", triggers(v)),
+        ("policies", POLICIES.to_string()),
+        ("rules", RULES.to_string()),
+        ("privileges", GRANTS.to_string()),
+        ("dependencies", DEPENDENCIES.to_string()),
+        ("unsupported objects", unsupported()),
+    ]
 }

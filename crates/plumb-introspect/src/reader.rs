@@ -1,6 +1,7 @@
 //! Runs the catalog queries and turns their rows into the model, translating oids into model names.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
 
 use plumb_model::{
     quote_ident, Collation, Column, ColumnRef, Constraint, ConstraintKind, Database, Dependency,
@@ -43,16 +44,28 @@ impl<'a> Rec<'a> {
     }
 }
 
-async fn rows(
-    client: &Client,
-    kind: &'static str,
-    sql: &str,
-    params: &[&(dyn ToSql + Sync)],
-) -> Result<Vec<Row>, Error> {
-    client
-        .query(sql, params)
-        .await
-        .map_err(|e| Error::query(kind, e))
+/// Runs the queries, timing each one.
+struct Runner<'c> {
+    client: &'c Client,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+impl Runner<'_> {
+    async fn rows(
+        &mut self,
+        kind: &'static str,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, Error> {
+        let start = Instant::now();
+        let rows = self
+            .client
+            .query(sql, params)
+            .await
+            .map_err(|e| Error::query(kind, e))?;
+        self.timings.push((kind, start.elapsed()));
+        Ok(rows)
+    }
 }
 
 /// The catalogs' own oids, to read pg_depend.
@@ -117,7 +130,15 @@ struct Maps {
     index_parents: BTreeMap<u32, QualName>,
 }
 
-pub(crate) async fn read(client: &Client, opts: &Options) -> Result<Database, Error> {
+/// Read everything; also returns how long each catalog query took.
+pub(crate) async fn read(
+    client: &Client,
+    opts: &Options,
+) -> Result<(Database, Vec<(&'static str, Duration)>), Error> {
+    let mut q = Runner {
+        client,
+        timings: Vec::new(),
+    };
     let setup = client
         .query_one(queries::SETUP, &[])
         .await
@@ -162,48 +183,39 @@ pub(crate) async fn read(client: &Client, opts: &Options) -> Result<Database, Er
         m: Maps::default(),
     };
 
-    rd.schemas(
-        &rows(client, "schemas", &queries::schemas(), &[]).await?,
-        opts,
-    )?;
+    rd.schemas(&q.rows("schemas", &queries::schemas(), &[]).await?, opts)?;
     let nsp: Vec<u32> = rd.m.schemas.keys().copied().collect();
     let all_db = opts.include_schemas.is_empty();
     let p: [&(dyn ToSql + Sync); 1] = [&nsp];
 
-    rd.extensions(
-        &rows(client, "extensions", queries::EXTENSIONS, &[]).await?,
-        opts,
+    rd.extensions(&q.rows("extensions", queries::EXTENSIONS, &[]).await?, opts)?;
+    rd.collations(
+        &q.rows("collations", &queries::collations(version), &p)
+            .await?,
     )?;
-    rd.collations(&rows(client, "collations", &queries::collations(version), &p).await?)?;
-    rd.types(&rows(client, "types", &queries::types(version), &p).await?)?;
+    rd.types(&q.rows("types", &queries::types(version), &p).await?)?;
     rd.domain_constraints(
-        &rows(
-            client,
-            "domain constraints",
-            queries::DOMAIN_CONSTRAINTS,
-            &p,
-        )
-        .await?,
+        &q.rows("domain constraints", queries::DOMAIN_CONSTRAINTS, &p)
+            .await?,
     )?;
-    rd.sequences(&rows(client, "sequences", &queries::sequences(), &p).await?)?;
-    rd.relations(&rows(client, "relations", &queries::relations(), &p).await?)?;
-    rd.inherits(&rows(client, "inheritance", queries::INHERITS, &p).await?)?;
-    rd.columns(&rows(client, "columns", &queries::columns(version), &p).await?)?;
-    rd.constraints(&rows(client, "constraints", queries::CONSTRAINTS, &p).await?)?;
-    rd.indexes(&rows(client, "indexes", queries::INDEXES, &p).await?)?;
-    rd.functions(&rows(client, "functions", &queries::functions(), &p).await?)?;
-    rd.aggregates(&rows(client, "aggregates", queries::AGGREGATES, &p).await?)?;
-    rd.triggers(&rows(client, "triggers", &queries::triggers(version), &p).await?)?;
-    rd.policies(&rows(client, "policies", queries::POLICIES, &p).await?)?;
-    rd.rules(&rows(client, "rules", queries::RULES, &p).await?)?;
-    rd.grants(&rows(client, "privileges", queries::GRANTS, &p).await?)?;
+    rd.sequences(&q.rows("sequences", &queries::sequences(), &p).await?)?;
+    rd.relations(&q.rows("relations", &queries::relations(), &p).await?)?;
+    rd.inherits(&q.rows("inheritance", queries::INHERITS, &p).await?)?;
+    rd.columns(&q.rows("columns", &queries::columns(version), &p).await?)?;
+    rd.constraints(&q.rows("constraints", queries::CONSTRAINTS, &p).await?)?;
+    rd.indexes(&q.rows("indexes", queries::INDEXES, &p).await?)?;
+    rd.functions(&q.rows("functions", &queries::functions(), &p).await?)?;
+    rd.aggregates(&q.rows("aggregates", queries::AGGREGATES, &p).await?)?;
+    rd.triggers(&q.rows("triggers", &queries::triggers(version), &p).await?)?;
+    rd.policies(&q.rows("policies", queries::POLICIES, &p).await?)?;
+    rd.rules(&q.rows("rules", queries::RULES, &p).await?)?;
+    rd.grants(&q.rows("privileges", queries::GRANTS, &p).await?)?;
     rd.dependencies(
-        &rows(client, "dependencies", queries::DEPENDENCIES, &[]).await?,
+        &q.rows("dependencies", queries::DEPENDENCIES, &[]).await?,
         &cat,
     )?;
     rd.unsupported(
-        &rows(
-            client,
+        &q.rows(
             "unsupported objects",
             &queries::unsupported(),
             &[&nsp, &all_db],
@@ -213,7 +225,7 @@ pub(crate) async fn read(client: &Client, opts: &Options) -> Result<Database, Er
 
     rd.db.unsupported.sort();
     rd.db.unsupported.dedup();
-    Ok(rd.db)
+    Ok((rd.db, q.timings))
 }
 
 struct Reader {

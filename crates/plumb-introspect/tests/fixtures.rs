@@ -1,0 +1,252 @@
+//! Introspection of the fixtures in `fixtures/introspect/<case>/schema.sql` against a real server, compared with
+//! `expected.json` in the same folder (regenerate with `PLUMB_BLESS=1`).
+//!
+//! Every case is read twice, once from a plain session and once from a session whose `search_path`,
+//! `DateStyle` and `IntervalStyle` are unusual: both must give the same model, and the session's settings must
+//! be left as they were.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+use plumb_introspect::{introspect, Options};
+use plumb_model::{Database, ObjectRef, QualName};
+use plumb_testdb::TestDb;
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/introspect")
+}
+
+/// Roles the fixtures grant to (roles are cluster-wide, so they are made once, if missing).
+fn ensure_roles() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let db = TestDb::new("introspect_roles");
+        for role in ["plumb_introspect_reader", "plumb_introspect_writer"] {
+            db.execute(&format!(
+                "DO $$ BEGIN CREATE ROLE {role}; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+            ));
+        }
+    });
+}
+
+fn load(case: &str) -> TestDb {
+    ensure_roles();
+    let sql = std::fs::read_to_string(fixtures_dir().join(case).join("schema.sql")).unwrap();
+    TestDb::with_sql(&format!("introspect_{case}"), &sql)
+}
+
+/// Introspect `url`, after running `session_sql` on the connection; also returns `SHOW search_path` and
+/// `SHOW DateStyle` as they are afterwards, and the connected user.
+fn read(url: &str, opts: &Options, session_sql: &str) -> (Database, String, String) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let client = plumb_pg::Target::parse(url).unwrap().connect().await.unwrap();
+        if !session_sql.is_empty() {
+            client.batch_execute(session_sql).await.unwrap();
+        }
+        let db = introspect(&client, opts).await.unwrap_or_else(|e| panic!("introspection failed: {e}"));
+        let row = client
+            .query_one("SELECT current_setting('search_path') || ' / ' || current_setting('DateStyle'), current_user::text", &[])
+            .await
+            .unwrap();
+        (db, row.get(0), row.get(1))
+    })
+}
+
+/// The model as JSON, with what depends on the server (version) and on who runs the tests (user name) made
+/// neutral.
+fn snapshot(db: &Database, user: &str) -> String {
+    let mut db = db.clone();
+    db.server_version = None;
+    let mut value = serde_json::to_value(&db).unwrap();
+    fn neutral(v: &mut serde_json::Value, user: &str) {
+        match v {
+            serde_json::Value::String(s) if s == user => *s = "<test user>".to_string(),
+            serde_json::Value::String(s) => {
+                // In the names of unsupported objects: `FOR ROLE x IN SCHEMA`, `FOR x SERVER`.
+                for (from, to) in [
+                    (format!("FOR ROLE {user} "), "FOR ROLE <test user> "),
+                    (format!("FOR {user} SERVER"), "FOR <test user> SERVER"),
+                ] {
+                    *s = s.replace(&from, to);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| neutral(x, user)),
+            serde_json::Value::Object(o) => o.values_mut().for_each(|x| neutral(x, user)),
+            _ => {}
+        }
+    }
+    neutral(&mut value, user);
+    serde_json::to_string_pretty(&value).unwrap() + "\n"
+}
+
+#[test]
+fn fixtures_match_their_expected_snapshots() {
+    let bless = std::env::var_os("PLUMB_BLESS").is_some();
+    let mut cases: Vec<String> = std::fs::read_dir(fixtures_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("schema.sql").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 7, "fixtures missing: {cases:?}");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let db = load(case);
+        let (plain, before_settings, user) = read(db.url(), &Options::default(), "");
+        let odd_session = "SET search_path = \"My.Schema\", \"select\", app, t, ext, public; \
+                           SET DateStyle = 'SQL, DMY'; SET IntervalStyle = 'sql_standard'; \
+                           SET extra_float_digits = 0";
+        let (odd, after_settings, _) = read(db.url(), &Options::default(), odd_session);
+        if plain != odd {
+            failures.push(format!(
+                "{case}: the model depends on the session's settings\n--- plain\n{}\n--- odd session\n{}",
+                snapshot(&plain, &user),
+                snapshot(&odd, &user)
+            ));
+        }
+        assert!(
+            before_settings.starts_with("\"$user\", public"),
+            "{case}: session changed: {before_settings}"
+        );
+        assert_eq!(
+            after_settings, "\"My.Schema\", \"select\", app, t, ext, public / SQL, DMY",
+            "{case}: introspection must leave the session's settings alone"
+        );
+        let actual = snapshot(&plain, &user);
+        let expected_path = fixtures_dir().join(case).join("expected.json");
+        if bless {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&expected_path) {
+            Ok(expected) if expected == actual => {}
+            Ok(expected) => {
+                let diff = similar_lines(&expected, &actual);
+                failures.push(format!(
+                    "{case}: model differs from expected.json (PLUMB_BLESS=1 to accept)\n{diff}"
+                ));
+            }
+            Err(e) => failures.push(format!(
+                "{case}: cannot read {}: {e}",
+                expected_path.display()
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The first lines that differ, with a little context.
+fn similar_lines(expected: &str, actual: &str) -> String {
+    let e: Vec<&str> = expected.lines().collect();
+    let a: Vec<&str> = actual.lines().collect();
+    let first = e
+        .iter()
+        .zip(&a)
+        .position(|(x, y)| x != y)
+        .unwrap_or(e.len().min(a.len()));
+    let from = first.saturating_sub(3);
+    let mut out = format!("first difference at line {}\n", first + 1);
+    for (i, line) in e.iter().enumerate().skip(from).take(8) {
+        out.push_str(&format!("- {:>5} {line}\n", i + 1));
+    }
+    for (i, line) in a.iter().enumerate().skip(from).take(8) {
+        out.push_str(&format!("+ {:>5} {line}\n", i + 1));
+    }
+    out
+}
+
+#[test]
+fn extension_members_are_not_the_users_objects() {
+    let db = load("extensions");
+    let (model, _, _) = read(db.url(), &Options::default(), "");
+    let names: Vec<String> = model.functions.keys().map(|f| f.to_string()).collect();
+    assert_eq!(names, vec!["public.similar_users(q text)".to_string()]);
+    assert!(model.types.is_empty(), "{:?}", model.types.keys());
+    let exts: Vec<(&str, &str)> = model
+        .extensions
+        .values()
+        .map(|e| (e.name.as_str(), e.schema.as_str()))
+        .collect();
+    assert_eq!(
+        exts,
+        vec![
+            ("citext", "public"),
+            ("hstore", "ext"),
+            ("pg_trgm", "public")
+        ]
+    );
+    assert!(model.extensions.values().all(|e| e.version.is_some()));
+    assert!(model.unsupported.is_empty(), "{:?}", model.unsupported);
+    // The user's column depends on the extension's type: the edge points at the extension.
+    assert!(model.dependencies.iter().any(
+        |d| matches!(&d.from, ObjectRef::Column(c) if c.column == "email")
+            && d.to == ObjectRef::Extension("citext".into())
+    ));
+}
+
+#[test]
+fn unsupported_kinds_are_reported() {
+    let db = load("unsupported");
+    let (model, _, _) = read(db.url(), &Options::default(), "");
+    let kinds: BTreeSet<&str> = model.unsupported.iter().map(|u| u.kind.as_str()).collect();
+    for kind in [
+        "cast",
+        "column compression",
+        "column privilege on view",
+        "comment on domain constraint",
+        "comment on type attribute",
+        "default privileges",
+        "event trigger",
+        "foreign server",
+        "foreign table",
+        "foreign-data wrapper",
+        "operator",
+        "publication",
+        "replica identity",
+        "rule",
+        "statistics object",
+        "text search configuration",
+        "user mapping",
+    ] {
+        assert!(kinds.contains(kind), "{kind} not reported; got {kinds:?}");
+    }
+    assert!(!model
+        .tables
+        .contains_key(&QualName::new("public", "remote_things")));
+}
+
+#[test]
+fn schema_filters_choose_what_is_read() {
+    let db = load("tables");
+    let only_app = Options {
+        include_schemas: vec!["app".into()],
+        ..Options::default()
+    };
+    let (model, _, _) = read(db.url(), &only_app, "");
+    assert_eq!(model.schemas.keys().collect::<Vec<_>>(), vec!["app"]);
+    assert!(model.tables.keys().all(|t| t.schema == "app"));
+    assert!(model
+        .tables
+        .contains_key(&QualName::new("app", "customers")));
+    let not_app = Options {
+        exclude_schemas: vec!["app".into()],
+        ..Options::default()
+    };
+    let (model, _, _) = read(db.url(), &not_app, "");
+    assert_eq!(model.schemas.keys().collect::<Vec<_>>(), vec!["public"]);
+    assert_eq!(
+        model
+            .tables
+            .keys()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>(),
+        vec!["public.plain"]
+    );
+    assert!(model.sequences.is_empty());
+}
