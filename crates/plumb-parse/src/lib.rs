@@ -1,1 +1,166 @@
 //! Turns declared PostgreSQL DDL (files, directories, migration histories) into plumb's schema model.
+//!
+//! # Sources
+//!
+//! [`parse_path`] accepts:
+//! * one `.sql` file (plain DDL, `pg_dump --schema-only` output, a Rails `structure.sql`);
+//! * a directory of `.sql` files (a schema split into files): every `*.sql` file below it, recursively,
+//!   applied in the order of their paths compared byte by byte (`01_types.sql` before `02_tables.sql`,
+//!   `a/z.sql` before `b.sql`);
+//! * a migrations directory (Prisma, sqlx, Flyway, golang-migrate, dbmate), detected and read by
+//!   `plumb_migrations`, applied in the order its tool applies it (only the "up" part of each migration).
+//!
+//! psql meta-commands (lines that start with a backslash: `\restrict KEY`, `\unrestrict`, `\connect db`,
+//! `\set ...`) are not SQL: they are blanked out, keeping every other line where it was so that locations in
+//! messages stay true. A backslash line inside a multi-line string literal would be blanked too.
+//!
+//! # How statements are interpreted
+//!
+//! Every script is parsed with `pg_query` (PostgreSQL 17's own grammar) and the statements are interpreted in
+//! order into a [`plumb_model::Database`] that starts as [`plumb_model::Database::fresh`]: the result is
+//! what a new database would hold after running the scripts. Statements with no schema effect (`SET`,
+//! `SELECT set_config(...)`, `INSERT`/`UPDATE`/`DELETE`, transaction control, `ANALYZE`) are accepted and
+//! ignored; `SET search_path` is honoured. A statement whose effect cannot be known offline (a `DO` block,
+//! `SELECT some_function()`, `ALTER DEFAULT PRIVILEGES`, object kinds plumb does not model) is reported as a
+//! [`Warning`] with its location. Syntax errors and statements that would fail (ALTER of a missing table, a
+//! duplicate object, a column of an undefined user type) are an [`Error`] pointing at the statement.
+//!
+//! # Canonical text
+//!
+//! The model holds text as PostgreSQL prints it with an empty `search_path` (every name schema-qualified):
+//! `format_type`, `pg_get_expr`, `pg_get_constraintdef`, `pg_get_indexdef`. This crate derives that text
+//! offline: type aliases are resolved (`int4` -> `integer`, `varchar(20)` -> `character varying(20)`,
+//! `timestamptz` -> `timestamp with time zone`, `serial` -> `integer` plus an owned sequence and a
+//! `nextval('public.t_id_seq'::regclass)` default), implicit names are chosen as PostgreSQL chooses them
+//! (`ChooseRelationName` / `ChooseConstraintName`, 63-byte truncation, numeric suffixes on collision), and
+//! expressions are printed by a small re-implementation of PostgreSQL's `ruleutils.c` with enough type
+//! inference for the common cases: constants take the type they are coerced to (`'a'::text`,
+//! `(0)::numeric`, `'-1'::integer`), operator and function arguments show implicit casts
+//! (`(name)::text = 'x'::text` for a `varchar` column), `IN (...)` becomes `= ANY (ARRAY[...])`,
+//! `BETWEEN` becomes two comparisons, every operator expression is parenthesised.
+//!
+//! What cannot be derived offline, and is therefore only approximately right:
+//! * view and materialized-view queries: `pg_get_viewdef` re-prints the analysed query (columns qualified
+//!   by their range variable, `*` expanded, its own line breaks); the parser stores a deparsed,
+//!   normalised text and the output column names (types only where they are plain table columns);
+//! * function definitions: `pg_get_functiondef` text is rebuilt from the statement (header, attributes and
+//!   body), which matches for ordinary functions but not for every option combination;
+//! * expressions whose types depend on catalog knowledge plumb does not carry: operators and functions
+//!   beyond the built-in table in `expr.rs`, overloaded functions from extensions, domains over domains;
+//! * owners: a declared schema says nothing about who runs it, so `owner` is set only by an explicit
+//!   `OWNER TO` (or `CREATE SCHEMA ... AUTHORIZATION`);
+//! * objects created by `CREATE EXTENSION` (its functions, types, operators) are not known: a column of a
+//!   type that no statement created is accepted once any extension has been created, and qualified with
+//!   that extension's schema.
+
+mod expr;
+mod interp;
+mod names;
+mod source;
+mod types;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use source::{scripts, Script};
+
+/// The result of reading a source: the model and what could not be known offline.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub database: plumb_model::Database,
+    pub warnings: Vec<Warning>,
+}
+
+/// A place in a source file; line and column are 1-based, the column counts characters.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+/// A statement whose effect could not be known offline, or that plumb does not model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub location: Location,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: warning: {}", self.location, self.message)
+    }
+}
+
+/// Why a source could not be read into a model.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A syntax error or a statement that would fail, at a place in a file.
+    #[error("{}", render_at(location, message, line_text))]
+    At {
+        location: Location,
+        message: String,
+        /// The offending source line, without its line break.
+        line_text: String,
+    },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: not valid UTF-8", path.display())]
+    NotUtf8 { path: PathBuf },
+    #[error("{}: no .sql files found", path.display())]
+    Empty { path: PathBuf },
+    #[error(transparent)]
+    Migrations(#[from] plumb_migrations::Error),
+}
+
+impl Error {
+    /// Where the error is, when it is in a file.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::At { location, .. } => Some(location),
+            _ => None,
+        }
+    }
+}
+
+fn render_at(location: &Location, message: &str, line_text: &str) -> String {
+    // The caret is placed under the column; tabs are kept so that it lines up in a terminal.
+    let pad: String = line_text
+        .chars()
+        .take(location.column.saturating_sub(1))
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    format!("{location}: {message}\n{line_text}\n{pad}^")
+}
+
+/// Read a source (a `.sql` file, a directory of `.sql` files, or a migrations directory) into the model.
+pub fn parse_path(path: &Path) -> Result<Parsed, Error> {
+    let scripts = scripts(path)?;
+    let mut interp = interp::Interp::new();
+    for script in &scripts {
+        interp.run_script(script)?;
+    }
+    Ok(interp.finish())
+}
+
+/// Read SQL text into the model; `file` is used in locations only.
+pub fn parse_str(sql: &str, file: &Path) -> Result<Parsed, Error> {
+    let script = Script {
+        path: file.to_path_buf(),
+        sql: source::blank_meta_lines(sql),
+        first_line: 1,
+    };
+    let mut interp = interp::Interp::new();
+    interp.run_script(&script)?;
+    Ok(interp.finish())
+}
