@@ -1188,8 +1188,12 @@ impl<'a> Differ<'a> {
             def
         };
         let mut sql = vec![format!("{def};")];
+        let mut comment = None;
         if let Some(text) = &i.comment {
-            sql.push(comment_sql(&format!("INDEX {obj}"), Some(text)));
+            comment = Some(comment_sql(&format!("INDEX {obj}"), Some(text)));
+        }
+        if transactional {
+            sql.extend(comment.take());
         }
         let idx = self.op(
             Key::Index(table.clone(), i.name.clone()),
@@ -1202,6 +1206,10 @@ impl<'a> Differ<'a> {
             Some(Stage::AfterColumns),
         );
         self.out.ops[idx].transactional = transactional;
+        if let Some(c) = comment {
+            let key = Key::Index(table.clone(), i.name.clone());
+            self.op(key, Action::Alter, ObjectKind::Index, &obj, vec![c], vec![], class::MISC, Some(Stage::AfterColumns));
+        }
     }
 
     fn drop_index(&mut self, table: &QualName, i: &PgIndex, report: bool) {
@@ -1561,6 +1569,10 @@ impl<'a> Differ<'a> {
         let fcols = local_columns(f, f.partition_of.is_some());
         let tcols = local_columns(t, t.partition_of.is_some());
         for fc in &fcols {
+            // a column that stays, only inherited now, cannot be made non-local by ALTER: leave it
+            if t.column(&fc.name).is_some_and(|c| !c.is_local) && !tcols.iter().any(|c| c.name == fc.name) {
+                continue;
+            }
             let tc = tcols.iter().find(|c| c.name == fc.name);
             let regenerate = tc.is_some_and(|tc| tc.generated.is_some() && tc.generated != fc.generated);
             if tc.is_none() || regenerate {
@@ -1581,6 +1593,9 @@ impl<'a> Differ<'a> {
             let cobj = format!("{name}.{}", quote_ident(&tc.name));
             let key = Key::Column(name.clone(), tc.name.clone());
             let fc = fcols.iter().find(|c| c.name == tc.name);
+            if fc.is_none() && f.column(&tc.name).is_some() && !self.parent_drops_column(f, &tc.name) {
+                continue; // inherited in `from` and staying: it cannot be made local by ALTER
+            }
             match fc {
                 Some(fc) if !recreated.contains(&tc.name) => self.alter_column(t, fc, tc),
                 _ => {
@@ -1606,6 +1621,14 @@ impl<'a> Differ<'a> {
             }
         }
         recreated
+    }
+
+    /// True when a parent `f` inherits `column` from loses that column in `to`.
+    fn parent_drops_column(&self, f: &Table, column: &str) -> bool {
+        f.inherits.iter().chain(f.partition_of.as_ref().map(|p| &p.parent)).any(|p| {
+            self.from.tables.get(p).is_some_and(|pt| pt.column(column).is_some())
+                && !self.to.tables.get(p).is_some_and(|pt| pt.column(column).is_some())
+        })
     }
 
     fn alter_column(&mut self, t: &Table, fc: &Column, tc: &Column) {
@@ -1787,7 +1810,11 @@ impl<'a> Differ<'a> {
                 }
                 Some(f) => {
                     if f.options != s.options {
-                        let opts = seq_option_clauses(&s.options, Some(&f.options), true);
+                        let mut opts = seq_option_clauses(&s.options, Some(&f.options), true);
+                        // the current value may fall outside the new bounds
+                        if s.options.min_value > f.options.min_value || s.options.max_value < f.options.max_value {
+                            opts.push(format!("RESTART WITH {}", s.options.start));
+                        }
                         self.change_attr(ObjectKind::Sequence, &obj, "options", None, Some(opts.join(" ")));
                         if !opts.is_empty() {
                             let sql = vec![format!("ALTER SEQUENCE {name} {};", opts.join(" "))];

@@ -11,7 +11,7 @@ use plumb_model::Database;
 
 use crate::differ::{class, Op, Stage};
 use crate::keys::{Index, Key};
-use crate::{Action, Hazard, HazardKind, ObjectKind, Options, Step};
+use crate::{Action, Hazard, ObjectKind, Options, Step};
 
 /// (phase, class, generation order): smaller runs first.
 type Prio = (u8, u8, usize);
@@ -54,13 +54,7 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
     }
     let mut session = Vec::new();
     if opts.online {
-        session.push(session_op(
-            "SET lock_timeout = '5s';",
-            vec![Hazard {
-                kind: HazardKind::LongLock,
-                message: "statements give up after waiting 5s for a lock; run the plan again if one times out".to_string(),
-            }],
-        ));
+        session.push(session_op("SET lock_timeout = '5s';", vec![]));
     }
     let defines_functions = ops.iter().any(|o| {
         matches!(o.kind, ObjectKind::Function | ObjectKind::Procedure | ObjectKind::Aggregate) && o.role != Action::Drop

@@ -48,7 +48,11 @@ pub fn sql(plan: &Plan, header: &Header) -> String {
     }
     for s in &plan.steps {
         out.push('\n');
-        out.push_str(&format!("-- {} {} {}\n", s.action.as_str(), s.kind.as_str(), one_line(&s.object)));
+        if s.kind == crate::ObjectKind::Session {
+            out.push_str("-- session settings\n");
+        } else {
+            out.push_str(&format!("-- {} {} {}\n", s.action.as_str(), s.kind.as_str(), one_line(&s.object)));
+        }
         for h in &s.hazards {
             out.push_str(&format!("-- HAZARD {}: {}\n", h.kind.as_str(), one_line(&h.message)));
         }

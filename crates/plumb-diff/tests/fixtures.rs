@@ -1,0 +1,153 @@
+//! Data-driven convergence tests: every `fixtures/diff/<area>/<case>/` holds `from.sql` and `to.sql` (and
+//! optionally `options`, one word a line: `online`, `ignore_owners`, `ignore_privileges`). For each case the
+//! two schemas are loaded into fresh databases and introspected; the plan is compared with the snapshot
+//! `expected.sql` (written when `PLUMB_BLESS=1`), applied to the "from" database, and the result introspected
+//! again: it must not differ from "to" any more.
+
+#![allow(clippy::print_stderr)]
+
+use std::path::{Path, PathBuf};
+
+use plumb_diff::{diff, plan, render, Options};
+use plumb_model::Database;
+use plumb_testdb::TestDb;
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/diff")
+}
+
+fn cases() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for area in std::fs::read_dir(fixtures_root()).expect("fixtures/diff exists") {
+        let area = area.unwrap().path();
+        if !area.is_dir() {
+            continue;
+        }
+        for case in std::fs::read_dir(&area).unwrap() {
+            let case = case.unwrap().path();
+            if case.join("from.sql").exists() && case.join("to.sql").exists() {
+                out.push(case);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn introspect(rt: &tokio::runtime::Runtime, db: &TestDb) -> Database {
+    rt.block_on(async {
+        let client = plumb_pg::Target::parse(db.url()).unwrap().connect().await.unwrap();
+        plumb_introspect::introspect(&client, &plumb_introspect::Options::default()).await.unwrap()
+    })
+}
+
+/// Run a script the way a user would: psql, one statement at a time, stop at the first error.
+fn apply_with_psql(url: &str, script: &str) -> Result<(), String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("psql")
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run psql: {e}"))?;
+    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+fn options(case: &Path) -> Options {
+    let mut o = Options::default();
+    if let Ok(text) = std::fs::read_to_string(case.join("options")) {
+        for w in text.split_whitespace() {
+            match w {
+                "online" => o.online = true,
+                "ignore_owners" => o.ignore_owners = true,
+                "ignore_privileges" => o.ignore_privileges = true,
+                other => panic!("{}: unknown option {other}", case.display()),
+            }
+        }
+    }
+    o
+}
+
+fn run_case(rt: &tokio::runtime::Runtime, case: &Path, bless: bool) -> Result<(), String> {
+    let name = format!(
+        "{}/{}",
+        case.parent().unwrap().file_name().unwrap().to_string_lossy(),
+        case.file_name().unwrap().to_string_lossy()
+    );
+    let from_sql = std::fs::read_to_string(case.join("from.sql")).unwrap();
+    let to_sql = std::fs::read_to_string(case.join("to.sql")).unwrap();
+    let opts = options(case);
+    let a = TestDb::with_sql(&format!("{name}_a"), &from_sql);
+    let b = TestDb::with_sql(&format!("{name}_b"), &to_sql);
+    let (ma, mb) = (introspect(rt, &a), introspect(rt, &b));
+    let p = plan(&ma, &mb, &opts).map_err(|e| format!("{name}: plan failed: {e}"))?;
+    let header = render::Header { from: format!("{name}/from.sql"), to: format!("{name}/to.sql") };
+    let script = render::sql(&p, &header);
+    let expected_path = case.join("expected.sql");
+    if bless {
+        std::fs::write(&expected_path, &script).unwrap();
+    } else {
+        let expected = std::fs::read_to_string(&expected_path)
+            .map_err(|_| format!("{name}: no expected.sql (run with PLUMB_BLESS=1)"))?;
+        if expected != script {
+            return Err(format!("{name}: plan differs from expected.sql\n--- expected\n{expected}\n--- got\n{script}"));
+        }
+    }
+    // the other renderers accept every plan
+    let j = render::json(&p, &header);
+    assert_eq!(j["version"], 1);
+    let _ = render::human(&p, &header, true);
+    let _ = render::markdown(&p, &header);
+    if p.steps.is_empty() && !p.changes.is_empty() {
+        return Err(format!("{name}: changes without steps: {:?}", p.changes));
+    }
+    apply_with_psql(a.url(), &script).map_err(|e| format!("{name}: plan does not apply: {e}\n{script}"))?;
+    let ma2 = introspect(rt, &a);
+    let left = diff(&ma2, &mb, &opts);
+    if !left.is_empty() {
+        let again = plan(&ma2, &mb, &opts).map(|p| render::sql(&p, &header)).unwrap_or_default();
+        return Err(format!("{name}: not converged after the plan: {left:#?}\n{again}"));
+    }
+    // same input, same output
+    let p2 = plan(&ma, &mb, &opts).unwrap();
+    if render::sql(&p2, &header) != script {
+        return Err(format!("{name}: planning twice gave different SQL"));
+    }
+    Ok(())
+}
+
+#[test]
+fn diff_fixtures_converge_and_match_their_snapshots() {
+    let bless = std::env::var("PLUMB_BLESS").is_ok_and(|v| v == "1");
+    let only = std::env::var("PLUMB_CASE").unwrap_or_default();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {}); // runtime usable
+    let all = cases();
+    assert!(all.len() >= 20, "expected the fixture folders, found {}", all.len());
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for case in &all {
+        if !only.is_empty() && !case.to_string_lossy().contains(&only) {
+            continue;
+        }
+        ran += 1;
+        if let Err(e) = run_case(&rt, case, bless) {
+            failures.push(e);
+        }
+    }
+    assert!(ran > 0, "no case matched PLUMB_CASE={only}");
+    if !failures.is_empty() {
+        for f in &failures {
+            eprintln!("{f}\n");
+        }
+        panic!("{} of {ran} diff fixture(s) failed", failures.len());
+    }
+}
