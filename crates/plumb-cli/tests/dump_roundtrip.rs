@@ -31,45 +31,59 @@ fn fixtures() -> Vec<PathBuf> {
     }
     walk(&root.join("diff"), &mut out);
     walk(&root.join("introspect"), &mut out);
+    // Objects of kinds plumb does not model are reported, not recreated: that fixture cannot round-trip.
+    out.retain(|p| !p.ends_with("introspect/unsupported/schema.sql"));
     out.push(root.join("demo/v1.sql"));
     out.push(root.join("demo/v2.sql"));
     out
+}
+
+/// The round trip of one fixture; `Err` says what went wrong.
+fn round_trip(case: &Path) -> Result<(), String> {
+    let sql = std::fs::read_to_string(case).map_err(|e| e.to_string())?;
+    let a = TestDb::new("dump_a");
+    a.try_execute(&sql)
+        .map_err(|e| format!("fixture does not load: {e}"))?;
+    let run = plumb(&["dump", "--database", a.url()]);
+    if run.code != 0 {
+        return Err(format!("plumb dump failed: {run:?}"));
+    }
+    let b = TestDb::new("dump_b");
+    b.try_execute(&run.stdout)
+        .map_err(|e| format!("dump does not load into an empty database: {e}"))?;
+    let (da, db) = (pg_dump_normalised(a.url()), pg_dump_normalised(b.url()));
+    if da != db {
+        return Err(format!(
+            "pg_dump differs after the round trip, {}",
+            first_difference(&da, &db)
+        ));
+    }
+    Ok(())
 }
 
 #[test]
 fn dump_recreates_every_fixture() {
     let cases = fixtures();
     assert!(cases.len() >= 2, "no fixtures found");
-    let mut failures = Vec::new();
-    for case in &cases {
-        let sql = std::fs::read_to_string(case).expect("read fixture");
-        let a = TestDb::new("dump_a");
-        if let Err(e) = a.try_execute(&sql) {
-            failures.push(format!("{}: fixture does not load: {e}", case.display()));
-            continue;
+    // Creating databases dominates; four workers keep the server busy without crowding two cores.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(case) = cases.get(i) else { break };
+                if let Err(e) = round_trip(case) {
+                    failures
+                        .lock()
+                        .unwrap()
+                        .push(format!("{}: {e}", case.display()));
+                }
+            });
         }
-        let run = plumb(&["dump", "--database", a.url()]);
-        if run.code != 0 {
-            failures.push(format!("{}: plumb dump failed: {run:?}", case.display()));
-            continue;
-        }
-        let b = TestDb::new("dump_b");
-        if let Err(e) = b.try_execute(&run.stdout) {
-            failures.push(format!(
-                "{}: dump does not load into an empty database: {e}",
-                case.display()
-            ));
-            continue;
-        }
-        let (da, db) = (pg_dump_normalised(a.url()), pg_dump_normalised(b.url()));
-        if da != db {
-            failures.push(format!(
-                "{}: pg_dump differs after the round trip, {}",
-                case.display(),
-                first_difference(&da, &db)
-            ));
-        }
-    }
+    });
+    let mut failures = failures.into_inner().unwrap();
+    failures.sort();
     assert!(
         failures.is_empty(),
         "{} of {} fixtures fail:\n{}",
