@@ -308,8 +308,10 @@ pub(crate) fn coerce(e: TExpr, target: &str) -> TExpr {
     }
 }
 
-/// An untyped literal converted by the type's input function.
+/// An untyped literal converted by the type's input function. The constant has the type without its
+/// modifier (a length or precision is applied by a separate, hidden coercion).
 fn typed_string_const(s: String, target: &str) -> TExpr {
+    let target = &base(target);
     match base(target).as_str() {
         "integer" | "smallint" | "bigint" if s.trim().parse::<i64>().is_ok() => {
             let v = s.trim().parse::<i64>().unwrap_or(0);

@@ -302,6 +302,7 @@ impl Interp {
 
     pub(crate) fn finish(mut self) -> Parsed {
         self.compute_dependencies();
+        self.db.unsupported.sort();
         Parsed {
             database: self.db,
             warnings: self.warnings,
@@ -609,6 +610,74 @@ impl Interp {
         }
     }
 
+    /// An operator class as `pg_get_indexdef` shows it: built-in ones bare, others schema-qualified (an
+    /// extension's are assumed to live in the first extension's schema).
+    fn opclass_name(&self, names: &[String]) -> String {
+        match names {
+            [n] if BUILTIN_OPCLASSES.binary_search(&n.as_str()).is_ok() => quote_ident(n),
+            [n] => {
+                let schema = self
+                    .extension_schema()
+                    .or_else(|| self.creation_schema().ok())
+                    .unwrap_or_else(|| "public".into());
+                QualName::new(schema, n).to_string()
+            }
+            [s, n] if s == "pg_catalog" => quote_ident(n),
+            [s, n] => QualName::new(s, n).to_string(),
+            _ => names.join("."),
+        }
+    }
+
+    /// Extensions whose operator classes an index definition names (`public.gin_trgm_ops`).
+    fn extensions_of_opclasses(&self, def: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let Some((_, cols)) = def.split_once(" USING ") else {
+            return out;
+        };
+        for word in cols.split([' ', ',', '(', ')']) {
+            let Some((schema, name)) = word.rsplit_once('.') else {
+                continue;
+            };
+            if !name.ends_with("_ops") || !self.db.extensions.values().any(|e| e.schema == schema) {
+                continue;
+            }
+            let known = if name.contains("trgm") {
+                "pg_trgm"
+            } else if name.contains("hstore") {
+                "hstore"
+            } else if name.contains("citext") {
+                "citext"
+            } else if name.contains("ltree") {
+                "ltree"
+            } else if name.starts_with("gist_") {
+                "btree_gist"
+            } else if name.contains("vector")
+                || name.contains("_l2_")
+                || name.contains("_cosine_")
+                || name.contains("_ip_")
+            {
+                "vector"
+            } else {
+                ""
+            };
+            let ext = if self.db.extensions.contains_key(known) {
+                Some(known.to_string())
+            } else {
+                let mut it = self.db.extensions.values().filter(|e| e.schema == schema);
+                match (it.next(), it.next()) {
+                    (Some(e), None) => Some(e.name.clone()),
+                    _ => None,
+                }
+            };
+            if let Some(e) = ext {
+                if !out.contains(&e) {
+                    out.push(e);
+                }
+            }
+        }
+        out
+    }
+
     fn extension_schema(&self) -> Option<String> {
         self.db.extensions.values().next().map(|e| e.schema.clone())
     }
@@ -787,8 +856,56 @@ impl Interp {
                 self.warn("CALL: its effect cannot be known offline (use --dev-url)");
                 Ok(())
             }
-            N::AlterDefaultPrivilegesStmt(_) => {
+            N::AlterDefaultPrivilegesStmt(s) => {
                 self.warn("ALTER DEFAULT PRIVILEGES is not modelled: later objects' privileges may differ");
+                let mut roles = vec![self.current_role.clone()];
+                let mut schemas = vec![];
+                for d in def_elems(&s.options) {
+                    let items = match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
+                        Some(N::List(l)) => l.items.clone(),
+                        _ => vec![],
+                    };
+                    match d.defname.as_str() {
+                        "roles" => roles = items.iter().filter_map(role_name).collect(),
+                        "schemas" => schemas = items.iter().filter_map(str_of).collect(),
+                        _ => {}
+                    }
+                }
+                if let Some(a) = &s.action {
+                    let on = match a.objtype() {
+                        ObjectType::ObjectTable => "TABLES",
+                        ObjectType::ObjectSequence => "SEQUENCES",
+                        ObjectType::ObjectFunction | ObjectType::ObjectRoutine => "FUNCTIONS",
+                        ObjectType::ObjectType => "TYPES",
+                        _ => "SCHEMAS",
+                    };
+                    if a.is_grant {
+                        for r in &roles {
+                            let targets: Vec<String> = if schemas.is_empty() {
+                                vec![String::new()]
+                            } else {
+                                schemas
+                                    .iter()
+                                    .map(|s| format!(" IN SCHEMA {}", quote_ident(s)))
+                                    .collect()
+                            };
+                            for t in targets {
+                                let name = format!("FOR ROLE {}{t} ON {on}", quote_ident(r));
+                                if !self
+                                    .db
+                                    .unsupported
+                                    .iter()
+                                    .any(|u| u.kind == "default privileges" && u.name == name)
+                                {
+                                    self.db.unsupported.push(Unsupported {
+                                        kind: "default privileges".into(),
+                                        name,
+                                    });
+                                }
+                            }
+                        }
+                    }
+                }
                 Ok(())
             }
             N::InsertStmt(_)
@@ -845,7 +962,11 @@ impl Interp {
                 Ok(())
             }
             N::RuleStmt(s) => {
-                self.unsupported("rule", quote_ident(&s.rulename));
+                let rel = match s.relation.as_ref() {
+                    Some(rv) => self.table_or_view(rv)?,
+                    None => return fail("rule without a relation", -1),
+                };
+                self.unsupported("rule", format!("{} ON {rel}", quote_ident(&s.rulename)));
                 Ok(())
             }
             N::CreateStatsStmt(s) => {
@@ -2508,12 +2629,7 @@ impl Interp {
         if !ie.opclass.is_empty() {
             let oc = strs(&ie.opclass);
             s.push(' ');
-            s.push_str(
-                &oc.iter()
-                    .map(|x| quote_ident(x))
-                    .collect::<Vec<_>>()
-                    .join("."),
-            );
+            s.push_str(&self.opclass_name(&oc));
         }
         use protobuf::{SortByDir as D, SortByNulls as Nl};
         let desc = ie.ordering() == D::SortbyDesc;
@@ -3054,6 +3170,7 @@ impl Interp {
         let mut full_args = Vec::new();
         let mut table_cols = Vec::new();
         let mut out_count = 0;
+        let mut out_type = String::new();
         for p in &s.parameters {
             let Some(N::FunctionParameter(fp)) = &p.node else {
                 continue;
@@ -3076,6 +3193,8 @@ impl Interp {
                 M::FuncParamTable => table_cols.push(format!("{} {ty}", quote_ident(&fp.name))),
                 M::FuncParamOut => {
                     out_count += 1;
+                    out_type = ty.clone();
+                    ident_args.push(named("OUT "));
                     full_args.push(named("OUT "));
                 }
                 M::FuncParamInout => {
@@ -3087,8 +3206,9 @@ impl Interp {
                     full_args.push(named("VARIADIC "));
                 }
                 _ => {
-                    ident_args.push(named(""));
-                    let mut f = named("");
+                    let mode = if s.is_procedure { "IN " } else { "" };
+                    ident_args.push(named(mode));
+                    let mut f = named(mode);
                     if let Some(d) = fp.defexpr.as_deref() {
                         let t = coerce(self.analyze_in(&[], d)?, &ty);
                         f.push_str(&format!(" DEFAULT {}", expr::print(&t, true)));
@@ -3118,6 +3238,7 @@ impl Interp {
                     Some(if t.setof { format!("SETOF {ty}") } else { ty })
                 }
                 None if out_count > 1 => Some("record".into()),
+                None if out_count == 1 => Some(out_type.clone()),
                 None => Some("void".into()),
             }
         };
@@ -3477,8 +3598,18 @@ impl Interp {
         Ok(())
     }
 
-    fn policy_roles(roles: &[Node]) -> Vec<String> {
-        let mut r: Vec<String> = roles.iter().filter_map(role_name).collect();
+    fn policy_roles(&self, roles: &[Node]) -> Vec<String> {
+        let mut r: Vec<String> = roles
+            .iter()
+            .filter_map(role_name)
+            .map(|r| {
+                if r == "CURRENT_USER" {
+                    self.current_role.clone()
+                } else {
+                    r
+                }
+            })
+            .collect();
         if r.is_empty() {
             r.push("PUBLIC".into());
         }
@@ -3516,7 +3647,7 @@ impl Interp {
             name: name.clone(),
             command: s.cmd_name.to_uppercase(),
             permissive: s.permissive,
-            roles: Self::policy_roles(&s.roles),
+            roles: self.policy_roles(&s.roles),
             using: self.policy_expr(&t, s.qual.as_deref())?,
             with_check: self.policy_expr(&t, s.with_check.as_deref())?,
             comment: None,
@@ -3535,6 +3666,7 @@ impl Interp {
         let t = self.table(rv)?;
         let using = self.policy_expr(&t, s.qual.as_deref())?;
         let check = self.policy_expr(&t, s.with_check.as_deref())?;
+        let roles = self.policy_roles(&s.roles);
         let Some(p) = self
             .db
             .tables
@@ -3550,7 +3682,7 @@ impl Interp {
             );
         };
         if !s.roles.is_empty() {
-            p.roles = Self::policy_roles(&s.roles);
+            p.roles = roles;
         }
         if using.is_some() {
             p.using = using;
@@ -3601,11 +3733,13 @@ fn arg_types_of(args: &str) -> Vec<String> {
     }
     out.push(cur);
     out.into_iter()
+        .filter(|a| !a.trim().starts_with("OUT "))
         .map(|a| {
             let a = a.trim();
             let a = a
                 .strip_prefix("INOUT ")
                 .or_else(|| a.strip_prefix("VARIADIC "))
+                .or_else(|| a.strip_prefix("IN "))
                 .unwrap_or(a);
             // `name type` or `type`: a type never starts with a plain identifier followed by a builtin.
             match a.split_once(' ') {
@@ -4904,6 +5038,28 @@ impl Interp {
                     .into_iter()
                     .map(|(k, v)| (mv(&k), mv(&v)))
                     .collect();
+                self.view_reads = std::mem::take(&mut self.view_reads)
+                    .into_iter()
+                    .map(|(k, v)| (mv(&k), v.iter().map(mv).collect()))
+                    .collect();
+                let mv_ref = |r: &ObjectRef| match r {
+                    ObjectRef::Relation(q) => ObjectRef::Relation(mv(q)),
+                    ObjectRef::Type(q) => ObjectRef::Type(mv(q)),
+                    other => other.clone(),
+                };
+                self.view_uses = std::mem::take(&mut self.view_uses)
+                    .into_iter()
+                    .map(|(k, (cols, other))| {
+                        let cols = cols
+                            .iter()
+                            .map(|c| ColumnRef {
+                                table: mv(&c.table),
+                                column: c.column.clone(),
+                            })
+                            .collect();
+                        (mv(&k), (cols, other.iter().map(mv_ref).collect()))
+                    })
+                    .collect();
                 for p in self.search_path.iter_mut() {
                     if *p == old {
                         *p = newname.clone();
@@ -5582,9 +5738,10 @@ impl Interp {
                             .is_some(),
                         _ => {
                             let before = self.db.unsupported.len();
+                            let full = format!("{} ON {rel}", quote_ident(&n));
                             self.db
                                 .unsupported
-                                .retain(|u| !(u.kind == "rule" && u.name == quote_ident(&n)));
+                                .retain(|u| !(u.kind == "rule" && u.name == full));
                             before != self.db.unsupported.len()
                         }
                     };
@@ -5919,7 +6076,18 @@ impl Interp {
                 return Ok(());
             }
         };
-        let grantees: Vec<String> = s.grantees.iter().filter_map(role_name).collect();
+        let grantees: Vec<String> = s
+            .grantees
+            .iter()
+            .filter_map(role_name)
+            .map(|r| {
+                if r == "CURRENT_USER" {
+                    self.current_role.clone()
+                } else {
+                    r
+                }
+            })
+            .collect();
         let mut privs: Vec<(String, Vec<String>)> = Vec::new();
         if s.privileges.is_empty() {
             privs.extend(all.iter().map(|p| (p.to_string(), vec![])));
@@ -6186,6 +6354,9 @@ impl Interp {
             for i in t.indexes.values() {
                 for x in expr_refs(&i.definition) {
                     add(me.clone(), x);
+                }
+                for e in self.extensions_of_opclasses(&i.definition) {
+                    add(me.clone(), ObjectRef::Extension(e));
                 }
             }
             for p in t.policies.values() {
@@ -6469,3 +6640,54 @@ fn set_owner(c: &mut Common, new: Option<String>, current_role: &str) {
     }
     c.owner = new;
 }
+
+/// Operator classes PostgreSQL ships (pg_catalog), sorted.
+const BUILTIN_OPCLASSES: &[&str] = &[
+    "array_ops",
+    "bit_ops",
+    "bool_ops",
+    "box_inclusion_ops",
+    "box_ops",
+    "bpchar_bloom_ops",
+    "bpchar_minmax_ops",
+    "bpchar_ops",
+    "bpchar_pattern_ops",
+    "bytea_ops",
+    "char_ops",
+    "cidr_ops",
+    "date_ops",
+    "float4_ops",
+    "float8_ops",
+    "inet_inclusion_ops",
+    "inet_ops",
+    "int2_ops",
+    "int4_minmax_ops",
+    "int4_ops",
+    "int8_minmax_ops",
+    "int8_ops",
+    "interval_ops",
+    "jsonb_ops",
+    "jsonb_path_ops",
+    "macaddr_ops",
+    "money_ops",
+    "multirange_ops",
+    "name_ops",
+    "numeric_ops",
+    "oid_ops",
+    "point_ops",
+    "poly_ops",
+    "range_ops",
+    "text_minmax_ops",
+    "text_ops",
+    "text_pattern_ops",
+    "time_ops",
+    "timestamp_minmax_ops",
+    "timestamp_ops",
+    "timestamptz_minmax_ops",
+    "timestamptz_ops",
+    "tsquery_ops",
+    "tsvector_ops",
+    "uuid_ops",
+    "varchar_ops",
+    "varchar_pattern_ops",
+];

@@ -31,6 +31,7 @@ pub(crate) fn builtin(name: &str, typmods: &[i64], explicit_catalog: bool) -> Op
         "bool" | "boolean" => "boolean".into(),
         "varchar" | "character varying" => with_len("character varying"),
         "bpchar" if !explicit_catalog && m0.is_none() => "bpchar".into(),
+        "char" if !explicit_catalog => "\"char\"".into(),
         "bpchar" | "char" | "character" => format!("character({})", m0.unwrap_or(1)),
         "text" => "text".into(),
         "bytea" => "bytea".into(),
