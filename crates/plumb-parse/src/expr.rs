@@ -25,6 +25,14 @@ pub(crate) trait Env {
     ) -> Option<(String, Option<String>)>;
     /// A relation name as `'...'::regclass` shows it.
     fn regclass(&self, text: &str) -> String;
+    /// Type of a possibly qualified column reference.
+    fn column_type_in(&self, fields: &[String]) -> Option<String> {
+        fields.last().and_then(|n| self.column_type(n))
+    }
+    /// What to print before a column reference (`t` in `t.a`); none outside view queries.
+    fn column_prefix(&self, _fields: &[String]) -> Option<String> {
+        None
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +55,8 @@ pub(crate) enum TExpr {
     Col {
         name: String,
         ty: Option<String>,
+        /// Range-variable name printed before the column (view queries).
+        prefix: Option<String>,
     },
     Op {
         op: String,
@@ -409,10 +419,13 @@ impl<'a, E: Env> Analyzer<'a, E> {
             N::ColumnRef(c) => {
                 let fields = node_strings(&c.fields);
                 match fields.last() {
-                    Some(name) if fields.len() == 1 || self.env.column_type(name).is_some() => {
+                    Some(name)
+                        if fields.len() == 1 || self.env.column_type_in(&fields).is_some() =>
+                    {
                         TExpr::Col {
                             name: name.clone(),
-                            ty: self.env.column_type(name),
+                            ty: self.env.column_type_in(&fields),
+                            prefix: self.env.column_prefix(&fields),
                         }
                     }
                     _ => TExpr::Raw {
@@ -1254,7 +1267,13 @@ fn write_const(lit: &Lit, ty: Option<&str>, out: &mut String) {
 fn write(e: &TExpr, top: bool, out: &mut String) {
     match e {
         TExpr::Const { lit, ty } => write_const(lit, ty.as_deref(), out),
-        TExpr::Col { name, .. } => out.push_str(&quote_ident(name)),
+        TExpr::Col { name, prefix, .. } => {
+            if let Some(p) = prefix {
+                out.push_str(&quote_ident(p));
+                out.push('.');
+            }
+            out.push_str(&quote_ident(name))
+        }
         TExpr::Op {
             op, left, right, ..
         } => {

@@ -2867,6 +2867,55 @@ impl Interp {
                 }
             }
         }
+        // GROUP BY a primary key lets other columns of that table be selected: the view then depends on the
+        // key constraint, that is on the table.
+        if let N::SelectStmt(sel) = query {
+            let grouped: Vec<Vec<String>> = sel
+                .group_clause
+                .iter()
+                .filter_map(|g| match &g.node {
+                    Some(N::ColumnRef(c)) => Some(strs(&c.fields)),
+                    _ => None,
+                })
+                .collect();
+            if !grouped.is_empty() {
+                for (alias, q) in &aliases {
+                    let Some(t) = self.db.tables.get(q) else {
+                        continue;
+                    };
+                    let Some(pk) = t
+                        .constraints
+                        .values()
+                        .find(|c| c.kind == ConstraintKind::PrimaryKey)
+                    else {
+                        continue;
+                    };
+                    let in_group = |c: &str| {
+                        grouped.iter().any(|f| {
+                            f.last().is_some_and(|l| l == c)
+                                && (f.len() < 2 || f[f.len() - 2] == *alias)
+                        })
+                    };
+                    let pk_grouped = pk.columns.iter().all(|c| in_group(c));
+                    let other_selected = sel.target_list.iter().any(|tl| match &tl.node {
+                        Some(N::ResTarget(rt)) => {
+                            match rt.val.as_deref().and_then(|v| v.node.as_ref()) {
+                                Some(N::ColumnRef(c)) => {
+                                    let f = strs(&c.fields);
+                                    f.last()
+                                        .is_some_and(|l| t.column(l).is_some() && !in_group(l))
+                                }
+                                _ => false,
+                            }
+                        }
+                        _ => false,
+                    });
+                    if pk_grouped && other_selected {
+                        other.insert(ObjectRef::Relation(q.clone()));
+                    }
+                }
+            }
+        }
         self.pending_expr_deps = (col_reads, other);
         let mut cols = Vec::new();
         let N::SelectStmt(sel) = query else {
@@ -3063,7 +3112,9 @@ impl Interp {
         let view = View {
             name: q.clone(),
             kind: ViewKind::View,
-            definition: view_definition(query),
+            definition: self
+                .view_def(query)
+                .unwrap_or_else(|| view_definition(query)),
             columns,
             options,
             indexes: BTreeMap::new(),
@@ -3121,7 +3172,9 @@ impl Interp {
             let view = View {
                 name: q.clone(),
                 kind: ViewKind::Materialized,
-                definition: view_definition(query),
+                definition: self
+                    .view_def(query)
+                    .unwrap_or_else(|| view_definition(query)),
                 columns,
                 options,
                 indexes: BTreeMap::new(),
@@ -4977,7 +5030,7 @@ impl Interp {
                 if self.db.schemas.contains_key(&newname) {
                     return fail(format!("schema \"{newname}\" already exists"), -1);
                 }
-                self.warn("ALTER SCHEMA ... RENAME: texts that mention the old schema name are re-derived only for names");
+
                 let mut db = std::mem::take(&mut self.db);
                 if let Some(mut ns) = db.schemas.remove(&old) {
                     ns.name = newname.clone();
@@ -5060,6 +5113,7 @@ impl Interp {
                         (mv(&k), (cols, other.iter().map(mv_ref).collect()))
                     })
                     .collect();
+                self.db = rename_schema_in_texts(std::mem::take(&mut self.db), &old, &newname);
                 for p in self.search_path.iter_mut() {
                     if *p == old {
                         *p = newname.clone();
@@ -6691,3 +6745,318 @@ const BUILTIN_OPCLASSES: &[&str] = &[
     "varchar_ops",
     "varchar_pattern_ops",
 ];
+
+/// Name resolution inside a view query: columns of the relations in FROM, printed with their prefix.
+struct ViewEnv<'a> {
+    interp: &'a Interp,
+    /// (reference name, relation, columns)
+    items: Vec<(String, QualName, Vec<Column>)>,
+}
+
+impl ViewEnv<'_> {
+    fn find(&self, fields: &[String]) -> Option<(&str, &Column)> {
+        let name = fields.last()?;
+        let qualifier = if fields.len() >= 2 {
+            fields.get(fields.len() - 2)
+        } else {
+            None
+        };
+        self.items
+            .iter()
+            .filter(|(r, _, _)| qualifier.is_none_or(|q| q == r))
+            .find_map(|(r, _, cols)| {
+                cols.iter()
+                    .find(|c| &c.name == name)
+                    .map(|c| (r.as_str(), c))
+            })
+    }
+}
+
+impl Env for ViewEnv<'_> {
+    fn column_type(&self, name: &str) -> Option<String> {
+        self.find(&[name.to_string()])
+            .map(|(_, c)| c.type_name.clone())
+    }
+    fn column_type_in(&self, fields: &[String]) -> Option<String> {
+        self.find(fields).map(|(_, c)| c.type_name.clone())
+    }
+    fn column_prefix(&self, fields: &[String]) -> Option<String> {
+        self.find(fields).map(|(r, _)| r.to_string())
+    }
+    fn type_name(&self, tn: &protobuf::TypeName) -> Result<String, String> {
+        self.interp.resolve_type(tn).map_err(|e| e.0)
+    }
+    fn function(
+        &self,
+        names: &[String],
+        arg_types: &[Option<String>],
+    ) -> Option<(String, Option<String>)> {
+        TableEnv {
+            interp: self.interp,
+            columns: &[],
+        }
+        .function(names, arg_types)
+    }
+    fn regclass(&self, text: &str) -> String {
+        TableEnv {
+            interp: self.interp,
+            columns: &[],
+        }
+        .regclass(text)
+    }
+}
+
+impl Interp {
+    /// `pg_get_viewdef` text for simple queries (one SELECT over tables and views, no joins, subqueries or
+    /// CTEs), as PostgreSQL 15 prints it; `None` when the query is beyond this.
+    fn view_def(&self, query: &N) -> Option<String> {
+        let N::SelectStmt(sel) = query else {
+            return None;
+        };
+        if sel.with_clause.is_some()
+            || sel.op() != protobuf::SetOperation::SetopNone
+            || !sel.values_lists.is_empty()
+            || !sel.window_clause.is_empty()
+            || !sel.locking_clause.is_empty()
+            || sel.into_clause.is_some()
+            || sel.limit_offset.is_some()
+        {
+            return None;
+        }
+        let mut items = Vec::new();
+        for f in &sel.from_clause {
+            let Some(N::RangeVar(rv)) = &f.node else {
+                return None;
+            };
+            let q = match self.find_rel(&rv.schemaname, &rv.relname)? {
+                Rel::Table(q) | Rel::View(q) => q,
+                _ => return None,
+            };
+            let cols = if let Some(t) = self.db.tables.get(&q) {
+                t.columns.clone()
+            } else {
+                self.db
+                    .views
+                    .get(&q)?
+                    .columns
+                    .iter()
+                    .map(|c| Column {
+                        name: c.name.clone(),
+                        type_name: c.type_name.clone(),
+                        ..Column::default()
+                    })
+                    .collect()
+            };
+            let refname = rv
+                .alias
+                .as_ref()
+                .map(|a| a.aliasname.clone())
+                .unwrap_or_else(|| rv.relname.clone());
+            items.push((refname, q, cols));
+        }
+        let env = ViewEnv {
+            interp: self,
+            items,
+        };
+        let an = Analyzer { env: &env };
+        let ok_expr = |t: &TExpr| !contains_raw(t);
+        let mut targets = Vec::new();
+        for t in &sel.target_list {
+            let Some(N::ResTarget(rt)) = &t.node else {
+                return None;
+            };
+            let val = rt.val.as_deref()?;
+            if let Some(N::ColumnRef(cr)) = &val.node {
+                if cr
+                    .fields
+                    .iter()
+                    .any(|f| matches!(f.node, Some(N::AStar(_))))
+                {
+                    let fields = strs(&cr.fields);
+                    for (r, _, cols) in &env.items {
+                        if fields.first().is_some_and(|q| q != r) {
+                            continue;
+                        }
+                        for c in cols {
+                            targets.push(format!("{}.{}", quote_ident(r), quote_ident(&c.name)));
+                        }
+                    }
+                    continue;
+                }
+            }
+            let mut e = an.analyze(val).ok()?;
+            if !ok_expr(&e) {
+                return None;
+            }
+            if e.ty().is_none() {
+                e = coerce(e, "text");
+            }
+            let own = match &e {
+                TExpr::Col { name, .. } => Some(name.clone()),
+                _ => None,
+            };
+            let name = if !rt.name.is_empty() {
+                rt.name.clone()
+            } else {
+                own.clone()
+                    .or_else(|| figure_colname(val))
+                    .unwrap_or_else(|| "?column?".into())
+            };
+            let mut text = expr::print(&e, false);
+            if own.as_deref() != Some(name.as_str()) {
+                text.push_str(&format!(" AS {}", quote_ident(&name)));
+            }
+            targets.push(text);
+        }
+        let mut out = String::from(" SELECT ");
+        if !sel.distinct_clause.is_empty() {
+            if sel.distinct_clause.iter().any(|d| d.node.is_some()) {
+                return None;
+            }
+            out.push_str("DISTINCT ");
+        }
+        out.push_str(&targets.join(",\n    "));
+        if !env.items.is_empty() {
+            let from: Vec<String> = env
+                .items
+                .iter()
+                .map(|(r, q, _)| {
+                    if *r == q.name {
+                        q.to_string()
+                    } else {
+                        format!("{q} {}", quote_ident(r))
+                    }
+                })
+                .collect();
+            out.push_str(&format!("\n   FROM {}", from.join(", ")));
+        }
+        if let Some(w) = sel.where_clause.as_deref() {
+            let e = coerce(an.analyze(w).ok()?, "boolean");
+            if !ok_expr(&e) {
+                return None;
+            }
+            out.push_str(&format!("\n  WHERE {}", expr::print(&e, true)));
+        }
+        if !sel.group_clause.is_empty() {
+            let mut g = Vec::new();
+            for n in &sel.group_clause {
+                let e = an.analyze(n).ok()?;
+                if !matches!(e, TExpr::Col { .. }) {
+                    return None;
+                }
+                g.push(expr::print(&e, true));
+            }
+            out.push_str(&format!("\n  GROUP BY {}", g.join(", ")));
+        }
+        if let Some(h) = sel.having_clause.as_deref() {
+            let e = coerce(an.analyze(h).ok()?, "boolean");
+            if !ok_expr(&e) {
+                return None;
+            }
+            out.push_str(&format!("\n HAVING {}", expr::print(&e, true)));
+        }
+        if !sel.sort_clause.is_empty() {
+            let mut o = Vec::new();
+            for n in &sel.sort_clause {
+                let Some(N::SortBy(sb)) = &n.node else {
+                    return None;
+                };
+                let e = an.analyze(sb.node.as_deref()?).ok()?;
+                if !matches!(e, TExpr::Col { .. }) {
+                    return None;
+                }
+                let mut s = expr::print(&e, true);
+                match sb.sortby_dir() {
+                    protobuf::SortByDir::SortbyDesc => s.push_str(" DESC"),
+                    protobuf::SortByDir::SortbyDefault | protobuf::SortByDir::SortbyAsc => {}
+                    _ => return None,
+                }
+                o.push(s);
+            }
+            out.push_str(&format!("\n  ORDER BY {}", o.join(", ")));
+        }
+        if let Some(l) = sel.limit_count.as_deref() {
+            let e = an.analyze(l).ok()?;
+            out.push_str(&format!("\n LIMIT {}", expr::print(&e, true)));
+        }
+        out.push(';');
+        Some(out)
+    }
+}
+
+fn contains_raw(t: &TExpr) -> bool {
+    let mut found = false;
+    visit(t, &mut |e| {
+        if matches!(e, TExpr::Raw { .. }) {
+            found = true;
+        }
+    });
+    found
+}
+
+fn visit(t: &TExpr, f: &mut impl FnMut(&TExpr)) {
+    f(t);
+    match t {
+        TExpr::Op { left, right, .. } => {
+            if let Some(l) = left {
+                visit(l, f);
+            }
+            visit(right, f);
+        }
+        TExpr::Func { args, .. }
+        | TExpr::Bool { args, .. }
+        | TExpr::Array { elems: args, .. }
+        | TExpr::Special { args, .. } => args.iter().for_each(|a| visit(a, f)),
+        TExpr::Cast { arg, .. }
+        | TExpr::Not(arg)
+        | TExpr::NullTest { arg, .. }
+        | TExpr::BoolTest { arg, .. } => visit(arg, f),
+        TExpr::ScalarArray { left, right, .. } | TExpr::Distinct { left, right, .. } => {
+            visit(left, f);
+            visit(right, f);
+        }
+        TExpr::Case {
+            arg,
+            whens,
+            default,
+            ..
+        } => {
+            if let Some(a) = arg {
+                visit(a, f);
+            }
+            for (w, r) in whens {
+                visit(w, f);
+                visit(r, f);
+            }
+            if let Some(d) = default {
+                visit(d, f);
+            }
+        }
+        TExpr::Const { .. } | TExpr::Col { .. } | TExpr::Keyword { .. } | TExpr::Raw { .. } => {}
+    }
+}
+
+/// Rewrite `old.` qualifications into `new.` in every text of the model (definitions, defaults, type names),
+/// where `old` stands as a whole identifier.
+fn rename_schema_in_texts(db: Database, old: &str, new: &str) -> Database {
+    let Ok(json) = serde_json::to_string(&db) else {
+        return db;
+    };
+    // In JSON a quoted identifier's quotes are escaped.
+    let from = format!("{}.", quote_ident(old)).replace('"', "\\\"");
+    let to = format!("{}.", quote_ident(new)).replace('"', "\\\"");
+    let mut out = String::with_capacity(json.len());
+    let mut rest = json.as_str();
+    while let Some(i) = rest.find(&from) {
+        let before = rest[..i].chars().last();
+        out.push_str(&rest[..i]);
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
+            out.push_str(&from);
+        } else {
+            out.push_str(&to);
+        }
+        rest = &rest[i + from.len()..];
+    }
+    out.push_str(rest);
+    serde_json::from_str(&out).unwrap_or(db)
+}
