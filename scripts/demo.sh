@@ -7,11 +7,13 @@ cd "$(dirname "$0")/.."
 cargo build --quiet --release -p plumb-cli
 plumb=target/release/plumb
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+# Exit 1 means "differences found", which is what the demo shows; 2 is an error and stops it.
+differs() { "$@" || { rc=$?; [ "$rc" -eq 1 ] || exit "$rc"; echo "(exit 1: differences found)"; }; }
 
 step plumb diff --from fixtures/demo/v1.sql --to fixtures/demo/v2.sql --format human
-$plumb diff --from fixtures/demo/v1.sql --to fixtures/demo/v2.sql --format human || true
+differs $plumb diff --from fixtures/demo/v1.sql --to fixtures/demo/v2.sql --format human
 step plumb diff --from fixtures/demo/v1.sql --to fixtures/demo/v2.sql --format sql
-$plumb diff --from fixtures/demo/v1.sql --to fixtures/demo/v2.sql --format sql || true
+differs $plumb diff --from fixtures/demo/v1.sql --to fixtures/demo/v2.sql --format sql
 
 if ! server=$(scripts/database-url 2>/dev/null); then
   echo "(no PostgreSQL server is up: skipping the live part of the demo; run 'just setup' to start one)"
@@ -24,6 +26,6 @@ trap 'psql -X -q -d "$server" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"' EXI
 psql -X -q -d "$live" -f fixtures/demo/v1.sql
 
 step plumb check --database "postgresql://.../$db" --schema fixtures/demo/v2.sql
-$plumb check --database "$live" --schema fixtures/demo/v2.sql || echo "(exit $?: drift)"
+differs $plumb check --database "$live" --schema fixtures/demo/v2.sql
 step plumb dump --database "postgresql://.../$db"
 $plumb dump --database "$live"
