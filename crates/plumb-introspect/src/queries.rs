@@ -74,7 +74,8 @@ pub fn collations(v: u32) -> String {
 }
 
 /// User types: enums, domains, stand-alone composite types, ranges, and (reported as unsupported) base and
-/// shell types. Implicit array types, multiranges and table row types are not listed here.
+/// shell types. Implicit array types, multiranges and table row types depend internally on their element
+/// type, range or table, and are left out with extension members.
 pub fn types(v: u32) -> String {
     let multirange = if v >= 140000 {
         "mn.nspname::text AS multirange_schema, mt.typname::text AS multirange_name"
@@ -109,9 +110,7 @@ pub fn types(v: u32) -> String {
            {multirange} \
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
          LEFT JOIN pg_type bt ON bt.oid = t.typbasetype \
-         LEFT JOIN pg_type et ON et.oid = t.typelem \
          LEFT JOIN pg_collation co ON co.oid = t.typcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace \
-         LEFT JOIN pg_class rel ON rel.oid = t.typrelid \
          LEFT JOIN pg_range r ON r.rngtypid = t.oid \
          LEFT JOIN pg_type st ON st.oid = r.rngsubtype \
          LEFT JOIN pg_opclass opc ON opc.oid = r.rngsubopc LEFT JOIN pg_namespace opcn ON opcn.oid = opc.opcnamespace \
@@ -120,8 +119,7 @@ pub fn types(v: u32) -> String {
          {multirange_join} \
          LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0 \
          WHERE t.typnamespace = ANY($1) \
-           AND (t.typtype IN ('e', 'd', 'r', 'b', 'p') OR (t.typtype = 'c' AND rel.relkind = 'c')) \
-           AND (t.typelem = 0 OR et.typarray IS DISTINCT FROM t.oid) \
+           AND t.typtype IN ('e', 'd', 'r', 'b', 'p', 'c') \
            AND NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = 'pg_type'::regclass \
              AND xd.objid = t.oid AND xd.deptype IN ('e', 'i'))"
     )
@@ -213,12 +211,11 @@ pub fn columns(v: u32) -> String {
     )
 }
 
-/// Table constraints. Foreign keys that PostgreSQL clones on the referencing table for each partition of a
+/// Table constraints (key columns as attnums, named from the columns already read). Foreign keys that PostgreSQL clones on the referencing table for each partition of a
 /// referenced partitioned table are internal and skipped (they have a parent constraint on the same table).
 pub const CONSTRAINTS: &str = "SELECT c.oid, c.conrelid, c.conname::text AS name, c.contype::text AS contype, \
       pg_get_constraintdef(c.oid) AS definition, \
-      ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, o) \
-        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) AS columns, \
+      c.conkey AS columns, \
       fn.nspname::text AS ref_schema, fc.relname::text AS ref_table, \
       c.condeferrable AS deferrable, c.condeferred AS deferred, c.convalidated AS validated, \
       c.conislocal AS is_local, d.description \
@@ -231,8 +228,7 @@ pub const CONSTRAINTS: &str = "SELECT c.oid, c.conrelid, c.conname::text AS name
 
 pub const INDEXES: &str = "SELECT i.indexrelid, i.indrelid, ic.relname::text AS name, \
       pg_get_indexdef(i.indexrelid) AS definition, i.indisunique AS is_unique, con.conname::text AS constraint_name, \
-      ARRAY(SELECT a.attname::text FROM unnest((i.indkey::int2[])[0:i.indnkeyatts - 1]) WITH ORDINALITY k(n, o) \
-        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o) AS columns, \
+      (i.indkey::int2[])[0:i.indnkeyatts - 1] AS columns, \
       d.description \
     FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid \
     LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
@@ -337,13 +333,19 @@ pub const GRANTS: &str = "SELECT x.kind, x.objid, x.subid, \
     ) x, LATERAL aclexplode(x.acl) a";
 
 /// Dependencies between user objects (`n`ormal and `a`uto). A referenced object that belongs to an extension
-/// comes with that extension's oid.
+/// comes with that extension's oid. Left out: an object's link to its own schema (every object has one, and its
+/// name says it), and the auto links of a table's parts to the table (constraints, defaults, triggers,
+/// policies, and indexes and owned sequences to its columns).
 pub const DEPENDENCIES: &str = "SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid, d.refobjsubid, \
       d.deptype::text AS deptype, e.refobjid AS ref_extension \
     FROM pg_depend d \
     LEFT JOIN pg_depend e ON e.classid = d.refclassid AND e.objid = d.refobjid AND e.objsubid = 0 \
       AND e.deptype = 'e' AND e.refclassid = 'pg_extension'::regclass \
     WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384 \
+      AND d.refclassid <> 'pg_namespace'::regclass \
+      AND NOT (d.deptype = 'a' AND d.refclassid = 'pg_class'::regclass AND (d.refobjsubid <> 0 \
+        OR d.classid IN ('pg_constraint'::regclass, 'pg_attrdef'::regclass, 'pg_trigger'::regclass, \
+          'pg_policy'::regclass))) \
       AND d.classid IN ('pg_class'::regclass, 'pg_type'::regclass, 'pg_proc'::regclass, 'pg_attrdef'::regclass, \
         'pg_constraint'::regclass, 'pg_trigger'::regclass, 'pg_rewrite'::regclass, 'pg_policy'::regclass)";
 

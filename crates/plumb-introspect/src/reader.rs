@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
+use futures_util::TryStreamExt;
 use plumb_model::{
     quote_ident, Collation, Column, ColumnRef, Constraint, ConstraintKind, Database, Dependency,
     DomainConstraint, Extension, Function, FunctionId, FunctionKind, Grant, Identity, Index,
@@ -44,27 +45,35 @@ impl<'a> Rec<'a> {
     }
 }
 
-/// Runs the queries, timing each one.
+/// Runs the queries, timing each one. Rows are handled as they arrive, never all held at once.
 struct Runner<'c> {
     client: &'c Client,
     timings: Vec<(&'static str, Duration)>,
 }
 
 impl Runner<'_> {
-    async fn rows(
+    async fn each<F>(
         &mut self,
         kind: &'static str,
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
-    ) -> Result<Vec<Row>, Error> {
+        mut handle: F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(&Row) -> Result<(), Error>,
+    {
         let start = Instant::now();
-        let rows = self
+        let stream = self
             .client
-            .query(sql, params)
+            .query_raw(sql, params.iter().copied())
             .await
             .map_err(|e| Error::query(kind, e))?;
+        let mut stream = std::pin::pin!(stream);
+        while let Some(row) = stream.try_next().await.map_err(|e| Error::query(kind, e))? {
+            handle(&row)?;
+        }
         self.timings.push((kind, start.elapsed()));
-        Ok(rows)
+        Ok(())
     }
 }
 
@@ -183,45 +192,93 @@ pub(crate) async fn read(
         m: Maps::default(),
     };
 
-    rd.schemas(&q.rows("schemas", &queries::schemas(), &[]).await?, opts)?;
+    q.each("schemas", &queries::schemas(), &[], |row| {
+        rd.schemas(row, opts)
+    })
+    .await?;
     let nsp: Vec<u32> = rd.m.schemas.keys().copied().collect();
     let all_db = opts.include_schemas.is_empty();
     let p: [&(dyn ToSql + Sync); 1] = [&nsp];
 
-    rd.extensions(&q.rows("extensions", queries::EXTENSIONS, &[]).await?, opts)?;
-    rd.collations(
-        &q.rows("collations", &queries::collations(version), &p)
-            .await?,
-    )?;
-    rd.types(&q.rows("types", &queries::types(version), &p).await?)?;
-    rd.domain_constraints(
-        &q.rows("domain constraints", queries::DOMAIN_CONSTRAINTS, &p)
-            .await?,
-    )?;
-    rd.sequences(&q.rows("sequences", &queries::sequences(), &p).await?)?;
-    rd.relations(&q.rows("relations", &queries::relations(), &p).await?)?;
-    rd.inherits(&q.rows("inheritance", queries::INHERITS, &p).await?)?;
-    rd.columns(&q.rows("columns", &queries::columns(version), &p).await?)?;
-    rd.constraints(&q.rows("constraints", queries::CONSTRAINTS, &p).await?)?;
-    rd.indexes(&q.rows("indexes", queries::INDEXES, &p).await?)?;
-    rd.functions(&q.rows("functions", &queries::functions(), &p).await?)?;
-    rd.aggregates(&q.rows("aggregates", queries::AGGREGATES, &p).await?)?;
-    rd.triggers(&q.rows("triggers", &queries::triggers(version), &p).await?)?;
-    rd.policies(&q.rows("policies", queries::POLICIES, &p).await?)?;
-    rd.rules(&q.rows("rules", queries::RULES, &p).await?)?;
-    rd.grants(&q.rows("privileges", queries::GRANTS, &p).await?)?;
-    rd.dependencies(
-        &q.rows("dependencies", queries::DEPENDENCIES, &[]).await?,
-        &cat,
-    )?;
-    rd.unsupported(
-        &q.rows(
-            "unsupported objects",
-            &queries::unsupported(),
-            &[&nsp, &all_db],
-        )
-        .await?,
-    )?;
+    q.each("extensions", queries::EXTENSIONS, &[], |row| {
+        rd.extensions(row, opts)
+    })
+    .await?;
+    q.each("collations", &queries::collations(version), &p, |row| {
+        rd.collations(row)
+    })
+    .await?;
+    q.each("types", &queries::types(version), &p, |row| rd.types(row))
+        .await?;
+    q.each(
+        "domain constraints",
+        queries::DOMAIN_CONSTRAINTS,
+        &p,
+        |row| rd.domain_constraints(row),
+    )
+    .await?;
+    q.each("sequences", &queries::sequences(), &p, |row| {
+        rd.sequences(row)
+    })
+    .await?;
+    q.each("relations", &queries::relations(), &p, |row| {
+        rd.relations(row)
+    })
+    .await?;
+    q.each("inheritance", queries::INHERITS, &p, |row| rd.inherits(row))
+        .await?;
+    let orphan = rd.db.tables.values().find(|t| {
+        t.partition_of
+            .as_ref()
+            .is_some_and(|p| p.parent.name.is_empty())
+    });
+    if let Some(t) = orphan {
+        return Err(Error::Catalog {
+            kind: "partition",
+            name: t.name.to_string(),
+            reason: "no parent table in pg_inherits".into(),
+        });
+    }
+    q.each("columns", &queries::columns(version), &p, |row| {
+        rd.columns(row)
+    })
+    .await?;
+    q.each("constraints", queries::CONSTRAINTS, &p, |row| {
+        rd.constraints(row)
+    })
+    .await?;
+    q.each("indexes", queries::INDEXES, &p, |row| rd.indexes(row))
+        .await?;
+    q.each("functions", &queries::functions(), &p, |row| {
+        rd.functions(row)
+    })
+    .await?;
+    q.each("aggregates", queries::AGGREGATES, &p, |row| {
+        rd.aggregates(row)
+    })
+    .await?;
+    q.each("triggers", &queries::triggers(version), &p, |row| {
+        rd.triggers(row)
+    })
+    .await?;
+    q.each("policies", queries::POLICIES, &p, |row| rd.policies(row))
+        .await?;
+    q.each("rules", queries::RULES, &p, |row| rd.rules(row))
+        .await?;
+    q.each("privileges", queries::GRANTS, &p, |row| rd.grants(row))
+        .await?;
+    q.each("dependencies", queries::DEPENDENCIES, &[], |row| {
+        rd.dependencies(row, &cat)
+    })
+    .await?;
+    let unsupported_params: [&(dyn ToSql + Sync); 2] = [&nsp, &all_db];
+    q.each(
+        "unsupported objects",
+        &queries::unsupported(),
+        &unsupported_params,
+        |row| rd.unsupported(row),
+    )
+    .await?;
 
     rd.db.unsupported.sort();
     rd.db.unsupported.dedup();
@@ -244,14 +301,21 @@ fn sorted_options(options: Option<Vec<String>>) -> Vec<String> {
 }
 
 impl Reader {
-    fn unsupported(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "unsupported objects",
-            };
-            self.report(r.get::<String>("kind")?, r.get::<String>("name")?);
-        }
+    /// Names of these columns of a table, in order; expressions (attnum 0) are skipped.
+    fn column_names(&self, rel: u32, attnums: Option<Vec<i16>>) -> Vec<String> {
+        attnums
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|n| self.m.columns.get(&(rel, n)).map(|(name, _)| name.clone()))
+            .collect()
+    }
+
+    fn unsupported(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "unsupported objects",
+        };
+        self.report(r.get::<String>("kind")?, r.get::<String>("name")?);
         Ok(())
     }
 
@@ -262,870 +326,835 @@ impl Reader {
         });
     }
 
-    fn schemas(&mut self, rows: &[Row], opts: &Options) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "schemas",
-            };
-            let name: String = r.get("name")?;
-            if !opts.selects(&name) {
-                continue;
-            }
-            self.m.schemas.insert(r.get("oid")?, name.clone());
-            let ns = Namespace {
-                name: name.clone(),
-                common: plumb_model::Common {
-                    owner: r.get("owner")?,
-                    comment: r.get("description")?,
-                    grants: grants_if(r.get("has_acl")?),
-                },
-            };
-            self.db.schemas.insert(name, ns);
+    fn schemas(&mut self, row: &Row, opts: &Options) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "schemas",
+        };
+        let name: String = r.get("name")?;
+        if !opts.selects(&name) {
+            return Ok(());
         }
-        Ok(())
-    }
-
-    fn extensions(&mut self, rows: &[Row], opts: &Options) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "extensions",
-            };
-            let schema: String = r.get("schema")?;
-            // An extension installed in pg_catalog belongs to no user schema: kept unless schemas are chosen.
-            let selected = if schema == "pg_catalog" {
-                opts.include_schemas.is_empty()
-            } else {
-                opts.selects(&schema)
-            };
-            if !selected {
-                continue;
-            }
-            let name: String = r.get("name")?;
-            self.m.extensions.insert(r.get("oid")?, name.clone());
-            self.db.extensions.insert(
-                name.clone(),
-                Extension {
-                    name,
-                    schema,
-                    version: r.get("version")?,
-                    comment: r.get("description")?,
-                },
-            );
-        }
-        Ok(())
-    }
-
-    fn collations(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "collations",
-            };
-            let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
-            self.m.collations.insert(r.get("oid")?, name.clone());
-            let c = Collation {
-                name: name.clone(),
-                provider: r.get("provider")?,
-                locale: r.get("locale")?,
-                lc_collate: r.get("lc_collate")?,
-                lc_ctype: r.get("lc_ctype")?,
-                deterministic: r.get("deterministic")?,
-                common: plumb_model::Common {
-                    owner: r.get("owner")?,
-                    comment: r.get("description")?,
-                    grants: None,
-                },
-            };
-            self.db.collations.insert(name, c);
-        }
-        Ok(())
-    }
-
-    fn types(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec { row, kind: "types" };
-            let oid: u32 = r.get("oid")?;
-            let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
-            let typtype: String = r.get("typtype")?;
-            let kind = match typtype.as_str() {
-                "e" => TypeKind::Enum {
-                    labels: r.get::<Option<Vec<String>>>("labels")?.unwrap_or_default(),
-                },
-                "d" => TypeKind::Domain {
-                    base: r
-                        .get::<Option<String>>("base")?
-                        .ok_or_else(|| Error::Catalog {
-                            kind: "domain",
-                            name: name.to_string(),
-                            reason: "no base type".into(),
-                        })?,
-                    collation: r.qual("collation_schema", "collation_name")?,
-                    default: r.get("default_expr")?,
-                    not_null: r.get("not_null")?,
-                    constraints: BTreeMap::new(),
-                },
-                // Attributes are filled from the columns query.
-                "c" => TypeKind::Composite {
-                    attributes: Vec::new(),
-                },
-                "r" => TypeKind::Range {
-                    subtype: r
-                        .get::<Option<String>>("subtype")?
-                        .ok_or_else(|| Error::Catalog {
-                            kind: "range type",
-                            name: name.to_string(),
-                            reason: "no pg_range row".into(),
-                        })?,
-                    subtype_opclass: r.get("subtype_opclass")?,
-                    collation: r.qual("range_collation_schema", "range_collation_name")?,
-                    canonical: r.get("canonical")?,
-                    subtype_diff: r.get("subtype_diff")?,
-                    multirange: r.qual("multirange_schema", "multirange_name")?,
-                },
-                "b" => {
-                    self.report("base type", name.to_string());
-                    continue;
-                }
-                "p" => {
-                    self.report("shell type", name.to_string());
-                    continue;
-                }
-                other => {
-                    return Err(Error::Catalog {
-                        kind: "type",
-                        name: name.to_string(),
-                        reason: format!("unexpected typtype {other:?}"),
-                    })
-                }
-            };
-            self.m.types.insert(oid, ObjectRef::Type(name.clone()));
-            let array: u32 = r.get("typarray")?;
-            if array != 0 {
-                self.m.types.insert(array, ObjectRef::Type(name.clone()));
-            }
-            self.m.model_types.insert(oid, name.clone());
-            let t = Type {
-                name: name.clone(),
-                kind,
-                common: plumb_model::Common {
-                    owner: r.get("owner")?,
-                    comment: r.get("description")?,
-                    grants: grants_if(r.get("has_acl")?),
-                },
-            };
-            self.db.types.insert(name, t);
-        }
-        Ok(())
-    }
-
-    fn domain_constraints(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "domain constraints",
-            };
-            let typ: u32 = r.get("contypid")?;
-            let Some(tname) = self.m.model_types.get(&typ).cloned() else {
-                continue;
-            };
-            let name: String = r.get("name")?;
-            self.m
-                .constraints
-                .insert(r.get("oid")?, ConOwner::Type(typ));
-            if r.get::<Option<String>>("description")?.is_some() {
-                self.report(
-                    "comment on domain constraint",
-                    format!("{} ON DOMAIN {tname}", quote_ident(&name)),
-                );
-            }
-            let c = DomainConstraint {
-                name: name.clone(),
-                definition: r.get("definition")?,
-                validated: r.get("validated")?,
-            };
-            if let Some(Type {
-                kind: TypeKind::Domain { constraints, .. },
-                ..
-            }) = self.db.types.get_mut(&tname)
-            {
-                constraints.insert(name, c);
-            }
-        }
-        Ok(())
-    }
-
-    fn sequences(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "sequences",
-            };
-            let oid: u32 = r.get("oid")?;
-            let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
-            let options = SequenceOptions {
-                data_type: r.get("data_type")?,
-                start: r.get("start")?,
-                increment: r.get("increment")?,
-                min_value: r.get("min_value")?,
-                max_value: r.get("max_value")?,
-                cache: r.get("cache")?,
-                cycle: r.get("cycle")?,
-            };
-            let deptype: Option<String> = r.get("deptype")?;
-            let owner_rel: Option<u32> = r.get("owner_rel")?;
-            let owner_attnum: Option<i16> = r.get("owner_attnum")?;
-            if deptype.as_deref() == Some("i") {
-                let (Some(rel), Some(att)) = (owner_rel, owner_attnum) else {
-                    return Err(Error::Catalog {
-                        kind: "identity sequence",
-                        name: name.to_string(),
-                        reason: "no owning column".into(),
-                    });
-                };
-                self.m
-                    .identities
-                    .insert((rel, att), (name.clone(), options));
-                self.m.rels.insert(oid, Rel::Sequence(name));
-                continue;
-            }
-            let owned_by = match (
-                r.qual("owner_schema", "owner_table")?,
-                r.get::<Option<String>>("owner_column")?,
-            ) {
-                (Some(table), Some(column)) => {
-                    self.m.owned_sequences.insert(oid);
-                    Some(ColumnRef { table, column })
-                }
-                _ => None,
-            };
-            self.m.rels.insert(oid, Rel::Sequence(name.clone()));
-            let s = Sequence {
-                name: name.clone(),
-                options,
-                owned_by,
-                common: plumb_model::Common {
-                    owner: r.get("owner")?,
-                    comment: r.get("description")?,
-                    grants: grants_if(r.get("has_acl")?),
-                },
-            };
-            self.db.sequences.insert(name, s);
-        }
-        Ok(())
-    }
-
-    fn relations(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "relations",
-            };
-            let oid: u32 = r.get("oid")?;
-            let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
-            let relkind: String = r.get("relkind")?;
-            let reltype: u32 = r.get("reltype")?;
-            let reltype_array: Option<u32> = r.get("reltype_array")?;
-            let common = plumb_model::Common {
+        self.m.schemas.insert(r.get("oid")?, name.clone());
+        let ns = Namespace {
+            name: name.clone(),
+            common: plumb_model::Common {
                 owner: r.get("owner")?,
                 comment: r.get("description")?,
                 grants: grants_if(r.get("has_acl")?),
+            },
+        };
+        self.db.schemas.insert(name, ns);
+        Ok(())
+    }
+
+    fn extensions(&mut self, row: &Row, opts: &Options) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "extensions",
+        };
+        let schema: String = r.get("schema")?;
+        // An extension installed in pg_catalog belongs to no user schema: kept unless schemas are chosen.
+        let selected = if schema == "pg_catalog" {
+            opts.include_schemas.is_empty()
+        } else {
+            opts.selects(&schema)
+        };
+        if !selected {
+            return Ok(());
+        }
+        let name: String = r.get("name")?;
+        self.m.extensions.insert(r.get("oid")?, name.clone());
+        self.db.extensions.insert(
+            name.clone(),
+            Extension {
+                name,
+                schema,
+                version: r.get("version")?,
+                comment: r.get("description")?,
+            },
+        );
+        Ok(())
+    }
+
+    fn collations(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "collations",
+        };
+        let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
+        self.m.collations.insert(r.get("oid")?, name.clone());
+        let c = Collation {
+            name: name.clone(),
+            provider: r.get("provider")?,
+            locale: r.get("locale")?,
+            lc_collate: r.get("lc_collate")?,
+            lc_ctype: r.get("lc_ctype")?,
+            deterministic: r.get("deterministic")?,
+            common: plumb_model::Common {
+                owner: r.get("owner")?,
+                comment: r.get("description")?,
+                grants: None,
+            },
+        };
+        self.db.collations.insert(name, c);
+        Ok(())
+    }
+
+    fn types(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec { row, kind: "types" };
+        let oid: u32 = r.get("oid")?;
+        let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
+        let typtype: String = r.get("typtype")?;
+        let kind = match typtype.as_str() {
+            "e" => TypeKind::Enum {
+                labels: r.get::<Option<Vec<String>>>("labels")?.unwrap_or_default(),
+            },
+            "d" => TypeKind::Domain {
+                base: r
+                    .get::<Option<String>>("base")?
+                    .ok_or_else(|| Error::Catalog {
+                        kind: "domain",
+                        name: name.to_string(),
+                        reason: "no base type".into(),
+                    })?,
+                collation: r.qual("collation_schema", "collation_name")?,
+                default: r.get("default_expr")?,
+                not_null: r.get("not_null")?,
+                constraints: BTreeMap::new(),
+            },
+            // Attributes are filled from the columns query.
+            "c" => TypeKind::Composite {
+                attributes: Vec::new(),
+            },
+            "r" => TypeKind::Range {
+                subtype: r
+                    .get::<Option<String>>("subtype")?
+                    .ok_or_else(|| Error::Catalog {
+                        kind: "range type",
+                        name: name.to_string(),
+                        reason: "no pg_range row".into(),
+                    })?,
+                subtype_opclass: r.get("subtype_opclass")?,
+                collation: r.qual("range_collation_schema", "range_collation_name")?,
+                canonical: r.get("canonical")?,
+                subtype_diff: r.get("subtype_diff")?,
+                multirange: r.qual("multirange_schema", "multirange_name")?,
+            },
+            "b" => {
+                self.report("base type", name.to_string());
+                return Ok(());
+            }
+            "p" => {
+                self.report("shell type", name.to_string());
+                return Ok(());
+            }
+            other => {
+                return Err(Error::Catalog {
+                    kind: "type",
+                    name: name.to_string(),
+                    reason: format!("unexpected typtype {other:?}"),
+                })
+            }
+        };
+        self.m.types.insert(oid, ObjectRef::Type(name.clone()));
+        let array: u32 = r.get("typarray")?;
+        if array != 0 {
+            self.m.types.insert(array, ObjectRef::Type(name.clone()));
+        }
+        self.m.model_types.insert(oid, name.clone());
+        let t = Type {
+            name: name.clone(),
+            kind,
+            common: plumb_model::Common {
+                owner: r.get("owner")?,
+                comment: r.get("description")?,
+                grants: grants_if(r.get("has_acl")?),
+            },
+        };
+        self.db.types.insert(name, t);
+        Ok(())
+    }
+
+    fn domain_constraints(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "domain constraints",
+        };
+        let typ: u32 = r.get("contypid")?;
+        let Some(tname) = self.m.model_types.get(&typ).cloned() else {
+            return Ok(());
+        };
+        let name: String = r.get("name")?;
+        self.m
+            .constraints
+            .insert(r.get("oid")?, ConOwner::Type(typ));
+        if r.get::<Option<String>>("description")?.is_some() {
+            self.report(
+                "comment on domain constraint",
+                format!("{} ON DOMAIN {tname}", quote_ident(&name)),
+            );
+        }
+        let c = DomainConstraint {
+            name: name.clone(),
+            definition: r.get("definition")?,
+            validated: r.get("validated")?,
+        };
+        if let Some(Type {
+            kind: TypeKind::Domain { constraints, .. },
+            ..
+        }) = self.db.types.get_mut(&tname)
+        {
+            constraints.insert(name, c);
+        }
+        Ok(())
+    }
+
+    fn sequences(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "sequences",
+        };
+        let oid: u32 = r.get("oid")?;
+        let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
+        let options = SequenceOptions {
+            data_type: r.get("data_type")?,
+            start: r.get("start")?,
+            increment: r.get("increment")?,
+            min_value: r.get("min_value")?,
+            max_value: r.get("max_value")?,
+            cache: r.get("cache")?,
+            cycle: r.get("cycle")?,
+        };
+        let deptype: Option<String> = r.get("deptype")?;
+        let owner_rel: Option<u32> = r.get("owner_rel")?;
+        let owner_attnum: Option<i16> = r.get("owner_attnum")?;
+        if deptype.as_deref() == Some("i") {
+            let (Some(rel), Some(att)) = (owner_rel, owner_attnum) else {
+                return Err(Error::Catalog {
+                    kind: "identity sequence",
+                    name: name.to_string(),
+                    reason: "no owning column".into(),
+                });
             };
-            let options = sorted_options(r.get("options")?);
-            let as_ref = match relkind.as_str() {
-                "r" | "p" => {
-                    let persistence = match r.get::<String>("persistence")?.as_str() {
-                        "u" => Persistence::Unlogged,
-                        _ => Persistence::Permanent,
-                    };
-                    let partition_of = match r.get::<Option<String>>("partition_bound")? {
-                        // The parent is filled from pg_inherits.
-                        Some(bound) => Some(PartitionOf {
+            self.m
+                .identities
+                .insert((rel, att), (name.clone(), options));
+            self.m.rels.insert(oid, Rel::Sequence(name));
+            return Ok(());
+        }
+        let owned_by = match (
+            r.qual("owner_schema", "owner_table")?,
+            r.get::<Option<String>>("owner_column")?,
+        ) {
+            (Some(table), Some(column)) => {
+                self.m.owned_sequences.insert(oid);
+                Some(ColumnRef { table, column })
+            }
+            _ => None,
+        };
+        self.m.rels.insert(oid, Rel::Sequence(name.clone()));
+        let s = Sequence {
+            name: name.clone(),
+            options,
+            owned_by,
+            common: plumb_model::Common {
+                owner: r.get("owner")?,
+                comment: r.get("description")?,
+                grants: grants_if(r.get("has_acl")?),
+            },
+        };
+        self.db.sequences.insert(name, s);
+        Ok(())
+    }
+
+    fn relations(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "relations",
+        };
+        let oid: u32 = r.get("oid")?;
+        let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
+        let relkind: String = r.get("relkind")?;
+        let reltype: u32 = r.get("reltype")?;
+        let reltype_array: Option<u32> = r.get("reltype_array")?;
+        let common = plumb_model::Common {
+            owner: r.get("owner")?,
+            comment: r.get("description")?,
+            grants: grants_if(r.get("has_acl")?),
+        };
+        let options = sorted_options(r.get("options")?);
+        let as_ref = match relkind.as_str() {
+            "r" | "p" => {
+                let persistence = match r.get::<String>("persistence")?.as_str() {
+                    "u" => Persistence::Unlogged,
+                    _ => Persistence::Permanent,
+                };
+                // The parent is filled from pg_inherits.
+                let partition_of =
+                    r.get::<Option<String>>("partition_bound")?
+                        .map(|bound| PartitionOf {
                             parent: QualName::default(),
                             bound,
-                        }),
-                        None => None,
-                    };
-                    let replident: String = r.get("replident")?;
-                    if replident != "d" {
-                        let what = match replident.as_str() {
-                            "n" => "NOTHING",
-                            "f" => "FULL",
-                            "i" => "USING INDEX",
-                            _ => "?",
-                        };
-                        self.report(
-                            "replica identity",
-                            format!("{name} REPLICA IDENTITY {what}"),
-                        );
-                    }
-                    let t = Table {
-                        name: name.clone(),
-                        persistence,
-                        partition_by: r.get("partition_by")?,
-                        partition_of,
-                        of_type: r.qual("of_type_schema", "of_type_name")?,
-                        rls_enabled: r.get("rls_enabled")?,
-                        rls_forced: r.get("rls_forced")?,
-                        options,
-                        common,
-                        ..Table::default()
-                    };
-                    self.db.tables.insert(name.clone(), t);
-                    self.m.rels.insert(oid, Rel::Table(name.clone()));
-                    ObjectRef::Relation(name)
-                }
-                "v" | "m" => {
-                    let definition =
-                        r.get::<Option<String>>("view_definition")?.ok_or_else(|| {
-                            Error::Catalog {
-                                kind: "view",
-                                name: name.to_string(),
-                                reason: "pg_get_viewdef returned nothing".into(),
-                            }
-                        })?;
-                    let v = View {
-                        name: name.clone(),
-                        kind: if relkind == "v" {
-                            ViewKind::View
-                        } else {
-                            ViewKind::Materialized
-                        },
-                        definition,
-                        columns: Vec::new(),
-                        options,
-                        indexes: BTreeMap::new(),
-                        triggers: BTreeMap::new(),
-                        common,
-                    };
-                    self.db.views.insert(name.clone(), v);
-                    self.m.rels.insert(oid, Rel::View(name.clone()));
-                    ObjectRef::Relation(name)
-                }
-                "c" => {
-                    // The row of a stand-alone composite type: the type itself is read by the types query.
-                    let Some(ObjectRef::Type(tname)) = self.m.types.get(&reltype).cloned() else {
-                        continue;
-                    };
-                    self.m.rels.insert(oid, Rel::Composite(tname.clone()));
-                    continue;
-                }
-                "f" => {
-                    self.report("foreign table", name.to_string());
-                    self.m.rels.insert(oid, Rel::Other);
-                    continue;
-                }
-                other => {
-                    return Err(Error::Catalog {
-                        kind: "relation",
-                        name: name.to_string(),
-                        reason: format!("unexpected relkind {other:?}"),
-                    })
-                }
-            };
-            self.m.types.insert(reltype, as_ref.clone());
-            if let Some(array) = reltype_array.filter(|a| *a != 0) {
-                self.m.types.insert(array, as_ref);
-            }
-        }
-        Ok(())
-    }
-
-    fn inherits(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "inheritance",
-            };
-            let child: u32 = r.get("child")?;
-            let parent = QualName::new(
-                r.get::<String>("parent_schema")?,
-                r.get::<String>("parent_name")?,
-            );
-            let Some(Rel::Table(name)) = self.m.rels.get(&child) else {
-                self.m.index_parents.insert(child, parent);
-                continue;
-            };
-            let Some(t) = self.db.tables.get_mut(name) else {
-                continue;
-            };
-            match &mut t.partition_of {
-                Some(p) => p.parent = parent,
-                None => t.inherits.push(parent),
-            }
-        }
-        Ok(())
-    }
-
-    fn columns(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "columns",
-            };
-            let rel: u32 = r.get("attrelid")?;
-            let attnum: i16 = r.get("attnum")?;
-            let name: String = r.get("name")?;
-            let type_name: String = r.get("type_name")?;
-            let collation = r.qual("collation_schema", "collation_name")?;
-            let comment: Option<String> = r.get("description")?;
-            let Some(kind) = self.m.rels.get(&rel).cloned() else {
-                continue;
-            };
-            match kind {
-                Rel::Table(tname) => {
-                    let Some(t) = self.db.tables.get_mut(&tname) else {
-                        continue;
-                    };
-                    let identity = match r.get::<String>("identity")?.as_str() {
-                        "" => None,
-                        code => {
-                            let (seq, options) =
-                                self.m.identities.remove(&(rel, attnum)).ok_or_else(|| {
-                                    Error::Catalog {
-                                        kind: "identity column",
-                                        name: format!("{tname}.{}", quote_ident(&name)),
-                                        reason: "no identity sequence".into(),
-                                    }
-                                })?;
-                            Some(Identity {
-                                always: code == "a",
-                                sequence: Some(seq),
-                                options,
-                            })
-                        }
-                    };
-                    let expr: Option<String> = r.get("default_expr")?;
-                    let (default, generated) = match r.get::<String>("generated")?.as_str() {
-                        "" => (expr, None),
-                        _ => (None, expr),
-                    };
-                    if let Some(ad) = r.get::<Option<u32>>("attrdef")? {
-                        self.m.attrdefs.insert(ad, (rel, attnum));
-                    }
-                    let compression: String = r.get("compression")?;
-                    if !compression.is_empty() {
-                        self.db.unsupported.push(Unsupported {
-                            kind: "column compression".into(),
-                            name: format!("{tname}.{}", quote_ident(&name)),
                         });
+                let replident: String = r.get("replident")?;
+                if replident != "d" {
+                    let what = match replident.as_str() {
+                        "n" => "NOTHING",
+                        "f" => "FULL",
+                        "i" => "USING INDEX",
+                        _ => "?",
+                    };
+                    self.report(
+                        "replica identity",
+                        format!("{name} REPLICA IDENTITY {what}"),
+                    );
+                }
+                let t = Table {
+                    name: name.clone(),
+                    persistence,
+                    partition_by: r.get("partition_by")?,
+                    partition_of,
+                    of_type: r.qual("of_type_schema", "of_type_name")?,
+                    rls_enabled: r.get("rls_enabled")?,
+                    rls_forced: r.get("rls_forced")?,
+                    options,
+                    common,
+                    ..Table::default()
+                };
+                self.db.tables.insert(name.clone(), t);
+                self.m.rels.insert(oid, Rel::Table(name.clone()));
+                ObjectRef::Relation(name)
+            }
+            "v" | "m" => {
+                let definition =
+                    r.get::<Option<String>>("view_definition")?
+                        .ok_or_else(|| Error::Catalog {
+                            kind: "view",
+                            name: name.to_string(),
+                            reason: "pg_get_viewdef returned nothing".into(),
+                        })?;
+                let v = View {
+                    name: name.clone(),
+                    kind: if relkind == "v" {
+                        ViewKind::View
+                    } else {
+                        ViewKind::Materialized
+                    },
+                    definition,
+                    columns: Vec::new(),
+                    options,
+                    indexes: BTreeMap::new(),
+                    triggers: BTreeMap::new(),
+                    common,
+                };
+                self.db.views.insert(name.clone(), v);
+                self.m.rels.insert(oid, Rel::View(name.clone()));
+                ObjectRef::Relation(name)
+            }
+            "c" => {
+                // The row of a stand-alone composite type: the type itself is read by the types query.
+                let Some(ObjectRef::Type(tname)) = self.m.types.get(&reltype).cloned() else {
+                    return Ok(());
+                };
+                self.m.rels.insert(oid, Rel::Composite(tname.clone()));
+                return Ok(());
+            }
+            "f" => {
+                self.report("foreign table", name.to_string());
+                self.m.rels.insert(oid, Rel::Other);
+                return Ok(());
+            }
+            other => {
+                return Err(Error::Catalog {
+                    kind: "relation",
+                    name: name.to_string(),
+                    reason: format!("unexpected relkind {other:?}"),
+                })
+            }
+        };
+        self.m.types.insert(reltype, as_ref.clone());
+        if let Some(array) = reltype_array.filter(|a| *a != 0) {
+            self.m.types.insert(array, as_ref);
+        }
+        Ok(())
+    }
+
+    fn inherits(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "inheritance",
+        };
+        let child: u32 = r.get("child")?;
+        let parent = QualName::new(
+            r.get::<String>("parent_schema")?,
+            r.get::<String>("parent_name")?,
+        );
+        let Some(Rel::Table(name)) = self.m.rels.get(&child) else {
+            self.m.index_parents.insert(child, parent);
+            return Ok(());
+        };
+        let Some(t) = self.db.tables.get_mut(name) else {
+            return Ok(());
+        };
+        match &mut t.partition_of {
+            Some(p) => p.parent = parent,
+            None => t.inherits.push(parent),
+        }
+        Ok(())
+    }
+
+    fn columns(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "columns",
+        };
+        let rel: u32 = r.get("attrelid")?;
+        let attnum: i16 = r.get("attnum")?;
+        let name: String = r.get("name")?;
+        let type_name: String = r.get("type_name")?;
+        let collation = r.qual("collation_schema", "collation_name")?;
+        let comment: Option<String> = r.get("description")?;
+        let Some(kind) = self.m.rels.get(&rel).cloned() else {
+            return Ok(());
+        };
+        match kind {
+            Rel::Table(tname) => {
+                let Some(t) = self.db.tables.get_mut(&tname) else {
+                    return Ok(());
+                };
+                let identity = match r.get::<String>("identity")?.as_str() {
+                    "" => None,
+                    code => {
+                        let (seq, options) =
+                            self.m.identities.remove(&(rel, attnum)).ok_or_else(|| {
+                                Error::Catalog {
+                                    kind: "identity column",
+                                    name: format!("{tname}.{}", quote_ident(&name)),
+                                    reason: "no identity sequence".into(),
+                                }
+                            })?;
+                        Some(Identity {
+                            always: code == "a",
+                            sequence: Some(seq),
+                            options,
+                        })
                     }
-                    self.m
-                        .columns
-                        .insert((rel, attnum), (name.clone(), t.columns.len()));
-                    t.columns.push(Column {
+                };
+                let expr: Option<String> = r.get("default_expr")?;
+                let (default, generated) = match r.get::<String>("generated")?.as_str() {
+                    "" => (expr, None),
+                    _ => (None, expr),
+                };
+                if let Some(ad) = r.get::<Option<u32>>("attrdef")? {
+                    self.m.attrdefs.insert(ad, (rel, attnum));
+                }
+                let compression: String = r.get("compression")?;
+                if !compression.is_empty() {
+                    self.db.unsupported.push(Unsupported {
+                        kind: "column compression".into(),
+                        name: format!("{tname}.{}", quote_ident(&name)),
+                    });
+                }
+                self.m
+                    .columns
+                    .insert((rel, attnum), (name.clone(), t.columns.len()));
+                t.columns.push(Column {
+                    name,
+                    type_name,
+                    collation,
+                    not_null: r.get("not_null")?,
+                    default,
+                    identity,
+                    generated,
+                    is_local: r.get("is_local")?,
+                    comment,
+                    grants: BTreeSet::new(),
+                });
+            }
+            Rel::View(vname) => {
+                let Some(v) = self.db.views.get_mut(&vname) else {
+                    return Ok(());
+                };
+                if r.get::<Option<u32>>("attrdef")?.is_some() {
+                    self.db.unsupported.push(Unsupported {
+                        kind: "view column default".into(),
+                        name: format!("{vname}.{}", quote_ident(&name)),
+                    });
+                }
+                self.m
+                    .columns
+                    .insert((rel, attnum), (name.clone(), v.columns.len()));
+                v.columns.push(ViewColumn {
+                    name,
+                    type_name,
+                    comment,
+                });
+            }
+            Rel::Composite(tname) => {
+                if comment.is_some() {
+                    self.report(
+                        "comment on type attribute",
+                        format!("{tname}.{}", quote_ident(&name)),
+                    );
+                }
+                if let Some(Type {
+                    kind: TypeKind::Composite { attributes },
+                    ..
+                }) = self.db.types.get_mut(&tname)
+                {
+                    attributes.push(plumb_model::Attribute {
                         name,
                         type_name,
                         collation,
-                        not_null: r.get("not_null")?,
-                        default,
-                        identity,
-                        generated,
-                        is_local: r.get("is_local")?,
-                        comment,
-                        grants: BTreeSet::new(),
                     });
                 }
-                Rel::View(vname) => {
-                    let Some(v) = self.db.views.get_mut(&vname) else {
-                        continue;
-                    };
-                    if r.get::<Option<u32>>("attrdef")?.is_some() {
-                        self.db.unsupported.push(Unsupported {
-                            kind: "view column default".into(),
-                            name: format!("{vname}.{}", quote_ident(&name)),
-                        });
-                    }
-                    self.m
-                        .columns
-                        .insert((rel, attnum), (name.clone(), v.columns.len()));
-                    v.columns.push(ViewColumn {
-                        name,
-                        type_name,
-                        comment,
-                    });
-                }
-                Rel::Composite(tname) => {
-                    if comment.is_some() {
-                        self.report(
-                            "comment on type attribute",
-                            format!("{tname}.{}", quote_ident(&name)),
-                        );
-                    }
-                    if let Some(Type {
-                        kind: TypeKind::Composite { attributes },
-                        ..
-                    }) = self.db.types.get_mut(&tname)
-                    {
-                        attributes.push(plumb_model::Attribute {
-                            name,
-                            type_name,
-                            collation,
-                        });
-                    }
-                }
-                Rel::Sequence(_) | Rel::Index(_) | Rel::Other => {}
             }
+            Rel::Sequence(_) | Rel::Index(_) | Rel::Other => {}
         }
         Ok(())
     }
 
-    fn constraints(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "constraints",
-            };
-            let rel: u32 = r.get("conrelid")?;
-            let Some(Rel::Table(tname)) = self.m.rels.get(&rel) else {
-                continue;
-            };
-            let Some(t) = self.db.tables.get_mut(tname) else {
-                continue;
-            };
-            let name: String = r.get("name")?;
-            let kind = match r.get::<String>("contype")?.as_str() {
-                "p" => ConstraintKind::PrimaryKey,
-                "u" => ConstraintKind::Unique,
-                "f" => ConstraintKind::ForeignKey,
-                "c" => ConstraintKind::Check,
-                "x" => ConstraintKind::Exclude,
-                other => {
-                    return Err(Error::Catalog {
-                        kind: "constraint",
-                        name: format!("{} ON {tname}", quote_ident(&name)),
-                        reason: format!("unexpected contype {other:?}"),
-                    })
-                }
-            };
-            self.m
-                .constraints
-                .insert(r.get("oid")?, ConOwner::Relation(rel));
-            let c = Constraint {
-                name: name.clone(),
-                kind,
-                definition: r.get("definition")?,
-                columns: r.get::<Option<Vec<String>>>("columns")?.unwrap_or_default(),
-                references: r.qual("ref_schema", "ref_table")?,
-                deferrable: r.get("deferrable")?,
-                initially_deferred: r.get("deferred")?,
-                validated: r.get("validated")?,
-                is_local: r.get("is_local")?,
-                comment: r.get("description")?,
-            };
-            if t.constraints.insert(name.clone(), c).is_some() {
+    fn constraints(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "constraints",
+        };
+        let rel: u32 = r.get("conrelid")?;
+        let columns = self.column_names(rel, r.get::<Option<Vec<i16>>>("columns")?);
+        let Some(Rel::Table(tname)) = self.m.rels.get(&rel) else {
+            return Ok(());
+        };
+        let Some(t) = self.db.tables.get_mut(tname) else {
+            return Ok(());
+        };
+        let name: String = r.get("name")?;
+        let kind = match r.get::<String>("contype")?.as_str() {
+            "p" => ConstraintKind::PrimaryKey,
+            "u" => ConstraintKind::Unique,
+            "f" => ConstraintKind::ForeignKey,
+            "c" => ConstraintKind::Check,
+            "x" => ConstraintKind::Exclude,
+            other => {
                 return Err(Error::Catalog {
                     kind: "constraint",
                     name: format!("{} ON {tname}", quote_ident(&name)),
-                    reason: "two constraints of that name on one table".into(),
-                });
+                    reason: format!("unexpected contype {other:?}"),
+                })
+            }
+        };
+        self.m
+            .constraints
+            .insert(r.get("oid")?, ConOwner::Relation(rel));
+        let c = Constraint {
+            name: name.clone(),
+            kind,
+            definition: r.get("definition")?,
+            columns,
+            references: r.qual("ref_schema", "ref_table")?,
+            deferrable: r.get("deferrable")?,
+            initially_deferred: r.get("deferred")?,
+            validated: r.get("validated")?,
+            is_local: r.get("is_local")?,
+            comment: r.get("description")?,
+        };
+        if t.constraints.insert(name.clone(), c).is_some() {
+            return Err(Error::Catalog {
+                kind: "constraint",
+                name: format!("{} ON {tname}", quote_ident(&name)),
+                reason: "two constraints of that name on one table".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn indexes(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "indexes",
+        };
+        let oid: u32 = r.get("indexrelid")?;
+        let rel: u32 = r.get("indrelid")?;
+        let index = Index {
+            name: r.get("name")?,
+            definition: r.get("definition")?,
+            unique: r.get("is_unique")?,
+            constraint: r.get("constraint_name")?,
+            columns: self.column_names(rel, r.get::<Option<Vec<i16>>>("columns")?),
+            parent_index: self.m.index_parents.remove(&oid),
+            comment: r.get("description")?,
+        };
+        let target = match self.m.rels.get(&rel) {
+            Some(Rel::Table(n)) => self.db.tables.get_mut(n).map(|t| &mut t.indexes),
+            Some(Rel::View(n)) => self.db.views.get_mut(n).map(|v| &mut v.indexes),
+            _ => None,
+        };
+        if let Some(indexes) = target {
+            indexes.insert(index.name.clone(), index);
+            self.m.rels.insert(oid, Rel::Index(rel));
+        }
+        Ok(())
+    }
+
+    fn functions(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "functions",
+        };
+        let oid: u32 = r.get("oid")?;
+        let id = FunctionId::new(
+            r.get::<String>("schema")?,
+            r.get::<String>("name")?,
+            r.get::<String>("args")?,
+        );
+        let kind = match r.get::<String>("prokind")?.as_str() {
+            "f" => FunctionKind::Function,
+            "p" => FunctionKind::Procedure,
+            "a" => FunctionKind::Aggregate,
+            "w" => FunctionKind::Window,
+            other => {
+                return Err(Error::Catalog {
+                    kind: "function",
+                    name: id.to_string(),
+                    reason: format!("unexpected prokind {other:?}"),
+                })
+            }
+        };
+        // Aggregates get their definition from the aggregates query.
+        let definition = r.get::<Option<String>>("definition")?.unwrap_or_default();
+        self.m.functions.insert(oid, id.clone());
+        let f = Function {
+            id: id.clone(),
+            kind,
+            definition,
+            returns: r.get("returns")?,
+            language: r.get("language")?,
+            volatility: r.get("volatility")?,
+            strict: r.get("strict")?,
+            security_definer: r.get("security_definer")?,
+            config: r.get::<Option<Vec<String>>>("config")?.unwrap_or_default(),
+            body: r.get::<Option<String>>("body")?.unwrap_or_default(),
+            common: plumb_model::Common {
+                owner: r.get("owner")?,
+                comment: r.get("description")?,
+                grants: grants_if(r.get("has_acl")?),
+            },
+        };
+        self.db.functions.insert(id, f);
+        Ok(())
+    }
+
+    fn aggregates(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "aggregates",
+        };
+        let oid: u32 = r.get("aggfnoid")?;
+        let Some(id) = self.m.functions.get(&oid).cloned() else {
+            return Ok(());
+        };
+        let agg = AggregateRow {
+            kind: r.get("kind")?,
+            arguments: r.get("arguments")?,
+            sfunc: r.get("sfunc")?,
+            stype: r.get("stype")?,
+            sspace: r.get("sspace")?,
+            finalfunc: r.get("finalfunc")?,
+            finalfunc_extra: r.get("finalfunc_extra")?,
+            finalfunc_modify: r.get("finalfunc_modify")?,
+            combinefunc: r.get("combinefunc")?,
+            serialfunc: r.get("serialfunc")?,
+            deserialfunc: r.get("deserialfunc")?,
+            initcond: r.get("initcond")?,
+            msfunc: r.get("msfunc")?,
+            minvfunc: r.get("minvfunc")?,
+            mstype: r.get("mstype")?,
+            msspace: r.get("msspace")?,
+            mfinalfunc: r.get("mfinalfunc")?,
+            mfinalfunc_extra: r.get("mfinalfunc_extra")?,
+            mfinalfunc_modify: r.get("mfinalfunc_modify")?,
+            minitcond: r.get("minitcond")?,
+            sortop: r.get("sortop")?,
+            parallel: r.get("parallel")?,
+        };
+        match create_statement(&id.schema, &id.name, &agg) {
+            Ok(def) => {
+                if let Some(f) = self.db.functions.get_mut(&id) {
+                    f.definition = def;
+                }
+            }
+            Err(reason) => {
+                return Err(Error::Catalog {
+                    kind: "aggregate",
+                    name: id.to_string(),
+                    reason,
+                })
             }
         }
         Ok(())
     }
 
-    fn indexes(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "indexes",
-            };
-            let oid: u32 = r.get("indexrelid")?;
-            let rel: u32 = r.get("indrelid")?;
-            let index = Index {
-                name: r.get("name")?,
-                definition: r.get("definition")?,
-                unique: r.get("is_unique")?,
-                constraint: r.get("constraint_name")?,
-                columns: r.get::<Option<Vec<String>>>("columns")?.unwrap_or_default(),
-                parent_index: self.m.index_parents.remove(&oid),
-                comment: r.get("description")?,
-            };
-            let target = match self.m.rels.get(&rel) {
-                Some(Rel::Table(n)) => self.db.tables.get_mut(n).map(|t| &mut t.indexes),
-                Some(Rel::View(n)) => self.db.views.get_mut(n).map(|v| &mut v.indexes),
+    fn triggers(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "triggers",
+        };
+        let rel: u32 = r.get("tgrelid")?;
+        let trigger = Trigger {
+            name: r.get("name")?,
+            definition: r.get("definition")?,
+            function: FunctionId::new(
+                r.get::<String>("function_schema")?,
+                r.get::<String>("function_name")?,
+                r.get::<String>("function_args")?,
+            ),
+            constraint: r.get("is_constraint")?,
+            enabled: r.get("enabled")?,
+            comment: r.get("description")?,
+        };
+        let target = match self.m.rels.get(&rel) {
+            Some(Rel::Table(n)) => self.db.tables.get_mut(n).map(|t| &mut t.triggers),
+            Some(Rel::View(n)) => self.db.views.get_mut(n).map(|v| &mut v.triggers),
+            _ => None,
+        };
+        if let Some(triggers) = target {
+            triggers.insert(trigger.name.clone(), trigger);
+            self.m.triggers.insert(r.get("oid")?, rel);
+        }
+        Ok(())
+    }
+
+    fn policies(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "policies",
+        };
+        let rel: u32 = r.get("polrelid")?;
+        let Some(Rel::Table(tname)) = self.m.rels.get(&rel) else {
+            return Ok(());
+        };
+        let name: String = r.get("name")?;
+        let command = match r.get::<String>("command")?.as_str() {
+            "*" => "ALL",
+            "r" => "SELECT",
+            "a" => "INSERT",
+            "w" => "UPDATE",
+            "d" => "DELETE",
+            other => {
+                return Err(Error::Catalog {
+                    kind: "policy",
+                    name: format!("{} ON {tname}", quote_ident(&name)),
+                    reason: format!("unexpected polcmd {other:?}"),
+                })
+            }
+        };
+        let mut roles: Vec<String> = r.get::<Option<Vec<String>>>("roles")?.unwrap_or_default();
+        roles.sort();
+        let p = Policy {
+            name: name.clone(),
+            command: command.to_string(),
+            permissive: r.get("permissive")?,
+            roles,
+            using: r.get("using_expr")?,
+            with_check: r.get("check_expr")?,
+            comment: r.get("description")?,
+        };
+        if let Some(t) = self.db.tables.get_mut(tname) {
+            t.policies.insert(name, p);
+            self.m.policies.insert(r.get("oid")?, rel);
+        }
+        Ok(())
+    }
+
+    fn rules(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec { row, kind: "rules" };
+        let rel: u32 = r.get("ev_class")?;
+        let name: String = r.get("name")?;
+        match self.m.rels.get(&rel) {
+            Some(Rel::View(_)) if name == "_RETURN" => {
+                self.m.rules.insert(r.get("oid")?, rel);
+            }
+            Some(Rel::Table(_) | Rel::View(_)) => {
+                let relation: String = r.get("relation")?;
+                self.report("rule", format!("{} ON {relation}", quote_ident(&name)));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn grants(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "privileges",
+        };
+        let objid: u32 = r.get("objid")?;
+        let grant = Grant {
+            grantee: r.get("grantee")?,
+            privilege: r.get("privilege")?,
+            with_grant_option: r.get("is_grantable")?,
+        };
+        let kind: String = r.get("kind")?;
+        let common = match kind.as_str() {
+            "r" => match self.m.rels.get(&objid) {
+                Some(Rel::Table(n)) => self.db.tables.get_mut(n).map(|t| &mut t.common),
+                Some(Rel::View(n)) => self.db.views.get_mut(n).map(|v| &mut v.common),
+                Some(Rel::Sequence(n)) => self.db.sequences.get_mut(n).map(|s| &mut s.common),
                 _ => None,
-            };
-            if let Some(indexes) = target {
-                indexes.insert(index.name.clone(), index);
-                self.m.rels.insert(oid, Rel::Index(rel));
-            }
-        }
-        Ok(())
-    }
-
-    fn functions(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "functions",
-            };
-            let oid: u32 = r.get("oid")?;
-            let id = FunctionId::new(
-                r.get::<String>("schema")?,
-                r.get::<String>("name")?,
-                r.get::<String>("args")?,
-            );
-            let kind = match r.get::<String>("prokind")?.as_str() {
-                "f" => FunctionKind::Function,
-                "p" => FunctionKind::Procedure,
-                "a" => FunctionKind::Aggregate,
-                "w" => FunctionKind::Window,
-                other => {
-                    return Err(Error::Catalog {
-                        kind: "function",
-                        name: id.to_string(),
-                        reason: format!("unexpected prokind {other:?}"),
-                    })
-                }
-            };
-            // Aggregates get their definition from the aggregates query.
-            let definition = r.get::<Option<String>>("definition")?.unwrap_or_default();
-            self.m.functions.insert(oid, id.clone());
-            let f = Function {
-                id: id.clone(),
-                kind,
-                definition,
-                returns: r.get("returns")?,
-                language: r.get("language")?,
-                volatility: r.get("volatility")?,
-                strict: r.get("strict")?,
-                security_definer: r.get("security_definer")?,
-                config: r.get::<Option<Vec<String>>>("config")?.unwrap_or_default(),
-                body: r.get::<Option<String>>("body")?.unwrap_or_default(),
-                common: plumb_model::Common {
-                    owner: r.get("owner")?,
-                    comment: r.get("description")?,
-                    grants: grants_if(r.get("has_acl")?),
-                },
-            };
-            self.db.functions.insert(id, f);
-        }
-        Ok(())
-    }
-
-    fn aggregates(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "aggregates",
-            };
-            let oid: u32 = r.get("aggfnoid")?;
-            let Some(id) = self.m.functions.get(&oid).cloned() else {
-                continue;
-            };
-            let agg = AggregateRow {
-                kind: r.get("kind")?,
-                arguments: r.get("arguments")?,
-                sfunc: r.get("sfunc")?,
-                stype: r.get("stype")?,
-                sspace: r.get("sspace")?,
-                finalfunc: r.get("finalfunc")?,
-                finalfunc_extra: r.get("finalfunc_extra")?,
-                finalfunc_modify: r.get("finalfunc_modify")?,
-                combinefunc: r.get("combinefunc")?,
-                serialfunc: r.get("serialfunc")?,
-                deserialfunc: r.get("deserialfunc")?,
-                initcond: r.get("initcond")?,
-                msfunc: r.get("msfunc")?,
-                minvfunc: r.get("minvfunc")?,
-                mstype: r.get("mstype")?,
-                msspace: r.get("msspace")?,
-                mfinalfunc: r.get("mfinalfunc")?,
-                mfinalfunc_extra: r.get("mfinalfunc_extra")?,
-                mfinalfunc_modify: r.get("mfinalfunc_modify")?,
-                minitcond: r.get("minitcond")?,
-                sortop: r.get("sortop")?,
-                parallel: r.get("parallel")?,
-            };
-            match create_statement(&id.schema, &id.name, &agg) {
-                Ok(def) => {
-                    if let Some(f) = self.db.functions.get_mut(&id) {
-                        f.definition = def;
-                    }
-                }
-                Err(reason) => {
-                    return Err(Error::Catalog {
-                        kind: "aggregate",
-                        name: id.to_string(),
-                        reason,
-                    })
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn triggers(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "triggers",
-            };
-            let rel: u32 = r.get("tgrelid")?;
-            let trigger = Trigger {
-                name: r.get("name")?,
-                definition: r.get("definition")?,
-                function: FunctionId::new(
-                    r.get::<String>("function_schema")?,
-                    r.get::<String>("function_name")?,
-                    r.get::<String>("function_args")?,
-                ),
-                constraint: r.get("is_constraint")?,
-                enabled: r.get("enabled")?,
-                comment: r.get("description")?,
-            };
-            let target = match self.m.rels.get(&rel) {
-                Some(Rel::Table(n)) => self.db.tables.get_mut(n).map(|t| &mut t.triggers),
-                Some(Rel::View(n)) => self.db.views.get_mut(n).map(|v| &mut v.triggers),
-                _ => None,
-            };
-            if let Some(triggers) = target {
-                triggers.insert(trigger.name.clone(), trigger);
-                self.m.triggers.insert(r.get("oid")?, rel);
-            }
-        }
-        Ok(())
-    }
-
-    fn policies(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "policies",
-            };
-            let rel: u32 = r.get("polrelid")?;
-            let Some(Rel::Table(tname)) = self.m.rels.get(&rel) else {
-                continue;
-            };
-            let name: String = r.get("name")?;
-            let command = match r.get::<String>("command")?.as_str() {
-                "*" => "ALL",
-                "r" => "SELECT",
-                "a" => "INSERT",
-                "w" => "UPDATE",
-                "d" => "DELETE",
-                other => {
-                    return Err(Error::Catalog {
-                        kind: "policy",
-                        name: format!("{} ON {tname}", quote_ident(&name)),
-                        reason: format!("unexpected polcmd {other:?}"),
-                    })
-                }
-            };
-            let mut roles: Vec<String> = r.get::<Option<Vec<String>>>("roles")?.unwrap_or_default();
-            roles.sort();
-            let p = Policy {
-                name: name.clone(),
-                command: command.to_string(),
-                permissive: r.get("permissive")?,
-                roles,
-                using: r.get("using_expr")?,
-                with_check: r.get("check_expr")?,
-                comment: r.get("description")?,
-            };
-            if let Some(t) = self.db.tables.get_mut(tname) {
-                t.policies.insert(name, p);
-                self.m.policies.insert(r.get("oid")?, rel);
-            }
-        }
-        Ok(())
-    }
-
-    fn rules(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec { row, kind: "rules" };
-            let rel: u32 = r.get("ev_class")?;
-            let name: String = r.get("name")?;
-            match self.m.rels.get(&rel) {
-                Some(Rel::View(_)) if name == "_RETURN" => {
-                    self.m.rules.insert(r.get("oid")?, rel);
-                }
-                Some(Rel::Table(_) | Rel::View(_)) => {
-                    let relation: String = r.get("relation")?;
-                    self.report("rule", format!("{} ON {relation}", quote_ident(&name)));
-                }
-                _ => {}
-            }
-        }
-        Ok(())
-    }
-
-    fn grants(&mut self, rows: &[Row]) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "privileges",
-            };
-            let objid: u32 = r.get("objid")?;
-            let grant = Grant {
-                grantee: r.get("grantee")?,
-                privilege: r.get("privilege")?,
-                with_grant_option: r.get("is_grantable")?,
-            };
-            let kind: String = r.get("kind")?;
-            let common = match kind.as_str() {
-                "r" => match self.m.rels.get(&objid) {
-                    Some(Rel::Table(n)) => self.db.tables.get_mut(n).map(|t| &mut t.common),
-                    Some(Rel::View(n)) => self.db.views.get_mut(n).map(|v| &mut v.common),
-                    Some(Rel::Sequence(n)) => self.db.sequences.get_mut(n).map(|s| &mut s.common),
-                    _ => None,
-                },
-                "n" => self
-                    .m
-                    .schemas
-                    .get(&objid)
-                    .and_then(|n| self.db.schemas.get_mut(n))
-                    .map(|s| &mut s.common),
-                "t" => self
-                    .m
-                    .model_types
-                    .get(&objid)
-                    .and_then(|n| self.db.types.get_mut(n))
-                    .map(|t| &mut t.common),
-                "f" => self
-                    .m
-                    .functions
-                    .get(&objid)
-                    .and_then(|id| self.db.functions.get_mut(id))
-                    .map(|f| &mut f.common),
-                "c" => {
-                    let subid: i32 = r.get("subid")?;
-                    let attnum = i16::try_from(subid).unwrap_or(0);
-                    let Some((col, pos)) = self.m.columns.get(&(objid, attnum)) else {
-                        continue;
-                    };
-                    match self.m.rels.get(&objid) {
-                        Some(Rel::Table(n)) => {
-                            if let Some(c) = self
-                                .db
-                                .tables
-                                .get_mut(n)
-                                .and_then(|t| t.columns.get_mut(*pos))
-                            {
-                                c.grants.insert(grant);
-                            }
+            },
+            "n" => self
+                .m
+                .schemas
+                .get(&objid)
+                .and_then(|n| self.db.schemas.get_mut(n))
+                .map(|s| &mut s.common),
+            "t" => self
+                .m
+                .model_types
+                .get(&objid)
+                .and_then(|n| self.db.types.get_mut(n))
+                .map(|t| &mut t.common),
+            "f" => self
+                .m
+                .functions
+                .get(&objid)
+                .and_then(|id| self.db.functions.get_mut(id))
+                .map(|f| &mut f.common),
+            "c" => {
+                let subid: i32 = r.get("subid")?;
+                let attnum = i16::try_from(subid).unwrap_or(0);
+                let Some((col, pos)) = self.m.columns.get(&(objid, attnum)) else {
+                    return Ok(());
+                };
+                match self.m.rels.get(&objid) {
+                    Some(Rel::Table(n)) => {
+                        if let Some(c) = self
+                            .db
+                            .tables
+                            .get_mut(n)
+                            .and_then(|t| t.columns.get_mut(*pos))
+                        {
+                            c.grants.insert(grant);
                         }
-                        Some(Rel::View(n)) => {
-                            let what = format!("{n}.{} TO {}", quote_ident(col), grant.grantee);
-                            self.report(
-                                "column privilege on view",
-                                format!("{} ON {what}", grant.privilege),
-                            );
-                        }
-                        _ => {}
                     }
-                    continue;
+                    Some(Rel::View(n)) => {
+                        let what = format!("{n}.{} TO {}", quote_ident(col), grant.grantee);
+                        self.report(
+                            "column privilege on view",
+                            format!("{} ON {what}", grant.privilege),
+                        );
+                    }
+                    _ => {}
                 }
-                _ => None,
-            };
-            if let Some(common) = common {
-                common
-                    .grants
-                    .get_or_insert_with(BTreeSet::new)
-                    .insert(grant);
+                return Ok(());
             }
+            _ => None,
+        };
+        if let Some(common) = common {
+            common
+                .grants
+                .get_or_insert_with(BTreeSet::new)
+                .insert(grant);
         }
         Ok(())
     }
@@ -1201,45 +1230,40 @@ impl Reader {
         }
     }
 
-    fn dependencies(&mut self, rows: &[Row], cat: &Catalogs) -> Result<(), Error> {
-        for row in rows {
-            let r = Rec {
-                row,
-                kind: "dependencies",
-            };
-            let class: u32 = r.get("classid")?;
-            let objid: u32 = r.get("objid")?;
-            let refclass: u32 = r.get("refclassid")?;
-            // A sequence's link to the column that owns it is `owned_by`; the column's default depends on the
-            // sequence, not the other way round.
-            if class == cat.class
-                && refclass == cat.class
-                && self.m.owned_sequences.contains(&objid)
-            {
-                continue;
-            }
-            let Some(from) = self.object_ref(cat, class, objid, r.get("objsubid")?) else {
-                continue;
-            };
-            let to = match r.get::<Option<u32>>("ref_extension")? {
-                Some(ext) => match self.m.extensions.get(&ext) {
-                    Some(name) => ObjectRef::Extension(name.clone()),
-                    None => continue,
-                },
-                None => {
-                    let Some(to) =
-                        self.object_ref(cat, refclass, r.get("refobjid")?, r.get("refobjsubid")?)
-                    else {
-                        continue;
-                    };
-                    to
-                }
-            };
-            if same_owner(&from, &to) || implied_schema(&from, &to) {
-                continue;
-            }
-            self.db.dependencies.insert(Dependency { from, to });
+    fn dependencies(&mut self, row: &Row, cat: &Catalogs) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "dependencies",
+        };
+        let class: u32 = r.get("classid")?;
+        let objid: u32 = r.get("objid")?;
+        let refclass: u32 = r.get("refclassid")?;
+        // A sequence's link to the column that owns it is `owned_by`; the column's default depends on the
+        // sequence, not the other way round.
+        if class == cat.class && refclass == cat.class && self.m.owned_sequences.contains(&objid) {
+            return Ok(());
         }
+        let Some(from) = self.object_ref(cat, class, objid, r.get("objsubid")?) else {
+            return Ok(());
+        };
+        let to = match r.get::<Option<u32>>("ref_extension")? {
+            Some(ext) => match self.m.extensions.get(&ext) {
+                Some(name) => ObjectRef::Extension(name.clone()),
+                None => return Ok(()),
+            },
+            None => {
+                let Some(to) =
+                    self.object_ref(cat, refclass, r.get("refobjid")?, r.get("refobjsubid")?)
+                else {
+                    return Ok(());
+                };
+                to
+            }
+        };
+        if same_owner(&from, &to) || implied_schema(&from, &to) {
+            return Ok(());
+        }
+        self.db.dependencies.insert(Dependency { from, to });
         Ok(())
     }
 }
