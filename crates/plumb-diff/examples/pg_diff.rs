@@ -12,7 +12,10 @@ fn main() {
         eprintln!("usage: pg_diff FROM_URL TO_URL");
         std::process::exit(2);
     }
-    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("{e}");
@@ -23,7 +26,9 @@ fn main() {
         rt.block_on(async {
             let target = plumb_pg::Target::parse(url).map_err(|e| e.to_string())?;
             let client = target.connect().await.map_err(|e| e.to_string())?;
-            plumb_introspect::introspect(&client, &plumb_introspect::Options::default()).await.map_err(|e| e.to_string())
+            plumb_introspect::introspect(&client, &plumb_introspect::Options::default())
+                .await
+                .map_err(|e| e.to_string())
         })
     };
     let result = read(&args[1]).and_then(|a| read(&args[2]).map(|b| (a, b)));
@@ -36,7 +41,10 @@ fn main() {
     };
     match plan(&a, &b, &Options::default()) {
         Ok(p) => {
-            let header = render::Header { from: plumb_pg::redact(&args[1]), to: plumb_pg::redact(&args[2]) };
+            let header = render::Header {
+                from: plumb_pg::redact(&args[1]),
+                to: plumb_pg::redact(&args[2]),
+            };
             print!("{}", render::sql(&p, &header));
             std::process::exit(if p.is_empty() { 0 } else { 1 });
         }

@@ -3,9 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use plumb_model::{
-    quote_ident, quote_literal, Column, Common, Constraint, ConstraintKind, Database, Function, FunctionKind, Grant,
-    Index as PgIndex, Persistence, Policy, QualName, Sequence, SequenceOptions, Table, Trigger, Type, TypeKind, View,
-    ViewKind,
+    quote_ident, quote_literal, Column, Common, Constraint, ConstraintKind, Database, Function,
+    FunctionKind, Grant, Index as PgIndex, Persistence, Policy, QualName, Sequence,
+    SequenceOptions, Table, Trigger, Type, TypeKind, View, ViewKind,
 };
 
 use crate::keys::{Index, Key};
@@ -83,7 +83,10 @@ pub(crate) struct Differ<'a> {
 }
 
 fn hz(kind: HazardKind, message: impl Into<String>) -> Hazard {
-    Hazard { kind, message: message.into() }
+    Hazard {
+        kind,
+        message: message.into(),
+    }
 }
 
 fn opt_text(o: &Option<String>) -> Option<String> {
@@ -97,13 +100,20 @@ fn strip_stmt(sql: &str) -> &str {
 /// `name=value` storage parameters as SQL: `name = 'value'`, each part quoted.
 fn reloption(opt: &str) -> String {
     let (name, value) = opt.split_once('=').unwrap_or((opt, ""));
-    let name = name.split('.').map(quote_ident).collect::<Vec<_>>().join(".");
+    let name = name
+        .split('.')
+        .map(quote_ident)
+        .collect::<Vec<_>>()
+        .join(".");
     format!("{name} = {}", quote_literal(value))
 }
 
 fn reloption_name(opt: &str) -> String {
     let name = opt.split_once('=').map(|(n, _)| n).unwrap_or(opt);
-    name.split('.').map(quote_ident).collect::<Vec<_>>().join(".")
+    name.split('.')
+        .map(quote_ident)
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn grantee(g: &str) -> String {
@@ -121,11 +131,23 @@ fn privilege_ok(p: &str) -> bool {
 
 /// The privileges an object of this kind has when its acl is NULL.
 fn default_grants(kind: GrantOn, owner: &str) -> BTreeSet<Grant> {
-    let g = |who: &str, p: &str| Grant { grantee: who.to_string(), privilege: p.to_string(), with_grant_option: false };
+    let g = |who: &str, p: &str| Grant {
+        grantee: who.to_string(),
+        privilege: p.to_string(),
+        with_grant_option: false,
+    };
     let mut s = BTreeSet::new();
     match kind {
         GrantOn::Table => {
-            for p in ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"] {
+            for p in [
+                "SELECT",
+                "INSERT",
+                "UPDATE",
+                "DELETE",
+                "TRUNCATE",
+                "REFERENCES",
+                "TRIGGER",
+            ] {
                 s.insert(g(owner, p));
             }
         }
@@ -171,7 +193,10 @@ fn grant_sql(target: &str, from: &BTreeSet<Grant>, to: &BTreeSet<Grant>) -> Vec<
         }
         match tm.get(&(who.clone(), p.clone())) {
             None => out.push(format!("REVOKE {p} ON {target} FROM {};", grantee(who))),
-            Some(false) if *opt => out.push(format!("REVOKE GRANT OPTION FOR {p} ON {target} FROM {};", grantee(who))),
+            Some(false) if *opt => out.push(format!(
+                "REVOKE GRANT OPTION FOR {p} ON {target} FROM {};",
+                grantee(who)
+            )),
             _ => {}
         }
     }
@@ -195,13 +220,24 @@ fn comment_sql(target: &str, comment: Option<&str>) -> String {
     }
 }
 
-fn seq_option_clauses(o: &SequenceOptions, base: Option<&SequenceOptions>, with_type: bool) -> Vec<String> {
+fn seq_option_clauses(
+    o: &SequenceOptions,
+    base: Option<&SequenceOptions>,
+    with_type: bool,
+) -> Vec<String> {
     let d = SequenceOptions::defaults(&o.data_type, o.increment);
     let fresh = base.is_none();
     let base = base.unwrap_or(&d);
     let mut c = Vec::new();
-    let type_differs = if fresh { o.data_type != "bigint" } else { o.data_type != base.data_type };
-    if with_type && type_differs && matches!(o.data_type.as_str(), "smallint" | "integer" | "bigint") {
+    let type_differs = if fresh {
+        o.data_type != "bigint"
+    } else {
+        o.data_type != base.data_type
+    };
+    if with_type
+        && type_differs
+        && matches!(o.data_type.as_str(), "smallint" | "integer" | "bigint")
+    {
         c.push(format!("AS {}", o.data_type));
     }
     if o.increment != base.increment {
@@ -220,7 +256,11 @@ fn seq_option_clauses(o: &SequenceOptions, base: Option<&SequenceOptions>, with_
         c.push(format!("CACHE {}", o.cache));
     }
     if o.cycle != base.cycle {
-        c.push(if o.cycle { "CYCLE".to_string() } else { "NO CYCLE".to_string() });
+        c.push(if o.cycle {
+            "CYCLE".to_string()
+        } else {
+            "NO CYCLE".to_string()
+        });
     }
     c
 }
@@ -245,7 +285,10 @@ fn type_change_cost(a: &str, b: &str) -> (bool, bool) {
         return (false, false);
     }
     if ab == bb && (ab == varchar || ab == "character" || ab == "bit varying") {
-        if let (Some(x), Some(y)) = (am.and_then(|m| m.parse::<u32>().ok()), bm.and_then(|m| m.parse::<u32>().ok())) {
+        if let (Some(x), Some(y)) = (
+            am.and_then(|m| m.parse::<u32>().ok()),
+            bm.and_then(|m| m.parse::<u32>().ok()),
+        ) {
             if y >= x && ab != "character" {
                 return (false, false);
             }
@@ -271,9 +314,16 @@ fn type_change_cost(a: &str, b: &str) -> (bool, bool) {
 /// Function-call defaults that make `ADD COLUMN` rewrite the table.
 fn is_volatile_default(expr: &str) -> bool {
     let e = expr.to_ascii_lowercase();
-    ["nextval(", "random(", "gen_random_uuid(", "clock_timestamp(", "timeofday(", "uuid_generate_v"]
-        .iter()
-        .any(|f| e.contains(f))
+    [
+        "nextval(",
+        "random(",
+        "gen_random_uuid(",
+        "clock_timestamp(",
+        "timeofday(",
+        "uuid_generate_v",
+    ]
+    .iter()
+    .any(|f| e.contains(f))
 }
 
 fn constraint_def_core(c: &Constraint) -> &str {
@@ -306,7 +356,11 @@ fn column_def(c: &Column) -> String {
         s.push_str(" NOT NULL");
     }
     if let Some(i) = &c.identity {
-        s.push_str(if i.always { " GENERATED ALWAYS AS IDENTITY" } else { " GENERATED BY DEFAULT AS IDENTITY" });
+        s.push_str(if i.always {
+            " GENERATED ALWAYS AS IDENTITY"
+        } else {
+            " GENERATED BY DEFAULT AS IDENTITY"
+        });
         let opts = seq_option_clauses(&i.options, None, false);
         if !opts.is_empty() {
             s.push_str(&format!(" ({})", opts.join(" ")));
@@ -326,7 +380,11 @@ fn function_kind(f: &Function) -> (ObjectKind, &'static str) {
 fn view_kind(v: &View) -> (ObjectKind, &'static str, u8) {
     match v.kind {
         ViewKind::View => (ObjectKind::View, "VIEW", class::VIEW),
-        ViewKind::Materialized => (ObjectKind::MaterializedView, "MATERIALIZED VIEW", class::MATVIEW),
+        ViewKind::Materialized => (
+            ObjectKind::MaterializedView,
+            "MATERIALIZED VIEW",
+            class::MATVIEW,
+        ),
     }
 }
 
@@ -344,7 +402,11 @@ impl<'a> Differ<'a> {
             to,
             opts,
             fi: Index::new(from),
-            out: Output { changes: Vec::new(), ops: Vec::new(), errors: Vec::new() },
+            out: Output {
+                changes: Vec::new(),
+                ops: Vec::new(),
+                errors: Vec::new(),
+            },
             seeds: BTreeSet::new(),
             dropped_tables: BTreeSet::new(),
             rebuilt: BTreeSet::new(),
@@ -374,7 +436,14 @@ impl<'a> Differ<'a> {
         });
     }
 
-    fn change_attr(&mut self, kind: ObjectKind, object: &str, attr: &str, from: Option<String>, to: Option<String>) {
+    fn change_attr(
+        &mut self,
+        kind: ObjectKind,
+        object: &str,
+        attr: &str,
+        from: Option<String>,
+        to: Option<String>,
+    ) {
         self.out.changes.push(Change {
             kind,
             object: object.to_string(),
@@ -432,16 +501,40 @@ impl<'a> Differ<'a> {
         stage: Option<Stage>,
     ) {
         if f.comment != t.comment {
-            self.change_attr(kind, object, "comment", opt_text(&f.comment), opt_text(&t.comment));
+            self.change_attr(
+                kind,
+                object,
+                "comment",
+                opt_text(&f.comment),
+                opt_text(&t.comment),
+            );
             let sql = vec![comment_sql(comment_target, t.comment.as_deref())];
-            self.op(key.clone(), Action::Alter, kind, object, sql, vec![], class::MISC, stage);
+            self.op(
+                key.clone(),
+                Action::Alter,
+                kind,
+                object,
+                sql,
+                vec![],
+                class::MISC,
+                stage,
+            );
         }
         if self.owners_compared() {
             if let (Some(a), Some(b)) = (&f.owner, &t.owner) {
                 if a != b {
                     self.change_attr(kind, object, "owner", Some(a.clone()), Some(b.clone()));
                     let sql = vec![format!("ALTER {owner_target} OWNER TO {};", quote_ident(b))];
-                    self.op(key.clone(), Action::Alter, kind, object, sql, vec![], class::MISC, stage);
+                    self.op(
+                        key.clone(),
+                        Action::Alter,
+                        kind,
+                        object,
+                        sql,
+                        vec![],
+                        class::MISC,
+                        stage,
+                    );
                 }
             }
         }
@@ -462,12 +555,28 @@ impl<'a> Differ<'a> {
                 if !sql.is_empty() {
                     let show = |s: &BTreeSet<Grant>| {
                         s.iter()
-                            .map(|g| format!("{}:{}{}", g.grantee, g.privilege, if g.with_grant_option { "*" } else { "" }))
+                            .map(|g| {
+                                format!(
+                                    "{}:{}{}",
+                                    g.grantee,
+                                    g.privilege,
+                                    if g.with_grant_option { "*" } else { "" }
+                                )
+                            })
                             .collect::<Vec<_>>()
                             .join(", ")
                     };
                     self.change_attr(kind, object, "grants", Some(show(&a)), Some(show(&b)));
-                    self.op(key.clone(), Action::Alter, kind, object, sql, vec![], class::MISC, stage);
+                    self.op(
+                        key.clone(),
+                        Action::Alter,
+                        kind,
+                        object,
+                        sql,
+                        vec![],
+                        class::MISC,
+                        stage,
+                    );
                 }
             }
         }
@@ -520,8 +629,22 @@ impl<'a> Differ<'a> {
                 None => {
                     self.change(ObjectKind::Schema, &obj, Action::Create);
                     let mut sql = vec![format!("CREATE SCHEMA {obj};")];
-                    self.create_extras(&target, Some((GrantOn::Schema, &target)), &s.common, &mut sql);
-                    self.op(Key::Schema(name.clone()), Action::Create, ObjectKind::Schema, &obj, sql, vec![], class::SCHEMA, None);
+                    self.create_extras(
+                        &target,
+                        Some((GrantOn::Schema, &target)),
+                        &s.common,
+                        &mut sql,
+                    );
+                    self.op(
+                        Key::Schema(name.clone()),
+                        Action::Create,
+                        ObjectKind::Schema,
+                        &obj,
+                        sql,
+                        vec![],
+                        class::SCHEMA,
+                        None,
+                    );
                 }
                 Some(f) => {
                     let key = Key::Schema(name.clone());
@@ -548,7 +671,16 @@ impl<'a> Differ<'a> {
                 let obj = quote_ident(name);
                 self.change(ObjectKind::Extension, &obj, Action::Drop);
                 let sql = vec![format!("DROP EXTENSION {obj};")];
-                self.op(Key::Extension(name.clone()), Action::Drop, ObjectKind::Extension, &obj, sql, vec![], class::EXTENSION, None);
+                self.op(
+                    Key::Extension(name.clone()),
+                    Action::Drop,
+                    ObjectKind::Extension,
+                    &obj,
+                    sql,
+                    vec![],
+                    class::EXTENSION,
+                    None,
+                );
             }
         }
         for (name, e) in &to.extensions {
@@ -557,7 +689,10 @@ impl<'a> Differ<'a> {
             match from.extensions.get(name) {
                 None => {
                     self.change(ObjectKind::Extension, &obj, Action::Create);
-                    let mut s = format!("CREATE EXTENSION IF NOT EXISTS {obj} WITH SCHEMA {}", quote_ident(&e.schema));
+                    let mut s = format!(
+                        "CREATE EXTENSION IF NOT EXISTS {obj} WITH SCHEMA {}",
+                        quote_ident(&e.schema)
+                    );
                     if let Some(v) = &e.version {
                         s.push_str(&format!(" VERSION {}", quote_literal(v)));
                     }
@@ -566,25 +701,88 @@ impl<'a> Differ<'a> {
                     if let Some(c) = &e.comment {
                         sql.push(comment_sql(&format!("EXTENSION {obj}"), Some(c)));
                     }
-                    self.op(key, Action::Create, ObjectKind::Extension, &obj, sql, vec![], class::EXTENSION, None);
+                    self.op(
+                        key,
+                        Action::Create,
+                        ObjectKind::Extension,
+                        &obj,
+                        sql,
+                        vec![],
+                        class::EXTENSION,
+                        None,
+                    );
                 }
                 Some(f) => {
                     if f.schema != e.schema {
-                        self.change_attr(ObjectKind::Extension, &obj, "schema", Some(f.schema.clone()), Some(e.schema.clone()));
-                        let sql = vec![format!("ALTER EXTENSION {obj} SET SCHEMA {};", quote_ident(&e.schema))];
-                        self.op(key.clone(), Action::Alter, ObjectKind::Extension, &obj, sql, vec![], class::EXTENSION, None);
+                        self.change_attr(
+                            ObjectKind::Extension,
+                            &obj,
+                            "schema",
+                            Some(f.schema.clone()),
+                            Some(e.schema.clone()),
+                        );
+                        let sql = vec![format!(
+                            "ALTER EXTENSION {obj} SET SCHEMA {};",
+                            quote_ident(&e.schema)
+                        )];
+                        self.op(
+                            key.clone(),
+                            Action::Alter,
+                            ObjectKind::Extension,
+                            &obj,
+                            sql,
+                            vec![],
+                            class::EXTENSION,
+                            None,
+                        );
                     }
                     if let (Some(a), Some(b)) = (&f.version, &e.version) {
                         if a != b {
-                            self.change_attr(ObjectKind::Extension, &obj, "version", Some(a.clone()), Some(b.clone()));
-                            let sql = vec![format!("ALTER EXTENSION {obj} UPDATE TO {};", quote_literal(b))];
-                            self.op(key.clone(), Action::Alter, ObjectKind::Extension, &obj, sql, vec![], class::EXTENSION, None);
+                            self.change_attr(
+                                ObjectKind::Extension,
+                                &obj,
+                                "version",
+                                Some(a.clone()),
+                                Some(b.clone()),
+                            );
+                            let sql = vec![format!(
+                                "ALTER EXTENSION {obj} UPDATE TO {};",
+                                quote_literal(b)
+                            )];
+                            self.op(
+                                key.clone(),
+                                Action::Alter,
+                                ObjectKind::Extension,
+                                &obj,
+                                sql,
+                                vec![],
+                                class::EXTENSION,
+                                None,
+                            );
                         }
                     }
                     if f.comment != e.comment {
-                        self.change_attr(ObjectKind::Extension, &obj, "comment", f.comment.clone(), e.comment.clone());
-                        let sql = vec![comment_sql(&format!("EXTENSION {obj}"), e.comment.as_deref())];
-                        self.op(key, Action::Alter, ObjectKind::Extension, &obj, sql, vec![], class::MISC, None);
+                        self.change_attr(
+                            ObjectKind::Extension,
+                            &obj,
+                            "comment",
+                            f.comment.clone(),
+                            e.comment.clone(),
+                        );
+                        let sql = vec![comment_sql(
+                            &format!("EXTENSION {obj}"),
+                            e.comment.as_deref(),
+                        )];
+                        self.op(
+                            key,
+                            Action::Alter,
+                            ObjectKind::Extension,
+                            &obj,
+                            sql,
+                            vec![],
+                            class::MISC,
+                            None,
+                        );
                     }
                 }
             }
@@ -596,8 +794,19 @@ impl<'a> Differ<'a> {
         for (name, f) in &from.collations {
             let t = to.collations.get(name);
             let differs = t.is_some_and(|t| {
-                (&t.provider, &t.locale, &t.lc_collate, &t.lc_ctype, t.deterministic)
-                    != (&f.provider, &f.locale, &f.lc_collate, &f.lc_ctype, f.deterministic)
+                (
+                    &t.provider,
+                    &t.locale,
+                    &t.lc_collate,
+                    &t.lc_ctype,
+                    t.deterministic,
+                ) != (
+                    &f.provider,
+                    &f.locale,
+                    &f.lc_collate,
+                    &f.lc_ctype,
+                    f.deterministic,
+                )
             });
             if t.is_none() || differs {
                 let obj = name.to_string();
@@ -607,14 +816,27 @@ impl<'a> Differ<'a> {
                     self.change_attr(ObjectKind::Collation, &obj, "definition", None, None);
                 }
                 let sql = vec![format!("DROP COLLATION {obj};")];
-                self.op(Key::Collation(name.clone()), Action::Drop, ObjectKind::Collation, &obj, sql, vec![], class::COLLATION, None);
+                self.op(
+                    Key::Collation(name.clone()),
+                    Action::Drop,
+                    ObjectKind::Collation,
+                    &obj,
+                    sql,
+                    vec![],
+                    class::COLLATION,
+                    None,
+                );
                 self.seeds.insert(Key::Collation(name.clone()));
             }
         }
         for (name, c) in &to.collations {
             let obj = name.to_string();
             let key = Key::Collation(name.clone());
-            let recreate = self.out.ops.iter().any(|o| o.key == key && o.role == Action::Drop);
+            let recreate = self
+                .out
+                .ops
+                .iter()
+                .any(|o| o.key == key && o.role == Action::Drop);
             match from.collations.get(name) {
                 Some(f) if !recreate => {
                     self.common_alters(
@@ -655,7 +877,16 @@ impl<'a> Differ<'a> {
                     }
                     let mut sql = vec![format!("CREATE COLLATION {obj} ({});", parts.join(", "))];
                     self.create_extras(&format!("COLLATION {obj}"), None, &c.common, &mut sql);
-                    self.op(key, Action::Create, ObjectKind::Collation, &obj, sql, vec![], class::COLLATION, None);
+                    self.op(
+                        key,
+                        Action::Create,
+                        ObjectKind::Collation,
+                        &obj,
+                        sql,
+                        vec![],
+                        class::COLLATION,
+                        None,
+                    );
                 }
             }
         }
@@ -671,7 +902,13 @@ impl<'a> Differ<'a> {
                 let l: Vec<String> = labels.iter().map(|l| quote_literal(l)).collect();
                 sql.push(format!("CREATE TYPE {name} AS ENUM ({});", l.join(", ")));
             }
-            TypeKind::Domain { base, collation, default, not_null, constraints } => {
+            TypeKind::Domain {
+                base,
+                collation,
+                default,
+                not_null,
+                constraints,
+            } => {
                 let mut s = format!("CREATE DOMAIN {name} AS {base}");
                 if let Some(c) = collation {
                     s.push_str(&format!(" COLLATE {c}"));
@@ -683,12 +920,20 @@ impl<'a> Differ<'a> {
                     s.push_str(" NOT NULL");
                 }
                 for c in constraints.values().filter(|c| c.validated) {
-                    s.push_str(&format!(" CONSTRAINT {} {}", quote_ident(&c.name), c.definition));
+                    s.push_str(&format!(
+                        " CONSTRAINT {} {}",
+                        quote_ident(&c.name),
+                        c.definition
+                    ));
                 }
                 s.push(';');
                 sql.push(s);
                 for c in constraints.values().filter(|c| !c.validated) {
-                    sql.push(format!("ALTER DOMAIN {name} ADD CONSTRAINT {} {};", quote_ident(&c.name), c.definition));
+                    sql.push(format!(
+                        "ALTER DOMAIN {name} ADD CONSTRAINT {} {};",
+                        quote_ident(&c.name),
+                        c.definition
+                    ));
                 }
             }
             TypeKind::Composite { attributes } => {
@@ -704,7 +949,14 @@ impl<'a> Differ<'a> {
                     .collect();
                 sql.push(format!("CREATE TYPE {name} AS ({});", a.join(", ")));
             }
-            TypeKind::Range { subtype, subtype_opclass, collation, canonical, subtype_diff, multirange } => {
+            TypeKind::Range {
+                subtype,
+                subtype_opclass,
+                collation,
+                canonical,
+                subtype_diff,
+                multirange,
+            } => {
                 let mut p = vec![format!("subtype = {subtype}")];
                 if let Some(o) = subtype_opclass {
                     p.push(format!("subtype_opclass = {o}"));
@@ -726,7 +978,12 @@ impl<'a> Differ<'a> {
         }
         let (_, kw) = type_kind(t);
         let target = format!("{kw} {name}");
-        self.create_extras(&target, Some((GrantOn::Type, &format!("TYPE {name}"))), &t.common, &mut sql);
+        self.create_extras(
+            &target,
+            Some((GrantOn::Type, &format!("TYPE {name}"))),
+            &t.common,
+            &mut sql,
+        );
         sql
     }
 
@@ -744,26 +1001,62 @@ impl<'a> Differ<'a> {
             let Some(f) = from.types.get(name) else {
                 self.change(kind, &obj, Action::Create);
                 let sql = self.create_type_sql(t);
-                self.op(key, Action::Create, kind, &obj, sql, vec![], class::TYPE, None);
+                self.op(
+                    key,
+                    Action::Create,
+                    kind,
+                    &obj,
+                    sql,
+                    vec![],
+                    class::TYPE,
+                    None,
+                );
                 continue;
             };
             let target = format!("{kw} {name}");
             match (&f.kind, &t.kind) {
                 (TypeKind::Enum { labels: a }, TypeKind::Enum { labels: b }) => {
                     if a != b {
-                        self.change_attr(kind, &obj, "labels", Some(a.join(", ")), Some(b.join(", ")));
+                        self.change_attr(
+                            kind,
+                            &obj,
+                            "labels",
+                            Some(a.join(", ")),
+                            Some(b.join(", ")),
+                        );
                         self.enum_change(t, a, b);
                     }
                 }
                 (
-                    TypeKind::Domain { base: fb, collation: fc, default: fd, not_null: fnn, constraints: fcs },
-                    TypeKind::Domain { base: tb, collation: tc, default: td, not_null: tnn, constraints: tcs },
+                    TypeKind::Domain {
+                        base: fb,
+                        collation: fc,
+                        default: fd,
+                        not_null: fnn,
+                        constraints: fcs,
+                    },
+                    TypeKind::Domain {
+                        base: tb,
+                        collation: tc,
+                        default: td,
+                        not_null: tnn,
+                        constraints: tcs,
+                    },
                 ) => {
                     if fb != tb || fc != tc {
                         self.change_attr(kind, &obj, "base", Some(fb.clone()), Some(tb.clone()));
                         self.drop_type(f, true);
                         let sql = self.create_type_sql(t);
-                        self.op(key.clone(), Action::Create, kind, &obj, sql, vec![], class::TYPE, None);
+                        self.op(
+                            key.clone(),
+                            Action::Create,
+                            kind,
+                            &obj,
+                            sql,
+                            vec![],
+                            class::TYPE,
+                            None,
+                        );
                         continue;
                     }
                     let mut sql = Vec::new();
@@ -775,61 +1068,139 @@ impl<'a> Differ<'a> {
                         });
                     }
                     if fnn != tnn {
-                        self.change_attr(kind, &obj, "not_null", Some(fnn.to_string()), Some(tnn.to_string()));
-                        sql.push(format!("ALTER DOMAIN {name} {} NOT NULL;", if *tnn { "SET" } else { "DROP" }));
+                        self.change_attr(
+                            kind,
+                            &obj,
+                            "not_null",
+                            Some(fnn.to_string()),
+                            Some(tnn.to_string()),
+                        );
+                        sql.push(format!(
+                            "ALTER DOMAIN {name} {} NOT NULL;",
+                            if *tnn { "SET" } else { "DROP" }
+                        ));
                     }
                     for (cn, c) in fcs {
                         if tcs.get(cn) != Some(c) {
-                            self.change_attr(kind, &obj, "constraint", Some(c.definition.clone()), tcs.get(cn).map(|c| c.definition.clone()));
-                            sql.push(format!("ALTER DOMAIN {name} DROP CONSTRAINT {};", quote_ident(cn)));
+                            self.change_attr(
+                                kind,
+                                &obj,
+                                "constraint",
+                                Some(c.definition.clone()),
+                                tcs.get(cn).map(|c| c.definition.clone()),
+                            );
+                            sql.push(format!(
+                                "ALTER DOMAIN {name} DROP CONSTRAINT {};",
+                                quote_ident(cn)
+                            ));
                         }
                     }
                     for (cn, c) in tcs {
                         if fcs.get(cn) != Some(c) {
                             if !fcs.contains_key(cn) {
-                                self.change_attr(kind, &obj, "constraint", None, Some(c.definition.clone()));
+                                self.change_attr(
+                                    kind,
+                                    &obj,
+                                    "constraint",
+                                    None,
+                                    Some(c.definition.clone()),
+                                );
                             }
-                            sql.push(format!("ALTER DOMAIN {name} ADD CONSTRAINT {} {};", quote_ident(cn), c.definition));
+                            sql.push(format!(
+                                "ALTER DOMAIN {name} ADD CONSTRAINT {} {};",
+                                quote_ident(cn),
+                                c.definition
+                            ));
                         }
                     }
                     if !sql.is_empty() {
-                        self.op(key.clone(), Action::Alter, kind, &obj, sql, vec![], class::TYPE, None);
+                        self.op(
+                            key.clone(),
+                            Action::Alter,
+                            kind,
+                            &obj,
+                            sql,
+                            vec![],
+                            class::TYPE,
+                            None,
+                        );
                     }
                 }
-                (TypeKind::Composite { attributes: fa }, TypeKind::Composite { attributes: ta }) => {
+                (
+                    TypeKind::Composite { attributes: fa },
+                    TypeKind::Composite { attributes: ta },
+                ) => {
                     let mut sql = Vec::new();
                     let mut hazards = Vec::new();
                     for a in fa {
                         if !ta.iter().any(|b| b.name == a.name) {
                             self.change_attr(kind, &obj, "attribute", Some(a.name.clone()), None);
-                            sql.push(format!("ALTER TYPE {name} DROP ATTRIBUTE {};", quote_ident(&a.name)));
-                            hazards.push(hz(HazardKind::DataLoss, format!("drops attribute {}", quote_ident(&a.name))));
+                            sql.push(format!(
+                                "ALTER TYPE {name} DROP ATTRIBUTE {};",
+                                quote_ident(&a.name)
+                            ));
+                            hazards.push(hz(
+                                HazardKind::DataLoss,
+                                format!("drops attribute {}", quote_ident(&a.name)),
+                            ));
                         }
                     }
                     for b in ta {
                         match fa.iter().find(|a| a.name == b.name) {
                             None => {
-                                self.change_attr(kind, &obj, "attribute", None, Some(b.name.clone()));
-                                let mut s = format!("ALTER TYPE {name} ADD ATTRIBUTE {} {}", quote_ident(&b.name), b.type_name);
+                                self.change_attr(
+                                    kind,
+                                    &obj,
+                                    "attribute",
+                                    None,
+                                    Some(b.name.clone()),
+                                );
+                                let mut s = format!(
+                                    "ALTER TYPE {name} ADD ATTRIBUTE {} {}",
+                                    quote_ident(&b.name),
+                                    b.type_name
+                                );
                                 if let Some(c) = &b.collation {
                                     s.push_str(&format!(" COLLATE {c}"));
                                 }
                                 sql.push(s + ";");
                             }
                             Some(a) if a != b => {
-                                self.change_attr(kind, &obj, "attribute type", Some(a.type_name.clone()), Some(b.type_name.clone()));
-                                let mut s = format!("ALTER TYPE {name} ALTER ATTRIBUTE {} TYPE {}", quote_ident(&b.name), b.type_name);
+                                self.change_attr(
+                                    kind,
+                                    &obj,
+                                    "attribute type",
+                                    Some(a.type_name.clone()),
+                                    Some(b.type_name.clone()),
+                                );
+                                let mut s = format!(
+                                    "ALTER TYPE {name} ALTER ATTRIBUTE {} TYPE {}",
+                                    quote_ident(&b.name),
+                                    b.type_name
+                                );
                                 if let Some(c) = &b.collation {
                                     s.push_str(&format!(" COLLATE {c}"));
                                 }
                                 sql.push(s + ";");
-                                hazards.push(hz(HazardKind::DataLoss, "changes the type of an attribute"));
+                                hazards.push(hz(
+                                    HazardKind::DataLoss,
+                                    "changes the type of an attribute",
+                                ));
                             }
                             _ => {}
                         }
                     }
                     if !sql.is_empty() {
-                        self.op(key.clone(), Action::Alter, kind, &obj, sql, hazards, class::TYPE, None);
+                        self.op(
+                            key.clone(),
+                            Action::Alter,
+                            kind,
+                            &obj,
+                            sql,
+                            hazards,
+                            class::TYPE,
+                            None,
+                        );
                     }
                 }
                 (a, b) if a == b => {}
@@ -837,7 +1208,16 @@ impl<'a> Differ<'a> {
                     self.change_attr(kind, &obj, "definition", None, None);
                     self.drop_type(f, true);
                     let sql = self.create_type_sql(t);
-                    self.op(key.clone(), Action::Create, kind, &obj, sql, vec![], class::TYPE, None);
+                    self.op(
+                        key.clone(),
+                        Action::Create,
+                        kind,
+                        &obj,
+                        sql,
+                        vec![],
+                        class::TYPE,
+                        None,
+                    );
                     continue;
                 }
             }
@@ -861,8 +1241,23 @@ impl<'a> Differ<'a> {
         if !recreate {
             self.change(kind, &obj, Action::Drop);
         }
-        let h = vec![hz(HazardKind::DataLoss, format!("drops {} {obj}; columns of this type must be gone first", kind.as_str()))];
-        self.op(Key::Type(f.name.clone()), Action::Drop, kind, &obj, vec![format!("DROP {kw} {obj};")], h, class::TYPE, None);
+        let h = vec![hz(
+            HazardKind::DataLoss,
+            format!(
+                "drops {} {obj}; columns of this type must be gone first",
+                kind.as_str()
+            ),
+        )];
+        self.op(
+            Key::Type(f.name.clone()),
+            Action::Drop,
+            kind,
+            &obj,
+            vec![format!("DROP {kw} {obj};")],
+            h,
+            class::TYPE,
+            None,
+        );
         self.seeds.insert(Key::Type(f.name.clone()));
     }
 
@@ -886,9 +1281,21 @@ impl<'a> Differ<'a> {
                 } else {
                     String::new()
                 };
-                sql.push(format!("ALTER TYPE {name} ADD VALUE {}{place};", quote_literal(l)));
+                sql.push(format!(
+                    "ALTER TYPE {name} ADD VALUE {}{place};",
+                    quote_literal(l)
+                ));
             }
-            self.op(key, Action::Alter, ObjectKind::Type, &obj, sql, vec![], class::TYPE, None);
+            self.op(
+                key,
+                Action::Alter,
+                ObjectKind::Type,
+                &obj,
+                sql,
+                vec![],
+                class::TYPE,
+                None,
+            );
             return;
         }
         // removal or reorder: rename the old type, create the new one, convert every column, drop the old one
@@ -906,13 +1313,18 @@ impl<'a> Differ<'a> {
         let plain = name.to_string();
         let array = format!("{plain}[]");
         for (tn, tt) in &self.to.tables {
-            let Some(ft) = self.from.tables.get(tn) else { continue };
-            let inherited_only = |c: &Column| !c.is_local && (tt.partition_of.is_some() || !tt.inherits.is_empty());
+            let Some(ft) = self.from.tables.get(tn) else {
+                continue;
+            };
+            let inherited_only =
+                |c: &Column| !c.is_local && (tt.partition_of.is_some() || !tt.inherits.is_empty());
             for c in &tt.columns {
                 if inherited_only(c) || (c.type_name != plain && c.type_name != array) {
                     continue;
                 }
-                let Some(fc) = ft.column(&c.name) else { continue };
+                let Some(fc) = ft.column(&c.name) else {
+                    continue;
+                };
                 if fc.type_name != c.type_name || fc.generated.is_some() {
                     continue;
                 }
@@ -925,21 +1337,42 @@ impl<'a> Differ<'a> {
                     c.type_name, c.type_name
                 ));
                 if let Some(d) = &c.default {
-                    sql.push(format!("ALTER TABLE {tn} ALTER COLUMN {col} SET DEFAULT {d};"));
+                    sql.push(format!(
+                        "ALTER TABLE {tn} ALTER COLUMN {col} SET DEFAULT {d};"
+                    ));
                 }
                 also.push(Key::Column(tn.clone(), c.name.clone()));
             }
         }
         sql.push(format!("DROP TYPE {old};"));
-        let removed: Vec<String> = a.iter().filter(|x| !b.contains(x)).map(|x| quote_literal(x)).collect();
-        let mut hazards = vec![hz(HazardKind::TableRewrite, "rebuilds the enum and rewrites every column of that type")];
+        let removed: Vec<String> = a
+            .iter()
+            .filter(|x| !b.contains(x))
+            .map(|x| quote_literal(x))
+            .collect();
+        let mut hazards = vec![hz(
+            HazardKind::TableRewrite,
+            "rebuilds the enum and rewrites every column of that type",
+        )];
         if !removed.is_empty() {
             hazards.push(hz(
                 HazardKind::DataLoss,
-                format!("removes enum value(s) {}: rows holding them make the conversion fail", removed.join(", ")),
+                format!(
+                    "removes enum value(s) {}: rows holding them make the conversion fail",
+                    removed.join(", ")
+                ),
             ));
         }
-        let i = self.op(key.clone(), Action::Alter, ObjectKind::Type, &obj, sql, hazards, class::TYPE, None);
+        let i = self.op(
+            key.clone(),
+            Action::Alter,
+            ObjectKind::Type,
+            &obj,
+            sql,
+            hazards,
+            class::TYPE,
+            None,
+        );
         self.out.ops[i].also = also.clone();
         self.seeds.insert(key);
         self.seeds.extend(also);
@@ -951,14 +1384,16 @@ impl<'a> Differ<'a> {
         let (from, to) = (self.from, self.to);
         // which tables go away: gone from `to`, or changed in a way ALTER cannot express
         let mut recreate: BTreeSet<QualName> = BTreeSet::new();
-        for (name, f) in &from.tables {
-            let gone = match to.tables.get(name) {
+        let table_pairs = pairs(&from.tables, &to.tables);
+        for &(name, f, t) in &table_pairs {
+            let Some(f) = f else { continue };
+            let gone = match t {
                 None => true,
                 Some(t) => f.partition_by != t.partition_by,
             };
             if gone {
                 self.dropped_tables.insert(name.clone());
-                if to.tables.contains_key(name) {
+                if t.is_some() {
                     recreate.insert(name.clone());
                 }
             }
@@ -968,7 +1403,9 @@ impl<'a> Differ<'a> {
             let mut more = Vec::new();
             for (name, f) in &from.tables {
                 if let Some(p) = &f.partition_of {
-                    if self.dropped_tables.contains(&p.parent) && !self.dropped_tables.contains(name) {
+                    if self.dropped_tables.contains(&p.parent)
+                        && !self.dropped_tables.contains(name)
+                    {
                         more.push(name.clone());
                     }
                 }
@@ -985,23 +1422,48 @@ impl<'a> Differ<'a> {
         }
         let dropped = self.dropped_tables.clone();
         for name in &dropped {
-            let Some(f) = from.tables.get(name) else { continue };
+            let Some(f) = from.tables.get(name) else {
+                continue;
+            };
             let obj = name.to_string();
-            let implicit = f.partition_of.as_ref().is_some_and(|p| dropped.contains(&p.parent));
+            let implicit = f
+                .partition_of
+                .as_ref()
+                .is_some_and(|p| dropped.contains(&p.parent));
             if !recreate.contains(name) {
                 self.change(ObjectKind::Table, &obj, Action::Drop);
             } else {
-                self.change_attr(ObjectKind::Table, &obj, "partitioning", f.partition_by.clone(), to.tables.get(name).and_then(|t| t.partition_by.clone()));
+                self.change_attr(
+                    ObjectKind::Table,
+                    &obj,
+                    "partitioning",
+                    f.partition_by.clone(),
+                    to.tables.get(name).and_then(|t| t.partition_by.clone()),
+                );
             }
             self.seeds.insert(Key::Relation(name.clone()));
             if implicit {
                 continue;
             }
-            let h = vec![hz(HazardKind::DataLoss, format!("drops table {obj} and its rows"))];
-            self.op(Key::Relation(name.clone()), Action::Drop, ObjectKind::Table, &obj, vec![format!("DROP TABLE {obj};")], h, class::TABLE, None);
+            let h = vec![hz(
+                HazardKind::DataLoss,
+                format!("drops table {obj} and its rows"),
+            )];
+            self.op(
+                Key::Relation(name.clone()),
+                Action::Drop,
+                ObjectKind::Table,
+                &obj,
+                vec![format!("DROP TABLE {obj};")],
+                h,
+                class::TABLE,
+                None,
+            );
         }
-        for (name, t) in &to.tables {
-            match from.tables.get(name) {
+        for &(name, f, t) in &table_pairs {
+            let Some(t) = t else { continue };
+            match f {
+                Some(f) if f == t => {}
                 Some(f) if !recreate.contains(name) => self.alter_table(f, t),
                 _ => {
                     if !recreate.contains(name) {
@@ -1023,10 +1485,18 @@ impl<'a> Differ<'a> {
         }
         for c in t.constraints.values() {
             if c.is_local && c.kind != ConstraintKind::ForeignKey && c.validated {
-                items.push(format!("CONSTRAINT {} {}", quote_ident(&c.name), c.definition.trim()));
+                items.push(format!(
+                    "CONSTRAINT {} {}",
+                    quote_ident(&c.name),
+                    c.definition.trim()
+                ));
             }
         }
-        let unlogged = if t.persistence == Persistence::Unlogged { "UNLOGGED " } else { "" };
+        let unlogged = if t.persistence == Persistence::Unlogged {
+            "UNLOGGED "
+        } else {
+            ""
+        };
         let mut s = if let Some(p) = &t.partition_of {
             let mut s = format!("CREATE {unlogged}TABLE {name} PARTITION OF {}", p.parent);
             if !items.is_empty() {
@@ -1034,8 +1504,38 @@ impl<'a> Differ<'a> {
             }
             s.push_str(&format!(" {}", p.bound));
             s
+        } else if let Some(ty) = &t.of_type {
+            // a typed table: columns come from the type; only their options are its own
+            let mut typed: Vec<String> = Vec::new();
+            for c in &t.columns {
+                let mut o = String::new();
+                if let Some(d) = &c.default {
+                    o.push_str(&format!(" DEFAULT {d}"));
+                }
+                if c.not_null {
+                    o.push_str(" NOT NULL");
+                }
+                if !o.is_empty() {
+                    typed.push(format!("{} WITH OPTIONS{o}", quote_ident(&c.name)));
+                }
+            }
+            typed.extend(
+                items
+                    .iter()
+                    .filter(|i| i.starts_with("CONSTRAINT "))
+                    .cloned(),
+            );
+            let mut s = format!("CREATE {unlogged}TABLE {name} OF {ty}");
+            if !typed.is_empty() {
+                s.push_str(&format!(" (\n    {}\n)", typed.join(",\n    ")));
+            }
+            s
         } else {
-            let body = if items.is_empty() { "()".to_string() } else { format!("(\n    {}\n)", items.join(",\n    ")) };
+            let body = if items.is_empty() {
+                "()".to_string()
+            } else {
+                format!("(\n    {}\n)", items.join(",\n    "))
+            };
             let mut s = format!("CREATE {unlogged}TABLE {name} {body}");
             if !t.inherits.is_empty() {
                 let p: Vec<String> = t.inherits.iter().map(|p| p.to_string()).collect();
@@ -1056,7 +1556,10 @@ impl<'a> Differ<'a> {
         for c in &t.columns {
             if let Some(text) = &c.comment {
                 if c.is_local || t.partition_of.is_none() && t.inherits.is_empty() {
-                    sql.push(comment_sql(&format!("COLUMN {name}.{}", quote_ident(&c.name)), Some(text)));
+                    sql.push(comment_sql(
+                        &format!("COLUMN {name}.{}", quote_ident(&c.name)),
+                        Some(text),
+                    ));
                 }
             }
             if !self.opts.ignore_privileges && !c.grants.is_empty() {
@@ -1066,7 +1569,10 @@ impl<'a> Differ<'a> {
         for c in t.constraints.values() {
             if c.is_local && c.kind != ConstraintKind::ForeignKey && c.validated {
                 if let Some(text) = &c.comment {
-                    sql.push(comment_sql(&format!("CONSTRAINT {} ON {name}", quote_ident(&c.name)), Some(text)));
+                    sql.push(comment_sql(
+                        &format!("CONSTRAINT {} ON {name}", quote_ident(&c.name)),
+                        Some(text),
+                    ));
                 }
             }
         }
@@ -1077,8 +1583,22 @@ impl<'a> Differ<'a> {
             sql.push(format!("ALTER TABLE {name} FORCE ROW LEVEL SECURITY;"));
         }
         let target = format!("TABLE {name}");
-        self.create_extras(&target, Some((GrantOn::Table, &target)), &t.common, &mut sql);
-        self.op(Key::Relation(name.clone()), Action::Create, ObjectKind::Table, &obj, sql, vec![], class::TABLE, None);
+        self.create_extras(
+            &target,
+            Some((GrantOn::Table, &target)),
+            &t.common,
+            &mut sql,
+        );
+        self.op(
+            Key::Relation(name.clone()),
+            Action::Create,
+            ObjectKind::Table,
+            &obj,
+            sql,
+            vec![],
+            class::TABLE,
+            None,
+        );
         for c in t.constraints.values() {
             if c.is_local && (c.kind == ConstraintKind::ForeignKey || !c.validated) {
                 self.add_constraint(t, c, true, false);
@@ -1109,9 +1629,13 @@ impl<'a> Differ<'a> {
         let mut sql = Vec::new();
         let checks_rows = matches!(c.kind, ConstraintKind::ForeignKey | ConstraintKind::Check);
         if !c.validated {
-            sql.push(format!("ALTER TABLE {name} ADD CONSTRAINT {cn} {def} NOT VALID;"));
+            sql.push(format!(
+                "ALTER TABLE {name} ADD CONSTRAINT {cn} {def} NOT VALID;"
+            ));
         } else if checks_rows && !new_table && self.opts.online {
-            sql.push(format!("ALTER TABLE {name} ADD CONSTRAINT {cn} {def} NOT VALID;"));
+            sql.push(format!(
+                "ALTER TABLE {name} ADD CONSTRAINT {cn} {def} NOT VALID;"
+            ));
             sql.push(format!("ALTER TABLE {name} VALIDATE CONSTRAINT {cn};"));
         } else {
             sql.push(format!("ALTER TABLE {name} ADD CONSTRAINT {cn} {def};"));
@@ -1121,7 +1645,10 @@ impl<'a> Differ<'a> {
                         HazardKind::LongLock,
                         "validates every row while holding a lock that blocks writes; --online adds it NOT VALID and validates separately",
                     ));
-                } else if matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclude) {
+                } else if matches!(
+                    c.kind,
+                    ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclude
+                ) {
                     hazards.push(hz(
                         HazardKind::LongLock,
                         "builds an index while holding an ACCESS EXCLUSIVE lock; build it CONCURRENTLY first and add the constraint USING INDEX",
@@ -1130,9 +1657,16 @@ impl<'a> Differ<'a> {
             }
         }
         if let Some(text) = &c.comment {
-            sql.push(comment_sql(&format!("CONSTRAINT {cn} ON {name}"), Some(text)));
+            sql.push(comment_sql(
+                &format!("CONSTRAINT {cn} ON {name}"),
+                Some(text),
+            ));
         }
-        let class = if c.kind == ConstraintKind::ForeignKey { class::FOREIGN_KEY } else { class::CONSTRAINT };
+        let class = if c.kind == ConstraintKind::ForeignKey {
+            class::FOREIGN_KEY
+        } else {
+            class::CONSTRAINT
+        };
         self.op(
             Key::Constraint(name.clone(), c.name.clone()),
             Action::Create,
@@ -1150,8 +1684,15 @@ impl<'a> Differ<'a> {
         if report {
             self.change(ObjectKind::Constraint, &obj, Action::Drop);
         }
-        let sql = vec![format!("ALTER TABLE {table} DROP CONSTRAINT {};", quote_ident(&c.name))];
-        let class = if c.kind == ConstraintKind::ForeignKey { class::FOREIGN_KEY } else { class::CONSTRAINT };
+        let sql = vec![format!(
+            "ALTER TABLE {table} DROP CONSTRAINT {};",
+            quote_ident(&c.name)
+        )];
+        let class = if c.kind == ConstraintKind::ForeignKey {
+            class::FOREIGN_KEY
+        } else {
+            class::CONSTRAINT
+        };
         self.op(
             Key::Constraint(table.clone(), c.name.clone()),
             Action::Drop,
@@ -1164,7 +1705,14 @@ impl<'a> Differ<'a> {
         );
     }
 
-    fn create_index(&mut self, table: &QualName, i: &PgIndex, new_table: bool, report: bool, partitioned: bool) {
+    fn create_index(
+        &mut self,
+        table: &QualName,
+        i: &PgIndex,
+        new_table: bool,
+        report: bool,
+        partitioned: bool,
+    ) {
         let obj = format!("{}.{}", quote_ident(&table.schema), quote_ident(&i.name));
         if report {
             self.change(ObjectKind::Index, &obj, Action::Create);
@@ -1175,7 +1723,10 @@ impl<'a> Differ<'a> {
         let def = if !new_table && !partitioned {
             if self.opts.online {
                 transactional = false;
-                hazards.push(hz(HazardKind::NotTransactional, "CREATE INDEX CONCURRENTLY cannot run inside a transaction block"));
+                hazards.push(hz(
+                    HazardKind::NotTransactional,
+                    "CREATE INDEX CONCURRENTLY cannot run inside a transaction block",
+                ));
                 concurrently(&def)
             } else {
                 hazards.push(hz(
@@ -1208,7 +1759,16 @@ impl<'a> Differ<'a> {
         self.out.ops[idx].transactional = transactional;
         if let Some(c) = comment {
             let key = Key::Index(table.clone(), i.name.clone());
-            self.op(key, Action::Alter, ObjectKind::Index, &obj, vec![c], vec![], class::MISC, Some(Stage::AfterColumns));
+            self.op(
+                key,
+                Action::Alter,
+                ObjectKind::Index,
+                &obj,
+                vec![c],
+                vec![],
+                class::MISC,
+                Some(Stage::AfterColumns),
+            );
         }
     }
 
@@ -1239,7 +1799,10 @@ impl<'a> Differ<'a> {
             sql.push(s);
         }
         if let Some(text) = &tr.comment {
-            sql.push(comment_sql(&format!("TRIGGER {} ON {table}", quote_ident(&tr.name)), Some(text)));
+            sql.push(comment_sql(
+                &format!("TRIGGER {} ON {table}", quote_ident(&tr.name)),
+                Some(text),
+            ));
         }
         self.op(
             Key::Trigger(table.clone(), tr.name.clone()),
@@ -1258,7 +1821,10 @@ impl<'a> Differ<'a> {
         if report {
             self.change(ObjectKind::Trigger, &obj, Action::Drop);
         }
-        let sql = vec![format!("DROP TRIGGER {} ON {table};", quote_ident(&tr.name))];
+        let sql = vec![format!(
+            "DROP TRIGGER {} ON {table};",
+            quote_ident(&tr.name)
+        )];
         self.op(
             Key::Trigger(table.clone(), tr.name.clone()),
             Action::Drop,
@@ -1279,7 +1845,11 @@ impl<'a> Differ<'a> {
         let mut s = format!(
             "CREATE POLICY {} ON {table} AS {} FOR {}",
             quote_ident(&p.name),
-            if p.permissive { "PERMISSIVE" } else { "RESTRICTIVE" },
+            if p.permissive {
+                "PERMISSIVE"
+            } else {
+                "RESTRICTIVE"
+            },
             policy_command(&p.command)
         );
         s.push_str(&format!(" TO {}", policy_roles(&p.roles)));
@@ -1291,7 +1861,10 @@ impl<'a> Differ<'a> {
         }
         let mut sql = vec![s + ";"];
         if let Some(text) = &p.comment {
-            sql.push(comment_sql(&format!("POLICY {} ON {table}", quote_ident(&p.name)), Some(text)));
+            sql.push(comment_sql(
+                &format!("POLICY {} ON {table}", quote_ident(&p.name)),
+                Some(text),
+            ));
         }
         self.op(
             Key::Policy(table.clone(), p.name.clone()),
@@ -1330,16 +1903,89 @@ impl<'a> Differ<'a> {
         // partition membership: detach before the column changes, attach after
         if f.partition_of != t.partition_of {
             if let Some(p) = &f.partition_of {
-                self.change_attr(ObjectKind::Table, &obj, "partition_of", Some(format!("{} {}", p.parent, p.bound)), t.partition_of.as_ref().map(|p| format!("{} {}", p.parent, p.bound)));
+                self.change_attr(
+                    ObjectKind::Table,
+                    &obj,
+                    "partition_of",
+                    Some(format!("{} {}", p.parent, p.bound)),
+                    t.partition_of
+                        .as_ref()
+                        .map(|p| format!("{} {}", p.parent, p.bound)),
+                );
                 let sql = vec![format!("ALTER TABLE {} DETACH PARTITION {name};", p.parent)];
-                self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, vec![], class::TABLE, Some(Stage::BeforeColumns));
+                self.op(
+                    key.clone(),
+                    Action::Alter,
+                    ObjectKind::Table,
+                    &obj,
+                    sql,
+                    vec![],
+                    class::TABLE,
+                    Some(Stage::BeforeColumns),
+                );
             } else {
-                self.change_attr(ObjectKind::Table, &obj, "partition_of", None, t.partition_of.as_ref().map(|p| format!("{} {}", p.parent, p.bound)));
+                self.change_attr(
+                    ObjectKind::Table,
+                    &obj,
+                    "partition_of",
+                    None,
+                    t.partition_of
+                        .as_ref()
+                        .map(|p| format!("{} {}", p.parent, p.bound)),
+                );
             }
             if let Some(p) = &t.partition_of {
-                let sql = vec![format!("ALTER TABLE {} ATTACH PARTITION {name} {};", p.parent, p.bound)];
+                let sql = vec![format!(
+                    "ALTER TABLE {} ATTACH PARTITION {name} {};",
+                    p.parent, p.bound
+                )];
                 let h = vec![hz(HazardKind::LongLock, "scans the table to check the partition bound unless a matching CHECK constraint exists")];
-                self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, h, class::TABLE, Some(Stage::AfterColumns));
+                self.op(
+                    key.clone(),
+                    Action::Alter,
+                    ObjectKind::Table,
+                    &obj,
+                    sql,
+                    h,
+                    class::TABLE,
+                    Some(Stage::AfterColumns),
+                );
+            }
+        }
+        if f.of_type != t.of_type {
+            let show = |o: &Option<QualName>| o.as_ref().map(|q| q.to_string());
+            self.change_attr(
+                ObjectKind::Table,
+                &obj,
+                "of_type",
+                show(&f.of_type),
+                show(&t.of_type),
+            );
+            if f.of_type.is_some() {
+                let sql = vec![format!("ALTER TABLE {name} NOT OF;")];
+                self.op(
+                    key.clone(),
+                    Action::Alter,
+                    ObjectKind::Table,
+                    &obj,
+                    sql,
+                    vec![],
+                    class::TABLE,
+                    Some(Stage::BeforeColumns),
+                );
+            }
+            if let Some(ty) = &t.of_type {
+                let sql = vec![format!("ALTER TABLE {name} OF {ty};")];
+                self.op(
+                    key.clone(),
+                    Action::Alter,
+                    ObjectKind::Table,
+                    &obj,
+                    sql,
+                    vec![],
+                    class::TABLE,
+                    Some(Stage::AfterColumns),
+                );
             }
         }
         if f.inherits != t.inherits {
@@ -1347,59 +1993,180 @@ impl<'a> Differ<'a> {
                 ObjectKind::Table,
                 &obj,
                 "inherits",
-                Some(f.inherits.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")),
-                Some(t.inherits.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")),
+                Some(
+                    f.inherits
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                Some(
+                    t.inherits
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
             );
             for p in &f.inherits {
                 if !t.inherits.contains(p) {
                     let sql = vec![format!("ALTER TABLE {name} NO INHERIT {p};")];
-                    self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, vec![], class::TABLE, Some(Stage::BeforeColumns));
+                    self.op(
+                        key.clone(),
+                        Action::Alter,
+                        ObjectKind::Table,
+                        &obj,
+                        sql,
+                        vec![],
+                        class::TABLE,
+                        Some(Stage::BeforeColumns),
+                    );
                 }
             }
             for p in &t.inherits {
                 if !f.inherits.contains(p) {
                     let sql = vec![format!("ALTER TABLE {name} INHERIT {p};")];
-                    self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, vec![], class::TABLE, Some(Stage::AfterColumns));
+                    self.op(
+                        key.clone(),
+                        Action::Alter,
+                        ObjectKind::Table,
+                        &obj,
+                        sql,
+                        vec![],
+                        class::TABLE,
+                        Some(Stage::AfterColumns),
+                    );
                 }
             }
         }
         if f.persistence != t.persistence {
             let logged = t.persistence == Persistence::Permanent;
-            self.change_attr(ObjectKind::Table, &obj, "persistence", Some(format!("{:?}", f.persistence).to_lowercase()), Some(format!("{:?}", t.persistence).to_lowercase()));
-            let sql = vec![format!("ALTER TABLE {name} SET {};", if logged { "LOGGED" } else { "UNLOGGED" })];
-            let h = vec![hz(HazardKind::TableRewrite, "rewrites the table under an ACCESS EXCLUSIVE lock")];
-            self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, h, class::TABLE, None);
+            self.change_attr(
+                ObjectKind::Table,
+                &obj,
+                "persistence",
+                Some(format!("{:?}", f.persistence).to_lowercase()),
+                Some(format!("{:?}", t.persistence).to_lowercase()),
+            );
+            let sql = vec![format!(
+                "ALTER TABLE {name} SET {};",
+                if logged { "LOGGED" } else { "UNLOGGED" }
+            )];
+            let h = vec![hz(
+                HazardKind::TableRewrite,
+                "rewrites the table under an ACCESS EXCLUSIVE lock",
+            )];
+            self.op(
+                key.clone(),
+                Action::Alter,
+                ObjectKind::Table,
+                &obj,
+                sql,
+                h,
+                class::TABLE,
+                None,
+            );
         }
         if f.options != t.options {
-            self.change_attr(ObjectKind::Table, &obj, "options", Some(f.options.join(", ")), Some(t.options.join(", ")));
+            self.change_attr(
+                ObjectKind::Table,
+                &obj,
+                "options",
+                Some(f.options.join(", ")),
+                Some(t.options.join(", ")),
+            );
             let mut sql = Vec::new();
             let reset: Vec<String> = f
                 .options
                 .iter()
-                .filter(|o| !t.options.iter().any(|x| reloption_name(x) == reloption_name(o)))
+                .filter(|o| {
+                    !t.options
+                        .iter()
+                        .any(|x| reloption_name(x) == reloption_name(o))
+                })
                 .map(|o| reloption_name(o))
                 .collect();
             if !reset.is_empty() {
                 sql.push(format!("ALTER TABLE {name} RESET ({});", reset.join(", ")));
             }
-            let set: Vec<String> = t.options.iter().filter(|o| !f.options.contains(o)).map(|o| reloption(o)).collect();
+            let set: Vec<String> = t
+                .options
+                .iter()
+                .filter(|o| !f.options.contains(o))
+                .map(|o| reloption(o))
+                .collect();
             if !set.is_empty() {
                 sql.push(format!("ALTER TABLE {name} SET ({});", set.join(", ")));
             }
-            self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, vec![], class::TABLE, None);
+            self.op(
+                key.clone(),
+                Action::Alter,
+                ObjectKind::Table,
+                &obj,
+                sql,
+                vec![],
+                class::TABLE,
+                None,
+            );
         }
         if f.rls_enabled != t.rls_enabled {
-            self.change_attr(ObjectKind::Table, &obj, "rls_enabled", Some(f.rls_enabled.to_string()), Some(t.rls_enabled.to_string()));
-            let sql = vec![format!("ALTER TABLE {name} {} ROW LEVEL SECURITY;", if t.rls_enabled { "ENABLE" } else { "DISABLE" })];
-            self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, vec![], class::MISC, None);
+            self.change_attr(
+                ObjectKind::Table,
+                &obj,
+                "rls_enabled",
+                Some(f.rls_enabled.to_string()),
+                Some(t.rls_enabled.to_string()),
+            );
+            let sql = vec![format!(
+                "ALTER TABLE {name} {} ROW LEVEL SECURITY;",
+                if t.rls_enabled { "ENABLE" } else { "DISABLE" }
+            )];
+            self.op(
+                key.clone(),
+                Action::Alter,
+                ObjectKind::Table,
+                &obj,
+                sql,
+                vec![],
+                class::MISC,
+                None,
+            );
         }
         if f.rls_forced != t.rls_forced {
-            self.change_attr(ObjectKind::Table, &obj, "rls_forced", Some(f.rls_forced.to_string()), Some(t.rls_forced.to_string()));
-            let sql = vec![format!("ALTER TABLE {name} {} ROW LEVEL SECURITY;", if t.rls_forced { "FORCE" } else { "NO FORCE" })];
-            self.op(key.clone(), Action::Alter, ObjectKind::Table, &obj, sql, vec![], class::MISC, None);
+            self.change_attr(
+                ObjectKind::Table,
+                &obj,
+                "rls_forced",
+                Some(f.rls_forced.to_string()),
+                Some(t.rls_forced.to_string()),
+            );
+            let sql = vec![format!(
+                "ALTER TABLE {name} {} ROW LEVEL SECURITY;",
+                if t.rls_forced { "FORCE" } else { "NO FORCE" }
+            )];
+            self.op(
+                key.clone(),
+                Action::Alter,
+                ObjectKind::Table,
+                &obj,
+                sql,
+                vec![],
+                class::MISC,
+                None,
+            );
         }
         let target = format!("TABLE {name}");
-        self.common_alters(&key, ObjectKind::Table, &obj, &target, &target, Some((GrantOn::Table, &target)), &f.common, &t.common, None);
+        self.common_alters(
+            &key,
+            ObjectKind::Table,
+            &obj,
+            &target,
+            &target,
+            Some((GrantOn::Table, &target)),
+            &f.common,
+            &t.common,
+            None,
+        );
 
         // columns
         let recreated_cols = self.columns(f, t);
@@ -1413,22 +2180,71 @@ impl<'a> Differ<'a> {
             match t.constraints.get(cn).filter(|x| x.is_local) {
                 None => self.drop_constraint(name, c, true),
                 Some(tc) => {
-                    if constraint_def_core(c) != constraint_def_core(tc) || c.kind != tc.kind || touches(&c.columns) || (c.validated && !tc.validated) {
-                        self.change_attr(ObjectKind::Constraint, &format!("{} on {name}", quote_ident(cn)), "definition", Some(c.definition.clone()), Some(tc.definition.clone()));
+                    if constraint_def_core(c) != constraint_def_core(tc)
+                        || c.kind != tc.kind
+                        || touches(&c.columns)
+                        || (c.validated && !tc.validated)
+                    {
+                        self.change_attr(
+                            ObjectKind::Constraint,
+                            &format!("{} on {name}", quote_ident(cn)),
+                            "definition",
+                            Some(c.definition.clone()),
+                            Some(tc.definition.clone()),
+                        );
                         self.drop_constraint(name, c, false);
                         self.add_constraint(t, tc, false, false);
                     } else {
                         let cobj = format!("{} on {name}", quote_ident(cn));
                         if !c.validated && tc.validated {
-                            self.change_attr(ObjectKind::Constraint, &cobj, "validated", Some("false".into()), Some("true".into()));
-                            let sql = vec![format!("ALTER TABLE {name} VALIDATE CONSTRAINT {};", quote_ident(cn))];
-                            let h = vec![hz(HazardKind::LongLock, "scans the table (with a lock that allows reads and writes)")];
-                            self.op(Key::Constraint(name.clone(), cn.clone()), Action::Alter, ObjectKind::Constraint, &cobj, sql, h, class::CONSTRAINT, Some(Stage::AfterColumns));
+                            self.change_attr(
+                                ObjectKind::Constraint,
+                                &cobj,
+                                "validated",
+                                Some("false".into()),
+                                Some("true".into()),
+                            );
+                            let sql = vec![format!(
+                                "ALTER TABLE {name} VALIDATE CONSTRAINT {};",
+                                quote_ident(cn)
+                            )];
+                            let h = vec![hz(
+                                HazardKind::LongLock,
+                                "scans the table (with a lock that allows reads and writes)",
+                            )];
+                            self.op(
+                                Key::Constraint(name.clone(), cn.clone()),
+                                Action::Alter,
+                                ObjectKind::Constraint,
+                                &cobj,
+                                sql,
+                                h,
+                                class::CONSTRAINT,
+                                Some(Stage::AfterColumns),
+                            );
                         }
                         if c.comment != tc.comment {
-                            self.change_attr(ObjectKind::Constraint, &cobj, "comment", c.comment.clone(), tc.comment.clone());
-                            let sql = vec![comment_sql(&format!("CONSTRAINT {} ON {name}", quote_ident(cn)), tc.comment.as_deref())];
-                            self.op(Key::Constraint(name.clone(), cn.clone()), Action::Alter, ObjectKind::Constraint, &cobj, sql, vec![], class::MISC, Some(Stage::AfterColumns));
+                            self.change_attr(
+                                ObjectKind::Constraint,
+                                &cobj,
+                                "comment",
+                                c.comment.clone(),
+                                tc.comment.clone(),
+                            );
+                            let sql = vec![comment_sql(
+                                &format!("CONSTRAINT {} ON {name}", quote_ident(cn)),
+                                tc.comment.as_deref(),
+                            )];
+                            self.op(
+                                Key::Constraint(name.clone(), cn.clone()),
+                                Action::Alter,
+                                ObjectKind::Constraint,
+                                &cobj,
+                                sql,
+                                vec![],
+                                class::MISC,
+                                Some(Stage::AfterColumns),
+                            );
                         }
                     }
                 }
@@ -1446,14 +2262,38 @@ impl<'a> Differ<'a> {
                 None => self.drop_index(name, i, true),
                 Some(ti) => {
                     let iobj = format!("{}.{}", quote_ident(&name.schema), quote_ident(n));
-                    if strip_stmt(&i.definition) != strip_stmt(&ti.definition) || touches(&i.columns) {
-                        self.change_attr(ObjectKind::Index, &iobj, "definition", Some(i.definition.clone()), Some(ti.definition.clone()));
+                    if strip_stmt(&i.definition) != strip_stmt(&ti.definition)
+                        || touches(&i.columns)
+                    {
+                        self.change_attr(
+                            ObjectKind::Index,
+                            &iobj,
+                            "definition",
+                            Some(i.definition.clone()),
+                            Some(ti.definition.clone()),
+                        );
                         self.drop_index(name, i, false);
                         self.create_index(name, ti, false, false, t.partition_by.is_some());
                     } else if i.comment != ti.comment {
-                        self.change_attr(ObjectKind::Index, &iobj, "comment", i.comment.clone(), ti.comment.clone());
-                        let sql = vec![comment_sql(&format!("INDEX {iobj}"), ti.comment.as_deref())];
-                        self.op(Key::Index(name.clone(), n.clone()), Action::Alter, ObjectKind::Index, &iobj, sql, vec![], class::MISC, Some(Stage::AfterColumns));
+                        self.change_attr(
+                            ObjectKind::Index,
+                            &iobj,
+                            "comment",
+                            i.comment.clone(),
+                            ti.comment.clone(),
+                        );
+                        let sql =
+                            vec![comment_sql(&format!("INDEX {iobj}"), ti.comment.as_deref())];
+                        self.op(
+                            Key::Index(name.clone(), n.clone()),
+                            Action::Alter,
+                            ObjectKind::Index,
+                            &iobj,
+                            sql,
+                            vec![],
+                            class::MISC,
+                            Some(Stage::AfterColumns),
+                        );
                     }
                 }
             }
@@ -1483,30 +2323,70 @@ impl<'a> Differ<'a> {
                     }
                     let mut parts = Vec::new();
                     if p.roles != tp.roles {
-                        self.change_attr(ObjectKind::Policy, &pobj, "roles", Some(p.roles.join(", ")), Some(tp.roles.join(", ")));
+                        self.change_attr(
+                            ObjectKind::Policy,
+                            &pobj,
+                            "roles",
+                            Some(p.roles.join(", ")),
+                            Some(tp.roles.join(", ")),
+                        );
                         parts.push(format!("TO {}", policy_roles(&tp.roles)));
                     }
                     if p.using != tp.using {
-                        self.change_attr(ObjectKind::Policy, &pobj, "using", p.using.clone(), tp.using.clone());
+                        self.change_attr(
+                            ObjectKind::Policy,
+                            &pobj,
+                            "using",
+                            p.using.clone(),
+                            tp.using.clone(),
+                        );
                         if let Some(u) = &tp.using {
                             parts.push(format!("USING ({u})"));
                         }
                     }
                     if p.with_check != tp.with_check {
-                        self.change_attr(ObjectKind::Policy, &pobj, "with_check", p.with_check.clone(), tp.with_check.clone());
+                        self.change_attr(
+                            ObjectKind::Policy,
+                            &pobj,
+                            "with_check",
+                            p.with_check.clone(),
+                            tp.with_check.clone(),
+                        );
                         if let Some(w) = &tp.with_check {
                             parts.push(format!("WITH CHECK ({w})"));
                         }
                     }
                     if !parts.is_empty() {
-                        sql.push(format!("ALTER POLICY {} ON {name} {};", quote_ident(n), parts.join(" ")));
+                        sql.push(format!(
+                            "ALTER POLICY {} ON {name} {};",
+                            quote_ident(n),
+                            parts.join(" ")
+                        ));
                     }
                     if p.comment != tp.comment {
-                        self.change_attr(ObjectKind::Policy, &pobj, "comment", p.comment.clone(), tp.comment.clone());
-                        sql.push(comment_sql(&format!("POLICY {} ON {name}", quote_ident(n)), tp.comment.as_deref()));
+                        self.change_attr(
+                            ObjectKind::Policy,
+                            &pobj,
+                            "comment",
+                            p.comment.clone(),
+                            tp.comment.clone(),
+                        );
+                        sql.push(comment_sql(
+                            &format!("POLICY {} ON {name}", quote_ident(n)),
+                            tp.comment.as_deref(),
+                        ));
                     }
                     if !sql.is_empty() {
-                        self.op(Key::Policy(name.clone(), n.clone()), Action::Alter, ObjectKind::Policy, &pobj, sql, vec![], class::POLICY, Some(Stage::AfterColumns));
+                        self.op(
+                            Key::Policy(name.clone(), n.clone()),
+                            Action::Alter,
+                            ObjectKind::Policy,
+                            &pobj,
+                            sql,
+                            vec![],
+                            class::POLICY,
+                            Some(Stage::AfterColumns),
+                        );
                     }
                 }
                 Some(_) => {}
@@ -1519,35 +2399,76 @@ impl<'a> Differ<'a> {
         }
     }
 
-    fn triggers(&mut self, name: &QualName, f: &BTreeMap<String, Trigger>, t: &BTreeMap<String, Trigger>) {
+    fn triggers(
+        &mut self,
+        name: &QualName,
+        f: &BTreeMap<String, Trigger>,
+        t: &BTreeMap<String, Trigger>,
+    ) {
         for (n, tr) in f {
             match t.get(n) {
                 None => self.drop_trigger(name, tr, true),
                 Some(tt) => {
                     let tobj = format!("{} on {name}", quote_ident(n));
-                    if strip_stmt(&tr.definition) != strip_stmt(&tt.definition) || tr.function != tt.function || tr.constraint != tt.constraint {
-                        self.change_attr(ObjectKind::Trigger, &tobj, "definition", Some(tr.definition.clone()), Some(tt.definition.clone()));
+                    if strip_stmt(&tr.definition) != strip_stmt(&tt.definition)
+                        || tr.function != tt.function
+                        || tr.constraint != tt.constraint
+                    {
+                        self.change_attr(
+                            ObjectKind::Trigger,
+                            &tobj,
+                            "definition",
+                            Some(tr.definition.clone()),
+                            Some(tt.definition.clone()),
+                        );
                         self.drop_trigger(name, tr, false);
                         self.create_trigger(name, tt, false);
                         continue;
                     }
                     let mut sql = Vec::new();
                     if tr.enabled != tt.enabled {
-                        self.change_attr(ObjectKind::Trigger, &tobj, "enabled", Some(tr.enabled.clone()), Some(tt.enabled.clone()));
+                        self.change_attr(
+                            ObjectKind::Trigger,
+                            &tobj,
+                            "enabled",
+                            Some(tr.enabled.clone()),
+                            Some(tt.enabled.clone()),
+                        );
                         let mut enabled = tt.clone();
                         if enabled.enabled == "O" {
-                            sql.push(format!("ALTER TABLE {name} ENABLE TRIGGER {};", quote_ident(n)));
+                            sql.push(format!(
+                                "ALTER TABLE {name} ENABLE TRIGGER {};",
+                                quote_ident(n)
+                            ));
                         } else if let Some(s) = trigger_enable_sql(name, &enabled) {
                             sql.push(s);
                         }
                         enabled.enabled.clear();
                     }
                     if tr.comment != tt.comment {
-                        self.change_attr(ObjectKind::Trigger, &tobj, "comment", tr.comment.clone(), tt.comment.clone());
-                        sql.push(comment_sql(&format!("TRIGGER {} ON {name}", quote_ident(n)), tt.comment.as_deref()));
+                        self.change_attr(
+                            ObjectKind::Trigger,
+                            &tobj,
+                            "comment",
+                            tr.comment.clone(),
+                            tt.comment.clone(),
+                        );
+                        sql.push(comment_sql(
+                            &format!("TRIGGER {} ON {name}", quote_ident(n)),
+                            tt.comment.as_deref(),
+                        ));
                     }
                     if !sql.is_empty() {
-                        self.op(Key::Trigger(name.clone(), n.clone()), Action::Alter, ObjectKind::Trigger, &tobj, sql, vec![], class::TRIGGER, Some(Stage::AfterColumns));
+                        self.op(
+                            Key::Trigger(name.clone(), n.clone()),
+                            Action::Alter,
+                            ObjectKind::Trigger,
+                            &tobj,
+                            sql,
+                            vec![],
+                            class::TRIGGER,
+                            Some(Stage::AfterColumns),
+                        );
                     }
                 }
             }
@@ -1570,30 +2491,58 @@ impl<'a> Differ<'a> {
         let tcols = local_columns(t, t.partition_of.is_some());
         for fc in &fcols {
             // a column that stays, only inherited now, cannot be made non-local by ALTER: leave it
-            if t.column(&fc.name).is_some_and(|c| !c.is_local) && !tcols.iter().any(|c| c.name == fc.name) {
+            if t.column(&fc.name).is_some_and(|c| !c.is_local)
+                && !tcols.iter().any(|c| c.name == fc.name)
+            {
                 continue;
             }
             let tc = tcols.iter().find(|c| c.name == fc.name);
-            let regenerate = tc.is_some_and(|tc| tc.generated.is_some() && tc.generated != fc.generated);
+            let regenerate =
+                tc.is_some_and(|tc| tc.generated.is_some() && tc.generated != fc.generated);
             if tc.is_none() || regenerate {
                 let cobj = format!("{name}.{}", quote_ident(&fc.name));
                 if tc.is_none() {
                     self.change(ObjectKind::Column, &cobj, Action::Drop);
                 } else {
-                    self.change_attr(ObjectKind::Column, &cobj, "generated", fc.generated.clone(), tc.and_then(|c| c.generated.clone()));
+                    self.change_attr(
+                        ObjectKind::Column,
+                        &cobj,
+                        "generated",
+                        fc.generated.clone(),
+                        tc.and_then(|c| c.generated.clone()),
+                    );
                     recreated.insert(fc.name.clone());
                 }
-                let sql = vec![format!("ALTER TABLE {name} DROP COLUMN {};", quote_ident(&fc.name))];
-                let h = vec![hz(HazardKind::DataLoss, format!("drops column {cobj} and its data"))];
-                self.op(Key::Column(name.clone(), fc.name.clone()), Action::Drop, ObjectKind::Column, &cobj, sql, h, class::COLUMN, Some(Stage::Columns));
-                self.seeds.insert(Key::Column(name.clone(), fc.name.clone()));
+                let sql = vec![format!(
+                    "ALTER TABLE {name} DROP COLUMN {};",
+                    quote_ident(&fc.name)
+                )];
+                let h = vec![hz(
+                    HazardKind::DataLoss,
+                    format!("drops column {cobj} and its data"),
+                )];
+                self.op(
+                    Key::Column(name.clone(), fc.name.clone()),
+                    Action::Drop,
+                    ObjectKind::Column,
+                    &cobj,
+                    sql,
+                    h,
+                    class::COLUMN,
+                    Some(Stage::Columns),
+                );
+                self.seeds
+                    .insert(Key::Column(name.clone(), fc.name.clone()));
             }
         }
         for tc in &tcols {
             let cobj = format!("{name}.{}", quote_ident(&tc.name));
             let key = Key::Column(name.clone(), tc.name.clone());
             let fc = fcols.iter().find(|c| c.name == tc.name);
-            if fc.is_none() && f.column(&tc.name).is_some() && !self.parent_drops_column(f, &tc.name) {
+            if fc.is_none()
+                && f.column(&tc.name).is_some()
+                && !self.parent_drops_column(f, &tc.name)
+            {
                 continue; // inherited in `from` and staying: it cannot be made local by ALTER
             }
             match fc {
@@ -1602,21 +2551,46 @@ impl<'a> Differ<'a> {
                     if fc.is_none() {
                         self.change(ObjectKind::Column, &cobj, Action::Create);
                     }
-                    let mut sql = vec![format!("ALTER TABLE {name} ADD COLUMN {};", column_def(tc))];
+                    let mut sql =
+                        vec![format!("ALTER TABLE {name} ADD COLUMN {};", column_def(tc))];
                     if let Some(text) = &tc.comment {
                         sql.push(comment_sql(&format!("COLUMN {cobj}"), Some(text)));
                     }
                     if !self.opts.ignore_privileges {
-                        sql.extend(column_grant_sql(name, &tc.name, &BTreeSet::new(), &tc.grants));
+                        sql.extend(column_grant_sql(
+                            name,
+                            &tc.name,
+                            &BTreeSet::new(),
+                            &tc.grants,
+                        ));
                     }
                     let mut h = Vec::new();
-                    if tc.generated.is_some() || tc.identity.is_some() || tc.default.as_deref().is_some_and(is_volatile_default) {
+                    if tc.generated.is_some()
+                        || tc.identity.is_some()
+                        || tc.default.as_deref().is_some_and(is_volatile_default)
+                    {
                         h.push(hz(HazardKind::TableRewrite, "fills every existing row: the table is rewritten under an ACCESS EXCLUSIVE lock"));
                     }
-                    if tc.not_null && tc.default.is_none() && tc.identity.is_none() && tc.generated.is_none() {
-                        h.push(hz(HazardKind::DataLoss, "NOT NULL without a default fails if the table has rows"));
+                    if tc.not_null
+                        && tc.default.is_none()
+                        && tc.identity.is_none()
+                        && tc.generated.is_none()
+                    {
+                        h.push(hz(
+                            HazardKind::DataLoss,
+                            "NOT NULL without a default fails if the table has rows",
+                        ));
                     }
-                    self.op(key, Action::Create, ObjectKind::Column, &cobj, sql, h, class::COLUMN, Some(Stage::Columns));
+                    self.op(
+                        key,
+                        Action::Create,
+                        ObjectKind::Column,
+                        &cobj,
+                        sql,
+                        h,
+                        class::COLUMN,
+                        Some(Stage::Columns),
+                    );
                 }
             }
         }
@@ -1625,10 +2599,20 @@ impl<'a> Differ<'a> {
 
     /// True when a parent `f` inherits `column` from loses that column in `to`.
     fn parent_drops_column(&self, f: &Table, column: &str) -> bool {
-        f.inherits.iter().chain(f.partition_of.as_ref().map(|p| &p.parent)).any(|p| {
-            self.from.tables.get(p).is_some_and(|pt| pt.column(column).is_some())
-                && !self.to.tables.get(p).is_some_and(|pt| pt.column(column).is_some())
-        })
+        f.inherits
+            .iter()
+            .chain(f.partition_of.as_ref().map(|p| &p.parent))
+            .any(|p| {
+                self.from
+                    .tables
+                    .get(p)
+                    .is_some_and(|pt| pt.column(column).is_some())
+                    && self
+                        .to
+                        .tables
+                        .get(p)
+                        .is_none_or(|pt| pt.column(column).is_none())
+            })
     }
 
     fn alter_column(&mut self, t: &Table, fc: &Column, tc: &Column) {
@@ -1640,18 +2624,45 @@ impl<'a> Differ<'a> {
         let mut hazards = Vec::new();
         let type_changes = fc.type_name != tc.type_name || fc.collation != tc.collation;
         if fc.identity.is_some() && tc.identity.is_none() {
-            self.change_attr(ObjectKind::Column, &cobj, "identity", Some(identity_text(fc)), None);
+            self.change_attr(
+                ObjectKind::Column,
+                &cobj,
+                "identity",
+                Some(identity_text(fc)),
+                None,
+            );
             sql.push(format!("{pre} DROP IDENTITY;"));
         }
         if fc.generated.is_some() && tc.generated.is_none() {
-            self.change_attr(ObjectKind::Column, &cobj, "generated", fc.generated.clone(), None);
+            self.change_attr(
+                ObjectKind::Column,
+                &cobj,
+                "generated",
+                fc.generated.clone(),
+                None,
+            );
             sql.push(format!("{pre} DROP EXPRESSION;"));
         }
-        let default_changes = fc.default != tc.default && fc.identity.is_none() == tc.identity.is_none();
-        let fdefault = if fc.identity.is_none() && fc.generated.is_none() { fc.default.as_ref() } else { None };
-        let tdefault = if tc.identity.is_none() && tc.generated.is_none() { tc.default.as_ref() } else { None };
+        let default_changes =
+            fc.default != tc.default && fc.identity.is_none() == tc.identity.is_none();
+        let fdefault = if fc.identity.is_none() && fc.generated.is_none() {
+            fc.default.as_ref()
+        } else {
+            None
+        };
+        let tdefault = if tc.identity.is_none() && tc.generated.is_none() {
+            tc.default.as_ref()
+        } else {
+            None
+        };
         if fdefault != tdefault || default_changes {
-            self.change_attr(ObjectKind::Column, &cobj, "default", fdefault.cloned(), tdefault.cloned());
+            self.change_attr(
+                ObjectKind::Column,
+                &cobj,
+                "default",
+                fdefault.cloned(),
+                tdefault.cloned(),
+            );
         }
         if fdefault.is_some() && (fdefault != tdefault || type_changes) {
             sql.push(format!("{pre} DROP DEFAULT;"));
@@ -1676,17 +2687,36 @@ impl<'a> Differ<'a> {
                 }
                 let (rewrite, fail) = type_change_cost(&fc.type_name, &tc.type_name);
                 if rewrite {
-                    hazards.push(hz(HazardKind::TableRewrite, format!("rewrites the table to convert {} to {}", fc.type_name, tc.type_name)));
+                    hazards.push(hz(
+                        HazardKind::TableRewrite,
+                        format!(
+                            "rewrites the table to convert {} to {}",
+                            fc.type_name, tc.type_name
+                        ),
+                    ));
                 }
                 if fail {
-                    hazards.push(hz(HazardKind::DataLoss, format!("converting {} to {} can fail or lose information", fc.type_name, tc.type_name)));
+                    hazards.push(hz(
+                        HazardKind::DataLoss,
+                        format!(
+                            "converting {} to {} can fail or lose information",
+                            fc.type_name, tc.type_name
+                        ),
+                    ));
                 }
             }
             sql.push(s + ";");
-            self.seeds.insert(Key::Column(name.clone(), tc.name.clone()));
+            self.seeds
+                .insert(Key::Column(name.clone(), tc.name.clone()));
         }
         if fc.not_null != tc.not_null {
-            self.change_attr(ObjectKind::Column, &cobj, "not_null", Some(fc.not_null.to_string()), Some(tc.not_null.to_string()));
+            self.change_attr(
+                ObjectKind::Column,
+                &cobj,
+                "not_null",
+                Some(fc.not_null.to_string()),
+                Some(tc.not_null.to_string()),
+            );
             if tc.not_null {
                 sql.push(format!("{pre} SET NOT NULL;"));
                 hazards.push(hz(HazardKind::LongLock, "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock, and fails if a row holds NULL"));
@@ -1701,32 +2731,59 @@ impl<'a> Differ<'a> {
         }
         match (&fc.identity, &tc.identity) {
             (None, Some(i)) => {
-                self.change_attr(ObjectKind::Column, &cobj, "identity", None, Some(identity_text(tc)));
+                self.change_attr(
+                    ObjectKind::Column,
+                    &cobj,
+                    "identity",
+                    None,
+                    Some(identity_text(tc)),
+                );
                 if let Some(d) = fdefault {
                     if !sql.iter().any(|s| s.ends_with("DROP DEFAULT;")) {
                         let _ = d;
                         sql.push(format!("{pre} DROP DEFAULT;"));
                     }
                 }
-                let mut s = format!("{pre} ADD GENERATED {} AS IDENTITY", if i.always { "ALWAYS" } else { "BY DEFAULT" });
+                let mut s = format!(
+                    "{pre} ADD GENERATED {} AS IDENTITY",
+                    if i.always { "ALWAYS" } else { "BY DEFAULT" }
+                );
                 let opts = seq_option_clauses(&i.options, None, false);
                 if !opts.is_empty() {
                     s.push_str(&format!(" ({})", opts.join(" ")));
                 }
                 sql.push(s + ";");
-                hazards.push(hz(HazardKind::TableRewrite, "adding an identity fills every existing row"));
+                hazards.push(hz(
+                    HazardKind::TableRewrite,
+                    "adding an identity fills every existing row",
+                ));
             }
             (Some(a), Some(b)) => {
                 if a.always != b.always {
-                    self.change_attr(ObjectKind::Column, &cobj, "identity", Some(identity_text(fc)), Some(identity_text(tc)));
-                    sql.push(format!("{pre} SET GENERATED {};", if b.always { "ALWAYS" } else { "BY DEFAULT" }));
+                    self.change_attr(
+                        ObjectKind::Column,
+                        &cobj,
+                        "identity",
+                        Some(identity_text(fc)),
+                        Some(identity_text(tc)),
+                    );
+                    sql.push(format!(
+                        "{pre} SET GENERATED {};",
+                        if b.always { "ALWAYS" } else { "BY DEFAULT" }
+                    ));
                 }
                 let mut ao = a.options.clone();
                 ao.data_type = b.options.data_type.clone();
                 if ao != b.options && a.options.data_type == b.options.data_type {
                     let opts = seq_option_clauses(&b.options, Some(&a.options), false);
                     if !opts.is_empty() {
-                        self.change_attr(ObjectKind::Column, &cobj, "identity options", None, Some(opts.join(" ")));
+                        self.change_attr(
+                            ObjectKind::Column,
+                            &cobj,
+                            "identity options",
+                            None,
+                            Some(opts.join(" ")),
+                        );
                         let set: Vec<String> = opts.iter().map(|o| format!("SET {o}")).collect();
                         sql.push(format!("{pre} {};", set.join(" ")));
                     }
@@ -1735,37 +2792,86 @@ impl<'a> Differ<'a> {
             _ => {}
         }
         if !sql.is_empty() {
-            self.op(Key::Column(name.clone(), tc.name.clone()), Action::Alter, ObjectKind::Column, &cobj, sql, hazards, class::COLUMN, Some(Stage::Columns));
+            self.op(
+                Key::Column(name.clone(), tc.name.clone()),
+                Action::Alter,
+                ObjectKind::Column,
+                &cobj,
+                sql,
+                hazards,
+                class::COLUMN,
+                Some(Stage::Columns),
+            );
         }
         if fc.comment != tc.comment {
-            self.change_attr(ObjectKind::Column, &cobj, "comment", fc.comment.clone(), tc.comment.clone());
-            let sql = vec![comment_sql(&format!("COLUMN {cobj}"), tc.comment.as_deref())];
-            self.op(Key::Column(name.clone(), tc.name.clone()), Action::Alter, ObjectKind::Column, &cobj, sql, vec![], class::MISC, Some(Stage::Columns));
+            self.change_attr(
+                ObjectKind::Column,
+                &cobj,
+                "comment",
+                fc.comment.clone(),
+                tc.comment.clone(),
+            );
+            let sql = vec![comment_sql(
+                &format!("COLUMN {cobj}"),
+                tc.comment.as_deref(),
+            )];
+            self.op(
+                Key::Column(name.clone(), tc.name.clone()),
+                Action::Alter,
+                ObjectKind::Column,
+                &cobj,
+                sql,
+                vec![],
+                class::MISC,
+                Some(Stage::Columns),
+            );
         }
         if !self.opts.ignore_privileges && fc.grants != tc.grants {
             let sql = column_grant_sql(name, &tc.name, &fc.grants, &tc.grants);
             if !sql.is_empty() {
                 self.change_attr(ObjectKind::Column, &cobj, "grants", None, None);
-                self.op(Key::Column(name.clone(), tc.name.clone()), Action::Alter, ObjectKind::Column, &cobj, sql, vec![], class::MISC, Some(Stage::Columns));
+                self.op(
+                    Key::Column(name.clone(), tc.name.clone()),
+                    Action::Alter,
+                    ObjectKind::Column,
+                    &cobj,
+                    sql,
+                    vec![],
+                    class::MISC,
+                    Some(Stage::Columns),
+                );
             }
         }
     }
 
     fn is_enum_type(&self, type_name: &str) -> bool {
         let base = type_name.trim_end_matches("[]");
-        let Ok(q) = base.parse::<QualName>() else { return false };
-        [self.from, self.to].iter().any(|db| db.types.get(&q).is_some_and(|t| matches!(t.kind, TypeKind::Enum { .. })))
+        let Ok(q) = base.parse::<QualName>() else {
+            return false;
+        };
+        [self.from, self.to].iter().any(|db| {
+            db.types
+                .get(&q)
+                .is_some_and(|t| matches!(t.kind, TypeKind::Enum { .. }))
+        })
     }
 
     // ----- sequences ----------------------------------------------------------------------------------
 
     fn identity_sequences(db: &Database) -> BTreeSet<&QualName> {
-        db.tables.values().flat_map(|t| t.columns.iter()).filter_map(|c| c.identity.as_ref()?.sequence.as_ref()).collect()
+        db.tables
+            .values()
+            .flat_map(|t| t.columns.iter())
+            .filter_map(|c| c.identity.as_ref()?.sequence.as_ref())
+            .collect()
     }
 
     fn owner_gone(&self, s: &Sequence) -> bool {
         s.owned_by.as_ref().is_some_and(|o| {
-            self.dropped_tables.contains(&o.table) || self.seeds.contains(&Key::Column(o.table.clone(), o.column.clone()))
+            self.dropped_tables.contains(&o.table)
+                || self
+                    .seeds
+                    .contains(&Key::Column(o.table.clone(), o.column.clone()))
         })
     }
 
@@ -1773,8 +2879,10 @@ impl<'a> Differ<'a> {
         let (from, to) = (self.from, self.to);
         let fid = Self::identity_sequences(from);
         let tid = Self::identity_sequences(to);
-        for (name, s) in &from.sequences {
-            if fid.contains(name) || to.sequences.contains_key(name) && !tid.contains(name) {
+        let seq_pairs = pairs(&from.sequences, &to.sequences);
+        for &(name, s, in_to) in &seq_pairs {
+            let Some(s) = s else { continue };
+            if fid.contains(name) || in_to.is_some() && !tid.contains(name) {
                 continue;
             }
             let obj = name.to_string();
@@ -1783,16 +2891,30 @@ impl<'a> Differ<'a> {
             if self.owner_gone(s) {
                 continue; // dropped with its column
             }
-            self.op(Key::Sequence(name.clone()), Action::Drop, ObjectKind::Sequence, &obj, vec![format!("DROP SEQUENCE {obj};")], vec![], class::SEQUENCE, None);
+            self.op(
+                Key::Sequence(name.clone()),
+                Action::Drop,
+                ObjectKind::Sequence,
+                &obj,
+                vec![format!("DROP SEQUENCE {obj};")],
+                vec![],
+                class::SEQUENCE,
+                None,
+            );
         }
-        for (name, s) in &to.sequences {
+        for &(name, in_from, s) in &seq_pairs {
+            let Some(s) = s else { continue };
             if tid.contains(name) {
+                continue;
+            }
+            let existing = in_from.filter(|_| !fid.contains(name));
+            if existing.is_some_and(|f| f == s && !self.owner_gone(f)) {
                 continue;
             }
             let obj = name.to_string();
             let key = Key::Sequence(name.clone());
             let target = format!("SEQUENCE {name}");
-            match from.sequences.get(name).filter(|_| !fid.contains(name)) {
+            match existing {
                 None => {
                     self.change(ObjectKind::Sequence, &obj, Action::Create);
                     let opts = seq_option_clauses(&s.options, None, true);
@@ -1802,8 +2924,22 @@ impl<'a> Differ<'a> {
                         stmt.push_str(&opts.join(" "));
                     }
                     let mut sql = vec![stmt + ";"];
-                    self.create_extras(&target, Some((GrantOn::Sequence, &target)), &s.common, &mut sql);
-                    self.op(key, Action::Create, ObjectKind::Sequence, &obj, sql, vec![], class::SEQUENCE, None);
+                    self.create_extras(
+                        &target,
+                        Some((GrantOn::Sequence, &target)),
+                        &s.common,
+                        &mut sql,
+                    );
+                    self.op(
+                        key,
+                        Action::Create,
+                        ObjectKind::Sequence,
+                        &obj,
+                        sql,
+                        vec![],
+                        class::SEQUENCE,
+                        None,
+                    );
                     if let Some(o) = &s.owned_by {
                         self.owned_by(name, Some(o), Action::Create);
                     }
@@ -1812,13 +2948,30 @@ impl<'a> Differ<'a> {
                     if f.options != s.options {
                         let mut opts = seq_option_clauses(&s.options, Some(&f.options), true);
                         // the current value may fall outside the new bounds
-                        if s.options.min_value > f.options.min_value || s.options.max_value < f.options.max_value {
+                        if s.options.min_value > f.options.min_value
+                            || s.options.max_value < f.options.max_value
+                        {
                             opts.push(format!("RESTART WITH {}", s.options.start));
                         }
-                        self.change_attr(ObjectKind::Sequence, &obj, "options", None, Some(opts.join(" ")));
+                        self.change_attr(
+                            ObjectKind::Sequence,
+                            &obj,
+                            "options",
+                            None,
+                            Some(opts.join(" ")),
+                        );
                         if !opts.is_empty() {
                             let sql = vec![format!("ALTER SEQUENCE {name} {};", opts.join(" "))];
-                            self.op(key.clone(), Action::Alter, ObjectKind::Sequence, &obj, sql, vec![], class::SEQUENCE, None);
+                            self.op(
+                                key.clone(),
+                                Action::Alter,
+                                ObjectKind::Sequence,
+                                &obj,
+                                sql,
+                                vec![],
+                                class::SEQUENCE,
+                                None,
+                            );
                         }
                     }
                     let gone = self.owner_gone(f);
@@ -1828,8 +2981,12 @@ impl<'a> Differ<'a> {
                                 ObjectKind::Sequence,
                                 &obj,
                                 "owned_by",
-                                f.owned_by.as_ref().map(|o| format!("{}.{}", o.table, quote_ident(&o.column))),
-                                s.owned_by.as_ref().map(|o| format!("{}.{}", o.table, quote_ident(&o.column))),
+                                f.owned_by
+                                    .as_ref()
+                                    .map(|o| format!("{}.{}", o.table, quote_ident(&o.column))),
+                                s.owned_by
+                                    .as_ref()
+                                    .map(|o| format!("{}.{}", o.table, quote_ident(&o.column))),
                             );
                         }
                         if gone || s.owned_by.is_none() {
@@ -1839,7 +2996,17 @@ impl<'a> Differ<'a> {
                             self.owned_by(name, s.owned_by.as_ref(), Action::Create);
                         }
                     }
-                    self.common_alters(&key, ObjectKind::Sequence, &obj, &target, &target, Some((GrantOn::Sequence, &target)), &f.common, &s.common, None);
+                    self.common_alters(
+                        &key,
+                        ObjectKind::Sequence,
+                        &obj,
+                        &target,
+                        &target,
+                        Some((GrantOn::Sequence, &target)),
+                        &f.common,
+                        &s.common,
+                        None,
+                    );
                 }
             }
         }
@@ -1851,7 +3018,16 @@ impl<'a> Differ<'a> {
             None => "NONE".to_string(),
         };
         let sql = vec![format!("ALTER SEQUENCE {name} OWNED BY {target};")];
-        let i = self.op(Key::SeqOwner(name.clone()), role, ObjectKind::Sequence, &name.to_string(), sql, vec![], class::SEQ_OWNER, None);
+        let i = self.op(
+            Key::SeqOwner(name.clone()),
+            role,
+            ObjectKind::Sequence,
+            &name.to_string(),
+            sql,
+            vec![],
+            class::SEQ_OWNER,
+            None,
+        );
         self.out.ops[i].action = Action::Alter;
     }
 
@@ -1864,18 +3040,42 @@ impl<'a> Differ<'a> {
         let with = if v.options.is_empty() {
             String::new()
         } else {
-            format!(" WITH ({})", v.options.iter().map(|o| reloption(o)).collect::<Vec<_>>().join(", "))
+            format!(
+                " WITH ({})",
+                v.options
+                    .iter()
+                    .map(|o| reloption(o))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         };
         let def = strip_stmt(&v.definition);
         let mut sql = vec![format!("CREATE {kw} {name}{with} AS\n{def};")];
         for c in &v.columns {
             if let Some(text) = &c.comment {
-                sql.push(comment_sql(&format!("COLUMN {name}.{}", quote_ident(&c.name)), Some(text)));
+                sql.push(comment_sql(
+                    &format!("COLUMN {name}.{}", quote_ident(&c.name)),
+                    Some(text),
+                ));
             }
         }
         let target = format!("{kw} {name}");
-        self.create_extras(&target, Some((GrantOn::Table, &format!("TABLE {name}"))), &v.common, &mut sql);
-        self.op(Key::Relation(name.clone()), Action::Create, kind, &obj, sql, vec![], class, None);
+        self.create_extras(
+            &target,
+            Some((GrantOn::Table, &format!("TABLE {name}"))),
+            &v.common,
+            &mut sql,
+        );
+        self.op(
+            Key::Relation(name.clone()),
+            Action::Create,
+            kind,
+            &obj,
+            sql,
+            vec![],
+            class,
+            None,
+        );
         for i in v.indexes.values() {
             self.create_index(name, i, true, false, false);
         }
@@ -1887,7 +3087,16 @@ impl<'a> Differ<'a> {
     fn drop_view(&mut self, v: &View) {
         let (kind, kw, class) = view_kind(v);
         let obj = v.name.to_string();
-        self.op(Key::Relation(v.name.clone()), Action::Drop, kind, &obj, vec![format!("DROP {kw} {obj};")], vec![], class, None);
+        self.op(
+            Key::Relation(v.name.clone()),
+            Action::Drop,
+            kind,
+            &obj,
+            vec![format!("DROP {kw} {obj};")],
+            vec![],
+            class,
+            None,
+        );
         self.seeds.insert(Key::Relation(v.name.clone()));
     }
 
@@ -1909,14 +3118,43 @@ impl<'a> Differ<'a> {
                 continue;
             };
             let def_changes = strip_stmt(&f.definition) != strip_stmt(&t.definition);
-            if f.kind != t.kind || def_changes || f.options != t.options || f.columns.iter().map(|c| (&c.name, &c.type_name)).ne(t.columns.iter().map(|c| (&c.name, &c.type_name))) {
-                self.change_attr(kind, &obj, "definition", Some(f.definition.clone()), Some(t.definition.clone()));
+            if f.kind != t.kind
+                || def_changes
+                || f.options != t.options
+                || f.columns
+                    .iter()
+                    .map(|c| (&c.name, &c.type_name))
+                    .ne(t.columns.iter().map(|c| (&c.name, &c.type_name)))
+            {
+                self.change_attr(
+                    kind,
+                    &obj,
+                    "definition",
+                    Some(f.definition.clone()),
+                    Some(t.definition.clone()),
+                );
                 let prefix = f.columns.len() <= t.columns.len()
-                    && f.columns.iter().zip(&t.columns).all(|(a, b)| a.name == b.name && a.type_name == b.type_name);
-                if f.kind == ViewKind::View && t.kind == ViewKind::View && f.options == t.options && prefix {
+                    && f.columns
+                        .iter()
+                        .zip(&t.columns)
+                        .all(|(a, b)| a.name == b.name && a.type_name == b.type_name);
+                if f.kind == ViewKind::View
+                    && t.kind == ViewKind::View
+                    && f.options == t.options
+                    && prefix
+                {
                     let def = strip_stmt(&t.definition);
                     let sql = vec![format!("CREATE OR REPLACE VIEW {name} AS\n{def};")];
-                    self.op(Key::Relation(name.clone()), Action::Alter, kind, &obj, sql, vec![], class, None);
+                    self.op(
+                        Key::Relation(name.clone()),
+                        Action::Alter,
+                        kind,
+                        &obj,
+                        sql,
+                        vec![],
+                        class,
+                        None,
+                    );
                 } else {
                     self.drop_view(f);
                     self.create_view(t);
@@ -1926,14 +3164,46 @@ impl<'a> Differ<'a> {
             }
             let target = format!("{kw} {name}");
             let key = Key::Relation(name.clone());
-            self.common_alters(&key, kind, &obj, &target, &target, Some((GrantOn::Table, &format!("TABLE {name}"))), &f.common, &t.common, None);
+            self.common_alters(
+                &key,
+                kind,
+                &obj,
+                &target,
+                &target,
+                Some((GrantOn::Table, &format!("TABLE {name}"))),
+                &f.common,
+                &t.common,
+                None,
+            );
             for tc in &t.columns {
-                let fcm = f.columns.iter().find(|c| c.name == tc.name).and_then(|c| c.comment.clone());
+                let fcm = f
+                    .columns
+                    .iter()
+                    .find(|c| c.name == tc.name)
+                    .and_then(|c| c.comment.clone());
                 if fcm != tc.comment {
                     let cobj = format!("{name}.{}", quote_ident(&tc.name));
-                    self.change_attr(ObjectKind::Column, &cobj, "comment", fcm, tc.comment.clone());
-                    let sql = vec![comment_sql(&format!("COLUMN {cobj}"), tc.comment.as_deref())];
-                    self.op(key.clone(), Action::Alter, kind, &obj, sql, vec![], class::MISC, None);
+                    self.change_attr(
+                        ObjectKind::Column,
+                        &cobj,
+                        "comment",
+                        fcm,
+                        tc.comment.clone(),
+                    );
+                    let sql = vec![comment_sql(
+                        &format!("COLUMN {cobj}"),
+                        tc.comment.as_deref(),
+                    )];
+                    self.op(
+                        key.clone(),
+                        Action::Alter,
+                        kind,
+                        &obj,
+                        sql,
+                        vec![],
+                        class::MISC,
+                        None,
+                    );
                 }
             }
             for (n, i) in &f.indexes {
@@ -1960,10 +3230,17 @@ impl<'a> Differ<'a> {
     fn create_function_sql(&mut self, f: &Function, replace: bool) -> Vec<String> {
         let def = strip_stmt(&f.definition);
         if def.is_empty() {
-            self.out.errors.push((f.id.to_string(), "the model has no definition to create it from".to_string()));
+            self.out.errors.push((
+                f.id.to_string(),
+                "the model has no definition to create it from".to_string(),
+            ));
             return Vec::new();
         }
-        let def = if replace { or_replace(def) } else { def.to_string() };
+        let def = if replace {
+            or_replace(def)
+        } else {
+            def.to_string()
+        };
         vec![format!("{def};")]
     }
 
@@ -1972,14 +3249,37 @@ impl<'a> Differ<'a> {
         let obj = f.id.to_string();
         let mut sql = self.create_function_sql(f, false);
         let target = format!("{kw} {obj}");
-        self.create_extras(&target, Some((GrantOn::Function, &target)), &f.common, &mut sql);
-        self.op(Key::Function(f.id.clone()), Action::Create, kind, &obj, sql, vec![], class::FUNCTION, None);
+        self.create_extras(
+            &target,
+            Some((GrantOn::Function, &target)),
+            &f.common,
+            &mut sql,
+        );
+        self.op(
+            Key::Function(f.id.clone()),
+            Action::Create,
+            kind,
+            &obj,
+            sql,
+            vec![],
+            class::FUNCTION,
+            None,
+        );
     }
 
     fn drop_function(&mut self, f: &Function) {
         let (kind, kw) = function_kind(f);
         let obj = f.id.to_string();
-        self.op(Key::Function(f.id.clone()), Action::Drop, kind, &obj, vec![format!("DROP {kw} {obj};")], vec![], class::FUNCTION, None);
+        self.op(
+            Key::Function(f.id.clone()),
+            Action::Drop,
+            kind,
+            &obj,
+            vec![format!("DROP {kw} {obj};")],
+            vec![],
+            class::FUNCTION,
+            None,
+        );
         self.seeds.insert(Key::Function(f.id.clone()));
     }
 
@@ -2001,7 +3301,14 @@ impl<'a> Differ<'a> {
             };
             let sig = |x: &Function| (x.kind, x.returns.clone());
             let body = |x: &Function| {
-                (x.language.clone(), x.volatility.clone(), x.strict, x.security_definer, x.config.clone(), x.body.clone())
+                (
+                    x.language.clone(),
+                    x.volatility.clone(),
+                    x.strict,
+                    x.security_definer,
+                    x.config.clone(),
+                    x.body.clone(),
+                )
             };
             if sig(f) != sig(t) {
                 self.change_attr(kind, &obj, "returns", f.returns.clone(), t.returns.clone());
@@ -2015,7 +3322,11 @@ impl<'a> Differ<'a> {
                     ("language", f.language.clone(), t.language.clone()),
                     ("volatility", f.volatility.clone(), t.volatility.clone()),
                     ("strict", f.strict.to_string(), t.strict.to_string()),
-                    ("security_definer", f.security_definer.to_string(), t.security_definer.to_string()),
+                    (
+                        "security_definer",
+                        f.security_definer.to_string(),
+                        t.security_definer.to_string(),
+                    ),
                     ("config", f.config.join(", "), t.config.join(", ")),
                     ("body", f.body.clone(), t.body.clone()),
                 ] {
@@ -2024,11 +3335,30 @@ impl<'a> Differ<'a> {
                     }
                 }
                 let sql = self.create_function_sql(t, true);
-                self.op(Key::Function(id.clone()), Action::Alter, kind, &obj, sql, vec![], class::FUNCTION, None);
+                self.op(
+                    Key::Function(id.clone()),
+                    Action::Alter,
+                    kind,
+                    &obj,
+                    sql,
+                    vec![],
+                    class::FUNCTION,
+                    None,
+                );
             }
             let target = format!("{kw} {obj}");
             let key = Key::Function(id.clone());
-            self.common_alters(&key, kind, &obj, &target, &target, Some((GrantOn::Function, &target)), &f.common, &t.common, None);
+            self.common_alters(
+                &key,
+                kind,
+                &obj,
+                &target,
+                &target,
+                Some((GrantOn::Function, &target)),
+                &f.common,
+                &t.common,
+                None,
+            );
         }
     }
 
@@ -2038,7 +3368,13 @@ impl<'a> Differ<'a> {
     /// and created again after it, even when they themselves did not change.
     fn rebuild_dependants(&mut self) {
         let (from, to) = (self.from, self.to);
-        let dropping: BTreeSet<Key> = self.out.ops.iter().filter(|o| o.role == Action::Drop).map(|o| o.key.clone()).collect();
+        let dropping: BTreeSet<Key> = self
+            .out
+            .ops
+            .iter()
+            .filter(|o| o.role == Action::Drop)
+            .map(|o| o.key.clone())
+            .collect();
         let mut seed_tables: BTreeSet<QualName> = BTreeSet::new();
         for k in &self.seeds {
             if let Key::Column(t, _) = k {
@@ -2056,20 +3392,29 @@ impl<'a> Differ<'a> {
             }
         }
         loop {
-            let hit = |deps: &BTreeSet<Key>, seeds: &BTreeSet<Key>, seed_tables: &BTreeSet<QualName>| {
-                deps.iter().any(|d| match d {
-                    Key::Column(t, _) => seeds.contains(d) || seeds.contains(&Key::Relation(t.clone())),
-                    Key::Relation(t) => {
-                        seeds.contains(d)
-                            || (seed_tables.contains(t) && !deps.iter().any(|x| matches!(x, Key::Column(tt, _) if tt == t)))
-                    }
-                    _ => seeds.contains(d),
-                })
-            };
+            let hit =
+                |deps: &BTreeSet<Key>, seeds: &BTreeSet<Key>, seed_tables: &BTreeSet<QualName>| {
+                    deps.iter().any(|d| match d {
+                        Key::Column(t, _) => {
+                            seeds.contains(d) || seeds.contains(&Key::Relation(t.clone()))
+                        }
+                        Key::Relation(t) => {
+                            seeds.contains(d)
+                                || (seed_tables.contains(t)
+                                    && !deps
+                                        .iter()
+                                        .any(|x| matches!(x, Key::Column(tt, _) if tt == t)))
+                        }
+                        _ => seeds.contains(d),
+                    })
+                };
             let mut more_views = Vec::new();
             for (name, deps) in &view_deps {
                 let key = Key::Relation(name.clone());
-                if dropping.contains(&key) || self.rebuilt.contains(&key) || !to.views.contains_key(name) {
+                if dropping.contains(&key)
+                    || self.rebuilt.contains(&key)
+                    || !to.views.contains_key(name)
+                {
                     continue;
                 }
                 if hit(deps, &self.seeds, &seed_tables) {
@@ -2094,9 +3439,12 @@ impl<'a> Differ<'a> {
                     self.rebuilt.insert(Key::Relation(name.clone()));
                     // remove an in-place replacement planned for it; drop and create instead
                     let key = Key::Relation(name.clone());
-                    self.out.ops.retain(|o| !(o.key == key && o.role == Action::Alter));
+                    self.out
+                        .ops
+                        .retain(|o| !(o.key == key && o.role == Action::Alter));
                     self.out.ops.retain(|o| {
-                        !(o.key.table() == Some(&name) && matches!(o.key, Key::Index(..) | Key::Trigger(..)))
+                        !(o.key.table() == Some(&name)
+                            && matches!(o.key, Key::Index(..) | Key::Trigger(..)))
                     });
                     self.drop_view(f);
                     self.create_view(t);
@@ -2106,7 +3454,9 @@ impl<'a> Differ<'a> {
                 if let (Some(f), Some(t)) = (from.functions.get(&id), to.functions.get(&id)) {
                     self.rebuilt.insert(Key::Function(id.clone()));
                     let key = Key::Function(id.clone());
-                    self.out.ops.retain(|o| !(o.key == key && o.role == Action::Alter));
+                    self.out
+                        .ops
+                        .retain(|o| !(o.key == key && o.role == Action::Alter));
                     self.drop_function(f);
                     self.create_function(t);
                 }
@@ -2117,12 +3467,20 @@ impl<'a> Differ<'a> {
             if self.dropped_tables.contains(tn) {
                 continue;
             }
-            let Some(ft) = from.tables.get(tn) else { continue };
+            let Some(ft) = from.tables.get(tn) else {
+                continue;
+            };
             for (n, tr) in &t.triggers {
-                let Some(ftr) = ft.triggers.get(n) else { continue };
+                let Some(ftr) = ft.triggers.get(n) else {
+                    continue;
+                };
                 let key = Key::Trigger(tn.clone(), n.clone());
                 if self.seeds.contains(&Key::Function(ftr.function.clone()))
-                    && !self.out.ops.iter().any(|o| o.key == key && o.role == Action::Drop)
+                    && !self
+                        .out
+                        .ops
+                        .iter()
+                        .any(|o| o.key == key && o.role == Action::Drop)
                 {
                     self.out.ops.retain(|o| o.key != key);
                     self.drop_trigger(tn, ftr, false);
@@ -2131,6 +3489,45 @@ impl<'a> Differ<'a> {
             }
         }
     }
+}
+
+/// Both maps side by side, in key order (a merge join: no lookups).
+#[allow(clippy::type_complexity)]
+fn pairs<'m, K: Ord, A, B>(
+    a: &'m BTreeMap<K, A>,
+    b: &'m BTreeMap<K, B>,
+) -> Vec<(&'m K, Option<&'m A>, Option<&'m B>)> {
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    let (mut ia, mut ib) = (a.iter().peekable(), b.iter().peekable());
+    loop {
+        match (ia.peek(), ib.peek()) {
+            (None, None) => break,
+            (Some(&(ka, va)), None) => {
+                out.push((ka, Some(va), None));
+                ia.next();
+            }
+            (None, Some(&(kb, vb))) => {
+                out.push((kb, None, Some(vb)));
+                ib.next();
+            }
+            (Some(&(ka, va)), Some(&(kb, vb))) => match ka.cmp(kb) {
+                std::cmp::Ordering::Less => {
+                    out.push((ka, Some(va), None));
+                    ia.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    out.push((kb, None, Some(vb)));
+                    ib.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    out.push((ka, Some(va), Some(vb)));
+                    ia.next();
+                    ib.next();
+                }
+            },
+        }
+    }
+    out
 }
 
 fn identity_text(c: &Column) -> String {
@@ -2148,7 +3545,12 @@ fn type_with_collation(c: &Column) -> String {
     }
 }
 
-fn column_grant_sql(table: &QualName, column: &str, from: &BTreeSet<Grant>, to: &BTreeSet<Grant>) -> Vec<String> {
+fn column_grant_sql(
+    table: &QualName,
+    column: &str,
+    from: &BTreeSet<Grant>,
+    to: &BTreeSet<Grant>,
+) -> Vec<String> {
     let col = quote_ident(column);
     grant_sql(&format!("TABLE {table}"), from, to)
         .into_iter()
@@ -2184,7 +3586,11 @@ fn policy_roles(roles: &[String]) -> String {
     if roles.is_empty() {
         return "PUBLIC".to_string();
     }
-    roles.iter().map(|r| grantee(r)).collect::<Vec<_>>().join(", ")
+    roles
+        .iter()
+        .map(|r| grantee(r))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `CREATE [UNIQUE] INDEX name ...` -> `CREATE [UNIQUE] INDEX CONCURRENTLY name ...`.

@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use plumb_model::{ColumnRef, ConstraintKind, Database, FunctionId, ObjectRef, QualName, TypeKind};
+use plumb_model::{
+    ColumnRef, ConstraintKind, Database, Dependency, FunctionId, ObjectRef, QualName, TypeKind,
+};
 
 use crate::Options;
 
@@ -32,9 +34,11 @@ impl Key {
     /// The relation a sub-object belongs to.
     pub(crate) fn table(&self) -> Option<&QualName> {
         match self {
-            Key::Column(t, _) | Key::Constraint(t, _) | Key::Index(t, _) | Key::Trigger(t, _) | Key::Policy(t, _) => {
-                Some(t)
-            }
+            Key::Column(t, _)
+            | Key::Constraint(t, _)
+            | Key::Index(t, _)
+            | Key::Trigger(t, _)
+            | Key::Policy(t, _) => Some(t),
             _ => None,
         }
     }
@@ -42,12 +46,16 @@ impl Key {
     pub(crate) fn schema(&self) -> Option<&str> {
         match self {
             Key::Session | Key::Schema(_) | Key::Extension(_) => None,
-            Key::Collation(q) | Key::Type(q) | Key::Sequence(q) | Key::SeqOwner(q) | Key::Relation(q) => {
-                Some(&q.schema)
-            }
-            Key::Column(q, _) | Key::Constraint(q, _) | Key::Index(q, _) | Key::Trigger(q, _) | Key::Policy(q, _) => {
-                Some(&q.schema)
-            }
+            Key::Collation(q)
+            | Key::Type(q)
+            | Key::Sequence(q)
+            | Key::SeqOwner(q)
+            | Key::Relation(q) => Some(&q.schema),
+            Key::Column(q, _)
+            | Key::Constraint(q, _)
+            | Key::Index(q, _)
+            | Key::Trigger(q, _)
+            | Key::Policy(q, _) => Some(&q.schema),
             Key::Function(f) => Some(&f.schema),
         }
     }
@@ -73,7 +81,10 @@ impl Key {
             Key::Type(q) => ObjectRef::Type(q.clone()),
             Key::Sequence(q) => ObjectRef::Sequence(q.clone()),
             Key::Relation(q) => ObjectRef::Relation(q.clone()),
-            Key::Column(t, c) => ObjectRef::Column(ColumnRef { table: t.clone(), column: c.clone() }),
+            Key::Column(t, c) => ObjectRef::Column(ColumnRef {
+                table: t.clone(),
+                column: c.clone(),
+            }),
             Key::Function(f) => ObjectRef::Function(f.clone()),
             _ => return None,
         })
@@ -137,7 +148,9 @@ pub(crate) fn names_in(text: &str) -> Vec<QualName> {
             chain.push(part);
         } else if c.is_alphabetic() || c == '_' {
             let mut part = String::new();
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            {
                 part.push(chars[i].to_ascii_lowercase());
                 i += 1;
             }
@@ -148,7 +161,8 @@ pub(crate) fn names_in(text: &str) -> Vec<QualName> {
             while i < chars.len() && chars[i].is_ascii_digit() {
                 i += 1;
             }
-            if i < chars.len() && !(chars[i] == '"' || chars[i].is_alphabetic() || chars[i] == '_') {
+            if i < chars.len() && !(chars[i] == '"' || chars[i].is_alphabetic() || chars[i] == '_')
+            {
                 i += 1;
             }
             continue;
@@ -167,26 +181,41 @@ pub(crate) fn names_in(text: &str) -> Vec<QualName> {
 /// Per-model lookup tables for dependency derivation.
 pub(crate) struct Index<'a> {
     pub db: &'a Database,
-    explicit: BTreeMap<&'a ObjectRef, Vec<&'a ObjectRef>>,
     functions: BTreeMap<QualName, Vec<&'a FunctionId>>,
 }
 
 impl<'a> Index<'a> {
     pub(crate) fn new(db: &'a Database) -> Self {
-        let mut explicit: BTreeMap<&ObjectRef, Vec<&ObjectRef>> = BTreeMap::new();
-        for d in &db.dependencies {
-            // Ownership (sequence -> column) is planned as its own OWNED BY step; as a creation order it
-            // would point the wrong way (the column's default needs the sequence first).
-            if matches!((&d.from, &d.to), (ObjectRef::Sequence(_), ObjectRef::Column(_) | ObjectRef::Relation(_))) {
-                continue;
-            }
-            explicit.entry(&d.from).or_default().push(&d.to);
-        }
         let mut functions: BTreeMap<QualName, Vec<&FunctionId>> = BTreeMap::new();
         for id in db.functions.keys() {
             functions.entry(id.qual_name()).or_default().push(id);
         }
-        Index { db, explicit, functions }
+        Index { db, functions }
+    }
+
+    /// What `from` depends on according to the introspector (the dependencies are sorted by `from`).
+    fn explicit(&self, from: &ObjectRef, out: &mut BTreeSet<Key>) {
+        let start = Dependency {
+            from: from.clone(),
+            to: ObjectRef::Schema(String::new()),
+        };
+        for d in self.db.dependencies.range(start..) {
+            if &d.from != from {
+                break;
+            }
+            // Ownership (sequence -> column) is planned as its own OWNED BY step; as a creation order it
+            // would point the wrong way (the column's default needs the sequence first).
+            if matches!(
+                (&d.from, &d.to),
+                (
+                    ObjectRef::Sequence(_),
+                    ObjectRef::Column(_) | ObjectRef::Relation(_)
+                )
+            ) {
+                continue;
+            }
+            out.insert(Key::from_ref(&d.to));
+        }
     }
 
     /// Keys named in a SQL text that exist in this model.
@@ -216,9 +245,7 @@ impl<'a> Index<'a> {
     pub(crate) fn deps(&self, key: &Key) -> BTreeSet<Key> {
         let mut out = BTreeSet::new();
         if let Some(r) = key.to_ref() {
-            if let Some(tos) = self.explicit.get(&r) {
-                out.extend(tos.iter().map(|t| Key::from_ref(t)));
-            }
+            self.explicit(&r, &mut out);
         }
         if let Some(s) = key.schema() {
             out.insert(Key::Schema(s.to_string()));
@@ -236,7 +263,13 @@ impl<'a> Index<'a> {
                 if let Some(t) = db.types.get(q) {
                     match &t.kind {
                         TypeKind::Enum { .. } => {}
-                        TypeKind::Domain { base, collation, default, constraints, .. } => {
+                        TypeKind::Domain {
+                            base,
+                            collation,
+                            default,
+                            constraints,
+                            ..
+                        } => {
                             self.refs_in(base, &mut out);
                             if let Some(c) = collation {
                                 out.insert(Key::Collation(c.clone()));
@@ -256,7 +289,9 @@ impl<'a> Index<'a> {
                                 }
                             }
                         }
-                        TypeKind::Range { subtype, collation, .. } => {
+                        TypeKind::Range {
+                            subtype, collation, ..
+                        } => {
                             self.refs_in(subtype, &mut out);
                             if let Some(c) = collation {
                                 out.insert(Key::Collation(c.clone()));
@@ -278,13 +313,17 @@ impl<'a> Index<'a> {
                         out.insert(Key::Relation(p.parent.clone()));
                     }
                     out.extend(t.inherits.iter().map(|p| Key::Relation(p.clone())));
+                    if let Some(ty) = &t.of_type {
+                        out.insert(Key::Type(ty.clone()));
+                    }
                     // a new table is created with its columns and non-FK constraints
                     for c in &t.columns {
                         self.column_refs(c, &mut out);
-                        let r = ObjectRef::Column(ColumnRef { table: q.clone(), column: c.name.clone() });
-                        if let Some(tos) = self.explicit.get(&r) {
-                            out.extend(tos.iter().map(|t| Key::from_ref(t)));
-                        }
+                        let r = ObjectRef::Column(ColumnRef {
+                            table: q.clone(),
+                            column: c.name.clone(),
+                        });
+                        self.explicit(&r, &mut out);
                     }
                     for c in t.constraints.values() {
                         if c.kind != ConstraintKind::ForeignKey {
@@ -313,7 +352,10 @@ impl<'a> Index<'a> {
                         out.insert(Key::Relation(r.clone()));
                         if let Some(rt) = db.tables.get(r) {
                             for k in rt.constraints.values() {
-                                if matches!(k.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {
+                                if matches!(
+                                    k.kind,
+                                    ConstraintKind::PrimaryKey | ConstraintKind::Unique
+                                ) {
                                     out.insert(Key::Constraint(r.clone(), k.name.clone()));
                                 }
                             }
@@ -389,9 +431,22 @@ mod tests {
 
     #[test]
     fn finds_qualified_names_in_sql_text() {
-        let n = names_in("nextval('public.t_id_seq'::regclass) + \"My S\".\"F\"(1) ::public.mood[] a.b.c");
+        let n = names_in(
+            "nextval('public.t_id_seq'::regclass) + \"My S\".\"F\"(1) ::public.mood[] a.b.c",
+        );
         let s: Vec<String> = n.iter().map(|q| q.to_string()).collect();
-        assert_eq!(s, ["public.t_id_seq", "\"My S\".\"F\"", "public.mood", "a.b", "b.c"]);
-        assert!(names_in("x1.y2 3.5").iter().any(|q| q.schema == "x1" && q.name == "y2"));
+        assert_eq!(
+            s,
+            [
+                "public.t_id_seq",
+                "\"My S\".\"F\"",
+                "public.mood",
+                "a.b",
+                "b.c"
+            ]
+        );
+        assert!(names_in("x1.y2 3.5")
+            .iter()
+            .any(|q| q.schema == "x1" && q.name == "y2"));
     }
 }

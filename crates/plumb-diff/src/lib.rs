@@ -204,7 +204,10 @@ pub fn plan(from: &Database, to: &Database, opts: &Options) -> Result<Plan, Erro
         return Err(Error::Unplannable { object, reason });
     }
     let steps = order::order(&f, &t, out.ops, opts);
-    Ok(Plan { changes: out.changes, steps })
+    Ok(Plan {
+        changes: out.changes,
+        steps,
+    })
 }
 
 /// The full DDL of a model: the plan from a newly created database to it.

@@ -57,7 +57,10 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
         session.push(session_op("SET lock_timeout = '5s';", vec![]));
     }
     let defines_functions = ops.iter().any(|o| {
-        matches!(o.kind, ObjectKind::Function | ObjectKind::Procedure | ObjectKind::Aggregate) && o.role != Action::Drop
+        matches!(
+            o.kind,
+            ObjectKind::Function | ObjectKind::Procedure | ObjectKind::Aggregate
+        ) && o.role != Action::Drop
     });
     if defines_functions {
         session.push(session_op("SET check_function_bodies = off;", vec![]));
@@ -74,16 +77,35 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
         }
     }
     let lookup = |k: &Key, roles: &[Action], parent_roles: &[Action]| -> Vec<usize> {
-        let mut v: Vec<usize> = by_key.get(k).into_iter().flatten().copied().filter(|&i| roles.contains(&ops[i].role)).collect();
+        let mut v: Vec<usize> = by_key
+            .get(k)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| roles.contains(&ops[i].role))
+            .collect();
         if let Some(t) = k.table() {
             let rel = Key::Relation(t.clone());
-            v.extend(by_key.get(&rel).into_iter().flatten().copied().filter(|&i| parent_roles.contains(&ops[i].role)));
+            v.extend(
+                by_key
+                    .get(&rel)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&i| parent_roles.contains(&ops[i].role)),
+            );
         }
         v
     };
 
-    let mut fdeps = Deps { index: Index::new(from), cache: BTreeMap::new() };
-    let mut tdeps = Deps { index: Index::new(to), cache: BTreeMap::new() };
+    let mut fdeps = Deps {
+        index: Index::new(from),
+        cache: BTreeMap::new(),
+    };
+    let mut tdeps = Deps {
+        index: Index::new(to),
+        cache: BTreeMap::new(),
+    };
     let mut edges: BTreeSet<(usize, usize)> = BTreeSet::new();
     let (c, a, d) = (Action::Create, Action::Alter, Action::Drop);
     for (x, op) in ops.iter().enumerate() {
@@ -96,7 +118,8 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
             if op.role != d {
                 // created or altered after what it depends on in `to`
                 for y in tdeps.get(k).clone() {
-                    let parent_only_create = matches!(&y, Key::Relation(t) if Some(t) == own_table.as_ref());
+                    let parent_only_create =
+                        matches!(&y, Key::Relation(t) if Some(t) == own_table.as_ref());
                     let roles: &[Action] = if parent_only_create { &[c] } else { &[c, a] };
                     for yi in lookup(&y, roles, &[c]) {
                         if yi != x {
@@ -110,7 +133,12 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
                 for y in fdeps.get(k).clone() {
                     let roles: &[Action] = if op.role == d { &[d, a] } else { &[d] };
                     for yi in lookup(&y, roles, &[d]) {
-                        if yi != x && !(op.role == d && ops[yi].role == a && ops[yi].key.table() == own_table.as_ref() && own_table.is_some()) {
+                        if yi != x
+                            && !(op.role == d
+                                && ops[yi].role == a
+                                && ops[yi].key.table() == own_table.as_ref()
+                                && own_table.is_some())
+                        {
                             edges.insert((x, yi));
                         }
                     }
@@ -186,7 +214,10 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
             (2, o.class, i)
         }
     };
-    let mut indeg: Vec<usize> = nodes.iter().map(|&n| g.neighbors_directed(n, Direction::Incoming).count()).collect();
+    let mut indeg: Vec<usize> = nodes
+        .iter()
+        .map(|&n| g.neighbors_directed(n, Direction::Incoming).count())
+        .collect();
     let mut heap: BinaryHeap<Reverse<(Prio, usize)>> = BinaryHeap::new();
     for (i, &deg) in indeg.iter().enumerate() {
         if deg == 0 {
@@ -200,7 +231,10 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
             Some(Reverse((_, i))) => i,
             None => {
                 // a cycle: take the lowest-priority node still waiting
-                match (0..ops.len()).filter(|&i| !done[i]).min_by_key(|&i| prio(i)) {
+                match (0..ops.len())
+                    .filter(|&i| !done[i])
+                    .min_by_key(|&i| prio(i))
+                {
                     Some(i) => i,
                     None => break,
                 }

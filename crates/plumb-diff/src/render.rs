@@ -20,7 +20,9 @@ pub struct Header {
 
 /// Text that goes into a `--` comment or a single line: no line breaks, no control characters.
 fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 fn attributes_with_text(c: &Change) -> bool {
@@ -28,7 +30,11 @@ fn attributes_with_text(c: &Change) -> bool {
 }
 
 fn unified(a: &str, b: &str) -> String {
-    TextDiff::from_lines(a, b).unified_diff().context_radius(3).header("from", "to").to_string()
+    TextDiff::from_lines(a, b)
+        .unified_diff()
+        .context_radius(3)
+        .header("from", "to")
+        .to_string()
 }
 
 /// The plan as a SQL script, runnable as is with `psql`. A plan without steps is only comments.
@@ -42,7 +48,12 @@ pub fn sql(plan: &Plan, header: &Header) -> String {
         return out;
     }
     let hazards = plan.hazards().count();
-    out.push_str(&format!("-- {} change(s), {} step(s), {} hazard(s)\n", plan.changes.len(), plan.steps.len(), hazards));
+    out.push_str(&format!(
+        "-- {} change(s), {} step(s), {} hazard(s)\n",
+        plan.changes.len(),
+        plan.steps.len(),
+        hazards
+    ));
     if plan.steps.iter().any(|s| !s.transactional) {
         out.push_str("-- some statements cannot run inside a transaction block: do not wrap this script in one\n");
     }
@@ -51,10 +62,19 @@ pub fn sql(plan: &Plan, header: &Header) -> String {
         if s.kind == crate::ObjectKind::Session {
             out.push_str("-- session settings\n");
         } else {
-            out.push_str(&format!("-- {} {} {}\n", s.action.as_str(), s.kind.as_str(), one_line(&s.object)));
+            out.push_str(&format!(
+                "-- {} {} {}\n",
+                s.action.as_str(),
+                s.kind.as_str(),
+                one_line(&s.object)
+            ));
         }
         for h in &s.hazards {
-            out.push_str(&format!("-- HAZARD {}: {}\n", h.kind.as_str(), one_line(&h.message)));
+            out.push_str(&format!(
+                "-- HAZARD {}: {}\n",
+                h.kind.as_str(),
+                one_line(&h.message)
+            ));
         }
         out.push_str(&s.sql);
         out.push('\n');
@@ -82,7 +102,11 @@ fn sign(a: Action) -> (&'static str, &'static str) {
 /// ANSI colours only when `color` is true.
 pub fn human(plan: &Plan, header: &Header, color: bool) -> String {
     let mut out = String::new();
-    out.push_str(&format!("plumb diff: {} -> {}\n", one_line(&header.from), one_line(&header.to)));
+    out.push_str(&format!(
+        "plumb diff: {} -> {}\n",
+        one_line(&header.from),
+        one_line(&header.to)
+    ));
     if plan.changes.is_empty() && plan.steps.is_empty() {
         out.push_str("no differences\n");
         return out;
@@ -108,7 +132,10 @@ pub fn human(plan: &Plan, header: &Header, color: bool) -> String {
     for (object, changes) in &groups {
         out.push('\n');
         let kind = changes.first().map(|c| c.kind.as_str()).unwrap_or("");
-        out.push_str(&format!("{} ({kind})\n", paint(color, "1", &one_line(object))));
+        out.push_str(&format!(
+            "{} ({kind})\n",
+            paint(color, "1", &one_line(object))
+        ));
         for c in changes {
             let (s, code) = sign(c.action);
             let mut line = format!("  {} {}", s, c.action.as_str());
@@ -116,7 +143,11 @@ pub fn human(plan: &Plan, header: &Header, color: bool) -> String {
                 line.push(' ');
                 line.push_str(a);
                 if !attributes_with_text(c) && (c.from.is_some() || c.to.is_some()) {
-                    let show = |v: &Option<String>| v.as_deref().map(one_line).unwrap_or_else(|| "(none)".to_string());
+                    let show = |v: &Option<String>| {
+                        v.as_deref()
+                            .map(one_line)
+                            .unwrap_or_else(|| "(none)".to_string())
+                    };
                     line.push_str(&format!(": {} -> {}", show(&c.from), show(&c.to)));
                 }
             }
@@ -125,7 +156,13 @@ pub fn human(plan: &Plan, header: &Header, color: bool) -> String {
             if attributes_with_text(c) {
                 if let (Some(a), Some(b)) = (&c.from, &c.to) {
                     for l in unified(a, b).lines() {
-                        let code = if l.starts_with('+') { "32" } else if l.starts_with('-') { "31" } else { "2" };
+                        let code = if l.starts_with('+') {
+                            "32"
+                        } else if l.starts_with('-') {
+                            "31"
+                        } else {
+                            "2"
+                        };
                         out.push_str(&format!("      {}\n", paint(color, code, l)));
                     }
                 }
@@ -133,7 +170,14 @@ pub fn human(plan: &Plan, header: &Header, color: bool) -> String {
         }
         for s in step_hazards.remove(object).unwrap_or_default() {
             for h in &s.hazards {
-                out.push_str(&format!("  {}\n", paint(color, "1;31", &format!("! {}: {}", h.kind.as_str(), one_line(&h.message)))));
+                out.push_str(&format!(
+                    "  {}\n",
+                    paint(
+                        color,
+                        "1;31",
+                        &format!("! {}: {}", h.kind.as_str(), one_line(&h.message))
+                    )
+                ));
             }
         }
     }
@@ -143,7 +187,14 @@ pub fn human(plan: &Plan, header: &Header, color: bool) -> String {
         out.push_str(&format!("{}\n", paint(color, "1", &one_line(object))));
         for s in steps {
             for h in &s.hazards {
-                out.push_str(&format!("  {}\n", paint(color, "1;31", &format!("! {}: {}", h.kind.as_str(), one_line(&h.message)))));
+                out.push_str(&format!(
+                    "  {}\n",
+                    paint(
+                        color,
+                        "1;31",
+                        &format!("! {}: {}", h.kind.as_str(), one_line(&h.message))
+                    )
+                ));
             }
         }
     }
@@ -174,7 +225,11 @@ pub fn json(plan: &Plan, header: &Header) -> serde_json::Value {
         .steps
         .iter()
         .enumerate()
-        .flat_map(|(i, s)| s.hazards.iter().map(move |h| json!({"step": i, "kind": h.kind, "message": h.message})))
+        .flat_map(|(i, s)| {
+            s.hazards
+                .iter()
+                .map(move |h| json!({"step": i, "kind": h.kind, "message": h.message}))
+        })
         .collect();
     json!({
         "version": JSON_VERSION,
@@ -194,18 +249,30 @@ fn md_cell(s: &str) -> String {
 pub fn markdown(plan: &Plan, header: &Header) -> String {
     let mut out = String::new();
     out.push_str("### plumb diff\n\n");
-    out.push_str(&format!("`{}` → `{}`\n\n", md_cell(&header.from), md_cell(&header.to)));
+    out.push_str(&format!(
+        "`{}` → `{}`\n\n",
+        md_cell(&header.from),
+        md_cell(&header.to)
+    ));
     if plan.changes.is_empty() && plan.steps.is_empty() {
         out.push_str("No differences.\n");
         return out;
     }
     let hazard_count = plan.hazards().count();
-    out.push_str(&format!("{} change(s), {} step(s), {} hazard(s).\n\n", plan.changes.len(), plan.steps.len(), hazard_count));
+    out.push_str(&format!(
+        "{} change(s), {} step(s), {} hazard(s).\n\n",
+        plan.changes.len(),
+        plan.steps.len(),
+        hazard_count
+    ));
     out.push_str("| | Object | Kind | Change | Hazards |\n|---|---|---|---|---|\n");
     let mut hazards_by_object: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for s in &plan.steps {
         for h in &s.hazards {
-            hazards_by_object.entry(s.object.as_str()).or_default().push(h.kind.as_str().to_string());
+            hazards_by_object
+                .entry(s.object.as_str())
+                .or_default()
+                .push(h.kind.as_str().to_string());
         }
     }
     for c in &plan.changes {
@@ -214,7 +281,10 @@ pub fn markdown(plan: &Plan, header: &Header) -> String {
             Some(a) => format!("{} {a}", c.action.as_str()),
             None => c.action.as_str().to_string(),
         };
-        let mut hz = hazards_by_object.get(c.object.as_str()).cloned().unwrap_or_default();
+        let mut hz = hazards_by_object
+            .get(c.object.as_str())
+            .cloned()
+            .unwrap_or_default();
         hz.sort();
         hz.dedup();
         out.push_str(&format!(
@@ -222,15 +292,29 @@ pub fn markdown(plan: &Plan, header: &Header) -> String {
             md_cell(&c.object),
             c.kind.as_str(),
             md_cell(&what),
-            if hz.is_empty() { String::new() } else { format!("⚠️ {}", hz.join(", ")) }
+            if hz.is_empty() {
+                String::new()
+            } else {
+                format!("⚠️ {}", hz.join(", "))
+            }
         ));
     }
-    let diffs: Vec<&Change> = plan.changes.iter().filter(|c| attributes_with_text(c) && c.from.is_some() && c.to.is_some()).collect();
+    let diffs: Vec<&Change> = plan
+        .changes
+        .iter()
+        .filter(|c| attributes_with_text(c) && c.from.is_some() && c.to.is_some())
+        .collect();
     if !diffs.is_empty() {
         out.push_str("\n<details><summary>Definition changes</summary>\n\n");
         for c in diffs {
             out.push_str(&format!("`{}`\n\n```diff\n", md_cell(&c.object)));
-            out.push_str(&unified(c.from.as_deref().unwrap_or(""), c.to.as_deref().unwrap_or("")).replace("```", "` ` `"));
+            out.push_str(
+                &unified(
+                    c.from.as_deref().unwrap_or(""),
+                    c.to.as_deref().unwrap_or(""),
+                )
+                .replace("```", "` ` `"),
+            );
             out.push_str("```\n\n");
         }
         out.push_str("</details>\n");

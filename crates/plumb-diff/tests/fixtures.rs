@@ -36,8 +36,14 @@ fn cases() -> Vec<PathBuf> {
 
 fn introspect(rt: &tokio::runtime::Runtime, db: &TestDb) -> Database {
     rt.block_on(async {
-        let client = plumb_pg::Target::parse(db.url()).unwrap().connect().await.unwrap();
-        plumb_introspect::introspect(&client, &plumb_introspect::Options::default()).await.unwrap()
+        let client = plumb_pg::Target::parse(db.url())
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        plumb_introspect::introspect(&client, &plumb_introspect::Options::default())
+            .await
+            .unwrap()
     })
 }
 
@@ -52,7 +58,12 @@ fn apply_with_psql(url: &str, script: &str) -> Result<(), String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run psql: {e}"))?;
-    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     if out.status.success() {
         Ok(())
@@ -79,7 +90,11 @@ fn options(case: &Path) -> Options {
 fn run_case(rt: &tokio::runtime::Runtime, case: &Path, bless: bool) -> Result<(), String> {
     let name = format!(
         "{}/{}",
-        case.parent().unwrap().file_name().unwrap().to_string_lossy(),
+        case.parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy(),
         case.file_name().unwrap().to_string_lossy()
     );
     let from_sql = std::fs::read_to_string(case.join("from.sql")).unwrap();
@@ -89,7 +104,10 @@ fn run_case(rt: &tokio::runtime::Runtime, case: &Path, bless: bool) -> Result<()
     let b = TestDb::with_sql(&format!("{name}_b"), &to_sql);
     let (ma, mb) = (introspect(rt, &a), introspect(rt, &b));
     let p = plan(&ma, &mb, &opts).map_err(|e| format!("{name}: plan failed: {e}"))?;
-    let header = render::Header { from: format!("{name}/from.sql"), to: format!("{name}/to.sql") };
+    let header = render::Header {
+        from: format!("{name}/from.sql"),
+        to: format!("{name}/to.sql"),
+    };
     let script = render::sql(&p, &header);
     let expected_path = case.join("expected.sql");
     if bless {
@@ -109,12 +127,17 @@ fn run_case(rt: &tokio::runtime::Runtime, case: &Path, bless: bool) -> Result<()
     if p.steps.is_empty() && !p.changes.is_empty() {
         return Err(format!("{name}: changes without steps: {:?}", p.changes));
     }
-    apply_with_psql(a.url(), &script).map_err(|e| format!("{name}: plan does not apply: {e}\n{script}"))?;
+    apply_with_psql(a.url(), &script)
+        .map_err(|e| format!("{name}: plan does not apply: {e}\n{script}"))?;
     let ma2 = introspect(rt, &a);
     let left = diff(&ma2, &mb, &opts);
     if !left.is_empty() {
-        let again = plan(&ma2, &mb, &opts).map(|p| render::sql(&p, &header)).unwrap_or_default();
-        return Err(format!("{name}: not converged after the plan: {left:#?}\n{again}"));
+        let again = plan(&ma2, &mb, &opts)
+            .map(|p| render::sql(&p, &header))
+            .unwrap_or_default();
+        return Err(format!(
+            "{name}: not converged after the plan: {left:#?}\n{again}"
+        ));
     }
     // same input, same output
     let p2 = plan(&ma, &mb, &opts).unwrap();
@@ -128,10 +151,17 @@ fn run_case(rt: &tokio::runtime::Runtime, case: &Path, bless: bool) -> Result<()
 fn diff_fixtures_converge_and_match_their_snapshots() {
     let bless = std::env::var("PLUMB_BLESS").is_ok_and(|v| v == "1");
     let only = std::env::var("PLUMB_CASE").unwrap_or_default();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {}); // runtime usable
     let all = cases();
-    assert!(all.len() >= 20, "expected the fixture folders, found {}", all.len());
+    assert!(
+        all.len() >= 20,
+        "expected the fixture folders, found {}",
+        all.len()
+    );
     let mut failures = Vec::new();
     let mut ran = 0;
     for case in &all {
