@@ -78,6 +78,9 @@ enum Cmd {
         /// Print the time of each catalog query to stderr.
         #[arg(long)]
         timings: bool,
+        /// Introspect again on the same connection (warm server caches) and print that wall time to stderr.
+        #[arg(long)]
+        again: bool,
     },
 }
 
@@ -120,7 +123,12 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
-        Cmd::IntrospectOnce { url, json, timings } => introspect_once(&url, json, timings),
+        Cmd::IntrospectOnce {
+            url,
+            json,
+            timings,
+            again,
+        } => introspect_once(&url, json, timings, again),
     }
 }
 
@@ -139,14 +147,23 @@ fn vm_hwm_kb(pid: &str) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-fn introspect_once(url: &str, json: bool, show_timings: bool) -> Result<()> {
+fn introspect_once(url: &str, json: bool, show_timings: bool, again: bool) -> Result<()> {
     let start = Instant::now();
-    let (db, timings) = runtime()?.block_on(async {
+    let (db, timings, wall) = runtime()?.block_on(async {
         let client = plumb_pg::Target::parse(url)?.connect().await?;
         let opts = plumb_introspect::Options::default();
-        anyhow::Ok(plumb_introspect::introspect_timed(&client, &opts).await?)
+        let (db, timings) = plumb_introspect::introspect_timed(&client, &opts).await?;
+        let wall = start.elapsed();
+        if again {
+            let warm = Instant::now();
+            plumb_introspect::introspect(&client, &opts).await?;
+            eprintln!(
+                "second run on the same connection: {:.3}s",
+                warm.elapsed().as_secs_f64()
+            );
+        }
+        anyhow::Ok((db, timings, wall))
     })?;
-    let wall = start.elapsed();
     if show_timings {
         for (kind, took) in &timings {
             eprintln!("{kind:<24} {:>8.1} ms", took.as_secs_f64() * 1000.0);

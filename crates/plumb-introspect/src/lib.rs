@@ -17,6 +17,9 @@
 //! - comments, owners and grants of all of them (`grants: None` when the ACL is NULL);
 //! - dependencies between them (pg_depend), translated into [`plumb_model::ObjectRef`] edges.
 //!
+//! Queries are written for PostgreSQL 12 to 17 (version-specific columns are chosen by `server_version_num`);
+//! the tests run against PostgreSQL 15.
+//!
 //! System schemas and objects that belong to an extension are left out. Objects of a kind the model does not
 //! hold (foreign tables, rules, event triggers, operators, casts, text search objects, publications,
 //! statistics objects, ...) are listed in [`plumb_model::Database::unsupported`].
