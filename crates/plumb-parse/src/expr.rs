@@ -344,6 +344,13 @@ fn typed_string_const(s: String, target: &str) -> TExpr {
                 ty: Some(target.into()),
             },
         },
+        "date" | "timestamp without time zone" | "timestamp with time zone" => {
+            let lit = normalize_datetime(&s, target).unwrap_or(s);
+            TExpr::Const {
+                lit: Lit::Str(lit),
+                ty: Some(target.into()),
+            }
+        }
         "numeric" if s.trim().parse::<f64>().is_ok() => TExpr::Const {
             lit: Lit::Num(s.trim().to_string()),
             ty: Some(target.into()),
@@ -615,16 +622,6 @@ impl<'a, E: Env> Analyzer<'a, E> {
                 let right = self.analyze(rnode.ok_or("operator without right operand")?)?;
                 match left {
                     None => {
-                        if let (
-                            Some(x),
-                            TExpr::Const {
-                                lit: Lit::Int(_) | Lit::Num(_),
-                                ..
-                            },
-                        ) = (None::<()>, &right)
-                        {
-                            let _ = x;
-                        }
                         let ty = right.ty();
                         TExpr::Op {
                             op,
@@ -1111,11 +1108,7 @@ fn common_type(args: Vec<TExpr>) -> (Vec<TExpr>, Option<String>) {
     });
     match &ty {
         Some(t) => {
-            let t = if t.starts_with("character varying") && args.iter().any(|a| a.ty().is_none()) {
-                t.clone()
-            } else {
-                t.clone()
-            };
+            let t = t.clone();
             let args = args
                 .into_iter()
                 .map(|a| match a.ty() {
@@ -1476,4 +1469,64 @@ pub(crate) fn figure_colname(node: &Node) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// A date or timestamp literal as PostgreSQL's output function writes it back (ISO style, the session in
+/// UTC): `2024-01-01` as a timestamp is `2024-01-01 00:00:00`, as a timestamptz `2024-01-01 00:00:00+00`.
+/// `None` for any other form (left as written).
+pub(crate) fn normalize_datetime(s: &str, ty: &str) -> Option<String> {
+    let t = s.trim();
+    let (date, rest) = match t.split_once([' ', 'T']) {
+        Some((d, r)) => (d, r.trim()),
+        None => (t, ""),
+    };
+    let parts: Vec<&str> = date.split('-').collect();
+    let ok_date = parts.len() == 3
+        && parts[0].len() == 4
+        && parts[1].len() == 2
+        && parts[2].len() == 2
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()));
+    if !ok_date {
+        return None;
+    }
+    if ty == "date" {
+        return rest.is_empty().then(|| date.to_string());
+    }
+    // Time part: HH:MM[:SS[.frac]] and an optional UTC zone.
+    let (time, zone) = match rest.find(['+', '-', 'Z', 'z']) {
+        Some(i) => (rest[..i].trim(), rest[i..].trim()),
+        None => (rest, ""),
+    };
+    let utc = matches!(zone, "" | "Z" | "z" | "+00" | "+00:00" | "-00" | "UTC");
+    if !utc {
+        return None;
+    }
+    let time = if time.is_empty() {
+        "00:00:00".to_string()
+    } else {
+        let tp: Vec<&str> = time.split(':').collect();
+        match tp.as_slice() {
+            [h, m] if h.len() == 2 && m.len() == 2 => format!("{h}:{m}:00"),
+            [h, m, sec] if h.len() == 2 && m.len() == 2 => {
+                let sec = if sec.contains('.') {
+                    sec.trim_end_matches('0').trim_end_matches('.').to_string()
+                } else {
+                    sec.to_string()
+                };
+                format!("{h}:{m}:{sec}")
+            }
+            _ => return None,
+        }
+    };
+    if !time
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
+    {
+        return None;
+    }
+    Some(if ty == "timestamp with time zone" {
+        format!("{date} {time}+00")
+    } else {
+        format!("{date} {time}")
+    })
 }

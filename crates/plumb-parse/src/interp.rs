@@ -101,6 +101,7 @@ fn role_spec(r: &protobuf::RoleSpec) -> String {
 }
 
 /// Interpreter state.
+#[derive(Clone)]
 pub(crate) struct Interp {
     db: Database,
     search_path: Vec<String>,
@@ -115,6 +116,10 @@ pub(crate) struct Interp {
     pending_warnings: Vec<String>,
     /// Relations each view reads.
     view_reads: BTreeMap<QualName, BTreeSet<QualName>>,
+    /// Tables that have (or had) partitions or inheritance children: only these are scanned for children.
+    parents: BTreeSet<QualName>,
+    /// The ALTER TABLE being interpreted said ONLY.
+    alter_only: bool,
     /// Columns, functions and types each view uses (pg_depend of its rewrite rule).
     view_uses: BTreeMap<QualName, (BTreeSet<ColumnRef>, BTreeSet<ObjectRef>)>,
     /// What the last analysed query used.
@@ -214,7 +219,7 @@ fn seq_options(
             "cache" => cache = v,
             "cycle" => {
                 cycle = Some(
-                    arg.and_then(|a| str_of(a))
+                    arg.and_then(str_of)
                         .map(|s| s != "false" && s != "0")
                         .unwrap_or(true),
                 )
@@ -294,6 +299,8 @@ impl Interp {
             stmt_start: 0,
             pending_warnings: Vec::new(),
             view_reads: BTreeMap::new(),
+            parents: BTreeSet::new(),
+            alter_only: false,
             view_uses: BTreeMap::new(),
             pending_expr_deps: (BTreeSet::new(), BTreeSet::new()),
             current_role: "postgres".into(),
@@ -315,18 +322,78 @@ impl Interp {
         if let Some(p) = sql.find('\0') {
             return Err(idx.error(p, "invalid byte sequence: NUL character"));
         }
+        // Large scripts are parsed in chunks of whole statements on worker threads while this thread
+        // interprets the chunks already parsed, in order. Should any chunk not parse on its own (the
+        // scanner's statement split can differ from the parser's, as inside BEGIN ATOMIC bodies), the whole
+        // script is parsed at once instead, as small scripts are.
+        let chunks = if sql.len() >= PARALLEL_MIN_BYTES {
+            chunk_bounds(sql)
+        } else {
+            Vec::new()
+        };
+        if chunks.len() > 1 {
+            let workers = std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+                .clamp(1, 4);
+            let snapshot = self.clone();
+            let all_ok = std::thread::scope(|scope| -> Result<bool, Error> {
+                let mut receivers = Vec::new();
+                for w in 0..workers {
+                    let (tx, rx) =
+                        std::sync::mpsc::sync_channel::<Option<pg_query::ParseResult>>(2);
+                    let mine: Vec<(usize, usize)> =
+                        chunks.iter().copied().skip(w).step_by(workers).collect();
+                    scope.spawn(move || {
+                        for (a, b) in mine {
+                            let r = pg_query::parse(&sql[a..b]).ok();
+                            let failed = r.is_none();
+                            if tx.send(r).is_err() || failed {
+                                return;
+                            }
+                        }
+                    });
+                    receivers.push(rx);
+                }
+                for (i, (a, _)) in chunks.iter().enumerate() {
+                    let Ok(Some(parsed)) = receivers[i % workers].recv() else {
+                        return Ok(false);
+                    };
+                    self.run_statements(&parsed.protobuf.stmts, sql, *a, &idx)?;
+                }
+                Ok(true)
+            })?;
+            if all_ok {
+                return Ok(());
+            }
+            // A chunk that does not parse alone (a syntax error, or a statement the scanner split
+            // differently from the parser): forget what the chunks did and parse the script whole.
+            *self = snapshot;
+        }
         let parsed = match pg_query::parse(sql) {
             Ok(p) => p,
             Err(e) => return Err(locate_syntax_error(sql, &idx, &e)),
         };
-        for raw in &parsed.protobuf.stmts {
-            let start = skip_space_and_comments(sql, raw.stmt_location.max(0) as usize);
+        self.run_statements(&parsed.protobuf.stmts, sql, 0, &idx)
+    }
+
+    /// Interpret parsed statements; `base` is the byte offset of the parsed text in the script.
+    fn run_statements(
+        &mut self,
+        stmts: &[protobuf::RawStmt],
+        sql: &str,
+        base: usize,
+        idx: &LineIndex<'_>,
+    ) -> Result<(), Error> {
+        for raw in stmts {
+            let start = skip_space_and_comments(sql, base + raw.stmt_location.max(0) as usize);
             self.stmt_start = start;
+            self.alter_only = false;
             let Some(node) = raw.stmt.as_deref().and_then(|n| n.node.as_ref()) else {
                 continue;
             };
             if let Err((msg, loc)) = self.statement(node) {
-                let at = if loc >= 0 { loc as usize } else { start };
+                let at = if loc >= 0 { base + loc as usize } else { start };
                 return Err(idx.error(at, msg));
             }
             let pending: Vec<String> = std::mem::take(&mut self.pending_warnings);
@@ -340,6 +407,43 @@ impl Interp {
         }
         Ok(())
     }
+}
+
+/// Scripts at least this large are parsed in parallel chunks.
+const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+
+/// Byte ranges of chunks of about 64 KiB, each made of whole statements as the scanner splits them. Empty
+/// when the script cannot be split safely: then it is parsed whole. A split is only trusted when every
+/// piece the scanner found ends with a semicolon (so no statement spans two chunks) and there is no
+/// `BEGIN ATOMIC` body, whose inner semicolons the scanner takes for statement ends.
+fn chunk_bounds(sql: &str) -> Vec<(usize, usize)> {
+    const TARGET: usize = 64 * 1024;
+    if sql.contains("ATOMIC") || sql.contains("atomic") {
+        return Vec::new();
+    }
+    let Ok(pieces) = pg_query::split_with_scanner(sql) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    for p in pieces {
+        let off = p.as_ptr() as usize - sql.as_ptr() as usize;
+        let end = off + p.len();
+        // The scanner's piece excludes the semicolon; the chunk ends after it.
+        let semi = sql[end..].find(';').map(|i| end + i + 1);
+        let Some(stop) = semi else { return Vec::new() };
+        if !sql[end..stop - 1].trim().is_empty() {
+            return Vec::new();
+        }
+        if stop - start >= TARGET {
+            out.push((start, stop));
+            start = stop;
+        }
+    }
+    if start < sql.len() {
+        out.push((start, sql.len()));
+    }
+    out
 }
 
 /// Skip whitespace and comments from `at` to where the statement really starts.
@@ -1748,6 +1852,7 @@ impl Interp {
                 parents.push(self.table(prv)?);
             }
         }
+        self.parents.extend(parents.iter().cloned());
         let partition_parent = if s.partbound.is_some() {
             parents.first().cloned()
         } else {
@@ -1968,8 +2073,73 @@ impl Interp {
         }
         if let Some(parent) = partition_parent {
             self.clone_parent_indexes(&parent, &q, None)?;
+            self.clone_parent_fkeys(&parent, &q, None);
         }
         Ok(())
+    }
+
+    /// Foreign keys of a partitioned table are cloned, under the same name, onto its partitions.
+    fn clone_parent_fkeys(&mut self, parent: &QualName, child: &QualName, only: Option<&str>) {
+        let Some(p) = self.db.tables.get(parent) else {
+            return;
+        };
+        let fks: Vec<Constraint> = p
+            .constraints
+            .values()
+            .filter(|c| c.kind == ConstraintKind::ForeignKey && only.is_none_or(|o| o == c.name))
+            .cloned()
+            .collect();
+        for fk in fks {
+            let exists = self
+                .db
+                .tables
+                .get(child)
+                .is_some_and(|c| c.constraints.contains_key(&fk.name));
+            if !exists {
+                self.insert_constraint(
+                    child,
+                    Constraint {
+                        is_local: false,
+                        comment: None,
+                        ..fk
+                    },
+                    false,
+                );
+            }
+        }
+    }
+
+    /// After ATTACH PARTITION: the parent's CHECK constraints on the partition are inherited, not local.
+    fn inherit_parent_checks(&mut self, parent: &QualName, child: &QualName) {
+        let Some(p) = self.db.tables.get(parent) else {
+            return;
+        };
+        let checks: Vec<Constraint> = p
+            .constraints
+            .values()
+            .filter(|c| c.kind == ConstraintKind::Check)
+            .cloned()
+            .collect();
+        for c in checks {
+            let present = self
+                .db
+                .tables
+                .get_mut(child)
+                .and_then(|t| t.constraints.get_mut(&c.name))
+                .map(|cc| cc.is_local = false)
+                .is_some();
+            if !present {
+                self.insert_constraint(
+                    child,
+                    Constraint {
+                        is_local: false,
+                        comment: None,
+                        ..c
+                    },
+                    false,
+                );
+            }
+        }
     }
 
     fn partition_key(&self, ps: &protobuf::PartitionSpec, columns: &[Column]) -> R<String> {
@@ -2124,6 +2294,41 @@ impl Interp {
         };
         for (iname, idx) in &p.indexes {
             if only.is_some_and(|o| o != iname) {
+                continue;
+            }
+            // A partition that already has an equivalent index gets that one attached instead.
+            let parent_iq = QualName::new(&parent.schema, iname);
+            let existing = self.db.tables.get(child).and_then(|c| {
+                c.indexes
+                    .values()
+                    .find(|ci| {
+                        ci.parent_index.is_none()
+                            && ci.unique == idx.unique
+                            && index_body(&ci.definition) == index_body(&idx.definition)
+                    })
+                    .map(|ci| ci.name.clone())
+            });
+            if let Some(e) = existing {
+                if let Some(ci) = self
+                    .db
+                    .tables
+                    .get_mut(child)
+                    .and_then(|c| c.indexes.get_mut(&e))
+                {
+                    ci.parent_index = Some(parent_iq);
+                }
+                if let Some(cn) = &idx.constraint {
+                    if let Some(cc) = self
+                        .db
+                        .tables
+                        .get_mut(child)
+                        .and_then(|c| c.constraints.get_mut(&e))
+                    {
+                        if cc.kind != ConstraintKind::Check && p.constraints.contains_key(cn) {
+                            cc.is_local = false;
+                        }
+                    }
+                }
                 continue;
             }
             let columns = idx.columns.clone();
@@ -2575,19 +2780,25 @@ impl Interp {
         if let Some(t) = self.db.tables.get_mut(q) {
             t.constraints.insert(name, con.clone());
         }
-        // CHECK constraints are inherited by children and partitions.
-        if propagate && con.kind == ConstraintKind::Check && !con.definition.contains("NO INHERIT")
+        // CHECK constraints are inherited by children and partitions (not with ALTER TABLE ONLY).
+        if propagate
+            && !self.alter_only
+            && con.kind == ConstraintKind::Check
+            && !con.definition.contains("NO INHERIT")
         {
-            let children: Vec<QualName> = self
-                .db
-                .tables
-                .values()
-                .filter(|t| {
-                    t.inherits.contains(q)
-                        || t.partition_of.as_ref().is_some_and(|p| &p.parent == q)
-                })
-                .map(|t| t.name.clone())
-                .collect();
+            let children: Vec<QualName> = if !self.parents.contains(q) {
+                Vec::new()
+            } else {
+                self.db
+                    .tables
+                    .values()
+                    .filter(|t| {
+                        t.inherits.contains(q)
+                            || t.partition_of.as_ref().is_some_and(|p| &p.parent == q)
+                    })
+                    .map(|t| t.name.clone())
+                    .collect()
+            };
             for ch in children {
                 let c = Constraint {
                     is_local: false,
@@ -2774,20 +2985,28 @@ impl Interp {
         } else if let Some(v) = self.db.views.get_mut(&owner) {
             v.indexes.insert(name.clone(), index.clone());
         }
-        if partitioned {
-            let kids: Vec<QualName> = self
-                .db
-                .tables
-                .values()
-                .filter(|t| t.partition_of.as_ref().is_some_and(|p| p.parent == owner))
-                .map(|t| t.name.clone())
-                .collect();
+        if partitioned && rv.inh {
+            let kids: Vec<QualName> = if !self.parents.contains(&owner) {
+                Vec::new()
+            } else {
+                self.db
+                    .tables
+                    .values()
+                    .filter(|t| t.partition_of.as_ref().is_some_and(|p| p.parent == owner))
+                    .map(|t| t.name.clone())
+                    .collect()
+            };
             for k in kids {
                 self.clone_parent_indexes(&owner, &k, Some(&name))?;
             }
         }
         Ok(())
     }
+}
+
+/// An index definition without its name and table: what makes two indexes equivalent.
+fn index_body(def: &str) -> &str {
+    def.split_once(" USING ").map(|(_, b)| b).unwrap_or(def)
 }
 
 fn paren(s: String) -> String {
@@ -3232,7 +3451,7 @@ impl Interp {
                 Some(t) => base(&self.resolve_type(t)?).to_string(),
                 None => continue,
             };
-            let ty = if ty.ends_with("[]") { ty } else { ty };
+
             let named = |prefix: &str| {
                 let mut s = prefix.to_string();
                 if !fp.name.is_empty() {
@@ -3815,6 +4034,7 @@ impl Interp {
             .relation
             .as_ref()
             .ok_or(("ALTER without a relation".to_string(), -1))?;
+        self.alter_only = !rv.inh;
         let rel = self.find_rel(&rv.schemaname, &rv.relname);
         let rel = match rel {
             Some(r) => r,
@@ -3891,8 +4111,46 @@ impl Interp {
                     }
                     continue;
                 }
-                Rel::Index(_, _) => {
-                    self.warn("ALTER INDEX: not modelled, ignored");
+                Rel::Index(pidx, powner) => {
+                    if cmd.subtype() == A::AtAttachPartition {
+                        let Some(Node {
+                            node: Some(N::PartitionCmd(pc)),
+                        }) = cmd.def.as_deref()
+                        else {
+                            continue;
+                        };
+                        let Some(crv) = pc.name.as_ref() else {
+                            continue;
+                        };
+                        let Some(Rel::Index(cidx, cowner)) =
+                            self.find_rel(&crv.schemaname, &crv.relname)
+                        else {
+                            return fail(
+                                format!("index \"{}\" does not exist", crv.relname),
+                                crv.location,
+                            );
+                        };
+                        let parent_con = self
+                            .db
+                            .tables
+                            .get(powner)
+                            .and_then(|t| t.indexes.get(&pidx.name))
+                            .and_then(|i| i.constraint.clone());
+                        if let Some(t) = self.db.tables.get_mut(&cowner) {
+                            let mut child_con = None;
+                            if let Some(ci) = t.indexes.get_mut(&cidx.name) {
+                                ci.parent_index = Some(pidx.clone());
+                                child_con = ci.constraint.clone();
+                            }
+                            if let (Some(_), Some(cc)) = (parent_con, child_con) {
+                                if let Some(c) = t.constraints.get_mut(&cc) {
+                                    c.is_local = false;
+                                }
+                            }
+                        }
+                    } else {
+                        self.warn("ALTER INDEX: not modelled, ignored");
+                    }
                     continue;
                 }
             };
@@ -4120,14 +4378,37 @@ impl Interp {
                     deferrable: c.deferrable,
                     initially_deferred: c.initdeferred,
                 };
-                if c.contype() == ConstrType::ConstrPrimary
-                    || c.contype() == ConstrType::ConstrUnique
+                if (c.contype() == ConstrType::ConstrPrimary
+                    || c.contype() == ConstrType::ConstrUnique)
+                    && !c.indexname.is_empty()
                 {
-                    if !c.indexname.is_empty() {
-                        return self.add_constraint_using_index(q, c);
+                    return self.add_constraint_using_index(q, c);
+                }
+                let before: BTreeSet<String> =
+                    self.db.tables[q].constraints.keys().cloned().collect();
+                self.add_constraint(q, &p)?;
+                // On a partitioned table (without ONLY) the constraint reaches every partition.
+                if self.db.tables[q].partition_by.is_some() && !self.alter_only {
+                    let added: Vec<String> = self.db.tables[q]
+                        .constraints
+                        .keys()
+                        .filter(|k| !before.contains(*k))
+                        .cloned()
+                        .collect();
+                    let kids: Vec<QualName> = self
+                        .db
+                        .tables
+                        .values()
+                        .filter(|t| t.partition_of.as_ref().is_some_and(|p| &p.parent == q))
+                        .map(|t| t.name.clone())
+                        .collect();
+                    for name in added {
+                        for k in &kids {
+                            self.clone_parent_indexes(q, k, Some(&name))?;
+                            self.clone_parent_fkeys(q, k, Some(&name));
+                        }
                     }
                 }
-                self.add_constraint(q, &p)?;
             }
             A::AtValidateConstraint => {
                 let Some(con) = self
@@ -4240,6 +4521,7 @@ impl Interp {
                     .as_ref()
                     .ok_or(("ATTACH PARTITION without a table".to_string(), -1))?;
                 let child = self.table(prv)?;
+                self.parents.insert(q.clone());
                 let parent = self.db.tables.get(q).cloned();
                 let bound = match &pc.bound {
                     Some(b) => self.partition_bound(b, parent.as_ref())?,
@@ -4259,6 +4541,8 @@ impl Interp {
                     }
                 }
                 self.clone_parent_indexes(q, &child, None)?;
+                self.clone_parent_fkeys(q, &child, None);
+                self.inherit_parent_checks(q, &child);
             }
             A::AtDetachPartition | A::AtDetachPartitionFinalize => {
                 let Some(N::PartitionCmd(pc)) = def else {
@@ -4287,6 +4571,7 @@ impl Interp {
                     return Ok(());
                 };
                 let p = self.table(prv)?;
+                self.parents.insert(p.clone());
                 if let Some(t) = self.db.tables.get_mut(q) {
                     t.inherits.push(p);
                 }
@@ -4455,15 +4740,19 @@ impl Interp {
         if let Some(t) = self.db.tables.get_mut(q) {
             t.columns.push(col.clone());
         }
-        let children: Vec<QualName> = self
-            .db
-            .tables
-            .values()
-            .filter(|t| {
-                t.inherits.contains(q) || t.partition_of.as_ref().is_some_and(|p| &p.parent == q)
-            })
-            .map(|t| t.name.clone())
-            .collect();
+        let children: Vec<QualName> = if !self.parents.contains(q) {
+            Vec::new()
+        } else {
+            self.db
+                .tables
+                .values()
+                .filter(|t| {
+                    t.inherits.contains(q)
+                        || t.partition_of.as_ref().is_some_and(|p| &p.parent == q)
+                })
+                .map(|t| t.name.clone())
+                .collect()
+        };
         for ch in children {
             let exists = self.db.tables[&ch].column(&col.name).is_some();
             if !exists {
@@ -4563,15 +4852,19 @@ impl Interp {
             self.db.sequences.remove(&s);
         }
         // Inherited copies go too.
-        let children: Vec<QualName> = self
-            .db
-            .tables
-            .values()
-            .filter(|t| {
-                t.inherits.contains(q) || t.partition_of.as_ref().is_some_and(|p| &p.parent == q)
-            })
-            .map(|t| t.name.clone())
-            .collect();
+        let children: Vec<QualName> = if !self.parents.contains(q) {
+            Vec::new()
+        } else {
+            self.db
+                .tables
+                .values()
+                .filter(|t| {
+                    t.inherits.contains(q)
+                        || t.partition_of.as_ref().is_some_and(|p| &p.parent == q)
+                })
+                .map(|t| t.name.clone())
+                .collect()
+        };
         for ch in children {
             if let Some(ci) = self.db.tables[&ch]
                 .columns
@@ -4644,17 +4937,20 @@ impl Interp {
             }
         }
         // Inherited CHECK copies.
-        let children: Vec<QualName> = self
-            .db
-            .tables
-            .values()
-            .filter(|t| {
-                t.constraints.get(name).is_some_and(|c| !c.is_local)
-                    && (t.inherits.contains(q)
-                        || t.partition_of.as_ref().is_some_and(|p| &p.parent == q))
-            })
-            .map(|t| t.name.clone())
-            .collect();
+        let children: Vec<QualName> = if !self.parents.contains(q) {
+            Vec::new()
+        } else {
+            self.db
+                .tables
+                .values()
+                .filter(|t| {
+                    t.constraints.get(name).is_some_and(|c| !c.is_local)
+                        && (t.inherits.contains(q)
+                            || t.partition_of.as_ref().is_some_and(|p| &p.parent == q))
+                })
+                .map(|t| t.name.clone())
+                .collect()
+        };
         for ch in children {
             self.drop_constraint(&ch, name, cascade)?;
         }
@@ -4792,16 +5088,14 @@ impl Interp {
                     );
                 }
             }
-            "X" => {
-                if constraints.remove(&s.name).is_none() && !s.missing_ok {
-                    return fail(
-                        format!(
-                            "constraint \"{}\" of domain \"{}\" does not exist",
-                            s.name, q.name
-                        ),
-                        -1,
-                    );
-                }
+            "X" if constraints.remove(&s.name).is_none() && !s.missing_ok => {
+                return fail(
+                    format!(
+                        "constraint \"{}\" of domain \"{}\" does not exist",
+                        s.name, q.name
+                    ),
+                    -1,
+                );
             }
             "V" => {
                 if let Some(c) = constraints.get_mut(&s.name) {
@@ -5114,6 +5408,17 @@ impl Interp {
                     })
                     .collect();
                 self.db = rename_schema_in_texts(std::mem::take(&mut self.db), &old, &newname);
+                self.parents = self
+                    .db
+                    .tables
+                    .values()
+                    .flat_map(|t| {
+                        t.inherits
+                            .iter()
+                            .chain(t.partition_of.as_ref().map(|p| &p.parent))
+                    })
+                    .cloned()
+                    .collect();
                 for p in self.search_path.iter_mut() {
                     if *p == old {
                         *p = newname.clone();
@@ -5200,6 +5505,9 @@ impl Interp {
 
     /// After a relation is renamed: references to it in other objects follow.
     fn retarget_relation(&mut self, old: &QualName, new: &QualName) {
+        if self.parents.contains(old) {
+            self.parents.insert(new.clone());
+        }
         let (from, to) = (old.to_string(), new.to_string());
         for t in self.db.tables.values_mut() {
             for c in t.constraints.values_mut() {
@@ -5572,9 +5880,7 @@ impl Interp {
                     if !old.is_empty() {
                         f.definition = f.definition.replacen(old, words(new), 1);
                     } else if !words(new).is_empty() {
-                        f.definition = match f.definition.split_once("\n AS") {
-                            _ => insert_misc(&f.definition, words(new)),
-                        };
+                        f.definition = insert_misc(&f.definition, words(new));
                     }
                     f.volatility = new.into();
                 }
@@ -5851,13 +6157,16 @@ impl Interp {
                             .map(move |c| (t.name.clone(), c.name.clone()))
                     })
                     .collect();
-                let children: Vec<QualName> = self
-                    .db
-                    .tables
-                    .values()
-                    .filter(|t| t.partition_of.as_ref().is_some_and(|p| p.parent == q))
-                    .map(|t| t.name.clone())
-                    .collect();
+                let children: Vec<QualName> = if !self.parents.contains(&q) {
+                    Vec::new()
+                } else {
+                    self.db
+                        .tables
+                        .values()
+                        .filter(|t| t.partition_of.as_ref().is_some_and(|p| p.parent == q))
+                        .map(|t| t.name.clone())
+                        .collect()
+                };
                 let inheritors = self.db.tables.values().any(|t| t.inherits.contains(&q));
                 if !cascade && (!dependents.is_empty() || !fks.is_empty() || inheritors) {
                     return fail(
@@ -6354,17 +6663,58 @@ impl Interp {
             .map(|id| (format!("{}(", id.qual_name()), id.clone()))
             .collect();
         // Functions and types an expression text names.
+        let type_names: BTreeMap<&str, &QualName> = self
+            .db
+            .types
+            .keys()
+            .zip(user_types.iter())
+            .map(|(q, t)| (t.as_str(), q))
+            .collect();
+        let mut func_names: BTreeMap<String, Vec<FunctionId>> = BTreeMap::new();
+        for (pat, id) in &user_funcs {
+            func_names
+                .entry(pat.trim_end_matches('(').to_string())
+                .or_default()
+                .push(id.clone());
+        }
+        // Qualified names in an expression text: a name followed by `(` may be a function, one after `::`
+        // a type.
         let expr_refs = |text: &str| -> Vec<ObjectRef> {
             let mut v = Vec::new();
-            for (pat, id) in &user_funcs {
-                if text.contains(pat.as_str()) {
-                    v.push(ObjectRef::Function(id.clone()));
-                }
+            if func_names.is_empty() && type_names.is_empty() {
+                return v;
             }
-            for t in &user_types {
-                if text.contains(&format!("::{t}")) {
-                    if let Ok(q) = t.parse() {
-                        v.push(ObjectRef::Type(q));
+            let b = text.as_bytes();
+            let word = |c: u8| {
+                c.is_ascii_alphanumeric()
+                    || c == b'_'
+                    || c == b'$'
+                    || c == b'.'
+                    || c == b'"'
+                    || c >= 0x80
+            };
+            let mut i = 0;
+            while i < b.len() {
+                if !word(b[i]) {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < b.len() && word(b[i]) {
+                    i += 1;
+                }
+                let tok = &text[start..i];
+                if !tok.contains('.') {
+                    continue;
+                }
+                if b.get(i) == Some(&b'(') {
+                    if let Some(ids) = func_names.get(tok) {
+                        v.extend(ids.iter().map(|id| ObjectRef::Function(id.clone())));
+                    }
+                }
+                if start >= 2 && &b[start - 2..start] == b"::" {
+                    if let Some(q) = type_names.get(tok) {
+                        v.push(ObjectRef::Type((*q).clone()));
                     }
                 }
             }
