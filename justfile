@@ -33,6 +33,11 @@ roundtrip: _ensure-setup
     cargo build --release -p plumb-cli
     ROUNDTRIP_SERVER="$(scripts/database-url)" ../shared/bin/roundtrip --tool '{{justfile_directory()}}/target/release/plumb diff --from {from} --to {to} --format sql' -v
 
+# Parser fidelity: declared file vs the same file loaded into a database, offline and with --dev-url
+fidelity: _ensure-setup
+    cargo build --release -p plumb-cli
+    scripts/fidelity.sh
+
 # Everything CI runs
 ready: lint test
 
