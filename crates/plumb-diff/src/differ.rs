@@ -97,6 +97,11 @@ fn strip_stmt(sql: &str) -> &str {
     sql.trim().trim_end_matches(';').trim_end()
 }
 
+/// Storage parameters compare as a set: their order in `reloptions` is only the order they were given in.
+fn same_options(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().collect::<BTreeSet<_>>() == b.iter().collect::<BTreeSet<_>>()
+}
+
 /// `name=value` storage parameters as SQL: `name = 'value'`, each part quoted.
 fn reloption(opt: &str) -> String {
     let (name, value) = opt.split_once('=').unwrap_or((opt, ""));
@@ -225,7 +230,11 @@ fn seq_option_clauses(
     base: Option<&SequenceOptions>,
     with_type: bool,
 ) -> Vec<String> {
-    let d = SequenceOptions::defaults(&o.data_type, o.increment);
+    // PostgreSQL's defaults: INCREMENT BY 1, and bounds and start that follow the increment's direction
+    let d = SequenceOptions {
+        increment: 1,
+        ..SequenceOptions::defaults(&o.data_type, o.increment)
+    };
     let fresh = base.is_none();
     let base = base.unwrap_or(&d);
     let mut c = Vec::new();
@@ -1473,6 +1482,115 @@ impl<'a> Differ<'a> {
                 }
             }
         }
+        self.partition_indexes();
+    }
+
+    /// Indexes of partitions that belong to an index of the parent, done the way `pg_dump` does it. The
+    /// parent index is created `ON ONLY` the partitioned table (after its partitions exist, or PostgreSQL
+    /// would clone it onto them under names of its own choosing); each partition index is then created
+    /// under its own name and attached with `ALTER INDEX parent ATTACH PARTITION child`. The parent
+    /// becomes valid once every partition has an attached index, exactly as in the source. A standalone
+    /// index that becomes a partition index of the same definition is attached, not rebuilt.
+    fn partition_indexes(&mut self) {
+        let (from, to) = (self.from, self.to);
+        let mut created: BTreeSet<(QualName, String)> = self
+            .out
+            .ops
+            .iter()
+            .filter(|o| o.role == Action::Create)
+            .filter_map(|o| match &o.key {
+                Key::Index(t, n) => Some((t.clone(), n.clone())),
+                _ => None,
+            })
+            .collect();
+        // partitions of partitions after their parents: a partition index created here can be the parent
+        // of the next level's
+        let depth = |mut q: &'a QualName| {
+            let mut d = 0usize;
+            while let Some(p) = to.tables.get(q).and_then(|t| t.partition_of.as_ref()) {
+                q = &p.parent;
+                d += 1;
+                if d > to.tables.len() {
+                    break; // a cycle cannot come from a catalog; do not loop on a hand-made model
+                }
+            }
+            d
+        };
+        let mut partitions: Vec<(usize, &QualName, &Table)> = to
+            .tables
+            .iter()
+            .filter(|(_, t)| t.partition_of.is_some())
+            .map(|(n, t)| (depth(n), n, t))
+            .collect();
+        partitions.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        for (_, tn, t) in partitions {
+            let Some(p) = &t.partition_of else { continue };
+            let ft = from
+                .tables
+                .get(tn)
+                .filter(|_| !self.dropped_tables.contains(tn));
+            for i in t.indexes.values() {
+                let Some(pi) = &i.parent_index else { continue };
+                if i.constraint.is_some() {
+                    continue;
+                }
+                let obj = format!("{}.{}", quote_ident(&tn.schema), quote_ident(&i.name));
+                let attach = format!("ALTER INDEX {pi} ATTACH PARTITION {obj};");
+                let fi = ft.and_then(|f| f.indexes.get(&i.name));
+                let standalone = fi.is_some_and(|x| {
+                    x.parent_index.is_none()
+                        && x.constraint.is_none()
+                        && strip_stmt(&x.definition) == strip_stmt(&i.definition)
+                });
+                let parent_created = created.contains(&(p.parent.clone(), pi.name.clone()));
+                // the partition is created or attached here: PostgreSQL clones the parent's indexes
+                let joins = ft.is_none_or(|f| f.partition_of != t.partition_of);
+                let missing = fi.is_none() && !joins;
+                if standalone {
+                    // ATTACH PARTITION of the table attaches its matching indexes itself
+                    if !parent_created && ft.is_some_and(|f| f.partition_of != t.partition_of) {
+                        continue;
+                    }
+                    self.change_attr(
+                        ObjectKind::Index,
+                        &obj,
+                        "parent_index",
+                        None,
+                        Some(pi.to_string()),
+                    );
+                    self.op(
+                        Key::Index(tn.clone(), i.name.clone()),
+                        Action::Alter,
+                        ObjectKind::Index,
+                        &obj,
+                        vec![attach],
+                        vec![],
+                        class::INDEX,
+                        Some(Stage::AfterColumns),
+                    );
+                } else if parent_created || missing {
+                    created.insert((tn.clone(), i.name.clone()));
+                    let n = self.out.ops.len();
+                    self.create_index(tn, i, ft.is_none(), fi.is_none(), t.partition_by.is_some());
+                    if self.out.ops[n].transactional {
+                        self.out.ops[n].sql.push(attach);
+                    } else {
+                        // after CREATE INDEX CONCURRENTLY, in a step of its own
+                        self.op(
+                            Key::Index(tn.clone(), i.name.clone()),
+                            Action::Alter,
+                            ObjectKind::Index,
+                            &obj,
+                            vec![attach],
+                            vec![],
+                            class::INDEX,
+                            Some(Stage::AfterColumns),
+                        );
+                    }
+                }
+                // otherwise PostgreSQL creates or attaches it when the partition is created or attached
+            }
+        }
     }
 
     fn create_table(&mut self, t: &Table) {
@@ -1717,6 +1835,7 @@ impl<'a> Differ<'a> {
         if report {
             self.change(ObjectKind::Index, &obj, Action::Create);
         }
+        // on a partitioned table `pg_get_indexdef` writes `ON ONLY`: see `partition_indexes`
         let def = strip_stmt(&i.definition).to_string();
         let mut hazards = Vec::new();
         let mut transactional = true;
@@ -2067,7 +2186,7 @@ impl<'a> Differ<'a> {
                 None,
             );
         }
-        if f.options != t.options {
+        if !same_options(&f.options, &t.options) {
             self.change_attr(
                 ObjectKind::Table,
                 &obj,
@@ -2257,8 +2376,14 @@ impl<'a> Differ<'a> {
         }
         // indexes that do not belong to a constraint or a parent index
         let own = |i: &&PgIndex| i.constraint.is_none() && i.parent_index.is_none();
+        let same =
+            |a: &PgIndex, b: &PgIndex| strip_stmt(&a.definition) == strip_stmt(&b.definition);
         for (n, i) in f.indexes.iter().filter(|(_, i)| own(i)) {
             match t.indexes.get(n).filter(own) {
+                // becomes the partition index of a parent index: attached, not rebuilt
+                None if t.indexes.get(n).is_some_and(|x| {
+                    x.constraint.is_none() && x.parent_index.is_some() && same(x, i)
+                }) => {}
                 None => self.drop_index(name, i, true),
                 Some(ti) => {
                     let iobj = format!("{}.{}", quote_ident(&name.schema), quote_ident(n));
@@ -2299,7 +2424,14 @@ impl<'a> Differ<'a> {
             }
         }
         for (n, i) in t.indexes.iter().filter(|(_, i)| own(i)) {
-            if !f.indexes.get(n).is_some_and(|x| own(&x)) {
+            // a partition index stays, standalone, when its partition is detached
+            let kept = f.indexes.get(n).is_some_and(|x| {
+                x.constraint.is_none()
+                    && x.parent_index.is_some()
+                    && same(x, i)
+                    && t.partition_of.is_none()
+            });
+            if !kept && !f.indexes.get(n).is_some_and(|x| own(&x)) {
                 self.create_index(name, i, false, true, t.partition_by.is_some());
             }
         }
@@ -3120,7 +3252,7 @@ impl<'a> Differ<'a> {
             let def_changes = strip_stmt(&f.definition) != strip_stmt(&t.definition);
             if f.kind != t.kind
                 || def_changes
-                || f.options != t.options
+                || !same_options(&f.options, &t.options)
                 || f.columns
                     .iter()
                     .map(|c| (&c.name, &c.type_name))
@@ -3140,7 +3272,7 @@ impl<'a> Differ<'a> {
                         .all(|(a, b)| a.name == b.name && a.type_name == b.type_name);
                 if f.kind == ViewKind::View
                     && t.kind == ViewKind::View
-                    && f.options == t.options
+                    && same_options(&f.options, &t.options)
                     && prefix
                 {
                     let def = strip_stmt(&t.definition);

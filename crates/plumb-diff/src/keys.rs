@@ -182,6 +182,8 @@ pub(crate) fn names_in(text: &str) -> Vec<QualName> {
 pub(crate) struct Index<'a> {
     pub db: &'a Database,
     functions: BTreeMap<QualName, Vec<&'a FunctionId>>,
+    /// Partitioned table -> its partitions.
+    partitions: BTreeMap<&'a QualName, Vec<&'a QualName>>,
 }
 
 impl<'a> Index<'a> {
@@ -190,7 +192,17 @@ impl<'a> Index<'a> {
         for id in db.functions.keys() {
             functions.entry(id.qual_name()).or_default().push(id);
         }
-        Index { db, functions }
+        let mut partitions: BTreeMap<&QualName, Vec<&QualName>> = BTreeMap::new();
+        for (tn, t) in &db.tables {
+            if let Some(p) = &t.partition_of {
+                partitions.entry(&p.parent).or_default().push(tn);
+            }
+        }
+        Index {
+            db,
+            functions,
+            partitions,
+        }
     }
 
     /// What `from` depends on according to the introspector (the dependencies are sorted by `from`).
@@ -380,6 +392,18 @@ impl<'a> Index<'a> {
                         out.insert(Key::Column(t.clone(), col.clone()));
                     }
                     self.refs_in(&i.definition, &mut out);
+                    // a partition index is attached to its parent's index
+                    if let (Some(pi), Some(p)) = (
+                        &i.parent_index,
+                        db.tables.get(t).and_then(|t| t.partition_of.as_ref()),
+                    ) {
+                        out.insert(Key::Index(p.parent.clone(), pi.name.clone()));
+                    }
+                }
+                // an index created ON ONLY a partitioned table comes after its partitions, or PostgreSQL
+                // would clone it onto them
+                if let Some(parts) = self.partitions.get(t) {
+                    out.extend(parts.iter().map(|p| Key::Relation((*p).clone())));
                 }
             }
             Key::Trigger(t, n) => {

@@ -152,6 +152,20 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
                     edges.insert((yi, x));
                 }
             }
+            if let Key::Index(t, n) = &op.key {
+                // a partition index attached to a parent index that is dropped goes with it
+                if let Some(ft) = from.tables.get(t) {
+                    if let (Some(p), Some(pi)) = (
+                        &ft.partition_of,
+                        ft.indexes.get(n).and_then(|i| i.parent_index.as_ref()),
+                    ) {
+                        for yi in lookup(&Key::Index(p.parent.clone(), pi.name.clone()), &[d], &[])
+                        {
+                            edges.insert((yi, x));
+                        }
+                    }
+                }
+            }
             if let Key::Column(t, col) = &op.key {
                 if let Some(table) = to.tables.get(t) {
                     for p in &table.inherits {

@@ -514,3 +514,88 @@ fn online_mode_uses_the_safer_forms() {
         "{human}"
     );
 }
+
+#[test]
+fn sequence_and_identity_options_are_all_rendered() {
+    use plumb_model::{Identity, Sequence, SequenceOptions};
+    let mut db = Database::fresh();
+    let custom = SequenceOptions {
+        data_type: "integer".into(),
+        start: 7,
+        increment: 5,
+        min_value: 3,
+        max_value: 1000,
+        cache: 10,
+        cycle: true,
+    };
+    let s = QualName::new("public", "s");
+    db.sequences.insert(
+        s.clone(),
+        Sequence {
+            name: s,
+            options: custom.clone(),
+            owned_by: None,
+            common: Common::default(),
+        },
+    );
+    // descending, otherwise PostgreSQL's defaults for that direction: only the increment is written
+    let down = QualName::new("public", "down");
+    db.sequences.insert(
+        down.clone(),
+        Sequence {
+            name: down,
+            options: SequenceOptions::defaults("bigint", -1),
+            owned_by: None,
+            common: Common::default(),
+        },
+    );
+    let mut id = col("id", "integer");
+    id.not_null = true;
+    id.identity = Some(Identity {
+        always: true,
+        sequence: Some(QualName::new("public", "t_id_seq")),
+        options: SequenceOptions {
+            start: 100,
+            increment: 5,
+            min_value: 1,
+            max_value: i32::MAX as i64,
+            ..custom
+        },
+    });
+    add(&mut db, table("public", "t", vec![id]));
+    let sql = render::sql(
+        &dump(&db, &Options::default()).unwrap(),
+        &render::Header::default(),
+    );
+    assert!(
+        sql.contains(
+            "CREATE SEQUENCE public.s AS integer INCREMENT BY 5 MINVALUE 3 MAXVALUE 1000 START WITH 7 CACHE 10 CYCLE;"
+        ),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("CREATE SEQUENCE public.down INCREMENT BY -1;"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains(
+            "\"id\" integer NOT NULL GENERATED ALWAYS AS IDENTITY (INCREMENT BY 5 START WITH 100 CACHE 10 CYCLE)"
+        ) || sql.contains(
+            "id integer NOT NULL GENERATED ALWAYS AS IDENTITY (INCREMENT BY 5 START WITH 100 CACHE 10 CYCLE)"
+        ),
+        "{sql}"
+    );
+}
+
+#[test]
+fn storage_parameters_compare_as_a_set() {
+    let mut a = Database::fresh();
+    let mut t = table("public", "t", vec![col("a", "integer")]);
+    t.options = vec!["fillfactor=80".into(), "autovacuum_enabled=false".into()];
+    add(&mut a, t.clone());
+    let mut b = Database::fresh();
+    t.options.reverse();
+    add(&mut b, t);
+    assert!(diff(&a, &b, &Options::default()).is_empty());
+    assert!(plan(&a, &b, &Options::default()).unwrap().is_empty());
+}
