@@ -3140,24 +3140,10 @@ impl Interp {
         let N::SelectStmt(sel) = query else {
             return (reads, cols);
         };
-        let from: Vec<(String, QualName)> = sel
-            .from_clause
-            .iter()
-            .filter_map(|f| match &f.node {
-                Some(N::RangeVar(rv)) => match self.find_rel(&rv.schemaname, &rv.relname) {
-                    Some(Rel::Table(q)) | Some(Rel::View(q)) => {
-                        let alias = rv
-                            .alias
-                            .as_ref()
-                            .map(|a| a.aliasname.clone())
-                            .unwrap_or_else(|| rv.relname.clone());
-                        Some((alias, q))
-                    }
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect();
+        let mut from: Vec<(String, QualName)> = Vec::new();
+        for f in &sel.from_clause {
+            self.range_items(f, &mut from);
+        }
         let rel_cols = |q: &QualName| -> Vec<(String, String)> {
             if let Some(t) = self.db.tables.get(q) {
                 t.columns
@@ -6828,6 +6814,9 @@ impl Interp {
                     add(me.clone(), o.clone());
                 }
             }
+            for x in expr_refs(&v.definition) {
+                add(me.clone(), x);
+            }
             for c in &v.columns {
                 if let Some(ty) = type_ref(&c.type_name) {
                     add(
@@ -7173,15 +7162,14 @@ impl Interp {
         {
             return None;
         }
-        let mut items = Vec::new();
+        let mut rels = Vec::new();
         for f in &sel.from_clause {
-            let Some(N::RangeVar(rv)) = &f.node else {
+            if !self.range_items(f, &mut rels) {
                 return None;
-            };
-            let q = match self.find_rel(&rv.schemaname, &rv.relname)? {
-                Rel::Table(q) | Rel::View(q) => q,
-                _ => return None,
-            };
+            }
+        }
+        let mut items = Vec::new();
+        for (refname, q) in rels {
             let cols = if let Some(t) = self.db.tables.get(&q) {
                 t.columns.clone()
             } else {
@@ -7197,11 +7185,6 @@ impl Interp {
                     })
                     .collect()
             };
-            let refname = rv
-                .alias
-                .as_ref()
-                .map(|a| a.aliasname.clone())
-                .unwrap_or_else(|| rv.relname.clone());
             items.push((refname, q, cols));
         }
         let env = ViewEnv {
@@ -7266,18 +7249,11 @@ impl Interp {
             out.push_str("DISTINCT ");
         }
         out.push_str(&targets.join(",\n    "));
-        if !env.items.is_empty() {
-            let from: Vec<String> = env
-                .items
-                .iter()
-                .map(|(r, q, _)| {
-                    if *r == q.name {
-                        q.to_string()
-                    } else {
-                        format!("{q} {}", quote_ident(r))
-                    }
-                })
-                .collect();
+        if !sel.from_clause.is_empty() {
+            let mut from = Vec::new();
+            for f in &sel.from_clause {
+                from.push(self.from_text(f, &an)?);
+            }
             out.push_str(&format!("\n   FROM {}", from.join(", ")));
         }
         if let Some(w) = sel.where_clause.as_deref() {
@@ -7331,6 +7307,84 @@ impl Interp {
         }
         out.push(';');
         Some(out)
+    }
+}
+
+impl Interp {
+    /// The relations a FROM item brings in, with their reference names; false when the item is something
+    /// else than tables, views and joins of them.
+    fn range_items(&self, node: &Node, out: &mut Vec<(String, QualName)>) -> bool {
+        match &node.node {
+            Some(N::RangeVar(rv)) => match self.find_rel(&rv.schemaname, &rv.relname) {
+                Some(Rel::Table(q)) | Some(Rel::View(q)) => {
+                    let alias = rv
+                        .alias
+                        .as_ref()
+                        .map(|a| a.aliasname.clone())
+                        .unwrap_or_else(|| rv.relname.clone());
+                    out.push((alias, q));
+                    true
+                }
+                _ => false,
+            },
+            Some(N::JoinExpr(j)) => {
+                let l = j.larg.as_deref().is_some_and(|n| self.range_items(n, out));
+                let r = j.rarg.as_deref().is_some_and(|n| self.range_items(n, out));
+                l && r && j.alias.is_none()
+            }
+            _ => false,
+        }
+    }
+
+    /// A FROM item as `pg_get_viewdef` prints it (left-deep joins with ON conditions only).
+    fn from_text<E: Env>(&self, node: &Node, an: &Analyzer<'_, E>) -> Option<String> {
+        match &node.node {
+            Some(N::RangeVar(rv)) => {
+                let q = match self.find_rel(&rv.schemaname, &rv.relname)? {
+                    Rel::Table(q) | Rel::View(q) => q,
+                    _ => return None,
+                };
+                Some(match &rv.alias {
+                    Some(a) if a.aliasname != q.name => {
+                        format!("{q} {}", quote_ident(&a.aliasname))
+                    }
+                    _ => q.to_string(),
+                })
+            }
+            Some(N::JoinExpr(j)) => {
+                if j.is_natural || !j.using_clause.is_empty() || j.alias.is_some() {
+                    return None;
+                }
+                if matches!(
+                    j.rarg.as_deref().and_then(|n| n.node.as_ref()),
+                    Some(N::JoinExpr(_))
+                ) {
+                    return None;
+                }
+                let left = self.from_text(j.larg.as_deref()?, an)?;
+                let right = self.from_text(j.rarg.as_deref()?, an)?;
+                let kind = match (j.jointype(), j.quals.is_some()) {
+                    (protobuf::JoinType::JoinInner, true) => "JOIN",
+                    (protobuf::JoinType::JoinInner, false) => "CROSS JOIN",
+                    (protobuf::JoinType::JoinLeft, _) => "LEFT JOIN",
+                    (protobuf::JoinType::JoinRight, _) => "RIGHT JOIN",
+                    (protobuf::JoinType::JoinFull, _) => "FULL JOIN",
+                    _ => return None,
+                };
+                let on = match j.quals.as_deref() {
+                    Some(qn) => {
+                        let e = coerce(an.analyze(qn).ok()?, "boolean");
+                        if contains_raw(&e) {
+                            return None;
+                        }
+                        format!(" ON ({})", expr::print(&e, false))
+                    }
+                    None => String::new(),
+                };
+                Some(format!("({left}\n     {kind} {right}{on})"))
+            }
+            _ => None,
+        }
     }
 }
 

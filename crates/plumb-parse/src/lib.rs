@@ -39,16 +39,37 @@
 //! (`(name)::text = 'x'::text` for a `varchar` column), `IN (...)` becomes `= ANY (ARRAY[...])`,
 //! `BETWEEN` becomes two comparisons, every operator expression is parenthesised.
 //!
+//! `pg_get_viewdef` text is rebuilt for simple view queries (one SELECT over tables and views: columns
+//! prefixed by their relation, `*` expanded, `AS` names, PostgreSQL 15's line layout); other queries keep
+//! a deparsed text. Dependencies follow what the introspector reads from `pg_depend`: a foreign key depends
+//! on the referenced table and its key columns, a view on the columns it reads (and on the table only when
+//! it reads no column of it), a column on its user type, collation and the sequence of its default,
+//! expressions on the user functions and types they name, a partition or child on its parent, a trigger's
+//! table on its function, a function on the user types of its signature.
+//!
+//! Assumptions, since a file does not say: statements run as the role `postgres` (`SET ROLE` and
+//! `SET SESSION AUTHORIZATION` change it), which matters for explicit privileges (an object's ACL lists its
+//! owner once a GRANT makes it explicit) and `CURRENT_USER` in policies; the session time zone is UTC
+//! (`'2024-01-01'::timestamptz` prints `'2024-01-01 00:00:00+00'`); the server is PostgreSQL 15 or later
+//! (the `public` schema owned by `pg_database_owner`).
+//!
+//! Scripts of 256 KiB or more are parsed in chunks of whole statements on worker threads while the chunks
+//! already parsed are interpreted in order; a script the scanner cannot split safely is parsed whole.
+//!
 //! What cannot be derived offline, and is therefore only approximately right:
-//! * view and materialized-view queries: `pg_get_viewdef` re-prints the analysed query (columns qualified
-//!   by their range variable, `*` expanded, its own line breaks); the parser stores a deparsed,
-//!   normalised text and the output column names (types only where they are plain table columns);
+//! * view and materialized-view queries with joins, subqueries, CTEs, set operations or window functions:
+//!   `pg_get_viewdef` re-prints the analysed query, which is not rebuilt for these (a deparsed text is
+//!   stored); output column types of expressions the type inference does not know are left empty;
 //! * function definitions: `pg_get_functiondef` text is rebuilt from the statement (header, attributes and
 //!   body), which matches for ordinary functions but not for every option combination;
 //! * expressions whose types depend on catalog knowledge plumb does not carry: operators and functions
 //!   beyond the built-in table in `expr.rs`, overloaded functions from extensions, domains over domains;
 //! * owners: a declared schema says nothing about who runs it, so `owner` is set only by an explicit
-//!   `OWNER TO` (or `CREATE SCHEMA ... AUTHORIZATION`);
+//!   `OWNER TO` (or `CREATE SCHEMA ... AUTHORIZATION`); `None` means "not stated" and is not compared;
+//! * literals that a type's input function rewrites (other than integers, numerics, booleans, dates and
+//!   timestamps in ISO form): `'1 day'::interval` stays as written, `'{1,2}'` arrays are not re-spaced;
+//! * `ALTER COLUMN ... TYPE` does not re-derive the texts of the CHECK constraints and indexes on the
+//!   column (a warning says so); `ALTER DEFAULT PRIVILEGES` is recorded as unsupported, not applied;
 //! * objects created by `CREATE EXTENSION` (its functions, types, operators) are not known: a column of a
 //!   type that no statement created is accepted once any extension has been created, and qualified with
 //!   that extension's schema.
