@@ -7252,7 +7252,7 @@ impl Interp {
         if !sel.from_clause.is_empty() {
             let mut from = Vec::new();
             for f in &sel.from_clause {
-                from.push(self.from_text(f, &an)?);
+                from.push(self.render_from_item(f, &an)?);
             }
             out.push_str(&format!("\n   FROM {}", from.join(", ")));
         }
@@ -7337,7 +7337,7 @@ impl Interp {
     }
 
     /// A FROM item as `pg_get_viewdef` prints it (left-deep joins with ON conditions only).
-    fn from_text<E: Env>(&self, node: &Node, an: &Analyzer<'_, E>) -> Option<String> {
+    fn render_from_item<E: Env>(&self, node: &Node, an: &Analyzer<'_, E>) -> Option<String> {
         match &node.node {
             Some(N::RangeVar(rv)) => {
                 let q = match self.find_rel(&rv.schemaname, &rv.relname)? {
@@ -7361,8 +7361,8 @@ impl Interp {
                 ) {
                     return None;
                 }
-                let left = self.from_text(j.larg.as_deref()?, an)?;
-                let right = self.from_text(j.rarg.as_deref()?, an)?;
+                let left = self.render_from_item(j.larg.as_deref()?, an)?;
+                let right = self.render_from_item(j.rarg.as_deref()?, an)?;
                 let kind = match (j.jointype(), j.quals.is_some()) {
                     (protobuf::JoinType::JoinInner, true) => "JOIN",
                     (protobuf::JoinType::JoinInner, false) => "CROSS JOIN",
