@@ -120,10 +120,7 @@ async fn dump(a: DumpArgs) -> Result<Outcome> {
                 ..Default::default()
             };
             let plan = plumb_diff::dump(&db, &opts)?;
-            let header = Header {
-                from: "an empty database".into(),
-                to: target.to_string(),
-            };
+            let header = Header::dump(target.to_string());
             print(&render::sql(&plan, &header))?;
         }
     }
@@ -188,10 +185,7 @@ async fn baseline(a: BaselineArgs) -> Result<Outcome> {
         ..Default::default()
     };
     let plan = plumb_diff::dump(&db, &opts)?;
-    let header = Header {
-        from: "an empty database".into(),
-        to: target.to_string(),
-    };
+    let header = Header::dump(target.to_string());
     let sql = render::sql(&plan, &header);
     let version = a.version.clone().unwrap_or_else(|| default_version(layout));
     let m = plumb_migrations::write_baseline(&a.migrations, layout, &a.name, &sql, &version)?;

@@ -12,10 +12,45 @@ pub const JSON_VERSION: u32 = 1;
 
 /// What is compared with what, already password-free (for example `postgresql://app@db/prod` or
 /// `schema/`).
+///
+/// A header with an empty `from` is a dump's: the plan from an empty database to `to`, headed
+/// `plumb dump of <to>`. Build it with [`Header::dump`].
 #[derive(Debug, Clone, Default)]
 pub struct Header {
     pub from: String,
     pub to: String,
+}
+
+impl Header {
+    /// The header of a comparison of `from` with `to`.
+    pub fn diff(from: impl Into<String>, to: impl Into<String>) -> Self {
+        Header {
+            from: from.into(),
+            to: to.into(),
+        }
+    }
+
+    /// The header of a dump: the full DDL of `source` (planned from an empty database).
+    pub fn dump(source: impl Into<String>) -> Self {
+        Header {
+            from: String::new(),
+            to: source.into(),
+        }
+    }
+
+    /// True for the header of a dump.
+    pub fn is_dump(&self) -> bool {
+        self.from.is_empty()
+    }
+
+    /// `plumb diff` or `plumb dump of <source>`, one line.
+    fn title(&self) -> String {
+        if self.is_dump() {
+            format!("plumb dump of {}", one_line(&self.to))
+        } else {
+            "plumb diff".to_string()
+        }
+    }
 }
 
 /// Text that goes into a `--` comment or a single line: no line breaks, no control characters.
@@ -40,11 +75,17 @@ fn unified(a: &str, b: &str) -> String {
 /// The plan as a SQL script, runnable as is with `psql`. A plan without steps is only comments.
 pub fn sql(plan: &Plan, header: &Header) -> String {
     let mut out = String::new();
-    out.push_str("-- plumb diff\n");
-    out.push_str(&format!("-- from: {}\n", one_line(&header.from)));
-    out.push_str(&format!("-- to:   {}\n", one_line(&header.to)));
+    out.push_str(&format!("-- {}\n", header.title()));
+    if !header.is_dump() {
+        out.push_str(&format!("-- from: {}\n", one_line(&header.from)));
+        out.push_str(&format!("-- to:   {}\n", one_line(&header.to)));
+    }
     if plan.steps.is_empty() {
-        out.push_str("-- no differences\n");
+        out.push_str(if header.is_dump() {
+            "-- no objects\n"
+        } else {
+            "-- no differences\n"
+        });
         return out;
     }
     let hazards = plan.hazards().count();
@@ -102,11 +143,15 @@ fn sign(a: Action) -> (&'static str, &'static str) {
 /// ANSI colours only when `color` is true.
 pub fn human(plan: &Plan, header: &Header, color: bool) -> String {
     let mut out = String::new();
-    out.push_str(&format!(
-        "plumb diff: {} -> {}\n",
-        one_line(&header.from),
-        one_line(&header.to)
-    ));
+    if header.is_dump() {
+        out.push_str(&format!("{}\n", header.title()));
+    } else {
+        out.push_str(&format!(
+            "plumb diff: {} -> {}\n",
+            one_line(&header.from),
+            one_line(&header.to)
+        ));
+    }
     if plan.changes.is_empty() && plan.steps.is_empty() {
         out.push_str("no differences\n");
         return out;
@@ -206,7 +251,7 @@ pub fn human(plan: &Plan, header: &Header, color: bool) -> String {
 /// ```text
 /// {
 ///   "version": 1,                       // JSON_VERSION
-///   "from": "...", "to": "...",         // the header
+///   "from": "...", "to": "...",         // the header; "from" is "" for a dump
 ///   "changes": [ { "kind": "column", "object": "public.t.a", "action": "alter",
 ///                  "attribute": "type", "from": "integer", "to": "bigint" } ],
 ///   "steps":   [ { "sql": "ALTER TABLE ...;", "object": "public.t.a", "kind": "column",
@@ -248,12 +293,16 @@ fn md_cell(s: &str) -> String {
 /// The plan for a pull-request comment: a summary table, definition diffs and the SQL in a fenced block.
 pub fn markdown(plan: &Plan, header: &Header) -> String {
     let mut out = String::new();
-    out.push_str("### plumb diff\n\n");
-    out.push_str(&format!(
-        "`{}` → `{}`\n\n",
-        md_cell(&header.from),
-        md_cell(&header.to)
-    ));
+    if header.is_dump() {
+        out.push_str(&format!("### plumb dump\n\n`{}`\n\n", md_cell(&header.to)));
+    } else {
+        out.push_str("### plumb diff\n\n");
+        out.push_str(&format!(
+            "`{}` → `{}`\n\n",
+            md_cell(&header.from),
+            md_cell(&header.to)
+        ));
+    }
     if plan.changes.is_empty() && plan.steps.is_empty() {
         out.push_str("No differences.\n");
         return out;

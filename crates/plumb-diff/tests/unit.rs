@@ -599,3 +599,33 @@ fn storage_parameters_compare_as_a_set() {
     assert!(diff(&a, &b, &Options::default()).is_empty());
     assert!(plan(&a, &b, &Options::default()).unwrap().is_empty());
 }
+
+#[test]
+fn a_dump_header_says_it_is_a_dump() {
+    let mut db = Database::fresh();
+    add(&mut db, table("public", "t", vec![col("a", "integer")]));
+    let p = dump(&db, &Options::default()).unwrap();
+    let h = render::Header::dump("postgresql://app@db/prod\nx");
+    assert!(h.is_dump());
+    let sql = render::sql(&p, &h);
+    assert!(
+        sql.starts_with("-- plumb dump of postgresql://app@db/prod x\n-- 1 change(s)"),
+        "{sql}"
+    );
+    assert!(!sql.contains("-- from:"), "{sql}");
+    let human = render::human(&p, &h, false);
+    assert!(
+        human.starts_with("plumb dump of postgresql://app@db/prod x\n"),
+        "{human}"
+    );
+    assert!(render::markdown(&p, &h).starts_with("### plumb dump\n"));
+    let empty = render::sql(&dump(&Database::fresh(), &Options::default()).unwrap(), &h);
+    assert_eq!(
+        empty,
+        "-- plumb dump of postgresql://app@db/prod x\n-- no objects\n"
+    );
+    // a comparison keeps its two sources
+    let d = render::Header::diff("a", "b");
+    assert!(!d.is_dump());
+    assert!(render::sql(&p, &d).starts_with("-- plumb diff\n-- from: a\n-- to:   b\n"));
+}
