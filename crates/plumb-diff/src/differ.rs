@@ -1796,6 +1796,22 @@ impl<'a> Differ<'a> {
         let mut hazards = Vec::new();
         let mut sql = Vec::new();
         let checks_rows = matches!(c.kind, ConstraintKind::ForeignKey | ConstraintKind::Check);
+        // the index behind a PRIMARY KEY / UNIQUE, to build CONCURRENTLY before the constraint takes it
+        let online_index = t
+            .indexes
+            .values()
+            .find(|i| i.constraint.as_deref() == Some(c.name.as_str()))
+            .filter(|_| {
+                self.opts.online
+                    && !new_table
+                    && c.validated
+                    && t.partition_by.is_none()
+                    && matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
+            });
+        if let Some(i) = online_index {
+            self.add_constraint_using_index(t, c, i, report);
+            return;
+        }
         if !c.validated {
             sql.push(format!(
                 "ALTER TABLE {name} ADD CONSTRAINT {cn} {def} NOT VALID;"
@@ -1813,13 +1829,20 @@ impl<'a> Differ<'a> {
                         HazardKind::LongLock,
                         "validates every row while holding a lock that blocks writes; --online adds it NOT VALID and validates separately",
                     ));
+                } else if matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
+                    && t.partition_by.is_none()
+                {
+                    hazards.push(hz(
+                        HazardKind::LongLock,
+                        "builds an index while holding an ACCESS EXCLUSIVE lock; --online builds it CONCURRENTLY first and adds the constraint USING INDEX",
+                    ));
                 } else if matches!(
                     c.kind,
                     ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclude
                 ) {
                     hazards.push(hz(
                         HazardKind::LongLock,
-                        "builds an index while holding an ACCESS EXCLUSIVE lock; build it CONCURRENTLY first and add the constraint USING INDEX",
+                        "builds an index while holding an ACCESS EXCLUSIVE lock",
                     ));
                 }
             }
@@ -1843,6 +1866,66 @@ impl<'a> Differ<'a> {
             sql,
             hazards,
             class,
+            Some(Stage::AfterColumns),
+        );
+    }
+
+    /// `--online` form of a PRIMARY KEY or UNIQUE added to an existing table: the index is built with
+    /// `CREATE UNIQUE INDEX CONCURRENTLY` (writes go on), then `ADD CONSTRAINT ... USING INDEX` takes it
+    /// over under a brief lock.
+    fn add_constraint_using_index(&mut self, t: &Table, c: &Constraint, i: &PgIndex, report: bool) {
+        let name = &t.name;
+        let obj = format!("{} on {name}", quote_ident(&c.name));
+        if report {
+            self.change(ObjectKind::Constraint, &obj, Action::Create);
+        }
+        let iobj = format!("{}.{}", quote_ident(&name.schema), quote_ident(&i.name));
+        let idx = self.op(
+            Key::Index(name.clone(), i.name.clone()),
+            Action::Create,
+            ObjectKind::Index,
+            &iobj,
+            vec![format!("{};", concurrently(strip_stmt(&i.definition)))],
+            vec![hz(
+                HazardKind::NotTransactional,
+                "CREATE INDEX CONCURRENTLY cannot run inside a transaction block",
+            )],
+            class::CONSTRAINT,
+            Some(Stage::AfterColumns),
+        );
+        self.out.ops[idx].transactional = false;
+        let kind = if c.kind == ConstraintKind::PrimaryKey {
+            "PRIMARY KEY"
+        } else {
+            "UNIQUE"
+        };
+        let mut stmt = format!(
+            "ALTER TABLE {name} ADD CONSTRAINT {} {kind} USING INDEX {}",
+            quote_ident(&c.name),
+            quote_ident(&i.name)
+        );
+        if c.deferrable {
+            stmt.push_str(" DEFERRABLE");
+            if c.initially_deferred {
+                stmt.push_str(" INITIALLY DEFERRED");
+            }
+        }
+        let mut sql = vec![stmt + ";"];
+        if let Some(text) = &c.comment {
+            sql.push(comment_sql(
+                &format!("CONSTRAINT {} ON {name}", quote_ident(&c.name)),
+                Some(text),
+            ));
+        }
+        // its columns are NOT NULL by now: the column changes run first and carry that hazard
+        self.op(
+            Key::Constraint(name.clone(), c.name.clone()),
+            Action::Create,
+            ObjectKind::Constraint,
+            &obj,
+            sql,
+            vec![],
+            class::CONSTRAINT,
             Some(Stage::AfterColumns),
         );
     }

@@ -355,6 +355,14 @@ impl<'a> Index<'a> {
             }
             Key::Constraint(t, n) => {
                 out.insert(Key::Relation(t.clone()));
+                // the index it takes over (`ADD CONSTRAINT ... USING INDEX`, planned with --online)
+                if let Some(tb) = db.tables.get(t) {
+                    for i in tb.indexes.values() {
+                        if i.constraint.as_deref() == Some(n.as_str()) {
+                            out.insert(Key::Index(t.clone(), i.name.clone()));
+                        }
+                    }
+                }
                 if let Some(c) = db.tables.get(t).and_then(|t| t.constraints.get(n)) {
                     for col in &c.columns {
                         out.insert(Key::Column(t.clone(), col.clone()));
