@@ -23,10 +23,13 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 
-# Benchmarks: introspection vs pg_dump, parse speed, diff+plan speed
+# Benchmarks: introspection vs pg_dump (1,000 and 10,000 tables), parse speed, diff+plan speed
 bench: _ensure-setup
     cargo build --release -p plumb-cli -p plumb-bench
     DATABASE_URL="$(scripts/database-url)" target/release/plumb-bench all
+    target/release/plumb-bench gen --tables 10000 > target/bench-10000.sql
+    cargo run --release -q -p plumb-parse --example parse_timing -- target/bench-10000.sql
+    cargo bench -p plumb-diff --bench plan
 
 # Score `plumb diff` on the external corpus in ../shared (when present)
 roundtrip: _ensure-setup
