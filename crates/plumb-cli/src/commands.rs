@@ -179,7 +179,9 @@ async fn baseline(a: BaselineArgs) -> Result<Outcome> {
         include: a.schemas.clone(),
         exclude: Vec::new(),
     };
-    let db = source::introspect(&target, &f).await?;
+    let mut db = source::introspect(&target, &f).await?;
+    // The tool's own history table is created by the tool, not by a migration.
+    strip_history_tables(&mut db);
     let opts = plumb_diff::Options {
         include_schemas: a.schemas.clone(),
         ..Default::default()

@@ -328,7 +328,7 @@ fn github_and_markdown_formats_name_the_drift() {
 
 #[test]
 fn baseline_writes_a_first_migration_and_marks_it_applied() {
-    let db = TestDb::with_sql("baseline", INIT);
+    let db = TestDb::with_sql("baseline", &format!("{INIT}\n{PRISMA_TABLE}"));
     let dir = scratch_dir("baseline").join("migrations");
     let run = plumb(&[
         "baseline",
@@ -366,6 +366,8 @@ fn baseline_writes_a_first_migration_and_marks_it_applied() {
     ]);
     assert_eq!(st.code, 0, "{st:?}");
     assert_eq!(check(&db, &dir, &[]).code, 0);
+    // The tool's history table is not part of the baseline, even when it already exists.
+    assert!(!sql.contains("_prisma_migrations"), "{sql}");
     // Never overwrites.
     let again = plumb(&[
         "baseline",
