@@ -83,7 +83,11 @@ pub fn redact(text: &str) -> String {
             let pairs: Vec<(String, String)> = u
                 .query_pairs()
                 .map(|(k, v)| {
-                    let v = if k == "password" { "***".to_string() } else { v.into_owned() };
+                    let v = if k == "password" {
+                        "***".to_string()
+                    } else {
+                        v.into_owned()
+                    };
                     (k.into_owned(), v)
                 })
                 .collect();
@@ -101,7 +105,13 @@ pub fn redact(text: &str) -> String {
         return "<connection URL>".to_string();
     }
     text.split_whitespace()
-        .map(|kv| if kv.starts_with("password=") { "password=***".to_string() } else { kv.to_string() })
+        .map(|kv| {
+            if kv.starts_with("password=") {
+                "password=***".to_string()
+            } else {
+                kv.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -109,7 +119,10 @@ pub fn redact(text: &str) -> String {
 impl Target {
     /// Parse a `postgres://` / `postgresql://` URL (or a libpq key/value string).
     pub fn parse(text: &str) -> Result<Target, Error> {
-        let bad = |reason: String| Error::BadUrl { url: redact(text), reason };
+        let bad = |reason: String| Error::BadUrl {
+            url: redact(text),
+            reason,
+        };
         let mut ssl = SslMode::Prefer;
         let mut root_cert = None;
         // sslmode verify-ca / verify-full and sslrootcert are ours; tokio-postgres does not know them.
@@ -118,7 +131,10 @@ impl Target {
             let mut kept = Vec::new();
             for (k, v) in u.query_pairs() {
                 match &*k {
-                    "sslmode" => ssl = parse_sslmode(&v).ok_or_else(|| bad(format!("unknown sslmode {v}")))?,
+                    "sslmode" => {
+                        ssl =
+                            parse_sslmode(&v).ok_or_else(|| bad(format!("unknown sslmode {v}")))?
+                    }
                     "sslrootcert" => root_cert = Some(v.into_owned()),
                     _ => kept.push((k.into_owned(), v.into_owned())),
                 }
@@ -141,7 +157,9 @@ impl Target {
             }
             kept.join(" ")
         };
-        let mut config: Config = for_driver.parse().map_err(|e: tokio_postgres::Error| bad(e.to_string()))?;
+        let mut config: Config = for_driver
+            .parse()
+            .map_err(|e: tokio_postgres::Error| bad(e.to_string()))?;
         config.ssl_mode(match ssl {
             SslMode::Disable => PgSslMode::Disable,
             SslMode::Prefer => PgSslMode::Prefer,
@@ -155,7 +173,12 @@ impl Target {
         if config.get_application_name().is_none() {
             config.application_name("plumb");
         }
-        Ok(Target { original: text.to_string(), config, ssl, root_cert })
+        Ok(Target {
+            original: text.to_string(),
+            config,
+            ssl,
+            root_cert,
+        })
     }
 
     pub fn ssl_mode(&self) -> SslMode {
@@ -180,8 +203,12 @@ impl Target {
                 Err(_) => self.original.clone(),
             }
         } else {
-            let mut parts: Vec<String> =
-                self.original.split_whitespace().filter(|kv| !kv.starts_with("dbname=")).map(String::from).collect();
+            let mut parts: Vec<String> = self
+                .original
+                .split_whitespace()
+                .filter(|kv| !kv.starts_with("dbname="))
+                .map(String::from)
+                .collect();
             parts.push(format!("dbname={db}"));
             parts.join(" ")
         };
@@ -198,16 +225,33 @@ impl Target {
         let url = redact(&self.original);
         let client = if self.ssl == SslMode::Disable {
             let (client, conn) =
-                self.config.connect(NoTls).await.map_err(|source| Error::Connect { url: url.clone(), source })?;
+                self.config
+                    .connect(NoTls)
+                    .await
+                    .map_err(|source| Error::Connect {
+                        url: url.clone(),
+                        source,
+                    })?;
             tokio::spawn(async move {
                 let _ = conn.await;
             });
             client
         } else {
-            let tls = tls::make_connector(self.ssl, self.root_cert.as_deref())
-                .map_err(|reason| Error::Tls { url: url.clone(), reason })?;
+            let tls =
+                tls::make_connector(self.ssl, self.root_cert.as_deref()).map_err(|reason| {
+                    Error::Tls {
+                        url: url.clone(),
+                        reason,
+                    }
+                })?;
             let (client, conn) =
-                self.config.connect(tls).await.map_err(|source| Error::Connect { url: url.clone(), source })?;
+                self.config
+                    .connect(tls)
+                    .await
+                    .map_err(|source| Error::Connect {
+                        url: url.clone(),
+                        source,
+                    })?;
             tokio::spawn(async move {
                 let _ = conn.await;
             });
@@ -255,15 +299,27 @@ impl ScratchDb {
     pub async fn create(dev: &Target) -> Result<ScratchDb, Error> {
         use std::sync::atomic::{AtomicU32, Ordering};
         static N: AtomicU32 = AtomicU32::new(0);
-        let name = format!("plumb_scratch_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+        let name = format!(
+            "plumb_scratch_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
         let admin = dev.clone();
         let client = admin.connect().await?;
         client
             .batch_execute(&format!("CREATE DATABASE \"{name}\" TEMPLATE template0"))
             .await
-            .map_err(|source| Error::Query { what: format!("CREATE DATABASE {name}"), url: admin.to_string(), source })?;
+            .map_err(|source| Error::Query {
+                what: format!("CREATE DATABASE {name}"),
+                url: admin.to_string(),
+                source,
+            })?;
         let target = dev.with_database(&name);
-        Ok(ScratchDb { admin, target, name })
+        Ok(ScratchDb {
+            admin,
+            target,
+            name,
+        })
     }
 
     pub fn name(&self) -> &str {
@@ -274,7 +330,10 @@ impl ScratchDb {
     pub async fn drop_now(self) -> Result<(), Error> {
         let client = self.admin.connect().await?;
         client
-            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name))
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ))
             .await
             .map_err(|source| Error::Query {
                 what: format!("DROP DATABASE {}", self.name),
@@ -304,12 +363,17 @@ mod tests {
 
     #[test]
     fn parses_sslmodes_the_driver_does_not_know() {
-        let t = Target::parse("postgresql://u:pw@h:5433/app?sslmode=verify-full&sslrootcert=/tmp/ca.pem").unwrap();
+        let t = Target::parse(
+            "postgresql://u:pw@h:5433/app?sslmode=verify-full&sslrootcert=/tmp/ca.pem",
+        )
+        .unwrap();
         assert_eq!(t.ssl_mode(), SslMode::VerifyFull);
         assert_eq!(t.database(), Some("app"));
         assert!(!t.to_string().contains("pw"));
         assert!(Target::parse("postgresql://h/app?sslmode=sometimes").is_err());
-        let d = Target::parse("postgresql://u@h/app?sslmode=disable").unwrap().with_database("other");
+        let d = Target::parse("postgresql://u@h/app?sslmode=disable")
+            .unwrap()
+            .with_database("other");
         assert_eq!(d.database(), Some("other"));
         assert_eq!(d.ssl_mode(), SslMode::Disable);
     }

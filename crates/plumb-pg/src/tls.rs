@@ -34,7 +34,12 @@ impl ServerCertVerifier for EncryptOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -43,7 +48,12 @@ impl ServerCertVerifier for EncryptOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -51,7 +61,10 @@ impl ServerCertVerifier for EncryptOnly {
     }
 }
 
-pub(crate) fn make_connector(mode: SslMode, root_cert: Option<&str>) -> Result<MakeRustlsConnect, String> {
+pub(crate) fn make_connector(
+    mode: SslMode,
+    root_cert: Option<&str>,
+) -> Result<MakeRustlsConnect, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -65,14 +78,19 @@ pub(crate) fn make_connector(mode: SslMode, root_cert: Option<&str>) -> Result<M
                         .map_err(|e| format!("cannot read sslrootcert {path}: {e}"))?;
                     for cert in certs {
                         let cert = cert.map_err(|e| format!("bad certificate in {path}: {e}"))?;
-                        roots.add(cert).map_err(|e| format!("bad certificate in {path}: {e}"))?;
+                        roots
+                            .add(cert)
+                            .map_err(|e| format!("bad certificate in {path}: {e}"))?;
                     }
                 }
                 None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
             }
             builder.with_root_certificates(roots).with_no_client_auth()
         }
-        _ => builder.dangerous().with_custom_certificate_verifier(Arc::new(EncryptOnly(provider))).with_no_client_auth(),
+        _ => builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(EncryptOnly(provider)))
+            .with_no_client_auth(),
     };
     Ok(MakeRustlsConnect::new(config))
 }
@@ -83,10 +101,17 @@ mod tests {
 
     #[test]
     fn builds_every_mode() {
-        for mode in [SslMode::Prefer, SslMode::Require, SslMode::VerifyCa, SslMode::VerifyFull] {
+        for mode in [
+            SslMode::Prefer,
+            SslMode::Require,
+            SslMode::VerifyCa,
+            SslMode::VerifyFull,
+        ] {
             assert!(make_connector(mode, None).is_ok(), "{mode:?}");
         }
-        let err = make_connector(SslMode::VerifyFull, Some("/nonexistent/ca.pem")).err().unwrap();
+        let err = make_connector(SslMode::VerifyFull, Some("/nonexistent/ca.pem"))
+            .err()
+            .unwrap();
         assert!(err.contains("/nonexistent/ca.pem"), "{err}");
     }
 }
