@@ -629,3 +629,92 @@ fn a_dump_header_says_it_is_a_dump() {
     assert!(!d.is_dump());
     assert!(render::sql(&p, &d).starts_with("-- plumb diff\n-- from: a\n-- to:   b\n"));
 }
+
+fn add_type(db: &mut Database, name: &str, kind: TypeKind) {
+    let q = QualName::new("public", name);
+    db.types.insert(
+        q.clone(),
+        Type {
+            name: q,
+            kind,
+            common: Common::default(),
+        },
+    );
+}
+
+fn labels(l: &[&str]) -> TypeKind {
+    TypeKind::Enum {
+        labels: l.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+#[test]
+fn rebuilds_plumb_cannot_convert_are_errors_not_failing_sql() {
+    // an enum losing a value, used by a composite attribute, the composite used by a column
+    let composite = TypeKind::Composite {
+        attributes: vec![plumb_model::Attribute {
+            name: "m".into(),
+            type_name: "public.mood".into(),
+            collation: None,
+        }],
+    };
+    let mut a = Database::fresh();
+    add_type(&mut a, "mood", labels(&["sad", "ok", "happy"]));
+    add_type(&mut a, "pair", composite.clone());
+    add(&mut a, table("public", "t", vec![col("p", "public.pair")]));
+    let mut b = Database::fresh();
+    add_type(&mut b, "mood", labels(&["sad", "happy"]));
+    add_type(&mut b, "pair", composite);
+    add(&mut b, table("public", "t", vec![col("p", "public.pair")]));
+    let err = plan(&a, &b, &Options::default()).unwrap_err().to_string();
+    assert!(
+        err.contains("public.pair") && err.contains("column public.t.p"),
+        "{err}"
+    );
+
+    // without the column, the attribute is converted in the same step
+    a.tables.clear();
+    b.tables.clear();
+    let sql = sql_of(&a, &b, &Options::default());
+    let rename = position(&sql, "ALTER TYPE public.mood RENAME TO mood__plumb_old;");
+    let alter = position(
+        &sql,
+        "ALTER TYPE public.pair ALTER ATTRIBUTE m TYPE public.mood;",
+    );
+    let drop = position(&sql, "DROP TYPE public.mood__plumb_old;");
+    assert!(rename < alter && alter < drop, "{sql}");
+
+    // a range over a type that is rebuilt
+    let mut a = Database::fresh();
+    let mut b = Database::fresh();
+    add_type(&mut a, "mood", labels(&["sad", "ok"]));
+    add_type(&mut b, "mood", labels(&["ok", "sad"]));
+    let range = TypeKind::Range {
+        subtype: "public.mood".into(),
+        subtype_opclass: None,
+        collation: None,
+        canonical: None,
+        subtype_diff: None,
+        multirange: None,
+    };
+    add_type(&mut a, "moods", range.clone());
+    add_type(&mut b, "moods", range);
+    let err = plan(&a, &b, &Options::default()).unwrap_err().to_string();
+    assert!(
+        err.contains("public.moods") && err.contains("range"),
+        "{err}"
+    );
+
+    // a type replaced by drop + create (enum to composite) while a column uses it
+    let mut a = Database::fresh();
+    let mut b = Database::fresh();
+    add_type(&mut a, "kind", labels(&["x"]));
+    add_type(&mut b, "kind", TypeKind::Composite { attributes: vec![] });
+    add(&mut a, table("public", "u", vec![col("k", "public.kind")]));
+    add(&mut b, table("public", "u", vec![col("k", "public.kind")]));
+    let err = plan(&a, &b, &Options::default()).unwrap_err().to_string();
+    assert!(
+        err.contains("public.kind") && err.contains("column public.u.k"),
+        "{err}"
+    );
+}
