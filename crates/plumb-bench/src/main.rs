@@ -68,6 +68,9 @@ enum Cmd {
         server_version: u32,
         #[arg(long)]
         explain: bool,
+        /// Only one slice of the rows, as one of several connections reads them: `INDEX/COUNT`, e.g. `0/4`.
+        #[arg(long, value_parser = parse_slice)]
+        slice: Option<(u32, u32)>,
     },
     /// Introspect URL once and print `wall_ms peak_kb objects` (or the model as JSON): used by `dump`.
     #[command(hide = true)]
@@ -78,9 +81,12 @@ enum Cmd {
         /// Print the time of each catalog query to stderr.
         #[arg(long)]
         timings: bool,
-        /// Introspect again on the same connection (warm server caches) and print that wall time to stderr.
+        /// Introspect again (warm server caches) and print that wall time to stderr.
         #[arg(long)]
         again: bool,
+        /// Connections to read with at most (`introspect_target`); 1 reads on one connection.
+        #[arg(long, default_value_t = plumb_introspect::Connections::default().max)]
+        connections: usize,
     },
 }
 
@@ -108,11 +114,12 @@ fn main() -> Result<()> {
         Cmd::Queries {
             server_version,
             explain,
+            slice,
         } => {
             let schemas = "ARRAY(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname !~ '^pg_' \
                            AND nspname <> 'information_schema')";
             println!("SELECT pg_catalog.set_config('search_path', '', false);");
-            for (name, sql) in plumb_introspect::catalog_queries(server_version) {
+            for (name, sql) in plumb_introspect::catalog_queries(server_version, slice) {
                 let sql = sql.replace("$1", schemas).replace("$2", "true");
                 let prefix = if explain {
                     "EXPLAIN (ANALYZE, TIMING OFF) "
@@ -128,8 +135,21 @@ fn main() -> Result<()> {
             json,
             timings,
             again,
-        } => introspect_once(&url, json, timings, again),
+            connections,
+        } => introspect_once(&url, json, timings, again, connections),
     }
+}
+
+fn parse_slice(text: &str) -> Result<(u32, u32), String> {
+    let (index, count) = text
+        .split_once('/')
+        .ok_or_else(|| format!("{text:?}: expected INDEX/COUNT"))?;
+    let index: u32 = index.parse().map_err(|e| format!("{index:?}: {e}"))?;
+    let count: u32 = count.parse().map_err(|e| format!("{count:?}: {e}"))?;
+    if index >= count {
+        return Err(format!("slice {index} of {count} does not exist"));
+    }
+    Ok((index, count))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -147,25 +167,33 @@ fn vm_hwm_kb(pid: &str) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-fn introspect_once(url: &str, json: bool, show_timings: bool, again: bool) -> Result<()> {
+fn introspect_once(
+    url: &str,
+    json: bool,
+    show_timings: bool,
+    again: bool,
+    connections: usize,
+) -> Result<()> {
     let start = Instant::now();
-    let (db, timings, wall) = runtime()?.block_on(async {
-        let client = plumb_pg::Target::parse(url)?.connect().await?;
+    let (db, stats, wall) = runtime()?.block_on(async {
+        let target = plumb_pg::Target::parse(url)?;
         let opts = plumb_introspect::Options::default();
-        let (db, timings) = plumb_introspect::introspect_timed(&client, &opts).await?;
+        let plan = plumb_introspect::Connections {
+            max: connections,
+            ..plumb_introspect::Connections::default()
+        };
+        let (db, stats) = plumb_introspect::introspect_target_with(&target, &opts, plan).await?;
         let wall = start.elapsed();
         if again {
             let warm = Instant::now();
-            plumb_introspect::introspect(&client, &opts).await?;
-            eprintln!(
-                "second run on the same connection: {:.3}s",
-                warm.elapsed().as_secs_f64()
-            );
+            plumb_introspect::introspect_target_with(&target, &opts, plan).await?;
+            eprintln!("second run: {:.3}s", warm.elapsed().as_secs_f64());
         }
-        anyhow::Ok((db, timings, wall))
+        anyhow::Ok((db, stats, wall))
     })?;
     if show_timings {
-        for (kind, took) in &timings {
+        eprintln!("connections: {}", stats.connections);
+        for (kind, took) in &stats.timings {
             eprintln!("{kind:<24} {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
     }

@@ -76,6 +76,12 @@ pub enum Error {
         name: String,
         reason: String,
     },
+    /// The database could not be reached.
+    #[error(transparent)]
+    Connect(#[from] plumb_pg::Error),
+    /// No connection was given to read with.
+    #[error("no connection to read the catalog with")]
+    NoConnection,
     /// The server is older than the oldest version plumb reads.
     #[error(
         "PostgreSQL server_version_num {0} is not supported: plumb reads PostgreSQL 12 and later"
@@ -123,28 +129,172 @@ pub async fn introspect_timed(
     opts: &Options,
 ) -> Result<(Database, Vec<(&'static str, Duration)>), Error> {
     client
-        .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .batch_execute(BEGIN)
         .await
         .map_err(|e| Error::query("begin transaction", e))?;
-    match reader::read(client, opts).await {
+    finish(&[client], reader::read(&[client], opts).await).await
+}
+
+const BEGIN: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+/// Commit every transaction after a successful read, roll them back after a failed one.
+async fn finish<T>(
+    clients: &[&tokio_postgres::Client],
+    outcome: Result<T, Error>,
+) -> Result<T, Error> {
+    match outcome {
         Ok(done) => {
-            client
-                .batch_execute("COMMIT")
-                .await
-                .map_err(|e| Error::query("commit", e))?;
+            for client in clients {
+                client
+                    .batch_execute("COMMIT")
+                    .await
+                    .map_err(|e| Error::query("commit", e))?;
+            }
             Ok(done)
         }
         Err(e) => {
-            // The transaction only read; whether the rollback succeeds or not changes nothing.
-            let _ = client.batch_execute("ROLLBACK").await;
+            // The transactions only read; whether the rollbacks succeed or not changes nothing.
+            for client in clients {
+                let _ = client.batch_execute("ROLLBACK").await;
+            }
             Err(e)
         }
     }
 }
 
+/// How many connections [`introspect_target_with`] reads with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Connections {
+    /// At most this many (at least one).
+    pub max: usize,
+    /// One connection per this many tables, views and materialized views (a small schema is read on one
+    /// connection: opening more costs more than it saves).
+    pub relations_each: u64,
+}
+
+impl Default for Connections {
+    fn default() -> Self {
+        Connections {
+            max: 4,
+            relations_each: 1000,
+        }
+    }
+}
+
+impl Connections {
+    /// How many to open for a schema of `relations` tables, views and materialized views.
+    pub fn for_relations(&self, relations: u64) -> usize {
+        let wanted = relations / self.relations_each.max(1) + 1;
+        usize::try_from(wanted)
+            .unwrap_or(usize::MAX)
+            .clamp(1, self.max.max(1))
+    }
+}
+
+/// How a read went: the time of each catalog query and how many connections read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadStats {
+    pub timings: Vec<(&'static str, Duration)>,
+    pub connections: usize,
+}
+
+/// Read the schema of `target`'s database over up to four connections that share one snapshot (fewer for a
+/// small schema: see [`Connections`]): the first exports its snapshot (`pg_export_snapshot`), the others import
+/// it (`SET TRANSACTION SNAPSHOT`), all in read-only `REPEATABLE READ` transactions, so the model is as
+/// consistent as with one connection, while the server deparses on several backends at once.
+pub async fn introspect_target(
+    target: &plumb_pg::Target,
+    opts: &Options,
+) -> Result<Database, Error> {
+    introspect_target_with(target, opts, Connections::default())
+        .await
+        .map(|(db, _)| db)
+}
+
+/// [`introspect_target`] with a choice of how many connections, also returning how the read went. A
+/// connection beyond the first that cannot be opened, or cannot import the snapshot (a server near
+/// `max_connections`, a pooler that does not keep sessions), is done without.
+pub async fn introspect_target_with(
+    target: &plumb_pg::Target,
+    opts: &Options,
+    connections: Connections,
+) -> Result<(Database, ReadStats), Error> {
+    let main = target.connect().await?;
+    main.batch_execute(BEGIN)
+        .await
+        .map_err(|e| Error::query("begin transaction", e))?;
+    let wanted = if connections.max > 1 {
+        match main.query_one(queries::RELATION_COUNT, &[]).await {
+            Ok(row) => {
+                let relations: i64 = row.try_get(0).map_err(|source| Error::Decode {
+                    kind: "relation count",
+                    column: "count".into(),
+                    source,
+                })?;
+                connections.for_relations(u64::try_from(relations).unwrap_or(0))
+            }
+            Err(e) => {
+                let _ = main.batch_execute("ROLLBACK").await;
+                return Err(Error::query("relation count", e));
+            }
+        }
+    } else {
+        1
+    };
+    let mut extra = Vec::new();
+    if wanted > 1 {
+        // A failed export aborts the transaction: start over on one connection.
+        match main
+            .query_one("SELECT pg_catalog.pg_export_snapshot()", &[])
+            .await
+        {
+            Ok(row) => {
+                let snapshot: String = row.try_get(0).map_err(|source| Error::Decode {
+                    kind: "snapshot",
+                    column: "pg_export_snapshot".into(),
+                    source,
+                })?;
+                let import = format!(
+                    "{BEGIN}; SET TRANSACTION SNAPSHOT {}",
+                    plumb_model::quote_literal(&snapshot)
+                );
+                let opened = futures_util::future::join_all((1..wanted).map(|_| async {
+                    let client = target.connect().await.ok()?;
+                    client.batch_execute(&import).await.ok()?;
+                    Some(client)
+                }))
+                .await;
+                extra.extend(opened.into_iter().flatten());
+            }
+            Err(_) => {
+                main.batch_execute(&format!("ROLLBACK; {BEGIN}"))
+                    .await
+                    .map_err(|e| Error::query("begin transaction", e))?;
+            }
+        }
+    }
+    let clients: Vec<&tokio_postgres::Client> =
+        std::iter::once(&main).chain(extra.iter()).collect();
+    let (db, timings) = finish(&clients, reader::read(&clients, opts).await).await?;
+    Ok((
+        db,
+        ReadStats {
+            timings,
+            connections: clients.len(),
+        },
+    ))
+}
+
 /// The catalog queries run for a server of that `server_version_num`, by name, for profiling. `$1` is the
-/// array of oids of the schemas read; the `unsupported objects` query also takes `$2`, a boolean.
+/// array of oids of the schemas read; the `unsupported objects` query also takes `$2`, a boolean. With
+/// `slice = Some((index, count))`, the queries read on several connections read only that share of the rows.
 #[doc(hidden)]
-pub fn catalog_queries(server_version: u32) -> Vec<(&'static str, String)> {
-    queries::all(server_version)
+pub fn catalog_queries(
+    server_version: u32,
+    slice: Option<(u32, u32)>,
+) -> Vec<(&'static str, String)> {
+    queries::all(
+        server_version,
+        slice.map(|(index, count)| queries::Slice { index, count }),
+    )
 }

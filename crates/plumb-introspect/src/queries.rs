@@ -4,6 +4,36 @@
 //! user object a `format_type` / `pg_get_*` function prints is schema-qualified. Version-specific columns are
 //! guarded by `server_version_num` (the `v` argument).
 
+/// One of `count` disjoint shares of a query's rows, for reading on several connections at once: the rows whose
+/// key (an oid: the table a column belongs to, ...) hashes to `index`. Every row of one table lands in the same
+/// share, so rows that must stay in order (a table's columns) stay in one result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slice {
+    pub index: u32,
+    pub count: u32,
+}
+
+/// ` AND ...` keeping the rows of `key` that fall in the slice (by a hash of the oid); empty when there is no
+/// slice.
+fn part(key: &str, slice: Option<Slice>) -> String {
+    match slice {
+        Some(s) if s.count > 1 => format!(
+            " AND (pg_catalog.hashoid({key}) & 2147483647) % {} = {}",
+            s.count, s.index
+        ),
+        _ => String::new(),
+    }
+}
+
+/// ` AND ...` keeping the rows whose `key` is in `$2`, the array of the slice's relation oids (the planner
+/// estimates such a filter well, unlike a hash); empty when there is no slice.
+fn part_in(key: &str, slice: Option<Slice>) -> String {
+    match slice {
+        Some(s) if s.count > 1 => format!(" AND {key} = ANY($2)"),
+        _ => String::new(),
+    }
+}
+
 /// `NOT EXISTS` clause that excludes members of an extension; `class` is the catalog, `oid` the object.
 fn not_ext(class: &str, oid: &str) -> String {
     format!(
@@ -19,6 +49,8 @@ pub const SETUP: &str = "SELECT pg_catalog.set_config('search_path', '', true), 
     pg_catalog.set_config('intervalstyle', 'postgres', true), \
     pg_catalog.set_config('extra_float_digits', '3', true), \
     pg_catalog.set_config('quote_all_identifiers', 'off', true), \
+    pg_catalog.set_config('jit', 'off', true), \
+    pg_catalog.set_config('max_parallel_workers_per_gather', '0', true), \
     pg_catalog.current_setting('server_version_num')::int4 AS version";
 
 /// Catalog oids, for reading pg_depend.
@@ -135,7 +167,7 @@ pub const DOMAIN_CONSTRAINTS: &str = "SELECT c.oid, c.contypid, c.conname::text 
     ORDER BY c.contypid, c.conname";
 
 /// Sequences, with the column they belong to: `a` (OWNED BY) or `i` (identity).
-pub fn sequences() -> String {
+pub fn sequences(s: Option<Slice>) -> String {
     format!(
         "SELECT c.oid, n.nspname::text AS schema, c.relname::text AS name, \
            format_type(s.seqtypid, NULL) AS data_type, s.seqstart AS start, s.seqincrement AS increment, \
@@ -151,13 +183,14 @@ pub fn sequences() -> String {
          LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace \
          LEFT JOIN pg_attribute a ON a.attrelid = dep.refobjid AND a.attnum = dep.refobjsubid \
          LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
-         WHERE c.relkind = 'S' AND c.relnamespace = ANY($1) AND {}",
+         WHERE c.relkind = 'S' AND c.relnamespace = ANY($1){} AND {}",
+        part("c.oid", s),
         not_ext("pg_class", "c.oid")
     )
 }
 
 /// Tables, views, materialized views, composite types' relations and foreign tables.
-pub fn relations() -> String {
+pub fn relations(s: Option<Slice>) -> String {
     format!(
         "SELECT c.oid, c.reltype, rt.typarray AS reltype_array, n.nspname::text AS schema, c.relname::text AS name, \
            c.relkind::text AS relkind, c.relpersistence::text AS persistence, \
@@ -173,7 +206,8 @@ pub fn relations() -> String {
          LEFT JOIN pg_type rt ON rt.oid = c.reltype \
          LEFT JOIN pg_type ot ON ot.oid = c.reloftype LEFT JOIN pg_namespace otn ON otn.oid = ot.typnamespace \
          LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
-         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') AND c.relnamespace = ANY($1) AND {}",
+         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') AND c.relnamespace = ANY($1){} AND {}",
+        part("c.oid", s),
         not_ext("pg_class", "c.oid")
     )
 }
@@ -186,18 +220,21 @@ pub const INHERITS: &str = "SELECT i.inhrelid AS child, pn.nspname::text AS pare
     WHERE c.relnamespace = ANY($1) \
     ORDER BY i.inhrelid, i.inhseqno";
 
-pub fn columns(v: u32) -> String {
+/// Columns of tables, views and composite types. A default cannot refer to a column, so it is deparsed without
+/// its table (`pg_get_expr(adbin, 0)` prints the same text, and does not make the server open the table, which
+/// costs more than the deparsing); a generated column's expression refers to columns and needs its table.
+pub fn columns(v: u32, s: Option<Slice>) -> String {
     let compression = if v >= 140000 {
         "a.attcompression::text"
     } else {
         "''::text"
     };
     format!(
-        "SELECT a.attrelid, a.attnum, a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type_name, \
+        "SELECT a.attrelid, a.attnum, a.attname::text AS name, a.atttypid, a.attcollation, format_type(a.atttypid, a.atttypmod) AS type_name, \
            CASE WHEN a.attcollation <> t.typcollation THEN cn.nspname::text END AS collation_schema, \
            CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation_name, \
            a.attnotnull AS not_null, a.attidentity::text AS identity, a.attgenerated::text AS generated, \
-           pg_get_expr(ad.adbin, ad.adrelid) AS default_expr, ad.oid AS attrdef, a.attislocal AS is_local, \
+           pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS default_expr, ad.oid AS attrdef, a.attislocal AS is_local, \
            a.attacl IS NOT NULL AS has_acl, {compression} AS compression, d.description \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
          JOIN pg_type t ON t.oid = a.atttypid \
@@ -206,14 +243,17 @@ pub fn columns(v: u32) -> String {
          LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass \
            AND d.objsubid = a.attnum \
          WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') AND c.relnamespace = ANY($1) \
-           AND a.attnum > 0 AND NOT a.attisdropped \
-         ORDER BY a.attrelid, a.attnum"
+           AND a.attnum > 0 AND NOT a.attisdropped{slice} \
+         ORDER BY a.attrelid, a.attnum",
+        slice = part_in("a.attrelid", s)
     )
 }
 
 /// Table constraints (key columns as attnums, named from the columns already read). Foreign keys that PostgreSQL clones on the referencing table for each partition of a
 /// referenced partitioned table are internal and skipped (they have a parent constraint on the same table).
-pub const CONSTRAINTS: &str = "SELECT c.oid, c.conrelid, c.conname::text AS name, c.contype::text AS contype, \
+pub fn constraints(s: Option<Slice>) -> String {
+    format!(
+    "SELECT c.oid, c.conrelid, c.conname::text AS name, c.contype::text AS contype, \
       pg_get_constraintdef(c.oid) AS definition, \
       c.conkey AS columns, \
       fn.nspname::text AS ref_schema, fc.relname::text AS ref_table, \
@@ -222,23 +262,65 @@ pub const CONSTRAINTS: &str = "SELECT c.oid, c.conrelid, c.conname::text AS name
     FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid \
     LEFT JOIN pg_class fc ON fc.oid = c.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
     LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0 \
-    WHERE r.relnamespace = ANY($1) AND c.contype IN ('p', 'u', 'f', 'c', 'x') \
+    WHERE r.relnamespace = ANY($1) AND c.contype IN ('p', 'u', 'f', 'c', 'x'){} \
       AND NOT (c.contype = 'f' AND c.conparentid <> 0 AND EXISTS (SELECT 1 FROM pg_constraint pc \
-        WHERE pc.oid = c.conparentid AND pc.conrelid = c.conrelid))";
+        WHERE pc.oid = c.conparentid AND pc.conrelid = c.conrelid))",
+        part_in("c.conrelid", s)
+    )
+}
 
-pub const INDEXES: &str = "SELECT i.indexrelid, i.indrelid, ic.relname::text AS name, \
-      pg_get_indexdef(i.indexrelid) AS definition, i.indisunique AS is_unique, con.conname::text AS constraint_name, \
-      (i.indkey::int2[])[0:i.indnkeyatts - 1] AS columns, \
-      d.description \
-    FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid \
-    LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
-      AND con.contype IN ('p', 'u', 'x') \
-    LEFT JOIN pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
-    WHERE r.relnamespace = ANY($1) AND r.relkind IN ('r', 'p', 'm')";
+/// Indexes of tables and materialized views. `pg_get_indexdef` is costly (it looks up the default operator class
+/// of every key column with a catalog scan: tens of microseconds an index), so it runs here only for indexes
+/// with expressions, storage options, opclass options or a sort order; the others (`plain`) come with their
+/// access method, key and INCLUDE columns, operator classes, collations and predicate (deparsed as
+/// `pg_get_indexdef` does it), and their definition is written client-side when the operator classes and
+/// collations are the columns' defaults (otherwise it is read with [`INDEX_DEFINITIONS`]).
+pub fn indexes(v: u32, s: Option<Slice>) -> String {
+    let nulls_not_distinct = if v >= 150000 {
+        "i.indnullsnotdistinct"
+    } else {
+        "false"
+    };
+    format!(
+        "SELECT i.indexrelid, i.indrelid, ic.relname::text AS name, i.indisunique AS is_unique, \
+           con.conname::text AS constraint_name, \
+           (i.indkey::int2[])[0:i.indnkeyatts - 1] AS columns, \
+           (i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1] AS include, \
+           am.amname::text AS method, ic.relam AS method_oid, i.indclass::oid[] AS opclasses, \
+           i.indcollation::oid[] AS collations, {nulls_not_distinct} AS nulls_not_distinct, \
+           CASE WHEN p.plain THEN NULL ELSE pg_get_indexdef(i.indexrelid) END AS definition, \
+           CASE WHEN p.plain THEN pg_get_expr(i.indpred, i.indrelid) END AS predicate, \
+           d.description \
+         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid \
+         JOIN pg_am am ON am.oid = ic.relam \
+         CROSS JOIN LATERAL (SELECT i.indexprs IS NULL AND ic.reloptions IS NULL \
+           AND ic.relkind = 'i' AND 0 = ALL (i.indoption::int2[]) \
+           AND NOT EXISTS (SELECT 1 FROM pg_attribute ia WHERE ia.attrelid = i.indexrelid \
+             AND ia.attoptions IS NOT NULL) AS plain) p \
+         LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
+           AND con.contype IN ('p', 'u', 'x') \
+         LEFT JOIN pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass \
+           AND d.objsubid = 0 \
+         WHERE r.relnamespace = ANY($1) AND r.relkind IN ('r', 'p', 'm'){}",
+        part_in("i.indrelid", s)
+    )
+}
+
+/// The definitions of the indexes whose oids are in `$1`, as `pg_get_indexdef` writes them.
+pub const INDEX_DEFINITIONS: &str =
+    "SELECT x.oid, pg_get_indexdef(x.oid) AS definition FROM unnest($1::oid[]) x(oid)";
+
+/// Default operator classes, by access method and input type: an index column using its type's default
+/// operator class does not name it.
+pub const DEFAULT_OPCLASSES: &str =
+    "SELECT oid, opcmethod, opcintype FROM pg_opclass WHERE opcdefault";
+
+/// Keywords that make `quote_ident` quote a word (every category but unreserved), as this server knows them.
+pub const KEYWORDS: &str = "SELECT word FROM pg_get_keywords() WHERE catcode <> 'U'";
 
 /// User triggers: internal ones (foreign keys' triggers) and, from PostgreSQL 13, the clones a trigger on a
 /// partitioned table makes on each partition are skipped (on 12, clones are internal).
-pub fn triggers(v: u32) -> String {
+pub fn triggers(v: u32, s: Option<Slice>) -> String {
     let clones = if v >= 130000 {
         "AND t.tgparentid = 0"
     } else {
@@ -252,7 +334,8 @@ pub fn triggers(v: u32) -> String {
          FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid \
          JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace \
          LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0 \
-         WHERE r.relnamespace = ANY($1) AND NOT t.tgisinternal {clones}"
+         WHERE r.relnamespace = ANY($1) AND NOT t.tgisinternal {clones}{slice}",
+        slice = part_in("t.tgrelid", s)
     )
 }
 
@@ -267,10 +350,15 @@ pub const POLICIES: &str = "SELECT p.oid, p.polrelid, p.polname::text AS name, p
     WHERE r.relnamespace = ANY($1)";
 
 /// Rewrite rules: the `_RETURN` rule of each view (for dependencies) and user rules (unsupported).
-pub const RULES: &str = "SELECT r.oid, r.ev_class, r.rulename::text AS name, \
+pub fn rules(s: Option<Slice>) -> String {
+    format!(
+    "SELECT r.oid, r.ev_class, r.rulename::text AS name, \
       quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS relation \
     FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace \
-    WHERE c.relnamespace = ANY($1)";
+    WHERE c.relnamespace = ANY($1){}",
+        part_in("r.ev_class", s)
+    )
+}
 
 /// Functions, procedures, aggregates and window functions. Functions PostgreSQL creates for a type (range
 /// constructors) depend on it internally and are skipped.
@@ -432,27 +520,36 @@ pub fn unsupported() -> String {
     )
 }
 
-/// Every catalog query of a given server version, by name (for profiling: `plumb-bench explain`).
-pub fn all(v: u32) -> Vec<(&'static str, String)> {
+/// Every catalog query of a given server version, by name (for profiling: `plumb-bench queries`), reading the
+/// whole catalog or, for the queries read in slices, one slice of it.
+pub fn all(v: u32, s: Option<Slice>) -> Vec<(&'static str, String)> {
     vec![
+        ("keywords", KEYWORDS.to_string()),
+        ("operator classes", DEFAULT_OPCLASSES.to_string()),
         ("schemas", schemas()),
         ("extensions", EXTENSIONS.to_string()),
         ("collations", collations(v)),
         ("types", types(v)),
         ("domain constraints", DOMAIN_CONSTRAINTS.to_string()),
-        ("sequences", sequences()),
-        ("relations", relations()),
+        ("sequences", sequences(s)),
+        ("relations", relations(s)),
         ("inheritance", INHERITS.to_string()),
-        ("columns", columns(v)),
-        ("constraints", CONSTRAINTS.to_string()),
-        ("indexes", INDEXES.to_string()),
+        ("columns", columns(v, s)),
+        ("constraints", constraints(s)),
+        ("indexes", indexes(v, s)),
         ("functions", functions()),
         ("aggregates", AGGREGATES.to_string()),
-        ("triggers", triggers(v)),
+        ("triggers", triggers(v, s)),
         ("policies", POLICIES.to_string()),
-        ("rules", RULES.to_string()),
+        ("rules", rules(s)),
         ("privileges", GRANTS.to_string()),
         ("dependencies", DEPENDENCIES.to_string()),
         ("unsupported objects", unsupported()),
     ]
 }
+
+/// Tables, views and materialized views outside the system schemas: how many connections to read with.
+pub const RELATION_COUNT: &str = "SELECT count(*) FROM pg_catalog.pg_class c \
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+    WHERE c.relkind IN ('r', 'p', 'v', 'm') \
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')";

@@ -3,6 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
+use futures_util::future::try_join_all;
+use futures_util::stream::select_all;
 use futures_util::TryStreamExt;
 use plumb_model::{
     quote_ident, Collation, Column, ColumnRef, Constraint, ConstraintKind, Database, Dependency,
@@ -14,6 +16,7 @@ use tokio_postgres::types::{FromSql, ToSql};
 use tokio_postgres::{Client, Row};
 
 use crate::aggregate::{create_statement, AggregateRow};
+use crate::queries::Slice;
 use crate::{queries, Error, Options, MIN_SERVER_VERSION};
 
 /// One row of a query, with the kind of object it describes for error messages.
@@ -46,12 +49,17 @@ impl<'a> Rec<'a> {
 }
 
 /// Runs the queries, timing each one. Rows are handled as they arrive, never all held at once.
+///
+/// With several connections (all in transactions that share one snapshot), a query that can be sliced runs on
+/// every connection at once, each reading one slice of the rows, so the server deparses on several backends;
+/// the rows of the slices are handled as they arrive, one kind of object after another.
 struct Runner<'c> {
-    client: &'c Client,
+    clients: &'c [&'c Client],
     timings: Vec<(&'static str, Duration)>,
 }
 
 impl Runner<'_> {
+    /// A query on the first connection only.
     async fn each<F>(
         &mut self,
         kind: &'static str,
@@ -63,8 +71,8 @@ impl Runner<'_> {
         F: FnMut(&Row) -> Result<(), Error>,
     {
         let start = Instant::now();
-        let stream = self
-            .client
+        let client = self.clients.first().ok_or(Error::NoConnection)?;
+        let stream = client
             .query_raw(sql, params.iter().copied())
             .await
             .map_err(|e| Error::query(kind, e))?;
@@ -75,6 +83,65 @@ impl Runner<'_> {
         self.timings.push((kind, start.elapsed()));
         Ok(())
     }
+
+    /// A query whose rows may be read in slices, one per connection, concurrently. `sql` writes the query for
+    /// a slice (or for all rows); with `oids`, slice `i` also gets `oids[i]` as its last parameter (on one
+    /// connection the query reads all rows and gets no such parameter).
+    async fn sliced<S, F>(
+        &mut self,
+        kind: &'static str,
+        sql: S,
+        params: &[&(dyn ToSql + Sync)],
+        oids: Option<&[Vec<u32>]>,
+        mut handle: F,
+    ) -> Result<(), Error>
+    where
+        S: Fn(Option<Slice>) -> String,
+        F: FnMut(&Row) -> Result<(), Error>,
+    {
+        if self.clients.len() < 2 {
+            return self.each(kind, &sql(None), params, handle).await;
+        }
+        let start = Instant::now();
+        let count = u32::try_from(self.clients.len()).unwrap_or(u32::MAX);
+        let texts: Vec<String> = (0..count)
+            .map(|index| sql(Some(Slice { index, count })))
+            .collect();
+        let slice_params: Vec<Vec<&(dyn ToSql + Sync)>> = (0..self.clients.len())
+            .map(|i| {
+                let mut p = params.to_vec();
+                if let Some(oids) = oids.and_then(|o| o.get(i)) {
+                    p.push(oids as &(dyn ToSql + Sync));
+                }
+                p
+            })
+            .collect();
+        let streams = try_join_all(
+            self.clients
+                .iter()
+                .zip(&texts)
+                .zip(&slice_params)
+                .map(|((client, text), p)| client.query_raw(text.as_str(), p.iter().copied())),
+        )
+        .await
+        .map_err(|e| Error::query(kind, e))?;
+        let mut rows = select_all(streams.into_iter().map(Box::pin));
+        while let Some(row) = rows.try_next().await.map_err(|e| Error::query(kind, e))? {
+            handle(&row)?;
+        }
+        self.timings.push((kind, start.elapsed()));
+        Ok(())
+    }
+}
+
+/// `oids` dealt round-robin into `n` slices.
+fn deal(oids: impl Iterator<Item = u32>, n: usize) -> Vec<Vec<u32>> {
+    let n = n.max(1);
+    let mut slices = vec![Vec::new(); n];
+    for (i, oid) in oids.enumerate() {
+        slices[i % n].push(oid);
+    }
+    slices
 }
 
 /// The catalogs' own oids, to read pg_depend.
@@ -106,6 +173,16 @@ enum Rel {
     Other,
 }
 
+/// A column of a table or view, by (table oid, attnum).
+#[derive(Debug, Clone)]
+struct ColInfo {
+    name: String,
+    /// Position in `Table::columns` / `View::columns`.
+    pos: usize,
+    type_oid: u32,
+    collation: u32,
+}
+
 /// The object a pg_constraint row belongs to.
 #[derive(Debug, Clone, Copy)]
 enum ConOwner {
@@ -123,8 +200,8 @@ struct Maps {
     /// Oids of the types in `Database::types` (not arrays, not row types).
     model_types: BTreeMap<u32, QualName>,
     rels: BTreeMap<u32, Rel>,
-    /// (table oid, attnum) to the column's name and its position in `Table::columns` / `View::columns`.
-    columns: BTreeMap<(u32, i16), (String, usize)>,
+    /// (table oid, attnum) to the column.
+    columns: BTreeMap<(u32, i16), ColInfo>,
     attrdefs: BTreeMap<u32, (u32, i16)>,
     constraints: BTreeMap<u32, ConOwner>,
     triggers: BTreeMap<u32, u32>,
@@ -137,27 +214,37 @@ struct Maps {
     owned_sequences: BTreeSet<u32>,
     /// Parent of each relation that is not a table in pg_inherits (partition indexes).
     index_parents: BTreeMap<u32, QualName>,
+    /// Words `quote_ident` quotes on this server.
+    keywords: BTreeSet<String>,
+    /// Default operator classes: oid to (access method, input type).
+    default_opclasses: BTreeMap<u32, (u32, u32)>,
+    /// Indexes whose definition is still to be read: oid to (table oid, index name).
+    unwritten_indexes: BTreeMap<u32, (u32, String)>,
 }
 
-/// Read everything; also returns how long each catalog query took.
+/// Read everything; also returns how long each catalog query took. Every client is inside a read-only
+/// `REPEATABLE READ` transaction, all on one snapshot.
 pub(crate) async fn read(
-    client: &Client,
+    clients: &[&Client],
     opts: &Options,
 ) -> Result<(Database, Vec<(&'static str, Duration)>), Error> {
+    let client = *clients.first().ok_or(Error::NoConnection)?;
     let mut q = Runner {
-        client,
+        clients,
         timings: Vec::new(),
     };
-    let setup = client
-        .query_one(queries::SETUP, &[])
+    let setups = try_join_all(clients.iter().map(|c| c.query_one(queries::SETUP, &[])))
         .await
         .map_err(|e| Error::query("session settings", e))?;
-    let version: i32 = Rec {
-        row: &setup,
-        kind: "server version",
+    let mut version = 0;
+    for setup in &setups {
+        let v: i32 = Rec {
+            row: setup,
+            kind: "server version",
+        }
+        .get("version")?;
+        version = u32::try_from(v).unwrap_or(0);
     }
-    .get("version")?;
-    let version = u32::try_from(version).unwrap_or(0);
     if version < MIN_SERVER_VERSION {
         return Err(Error::ServerVersion(version));
     }
@@ -192,6 +279,26 @@ pub(crate) async fn read(
         m: Maps::default(),
     };
 
+    q.each("keywords", queries::KEYWORDS, &[], |row| {
+        let word: String = Rec {
+            row,
+            kind: "keywords",
+        }
+        .get("word")?;
+        rd.m.keywords.insert(word);
+        Ok(())
+    })
+    .await?;
+    q.each("operator classes", queries::DEFAULT_OPCLASSES, &[], |row| {
+        let r = Rec {
+            row,
+            kind: "operator classes",
+        };
+        rd.m.default_opclasses
+            .insert(r.get("oid")?, (r.get("opcmethod")?, r.get("opcintype")?));
+        Ok(())
+    })
+    .await?;
     q.each("schemas", &queries::schemas(), &[], |row| {
         rd.schemas(row, opts)
     })
@@ -217,11 +324,11 @@ pub(crate) async fn read(
         |row| rd.domain_constraints(row),
     )
     .await?;
-    q.each("sequences", &queries::sequences(), &p, |row| {
+    q.sliced("sequences", queries::sequences, &p, None, |row| {
         rd.sequences(row)
     })
     .await?;
-    q.each("relations", &queries::relations(), &p, |row| {
+    q.sliced("relations", queries::relations, &p, None, |row| {
         rd.relations(row)
     })
     .await?;
@@ -239,16 +346,58 @@ pub(crate) async fn read(
             reason: "no parent table in pg_inherits".into(),
         });
     }
-    q.each("columns", &queries::columns(version), &p, |row| {
-        rd.columns(row)
-    })
+    // The relations each connection reads the parts of (columns, constraints, ...).
+    let rels = deal(
+        rd.m.rels
+            .iter()
+            .filter(|(_, r)| !matches!(r, Rel::Sequence(_) | Rel::Index(_)))
+            .map(|(oid, _)| *oid),
+        clients.len(),
+    );
+    let rels = Some(rels.as_slice());
+    q.sliced(
+        "columns",
+        |s| queries::columns(version, s),
+        &p,
+        rels,
+        |row| rd.columns(row),
+    )
     .await?;
-    q.each("constraints", queries::CONSTRAINTS, &p, |row| {
+    q.sliced("constraints", queries::constraints, &p, rels, |row| {
         rd.constraints(row)
     })
     .await?;
-    q.each("indexes", queries::INDEXES, &p, |row| rd.indexes(row))
-        .await?;
+    q.sliced(
+        "indexes",
+        |s| queries::indexes(version, s),
+        &p,
+        rels,
+        |row| rd.indexes(row),
+    )
+    .await?;
+    if !rd.m.unwritten_indexes.is_empty() {
+        // `$1` is the array of oids: all of them, or one slice of them on each connection.
+        let oids = deal(rd.m.unwritten_indexes.keys().copied(), clients.len());
+        let kind = "index definitions";
+        match oids.as_slice() {
+            [all] => {
+                q.each(kind, queries::INDEX_DEFINITIONS, &[all], |row| {
+                    rd.index_definition(row)
+                })
+                .await?
+            }
+            slices => {
+                q.sliced(
+                    kind,
+                    |_| queries::INDEX_DEFINITIONS.to_string(),
+                    &[],
+                    Some(slices),
+                    |row| rd.index_definition(row),
+                )
+                .await?
+            }
+        }
+    }
     q.each("functions", &queries::functions(), &p, |row| {
         rd.functions(row)
     })
@@ -257,13 +406,17 @@ pub(crate) async fn read(
         rd.aggregates(row)
     })
     .await?;
-    q.each("triggers", &queries::triggers(version), &p, |row| {
-        rd.triggers(row)
-    })
+    q.sliced(
+        "triggers",
+        |s| queries::triggers(version, s),
+        &p,
+        rels,
+        |row| rd.triggers(row),
+    )
     .await?;
     q.each("policies", queries::POLICIES, &p, |row| rd.policies(row))
         .await?;
-    q.each("rules", queries::RULES, &p, |row| rd.rules(row))
+    q.sliced("rules", queries::rules, &p, rels, |row| rd.rules(row))
         .await?;
     q.each("privileges", queries::GRANTS, &p, |row| rd.grants(row))
         .await?;
@@ -306,7 +459,7 @@ impl Reader {
         attnums
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|n| self.m.columns.get(&(rel, n)).map(|(name, _)| name.clone()))
+            .filter_map(|n| self.m.columns.get(&(rel, n)).map(|c| c.name.clone()))
             .collect()
     }
 
@@ -715,6 +868,14 @@ impl Reader {
         let type_name: String = r.get("type_name")?;
         let collation = r.qual("collation_schema", "collation_name")?;
         let comment: Option<String> = r.get("description")?;
+        let type_oid: u32 = r.get("atttypid")?;
+        let collation_oid: u32 = r.get("attcollation")?;
+        let col_info = |name: &str, pos: usize| ColInfo {
+            name: name.to_string(),
+            pos,
+            type_oid,
+            collation: collation_oid,
+        };
         let Some(kind) = self.m.rels.get(&rel).cloned() else {
             return Ok(());
         };
@@ -758,7 +919,7 @@ impl Reader {
                 }
                 self.m
                     .columns
-                    .insert((rel, attnum), (name.clone(), t.columns.len()));
+                    .insert((rel, attnum), col_info(&name, t.columns.len()));
                 t.columns.push(Column {
                     name,
                     type_name,
@@ -784,7 +945,7 @@ impl Reader {
                 }
                 self.m
                     .columns
-                    .insert((rel, attnum), (name.clone(), v.columns.len()));
+                    .insert((rel, attnum), col_info(&name, v.columns.len()));
                 v.columns.push(ViewColumn {
                     name,
                     type_name,
@@ -875,12 +1036,19 @@ impl Reader {
         };
         let oid: u32 = r.get("indexrelid")?;
         let rel: u32 = r.get("indrelid")?;
+        let name: String = r.get("name")?;
+        let unique: bool = r.get("is_unique")?;
+        let keys: Vec<i16> = r.get::<Option<Vec<i16>>>("columns")?.unwrap_or_default();
+        let definition = match r.get::<Option<String>>("definition")? {
+            Some(d) => Some(d),
+            None => self.plain_index_definition(&r, rel, &name, unique, &keys)?,
+        };
         let index = Index {
-            name: r.get("name")?,
-            definition: r.get("definition")?,
-            unique: r.get("is_unique")?,
+            name: name.clone(),
+            definition: definition.clone().unwrap_or_default(),
+            unique,
             constraint: r.get("constraint_name")?,
-            columns: self.column_names(rel, r.get::<Option<Vec<i16>>>("columns")?),
+            columns: self.column_names(rel, Some(keys)),
             parent_index: self.m.index_parents.remove(&oid),
             comment: r.get("description")?,
         };
@@ -892,8 +1060,132 @@ impl Reader {
         if let Some(indexes) = target {
             indexes.insert(index.name.clone(), index);
             self.m.rels.insert(oid, Rel::Index(rel));
+            if definition.is_none() {
+                self.m.unwritten_indexes.insert(oid, (rel, name));
+            }
         }
         Ok(())
+    }
+
+    /// `pg_get_indexdef`'s text for an index without expressions, options or sort order, when every key column
+    /// uses its type's default operator class and its own collation (then neither is written); `None`
+    /// otherwise.
+    fn plain_index_definition(
+        &self,
+        r: &Rec<'_>,
+        rel: u32,
+        name: &str,
+        unique: bool,
+        keys: &[i16],
+    ) -> Result<Option<String>, Error> {
+        let table = match self.m.rels.get(&rel) {
+            Some(Rel::Table(n) | Rel::View(n)) => n,
+            _ => return Ok(None),
+        };
+        let method_oid: u32 = r.get("method_oid")?;
+        let opclasses: Vec<u32> = r.get::<Option<Vec<u32>>>("opclasses")?.unwrap_or_default();
+        let collations: Vec<u32> = r.get::<Option<Vec<u32>>>("collations")?.unwrap_or_default();
+        let include: Vec<i16> = r.get::<Option<Vec<i16>>>("include")?.unwrap_or_default();
+        if keys.is_empty() || opclasses.len() != keys.len() || collations.len() != keys.len() {
+            return Ok(None);
+        }
+        let mut key_names = Vec::with_capacity(keys.len());
+        for ((attnum, opclass), collation) in keys.iter().zip(&opclasses).zip(&collations) {
+            let Some(col) = self.m.columns.get(&(rel, *attnum)) else {
+                return Ok(None);
+            };
+            let default_opclass =
+                self.m.default_opclasses.get(opclass) == Some(&(method_oid, col.type_oid));
+            let own_collation = *collation == 0 || *collation == col.collation;
+            if !default_opclass || !own_collation {
+                return Ok(None);
+            }
+            key_names.push(self.quote(&col.name));
+        }
+        let mut include_names = Vec::with_capacity(include.len());
+        for attnum in &include {
+            let Some(col) = self.m.columns.get(&(rel, *attnum)) else {
+                return Ok(None);
+            };
+            include_names.push(self.quote(&col.name));
+        }
+        let mut def = format!(
+            "CREATE {}INDEX {} ON {}.{} USING {} ({})",
+            if unique { "UNIQUE " } else { "" },
+            self.quote(name),
+            self.quote(&table.schema),
+            self.quote(&table.name),
+            self.quote(&r.get::<String>("method")?),
+            key_names.join(", ")
+        );
+        if !include_names.is_empty() {
+            def.push_str(&format!(" INCLUDE ({})", include_names.join(", ")));
+        }
+        if r.get::<bool>("nulls_not_distinct")? {
+            def.push_str(" NULLS NOT DISTINCT");
+        }
+        if let Some(predicate) = r.get::<Option<String>>("predicate")? {
+            def.push_str(" WHERE ");
+            def.push_str(&predicate);
+        }
+        Ok(Some(def))
+    }
+
+    fn index_definition(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "index definitions",
+        };
+        let oid: u32 = r.get("oid")?;
+        let Some((rel, name)) = self.m.unwritten_indexes.remove(&oid) else {
+            return Ok(());
+        };
+        let definition: Option<String> = r.get("definition")?;
+        let table = match self.m.rels.get(&rel) {
+            Some(Rel::Table(n) | Rel::View(n)) => n.to_string(),
+            _ => rel.to_string(),
+        };
+        let index = match self.m.rels.get(&rel) {
+            Some(Rel::Table(n)) => self
+                .db
+                .tables
+                .get_mut(n)
+                .and_then(|t| t.indexes.get_mut(&name)),
+            Some(Rel::View(n)) => self
+                .db
+                .views
+                .get_mut(n)
+                .and_then(|v| v.indexes.get_mut(&name)),
+            _ => None,
+        };
+        match (index, definition) {
+            (Some(index), Some(definition)) => {
+                index.definition = definition;
+                Ok(())
+            }
+            _ => Err(Error::Catalog {
+                kind: "index",
+                name: format!("{} ON {table}", quote_ident(&name)),
+                reason: "pg_get_indexdef returned nothing".into(),
+            }),
+        }
+    }
+
+    /// An identifier quoted exactly as this server's `quote_ident` quotes it (so texts written here match the
+    /// server's own): kept bare when it is lower-case letters, digits and underscores, not starting with a
+    /// digit, and not a keyword outside the unreserved category.
+    fn quote(&self, ident: &str) -> String {
+        let mut chars = ident.chars();
+        let plain = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !self.m.keywords.contains(ident);
+        if plain {
+            ident.to_string()
+        } else {
+            format!("\"{}\"", ident.replace('"', "\"\""))
+        }
     }
 
     fn functions(&mut self, row: &Row) -> Result<(), Error> {
@@ -1123,7 +1415,8 @@ impl Reader {
             "c" => {
                 let subid: i32 = r.get("subid")?;
                 let attnum = i16::try_from(subid).unwrap_or(0);
-                let Some((col, pos)) = self.m.columns.get(&(objid, attnum)) else {
+                let Some(ColInfo { name: col, pos, .. }) = self.m.columns.get(&(objid, attnum))
+                else {
                     return Ok(());
                 };
                 match self.m.rels.get(&objid) {
@@ -1165,7 +1458,11 @@ impl Reader {
             match self.m.rels.get(&rel)? {
                 Rel::Table(n) | Rel::View(n) => {
                     if attnum > 0 {
-                        let (col, _) = self.m.columns.get(&(rel, i16::try_from(attnum).ok()?))?;
+                        let col = &self
+                            .m
+                            .columns
+                            .get(&(rel, i16::try_from(attnum).ok()?))?
+                            .name;
                         Some(ObjectRef::Column(ColumnRef {
                             table: n.clone(),
                             column: col.clone(),

@@ -1,0 +1,238 @@
+//! Reading on several connections that share a snapshot gives the model one connection gives, and index
+//! definitions written client-side are the server's `pg_get_indexdef` text, character for character.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use plumb_introspect::{introspect, introspect_target_with, Connections, Options};
+use plumb_model::Database;
+use plumb_testdb::TestDb;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// One connection per relation, at most `max`: small test schemas are read on several connections too.
+fn forced(max: usize) -> Connections {
+    Connections {
+        max,
+        relations_each: 1,
+    }
+}
+
+fn read_one(url: &str) -> Database {
+    runtime().block_on(async {
+        let client = plumb_pg::Target::parse(url)
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        introspect(&client, &Options::default()).await.unwrap()
+    })
+}
+
+fn read_many(url: &str, plan: Connections) -> (Database, usize) {
+    runtime().block_on(async {
+        let target = plumb_pg::Target::parse(url).unwrap();
+        let (db, stats) = introspect_target_with(&target, &Options::default(), plan)
+            .await
+            .unwrap_or_else(|e| panic!("introspection failed: {e}"));
+        (db, stats.connections)
+    })
+}
+
+/// Every index of the database, by (schema, index name), as the server writes it.
+fn server_index_definitions(db: &TestDb) -> BTreeMap<(String, String), String> {
+    runtime().block_on(async {
+        let client = plumb_pg::Target::parse(db.url())
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        client
+            .query(
+                "SELECT n.nspname::text, ic.relname::text, pg_get_indexdef(i.indexrelid) \
+                 FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
+                 JOIN pg_class r ON r.oid = i.indrelid JOIN pg_namespace n ON n.oid = r.relnamespace \
+                 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')",
+                &[],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| ((row.get(0), row.get(1)), row.get(2)))
+            .collect()
+    })
+}
+
+/// Every index of the model, by (schema, index name).
+fn model_index_definitions(db: &Database) -> BTreeMap<(String, String), String> {
+    let tables = db.tables.values().map(|t| (&t.name.schema, &t.indexes));
+    let views = db.views.values().map(|v| (&v.name.schema, &v.indexes));
+    tables
+        .chain(views)
+        .flat_map(|(schema, indexes)| indexes.values().map(move |i| (schema, i)))
+        .map(|(schema, i)| ((schema.clone(), i.name.clone()), i.definition.clone()))
+        .collect()
+}
+
+/// Index shapes: plain keys (written client-side), keys with non-default operator classes or collations
+/// (read back from the server), expressions, predicates, INCLUDE, NULLS NOT DISTINCT, sort orders, storage
+/// options, other access methods, partitioned tables, materialized views, and names that need quoting.
+const INDEXES: &str = r#"
+CREATE SCHEMA "Odd Schema";
+CREATE SCHEMA "select";
+CREATE TYPE "Odd Schema".mood AS ENUM ('sad', 'ok');
+CREATE DOMAIN "Odd Schema".posint AS integer CHECK (VALUE > 0);
+CREATE TABLE "Odd Schema"."Mixed Case" (
+  id bigint PRIMARY KEY,
+  "select" text,
+  "user" integer,
+  "Ünïcode" text,
+  "with$dollar" integer,
+  v varchar(20),
+  c text COLLATE "C",
+  m "Odd Schema".mood,
+  d "Odd Schema".posint,
+  arr integer[],
+  ts timestamptz,
+  r int4range,
+  j jsonb,
+  UNIQUE ("select", "user"),
+  UNIQUE NULLS NOT DISTINCT (v),
+  EXCLUDE USING gist (r WITH &&)
+);
+CREATE INDEX plain_one ON "Odd Schema"."Mixed Case" ("user");
+CREATE INDEX "Plain Two" ON "Odd Schema"."Mixed Case" ("select", "user", "Ünïcode");
+CREATE INDEX with_dollar ON "Odd Schema"."Mixed Case" ("with$dollar");
+CREATE INDEX inc ON "Odd Schema"."Mixed Case" (id) INCLUDE ("select", ts);
+CREATE UNIQUE INDEX uniq_inc_nnd ON "Odd Schema"."Mixed Case" ("user") INCLUDE (v) NULLS NOT DISTINCT;
+CREATE INDEX on_varchar ON "Odd Schema"."Mixed Case" (v);
+CREATE INDEX on_c ON "Odd Schema"."Mixed Case" (c);
+CREATE INDEX c_as_default ON "Odd Schema"."Mixed Case" (c COLLATE "default");
+CREATE INDEX text_as_c ON "Odd Schema"."Mixed Case" ("select" COLLATE "C");
+CREATE INDEX pattern ON "Odd Schema"."Mixed Case" ("select" text_pattern_ops);
+CREATE INDEX on_enum ON "Odd Schema"."Mixed Case" (m);
+CREATE INDEX on_domain ON "Odd Schema"."Mixed Case" (d);
+CREATE INDEX on_array ON "Odd Schema"."Mixed Case" (arr);
+CREATE INDEX gin_array ON "Odd Schema"."Mixed Case" USING gin (arr);
+CREATE INDEX gin_json ON "Odd Schema"."Mixed Case" USING gin (j jsonb_path_ops);
+CREATE INDEX gin_json_default ON "Odd Schema"."Mixed Case" USING gin (j);
+CREATE INDEX hashed ON "Odd Schema"."Mixed Case" USING hash ("user");
+CREATE INDEX brin_ts ON "Odd Schema"."Mixed Case" USING brin (ts) WITH (pages_per_range = 16);
+CREATE INDEX gist_range ON "Odd Schema"."Mixed Case" USING gist (r);
+CREATE INDEX descending ON "Odd Schema"."Mixed Case" (ts DESC NULLS LAST, id);
+CREATE INDEX nulls_first ON "Odd Schema"."Mixed Case" (ts NULLS FIRST);
+CREATE INDEX fill ON "Odd Schema"."Mixed Case" (id) WITH (fillfactor = 70);
+CREATE INDEX expr ON "Odd Schema"."Mixed Case" (lower("select"));
+CREATE INDEX expr_op ON "Odd Schema"."Mixed Case" (("user" + 1), id);
+CREATE INDEX partial ON "Odd Schema"."Mixed Case" (ts) WHERE m <> 'sad';
+CREATE INDEX partial_and ON "Odd Schema"."Mixed Case" ("user", id) WHERE "user" > 0 AND "select" IS NOT NULL;
+CREATE INDEX partial_const ON "Odd Schema"."Mixed Case" (id) WHERE ts > '2024-01-01 00:00:00+00';
+CREATE INDEX partial_in ON "Odd Schema"."Mixed Case" (id) INCLUDE (v) WHERE "user" IN (1, 2, 3);
+CREATE UNIQUE INDEX partial_unique ON "Odd Schema"."Mixed Case" ("select") WHERE id > 10;
+CREATE TABLE "select"."table" ("column" integer, "from" text, PRIMARY KEY ("column"));
+CREATE INDEX "index" ON "select"."table" ("from", "column");
+CREATE TABLE public.parted (id integer, at date, note text) PARTITION BY RANGE (at);
+CREATE TABLE public.parted_2024 PARTITION OF public.parted FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX parted_id ON public.parted (id);
+CREATE UNIQUE INDEX parted_key ON public.parted (id, at);
+CREATE INDEX only_child ON public.parted_2024 (note) WHERE note IS NOT NULL;
+CREATE MATERIALIZED VIEW public.mv AS SELECT id, "select" FROM "Odd Schema"."Mixed Case";
+CREATE UNIQUE INDEX mv_id ON public.mv (id);
+CREATE INDEX mv_partial ON public.mv ("select") WHERE id > 0;
+"#;
+
+#[test]
+fn index_definitions_are_the_servers() {
+    let db = TestDb::with_sql("introspect_index_defs", INDEXES);
+    let server = server_index_definitions(&db);
+    assert!(server.len() >= 40, "too few indexes: {}", server.len());
+    for (label, model) in [
+        ("one connection", read_one(db.url())),
+        ("three connections", read_many(db.url(), forced(3)).0),
+    ] {
+        let ours = model_index_definitions(&model);
+        let mut wrong = Vec::new();
+        for (key, definition) in &server {
+            match ours.get(key) {
+                Some(d) if d == definition => {}
+                other => wrong.push(format!(
+                    "{key:?}:\n  server: {definition}\n  plumb:  {other:?}"
+                )),
+            }
+        }
+        assert!(wrong.is_empty(), "{label}:\n{}", wrong.join("\n"));
+        assert_eq!(ours.len(), server.len(), "{label}: index count");
+    }
+}
+
+fn fixtures() -> Vec<(String, PathBuf)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/introspect");
+    let mut cases: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .filter(|(_, p)| p.join("schema.sql").exists())
+        .collect();
+    cases.sort();
+    cases
+}
+
+#[test]
+fn several_connections_read_what_one_reads() {
+    // Roles some fixtures grant to.
+    let roles = TestDb::new("introspect_conn_roles");
+    for role in ["plumb_introspect_reader", "plumb_introspect_writer"] {
+        roles.execute(&format!(
+            "DO $$ BEGIN CREATE ROLE {role}; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        ));
+    }
+    let cases = fixtures();
+    assert!(cases.len() >= 7, "fixtures missing: {cases:?}");
+    let mut failures = Vec::new();
+    let mut schemas: Vec<(String, String)> = cases
+        .iter()
+        .map(|(name, path)| {
+            (
+                name.clone(),
+                std::fs::read_to_string(path.join("schema.sql")).unwrap(),
+            )
+        })
+        .collect();
+    schemas.push(("index shapes".into(), INDEXES.into()));
+    for (case, sql) in &schemas {
+        let db = TestDb::with_sql(&format!("introspect_conn_{}", case.replace(' ', "_")), sql);
+        let one = read_one(db.url());
+        let (many, used) = read_many(db.url(), forced(3));
+        let relations = one.tables.len() + one.views.len();
+        assert_eq!(used, (relations + 1).min(3), "{case}: connections used");
+        let (default, _) = read_many(db.url(), Connections::default());
+        if one != many {
+            failures.push(format!("{case}: three connections read a different model"));
+        }
+        if one != default {
+            failures.push(format!("{case}: introspect_target read a different model"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn connections_follow_the_schema_size() {
+    let plan = Connections::default();
+    assert_eq!(plan.for_relations(0), 1);
+    assert_eq!(plan.for_relations(plan.relations_each - 1), 1);
+    assert_eq!(plan.for_relations(plan.relations_each), 2);
+    assert_eq!(plan.for_relations(1_000_000), plan.max);
+    let one = Connections { max: 1, ..plan };
+    assert_eq!(one.for_relations(1_000_000), 1);
+    let zero = Connections {
+        max: 0,
+        relations_each: 0,
+    };
+    assert_eq!(zero.for_relations(5), 1);
+}
