@@ -17,7 +17,7 @@ fn main() {
         }
     };
     let start = Instant::now();
-    match pg_query::parse(&sql) {
+    match pg_query::parse(&sql, 0) {
         Ok(r) => println!(
             "{path}: {} statements parsed by pg_query in {:.3} s",
             r.protobuf.stmts.len(),

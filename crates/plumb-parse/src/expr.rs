@@ -232,7 +232,7 @@ pub(crate) fn deparse_expr(node: &Node) -> String {
         ..Default::default()
     };
     let n = N::SelectStmt(Box::new(select));
-    match n.deparse() {
+    match n.deparse(Default::default()) {
         Ok(s) => s.strip_prefix("SELECT ").map(str::to_string).unwrap_or(s),
         Err(_) => "?".to_string(),
     }

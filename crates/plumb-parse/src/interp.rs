@@ -346,7 +346,7 @@ impl Interp {
                         chunks.iter().copied().skip(w).step_by(workers).collect();
                     scope.spawn(move || {
                         for (a, b) in mine {
-                            let r = pg_query::parse(&sql[a..b]).ok();
+                            let r = pg_query::parse(&sql[a..b], 0).ok();
                             let failed = r.is_none();
                             if tx.send(r).is_err() || failed {
                                 return;
@@ -370,7 +370,7 @@ impl Interp {
             // differently from the parser): forget what the chunks did and parse the script whole.
             *self = snapshot;
         }
-        let parsed = match pg_query::parse(sql) {
+        let parsed = match pg_query::parse(sql, 0) {
             Ok(p) => p,
             Err(e) => return Err(locate_syntax_error(sql, &idx, &e)),
         };
@@ -485,7 +485,7 @@ fn locate_syntax_error(sql: &str, idx: &LineIndex<'_>, err: &pg_query::Error) ->
     };
     let (offset, text, message) = pieces
         .iter()
-        .find_map(|(off, s)| match pg_query::parse(s) {
+        .find_map(|(off, s)| match pg_query::parse(s, 0) {
             Err(pg_query::Error::Parse(m)) => Some((*off, *s, m)),
             Err(e) => Some((*off, *s, e.to_string())),
             Ok(_) => None,
@@ -497,7 +497,7 @@ fn locate_syntax_error(sql: &str, idx: &LineIndex<'_>, err: &pg_query::Error) ->
 }
 
 fn error_offset_in(text: &str, message: &str) -> Option<usize> {
-    let bad = |prefix: &str| match pg_query::parse(prefix) {
+    let bad = |prefix: &str| match pg_query::parse(prefix, 0) {
         Ok(_) => false,
         Err(pg_query::Error::Parse(m)) => !m.ends_with("at end of input"),
         Err(_) => true,
@@ -1209,7 +1209,7 @@ impl Interp {
 }
 
 fn deparse_node(n: &N) -> String {
-    n.deparse().unwrap_or_else(|_| "?".into())
+    n.deparse(Default::default()).unwrap_or_else(|_| "?".into())
 }
 
 fn display_rv(rv: &protobuf::RangeVar) -> String {
@@ -3416,7 +3416,10 @@ impl Interp {
 /// A view query as stored: deparsed by pg_query, with a leading space and a final semicolon as
 /// `pg_get_viewdef` has them. PostgreSQL's own line breaks and column qualification are not reproduced.
 fn view_definition(query: &N) -> String {
-    format!(" {};", query.deparse().unwrap_or_default())
+    format!(
+        " {};",
+        query.deparse(Default::default()).unwrap_or_default()
+    )
 }
 
 impl Interp {
@@ -3964,7 +3967,7 @@ fn deparse_expr_or_stmt(n: &Node) -> String {
             "RETURN {}",
             r.returnval.as_deref().map(deparse_expr).unwrap_or_default()
         ),
-        Some(other) => other.deparse().unwrap_or_default(),
+        Some(other) => other.deparse(Default::default()).unwrap_or_default(),
         None => String::new(),
     }
 }

@@ -16,8 +16,9 @@
 //!
 //! # How statements are interpreted
 //!
-//! Every script is parsed with `pg_query` (PostgreSQL 17's own grammar) and the statements are interpreted in
-//! order into a [`plumb_model::Database`] that starts as [`plumb_model::Database::fresh`]: the result is
+//! Every script is parsed with `pg_query` 18 (PostgreSQL 18's own grammar, which accepts what PostgreSQL 15
+//! to 17 accept) and the statements are interpreted in order into a [`plumb_model::Database`] that starts as
+//! [`plumb_model::Database::fresh`]: the result is
 //! what a new database would hold after running the scripts. Statements with no schema effect (`SET`,
 //! `SELECT set_config(...)`, `INSERT`/`UPDATE`/`DELETE`, transaction control, `ANALYZE`) are accepted and
 //! ignored; `SET search_path` is honoured. A statement whose effect cannot be known offline (a `DO` block,
