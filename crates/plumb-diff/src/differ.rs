@@ -2288,8 +2288,16 @@ impl<'a> Differ<'a> {
         if report {
             self.change(ObjectKind::Index, &obj, Action::Create);
         }
-        // on a partitioned table `pg_get_indexdef` writes `ON ONLY`: see `partition_indexes`
-        let def = strip_stmt(&i.definition).to_string();
+        // on a partitioned table the index is created `ON ONLY` (as `pg_get_indexdef` writes it), its
+        // partitions' indexes attached one by one: see `partition_indexes`
+        let mut def = strip_stmt(&i.definition).to_string();
+        if partitioned {
+            let plain = format!("INDEX {} ON ", quote_ident(&i.name));
+            let only = format!("INDEX {} ON ONLY ", quote_ident(&i.name));
+            if !def.contains(&only) {
+                def = def.replacen(&plain, &only, 1);
+            }
+        }
         let mut hazards = Vec::new();
         let mut transactional = true;
         let def = if !new_table && !partitioned {

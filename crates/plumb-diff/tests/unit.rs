@@ -718,3 +718,56 @@ fn rebuilds_plumb_cannot_convert_are_errors_not_failing_sql() {
         "{err}"
     );
 }
+
+#[test]
+fn an_index_of_a_partitioned_table_is_created_on_only_and_its_partition_indexes_attached() {
+    let mut db = Database::fresh();
+    let mut parent = table("public", "m", vec![col("k", "text")]);
+    parent.partition_by = Some("LIST (k)".into());
+    // written without ONLY, as a client-side definition might be
+    parent.indexes.insert(
+        "m_k_idx".into(),
+        plumb_model::Index {
+            name: "m_k_idx".into(),
+            definition: "CREATE INDEX m_k_idx ON public.m USING btree (k)".into(),
+            unique: false,
+            constraint: None,
+            columns: vec!["k".into()],
+            parent_index: None,
+            comment: None,
+        },
+    );
+    add(&mut db, parent);
+    let mut part = table("public", "m_a", vec![col("k", "text")]);
+    part.partition_of = Some(plumb_model::PartitionOf {
+        parent: QualName::new("public", "m"),
+        bound: "FOR VALUES IN ('a')".into(),
+    });
+    part.indexes.insert(
+        "m_a_by_hand".into(),
+        plumb_model::Index {
+            name: "m_a_by_hand".into(),
+            definition: "CREATE INDEX m_a_by_hand ON public.m_a USING btree (k)".into(),
+            unique: false,
+            constraint: None,
+            columns: vec!["k".into()],
+            parent_index: Some(QualName::new("public", "m_k_idx")),
+            comment: None,
+        },
+    );
+    add(&mut db, part);
+    let sql = render::sql(
+        &dump(&db, &Options::default()).unwrap(),
+        &render::Header::default(),
+    );
+    let partition = position(&sql, "CREATE TABLE public.m_a PARTITION OF public.m");
+    let parent_index = position(
+        &sql,
+        "CREATE INDEX m_k_idx ON ONLY public.m USING btree (k);",
+    );
+    let child = position(
+        &sql,
+        "CREATE INDEX m_a_by_hand ON public.m_a USING btree (k);\nALTER INDEX public.m_k_idx ATTACH PARTITION public.m_a_by_hand;",
+    );
+    assert!(partition < parent_index && parent_index < child, "{sql}");
+}
