@@ -339,27 +339,41 @@ impl Interp {
             let snapshot = self.clone();
             let all_ok = std::thread::scope(|scope| -> Result<bool, Error> {
                 let mut receivers = Vec::new();
+                // Parse trees already interpreted go back to their worker to be freed there, off this
+                // thread, which is the one everything waits for.
+                let mut done = Vec::new();
                 for w in 0..workers {
                     let (tx, rx) =
                         std::sync::mpsc::sync_channel::<Option<pg_query::ParseResult>>(2);
+                    let (done_tx, done_rx) = std::sync::mpsc::channel::<pg_query::ParseResult>();
                     let mine: Vec<(usize, usize)> =
                         chunks.iter().copied().skip(w).step_by(workers).collect();
                     scope.spawn(move || {
                         for (a, b) in mine {
+                            while let Ok(old) = done_rx.try_recv() {
+                                drop(old);
+                            }
                             let r = pg_query::parse(&sql[a..b], 0).ok();
                             let failed = r.is_none();
                             if tx.send(r).is_err() || failed {
                                 return;
                             }
                         }
+                        // Ends when the interpreting thread drops its sender.
+                        for old in done_rx {
+                            drop(old);
+                        }
                     });
                     receivers.push(rx);
+                    done.push(done_tx);
                 }
                 for (i, (a, _)) in chunks.iter().enumerate() {
                     let Ok(Some(parsed)) = receivers[i % workers].recv() else {
                         return Ok(false);
                     };
                     self.run_statements(&parsed.protobuf.stmts, sql, *a, &idx)?;
+                    // A worker that has stopped no longer frees: then this thread does.
+                    let _ = done[i % workers].send(parsed);
                 }
                 Ok(true)
             })?;
@@ -412,29 +426,23 @@ impl Interp {
 /// Scripts at least this large are parsed in parallel chunks.
 const PARALLEL_MIN_BYTES: usize = 256 * 1024;
 
-/// Byte ranges of chunks of about 64 KiB, each made of whole statements as the scanner splits them. Empty
-/// when the script cannot be split safely: then it is parsed whole. A split is only trusted when every
-/// piece the scanner found ends with a semicolon (so no statement spans two chunks) and there is no
-/// `BEGIN ATOMIC` body, whose inner semicolons the scanner takes for statement ends.
+/// Byte ranges of chunks of about 64 KiB, each made of whole statements: a chunk ends just after a
+/// semicolon that is outside any string, quoted identifier, dollar-quoted body or comment, found by
+/// [`statement_ends`]. Empty when the script cannot be split safely: then it is parsed whole. There is no
+/// split inside a `BEGIN ATOMIC` body, whose inner semicolons are not statement ends. Each chunk is parsed
+/// on its own, and if any does not parse, the script is parsed whole: a split at a wrong place (inside a
+/// literal the lexer misread) leaves an unterminated literal behind and does not go unnoticed.
 fn chunk_bounds(sql: &str) -> Vec<(usize, usize)> {
     const TARGET: usize = 64 * 1024;
     if sql.contains("ATOMIC") || sql.contains("atomic") {
         return Vec::new();
     }
-    let Ok(pieces) = pg_query::split_with_scanner(sql) else {
+    let Some(ends) = statement_ends(sql) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     let mut start = 0usize;
-    for p in pieces {
-        let off = p.as_ptr() as usize - sql.as_ptr() as usize;
-        let end = off + p.len();
-        // The scanner's piece excludes the semicolon; the chunk ends after it.
-        let semi = sql[end..].find(';').map(|i| end + i + 1);
-        let Some(stop) = semi else { return Vec::new() };
-        if !sql[end..stop - 1].trim().is_empty() {
-            return Vec::new();
-        }
+    for stop in ends {
         if stop - start >= TARGET {
             out.push((start, stop));
             start = stop;
@@ -444,6 +452,109 @@ fn chunk_bounds(sql: &str) -> Vec<(usize, usize)> {
         out.push((start, sql.len()));
     }
     out
+}
+
+/// The byte offsets just after each top-level semicolon, lexing as PostgreSQL's scanner does with
+/// `standard_conforming_strings` on (as pg_query parses): `'...'` with doubled quotes, `E'...'` with
+/// backslash escapes, `"..."`, `$tag$...$tag$`, `--` and nested `/* */` comments. `None` when a literal or
+/// comment is not terminated.
+pub(crate) fn statement_ends(sql: &str) -> Option<Vec<usize>> {
+    let b = sql.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
+    let mut ends = Vec::new();
+    let mut i = 0usize;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b';' => {
+                ends.push(i + 1);
+                i += 1;
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => match sql[i..].find('\n') {
+                Some(n) => i += n + 1,
+                None => i = b.len(),
+            },
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0usize;
+                loop {
+                    if i + 1 >= b.len() {
+                        return None;
+                    }
+                    if b[i] == b'/' && b[i + 1] == b'*' {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b[i + 1] == b'/' {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'\'' => {
+                // An E'...' string takes backslash escapes; the E must start a token.
+                let escapes =
+                    i >= 1 && (b[i - 1] == b'E' || b[i - 1] == b'e') && (i < 2 || !ident(b[i - 2]));
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None => return None,
+                        Some(b'\\') if escapes => i += 2,
+                        Some(b'\'') if b.get(i + 1) == Some(&b'\'') => i += 2,
+                        Some(b'\'') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+            }
+            b'"' => {
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None => return None,
+                        Some(b'"') if b.get(i + 1) == Some(&b'"') => i += 2,
+                        Some(b'"') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+            }
+            b'$' if i == 0 || !ident(b[i - 1]) => {
+                // `$tag$` or `$$` opens a dollar-quoted string; `$1` is a parameter.
+                let mut j = i + 1;
+                while j < b.len() && b[j] != b'$' && ident(b[j]) {
+                    j += 1;
+                }
+                let tag_ok =
+                    b.get(j) == Some(&b'$') && !b.get(i + 1).is_some_and(u8::is_ascii_digit);
+                if tag_ok {
+                    let tag = &sql[i..=j];
+                    match sql[j + 1..].find(tag) {
+                        Some(n) => i = j + 1 + n + tag.len(),
+                        None => return None,
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            _ if ident(c) => {
+                // Skip the rest of a word so that a `$` inside it is not taken for a dollar quote.
+                i += 1;
+                while i < b.len() && ident(b[i]) && b[i] != b'\'' {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    Some(ends)
 }
 
 /// Skip whitespace and comments from `at` to where the statement really starts.
@@ -1773,8 +1884,14 @@ impl Interp {
         if let Some(c) = &cd.coll_clause {
             col.collation = Some(self.collation_name(&strs(&c.collname)));
         }
-        let mut all_cols: Vec<Column> = cols.to_vec();
-        all_cols.push(col.clone());
+        // The columns an expression of this column may name: the ones before it and itself (built only
+        // when a DEFAULT or GENERATED expression needs them).
+        let this_col = col.clone();
+        let all_cols = || -> Vec<Column> {
+            let mut v = cols.to_vec();
+            v.push(this_col.clone());
+            v
+        };
         for c in &cd.constraints {
             let Some(N::Constraint(c)) = &c.node else {
                 continue;
@@ -1787,7 +1904,7 @@ impl Interp {
                         return fail(format!("multiple default values specified for column \"{name}\" of table \"{}\"", table.name), c.location);
                     }
                     if let Some(e) = c.raw_expr.as_deref() {
-                        col.default = self.render_default(&all_cols, e, &col.type_name)?;
+                        col.default = self.render_default(&all_cols(), e, &col.type_name)?;
                     }
                 }
                 ConstrType::ConstrIdentity => {
@@ -1805,7 +1922,7 @@ impl Interp {
                 }
                 ConstrType::ConstrGenerated => {
                     if let Some(e) = c.raw_expr.as_deref() {
-                        let t = coerce(self.analyze_in(&all_cols, e)?, &col.type_name);
+                        let t = coerce(self.analyze_in(&all_cols(), e)?, &col.type_name);
                         col.generated = Some(expr::print(&t, true));
                     }
                 }
@@ -2431,7 +2548,7 @@ impl Interp {
         let Some(table) = self.db.tables.get(q) else {
             return fail("table vanished", -1);
         };
-        let columns = table.columns.clone();
+        let columns: &[Column] = &table.columns;
         let explicit = (!c.conname.is_empty()).then(|| truncate_ident(&c.conname));
         if let Some(n) = &explicit {
             if table.constraints.contains_key(n) {
@@ -2463,7 +2580,7 @@ impl Interp {
                     .raw_expr
                     .as_deref()
                     .ok_or(("CHECK without expression".to_string(), c.location))?;
-                let (text, cols) = self.render_check(&columns, e)?;
+                let (text, cols) = self.render_check(columns, e)?;
                 let col_for_name = if cols.len() == 1 {
                     Some(cols[0].clone())
                 } else {
@@ -2537,7 +2654,7 @@ impl Interp {
                             _ => String::new(),
                         };
                         if let Some(N::IndexElem(ie)) = &elem.node {
-                            let (txt, colname) = self.index_elem_text(ie, &columns)?;
+                            let (txt, colname) = self.index_elem_text(ie, columns)?;
                             if let Some(cn) = colname {
                                 keys.push(cn);
                             }
@@ -2593,7 +2710,7 @@ impl Interp {
                 }
                 let where_txt = match c.where_clause.as_deref() {
                     Some(w) => Some(expr::print(
-                        &coerce(self.analyze_in(&columns, w)?, "boolean"),
+                        &coerce(self.analyze_in(columns, w)?, "boolean"),
                         true,
                     )),
                     None => None,
@@ -2689,7 +2806,8 @@ impl Interp {
                 } else {
                     self.table(prv)?
                 };
-                let ref_table = self.db.tables.get(&target).cloned().unwrap_or_default();
+                let no_table = Table::default();
+                let ref_table = self.db.tables.get(&target).unwrap_or(&no_table);
                 let ref_cols = if c.pk_attrs.is_empty() {
                     match ref_table
                         .constraints
@@ -2776,35 +2894,35 @@ impl Interp {
 
     fn insert_constraint(&mut self, q: &QualName, con: Constraint, propagate: bool) {
         self.add_con_name(&q.schema, &con.name);
-        let name = con.name.clone();
-        if let Some(t) = self.db.tables.get_mut(q) {
-            t.constraints.insert(name, con.clone());
-        }
         // CHECK constraints are inherited by children and partitions (not with ALTER TABLE ONLY).
-        if propagate
+        let children: Vec<QualName> = if propagate
             && !self.alter_only
             && con.kind == ConstraintKind::Check
             && !con.definition.contains("NO INHERIT")
+            && self.parents.contains(q)
         {
-            let children: Vec<QualName> = if !self.parents.contains(q) {
-                Vec::new()
-            } else {
-                self.db
-                    .tables
-                    .values()
-                    .filter(|t| {
-                        t.inherits.contains(q)
-                            || t.partition_of.as_ref().is_some_and(|p| &p.parent == q)
-                    })
-                    .map(|t| t.name.clone())
-                    .collect()
-            };
+            self.db
+                .tables
+                .values()
+                .filter(|t| {
+                    t.inherits.contains(q)
+                        || t.partition_of.as_ref().is_some_and(|p| &p.parent == q)
+                })
+                .map(|t| t.name.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let inherited = (!children.is_empty()).then(|| Constraint {
+            is_local: false,
+            ..con.clone()
+        });
+        if let Some(t) = self.db.tables.get_mut(q) {
+            t.constraints.insert(con.name.clone(), con);
+        }
+        if let Some(c) = inherited {
             for ch in children {
-                let c = Constraint {
-                    is_local: false,
-                    ..con.clone()
-                };
-                self.insert_constraint(&ch, c, true);
+                self.insert_constraint(&ch, c.clone(), true);
             }
         }
     }
@@ -2863,7 +2981,11 @@ impl Interp {
         let (owner, columns, partitioned) = match self.find_rel(&rv.schemaname, &rv.relname) {
             Some(Rel::Table(q)) => {
                 let t = &self.db.tables[&q];
-                (q.clone(), t.columns.clone(), t.partition_by.is_some())
+                (
+                    q.clone(),
+                    std::borrow::Cow::Borrowed(t.columns.as_slice()),
+                    t.partition_by.is_some(),
+                )
             }
             Some(Rel::View(q)) if self.db.views[&q].kind == ViewKind::Materialized => {
                 let v = &self.db.views[&q];
@@ -2875,8 +2997,8 @@ impl Interp {
                         type_name: c.type_name.clone(),
                         ..Column::default()
                     })
-                    .collect();
-                (q.clone(), cols, false)
+                    .collect::<Vec<_>>();
+                (q.clone(), std::borrow::Cow::Owned(cols), false)
             }
             Some(_) => {
                 return fail(
@@ -6635,11 +6757,13 @@ impl Interp {
     pub(crate) fn compute_dependencies(&mut self) {
         let mut deps = BTreeSet::new();
         let mut add = |from: ObjectRef, to: ObjectRef| {
-            let owner = |r: &ObjectRef| match r {
-                ObjectRef::Relation(n) => Some(n.clone()),
-                ObjectRef::Column(c) => Some(c.table.clone()),
-                _ => None,
-            };
+            fn owner(r: &ObjectRef) -> Option<&QualName> {
+                match r {
+                    ObjectRef::Relation(n) => Some(n),
+                    ObjectRef::Column(c) => Some(&c.table),
+                    _ => None,
+                }
+            }
             if from != to && (owner(&from).is_none() || owner(&from) != owner(&to)) {
                 deps.insert(Dependency { from, to });
             }
@@ -7466,4 +7590,85 @@ fn rename_schema_in_texts(db: Database, old: &str, new: &str) -> Database {
     }
     out.push_str(rest);
     serde_json::from_str(&out).unwrap_or(db)
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::statement_ends;
+
+    /// Where PostgreSQL's scanner (through pg_query) ends statements: after each piece that a `;` follows.
+    fn scanner_ends(sql: &str) -> Vec<usize> {
+        let pieces = pg_query::split_with_scanner(sql).unwrap_or_default();
+        let mut out = Vec::new();
+        for p in pieces {
+            let end = p.as_ptr() as usize - sql.as_ptr() as usize + p.len();
+            if let Some(i) = sql[end..].find(';') {
+                if sql[end..end + i].trim().is_empty() {
+                    out.push(end + i + 1);
+                }
+            }
+        }
+        out
+    }
+
+    fn sql_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                sql_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "sql") {
+                out.push(p);
+            }
+        }
+    }
+
+    #[test]
+    fn statement_ends_agree_with_the_scanner() {
+        let tricky = [
+            "select 'a;b'; select 1;",
+            "select E'it\\'s;'; select 2;",
+            "select e'\\\\'; select 3;",
+            "select 'x'';'; select \"a;\"\"b\" from t;",
+            "create function f() returns int as $$ select 1; $$ language sql; select 4;",
+            "create function g() returns int as $body$ select '$$;'; $body$ language sql;",
+            "select $1; select a$b$c from t; select 5;",
+            "/* a; /* nested; */ still; */ select 6; -- x;\nselect 7;",
+            "select 1 --; trailing\n; select U&'d\\0061t;a';",
+            "select b'101', x'ff;'; select n'x;y';",
+        ];
+        for sql in tricky {
+            assert_eq!(statement_ends(sql), Some(scanner_ends(sql)), "{sql}");
+        }
+        assert_eq!(statement_ends("select 'open;"), None);
+        assert_eq!(statement_ends("select $$ open;"), None);
+        assert_eq!(statement_ends("/* open; "), None);
+
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        sql_files(&root.join("fixtures"), &mut files);
+        sql_files(&root.join("../shared/corpus"), &mut files);
+        assert!(files.len() > 100, "fixtures not found: {}", files.len());
+        for f in files {
+            let sql = std::fs::read_to_string(&f).unwrap();
+            if pg_query::split_with_scanner(&sql).is_err() || sql.contains("ATOMIC") {
+                continue;
+            }
+            if let Some(ends) = statement_ends(&sql) {
+                // The scanner has no piece for an empty statement (`;;`).
+                let mut prev = 0;
+                let ends: Vec<usize> = ends
+                    .into_iter()
+                    .filter(|&e| {
+                        let empty = sql[prev..e - 1].trim().is_empty();
+                        prev = e;
+                        !empty
+                    })
+                    .collect();
+                assert_eq!(ends, scanner_ends(&sql), "{}", f.display());
+            }
+        }
+    }
 }
