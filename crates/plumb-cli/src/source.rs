@@ -32,11 +32,10 @@ pub struct Loaded {
     pub label: String,
 }
 
-/// Read a live database (one read-only snapshot).
+/// Read a live database (one read-only snapshot, shared by the connections a large schema is read on).
 pub async fn introspect(target: &Target, filters: &Filters) -> Result<Database> {
     log::info(format_args!("reading {target}"));
-    let client = target.connect().await?;
-    let db = plumb_introspect::introspect(&client, &filters.introspect_options())
+    let db = plumb_introspect::introspect_target(target, &filters.introspect_options())
         .await
         .with_context(|| format!("reading the schema of {target}"))?;
     for u in &db.unsupported {

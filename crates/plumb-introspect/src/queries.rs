@@ -269,40 +269,88 @@ pub fn constraints(s: Option<Slice>) -> String {
     )
 }
 
+/// A numeric field of the top node of the node tree text `t` (`pg_node_tree` as text): the first occurrence of
+/// `:name` is the top node's when the field comes before the node's arguments. NULL when absent. String
+/// functions, not regular expressions: a regular expression with captures costs a hundred times more here.
+fn node_field(t: &str, name: &str) -> String {
+    let key = format!(":{name} ");
+    format!(
+        "CASE WHEN position('{key}' in {t}) > 0 THEN \
+         split_part(substr({t}, position('{key}' in {t}) + {}), ' ', 1) END",
+        key.len()
+    )
+}
+
+/// The top node of an index's only expression (`t`: its `indexprs` as text, or NULL): `{type, collation, form}`,
+/// the expression's type and collation, which `pg_get_indexdef` compares with the index column's operator class
+/// and collation, and how `pg_get_indexdef` writes it: a function call (`call`: explicit calls, SQL-syntax
+/// calls such as `EXTRACT`, `COALESCE`) bare, anything else (`parens`: operators, casts) in parentheses. NULL
+/// for other nodes (their definition is read from the server).
+fn expression_shape(t: &str) -> String {
+    let f = |name: &str| node_field(t, name);
+    format!(
+        "CASE WHEN starts_with({t}, '({{FUNCEXPR ') THEN ARRAY[{}, {}, \
+           CASE WHEN {} IN ('0', '3') THEN 'call' ELSE 'parens' END] \
+         WHEN starts_with({t}, '({{COALESCEEXPR ') THEN ARRAY[{}, {}, 'call'] \
+         WHEN starts_with({t}, '({{OPEXPR ') THEN ARRAY[{}, {}, 'parens'] END",
+        f("funcresulttype"),
+        f("funccollid"),
+        f("funcformat"),
+        f("coalescetype"),
+        f("coalescecollid"),
+        f("opresulttype"),
+        f("opcollid"),
+    )
+}
+
 /// Indexes of tables and materialized views. `pg_get_indexdef` is costly (it looks up the default operator class
 /// of every key column with a catalog scan: tens of microseconds an index), so it runs here only for indexes
-/// with expressions, storage options, opclass options or a sort order; the others (`plain`) come with their
-/// access method, key and INCLUDE columns, operator classes, collations and predicate (deparsed as
-/// `pg_get_indexdef` does it), and their definition is written client-side when the operator classes and
-/// collations are the columns' defaults (otherwise it is read with [`INDEX_DEFINITIONS`]).
+/// with storage options, opclass options, a sort order, or expressions other than one function call, operator
+/// or `COALESCE`; the others (`plain`) come with their access method, key and INCLUDE columns, operator
+/// classes, collations, expression and predicate (each deparsed as `pg_get_indexdef` does it), and their
+/// definition is written client-side when the operator classes and collations are the defaults
+/// `pg_get_indexdef` leaves out (otherwise it is read with [`INDEX_DEFINITIONS`]).
+///
+/// `expression_shape` is `{type, collation, form}` of the expression: form `call` or `parens`.
 pub fn indexes(v: u32, s: Option<Slice>) -> String {
     let nulls_not_distinct = if v >= 150000 {
         "i.indnullsnotdistinct"
     } else {
         "false"
     };
+    // The inner query decides once per index (`OFFSET 0` keeps the planner from copying the decision into
+    // every expression that uses it); the outer one deparses what must be.
     format!(
-        "SELECT i.indexrelid, i.indrelid, ic.relname::text AS name, i.indisunique AS is_unique, \
-           con.conname::text AS constraint_name, \
-           (i.indkey::int2[])[0:i.indnkeyatts - 1] AS columns, \
-           (i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1] AS include, \
-           am.amname::text AS method, ic.relam AS method_oid, i.indclass::oid[] AS opclasses, \
-           i.indcollation::oid[] AS collations, {nulls_not_distinct} AS nulls_not_distinct, \
-           CASE WHEN p.plain THEN NULL ELSE pg_get_indexdef(i.indexrelid) END AS definition, \
-           CASE WHEN p.plain THEN pg_get_expr(i.indpred, i.indrelid) END AS predicate, \
-           d.description \
-         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid \
-         JOIN pg_am am ON am.oid = ic.relam \
-         CROSS JOIN LATERAL (SELECT i.indexprs IS NULL AND ic.reloptions IS NULL \
-           AND ic.relkind = 'i' AND 0 = ALL (i.indoption::int2[]) \
-           AND NOT EXISTS (SELECT 1 FROM pg_attribute ia WHERE ia.attrelid = i.indexrelid \
-             AND ia.attoptions IS NOT NULL) AS plain) p \
-         LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
-           AND con.contype IN ('p', 'u', 'x') \
-         LEFT JOIN pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass \
-           AND d.objsubid = 0 \
-         WHERE r.relnamespace = ANY($1) AND r.relkind IN ('r', 'p', 'm'){}",
-        part_in("i.indrelid", s)
+        "SELECT q.indexrelid, q.indrelid, q.name, q.is_unique, q.constraint_name, q.columns, q.include, \
+           q.method, q.method_oid, q.opclasses, q.collations, q.nulls_not_distinct, \
+           CASE WHEN q.plain THEN NULL ELSE pg_get_indexdef(q.indexrelid) END AS definition, \
+           CASE WHEN q.plain THEN pg_get_expr(q.indpred, q.indrelid) END AS predicate, \
+           CASE WHEN q.plain THEN pg_get_expr(q.indexprs, q.indrelid) END AS expression, \
+           q.shape AS expression_shape, q.description \
+         FROM (SELECT i.indexrelid, i.indrelid, ic.relname::text AS name, i.indisunique AS is_unique, \
+             con.conname::text AS constraint_name, \
+             (i.indkey::int2[])[0:i.indnkeyatts - 1] AS columns, \
+             (i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1] AS include, \
+             am.amname::text AS method, ic.relam AS method_oid, i.indclass::oid[] AS opclasses, \
+             i.indcollation::oid[] AS collations, {nulls_not_distinct} AS nulls_not_distinct, \
+             i.indpred, i.indexprs, e.shape, d.description, \
+             (i.indexprs IS NULL OR e.shape IS NOT NULL) AND ic.reloptions IS NULL AND ic.relkind = 'i' \
+               AND 0 = ALL (i.indoption::int2[]) AND ao.attrelid IS NULL AS plain \
+           FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid \
+           JOIN pg_am am ON am.oid = ic.relam \
+           CROSS JOIN LATERAL (SELECT {shape} AS shape \
+             FROM (SELECT CASE WHEN cardinality(array_positions(i.indkey::int2[], 0::int2)) = 1 \
+               THEN i.indexprs::text END AS t) x) e \
+           LEFT JOIN (SELECT DISTINCT a.attrelid FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+             WHERE a.attoptions IS NOT NULL AND c.relkind IN ('i', 'I')) ao ON ao.attrelid = i.indexrelid \
+           LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
+             AND con.contype IN ('p', 'u', 'x') \
+           LEFT JOIN pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass \
+             AND d.objsubid = 0 \
+           WHERE r.relnamespace = ANY($1) AND r.relkind IN ('r', 'p', 'm'){} \
+           OFFSET 0) q",
+        part_in("i.indrelid", s),
+        shape = expression_shape("x.t"),
     )
 }
 

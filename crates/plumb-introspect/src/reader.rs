@@ -1067,9 +1067,9 @@ impl Reader {
         Ok(())
     }
 
-    /// `pg_get_indexdef`'s text for an index without expressions, options or sort order, when every key column
-    /// uses its type's default operator class and its own collation (then neither is written); `None`
-    /// otherwise.
+    /// `pg_get_indexdef`'s text for an index without options or sort order and with at most one expression,
+    /// when every key column uses its type's default operator class and its own collation (then neither is
+    /// written); `None` otherwise.
     fn plain_index_definition(
         &self,
         r: &Rec<'_>,
@@ -1089,18 +1089,39 @@ impl Reader {
         if keys.is_empty() || opclasses.len() != keys.len() || collations.len() != keys.len() {
             return Ok(None);
         }
+        // The one expression, if any: its text and its type, collation and form.
+        let expression: Option<String> = r.get("expression")?;
+        let shape: Option<Vec<Option<String>>> = r.get("expression_shape")?;
         let mut key_names = Vec::with_capacity(keys.len());
         for ((attnum, opclass), collation) in keys.iter().zip(&opclasses).zip(&collations) {
-            let Some(col) = self.m.columns.get(&(rel, *attnum)) else {
-                return Ok(None);
+            let (text, type_oid, own_collation) = if *attnum == 0 {
+                let (Some(text), Some([Some(type_oid), Some(collation_oid), Some(form)])) =
+                    (expression.as_ref(), shape.as_deref())
+                else {
+                    return Ok(None);
+                };
+                let (Ok(type_oid), Ok(collation_oid)) =
+                    (type_oid.parse::<u32>(), collation_oid.parse::<u32>())
+                else {
+                    return Ok(None);
+                };
+                let text = match form.as_str() {
+                    "call" => text.clone(),
+                    _ => format!("({text})"),
+                };
+                (text, type_oid, collation_oid)
+            } else {
+                let Some(col) = self.m.columns.get(&(rel, *attnum)) else {
+                    return Ok(None);
+                };
+                (self.quote(&col.name), col.type_oid, col.collation)
             };
             let default_opclass =
-                self.m.default_opclasses.get(opclass) == Some(&(method_oid, col.type_oid));
-            let own_collation = *collation == 0 || *collation == col.collation;
-            if !default_opclass || !own_collation {
+                self.m.default_opclasses.get(opclass) == Some(&(method_oid, type_oid));
+            if !default_opclass || (*collation != 0 && *collation != own_collation) {
                 return Ok(None);
             }
-            key_names.push(self.quote(&col.name));
+            key_names.push(text);
         }
         let mut include_names = Vec::with_capacity(include.len());
         for attnum in &include {

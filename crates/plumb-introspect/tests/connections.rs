@@ -99,6 +99,7 @@ CREATE TABLE "Odd Schema"."Mixed Case" (
   d "Odd Schema".posint,
   arr integer[],
   ts timestamptz,
+  dt date,
   r int4range,
   j jsonb,
   UNIQUE ("select", "user"),
@@ -129,6 +130,19 @@ CREATE INDEX nulls_first ON "Odd Schema"."Mixed Case" (ts NULLS FIRST);
 CREATE INDEX fill ON "Odd Schema"."Mixed Case" (id) WITH (fillfactor = 70);
 CREATE INDEX expr ON "Odd Schema"."Mixed Case" (lower("select"));
 CREATE INDEX expr_op ON "Odd Schema"."Mixed Case" (("user" + 1), id);
+CREATE INDEX expr_coalesce ON "Odd Schema"."Mixed Case" (COALESCE("select", 'x'), "user");
+CREATE INDEX expr_on_c ON "Odd Schema"."Mixed Case" (lower(c));
+CREATE INDEX expr_c_as_default ON "Odd Schema"."Mixed Case" (lower(c) COLLATE "default");
+CREATE INDEX expr_collated ON "Odd Schema"."Mixed Case" (lower("select") COLLATE "C");
+CREATE INDEX expr_cast ON "Odd Schema"."Mixed Case" (("user"::bigint));
+CREATE INDEX expr_relabel ON "Odd Schema"."Mixed Case" ((c::varchar));
+CREATE INDEX expr_sql_syntax ON "Odd Schema"."Mixed Case" ((EXTRACT(year FROM dt)));
+CREATE INDEX expr_two ON "Odd Schema"."Mixed Case" (lower("select"), upper(c));
+CREATE INDEX expr_desc ON "Odd Schema"."Mixed Case" (lower("select") DESC);
+CREATE INDEX expr_pattern ON "Odd Schema"."Mixed Case" (lower("select") text_pattern_ops);
+CREATE INDEX expr_partial ON "Odd Schema"."Mixed Case" (lower(v)) INCLUDE (id) WHERE id > 0;
+CREATE INDEX expr_gin ON "Odd Schema"."Mixed Case" USING gin ((j -> 'tags'));
+CREATE INDEX expr_hash ON "Odd Schema"."Mixed Case" USING hash (md5("select"));
 CREATE INDEX partial ON "Odd Schema"."Mixed Case" (ts) WHERE m <> 'sad';
 CREATE INDEX partial_and ON "Odd Schema"."Mixed Case" ("user", id) WHERE "user" > 0 AND "select" IS NOT NULL;
 CREATE INDEX partial_const ON "Odd Schema"."Mixed Case" (id) WHERE ts > '2024-01-01 00:00:00+00';
