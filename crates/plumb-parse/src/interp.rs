@@ -1357,6 +1357,9 @@ struct PendingCon<'a> {
     column: Option<String>,
     deferrable: bool,
     initially_deferred: bool,
+    /// In CREATE TABLE, where PostgreSQL marks CHECK and FOREIGN KEY constraints valid even when written
+    /// NOT VALID (there are no rows to check).
+    in_create: bool,
 }
 
 impl Interp {
@@ -2071,6 +2074,7 @@ impl Interp {
                                     column: Some(truncate_ident(&cd.colname)),
                                     deferrable: c.deferrable,
                                     initially_deferred: c.initdeferred,
+                                    in_create: true,
                                 });
                                 last = Some(pending.len() - 1);
                             }
@@ -2083,6 +2087,7 @@ impl Interp {
                     column: None,
                     deferrable: c.deferrable,
                     initially_deferred: c.initdeferred,
+                    in_create: true,
                 }),
                 Some(N::TableLikeClause(l)) => {
                     let lrv = l
@@ -2545,6 +2550,7 @@ fn ident_list(names: &[String]) -> String {
 impl Interp {
     fn add_constraint(&mut self, q: &QualName, p: &PendingCon<'_>) -> R<()> {
         let c = p.con;
+        let skip_validation = c.skip_validation && !p.in_create;
         let Some(table) = self.db.tables.get(q) else {
             return fail("table vanished", -1);
         };
@@ -2596,7 +2602,7 @@ impl Interp {
                 if c.is_no_inherit {
                     def.push_str(" NO INHERIT");
                 }
-                if c.skip_validation {
+                if skip_validation {
                     def.push_str(" NOT VALID");
                 }
                 let con = Constraint {
@@ -2607,7 +2613,7 @@ impl Interp {
                     references: None,
                     deferrable: false,
                     initially_deferred: false,
-                    validated: !c.skip_validation,
+                    validated: !skip_validation,
                     is_local: true,
                     comment: None,
                 };
@@ -2870,7 +2876,7 @@ impl Interp {
                     }
                 }
                 def.push_str(defer);
-                if c.skip_validation {
+                if skip_validation {
                     def.push_str(" NOT VALID");
                 }
                 let con = Constraint {
@@ -2881,7 +2887,7 @@ impl Interp {
                     references: Some(target),
                     deferrable: p.deferrable,
                     initially_deferred: p.initially_deferred,
-                    validated: !c.skip_validation,
+                    validated: !skip_validation,
                     is_local: true,
                     comment: None,
                 };
@@ -4336,6 +4342,7 @@ impl Interp {
                                 column: Some(cd.colname.clone()),
                                 deferrable: c.deferrable,
                                 initially_deferred: c.initdeferred,
+                                in_create: false,
                             });
                             last = Some(pending.len() - 1);
                         }
@@ -4488,6 +4495,7 @@ impl Interp {
                     column: None,
                     deferrable: c.deferrable,
                     initially_deferred: c.initdeferred,
+                    in_create: false,
                 };
                 if (c.contype() == ConstrType::ConstrPrimary
                     || c.contype() == ConstrType::ConstrUnique)
