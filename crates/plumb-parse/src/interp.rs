@@ -1834,16 +1834,43 @@ impl Interp {
         Ok((format!("CHECK ({})", expr::print(&t, false)), cols))
     }
 
+    /// A column element without a type (`name WITH OPTIONS NOT NULL DEFAULT ...`): the column of that name
+    /// that the table has from its type or parent, with these options.
+    fn column_options(
+        &mut self,
+        table: &QualName,
+        cd: &protobuf::ColumnDef,
+        cols: &[Column],
+    ) -> R<(Column, Option<Sequence>)> {
+        let Some(existing) = cols.iter().find(|c| c.name == cd.colname) else {
+            return fail(
+                format!("column \"{}\" does not exist", cd.colname),
+                cd.location,
+            );
+        };
+        let mut col = Column {
+            name: existing.name.clone(),
+            type_name: existing.type_name.clone(),
+            collation: existing.collation.clone(),
+            is_local: true,
+            ..Column::default()
+        };
+        if let Some(c) = &cd.coll_clause {
+            col.collation = Some(self.collation_name(&strs(&c.collname)));
+        }
+        self.column_constraints(table, cd, cols, col, None, false)
+    }
+
     fn column_def(
         &mut self,
         table: &QualName,
         cd: &protobuf::ColumnDef,
         cols: &[Column],
     ) -> R<(Column, Option<Sequence>)> {
-        let tn = cd
-            .type_name
-            .as_ref()
-            .ok_or(("column without a type".to_string(), cd.location))?;
+        let Some(tn) = cd.type_name.as_ref() else {
+            // `name WITH OPTIONS ...` in a typed table or a partition: a column the table already has.
+            return self.column_options(table, cd, cols);
+        };
         let names = strs(&tn.names);
         let serial = match names.as_slice() {
             [n] if tn.array_bounds.is_empty() => match n.as_str() {
@@ -1887,6 +1914,20 @@ impl Interp {
         if let Some(c) = &cd.coll_clause {
             col.collation = Some(self.collation_name(&strs(&c.collname)));
         }
+        self.column_constraints(table, cd, cols, col, seq, serial.is_some())
+    }
+
+    /// A column's own constraints (NOT NULL, DEFAULT, identity, generated) applied to it.
+    fn column_constraints(
+        &self,
+        table: &QualName,
+        cd: &protobuf::ColumnDef,
+        cols: &[Column],
+        mut col: Column,
+        seq: Option<Sequence>,
+        serial: bool,
+    ) -> R<(Column, Option<Sequence>)> {
+        let name = col.name.clone();
         // The columns an expression of this column may name: the ones before it and itself (built only
         // when a DEFAULT or GENERATED expression needs them).
         let this_col = col.clone();
@@ -1903,7 +1944,7 @@ impl Interp {
                 ConstrType::ConstrNotnull => col.not_null = true,
                 ConstrType::ConstrNull => col.not_null = false,
                 ConstrType::ConstrDefault => {
-                    if serial.is_some() {
+                    if serial {
                         return fail(format!("multiple default values specified for column \"{name}\" of table \"{}\"", table.name), c.location);
                     }
                     if let Some(e) = c.raw_expr.as_deref() {
@@ -2015,6 +2056,26 @@ impl Interp {
         if partition_parent.is_none() {
             table.inherits = parents.clone();
         }
+        // A typed table (`OF type`) takes its columns from the composite type; `name WITH OPTIONS ...`
+        // elements add constraints and defaults to them. They are local columns once the table exists.
+        if let Some(tn) = s.of_typename.as_ref() {
+            let ty = self.resolve_type(tn)?;
+            let tq = self.user_type_of(&ty).filter(|_| !ty.ends_with("[]"));
+            let attributes = match tq.as_ref().map(|q| &self.db.types[q].kind) {
+                Some(TypeKind::Composite { attributes }) => attributes,
+                _ => return fail(format!("type {ty} is not a composite type"), tn.location),
+            };
+            for a in attributes {
+                table.columns.push(Column {
+                    name: a.name.clone(),
+                    type_name: a.type_name.clone(),
+                    collation: a.collation.clone(),
+                    is_local: false,
+                    ..Column::default()
+                });
+            }
+            table.of_type = tq;
+        }
         let mut pending: Vec<PendingCon<'_>> = Vec::new();
         let mut seqs = Vec::new();
         for e in &s.table_elts {
@@ -2037,7 +2098,8 @@ impl Interp {
                                 cd.location,
                             );
                         }
-                        existing.is_local = true;
+                        // A partition's column stays inherited when given options.
+                        existing.is_local |= partition_parent.is_none();
                         existing.not_null |= col.not_null;
                         if col.default.is_some() {
                             existing.default = col.default;
@@ -2121,6 +2183,11 @@ impl Interp {
                     }
                 }
                 _ => {}
+            }
+        }
+        if table.of_type.is_some() {
+            for c in &mut table.columns {
+                c.is_local = true;
             }
         }
         if let Some(ps) = &s.partspec {
@@ -6921,6 +6988,9 @@ impl Interp {
             }
             for p in &t.inherits {
                 add(me.clone(), ObjectRef::Relation(p.clone()));
+            }
+            if let Some(ty) = &t.of_type {
+                add(me.clone(), ObjectRef::Type(ty.clone()));
             }
             if let Some(p) = &t.partition_of {
                 add(me.clone(), ObjectRef::Relation(p.parent.clone()));
