@@ -770,6 +770,17 @@ impl Interp {
         })
     }
 
+    /// A type by name as a column or argument type: a user type or the row type of a table or view (which
+    /// share one namespace in `pg_type`).
+    fn find_type_or_row_type(&self, schema: &str, name: &str) -> Option<QualName> {
+        self.lookup(schema, name, |q| {
+            (self.db.types.contains_key(q)
+                || self.db.tables.contains_key(q)
+                || self.db.views.contains_key(q))
+            .then(|| q.clone())
+        })
+    }
+
     fn find_function(&self, names: &[String], nargs: usize) -> Option<&Function> {
         let (schema, name) = match names {
             [n] => ("", n.as_str()),
@@ -930,18 +941,21 @@ impl Interp {
         let found = match names.as_slice() {
             [c, n] if c == "pg_catalog" => builtin(n, &typmods, true),
             [n] => builtin(n, &typmods, false)
-                .or_else(|| self.find_type("", n).map(|q| q.to_string()))
+                .or_else(|| self.find_type_or_row_type("", n).map(|q| q.to_string()))
                 .or_else(|| {
                     self.extension_schema()
                         .map(|s| QualName::new(s, n).to_string())
                 }),
-            [s, n] | [_, s, n] => self.find_type(s, n).map(|q| q.to_string()).or_else(|| {
-                self.db
-                    .extensions
-                    .values()
-                    .any(|e| &e.schema == s)
-                    .then(|| QualName::new(s, n).to_string())
-            }),
+            [s, n] | [_, s, n] => self
+                .find_type_or_row_type(s, n)
+                .map(|q| q.to_string())
+                .or_else(|| {
+                    self.db
+                        .extensions
+                        .values()
+                        .any(|e| &e.schema == s)
+                        .then(|| QualName::new(s, n).to_string())
+                }),
             _ => None,
         };
         match found {
@@ -6910,6 +6924,12 @@ impl Interp {
         };
         let type_ref =
             |ty: &str| -> Option<ObjectRef> { self.user_type_of(ty).map(ObjectRef::Type) };
+        // A table's or view's row type used as a type: the dependency is on the relation.
+        let row_ref = |ty: &str| -> Option<ObjectRef> {
+            let q: QualName = ty.trim_end_matches("[]").parse().ok()?;
+            (self.db.tables.contains_key(&q) || self.db.views.contains_key(&q))
+                .then_some(ObjectRef::Relation(q))
+        };
         let coll_ref = |c: &Option<QualName>| -> Option<ObjectRef> {
             c.as_ref()
                 .filter(|c| self.db.collations.contains_key(*c))
@@ -6965,6 +6985,8 @@ impl Interp {
                 });
                 if let Some(ty) = type_ref(&c.type_name) {
                     add(cref.clone(), ty);
+                } else if let Some(r) = row_ref(&c.type_name) {
+                    add(cref.clone(), r);
                 } else if let Some(ext) = self.extension_of_type(&c.type_name) {
                     add(cref.clone(), ObjectRef::Extension(ext));
                 }
@@ -7099,6 +7121,16 @@ impl Interp {
                 if hit {
                     if let Ok(q) = t.parse() {
                         add(me.clone(), ObjectRef::Type(q));
+                    }
+                }
+            }
+            // Row types of tables and views in the signature (always schema-qualified there).
+            for word in sig.split(|c: char| {
+                !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.' || c == '"')
+            }) {
+                if word.contains('.') {
+                    if let Some(r) = row_ref(word) {
+                        add(me.clone(), r);
                     }
                 }
             }
