@@ -2435,28 +2435,57 @@ impl Interp {
                     return Ok(f[0].to_uppercase());
                 }
             }
-            let t = self.analyze_in(&[], n)?;
+            let raw = self.analyze_in(&[], n)?;
             let ty = key_types.get(i).filter(|t| !t.is_empty());
             let t = match ty {
-                Some(ty) => coerce(t, ty),
-                None => t,
+                Some(ty) => match coerce(raw.clone(), ty) {
+                    // A constant the coercion wraps (an integer to bigint) keeps its literal.
+                    c @ TExpr::Const { .. } => c,
+                    _ if matches!(raw, TExpr::Const { .. }) => raw,
+                    other => other,
+                },
+                None => raw,
             };
-            // Partition bounds print constants with their type only when it is not a plain literal.
-            Ok(match t {
-                TExpr::Const {
-                    lit: expr::Lit::Str(s),
-                    ..
-                } => quote_literal(&s),
-                TExpr::Const {
-                    lit: expr::Lit::Int(v),
-                    ..
-                } => v.to_string(),
-                TExpr::Const {
-                    lit: expr::Lit::Num(v),
-                    ..
-                } => v,
-                other => expr::print(&other, true),
-            })
+            // Partition bounds print constants as ruleutils' get_const_expr does with no type label: an
+            // integer that is not negative and a numeric that looks like a float bare, booleans as words,
+            // NULL, everything else (bigint and smallint included) as a quoted literal.
+            let Some(ty) = ty else {
+                return Ok(match t {
+                    TExpr::Const {
+                        lit: expr::Lit::Str(s),
+                        ..
+                    } => quote_literal(&s),
+                    TExpr::Const {
+                        lit: expr::Lit::Int(v),
+                        ..
+                    } => v.to_string(),
+                    TExpr::Const {
+                        lit: expr::Lit::Num(v),
+                        ..
+                    } => v,
+                    other => expr::print(&other, true),
+                });
+            };
+            let text = match &t {
+                TExpr::Const { lit, .. } => match lit {
+                    expr::Lit::Null => return Ok("NULL".into()),
+                    expr::Lit::Bool(b) => return Ok(b.to_string()),
+                    expr::Lit::Int(v) => v.to_string(),
+                    expr::Lit::Num(v) | expr::Lit::Str(v) => v.clone(),
+                    expr::Lit::BitStr(_) => return Ok(expr::print(&t, true)),
+                },
+                other => return Ok(expr::print(other, true)),
+            };
+            let base = ty.split('(').next().unwrap_or(ty);
+            let bare = match base {
+                "integer" => !text.starts_with('-'),
+                "numeric" => {
+                    text.starts_with(|c: char| c.is_ascii_digit()) && text.contains(['.', 'e', 'E'])
+                }
+                "boolean" => text == "true" || text == "false",
+                _ => false,
+            };
+            Ok(if bare { text } else { quote_literal(&text) })
         };
         let list = |nodes: &[Node]| -> R<String> {
             let mut v = Vec::new();
