@@ -3,6 +3,17 @@
 //! [`introspect`] runs one read-only `REPEATABLE READ` transaction with `search_path` emptied (so every name in
 //! server-generated text is schema-qualified, whatever the session's own path), and reads each object kind
 //! with one set-based query: the number of queries does not depend on the size of the schema.
+//! [`introspect_target`] opens its own connections: for a large schema several (see [`Connections`]), whose
+//! transactions share one exported snapshot; the queries that deparse per table (relations, columns,
+//! constraints, indexes, triggers, rules) are then split between them by table, so the server works on
+//! several backends at once, and the rows are still handled one object kind after another.
+//!
+//! Deparsing is most of the server's work, so the queries avoid what they can: a column default is deparsed
+//! without its table (it cannot refer to a column, and opening the table costs more than deparsing), and an
+//! index definition is written client-side from its parts when `pg_get_indexdef` would write them the same way
+//! (key columns with their default operator class and collation, at most one expression that is a function
+//! call, operator or `COALESCE`, a predicate): `pg_get_indexdef` looks up each key column's default operator
+//! class with a catalog scan. `tests/connections.rs` checks those definitions against the server's.
 //!
 //! What is read:
 //! - schemas, extensions (with version), collations, enums, domains (with CHECK constraints), composite and
