@@ -1019,6 +1019,16 @@ fn builtin_function(name: &str, tys: &[Option<String>]) -> Option<Sig> {
             Some("text"),
         ),
         "left" | "right" | "repeat" => (vec![Some("text"), Some("integer")], Some("text")),
+        "split_part" => (
+            vec![Some("text"), Some("text"), Some("integer")],
+            Some("text"),
+        ),
+        "strpos" => (vec![Some("text"), Some("text")], Some("integer")),
+        "starts_with" => (vec![Some("text"), Some("text")], Some("boolean")),
+        "lpad" | "rpad" => (
+            vec![Some("text"), Some("integer"), Some("text")],
+            Some("text"),
+        ),
         "concat" | "concat_ws" => (tys.iter().map(|_| Some("any")).collect(), Some("text")),
         "to_tsvector"
         | "to_tsquery"
