@@ -187,7 +187,7 @@ impl Default for Connections {
     fn default() -> Self {
         Connections {
             max: 4,
-            relations_each: 1000,
+            relations_each: 2500,
         }
     }
 }

@@ -50,8 +50,12 @@ pub const SETUP: &str = "SELECT pg_catalog.set_config('search_path', '', true), 
     pg_catalog.set_config('extra_float_digits', '3', true), \
     pg_catalog.set_config('quote_all_identifiers', 'off', true), \
     pg_catalog.set_config('jit', 'off', true), \
-    pg_catalog.set_config('max_parallel_workers_per_gather', '0', true), \
     pg_catalog.current_setting('server_version_num')::int4 AS version";
+
+/// On several connections the work is already spread over backends: parallel workers would only add
+/// processes to start and caches to fill. On one connection the server's own parallel plans are kept.
+pub const NO_PARALLEL_WORKERS: &str =
+    "SELECT pg_catalog.set_config('max_parallel_workers_per_gather', '0', true)";
 
 /// Catalog oids, for reading pg_depend.
 pub const CATALOG_OIDS: &str =

@@ -236,6 +236,15 @@ pub(crate) async fn read(
     let setups = try_join_all(clients.iter().map(|c| c.query_one(queries::SETUP, &[])))
         .await
         .map_err(|e| Error::query("session settings", e))?;
+    if clients.len() > 1 {
+        try_join_all(
+            clients
+                .iter()
+                .map(|c| c.query_one(queries::NO_PARALLEL_WORKERS, &[])),
+        )
+        .await
+        .map_err(|e| Error::query("session settings", e))?;
+    }
     let mut version = 0;
     for setup in &setups {
         let v: i32 = Rec {
