@@ -17,7 +17,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-pub use ident::{is_plain_ident, quote_ident, quote_literal, split_qualified, BadQualName, QualName};
+pub use ident::{
+    is_plain_ident, quote_ident, quote_literal, split_qualified, BadQualName, QualName,
+};
 
 /// Version of the JSON form of the model (`plumb dump --format json`). Bumped on incompatible change.
 pub const MODEL_JSON_VERSION: u32 = 1;
@@ -51,7 +53,10 @@ impl Database {
             "public".to_string(),
             Namespace {
                 name: "public".to_string(),
-                common: Common { comment: Some("standard public schema".to_string()), ..Common::default() },
+                common: Common {
+                    comment: Some("standard public schema".to_string()),
+                    ..Common::default()
+                },
             },
         );
         db
@@ -60,7 +65,11 @@ impl Database {
     /// The relation (table or view) of that name, whichever it is.
     pub fn relation_kind(&self, name: &QualName) -> Option<RelationKind> {
         if let Some(t) = self.tables.get(name) {
-            Some(if t.partition_by.is_some() { RelationKind::PartitionedTable } else { RelationKind::Table })
+            Some(if t.partition_by.is_some() {
+                RelationKind::PartitionedTable
+            } else {
+                RelationKind::Table
+            })
         } else {
             self.views.get(name).map(|v| match v.kind {
                 ViewKind::View => RelationKind::View,
@@ -471,8 +480,16 @@ pub struct FunctionId {
 }
 
 impl FunctionId {
-    pub fn new(schema: impl Into<String>, name: impl Into<String>, args: impl Into<String>) -> Self {
-        Self { schema: schema.into(), name: name.into(), args: args.into() }
+    pub fn new(
+        schema: impl Into<String>,
+        name: impl Into<String>,
+        args: impl Into<String>,
+    ) -> Self {
+        Self {
+            schema: schema.into(),
+            name: name.into(),
+            args: args.into(),
+        }
     }
     pub fn qual_name(&self) -> QualName {
         QualName::new(&self.schema, &self.name)
@@ -482,7 +499,13 @@ impl FunctionId {
 /// Displays as SQL usable after `DROP FUNCTION`: `public.f(i integer, t text[])`.
 impl fmt::Display for FunctionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}({})", quote_ident(&self.schema), quote_ident(&self.name), self.args)
+        write!(
+            f,
+            "{}.{}({})",
+            quote_ident(&self.schema),
+            quote_ident(&self.name),
+            self.args
+        )
     }
 }
 
@@ -504,7 +527,11 @@ impl FromStr for FunctionId {
             .map(|(i, _)| i)
             .ok_or_else(bad)?;
         let name: QualName = body[..open].parse()?;
-        Ok(FunctionId { schema: name.schema, name: name.name, args: body[open + 1..].to_string() })
+        Ok(FunctionId {
+            schema: name.schema,
+            name: name.name,
+            args: body[open + 1..].to_string(),
+        })
     }
 }
 
@@ -601,7 +628,11 @@ pub struct Unsupported {
 
 impl fmt::Display for Unsupported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} is not modelled by plumb yet and is not compared", self.kind, self.name)
+        write!(
+            f,
+            "{} {} is not modelled by plumb yet and is not compared",
+            self.kind, self.name
+        )
     }
 }
 
@@ -641,7 +672,10 @@ mod tests {
             },
         );
         let f = FunctionId::new("public", "f", "a integer");
-        db.dependencies.insert(Dependency { from: ObjectRef::Relation(name.clone()), to: ObjectRef::Function(f) });
+        db.dependencies.insert(Dependency {
+            from: ObjectRef::Relation(name.clone()),
+            to: ObjectRef::Function(f),
+        });
         let json = serde_json::to_string(&db).unwrap();
         assert!(json.contains(r#""public.\"Users\"""#), "{json}");
         let back: Database = serde_json::from_str(&json).unwrap();
@@ -653,6 +687,9 @@ mod tests {
         let up = SequenceOptions::defaults("integer", 1);
         assert_eq!((up.start, up.min_value, up.max_value), (1, 1, 2147483647));
         let down = SequenceOptions::defaults("bigint", -1);
-        assert_eq!((down.start, down.min_value, down.max_value), (-1, i64::MIN, -1));
+        assert_eq!(
+            (down.start, down.min_value, down.max_value),
+            (-1, i64::MIN, -1)
+        );
     }
 }

@@ -24,7 +24,10 @@ no PostgreSQL server is reachable at DATABASE_URL.
 
 /// The admin URL tests use: `DATABASE_URL`, or the local default when unset.
 pub fn server_url() -> String {
-    std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| DEFAULT_URL.to_string())
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| DEFAULT_URL.to_string())
 }
 
 /// `base` with its database name replaced by `db`.
@@ -34,7 +37,9 @@ pub fn url_with_database(base: &str, db: &str) -> String {
             u.set_path(&format!("/{db}"));
             u.to_string()
         }
-        Err(e) => panic!("DATABASE_URL is not a URL ({e}); expected postgresql://USER@HOST:PORT/DB"),
+        Err(e) => {
+            panic!("DATABASE_URL is not a URL ({e}); expected postgresql://USER@HOST:PORT/DB")
+        }
     }
 }
 
@@ -54,7 +59,10 @@ pub fn redact(url_text: &str) -> String {
 fn connect(url_text: &str) -> Client {
     match Client::connect(url_text, NoTls) {
         Ok(c) => c,
-        Err(e) => panic!("cannot connect to {}: {e}\n{NO_SERVER_HINT}", redact(url_text)),
+        Err(e) => panic!(
+            "cannot connect to {}: {e}\n{NO_SERVER_HINT}",
+            redact(url_text)
+        ),
     }
 }
 
@@ -64,16 +72,23 @@ fn admin() -> Client {
 
 /// Drop databases left by test processes that no longer run (their pid is part of the name).
 fn sweep_stale(client: &mut Client) {
-    let rows = match client.query("SELECT datname FROM pg_database WHERE datname LIKE 'plumb\\_test\\_%'", &[]) {
+    let rows = match client.query(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'plumb\\_test\\_%'",
+        &[],
+    ) {
         Ok(rows) => rows,
         Err(e) => panic!("cannot list databases: {e}"),
     };
     for row in rows {
         let name: String = row.get(0);
-        let pid = name[PREFIX.len()..].split('_').next().and_then(|p| p.parse::<u32>().ok());
+        let pid = name[PREFIX.len()..]
+            .split('_')
+            .next()
+            .and_then(|p| p.parse::<u32>().ok());
         let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
         if !alive {
-            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+            let _ =
+                client.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
         }
     }
 }
@@ -93,13 +108,28 @@ impl TestDb {
         SWEPT.get_or_init(|| sweep_stale(&mut admin));
         let clean: String = tag
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
             .take(24)
             .collect();
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let name = format!("{PREFIX}{}_{n}_{:x}_{clean}", std::process::id(), nanos & 0xfff);
-        if let Err(e) = admin.batch_execute(&format!("CREATE DATABASE \"{name}\" TEMPLATE template0")) {
+        let name = format!(
+            "{PREFIX}{}_{n}_{:x}_{clean}",
+            std::process::id(),
+            nanos & 0xfff
+        );
+        if let Err(e) =
+            admin.batch_execute(&format!("CREATE DATABASE \"{name}\" TEMPLATE template0"))
+        {
             panic!("cannot create test database {name}: {e}");
         }
         let url = url_with_database(&server_url(), &name);
@@ -131,10 +161,12 @@ impl TestDb {
 
     /// Run a script (several statements) in this database.
     pub fn try_execute(&self, sql: &str) -> Result<(), String> {
-        self.client().batch_execute(sql).map_err(|e| match e.as_db_error() {
-            Some(db) => format!("{}: {}", db.severity(), db.message()),
-            None => e.to_string(),
-        })
+        self.client()
+            .batch_execute(sql)
+            .map_err(|e| match e.as_db_error() {
+                Some(db) => format!("{}: {}", db.severity(), db.message()),
+                None => e.to_string(),
+            })
     }
 
     /// Run a script; panics on error.
@@ -147,8 +179,12 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Ok(mut admin) = Client::connect(&url_with_database(&server_url(), "postgres"), NoTls) {
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+        if let Ok(mut admin) = Client::connect(&url_with_database(&server_url(), "postgres"), NoTls)
+        {
+            let _ = admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
@@ -161,14 +197,24 @@ mod tests {
     fn creates_runs_and_drops_a_database() {
         let name;
         {
-            let db = TestDb::with_sql("smoke", "CREATE TABLE t (id int); INSERT INTO t VALUES (1);");
+            let db = TestDb::with_sql(
+                "smoke",
+                "CREATE TABLE t (id int); INSERT INTO t VALUES (1);",
+            );
             name = db.name().to_string();
-            let n: i64 = db.client().query_one("SELECT count(*) FROM t", &[]).unwrap().get(0);
+            let n: i64 = db
+                .client()
+                .query_one("SELECT count(*) FROM t", &[])
+                .unwrap()
+                .get(0);
             assert_eq!(n, 1);
             assert!(db.try_execute("SELEC 1").is_err());
         }
         let exists: bool = admin()
-            .query_one("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", &[&name])
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)",
+                &[&name],
+            )
             .unwrap()
             .get(0);
         assert!(!exists, "{name} should be dropped");
@@ -178,6 +224,9 @@ mod tests {
     fn redacts_passwords() {
         let r = redact("postgresql://u:secret@h:5432/db");
         assert!(!r.contains("secret"), "{r}");
-        assert_eq!(url_with_database("postgresql://u@h:5432/x?sslmode=disable", "y"), "postgresql://u@h:5432/y?sslmode=disable");
+        assert_eq!(
+            url_with_database("postgresql://u@h:5432/x?sslmode=disable", "y"),
+            "postgresql://u@h:5432/y?sslmode=disable"
+        );
     }
 }
