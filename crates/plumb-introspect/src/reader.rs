@@ -745,7 +745,7 @@ impl Reader {
             comment: r.get("description")?,
             grants: grants_if(r.get("has_acl")?),
         };
-        let options = sorted_options(r.get("options")?);
+        let raw_options: Option<Vec<String>> = r.get("options")?;
         let as_ref = match relkind.as_str() {
             "r" | "p" => {
                 let persistence = match r.get::<String>("persistence")?.as_str() {
@@ -780,7 +780,9 @@ impl Reader {
                     of_type: r.qual("of_type_schema", "of_type_name")?,
                     rls_enabled: r.get("rls_enabled")?,
                     rls_forced: r.get("rls_forced")?,
-                    options,
+                    // In the order PostgreSQL keeps them (the order given), so a dump writes them back
+                    // as pg_dump does; the differ compares them as a set.
+                    options: raw_options.unwrap_or_default(),
                     common,
                     ..Table::default()
                 };
@@ -805,7 +807,7 @@ impl Reader {
                     },
                     definition,
                     columns: Vec::new(),
-                    options,
+                    options: sorted_options(raw_options),
                     indexes: BTreeMap::new(),
                     triggers: BTreeMap::new(),
                     common,

@@ -295,7 +295,7 @@ pub struct Table {
     pub policies: BTreeMap<String, Policy>,
     pub rls_enabled: bool,
     pub rls_forced: bool,
-    /// Storage parameters, `name=value`, sorted.
+    /// Storage parameters, `name=value`, in the order PostgreSQL keeps them (compared as a set).
     pub options: Vec<String>,
     #[serde(flatten)]
     pub common: Common,

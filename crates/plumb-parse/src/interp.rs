@@ -2223,7 +2223,6 @@ impl Interp {
                 .unwrap_or_else(|| "true".into());
             table.options.push(format!("{}={}", d.defname, v));
         }
-        table.options.sort();
         for sq in seqs {
             self.db.sequences.insert(sq.name.clone(), sq);
         }
