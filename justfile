@@ -16,7 +16,7 @@ demo: _ensure-setup
 
 # Run every test against the local PostgreSQL (installs what is missing first)
 test: _ensure-setup
-    DATABASE_URL="$(scripts/database-url)" cargo test --workspace
+    DATABASE_URL="$(scripts/database-url)" cargo test --workspace --no-fail-fast
 
 # Formatting and lints, as CI runs them
 lint:
