@@ -65,7 +65,16 @@ fn attributes_with_text(c: &Change) -> bool {
 }
 
 fn unified(a: &str, b: &str) -> String {
-    TextDiff::from_lines(a, b)
+    // Both sides end in a newline, so the diff shows changed lines, not "\ No newline at end of file".
+    let terminated = |t: &str| {
+        if t.ends_with('\n') {
+            t.to_string()
+        } else {
+            format!("{t}\n")
+        }
+    };
+    let (a, b) = (terminated(a), terminated(b));
+    TextDiff::from_lines(&a, &b)
         .unified_diff()
         .context_radius(3)
         .header("from", "to")
