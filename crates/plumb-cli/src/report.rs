@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use plumb_diff::render::{self, Header};
 use plumb_diff::{Action, Change, Plan};
-use plumb_migrations::{MigrationDir, State, Status};
+use plumb_migrations::{MigrationDir, State, Status, StatusEntry};
 use serde_json::json;
 
 use crate::args::FixSql;
@@ -77,29 +77,35 @@ fn history_counts(st: &Status) -> String {
     parts.join(", ")
 }
 
+/// `<version>_<name>`, or the version alone.
+fn entry_label(e: &StatusEntry) -> String {
+    if e.name.is_empty() {
+        e.version.clone()
+    } else {
+        format!("{}_{}", e.version, e.name)
+    }
+}
+
+/// `state  label (checksums): first line of the message`.
+fn entry_line(e: &StatusEntry) -> String {
+    let mut line = format!("{:<12} {}", e.state.as_str(), entry_label(e));
+    if e.state == State::Modified {
+        if let (Some(exp), Some(found)) = (&e.expected_checksum, &e.found_checksum) {
+            let _ = write!(line, " (recorded checksum {exp}, file has {found})");
+        }
+    }
+    if let Some(m) = &e.message {
+        let _ = write!(line, ": {}", m.lines().next().unwrap_or(""));
+    }
+    line
+}
+
 /// One line per migration that is not simply applied.
 fn history_lines(st: &Status) -> Vec<String> {
     st.migrations
         .iter()
         .filter(|e| e.state != State::Applied)
-        .map(|e| {
-            let label = if e.name.is_empty() {
-                e.version.clone()
-            } else {
-                format!("{}_{}", e.version, e.name)
-            };
-            let mut line = format!("{:<12} {label}", e.state.as_str());
-            if e.state == State::Modified {
-                if let (Some(exp), Some(found)) = (&e.expected_checksum, &e.found_checksum) {
-                    let _ = write!(line, " (recorded checksum {exp}, file has {found})");
-                }
-            }
-            if let Some(m) = &e.message {
-                let first = m.lines().next().unwrap_or("");
-                let _ = write!(line, ": {first}");
-            }
-            line
-        })
+        .map(entry_line)
         .collect()
 }
 
@@ -117,21 +123,7 @@ pub fn status_human(dir: &MigrationDir, st: &Status) -> String {
     );
     let _ = writeln!(out, "{}", history_counts(st));
     for e in &st.migrations {
-        let label = if e.name.is_empty() {
-            e.version.clone()
-        } else {
-            format!("{}_{}", e.version, e.name)
-        };
-        let _ = write!(out, "  {:<12} {label}", e.state.as_str());
-        if e.state == State::Modified {
-            if let (Some(exp), Some(found)) = (&e.expected_checksum, &e.found_checksum) {
-                let _ = write!(out, "  (recorded checksum {exp}, file has {found})");
-            }
-        }
-        if let Some(m) = &e.message {
-            let _ = write!(out, "  {}", m.lines().next().unwrap_or(""));
-        }
-        out.push('\n');
+        let _ = writeln!(out, "  {}", entry_line(e));
     }
     let _ = writeln!(
         out,
@@ -324,11 +316,7 @@ impl Check<'_> {
                     .as_ref()
                     .map(|p| format!("file={},", p.display()))
                     .unwrap_or_default();
-                let label = if e.name.is_empty() {
-                    e.version.clone()
-                } else {
-                    format!("{}_{}", e.version, e.name)
-                };
+                let label = entry_label(e);
                 let level = if e.state == State::Pending {
                     "warning"
                 } else {

@@ -43,18 +43,8 @@ pub fn url_with_database(base: &str, db: &str) -> String {
     }
 }
 
-/// Password-free form of a URL, for messages.
-pub fn redact(url_text: &str) -> String {
-    match url::Url::parse(url_text) {
-        Ok(mut u) => {
-            if u.password().is_some() {
-                let _ = u.set_password(Some("***"));
-            }
-            u.to_string()
-        }
-        Err(_) => "<unparseable url>".to_string(),
-    }
-}
+/// Password-free form of a URL, for messages (the one redaction every crate uses).
+pub use plumb_pg::redact;
 
 fn connect(url_text: &str) -> Client {
     match Client::connect(url_text, NoTls) {
