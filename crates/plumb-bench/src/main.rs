@@ -68,9 +68,6 @@ enum Cmd {
         server_version: u32,
         #[arg(long)]
         explain: bool,
-        /// Only one slice of the rows, as one of several connections reads them: `INDEX/COUNT`, e.g. `0/4`.
-        #[arg(long, value_parser = parse_slice)]
-        slice: Option<(u32, u32)>,
     },
     /// Introspect URL once and print `wall_ms peak_kb objects` (or the model as JSON): used by `dump`.
     #[command(hide = true)]
@@ -78,7 +75,7 @@ enum Cmd {
         url: String,
         #[arg(long)]
         json: bool,
-        /// Print the time of each catalog query to stderr.
+        /// Print when each catalog query's last row arrived (from the start of the read) to stderr.
         #[arg(long)]
         timings: bool,
         /// Introspect again (warm server caches) and print that wall time to stderr.
@@ -108,25 +105,12 @@ fn main() -> Result<()> {
         Cmd::Queries {
             server_version,
             explain,
-            slice,
         } => {
             let schemas = "ARRAY(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname !~ '^pg_' \
                            AND nspname <> 'information_schema')";
             println!("SELECT pg_catalog.set_config('search_path', '', false);");
-            for (name, sql) in plumb_introspect::catalog_queries(server_version, slice) {
-                // In a slice, `$2` is the array of the slice's relations (the introspector deals them
-                // round-robin; a hash of the oid splits them as evenly for profiling).
-                let rels = match slice {
-                    Some((index, count)) => format!(
-                        "ARRAY(SELECT oid FROM pg_catalog.pg_class \
-                         WHERE (pg_catalog.hashoid(oid) & 2147483647) % {count} = {index})"
-                    ),
-                    None => String::new(),
-                };
-                let sql = sql
-                    .replace("= ANY($2)", &format!("= ANY({rels})"))
-                    .replace("$1", schemas)
-                    .replace("$2", "true");
+            for (name, sql) in plumb_introspect::catalog_queries(server_version) {
+                let sql = sql.replace("$1", schemas).replace("$2", "true");
                 let prefix = if explain {
                     "EXPLAIN (ANALYZE, TIMING OFF) "
                 } else {
@@ -144,18 +128,6 @@ fn main() -> Result<()> {
             connections,
         } => introspect_once(&url, json, timings, again, connections),
     }
-}
-
-fn parse_slice(text: &str) -> Result<(u32, u32), String> {
-    let (index, count) = text
-        .split_once('/')
-        .ok_or_else(|| format!("{text:?}: expected INDEX/COUNT"))?;
-    let index: u32 = index.parse().map_err(|e| format!("{index:?}: {e}"))?;
-    let count: u32 = count.parse().map_err(|e| format!("{count:?}: {e}"))?;
-    if index >= count {
-        return Err(format!("slice {index} of {count} does not exist"));
-    }
-    Ok((index, count))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -200,7 +172,7 @@ fn introspect_once(
     if show_timings {
         eprintln!("connections: {}", stats.connections);
         for (kind, took) in &stats.timings {
-            eprintln!("{kind:<24} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+            eprintln!("{kind:<24} done at {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
     }
     if json {

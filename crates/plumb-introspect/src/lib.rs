@@ -3,17 +3,23 @@
 //! [`introspect`] runs one read-only `REPEATABLE READ` transaction with `search_path` emptied (so every name in
 //! server-generated text is schema-qualified, whatever the session's own path), and reads each object kind
 //! with one set-based query: the number of queries does not depend on the size of the schema.
-//! [`introspect_target`] opens its own connections: for a large schema several (see [`Connections`]), whose
-//! transactions share one exported snapshot; the queries that deparse per table (relations, columns,
-//! constraints, indexes, triggers, rules) are then split between them by table, so the server works on
-//! several backends at once, and the rows are still handled one object kind after another.
+//!
+//! The queries are pipelined (`reader.rs`, `Pipeline`): after the schemas are known, every query is sent at
+//! once and each connection's rows are read off the socket as they come, while the rows are handled kind by
+//! kind in a fixed order; the server never waits for this process. [`introspect_target`] opens its own
+//! connections: for a large schema two or three (see [`Connections`]), whose transactions share one exported
+//! snapshot, and gives each a share of the object kinds: the table parts (constraints, indexes, triggers,
+//! policies, whose deparsing makes the server open each table) on one, the rest on the others, so the server
+//! works on several backends at once.
 //!
 //! Deparsing is most of the server's work, so the queries avoid what they can: a column default is deparsed
-//! without its table (it cannot refer to a column, and opening the table costs more than deparsing), and an
-//! index definition is written client-side from its parts when `pg_get_indexdef` would write them the same way
-//! (key columns with their default operator class and collation, at most one expression that is a function
-//! call, operator or `COALESCE`, a predicate): `pg_get_indexdef` looks up each key column's default operator
-//! class with a catalog scan. `tests/connections.rs` checks those definitions against the server's.
+//! without its table (it cannot refer to a column, and opening the table costs more than deparsing); primary
+//! keys, unique constraints and foreign keys are written client-side from their parts, as
+//! `pg_get_constraintdef` writes them; and an index definition is written client-side from its parts when
+//! `pg_get_indexdef` would write them the same way (key columns with their default operator class and
+//! collation, at most one expression that is a function call, operator or `COALESCE`, a predicate):
+//! `pg_get_indexdef` looks up each key column's default operator class with a catalog scan.
+//! `tests/connections.rs` checks both kinds of definitions against the server's, character for character.
 //!
 //! What is read:
 //! - schemas, extensions (with version), collations, enums, domains (with CHECK constraints), composite and
@@ -90,6 +96,10 @@ pub enum Error {
     /// The database could not be reached.
     #[error(transparent)]
     Connect(#[from] plumb_pg::Error),
+    /// A catalog query's rows stopped before the end (the query failed; its own error is reported instead
+    /// whenever it arrives first).
+    #[error("reading {kind} from the catalog stopped before the last row")]
+    Interrupted { kind: &'static str },
     /// No connection was given to read with.
     #[error("no connection to read the catalog with")]
     NoConnection,
@@ -173,10 +183,13 @@ async fn finish<T>(
     }
 }
 
+/// The most connections a read uses: the object kinds are shared between at most this many.
+pub const MAX_CONNECTIONS: usize = 4;
+
 /// How many connections [`introspect_target_with`] reads with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Connections {
-    /// At most this many (at least one).
+    /// At most this many (at least one; never more than [`MAX_CONNECTIONS`]).
     pub max: usize,
     /// One connection per this many tables, views and materialized views (a small schema is read on one
     /// connection: opening more costs more than it saves).
@@ -198,7 +211,7 @@ impl Connections {
         let wanted = relations / self.relations_each.max(1) + 1;
         usize::try_from(wanted)
             .unwrap_or(usize::MAX)
-            .clamp(1, self.max.max(1))
+            .clamp(1, self.max.clamp(1, MAX_CONNECTIONS))
     }
 }
 
@@ -209,10 +222,10 @@ pub struct ReadStats {
     pub connections: usize,
 }
 
-/// Read the schema of `target`'s database over up to four connections that share one snapshot (fewer for a
-/// small schema: see [`Connections`]): the first exports its snapshot (`pg_export_snapshot`), the others import
-/// it (`SET TRANSACTION SNAPSHOT`), all in read-only `REPEATABLE READ` transactions, so the model is as
-/// consistent as with one connection, while the server deparses on several backends at once.
+/// Read the schema of `target`'s database over several connections that share one snapshot (one for a small
+/// schema: see [`Connections`]): the first exports its snapshot (`pg_export_snapshot`), the others import it
+/// (`SET TRANSACTION SNAPSHOT`), all in read-only `REPEATABLE READ` transactions, so the model is as consistent
+/// as with one connection, while the server deparses on several backends at once.
 pub async fn introspect_target(
     target: &plumb_pg::Target,
     opts: &Options,
@@ -297,15 +310,8 @@ pub async fn introspect_target_with(
 }
 
 /// The catalog queries run for a server of that `server_version_num`, by name, for profiling. `$1` is the
-/// array of oids of the schemas read; the `unsupported objects` query also takes `$2`, a boolean. With
-/// `slice = Some((index, count))`, the queries read on several connections read only that share of the rows.
+/// array of oids of the schemas read; the `unsupported objects` query also takes `$2`, a boolean.
 #[doc(hidden)]
-pub fn catalog_queries(
-    server_version: u32,
-    slice: Option<(u32, u32)>,
-) -> Vec<(&'static str, String)> {
-    queries::all(
-        server_version,
-        slice.map(|(index, count)| queries::Slice { index, count }),
-    )
+pub fn catalog_queries(server_version: u32) -> Vec<(&'static str, String)> {
+    queries::all(server_version)
 }

@@ -4,36 +4,6 @@
 //! user object a `format_type` / `pg_get_*` function prints is schema-qualified. Version-specific columns are
 //! guarded by `server_version_num` (the `v` argument).
 
-/// One of `count` disjoint shares of a query's rows, for reading on several connections at once: the rows whose
-/// key (an oid: the table a column belongs to, ...) hashes to `index`. Every row of one table lands in the same
-/// share, so rows that must stay in order (a table's columns) stay in one result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Slice {
-    pub index: u32,
-    pub count: u32,
-}
-
-/// ` AND ...` keeping the rows of `key` that fall in the slice (by a hash of the oid); empty when there is no
-/// slice.
-fn part(key: &str, slice: Option<Slice>) -> String {
-    match slice {
-        Some(s) if s.count > 1 => format!(
-            " AND (pg_catalog.hashoid({key}) & 2147483647) % {} = {}",
-            s.count, s.index
-        ),
-        _ => String::new(),
-    }
-}
-
-/// ` AND ...` keeping the rows whose `key` is in `$2`, the array of the slice's relation oids (the planner
-/// estimates such a filter well, unlike a hash); empty when there is no slice.
-fn part_in(key: &str, slice: Option<Slice>) -> String {
-    match slice {
-        Some(s) if s.count > 1 => format!(" AND {key} = ANY($2)"),
-        _ => String::new(),
-    }
-}
-
 /// `NOT EXISTS` clause that excludes members of an extension; `class` is the catalog, `oid` the object.
 fn not_ext(class: &str, oid: &str) -> String {
     format!(
@@ -171,7 +141,7 @@ pub const DOMAIN_CONSTRAINTS: &str = "SELECT c.oid, c.contypid, c.conname::text 
     ORDER BY c.contypid, c.conname";
 
 /// Sequences, with the column they belong to: `a` (OWNED BY) or `i` (identity).
-pub fn sequences(s: Option<Slice>) -> String {
+pub fn sequences() -> String {
     format!(
         "SELECT c.oid, n.nspname::text AS schema, c.relname::text AS name, \
            format_type(s.seqtypid, NULL) AS data_type, s.seqstart AS start, s.seqincrement AS increment, \
@@ -187,14 +157,13 @@ pub fn sequences(s: Option<Slice>) -> String {
          LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace \
          LEFT JOIN pg_attribute a ON a.attrelid = dep.refobjid AND a.attnum = dep.refobjsubid \
          LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
-         WHERE c.relkind = 'S' AND c.relnamespace = ANY($1){} AND {}",
-        part("c.oid", s),
+         WHERE c.relkind = 'S' AND c.relnamespace = ANY($1) AND {}",
         not_ext("pg_class", "c.oid")
     )
 }
 
 /// Tables, views, materialized views, composite types' relations and foreign tables.
-pub fn relations(s: Option<Slice>) -> String {
+pub fn relations() -> String {
     format!(
         "SELECT c.oid, c.reltype, rt.typarray AS reltype_array, n.nspname::text AS schema, c.relname::text AS name, \
            c.relkind::text AS relkind, c.relpersistence::text AS persistence, \
@@ -210,8 +179,7 @@ pub fn relations(s: Option<Slice>) -> String {
          LEFT JOIN pg_type rt ON rt.oid = c.reltype \
          LEFT JOIN pg_type ot ON ot.oid = c.reloftype LEFT JOIN pg_namespace otn ON otn.oid = ot.typnamespace \
          LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
-         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') AND c.relnamespace = ANY($1){} AND {}",
-        part("c.oid", s),
+         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') AND c.relnamespace = ANY($1) AND {}",
         not_ext("pg_class", "c.oid")
     )
 }
@@ -227,7 +195,7 @@ pub const INHERITS: &str = "SELECT i.inhrelid AS child, pn.nspname::text AS pare
 /// Columns of tables, views and composite types. A default cannot refer to a column, so it is deparsed without
 /// its table (`pg_get_expr(adbin, 0)` prints the same text, and does not make the server open the table, which
 /// costs more than the deparsing); a generated column's expression refers to columns and needs its table.
-pub fn columns(v: u32, s: Option<Slice>) -> String {
+pub fn columns(v: u32) -> String {
     let compression = if v >= 140000 {
         "a.attcompression::text"
     } else {
@@ -247,31 +215,65 @@ pub fn columns(v: u32, s: Option<Slice>) -> String {
          LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass \
            AND d.objsubid = a.attnum \
          WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') AND c.relnamespace = ANY($1) \
-           AND a.attnum > 0 AND NOT a.attisdropped{slice} \
+           AND a.attnum > 0 AND NOT a.attisdropped \
          ORDER BY a.attrelid, a.attnum",
-        slice = part_in("a.attrelid", s)
     )
 }
 
-/// Table constraints (key columns as attnums, named from the columns already read). Foreign keys that PostgreSQL clones on the referencing table for each partition of a
-/// referenced partitioned table are internal and skipped (they have a parent constraint on the same table).
-pub fn constraints(s: Option<Slice>) -> String {
+/// Table constraints (key columns as attnums, named from the columns already read). Foreign keys that
+/// PostgreSQL clones on the referencing table for each partition of a referenced partitioned table are internal
+/// and skipped (they have a parent constraint on the same table).
+///
+/// `pg_get_constraintdef` costs tens of microseconds a constraint, so it runs only for CHECK and EXCLUDE
+/// constraints (and, from PostgreSQL 17, temporal keys; from 18, NOT ENFORCED ones): a primary key, unique
+/// constraint or foreign key comes with its parts (referenced columns by name, match type, actions, `ON DELETE
+/// SET NULL (...)` columns, INCLUDE columns and NULLS NOT DISTINCT of its index) and its definition is written
+/// client-side as `pg_get_constraintdef` writes it (`tests/connections.rs` checks it against the server).
+pub fn constraints(v: u32) -> String {
+    let mut client_side = "c.contype IN ('p', 'u', 'f')".to_string();
+    if v >= 170000 {
+        client_side.push_str(" AND NOT c.conperiod");
+    }
+    if v >= 180000 {
+        client_side.push_str(" AND c.conenforced");
+    }
+    let (delete_set, nulls_not_distinct) = if v >= 150000 {
+        (
+            "c.confdelsetcols",
+            "COALESCE(ix.indnullsnotdistinct, false)",
+        )
+    } else {
+        ("NULL::int2[]", "false")
+    };
     format!(
-    "SELECT c.oid, c.conrelid, c.conname::text AS name, c.contype::text AS contype, \
-      pg_get_constraintdef(c.oid) AS definition, \
-      c.conkey AS columns, \
-      fn.nspname::text AS ref_schema, fc.relname::text AS ref_table, \
-      c.condeferrable AS deferrable, c.condeferred AS deferred, c.convalidated AS validated, \
-      c.conislocal AS is_local, d.description \
-    FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid \
-    LEFT JOIN pg_class fc ON fc.oid = c.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
-    LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0 \
-    WHERE r.relnamespace = ANY($1) AND c.contype IN ('p', 'u', 'f', 'c', 'x'){} \
-      AND NOT (c.contype = 'f' AND c.conparentid <> 0 AND EXISTS (SELECT 1 FROM pg_constraint pc \
-        WHERE pc.oid = c.conparentid AND pc.conrelid = c.conrelid))",
-        part_in("c.conrelid", s)
+        "SELECT c.oid, c.conrelid, c.conname::text AS name, c.contype::text AS contype, \
+           CASE WHEN {client_side} THEN NULL ELSE pg_get_constraintdef(c.oid) END AS definition, \
+           c.conkey AS columns, \
+           fn.nspname::text AS ref_schema, fc.relname::text AS ref_table, \
+           CASE WHEN c.contype = 'f' THEN ARRAY(SELECT a.attname::text \
+             FROM unnest(c.confkey) WITH ORDINALITY k(attnum, i) \
+             JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum ORDER BY k.i) END \
+             AS ref_columns, \
+           c.confmatchtype::text AS match_type, c.confupdtype::text AS on_update, \
+           c.confdeltype::text AS on_delete, {delete_set} AS delete_set_columns, \
+           (ix.indkey::int2[])[ix.indnkeyatts:ix.indnatts - 1] AS include, \
+           {nulls_not_distinct} AS nulls_not_distinct, \
+           c.condeferrable AS deferrable, c.condeferred AS deferred, c.convalidated AS validated, \
+           c.conislocal AS is_local, d.description \
+         FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid \
+         LEFT JOIN pg_class fc ON fc.oid = c.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
+         LEFT JOIN pg_index ix ON ix.indexrelid = c.conindid AND c.contype IN ('p', 'u') \
+         LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_constraint'::regclass \
+           AND d.objsubid = 0 \
+         WHERE r.relnamespace = ANY($1) AND c.contype IN ('p', 'u', 'f', 'c', 'x') \
+           AND NOT (c.contype = 'f' AND c.conparentid <> 0 AND EXISTS (SELECT 1 FROM pg_constraint pc \
+             WHERE pc.oid = c.conparentid AND pc.conrelid = c.conrelid))"
     )
 }
+
+/// The definitions of the constraints whose oids are in `$1`, as `pg_get_constraintdef` writes them.
+pub const CONSTRAINT_DEFINITIONS: &str =
+    "SELECT x.oid, pg_get_constraintdef(x.oid) AS definition FROM unnest($1::oid[]) x(oid)";
 
 /// A numeric field of the top node of the node tree text `t` (`pg_node_tree` as text): the first occurrence of
 /// `:name` is the top node's when the field comes before the node's arguments. NULL when absent. String
@@ -316,7 +318,7 @@ fn expression_shape(t: &str) -> String {
 /// `pg_get_indexdef` leaves out (otherwise it is read with [`INDEX_DEFINITIONS`]).
 ///
 /// `expression_shape` is `{type, collation, form}` of the expression: form `call` or `parens`.
-pub fn indexes(v: u32, s: Option<Slice>) -> String {
+pub fn indexes(v: u32) -> String {
     let nulls_not_distinct = if v >= 150000 {
         "i.indnullsnotdistinct"
     } else {
@@ -351,9 +353,8 @@ pub fn indexes(v: u32, s: Option<Slice>) -> String {
              AND con.contype IN ('p', 'u', 'x') \
            LEFT JOIN pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass \
              AND d.objsubid = 0 \
-           WHERE r.relnamespace = ANY($1) AND r.relkind IN ('r', 'p', 'm'){} \
+           WHERE r.relnamespace = ANY($1) AND r.relkind IN ('r', 'p', 'm') \
            OFFSET 0) q",
-        part_in("i.indrelid", s),
         shape = expression_shape("x.t"),
     )
 }
@@ -372,7 +373,7 @@ pub const KEYWORDS: &str = "SELECT word FROM pg_get_keywords() WHERE catcode <> 
 
 /// User triggers: internal ones (foreign keys' triggers) and, from PostgreSQL 13, the clones a trigger on a
 /// partitioned table makes on each partition are skipped (on 12, clones are internal).
-pub fn triggers(v: u32, s: Option<Slice>) -> String {
+pub fn triggers(v: u32) -> String {
     let clones = if v >= 130000 {
         "AND t.tgparentid = 0"
     } else {
@@ -386,8 +387,7 @@ pub fn triggers(v: u32, s: Option<Slice>) -> String {
          FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid \
          JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace \
          LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0 \
-         WHERE r.relnamespace = ANY($1) AND NOT t.tgisinternal {clones}{slice}",
-        slice = part_in("t.tgrelid", s)
+         WHERE r.relnamespace = ANY($1) AND NOT t.tgisinternal {clones}"
     )
 }
 
@@ -402,14 +402,12 @@ pub const POLICIES: &str = "SELECT p.oid, p.polrelid, p.polname::text AS name, p
     WHERE r.relnamespace = ANY($1)";
 
 /// Rewrite rules: the `_RETURN` rule of each view (for dependencies) and user rules (unsupported).
-pub fn rules(s: Option<Slice>) -> String {
-    format!(
+pub fn rules() -> String {
     "SELECT r.oid, r.ev_class, r.rulename::text AS name, \
       quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS relation \
     FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace \
-    WHERE c.relnamespace = ANY($1){}",
-        part_in("r.ev_class", s)
-    )
+    WHERE c.relnamespace = ANY($1)"
+        .to_string()
 }
 
 /// Functions, procedures, aggregates and window functions. Functions PostgreSQL creates for a type (range
@@ -572,9 +570,8 @@ pub fn unsupported() -> String {
     )
 }
 
-/// Every catalog query of a given server version, by name (for profiling: `plumb-bench queries`), reading the
-/// whole catalog or, for the queries read in slices, one slice of it.
-pub fn all(v: u32, s: Option<Slice>) -> Vec<(&'static str, String)> {
+/// Every catalog query of a given server version, by name (for profiling: `plumb-bench queries`).
+pub fn all(v: u32) -> Vec<(&'static str, String)> {
     vec![
         ("keywords", KEYWORDS.to_string()),
         ("operator classes", DEFAULT_OPCLASSES.to_string()),
@@ -583,17 +580,17 @@ pub fn all(v: u32, s: Option<Slice>) -> Vec<(&'static str, String)> {
         ("collations", collations(v)),
         ("types", types(v)),
         ("domain constraints", DOMAIN_CONSTRAINTS.to_string()),
-        ("sequences", sequences(s)),
-        ("relations", relations(s)),
+        ("sequences", sequences()),
+        ("relations", relations()),
         ("inheritance", INHERITS.to_string()),
-        ("columns", columns(v, s)),
-        ("constraints", constraints(s)),
-        ("indexes", indexes(v, s)),
+        ("columns", columns(v)),
+        ("constraints", constraints(v)),
+        ("indexes", indexes(v)),
         ("functions", functions()),
         ("aggregates", AGGREGATES.to_string()),
-        ("triggers", triggers(v, s)),
+        ("triggers", triggers(v)),
         ("policies", POLICIES.to_string()),
-        ("rules", rules(s)),
+        ("rules", rules()),
         ("privileges", GRANTS.to_string()),
         ("dependencies", DEPENDENCIES.to_string()),
         ("unsupported objects", unsupported()),

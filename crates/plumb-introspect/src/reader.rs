@@ -1,10 +1,10 @@
 //! Runs the catalog queries and turns their rows into the model, translating oids into model names.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use futures_util::future::try_join_all;
-use futures_util::stream::select_all;
 use futures_util::TryStreamExt;
 use plumb_model::{
     quote_ident, Collation, Column, ColumnRef, Constraint, ConstraintKind, Database, Dependency,
@@ -12,11 +12,11 @@ use plumb_model::{
     Namespace, ObjectRef, PartitionOf, Persistence, Policy, QualName, Sequence, SequenceOptions,
     Table, Trigger, Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
 };
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio_postgres::types::{FromSql, ToSql};
 use tokio_postgres::{Client, Row};
 
 use crate::aggregate::{create_statement, AggregateRow};
-use crate::queries::Slice;
 use crate::{queries, Error, Options, MIN_SERVER_VERSION};
 
 /// One row of a query, with the kind of object it describes for error messages.
@@ -48,100 +48,165 @@ impl<'a> Rec<'a> {
     }
 }
 
-/// Runs the queries, timing each one. Rows are handled as they arrive, never all held at once.
-///
-/// With several connections (all in transactions that share one snapshot), a query that can be sliced runs on
-/// every connection at once, each reading one slice of the rows, so the server deparses on several backends;
-/// the rows of the slices are handled as they arrive, one kind of object after another.
-struct Runner<'c> {
-    clients: &'c [&'c Client],
-    timings: Vec<(&'static str, Duration)>,
+/// Parameters a catalog query takes: `$1` the oids of the schemas read, `$2` whether the whole database is
+/// read (no schema filter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Params {
+    None,
+    Schemas,
+    SchemasAndWhole,
 }
 
-impl Runner<'_> {
-    /// A query on the first connection only.
-    async fn each<F>(
-        &mut self,
-        kind: &'static str,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-        mut handle: F,
-    ) -> Result<(), Error>
+/// A catalog query of the pipeline: what it reads, its text and its parameters.
+struct Job {
+    kind: &'static str,
+    sql: String,
+    params: Params,
+}
+
+/// What a query's rows arrive as: each row, then `Done` when the last one has come.
+enum Msg {
+    Row(Row),
+    Done,
+}
+
+/// The queries that read the parts of tables (constraints, indexes, triggers, policies). Deparsing a CHECK
+/// constraint, an index predicate or a trigger's WHEN clause makes the server open the table (build its
+/// relation cache entry): these queries run on one connection, so each table is opened by one backend only.
+const TABLE_PARTS: [&str; 4] = ["constraints", "indexes", "triggers", "policies"];
+
+/// The connection (of `n`) a query runs on. On one connection, all. On two, the table parts on one and the
+/// rest on the other (the two halves cost about the same on the server); on three, the columns get their own;
+/// on four, the relations (view definitions) and rules too.
+fn connection_for(kind: &str, n: usize) -> usize {
+    if n < 2 {
+        return 0;
+    }
+    if TABLE_PARTS.contains(&kind) {
+        return 0;
+    }
+    match kind {
+        "columns" if n >= 3 => 2,
+        "relations" | "rules" if n >= 4 => 3,
+        _ => 1,
+    }
+}
+
+/// The catalog queries read after the schemas, in the order their rows are handled.
+fn jobs(version: u32) -> Vec<Job> {
+    use Params::{None as NoParams, Schemas, SchemasAndWhole};
+    let job = |kind, sql: String, params| Job { kind, sql, params };
+    vec![
+        job("extensions", queries::EXTENSIONS.to_string(), NoParams),
+        job("collations", queries::collations(version), Schemas),
+        job("types", queries::types(version), Schemas),
+        job(
+            "domain constraints",
+            queries::DOMAIN_CONSTRAINTS.to_string(),
+            Schemas,
+        ),
+        job("sequences", queries::sequences(), Schemas),
+        job("relations", queries::relations(), Schemas),
+        job("inheritance", queries::INHERITS.to_string(), Schemas),
+        job("columns", queries::columns(version), Schemas),
+        job("constraints", queries::constraints(version), Schemas),
+        job("indexes", queries::indexes(version), Schemas),
+        job("functions", queries::functions(), Schemas),
+        job("aggregates", queries::AGGREGATES.to_string(), Schemas),
+        job("triggers", queries::triggers(version), Schemas),
+        job("policies", queries::POLICIES.to_string(), Schemas),
+        job("rules", queries::rules(), Schemas),
+        job("privileges", queries::GRANTS.to_string(), Schemas),
+        job("dependencies", queries::DEPENDENCIES.to_string(), NoParams),
+        job(
+            "unsupported objects",
+            queries::unsupported(),
+            SchemasAndWhole,
+        ),
+    ]
+}
+
+/// Runs the catalog queries of [`jobs`] pipelined: every query is sent at once, each to its connection
+/// ([`connection_for`]), and each connection's rows are read off the socket as soon as they come, so the
+/// server never waits for this process and several backends work at once. Rows are handed over, kind by kind
+/// in the order of [`jobs`], through [`Pipeline::rows`]; rows of a kind not yet being handled wait in memory.
+struct Pipeline {
+    receivers: BTreeMap<&'static str, UnboundedReceiver<Msg>>,
+}
+
+/// Per connection, its jobs with the sender of each one's rows.
+type Queues = Vec<Vec<(Job, UnboundedSender<Msg>)>>;
+
+impl Pipeline {
+    fn new(jobs: Vec<Job>, connections: usize) -> (Pipeline, Queues) {
+        let mut queues: Queues = (0..connections.max(1)).map(|_| Vec::new()).collect();
+        let mut receivers = BTreeMap::new();
+        for job in jobs {
+            let (tx, rx) = unbounded_channel();
+            receivers.insert(job.kind, rx);
+            let conn = connection_for(job.kind, queues.len()).min(queues.len() - 1);
+            queues[conn].push((job, tx));
+        }
+        (Pipeline { receivers }, queues)
+    }
+
+    /// Hand every row of `kind` to `handle`, in order.
+    async fn rows<F>(&mut self, kind: &'static str, mut handle: F) -> Result<(), Error>
     where
         F: FnMut(&Row) -> Result<(), Error>,
     {
-        let start = Instant::now();
-        let client = self.clients.first().ok_or(Error::NoConnection)?;
+        let mut rx = self
+            .receivers
+            .remove(kind)
+            .ok_or(Error::Interrupted { kind })?;
+        loop {
+            match rx.recv().await {
+                Some(Msg::Row(row)) => handle(&row)?,
+                Some(Msg::Done) => return Ok(()),
+                // The query failed: its error is what the read returns.
+                None => return Err(Error::Interrupted { kind }),
+            }
+        }
+    }
+}
+
+/// Send one connection's queries (all at once: the connection pipelines them) and read their rows as they
+/// come. Records when each query's last row arrived, from `start`.
+async fn produce(
+    client: &Client,
+    queue: Vec<(Job, UnboundedSender<Msg>)>,
+    schemas: &[u32],
+    whole: bool,
+    start: Instant,
+    finished: &RefCell<Vec<(&'static str, Duration)>>,
+) -> Result<(), Error> {
+    try_join_all(queue.into_iter().map(|(job, tx)| async move {
+        let one: [&(dyn ToSql + Sync); 1] = [&schemas];
+        let two: [&(dyn ToSql + Sync); 2] = [&schemas, &whole];
+        let params: &[&(dyn ToSql + Sync)] = match job.params {
+            Params::None => &[],
+            Params::Schemas => &one,
+            Params::SchemasAndWhole => &two,
+        };
         let stream = client
-            .query_raw(sql, params.iter().copied())
+            .query_raw(job.sql.as_str(), params.iter().copied())
             .await
-            .map_err(|e| Error::query(kind, e))?;
+            .map_err(|e| Error::query(job.kind, e))?;
         let mut stream = std::pin::pin!(stream);
-        while let Some(row) = stream.try_next().await.map_err(|e| Error::query(kind, e))? {
-            handle(&row)?;
+        while let Some(row) = stream
+            .try_next()
+            .await
+            .map_err(|e| Error::query(job.kind, e))?
+        {
+            // A closed receiver means the handling failed: its error is what the read returns.
+            let _ = tx.send(Msg::Row(row));
         }
-        self.timings.push((kind, start.elapsed()));
-        Ok(())
-    }
-
-    /// A query whose rows may be read in slices, one per connection, concurrently. `sql` writes the query for
-    /// a slice (or for all rows); with `oids`, slice `i` also gets `oids[i]` as its last parameter (on one
-    /// connection the query reads all rows and gets no such parameter).
-    async fn sliced<S, F>(
-        &mut self,
-        kind: &'static str,
-        sql: S,
-        params: &[&(dyn ToSql + Sync)],
-        oids: Option<&[Vec<u32>]>,
-        mut handle: F,
-    ) -> Result<(), Error>
-    where
-        S: Fn(Option<Slice>) -> String,
-        F: FnMut(&Row) -> Result<(), Error>,
-    {
-        if self.clients.len() < 2 {
-            return self.each(kind, &sql(None), params, handle).await;
-        }
-        let start = Instant::now();
-        let count = u32::try_from(self.clients.len()).unwrap_or(u32::MAX);
-        let texts: Vec<String> = (0..count)
-            .map(|index| sql(Some(Slice { index, count })))
-            .collect();
-        let slice_params: Vec<Vec<&(dyn ToSql + Sync)>> = (0..self.clients.len())
-            .map(|i| {
-                let mut p = params.to_vec();
-                if let Some(oids) = oids.and_then(|o| o.get(i)) {
-                    p.push(oids as &(dyn ToSql + Sync));
-                }
-                p
-            })
-            .collect();
-        let streams = try_join_all(
-            self.clients
-                .iter()
-                .zip(&texts)
-                .zip(&slice_params)
-                .map(|((client, text), p)| client.query_raw(text.as_str(), p.iter().copied())),
-        )
-        .await
-        .map_err(|e| Error::query(kind, e))?;
-        let mut rows = select_all(streams.into_iter().map(Box::pin));
-        while let Some(row) = rows.try_next().await.map_err(|e| Error::query(kind, e))? {
-            handle(&row)?;
-        }
-        self.timings.push((kind, start.elapsed()));
-        Ok(())
-    }
-}
-
-/// `oids` dealt round-robin into `n` slices.
-fn deal(oids: impl Iterator<Item = u32>, n: usize) -> Vec<Vec<u32>> {
-    let n = n.max(1);
-    let mut slices = vec![Vec::new(); n];
-    for (i, oid) in oids.enumerate() {
-        slices[i % n].push(oid);
-    }
-    slices
+        let _ = tx.send(Msg::Done);
+        finished.borrow_mut().push((job.kind, start.elapsed()));
+        Ok::<(), Error>(())
+    }))
+    .await
+    .map(|_| ())
 }
 
 /// The catalogs' own oids, to read pg_depend.
@@ -218,21 +283,20 @@ struct Maps {
     keywords: BTreeSet<String>,
     /// Default operator classes: oid to (access method, input type).
     default_opclasses: BTreeMap<u32, (u32, u32)>,
+    /// Constraints whose definition is still to be read: oid to (table oid, constraint name).
+    unwritten_constraints: BTreeMap<u32, (u32, String)>,
     /// Indexes whose definition is still to be read: oid to (table oid, index name).
     unwritten_indexes: BTreeMap<u32, (u32, String)>,
 }
 
-/// Read everything; also returns how long each catalog query took. Every client is inside a read-only
-/// `REPEATABLE READ` transaction, all on one snapshot.
+/// Read everything; also returns when each catalog query finished (its last row arrived), from the start of
+/// the read. Every client is inside a read-only `REPEATABLE READ` transaction, all on one snapshot.
 pub(crate) async fn read(
     clients: &[&Client],
     opts: &Options,
 ) -> Result<(Database, Vec<(&'static str, Duration)>), Error> {
+    let start = Instant::now();
     let client = *clients.first().ok_or(Error::NoConnection)?;
-    let mut q = Runner {
-        clients,
-        timings: Vec::new(),
-    };
     let setups = try_join_all(clients.iter().map(|c| c.query_one(queries::SETUP, &[])))
         .await
         .map_err(|e| Error::query("session settings", e))?;
@@ -287,164 +351,124 @@ pub(crate) async fn read(
         },
         m: Maps::default(),
     };
+    let finished = RefCell::new(Vec::new());
 
-    q.each("keywords", queries::KEYWORDS, &[], |row| {
+    // What every other query needs: the schemas read, and two small lists.
+    let (keywords, opclasses, schemas) = futures_util::future::try_join3(
+        small(client, "keywords", queries::KEYWORDS.to_string()),
+        small(
+            client,
+            "operator classes",
+            queries::DEFAULT_OPCLASSES.to_string(),
+        ),
+        small(client, "schemas", queries::schemas()),
+    )
+    .await?;
+    for row in &keywords {
         let word: String = Rec {
             row,
             kind: "keywords",
         }
         .get("word")?;
         rd.m.keywords.insert(word);
-        Ok(())
-    })
-    .await?;
-    q.each("operator classes", queries::DEFAULT_OPCLASSES, &[], |row| {
+    }
+    for row in &opclasses {
         let r = Rec {
             row,
             kind: "operator classes",
         };
         rd.m.default_opclasses
             .insert(r.get("oid")?, (r.get("opcmethod")?, r.get("opcintype")?));
-        Ok(())
-    })
-    .await?;
-    q.each("schemas", &queries::schemas(), &[], |row| {
-        rd.schemas(row, opts)
-    })
-    .await?;
+    }
+    for row in &schemas {
+        rd.schemas(row, opts)?;
+    }
+    finished.borrow_mut().push(("schemas", start.elapsed()));
     let nsp: Vec<u32> = rd.m.schemas.keys().copied().collect();
-    let all_db = opts.include_schemas.is_empty();
-    let p: [&(dyn ToSql + Sync); 1] = [&nsp];
+    let whole = opts.include_schemas.is_empty();
 
-    q.each("extensions", queries::EXTENSIONS, &[], |row| {
-        rd.extensions(row, opts)
-    })
-    .await?;
-    q.each("collations", &queries::collations(version), &p, |row| {
-        rd.collations(row)
-    })
-    .await?;
-    q.each("types", &queries::types(version), &p, |row| rd.types(row))
-        .await?;
-    q.each(
-        "domain constraints",
-        queries::DOMAIN_CONSTRAINTS,
-        &p,
-        |row| rd.domain_constraints(row),
-    )
-    .await?;
-    q.sliced("sequences", queries::sequences, &p, None, |row| {
-        rd.sequences(row)
-    })
-    .await?;
-    q.sliced("relations", queries::relations, &p, None, |row| {
-        rd.relations(row)
-    })
-    .await?;
-    q.each("inheritance", queries::INHERITS, &p, |row| rd.inherits(row))
-        .await?;
-    let orphan = rd.db.tables.values().find(|t| {
-        t.partition_of
-            .as_ref()
-            .is_some_and(|p| p.parent.name.is_empty())
-    });
-    if let Some(t) = orphan {
-        return Err(Error::Catalog {
-            kind: "partition",
-            name: t.name.to_string(),
-            reason: "no parent table in pg_inherits".into(),
-        });
-    }
-    // The relations each connection reads the parts of (columns, constraints, ...).
-    let rels = deal(
-        rd.m.rels
+    let (mut p, queues) = Pipeline::new(jobs(version), clients.len());
+    let producers = try_join_all(
+        clients
             .iter()
-            .filter(|(_, r)| !matches!(r, Rel::Sequence(_) | Rel::Index(_)))
-            .map(|(oid, _)| *oid),
-        clients.len(),
+            .zip(queues)
+            .map(|(c, queue)| produce(c, queue, &nsp, whole, start, &finished)),
     );
-    let rels = Some(rels.as_slice());
-    q.sliced(
-        "columns",
-        |s| queries::columns(version, s),
-        &p,
-        rels,
-        |row| rd.columns(row),
-    )
-    .await?;
-    q.sliced("constraints", queries::constraints, &p, rels, |row| {
-        rd.constraints(row)
-    })
-    .await?;
-    q.sliced(
-        "indexes",
-        |s| queries::indexes(version, s),
-        &p,
-        rels,
-        |row| rd.indexes(row),
-    )
-    .await?;
-    if !rd.m.unwritten_indexes.is_empty() {
-        // `$1` is the array of oids: all of them, or one slice of them on each connection.
-        let oids = deal(rd.m.unwritten_indexes.keys().copied(), clients.len());
-        let kind = "index definitions";
-        match oids.as_slice() {
-            [all] => {
-                q.each(kind, queries::INDEX_DEFINITIONS, &[all], |row| {
-                    rd.index_definition(row)
-                })
-                .await?
-            }
-            slices => {
-                q.sliced(
-                    kind,
-                    |_| queries::INDEX_DEFINITIONS.to_string(),
-                    &[],
-                    Some(slices),
-                    |row| rd.index_definition(row),
-                )
-                .await?
-            }
+    let handling = async {
+        p.rows("extensions", |row| rd.extensions(row, opts)).await?;
+        p.rows("collations", |row| rd.collations(row)).await?;
+        p.rows("types", |row| rd.types(row)).await?;
+        p.rows("domain constraints", |row| rd.domain_constraints(row))
+            .await?;
+        p.rows("sequences", |row| rd.sequences(row)).await?;
+        p.rows("relations", |row| rd.relations(row)).await?;
+        p.rows("inheritance", |row| rd.inherits(row)).await?;
+        let orphan = rd.db.tables.values().find(|t| {
+            t.partition_of
+                .as_ref()
+                .is_some_and(|p| p.parent.name.is_empty())
+        });
+        if let Some(t) = orphan {
+            return Err(Error::Catalog {
+                kind: "partition",
+                name: t.name.to_string(),
+                reason: "no parent table in pg_inherits".into(),
+            });
         }
-    }
-    q.each("functions", &queries::functions(), &p, |row| {
-        rd.functions(row)
-    })
-    .await?;
-    q.each("aggregates", queries::AGGREGATES, &p, |row| {
-        rd.aggregates(row)
-    })
-    .await?;
-    q.sliced(
-        "triggers",
-        |s| queries::triggers(version, s),
-        &p,
-        rels,
-        |row| rd.triggers(row),
-    )
-    .await?;
-    q.each("policies", queries::POLICIES, &p, |row| rd.policies(row))
-        .await?;
-    q.sliced("rules", queries::rules, &p, rels, |row| rd.rules(row))
-        .await?;
-    q.each("privileges", queries::GRANTS, &p, |row| rd.grants(row))
-        .await?;
-    q.each("dependencies", queries::DEPENDENCIES, &[], |row| {
-        rd.dependencies(row, &cat)
-    })
-    .await?;
-    let unsupported_params: [&(dyn ToSql + Sync); 2] = [&nsp, &all_db];
-    q.each(
-        "unsupported objects",
-        &queries::unsupported(),
-        &unsupported_params,
-        |row| rd.unsupported(row),
-    )
-    .await?;
+        p.rows("columns", |row| rd.columns(row)).await?;
+        p.rows("constraints", |row| rd.constraints(row)).await?;
+        if !rd.m.unwritten_constraints.is_empty() {
+            let kind = "constraint definitions";
+            let oids: Vec<u32> = rd.m.unwritten_constraints.keys().copied().collect();
+            let rows = client
+                .query(queries::CONSTRAINT_DEFINITIONS, &[&oids])
+                .await
+                .map_err(|e| Error::query(kind, e))?;
+            for row in &rows {
+                rd.constraint_definition(row)?;
+            }
+            finished.borrow_mut().push((kind, start.elapsed()));
+        }
+        p.rows("indexes", |row| rd.indexes(row)).await?;
+        if !rd.m.unwritten_indexes.is_empty() {
+            let kind = "index definitions";
+            let oids: Vec<u32> = rd.m.unwritten_indexes.keys().copied().collect();
+            let rows = client
+                .query(queries::INDEX_DEFINITIONS, &[&oids])
+                .await
+                .map_err(|e| Error::query(kind, e))?;
+            for row in &rows {
+                rd.index_definition(row)?;
+            }
+            finished.borrow_mut().push((kind, start.elapsed()));
+        }
+        p.rows("functions", |row| rd.functions(row)).await?;
+        p.rows("aggregates", |row| rd.aggregates(row)).await?;
+        p.rows("triggers", |row| rd.triggers(row)).await?;
+        p.rows("policies", |row| rd.policies(row)).await?;
+        p.rows("rules", |row| rd.rules(row)).await?;
+        p.rows("privileges", |row| rd.grants(row)).await?;
+        p.rows("dependencies", |row| rd.dependencies(row, &cat))
+            .await?;
+        p.rows("unsupported objects", |row| rd.unsupported(row))
+            .await?;
+        Ok(())
+    };
+    // The producers come first: when a query fails, its error is returned, not the handling's "interrupted".
+    futures_util::future::try_join(producers, handling).await?;
 
     rd.db.unsupported.sort();
     rd.db.unsupported.dedup();
-    Ok((rd.db, q.timings))
+    let timings = finished.into_inner();
+    Ok((rd.db, timings))
+}
+
+/// A small query on one connection, its rows all at once.
+async fn small(client: &Client, kind: &'static str, sql: String) -> Result<Vec<Row>, Error> {
+    client
+        .query(sql.as_str(), &[])
+        .await
+        .map_err(|e| Error::query(kind, e))
 }
 
 struct Reader {
@@ -997,9 +1021,10 @@ impl Reader {
         let Some(Rel::Table(tname)) = self.m.rels.get(&rel) else {
             return Ok(());
         };
-        let Some(t) = self.db.tables.get_mut(tname) else {
+        let tname = tname.clone();
+        if !self.db.tables.contains_key(&tname) {
             return Ok(());
-        };
+        }
         let name: String = r.get("name")?;
         let kind = match r.get::<String>("contype")?.as_str() {
             "p" => ConstraintKind::PrimaryKey,
@@ -1015,13 +1040,27 @@ impl Reader {
                 })
             }
         };
-        self.m
-            .constraints
-            .insert(r.get("oid")?, ConOwner::Relation(rel));
+        let oid: u32 = r.get("oid")?;
+        self.m.constraints.insert(oid, ConOwner::Relation(rel));
+        let definition = match r.get::<Option<String>>("definition")? {
+            Some(d) => d,
+            None => match self.key_definition(&r, rel, &kind)? {
+                Some(d) => d,
+                None => {
+                    self.m
+                        .unwritten_constraints
+                        .insert(oid, (rel, name.clone()));
+                    String::new()
+                }
+            },
+        };
+        let Some(t) = self.db.tables.get_mut(&tname) else {
+            return Ok(());
+        };
         let c = Constraint {
             name: name.clone(),
             kind,
-            definition: r.get("definition")?,
+            definition,
             columns,
             references: r.qual("ref_schema", "ref_table")?,
             deferrable: r.get("deferrable")?,
@@ -1038,6 +1077,138 @@ impl Reader {
             });
         }
         Ok(())
+    }
+
+    /// Names of these columns of a table, quoted, joined by `, `; None when one is not known.
+    fn quoted_columns(&self, rel: u32, attnums: &[i16]) -> Option<String> {
+        let names: Option<Vec<String>> = attnums
+            .iter()
+            .map(|n| self.m.columns.get(&(rel, *n)).map(|c| self.quote(&c.name)))
+            .collect();
+        names.map(|n| n.join(", "))
+    }
+
+    /// The definition of a primary key, unique constraint or foreign key, as `pg_get_constraintdef` writes it
+    /// (PostgreSQL 12 to 17); None when the row has something this does not write (the definition is then read
+    /// from the server).
+    fn key_definition(
+        &self,
+        r: &Rec<'_>,
+        rel: u32,
+        kind: &ConstraintKind,
+    ) -> Result<Option<String>, Error> {
+        let keys: Vec<i16> = r.get::<Option<Vec<i16>>>("columns")?.unwrap_or_default();
+        let Some(key_names) = self.quoted_columns(rel, &keys).filter(|_| !keys.is_empty()) else {
+            return Ok(None);
+        };
+        let mut def = match kind {
+            ConstraintKind::PrimaryKey | ConstraintKind::Unique => {
+                let mut d = match kind {
+                    ConstraintKind::PrimaryKey => format!("PRIMARY KEY ({key_names})"),
+                    _ if r.get::<bool>("nulls_not_distinct")? => {
+                        format!("UNIQUE NULLS NOT DISTINCT ({key_names})")
+                    }
+                    _ => format!("UNIQUE ({key_names})"),
+                };
+                let include: Vec<i16> = r.get::<Option<Vec<i16>>>("include")?.unwrap_or_default();
+                if !include.is_empty() {
+                    let Some(names) = self.quoted_columns(rel, &include) else {
+                        return Ok(None);
+                    };
+                    d.push_str(&format!(" INCLUDE ({names})"));
+                }
+                d
+            }
+            ConstraintKind::ForeignKey => {
+                let (Some(schema), Some(table)) = (
+                    r.get::<Option<String>>("ref_schema")?,
+                    r.get::<Option<String>>("ref_table")?,
+                ) else {
+                    return Ok(None);
+                };
+                let refs: Vec<String> = r
+                    .get::<Option<Vec<String>>>("ref_columns")?
+                    .unwrap_or_default();
+                if refs.len() != keys.len() {
+                    return Ok(None);
+                }
+                let refs: Vec<String> = refs.iter().map(|c| self.quote(c)).collect();
+                let mut d = format!(
+                    "FOREIGN KEY ({key_names}) REFERENCES {}.{}({})",
+                    self.quote(&schema),
+                    self.quote(&table),
+                    refs.join(", ")
+                );
+                match r.get::<String>("match_type")?.as_str() {
+                    "s" => {}
+                    "f" => d.push_str(" MATCH FULL"),
+                    "p" => d.push_str(" MATCH PARTIAL"),
+                    _ => return Ok(None),
+                }
+                for (event, column) in [("UPDATE", "on_update"), ("DELETE", "on_delete")] {
+                    let action = match r.get::<String>(column)?.as_str() {
+                        "a" => None,
+                        "r" => Some("RESTRICT"),
+                        "c" => Some("CASCADE"),
+                        "n" => Some("SET NULL"),
+                        "d" => Some("SET DEFAULT"),
+                        _ => return Ok(None),
+                    };
+                    if let Some(action) = action {
+                        d.push_str(&format!(" ON {event} {action}"));
+                    }
+                }
+                if let Some(set) = r.get::<Option<Vec<i16>>>("delete_set_columns")? {
+                    let Some(names) = self.quoted_columns(rel, &set) else {
+                        return Ok(None);
+                    };
+                    d.push_str(&format!(" ({names})"));
+                }
+                d
+            }
+            _ => return Ok(None),
+        };
+        if r.get::<bool>("deferrable")? {
+            def.push_str(" DEFERRABLE");
+        }
+        if r.get::<bool>("deferred")? {
+            def.push_str(" INITIALLY DEFERRED");
+        }
+        if !r.get::<bool>("validated")? {
+            def.push_str(" NOT VALID");
+        }
+        Ok(Some(def))
+    }
+
+    fn constraint_definition(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "constraint definitions",
+        };
+        let oid: u32 = r.get("oid")?;
+        let Some((rel, name)) = self.m.unwritten_constraints.remove(&oid) else {
+            return Ok(());
+        };
+        let definition: Option<String> = r.get("definition")?;
+        let constraint = match self.m.rels.get(&rel) {
+            Some(Rel::Table(n)) => self
+                .db
+                .tables
+                .get_mut(n)
+                .and_then(|t| t.constraints.get_mut(&name)),
+            _ => None,
+        };
+        match (constraint, definition) {
+            (Some(c), Some(definition)) => {
+                c.definition = definition;
+                Ok(())
+            }
+            _ => Err(Error::Catalog {
+                kind: "constraint",
+                name: format!("{} (oid {oid})", quote_ident(&name)),
+                reason: "its definition could not be read".into(),
+            }),
+        }
     }
 
     fn indexes(&mut self, row: &Row) -> Result<(), Error> {

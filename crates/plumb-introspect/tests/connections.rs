@@ -218,6 +218,10 @@ fn several_connections_read_what_one_reads() {
         })
         .collect();
     schemas.push(("index shapes".into(), INDEXES.into()));
+    schemas.push((
+        "constraint shapes".into(),
+        format!("CREATE SCHEMA \"select\";\n{CONSTRAINTS}"),
+    ));
     for (case, sql) in &schemas {
         let db = TestDb::with_sql(&format!("introspect_conn_{}", case.replace(' ', "_")), sql);
         let one = read_one(db.url());
@@ -227,6 +231,11 @@ fn several_connections_read_what_one_reads() {
         let (default, _) = read_many(db.url(), Connections::default());
         if one != many {
             failures.push(format!("{case}: three connections read a different model"));
+        }
+        for n in [2, 4] {
+            if one != read_many(db.url(), forced(n)).0 {
+                failures.push(format!("{case}: {n} connections read a different model"));
+            }
         }
         if one != default {
             failures.push(format!("{case}: introspect_target read a different model"));
@@ -244,9 +253,111 @@ fn connections_follow_the_schema_size() {
     assert_eq!(plan.for_relations(1_000_000), plan.max);
     let one = Connections { max: 1, ..plan };
     assert_eq!(one.for_relations(1_000_000), 1);
+    let many = Connections { max: 10, ..plan };
+    assert_eq!(
+        many.for_relations(1_000_000),
+        plumb_introspect::MAX_CONNECTIONS
+    );
     let zero = Connections {
         max: 0,
         relations_each: 0,
     };
     assert_eq!(zero.for_relations(5), 1);
+}
+
+/// Constraint shapes: keys written client-side (composite, INCLUDE, NULLS NOT DISTINCT, deferrable, foreign
+/// keys with every match type and action, `ON DELETE SET NULL (...)` columns, NOT VALID, names that need
+/// quoting, keys across schemas, partitioned tables) and the ones read from the server (CHECK, EXCLUDE).
+const CONSTRAINTS: &str = r#"
+CREATE SCHEMA "Other Schema";
+CREATE TABLE "Other Schema"."Parent" (
+  "Id" integer, "select" text, code text, n integer,
+  CONSTRAINT "Parent PK" PRIMARY KEY ("Id", "select") INCLUDE (n),
+  code2 text,
+  CONSTRAINT code_key UNIQUE (code),
+  CONSTRAINT code2_key UNIQUE (code2) DEFERRABLE INITIALLY DEFERRED,
+  CONSTRAINT nnd UNIQUE NULLS NOT DISTINCT (n, code),
+  CONSTRAINT inc UNIQUE (n) INCLUDE (code, "select") DEFERRABLE
+);
+CREATE TABLE public.child (
+  id integer PRIMARY KEY,
+  pid integer, psel text, pcode text, n integer DEFAULT 0, other integer,
+  "user" integer,
+  CONSTRAINT fk_full FOREIGN KEY (pid, psel) REFERENCES "Other Schema"."Parent" ("Id", "select") MATCH FULL
+    ON UPDATE CASCADE ON DELETE SET NULL (pid),
+  CONSTRAINT fk_simple FOREIGN KEY (pcode) REFERENCES "Other Schema"."Parent" (code)
+    ON DELETE SET DEFAULT ON UPDATE RESTRICT DEFERRABLE INITIALLY DEFERRED,
+  CONSTRAINT fk_default_cols FOREIGN KEY (pid, psel) REFERENCES "Other Schema"."Parent" ON DELETE CASCADE,
+  CONSTRAINT fk_self FOREIGN KEY (other) REFERENCES public.child (id) ON DELETE SET NULL,
+  CONSTRAINT "Check Me" CHECK (n >= 0 AND "user" <> 1),
+  UNIQUE ("user", n)
+);
+ALTER TABLE public.child ADD CONSTRAINT fk_not_valid FOREIGN KEY (n) REFERENCES public.child (id) NOT VALID;
+ALTER TABLE public.child ADD CONSTRAINT fk_set_default_cols FOREIGN KEY (pid, psel)
+  REFERENCES "Other Schema"."Parent" ("Id", "select") ON DELETE SET DEFAULT ("psel");
+CREATE TABLE public.ranges (r int4range, g integer, EXCLUDE USING gist (r WITH &&));
+CREATE TABLE public.parted (id integer, at date, pid integer REFERENCES public.child (id),
+  PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+CREATE TABLE public.parted_2024 PARTITION OF public.parted FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE public.refs_parted (id integer, at date, FOREIGN KEY (id, at) REFERENCES public.parted (id, at));
+CREATE TABLE "select"."from" ("order" integer PRIMARY KEY, "group" integer UNIQUE);
+CREATE TABLE public."Quoted ""Name""" ("a b" integer REFERENCES "select"."from" ("group"), "C" integer,
+  PRIMARY KEY ("a b", "C"));
+"#;
+
+/// Every table constraint of the database, by (schema, table, name), as the server writes it with an empty
+/// `search_path` (as the introspector reads: every referenced table qualified).
+fn server_constraint_definitions(db: &TestDb) -> BTreeMap<(String, String, String), String> {
+    runtime().block_on(async {
+        let client = plumb_pg::Target::parse(db.url())
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        client.batch_execute("SET search_path = ''").await.unwrap();
+        client
+            .query(
+                "SELECT n.nspname::text, r.relname::text, c.conname::text, pg_get_constraintdef(c.oid) \
+                 FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid \
+                 JOIN pg_namespace n ON n.oid = r.relnamespace \
+                 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')",
+                &[],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| ((row.get(0), row.get(1), row.get(2)), row.get(3)))
+            .collect()
+    })
+}
+
+#[test]
+fn constraint_definitions_are_the_servers() {
+    let db = TestDb::with_sql(
+        "introspect_constraint_defs",
+        &format!("CREATE SCHEMA \"select\";\n{CONSTRAINTS}"),
+    );
+    let server = server_constraint_definitions(&db);
+    for (label, model) in [
+        ("one connection", read_one(db.url())),
+        ("three connections", read_many(db.url(), forced(3)).0),
+    ] {
+        let mut wrong = Vec::new();
+        let mut seen = 0;
+        for t in model.tables.values() {
+            for c in t.constraints.values() {
+                seen += 1;
+                let key = (t.name.schema.clone(), t.name.name.clone(), c.name.clone());
+                match server.get(&key) {
+                    Some(d) if *d == c.definition => {}
+                    other => wrong.push(format!(
+                        "{key:?}:\n  server: {other:?}\n  plumb:  {}",
+                        c.definition
+                    )),
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{label}:\n{}", wrong.join("\n"));
+        assert!(seen >= 20, "{label}: too few constraints read: {seen}");
+    }
 }
