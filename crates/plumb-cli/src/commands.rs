@@ -97,6 +97,14 @@ async fn diff(a: DiffArgs) -> Result<Outcome> {
     Ok(outcome(&plan))
 }
 
+/// `plumb dump --format json`: the model with the format's version and where it was read from.
+#[derive(serde::Serialize)]
+struct DumpJson<'a> {
+    version: u32,
+    source: String,
+    database: &'a plumb_model::Database,
+}
+
 async fn dump(a: DumpArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
     let f = Filters {
@@ -106,12 +114,17 @@ async fn dump(a: DumpArgs) -> Result<Outcome> {
     let db = source::introspect(&target, &f).await?;
     match a.format {
         DumpFormat::Json => {
-            let doc = serde_json::json!({
-                "version": plumb_model::MODEL_JSON_VERSION,
-                "source": target.to_string(),
-                "database": db,
-            });
-            print(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
+            // Written straight to stdout: a model of 10,000 tables would take hundreds of megabytes as a
+            // `serde_json::Value` or a string.
+            let doc = DumpJson {
+                version: plumb_model::MODEL_JSON_VERSION,
+                source: target.to_string(),
+                database: &db,
+            };
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            out.write_all(b"\n")?;
+            out.flush()?;
         }
         DumpFormat::Sql => {
             let opts = plumb_diff::Options {
