@@ -86,62 +86,176 @@ pub fn offline(path: &Path) -> Result<Database> {
 /// Apply declared SQL to a scratch database on the dev server, read it back, drop the scratch database.
 pub async fn exact(path: &Path, dev: &Target, filters: &Filters) -> Result<Database> {
     let scripts = plumb_parse::scripts(path)?;
-    let scratch = ScratchDb::create(dev)
-        .await
-        .with_context(|| format!("creating a scratch database on {dev}"))?;
+    let mut scratch = create_scratch(dev).await?;
     log::info(format_args!(
         "applying {} to scratch database {} on {dev}",
         path.display(),
         scratch.name()
     ));
-    let result = apply_and_read(&scratch, &scripts, filters).await;
+    let result = apply_and_read(dev, &mut scratch, &scripts, filters).await;
+    drop_scratch(scratch).await;
+    result
+}
+
+async fn create_scratch(dev: &Target) -> Result<ScratchDb> {
+    ScratchDb::create(dev)
+        .await
+        .with_context(|| format!("creating a scratch database on {dev}"))
+}
+
+async fn drop_scratch(scratch: ScratchDb) {
     let name = scratch.name().to_string();
     if let Err(e) = scratch.drop_now().await {
         log::warn(format_args!("could not drop scratch database {name}: {e}"));
     }
-    result
 }
 
+/// Apply the scripts in order and introspect the result.
+///
+/// Each script is sent as one batch, which PostgreSQL runs in one implicit transaction. When a batch fails,
+/// the script is applied again one statement at a time (each in its own transaction, as psql and migration
+/// tools run it): that accepts statements that cannot run inside a transaction block (`CREATE INDEX
+/// CONCURRENTLY`, `ALTER TYPE ... ADD VALUE` followed by a use of the value, `VACUUM`), and when a statement
+/// really fails it names that statement. The failed batch was rolled back unless the script holds its own
+/// transaction control (a `COMMIT` in it may have committed part of it): such a script, or one that cannot be
+/// split into statements, is applied again on a fresh scratch database, with the scripts before it applied
+/// again the way they succeeded.
 async fn apply_and_read(
-    scratch: &ScratchDb,
+    dev: &Target,
+    scratch: &mut ScratchDb,
     scripts: &[plumb_parse::Script],
     filters: &Filters,
 ) -> Result<Database> {
-    let client = scratch.target.connect().await?;
-    for script in scripts {
-        if let Err(e) = client.batch_execute(&script.sql).await {
-            bail!("{}", located_error(script, &e));
+    let mut client = scratch.target.connect().await?;
+    // Which scripts were applied one statement at a time.
+    let mut one_by_one = vec![false; scripts.len()];
+    for (i, script) in scripts.iter().enumerate() {
+        let Err(e) = client.batch_execute(&script.sql).await else {
+            continue;
+        };
+        let Some(db) = e.as_db_error() else {
+            // Not the server rejecting SQL (a lost connection, say): running it again would not help.
+            bail!("{}", located_error(script, None, &e));
+        };
+        let statements = plumb_parse::split_statements(&script.sql);
+        let fresh = statements
+            .iter()
+            .any(plumb_parse::Statement::may_control_transactions);
+        log::info(format_args!(
+            "{}: failed as one transaction ({}); applying it one statement at a time{}",
+            script.path.display(),
+            db.message(),
+            if fresh {
+                " on a fresh scratch database"
+            } else {
+                ""
+            }
+        ));
+        if fresh {
+            drop(client);
+            let new = create_scratch(dev).await?;
+            drop_scratch(std::mem::replace(scratch, new)).await;
+            log::info(format_args!("scratch database is now {}", scratch.name()));
+            client = scratch.target.connect().await?;
+            for (earlier, &stepwise) in scripts[..i].iter().zip(&one_by_one) {
+                apply(&client, earlier, stepwise).await?;
+            }
         }
+        apply_statements(&client, script, &statements).await?;
+        one_by_one[i] = true;
     }
+    drop(client);
     introspect(&scratch.target, filters).await
 }
 
-/// `file:line:column: message` for a statement the server rejected.
-fn located_error(script: &plumb_parse::Script, e: &tokio_postgres::Error) -> String {
+/// Apply one script again: as one batch, or one statement at a time.
+async fn apply(
+    client: &tokio_postgres::Client,
+    script: &plumb_parse::Script,
+    one_by_one: bool,
+) -> Result<()> {
+    if one_by_one {
+        let statements = plumb_parse::split_statements(&script.sql);
+        return apply_statements(client, script, &statements).await;
+    }
+    if let Err(e) = client.batch_execute(&script.sql).await {
+        bail!("{}", located_error(script, None, &e));
+    }
+    Ok(())
+}
+
+/// Run the statements of a script one at a time, each in its own transaction.
+async fn apply_statements(
+    client: &tokio_postgres::Client,
+    script: &plumb_parse::Script,
+    statements: &[plumb_parse::Statement<'_>],
+) -> Result<()> {
+    for statement in statements {
+        if let Err(e) = client.batch_execute(statement.text).await {
+            bail!("{}", located_error(script, Some(statement), &e));
+        }
+    }
+    Ok(())
+}
+
+/// `file:line:column: message` for SQL the server rejected, with the line, a caret under the column, and the
+/// server's detail, hint and context. `statement` is what was sent when it was one statement of the script
+/// (else the whole script was sent). The column is the server's error position when it gives one, else the
+/// start of the statement; without either (a whole script failing without a position) only the file is named.
+fn located_error(
+    script: &plumb_parse::Script,
+    statement: Option<&plumb_parse::Statement<'_>>,
+    e: &tokio_postgres::Error,
+) -> String {
+    let path = script.path.display();
     let Some(db) = e.as_db_error() else {
-        return format!("{}: {e}", script.path.display());
+        return format!("{path}: {e}");
     };
-    let offset = match db.position() {
-        Some(tokio_postgres::error::ErrorPosition::Original(p)) => Some(*p as usize),
-        _ => None,
+    let (sent_offset, sent) = match statement {
+        Some(s) => (s.offset, s.text),
+        None => (0, script.sql.as_str()),
     };
-    match offset {
-        Some(pos) => {
-            // The position counts characters from 1.
-            let before: String = script.sql.chars().take(pos.saturating_sub(1)).collect();
-            let line_in_script = before.matches('\n').count();
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            let line_text = script.sql.lines().nth(line_in_script).unwrap_or("");
+    let at = match db.position() {
+        // The position counts characters of the text sent, from 1.
+        Some(tokio_postgres::error::ErrorPosition::Original(p)) => Some(
+            sent_offset
+                + sent
+                    .char_indices()
+                    .nth((*p as usize).saturating_sub(1))
+                    .map_or(sent.len(), |(i, _)| i),
+        ),
+        _ => statement.map(plumb_parse::Statement::start),
+    };
+    let mut out = match at {
+        Some(offset) => {
+            let sql = &script.sql;
+            let before = &sql[..offset];
+            let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+            let line_end = sql[offset..].find('\n').map_or(sql.len(), |n| offset + n);
+            let line_text = sql[line_start..line_end].trim_end_matches('\r');
+            let column_text = &sql[line_start..offset];
+            // Tabs are kept in the padding so that the caret lines up in a terminal.
+            let pad: String = column_text
+                .chars()
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
             format!(
-                "{}:{}:{}: {}\n  {}\n  {}^",
-                script.path.display(),
-                script.first_line + line_in_script,
-                column,
+                "{path}:{}:{}: {}\n  {line_text}\n  {pad}^",
+                script.first_line + before.matches('\n').count(),
+                column_text.chars().count() + 1,
                 db.message(),
-                line_text,
-                " ".repeat(column.saturating_sub(1))
             )
         }
-        None => format!("{}: {}", script.path.display(), db.message()),
+        None => format!("{path}: {}", db.message()),
+    };
+    for (label, text) in [
+        ("detail", db.detail()),
+        ("hint", db.hint()),
+        ("context", db.where_()),
+    ] {
+        if let Some(text) = text {
+            out.push_str(&format!("\n  {label}: {}", text.replace('\n', "\n    ")));
+        }
     }
+    out
 }

@@ -14,6 +14,9 @@
 //! `\set ...`) are not SQL: they are blanked out, keeping every other line where it was so that locations in
 //! messages stay true. A backslash line inside a multi-line string literal would be blanked too.
 //!
+//! [`split_statements`] splits a script into its top-level statements with their byte offsets, as PostgreSQL's
+//! grammar splits them (used by `--dev-url` mode to run a script one statement at a time).
+//!
 //! # How statements are interpreted
 //!
 //! Every script is parsed with `pg_query` 18 (PostgreSQL 18's own grammar, which accepts what PostgreSQL 15
@@ -79,12 +82,14 @@ mod expr;
 mod interp;
 mod names;
 mod source;
+mod split;
 mod types;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use source::{scripts, Script};
+pub use split::{split_statements, Statement};
 
 /// The result of reading a source: the model and what could not be known offline.
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,266 @@
+//! Splitting a script into its top-level statements, for running them one at a time (as psql and migration
+//! tools do) and for pointing at the statement the server rejected.
+
+/// One top-level statement of a script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Statement<'a> {
+    /// Byte offset of `text` in the script.
+    pub offset: usize,
+    /// The statement without its terminating semicolon. It may begin with the blank space and comments that
+    /// follow the previous statement, and end with comments before the semicolon.
+    pub text: &'a str,
+    /// True when the script could not be split and `text` is all of it.
+    unsplit: bool,
+}
+
+impl Statement<'_> {
+    /// Byte offset, in the script, of the statement's first character that is neither blank space nor part of
+    /// a comment (the end of `text` if there is none).
+    pub fn start(&self) -> usize {
+        self.offset + skip_blank_and_comments(self.text)
+    }
+
+    /// Whether running this text may begin, end or commit a transaction: the statement is transaction
+    /// control (`BEGIN`, `START TRANSACTION`, `COMMIT`, `END`, `ROLLBACK`, `ABORT`, `SAVEPOINT`, `RELEASE`,
+    /// `PREPARE TRANSACTION`, `COMMIT PREPARED`; judged by its first word, so `PREPARE name AS ...` counts
+    /// too), or the text is a whole script that could not be split, which may hold any statement.
+    pub fn may_control_transactions(&self) -> bool {
+        if self.unsplit {
+            return true;
+        }
+        let rest = &self.text[self.start() - self.offset..];
+        let word_end = rest
+            .find(|c: char| !(c.is_ascii_alphabetic() || c == '_'))
+            .unwrap_or(rest.len());
+        let word = rest[..word_end].to_ascii_uppercase();
+        matches!(
+            word.as_str(),
+            "BEGIN"
+                | "START"
+                | "COMMIT"
+                | "END"
+                | "ROLLBACK"
+                | "ABORT"
+                | "SAVEPOINT"
+                | "RELEASE"
+                | "PREPARE"
+        )
+    }
+}
+
+/// The top-level statements of `sql`, in order, each with its byte offset in `sql`.
+///
+/// Statements are split by PostgreSQL's grammar (through `pg_query`), so semicolons inside string literals,
+/// quoted identifiers, comments, dollar-quoted bodies and `BEGIN ATOMIC ... END` bodies do not end a
+/// statement; empty statements (`;;`) and text holding only comments give none. When the text does not parse
+/// (a syntax error), the whole of it is returned as one statement, so that running it reports the error as the
+/// server sees it.
+pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
+    let whole = || {
+        if sql.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![Statement {
+                offset: 0,
+                text: sql,
+                unsplit: true,
+            }]
+        }
+    };
+    let Ok(pieces) = pg_query::split_with_parser(sql) else {
+        return whole();
+    };
+    let base = sql.as_ptr() as usize;
+    let mut out = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        // Every piece is a slice of `sql`; its offset is its distance from the start of `sql`.
+        let offset = (piece.as_ptr() as usize).wrapping_sub(base);
+        if sql.get(offset..offset + piece.len()) != Some(piece) {
+            return whole();
+        }
+        let statement = Statement {
+            offset,
+            text: piece,
+            unsplit: false,
+        };
+        if statement.start() < offset + piece.len() {
+            out.push(statement);
+        }
+    }
+    out
+}
+
+/// Length of the blank space and comments (`-- ...` to the end of the line, `/* ... */`, nested as PostgreSQL
+/// nests them) at the start of `text`.
+fn skip_blank_and_comments(text: &str) -> usize {
+    let b = text.as_bytes();
+    let mut at = 0;
+    loop {
+        while at < b.len() && b[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        if b[at..].starts_with(b"--") {
+            match text[at..].find('\n') {
+                Some(n) => at += n + 1,
+                None => return text.len(),
+            }
+        } else if b[at..].starts_with(b"/*") {
+            let mut depth = 0usize;
+            let mut i = at;
+            loop {
+                if i + 1 >= b.len() {
+                    // An unterminated comment: the server will say so, pointing here.
+                    return at;
+                }
+                if b[i] == b'/' && b[i + 1] == b'*' {
+                    depth += 1;
+                    i += 2;
+                } else if b[i] == b'*' && b[i + 1] == b'/' {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            at = i;
+        } else {
+            return at;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (offset of the first real character, text from there, trimmed).
+    fn starts(sql: &str) -> Vec<(usize, &str)> {
+        split_statements(sql)
+            .into_iter()
+            .map(|s| {
+                assert_eq!(&sql[s.offset..s.offset + s.text.len()], s.text);
+                (s.start(), s.text[s.start() - s.offset..].trim_end())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn empty_and_blank_input_have_no_statements() {
+        assert!(split_statements("").is_empty());
+        assert!(split_statements("  \n\t\n").is_empty());
+        assert!(split_statements("-- only a comment\n/* and another */\n").is_empty());
+        assert!(split_statements(";;\n;").is_empty());
+    }
+
+    #[test]
+    fn offsets_point_into_the_script() {
+        let sql = "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n";
+        assert_eq!(
+            starts(sql),
+            vec![
+                (0, "CREATE TABLE a (id int)"),
+                (25, "CREATE TABLE b (id int)")
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_before_a_statement_are_skipped_by_start() {
+        let sql =
+            "-- header\n/* block /* nested */ still */\nCREATE TABLE a (id int); -- trailing\n\n\
+                   -- about b\nCREATE TABLE b (id int);\n-- the end\n";
+        let got = starts(sql);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].1, "CREATE TABLE a (id int)");
+        assert_eq!(&sql[got[0].0..got[0].0 + 6], "CREATE");
+        assert_eq!(sql[..got[0].0].matches('\n').count(), 2);
+        assert_eq!(got[1].1, "CREATE TABLE b (id int)");
+        assert_eq!(sql[..got[1].0].matches('\n').count(), 5);
+    }
+
+    #[test]
+    fn semicolons_inside_bodies_literals_and_identifiers_do_not_split() {
+        let sql = "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $body$\nBEGIN\n  PERFORM 1;\n  \
+                   RETURN 2;\nEND\n$body$;\n\
+                   COMMENT ON TABLE t IS 'a; b';\n\
+                   CREATE TABLE \"x;y\" (id int);\n\
+                   CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\n";
+        let got = starts(sql);
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert!(got[0].1.starts_with("CREATE FUNCTION f()"), "{got:?}");
+        assert!(got[0].1.ends_with("$body$"), "{got:?}");
+        assert_eq!(got[1].1, "COMMENT ON TABLE t IS 'a; b'");
+        assert_eq!(got[2].1, "CREATE TABLE \"x;y\" (id int)");
+        assert!(got[3].1.ends_with("SELECT 2; END"), "{got:?}");
+    }
+
+    #[test]
+    fn a_last_statement_without_semicolon_is_kept() {
+        let sql = "CREATE TABLE a (id int);\nCREATE INDEX CONCURRENTLY a_id ON a (id)\n";
+        let got = starts(sql);
+        assert_eq!(
+            got,
+            vec![
+                (0, "CREATE TABLE a (id int)"),
+                (25, "CREATE INDEX CONCURRENTLY a_id ON a (id)")
+            ]
+        );
+    }
+
+    #[test]
+    fn multibyte_text_keeps_byte_offsets() {
+        let sql = "COMMENT ON TABLE t IS 'été; ünï';\nCREATE TABLE \"ça\" (id int);";
+        let got = starts(sql);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(
+            got[1],
+            (sql.find("CREATE").unwrap(), "CREATE TABLE \"ça\" (id int)")
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_gives_the_whole_script() {
+        let sql = "CREATE TABLE a (id int);\nCREATE TABLE b (id int,);\n";
+        assert_eq!(
+            split_statements(sql),
+            vec![Statement {
+                offset: 0,
+                text: sql,
+                unsplit: true,
+            }]
+        );
+        assert!(split_statements(sql)[0].may_control_transactions());
+    }
+
+    #[test]
+    fn transaction_control_is_recognised_by_its_first_word() {
+        let sql = "begin;\nCREATE TABLE a (id int);\n-- done\nCommit;\nSTART TRANSACTION; END; ROLLBACK; \
+                   abort; SAVEPOINT s; RELEASE s; PREPARE TRANSACTION 'x';\n\
+                   CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;\n\
+                   DO $$ BEGIN COMMIT; END $$;\nSELECT 1 AS begin_;\nCREATE INDEX CONCURRENTLY i ON a (id)";
+        let got: Vec<bool> = split_statements(sql)
+            .iter()
+            .map(Statement::may_control_transactions)
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                true, false, true, true, true, true, true, true, true, true, false, false, false,
+                false
+            ]
+        );
+    }
+
+    #[test]
+    fn start_skips_blank_and_comments_only() {
+        assert_eq!(skip_blank_and_comments("  -- x\n  SELECT"), 9);
+        assert_eq!(skip_blank_and_comments("/* a /* b */ c */SELECT"), 17);
+        assert_eq!(skip_blank_and_comments("/* open"), 0);
+        assert_eq!(skip_blank_and_comments("-- to the end"), 13);
+        assert_eq!(skip_blank_and_comments(""), 0);
+        assert_eq!(skip_blank_and_comments("SELECT 1 -- c"), 0);
+    }
+}
