@@ -378,17 +378,24 @@ fn dump(tables: usize, database: &str, runs: usize, pg_dump: &str) -> Result<Out
             },
         ];
         if plumb_cli.exists() {
-            let mut c = Command::new(&plumb_cli);
-            c.arg("dump")
-                .arg("--database")
-                .arg(&url)
-                .arg("--format")
-                .arg("json");
-            tools.push(Tool {
-                row: Row::new("plumb dump --format json"),
-                command: c,
-                reports_itself: false,
-            });
+            for format in ["sql", "json"] {
+                let mut c = Command::new(&plumb_cli);
+                c.arg("dump")
+                    .arg("--database")
+                    .arg(&url)
+                    .arg("--format")
+                    .arg(format);
+                let label = if format == "sql" {
+                    "plumb dump (SQL)"
+                } else {
+                    "plumb dump --format json"
+                };
+                tools.push(Tool {
+                    row: Row::new(label),
+                    command: c,
+                    reports_itself: false,
+                });
+            }
         }
         let mut objects = String::from("?");
         let mut dump_bytes = 0;

@@ -226,9 +226,11 @@ pub fn columns(v: u32) -> String {
 ///
 /// `pg_get_constraintdef` costs tens of microseconds a constraint, so it runs only for CHECK and EXCLUDE
 /// constraints (and, from PostgreSQL 17, temporal keys; from 18, NOT ENFORCED ones): a primary key, unique
-/// constraint or foreign key comes with its parts (referenced columns by name, match type, actions, `ON DELETE
+/// constraint or foreign key comes with its parts (referenced table and columns, match type, actions, `ON DELETE
 /// SET NULL (...)` columns, INCLUDE columns and NULLS NOT DISTINCT of its index) and its definition is written
-/// client-side as `pg_get_constraintdef` writes it (`tests/connections.rs` checks it against the server).
+/// client-side as `pg_get_constraintdef` writes it, with column names from the columns already read (a foreign
+/// key to a table outside the schemas read gets its definition from the server: [`CONSTRAINT_DEFINITIONS`]).
+/// `tests/connections.rs` checks the definitions against the server's.
 pub fn constraints(v: u32) -> String {
     let mut client_side = "c.contype IN ('p', 'u', 'f')".to_string();
     if v >= 170000 {
@@ -250,10 +252,7 @@ pub fn constraints(v: u32) -> String {
            CASE WHEN {client_side} THEN NULL ELSE pg_get_constraintdef(c.oid) END AS definition, \
            c.conkey AS columns, \
            fn.nspname::text AS ref_schema, fc.relname::text AS ref_table, \
-           CASE WHEN c.contype = 'f' THEN ARRAY(SELECT a.attname::text \
-             FROM unnest(c.confkey) WITH ORDINALITY k(attnum, i) \
-             JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum ORDER BY k.i) END \
-             AS ref_columns, \
+           c.confrelid AS ref_oid, c.confkey AS ref_columns, \
            c.confmatchtype::text AS match_type, c.confupdtype::text AS on_update, \
            c.confdeltype::text AS on_delete, {delete_set} AS delete_set_columns, \
            (ix.indkey::int2[])[ix.indnkeyatts:ix.indnatts - 1] AS include, \

@@ -1126,18 +1126,19 @@ impl Reader {
                 ) else {
                     return Ok(None);
                 };
-                let refs: Vec<String> = r
-                    .get::<Option<Vec<String>>>("ref_columns")?
-                    .unwrap_or_default();
-                if refs.len() != keys.len() {
+                let ref_oid: u32 = r.get("ref_oid")?;
+                let refs: Vec<i16> = r.get::<Option<Vec<i16>>>("ref_columns")?.unwrap_or_default();
+                // The referenced table's columns are known when it is in the schemas read.
+                let Some(ref_names) = self
+                    .quoted_columns(ref_oid, &refs)
+                    .filter(|_| refs.len() == keys.len())
+                else {
                     return Ok(None);
-                }
-                let refs: Vec<String> = refs.iter().map(|c| self.quote(c)).collect();
+                };
                 let mut d = format!(
-                    "FOREIGN KEY ({key_names}) REFERENCES {}.{}({})",
+                    "FOREIGN KEY ({key_names}) REFERENCES {}.{}({ref_names})",
                     self.quote(&schema),
                     self.quote(&table),
-                    refs.join(", ")
                 );
                 match r.get::<String>("match_type")?.as_str() {
                     "s" => {}
