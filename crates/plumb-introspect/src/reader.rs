@@ -1127,7 +1127,9 @@ impl Reader {
                     return Ok(None);
                 };
                 let ref_oid: u32 = r.get("ref_oid")?;
-                let refs: Vec<i16> = r.get::<Option<Vec<i16>>>("ref_columns")?.unwrap_or_default();
+                let refs: Vec<i16> = r
+                    .get::<Option<Vec<i16>>>("ref_columns")?
+                    .unwrap_or_default();
                 // The referenced table's columns are known when it is in the schemas read.
                 let Some(ref_names) = self
                     .quoted_columns(ref_oid, &refs)

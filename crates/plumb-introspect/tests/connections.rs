@@ -356,7 +356,11 @@ fn constraint_definitions_are_the_servers() {
         .tables
         .values()
         .flat_map(|t| t.constraints.values())
-        .filter(|c| c.references.as_ref().is_some_and(|r| r.schema == "Other Schema"))
+        .filter(|c| {
+            c.references
+                .as_ref()
+                .is_some_and(|r| r.schema == "Other Schema")
+        })
         .count();
     assert!(outside >= 3, "foreign keys to a schema not read: {outside}");
     for (label, model) in [
