@@ -133,6 +133,8 @@ async fn dump(a: DumpArgs) -> Result<Outcome> {
                 ..Default::default()
             };
             let plan = plumb_diff::dump(&db, &opts)?;
+            // The plan holds its own text: the model's memory goes back before the script is written.
+            drop(db);
             let header = Header::dump(target.to_string());
             print(&render::sql(&plan, &header))?;
         }

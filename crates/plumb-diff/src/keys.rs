@@ -102,6 +102,18 @@ pub(crate) fn filtered<'a>(db: &'a Database, opts: &Options) -> Cow<'a, Database
         return Cow::Borrowed(db);
     }
     let w = |s: &str| schema_wanted(s, opts);
+    // A model already read with the same filter (`plumb dump --schema`) is used as it is, not copied.
+    let all_wanted = db.schemas.keys().all(|k| w(k))
+        && db.extensions.values().all(|e| w(&e.schema))
+        && db.collations.keys().all(|k| w(&k.schema))
+        && db.types.keys().all(|k| w(&k.schema))
+        && db.sequences.keys().all(|k| w(&k.schema))
+        && db.tables.keys().all(|k| w(&k.schema))
+        && db.views.keys().all(|k| w(&k.schema))
+        && db.functions.keys().all(|k| w(&k.schema));
+    if all_wanted {
+        return Cow::Borrowed(db);
+    }
     let mut d = db.clone();
     d.schemas.retain(|k, _| w(k));
     d.extensions.retain(|_, e| w(&e.schema));

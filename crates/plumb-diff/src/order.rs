@@ -32,21 +32,6 @@ fn session_op(sql: &str, hazards: Vec<Hazard>) -> Op {
     }
 }
 
-struct Deps<'a> {
-    index: Index<'a>,
-    cache: BTreeMap<Key, BTreeSet<Key>>,
-}
-
-impl<'a> Deps<'a> {
-    fn get(&mut self, key: &Key) -> &BTreeSet<Key> {
-        if !self.cache.contains_key(key) {
-            let d = self.index.deps(key);
-            self.cache.insert(key.clone(), d);
-        }
-        &self.cache[key]
-    }
-}
-
 pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Options) -> Vec<Step> {
     ops.retain(|o| !o.sql.is_empty());
     if ops.is_empty() {
@@ -65,8 +50,11 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
     if defines_functions {
         session.push(session_op("SET check_function_bodies = off;", vec![]));
     }
-    session.append(&mut ops);
-    let ops = session;
+    // The session settings go first, in place: appending the operations to a new vector would hold both.
+    ops.shrink_to_fit();
+    ops.reserve_exact(session.len());
+    ops.splice(0..0, session);
+    let ops = ops;
 
     // lookup: key -> operations
     let mut by_key: BTreeMap<&Key, Vec<usize>> = BTreeMap::new();
@@ -98,14 +86,10 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
         v
     };
 
-    let mut fdeps = Deps {
-        index: Index::new(from),
-        cache: BTreeMap::new(),
-    };
-    let mut tdeps = Deps {
-        index: Index::new(to),
-        cache: BTreeMap::new(),
-    };
+    // Dependencies are worked out per key as they are needed and not kept: a schema of 10,000 tables has
+    // ~100,000 keys, and holding every key's set cost ~40 MB.
+    let fdeps = Index::new(from);
+    let tdeps = Index::new(to);
     let mut edges: BTreeSet<(usize, usize)> = BTreeSet::new();
     let (c, a, d) = (Action::Create, Action::Alter, Action::Drop);
     for (x, op) in ops.iter().enumerate() {
@@ -117,7 +101,7 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
             let own_table = k.table().cloned();
             if op.role != d {
                 // created or altered after what it depends on in `to`
-                for y in tdeps.get(k).clone() {
+                for y in tdeps.deps(k) {
                     let parent_only_create =
                         matches!(&y, Key::Relation(t) if Some(t) == own_table.as_ref());
                     let roles: &[Action] = if parent_only_create { &[c] } else { &[c, a] };
@@ -130,7 +114,7 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
             }
             if op.role != c {
                 // dropped or altered before what it depends on in `from` is dropped
-                for y in fdeps.get(k).clone() {
+                for y in fdeps.deps(k) {
                     let roles: &[Action] = if op.role == d { &[d, a] } else { &[d] };
                     for yi in lookup(&y, roles, &[d]) {
                         if yi != x
@@ -269,16 +253,19 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
             }
         }
     }
+    // The operations become the steps (their text moved, not copied: a full dump is tens of megabytes of it).
+    drop((g, by_key, stages, edges));
+    let mut ops: Vec<Option<Op>> = ops.into_iter().map(Some).collect();
     order
         .into_iter()
-        .map(|i| {
-            let o = &ops[i];
-            let mut hazards = o.hazards.clone();
+        .filter_map(|i| ops.get_mut(i).and_then(Option::take))
+        .map(|o| {
+            let mut hazards = o.hazards;
             hazards.sort();
             hazards.dedup();
             Step {
                 sql: o.sql.join("\n"),
-                object: o.object.clone(),
+                object: o.object,
                 kind: o.kind,
                 action: o.action,
                 hazards,

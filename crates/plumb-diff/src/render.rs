@@ -83,7 +83,13 @@ fn unified(a: &str, b: &str) -> String {
 
 /// The plan as a SQL script, runnable as is with `psql`. A plan without steps is only comments.
 pub fn sql(plan: &Plan, header: &Header) -> String {
-    let mut out = String::new();
+    // Sized up front: a full dump is tens of megabytes, and growing by doubling would hold up to twice that.
+    let size: usize = plan
+        .steps
+        .iter()
+        .map(|s| s.sql.len() + s.object.len() + 64)
+        .sum();
+    let mut out = String::with_capacity(size + 512);
     out.push_str(&format!("-- {}\n", header.title()));
     if !header.is_dump() {
         out.push_str(&format!("-- from: {}\n", one_line(&header.from)));

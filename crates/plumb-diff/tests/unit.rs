@@ -551,7 +551,7 @@ fn sequence_and_identity_options_are_all_rendered() {
     );
     let mut id = col("id", "integer");
     id.not_null = true;
-    id.identity = Some(Identity {
+    id.identity = Some(Box::new(Identity {
         always: true,
         sequence: Some(QualName::new("public", "t_id_seq")),
         options: SequenceOptions {
@@ -561,7 +561,7 @@ fn sequence_and_identity_options_are_all_rendered() {
             max_value: i32::MAX as i64,
             ..custom
         },
-    });
+    }));
     add(&mut db, table("public", "t", vec![id]));
     let sql = render::sql(
         &dump(&db, &Options::default()).unwrap(),

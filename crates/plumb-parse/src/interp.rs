@@ -1971,11 +1971,11 @@ impl Interp {
                     let seqname = choose_name(&table.name, Some(&name), "seq", |n| {
                         self.rel_taken(&table.schema, n)
                     });
-                    col.identity = Some(Identity {
+                    col.identity = Some(Box::new(Identity {
                         always: c.generated_when == "a",
                         sequence: Some(QualName::new(&table.schema, seqname)),
                         options,
-                    });
+                    }));
                     col.not_null = true;
                 }
                 ConstrType::ConstrGenerated => {
@@ -4533,11 +4533,11 @@ impl Interp {
                     self.rel_taken(&q.schema, n)
                 });
                 if let Some(t) = self.db.tables.get_mut(q) {
-                    t.columns[i].identity = Some(Identity {
+                    t.columns[i].identity = Some(Box::new(Identity {
                         always: c.generated_when == "a",
                         sequence: Some(QualName::new(&q.schema, seqname)),
                         options,
-                    });
+                    }));
                     t.columns[i].not_null = true;
                 }
             }
