@@ -109,7 +109,7 @@ pub(crate) struct Interp {
     /// Index name -> the relation it belongs to.
     index_owner: BTreeMap<QualName, QualName>,
     /// Constraint names per schema (for implicit-name collisions), with a count.
-    cons: BTreeMap<(String, String), usize>,
+    cons: BTreeMap<String, BTreeMap<String, usize>>,
     /// The statement being interpreted: its start offset.
     stmt_start: usize,
     /// Warnings raised by the statement being interpreted.
@@ -131,12 +131,15 @@ pub(crate) struct Interp {
 struct TableEnv<'a> {
     interp: &'a Interp,
     columns: &'a [Column],
+    /// More columns after `columns` (the column being defined), so that they need not be copied into one list.
+    more: &'a [Column],
 }
 
 impl Env for TableEnv<'_> {
     fn column_type(&self, name: &str) -> Option<String> {
         self.columns
             .iter()
+            .chain(self.more)
             .find(|c| c.name == name)
             .map(|c| c.type_name.clone())
     }
@@ -425,6 +428,9 @@ impl Interp {
 
 /// Scripts at least this large are parsed in parallel chunks.
 const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+
+/// Dependencies of this many tables or more are found on two threads.
+const PARALLEL_MIN_TABLES: usize = 1000;
 
 /// Byte ranges of chunks of about 64 KiB, each made of whole statements: a chunk ends just after a
 /// semicolon that is outside any string, quoted identifier, dollar-quoted body or comment, found by
@@ -981,19 +987,26 @@ impl Interp {
 
     fn con_taken(&self, schema: &str, name: &str) -> bool {
         self.cons
-            .get(&(schema.to_string(), name.to_string()))
+            .get(schema)
+            .and_then(|names| names.get(name))
             .is_some_and(|n| *n > 0)
     }
 
     fn add_con_name(&mut self, schema: &str, name: &str) {
         *self
             .cons
-            .entry((schema.to_string(), name.to_string()))
+            .entry(schema.to_string())
+            .or_default()
+            .entry(name.to_string())
             .or_insert(0) += 1;
     }
 
     fn remove_con_name(&mut self, schema: &str, name: &str) {
-        if let Some(n) = self.cons.get_mut(&(schema.to_string(), name.to_string())) {
+        if let Some(n) = self
+            .cons
+            .get_mut(schema)
+            .and_then(|names| names.get_mut(name))
+        {
             *n = n.saturating_sub(1);
         }
     }
@@ -1819,15 +1832,32 @@ fn extension_comment(name: &str) -> Option<&'static str> {
 
 impl Interp {
     fn analyze_in(&self, columns: &[Column], e: &Node) -> R<TExpr> {
+        self.analyze_with(columns, &[], e)
+    }
+
+    /// [`Interp::analyze_in`] over the columns of `columns` then `more`.
+    fn analyze_with(&self, columns: &[Column], more: &[Column], e: &Node) -> R<TExpr> {
         let env = TableEnv {
             interp: self,
             columns,
+            more,
         };
         Analyzer { env: &env }.analyze(e).map_err(|m| (m, -1))
     }
 
     fn render_default(&self, columns: &[Column], e: &Node, ty: &str) -> R<Option<String>> {
-        let t = coerce(self.analyze_in(columns, e)?, ty);
+        self.render_default_with(columns, &[], e, ty)
+    }
+
+    /// [`Interp::render_default`] over the columns of `columns` then `more`.
+    fn render_default_with(
+        &self,
+        columns: &[Column],
+        more: &[Column],
+        e: &Node,
+        ty: &str,
+    ) -> R<Option<String>> {
+        let t = coerce(self.analyze_with(columns, more, e)?, ty);
         if matches!(
             t,
             TExpr::Const {
@@ -1942,14 +1972,7 @@ impl Interp {
         serial: bool,
     ) -> R<(Column, Option<Sequence>)> {
         let name = col.name.clone();
-        // The columns an expression of this column may name: the ones before it and itself (built only
-        // when a DEFAULT or GENERATED expression needs them).
-        let this_col = col.clone();
-        let all_cols = || -> Vec<Column> {
-            let mut v = cols.to_vec();
-            v.push(this_col.clone());
-            v
-        };
+        // The columns an expression of this column may name: the ones before it (`cols`) and itself.
         for c in &cd.constraints {
             let Some(N::Constraint(c)) = &c.node else {
                 continue;
@@ -1962,7 +1985,13 @@ impl Interp {
                         return fail(format!("multiple default values specified for column \"{name}\" of table \"{}\"", table.name), c.location);
                     }
                     if let Some(e) = c.raw_expr.as_deref() {
-                        col.default = self.render_default(&all_cols(), e, &col.type_name)?;
+                        let default = self.render_default_with(
+                            cols,
+                            std::slice::from_ref(&col),
+                            e,
+                            &col.type_name,
+                        )?;
+                        col.default = default;
                     }
                 }
                 ConstrType::ConstrIdentity => {
@@ -1980,7 +2009,10 @@ impl Interp {
                 }
                 ConstrType::ConstrGenerated => {
                     if let Some(e) = c.raw_expr.as_deref() {
-                        let t = coerce(self.analyze_in(&all_cols(), e)?, &col.type_name);
+                        let t = coerce(
+                            self.analyze_with(cols, std::slice::from_ref(&col), e)?,
+                            &col.type_name,
+                        );
                         col.generated = Some(expr::print(&t, true));
                     }
                 }
@@ -6872,8 +6904,12 @@ impl Interp {
     /// Dependencies evident from the model: foreign keys, user-typed columns, sequence defaults, views,
     /// triggers, inheritance and partitions.
     pub(crate) fn compute_dependencies(&mut self) {
-        let mut deps = BTreeSet::new();
-        let mut add = |from: ObjectRef, to: ObjectRef| {
+        self.compute_dependencies_from(PARALLEL_MIN_TABLES);
+    }
+
+    /// [`Interp::compute_dependencies`], on two threads when there are `parallel_from` tables or more.
+    fn compute_dependencies_from(&mut self, parallel_from: usize) {
+        fn add_dep(deps: &mut BTreeSet<Dependency>, from: ObjectRef, to: ObjectRef) {
             fn owner(r: &ObjectRef) -> Option<&QualName> {
                 match r {
                     ObjectRef::Relation(n) => Some(n),
@@ -6884,7 +6920,7 @@ impl Interp {
             if from != to && (owner(&from).is_none() || owner(&from) != owner(&to)) {
                 deps.insert(Dependency { from, to });
             }
-        };
+        }
         let user_types: Vec<String> = self.db.types.keys().map(|q| q.to_string()).collect();
         let user_funcs: Vec<(String, FunctionId)> = self
             .db
@@ -6963,7 +6999,9 @@ impl Interp {
                 .filter(|c| self.db.collations.contains_key(*c))
                 .map(|c| ObjectRef::Collation(c.clone()))
         };
-        for t in self.db.tables.values() {
+        // The tables' dependencies, the bulk of the work, are found on two threads, each over half the tables.
+        let table_deps = |t: &Table, deps: &mut BTreeSet<Dependency>| {
+            let mut add = |from: ObjectRef, to: ObjectRef| add_dep(deps, from, to);
             let me = ObjectRef::Relation(t.name.clone());
             for c in t.constraints.values() {
                 if let Some(r) = &c.references {
@@ -7048,7 +7086,37 @@ impl Interp {
             for tr in t.triggers.values() {
                 add(me.clone(), ObjectRef::Function(tr.function.clone()));
             }
-        }
+        };
+        let tables: Vec<&Table> = self.db.tables.values().collect();
+        let (first, second) = tables.split_at(tables.len() / 2);
+        let mut deps = std::thread::scope(|scope| {
+            let other = (!second.is_empty() && tables.len() >= parallel_from).then(|| {
+                scope.spawn(|| {
+                    let mut d = BTreeSet::new();
+                    for t in second {
+                        table_deps(t, &mut d);
+                    }
+                    d
+                })
+            });
+            let mut d = BTreeSet::new();
+            for t in first {
+                table_deps(t, &mut d);
+            }
+            match other {
+                Some(h) => match h.join() {
+                    Ok(mut more) => d.append(&mut more),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                None => {
+                    for t in second {
+                        table_deps(t, &mut d);
+                    }
+                }
+            }
+            d
+        });
+        let mut add = |from: ObjectRef, to: ObjectRef| add_dep(&mut deps, from, to);
         for v in self.db.views.values() {
             let me = ObjectRef::Relation(v.name.clone());
             if let Some(reads) = self.view_reads.get(&v.name) {
@@ -7398,6 +7466,7 @@ impl Env for ViewEnv<'_> {
         TableEnv {
             interp: self.interp,
             columns: &[],
+            more: &[],
         }
         .function(names, arg_types)
     }
@@ -7405,6 +7474,7 @@ impl Env for ViewEnv<'_> {
         TableEnv {
             interp: self.interp,
             columns: &[],
+            more: &[],
         }
         .regclass(text)
     }
@@ -7728,6 +7798,51 @@ fn rename_schema_in_texts(db: Database, old: &str, new: &str) -> Database {
     }
     out.push_str(rest);
     serde_json::from_str(&out).unwrap_or(db)
+}
+
+#[cfg(test)]
+mod dependency_tests {
+    use super::Interp;
+    use crate::source::Script;
+
+    /// Tables with foreign keys, typed columns, defaults and checks that refer to other objects, views.
+    fn schema(tables: usize) -> String {
+        let mut sql = String::from(
+            "CREATE TYPE mood AS ENUM ('a', 'b');\n\
+             CREATE FUNCTION f(x integer) RETURNS integer LANGUAGE sql AS $$ SELECT x $$;\n\
+             CREATE SEQUENCE s;\n",
+        );
+        for i in 0..tables {
+            let parent = if i == 0 { 0 } else { i - 1 };
+            sql.push_str(&format!(
+                "CREATE TABLE t{i} (id integer PRIMARY KEY DEFAULT nextval('s'), m mood, \
+                 p integer REFERENCES t{parent} (id), n integer CHECK (f(n) > 0));\n\
+                 CREATE INDEX t{i}_f ON t{i} (f(n));\n"
+            ));
+        }
+        sql.push_str("CREATE VIEW v AS SELECT id, m FROM t0;\n");
+        sql
+    }
+
+    #[test]
+    fn dependencies_on_two_threads_are_the_same_as_on_one() {
+        let script = Script {
+            path: "deps.sql".into(),
+            sql: schema(40),
+            first_line: 1,
+        };
+        let mut one = Interp::new();
+        one.run_script(&script).unwrap();
+        let mut two = one.clone();
+        one.compute_dependencies_from(usize::MAX);
+        two.compute_dependencies_from(2);
+        assert!(
+            one.db.dependencies.len() > 40 * 4,
+            "too few dependencies: {}",
+            one.db.dependencies.len()
+        );
+        assert_eq!(one.db.dependencies, two.db.dependencies);
+    }
 }
 
 #[cfg(test)]
