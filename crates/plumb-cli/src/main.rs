@@ -10,6 +10,13 @@ mod log;
 mod report;
 mod source;
 
+/// mimalloc (v2, without transparent huge pages): parsing a 10,000-table schema allocates millions of small
+/// nodes and strings on three threads; with glibc's allocator the parse took 1.0-1.17 s, with mimalloc
+/// 0.71-0.89 s (same machine, same minutes), and introspection got faster too. It costs a few megabytes of
+/// peak memory (measured in `just bench`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::Parser;

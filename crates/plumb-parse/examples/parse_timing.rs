@@ -6,6 +6,10 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// The allocator the `plumb` binary uses, so the figure is the one users get.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let Some(path) = std::env::args().nth(1).map(PathBuf::from) else {
         eprintln!("usage: parse_timing FILE_OR_DIR");
