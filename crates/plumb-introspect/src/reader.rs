@@ -19,6 +19,45 @@ use tokio_postgres::{Client, Row};
 use crate::aggregate::{create_statement, AggregateRow};
 use crate::{queries, Error, Options, MIN_SERVER_VERSION};
 
+/// Objects whose definition is read from the server after their rows, when it could not be written
+/// client-side.
+#[derive(Debug, Clone, Copy)]
+enum Late {
+    Constraint,
+    Index,
+}
+
+impl Late {
+    fn query(self) -> &'static str {
+        match self {
+            Late::Constraint => queries::CONSTRAINT_DEFINITIONS,
+            Late::Index => queries::INDEX_DEFINITIONS,
+        }
+    }
+
+    /// The step, as timings and errors name it.
+    fn step(self) -> &'static str {
+        match self {
+            Late::Constraint => "constraint definitions",
+            Late::Index => "index definitions",
+        }
+    }
+
+    fn kind(self) -> &'static str {
+        match self {
+            Late::Constraint => "constraint",
+            Late::Index => "index",
+        }
+    }
+
+    fn function(self) -> &'static str {
+        match self {
+            Late::Constraint => "pg_get_constraintdef",
+            Late::Index => "pg_get_indexdef",
+        }
+    }
+}
+
 /// One row of a query, with the kind of object it describes for error messages.
 struct Rec<'a> {
     row: &'a Row,
@@ -424,30 +463,16 @@ pub(crate) async fn read(
             v.columns.shrink_to_fit();
         }
         p.rows("constraints", |row| rd.constraints(row)).await?;
-        if !rd.m.unwritten_constraints.is_empty() {
-            let kind = "constraint definitions";
-            let oids: Vec<u32> = rd.m.unwritten_constraints.keys().copied().collect();
-            let rows = client
-                .query(queries::CONSTRAINT_DEFINITIONS, &[&oids])
-                .await
-                .map_err(|e| Error::query(kind, e))?;
-            for row in &rows {
-                rd.constraint_definition(row)?;
-            }
-            finished.borrow_mut().push((kind, start.elapsed()));
+        if rd.read_late(client, Late::Constraint).await? {
+            finished
+                .borrow_mut()
+                .push((Late::Constraint.step(), start.elapsed()));
         }
         p.rows("indexes", |row| rd.indexes(row)).await?;
-        if !rd.m.unwritten_indexes.is_empty() {
-            let kind = "index definitions";
-            let oids: Vec<u32> = rd.m.unwritten_indexes.keys().copied().collect();
-            let rows = client
-                .query(queries::INDEX_DEFINITIONS, &[&oids])
-                .await
-                .map_err(|e| Error::query(kind, e))?;
-            for row in &rows {
-                rd.index_definition(row)?;
-            }
-            finished.borrow_mut().push((kind, start.elapsed()));
+        if rd.read_late(client, Late::Index).await? {
+            finished
+                .borrow_mut()
+                .push((Late::Index.step(), start.elapsed()));
         }
         p.rows("functions", |row| rd.functions(row)).await?;
         p.rows("aggregates", |row| rd.aggregates(row)).await?;
@@ -1190,37 +1215,6 @@ impl Reader {
         Ok(Some(def))
     }
 
-    fn constraint_definition(&mut self, row: &Row) -> Result<(), Error> {
-        let r = Rec {
-            row,
-            kind: "constraint definitions",
-        };
-        let oid: u32 = r.get("oid")?;
-        let Some((rel, name)) = self.m.unwritten_constraints.remove(&oid) else {
-            return Ok(());
-        };
-        let definition: Option<String> = r.get("definition")?;
-        let constraint = match self.m.rels.get(&rel) {
-            Some(Rel::Table(n)) => self
-                .db
-                .tables
-                .get_mut(n)
-                .and_then(|t| t.constraints.get_mut(&name)),
-            _ => None,
-        };
-        match (constraint, definition) {
-            (Some(c), Some(definition)) => {
-                c.definition = definition;
-                Ok(())
-            }
-            _ => Err(Error::Catalog {
-                kind: "constraint",
-                name: format!("{} (oid {oid})", quote_ident(&name)),
-                reason: "its definition could not be read".into(),
-            }),
-        }
-    }
-
     fn indexes(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
@@ -1344,44 +1338,68 @@ impl Reader {
         Ok(Some(def))
     }
 
-    fn index_definition(&mut self, row: &Row) -> Result<(), Error> {
-        let r = Rec {
-            row,
-            kind: "index definitions",
-        };
-        let oid: u32 = r.get("oid")?;
-        let Some((rel, name)) = self.m.unwritten_indexes.remove(&oid) else {
-            return Ok(());
-        };
-        let definition: Option<String> = r.get("definition")?;
-        let table = match self.m.rels.get(&rel) {
-            Some(Rel::Table(n) | Rel::View(n)) => n.to_string(),
-            _ => rel.to_string(),
-        };
-        let index = match self.m.rels.get(&rel) {
-            Some(Rel::Table(n)) => self
-                .db
-                .tables
-                .get_mut(n)
-                .and_then(|t| t.indexes.get_mut(&name)),
-            Some(Rel::View(n)) => self
-                .db
-                .views
-                .get_mut(n)
-                .and_then(|v| v.indexes.get_mut(&name)),
-            _ => None,
-        };
-        match (index, definition) {
-            (Some(index), Some(definition)) => {
-                index.definition = definition;
-                Ok(())
-            }
-            _ => Err(Error::Catalog {
-                kind: "index",
-                name: format!("{} ON {table}", quote_ident(&name)),
-                reason: "pg_get_indexdef returned nothing".into(),
-            }),
+    /// Read from the server the definitions of the `late` objects that could not be written client-side; false
+    /// when there were none (no query).
+    async fn read_late(&mut self, client: &Client, late: Late) -> Result<bool, Error> {
+        let pending = std::mem::take(match late {
+            Late::Constraint => &mut self.m.unwritten_constraints,
+            Late::Index => &mut self.m.unwritten_indexes,
+        });
+        if pending.is_empty() {
+            return Ok(false);
         }
+        let oids: Vec<u32> = pending.keys().copied().collect();
+        let rows = client
+            .query(late.query(), &[&oids])
+            .await
+            .map_err(|e| Error::query(late.step(), e))?;
+        let mut definitions = BTreeMap::new();
+        for row in &rows {
+            let r = Rec {
+                row,
+                kind: late.step(),
+            };
+            definitions.insert(r.get::<u32>("oid")?, r.get::<Option<String>>("definition")?);
+        }
+        for (oid, (rel, name)) in pending {
+            let relation = self.m.rels.get(&rel);
+            let slot = match (late, relation) {
+                (Late::Constraint, Some(Rel::Table(n))) => self
+                    .db
+                    .tables
+                    .get_mut(n)
+                    .and_then(|t| t.constraints.get_mut(&name))
+                    .map(|c| &mut c.definition),
+                (Late::Index, Some(Rel::Table(n))) => self
+                    .db
+                    .tables
+                    .get_mut(n)
+                    .and_then(|t| t.indexes.get_mut(&name))
+                    .map(|i| &mut i.definition),
+                (Late::Index, Some(Rel::View(n))) => self
+                    .db
+                    .views
+                    .get_mut(n)
+                    .and_then(|v| v.indexes.get_mut(&name))
+                    .map(|i| &mut i.definition),
+                _ => None,
+            };
+            match (slot, definitions.remove(&oid).flatten()) {
+                (Some(slot), Some(definition)) => *slot = definition,
+                _ => {
+                    let table = match relation {
+                        Some(Rel::Table(n) | Rel::View(n)) => n.to_string(),
+                        _ => rel.to_string(),
+                    };
+                    return Err(Error::Catalog {
+                        kind: late.kind(),
+                        name: format!("{} ON {table}", quote_ident(&name)),
+                        reason: format!("{} returned nothing", late.function()),
+                    });
+                }
+            }
+        }
+        Ok(true)
     }
 
     /// An identifier quoted exactly as this server's `quote_ident` quotes it (so texts written here match the
