@@ -480,26 +480,7 @@ pub(crate) fn statement_ends(sql: &str) -> Option<Vec<usize>> {
                 Some(n) => i += n + 1,
                 None => i = b.len(),
             },
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut depth = 0usize;
-                loop {
-                    if i + 1 >= b.len() {
-                        return None;
-                    }
-                    if b[i] == b'/' && b[i + 1] == b'*' {
-                        depth += 1;
-                        i += 2;
-                    } else if b[i] == b'*' && b[i + 1] == b'/' {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
+            b'/' if b.get(i + 1) == Some(&b'*') => i = crate::split::block_comment_end(b, i)?,
             b'\'' => {
                 // An E'...' string takes backslash escapes; the E must start a token.
                 let escapes =
@@ -563,27 +544,10 @@ pub(crate) fn statement_ends(sql: &str) -> Option<Vec<usize>> {
     Some(ends)
 }
 
-/// Skip whitespace and comments from `at` to where the statement really starts.
-fn skip_space_and_comments(sql: &str, mut at: usize) -> usize {
-    let b = sql.as_bytes();
-    loop {
-        while at < b.len() && (b[at] as char).is_ascii_whitespace() {
-            at += 1;
-        }
-        if b[at..].starts_with(b"--") {
-            match sql[at..].find('\n') {
-                Some(n) => at += n + 1,
-                None => return sql.len(),
-            }
-        } else if b[at..].starts_with(b"/*") {
-            match sql[at + 2..].find("*/") {
-                Some(n) => at += n + 4,
-                None => return at,
-            }
-        } else {
-            return at;
-        }
-    }
+/// The offset of the first character at or after `at` that is neither blank space nor part of a comment.
+fn skip_space_and_comments(sql: &str, at: usize) -> usize {
+    sql.get(at..)
+        .map_or(at, |rest| at + crate::split::skip_blank_and_comments(rest))
 }
 
 /// Find where a syntax error is: the first statement that does not parse alone, then the first token at

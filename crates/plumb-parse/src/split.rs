@@ -92,7 +92,7 @@ pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
 
 /// Length of the blank space and comments (`-- ...` to the end of the line, `/* ... */`, nested as PostgreSQL
 /// nests them) at the start of `text`.
-fn skip_blank_and_comments(text: &str) -> usize {
+pub(crate) fn skip_blank_and_comments(text: &str) -> usize {
     let b = text.as_bytes();
     let mut at = 0;
     loop {
@@ -105,29 +105,37 @@ fn skip_blank_and_comments(text: &str) -> usize {
                 None => return text.len(),
             }
         } else if b[at..].starts_with(b"/*") {
-            let mut depth = 0usize;
-            let mut i = at;
-            loop {
-                if i + 1 >= b.len() {
-                    // An unterminated comment: the server will say so, pointing here.
-                    return at;
-                }
-                if b[i] == b'/' && b[i + 1] == b'*' {
-                    depth += 1;
-                    i += 2;
-                } else if b[i] == b'*' && b[i + 1] == b'/' {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
+            match block_comment_end(b, at) {
+                Some(end) => at = end,
+                // An unterminated comment: the server will say so, pointing here.
+                None => return at,
             }
-            at = i;
         } else {
             return at;
+        }
+    }
+}
+
+/// The offset just after the `/* ... */` comment that starts at `at`, nested comments included; `None` when it
+/// is not terminated.
+pub(crate) fn block_comment_end(b: &[u8], at: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = at;
+    loop {
+        if i + 1 >= b.len() {
+            return None;
+        }
+        if b[i] == b'/' && b[i + 1] == b'*' {
+            depth += 1;
+            i += 2;
+        } else if b[i] == b'*' && b[i + 1] == b'/' {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return Some(i);
+            }
+        } else {
+            i += 1;
         }
     }
 }
