@@ -945,6 +945,21 @@ impl Interp {
 
     // ----- implicit names ----------------------------------------------------------------------------
 
+    /// The tables that inherit from `q` or are its partitions (none when `q` was never named a parent).
+    fn children_of(&self, q: &QualName) -> Vec<QualName> {
+        if !self.parents.contains(q) {
+            return Vec::new();
+        }
+        self.db
+            .tables
+            .values()
+            .filter(|t| {
+                t.inherits.contains(q) || t.partition_of.as_ref().is_some_and(|p| &p.parent == q)
+            })
+            .map(|t| t.name.clone())
+            .collect()
+    }
+
     fn rel_taken(&self, schema: &str, name: &str) -> bool {
         self.relation_exists(&QualName::new(schema, name))
     }
@@ -3010,17 +3025,8 @@ impl Interp {
             && !self.alter_only
             && con.kind == ConstraintKind::Check
             && !con.definition.contains("NO INHERIT")
-            && self.parents.contains(q)
         {
-            self.db
-                .tables
-                .values()
-                .filter(|t| {
-                    t.inherits.contains(q)
-                        || t.partition_of.as_ref().is_some_and(|p| &p.parent == q)
-                })
-                .map(|t| t.name.clone())
-                .collect()
+            self.children_of(q)
         } else {
             Vec::new()
         };
@@ -4964,19 +4970,7 @@ impl Interp {
         if let Some(t) = self.db.tables.get_mut(q) {
             t.columns.push(col.clone());
         }
-        let children: Vec<QualName> = if !self.parents.contains(q) {
-            Vec::new()
-        } else {
-            self.db
-                .tables
-                .values()
-                .filter(|t| {
-                    t.inherits.contains(q)
-                        || t.partition_of.as_ref().is_some_and(|p| &p.parent == q)
-                })
-                .map(|t| t.name.clone())
-                .collect()
-        };
+        let children = self.children_of(q);
         for ch in children {
             let exists = self.db.tables[&ch].column(&col.name).is_some();
             if !exists {
@@ -5076,19 +5070,7 @@ impl Interp {
             self.db.sequences.remove(&s);
         }
         // Inherited copies go too.
-        let children: Vec<QualName> = if !self.parents.contains(q) {
-            Vec::new()
-        } else {
-            self.db
-                .tables
-                .values()
-                .filter(|t| {
-                    t.inherits.contains(q)
-                        || t.partition_of.as_ref().is_some_and(|p| &p.parent == q)
-                })
-                .map(|t| t.name.clone())
-                .collect()
-        };
+        let children = self.children_of(q);
         for ch in children {
             if let Some(ci) = self.db.tables[&ch]
                 .columns
@@ -5161,20 +5143,17 @@ impl Interp {
             }
         }
         // Inherited CHECK copies.
-        let children: Vec<QualName> = if !self.parents.contains(q) {
-            Vec::new()
-        } else {
-            self.db
-                .tables
-                .values()
-                .filter(|t| {
-                    t.constraints.get(name).is_some_and(|c| !c.is_local)
-                        && (t.inherits.contains(q)
-                            || t.partition_of.as_ref().is_some_and(|p| &p.parent == q))
-                })
-                .map(|t| t.name.clone())
-                .collect()
-        };
+        let children: Vec<QualName> = self
+            .children_of(q)
+            .into_iter()
+            .filter(|ch| {
+                self.db
+                    .tables
+                    .get(ch)
+                    .and_then(|t| t.constraints.get(name))
+                    .is_some_and(|c| !c.is_local)
+            })
+            .collect();
         for ch in children {
             self.drop_constraint(&ch, name, cascade)?;
         }
