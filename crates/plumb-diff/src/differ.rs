@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use plumb_model::{
-    quote_ident, quote_literal, Column, Common, Constraint, ConstraintKind, Database, Function,
-    FunctionKind, Grant, Index as PgIndex, Persistence, Policy, QualName, Sequence,
+    quote_ident, quote_literal, AclKind, Column, Common, Constraint, ConstraintKind, Database,
+    Function, FunctionKind, Grant, Index as PgIndex, Persistence, Policy, QualName, Sequence,
     SequenceOptions, Table, Trigger, Type, TypeKind, View, ViewKind,
 };
 
@@ -136,58 +136,6 @@ fn grantee(g: &str) -> String {
 /// Privilege keywords are written as they are, so only accept keywords.
 fn privilege_ok(p: &str) -> bool {
     !p.is_empty() && p.chars().all(|c| c.is_ascii_uppercase() || c == ' ')
-}
-
-/// The privileges an object of this kind has when its acl is NULL.
-fn default_grants(kind: GrantOn, owner: &str) -> BTreeSet<Grant> {
-    let g = |who: &str, p: &str| Grant {
-        grantee: who.to_string(),
-        privilege: p.to_string(),
-        with_grant_option: false,
-    };
-    let mut s = BTreeSet::new();
-    match kind {
-        GrantOn::Table => {
-            for p in [
-                "SELECT",
-                "INSERT",
-                "UPDATE",
-                "DELETE",
-                "TRUNCATE",
-                "REFERENCES",
-                "TRIGGER",
-            ] {
-                s.insert(g(owner, p));
-            }
-        }
-        GrantOn::Sequence => {
-            for p in ["USAGE", "SELECT", "UPDATE"] {
-                s.insert(g(owner, p));
-            }
-        }
-        GrantOn::Function => {
-            s.insert(g(owner, "EXECUTE"));
-            s.insert(g("PUBLIC", "EXECUTE"));
-        }
-        GrantOn::Schema => {
-            s.insert(g(owner, "USAGE"));
-            s.insert(g(owner, "CREATE"));
-        }
-        GrantOn::Type => {
-            s.insert(g(owner, "USAGE"));
-            s.insert(g("PUBLIC", "USAGE"));
-        }
-    }
-    s
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum GrantOn {
-    Table,
-    Sequence,
-    Function,
-    Schema,
-    Type,
 }
 
 /// GRANT/REVOKE statements that turn privilege set `from` into `to` on `target` (`TABLE public.t`).
@@ -560,7 +508,7 @@ impl<'a> Differ<'a> {
         object: &str,
         comment_target: &str,
         owner_target: &str,
-        grant: Option<(GrantOn, &str)>,
+        grant: Option<(AclKind, &str)>,
         f: &Common,
         t: &Common,
         stage: Option<Stage>,
@@ -609,7 +557,7 @@ impl<'a> Differ<'a> {
             }
             let eff = |c: &Common| match (&c.grants, &c.owner) {
                 (Some(g), _) => Some(g.clone()),
-                (None, Some(o)) => Some(default_grants(on, o)),
+                (None, Some(o)) => Some(on.default_grants(o)),
                 (None, None) => None,
             };
             if f.grants.is_none() && t.grants.is_none() {
@@ -651,7 +599,7 @@ impl<'a> Differ<'a> {
     fn create_extras(
         &self,
         comment_target: &str,
-        grant: Option<(GrantOn, &str)>,
+        grant: Option<(AclKind, &str)>,
         c: &Common,
         sql: &mut Vec<String>,
     ) {
@@ -660,7 +608,7 @@ impl<'a> Differ<'a> {
         }
         if let (Some((on, target)), Some(g), Some(owner)) = (grant, &c.grants, &c.owner) {
             if !self.opts.ignore_privileges {
-                sql.extend(grant_sql(target, &default_grants(on, owner), g));
+                sql.extend(grant_sql(target, &on.default_grants(owner), g));
             }
         }
     }
@@ -696,7 +644,7 @@ impl<'a> Differ<'a> {
                     let mut sql = vec![format!("CREATE SCHEMA {obj};")];
                     self.create_extras(
                         &target,
-                        Some((GrantOn::Schema, &target)),
+                        Some((AclKind::Schema, &target)),
                         &s.common,
                         &mut sql,
                     );
@@ -719,7 +667,7 @@ impl<'a> Differ<'a> {
                         &obj,
                         &target,
                         &target,
-                        Some((GrantOn::Schema, &target)),
+                        Some((AclKind::Schema, &target)),
                         &f.common,
                         &s.common,
                         None,
@@ -1045,7 +993,7 @@ impl<'a> Differ<'a> {
         let target = format!("{kw} {name}");
         self.create_extras(
             &target,
-            Some((GrantOn::Type, &format!("TYPE {name}"))),
+            Some((AclKind::Type, &format!("TYPE {name}"))),
             &t.common,
             &mut sql,
         );
@@ -1321,7 +1269,7 @@ impl<'a> Differ<'a> {
                 &obj,
                 &target,
                 &target,
-                Some((GrantOn::Type, &format!("TYPE {name}"))),
+                Some((AclKind::Type, &format!("TYPE {name}"))),
                 &f.common,
                 &t.common,
                 None,
@@ -2073,7 +2021,7 @@ impl<'a> Differ<'a> {
         let target = format!("TABLE {name}");
         self.create_extras(
             &target,
-            Some((GrantOn::Table, &target)),
+            Some((AclKind::Table, &target)),
             &t.common,
             &mut sql,
         );
@@ -2742,7 +2690,7 @@ impl<'a> Differ<'a> {
             &obj,
             &target,
             &target,
-            Some((GrantOn::Table, &target)),
+            Some((AclKind::Table, &target)),
             &f.common,
             &t.common,
             None,
@@ -3527,7 +3475,7 @@ impl<'a> Differ<'a> {
                     let mut sql = vec![stmt + ";"];
                     self.create_extras(
                         &target,
-                        Some((GrantOn::Sequence, &target)),
+                        Some((AclKind::Sequence, &target)),
                         &s.common,
                         &mut sql,
                     );
@@ -3603,7 +3551,7 @@ impl<'a> Differ<'a> {
                         &obj,
                         &target,
                         &target,
-                        Some((GrantOn::Sequence, &target)),
+                        Some((AclKind::Sequence, &target)),
                         &f.common,
                         &s.common,
                         None,
@@ -3663,7 +3611,7 @@ impl<'a> Differ<'a> {
         let target = format!("{kw} {name}");
         self.create_extras(
             &target,
-            Some((GrantOn::Table, &format!("TABLE {name}"))),
+            Some((AclKind::Table, &format!("TABLE {name}"))),
             &v.common,
             &mut sql,
         );
@@ -3771,7 +3719,7 @@ impl<'a> Differ<'a> {
                 &obj,
                 &target,
                 &target,
-                Some((GrantOn::Table, &format!("TABLE {name}"))),
+                Some((AclKind::Table, &format!("TABLE {name}"))),
                 &f.common,
                 &t.common,
                 None,
@@ -3852,7 +3800,7 @@ impl<'a> Differ<'a> {
         let target = format!("{kw} {obj}");
         self.create_extras(
             &target,
-            Some((GrantOn::Function, &target)),
+            Some((AclKind::Function, &target)),
             &f.common,
             &mut sql,
         );
@@ -3955,7 +3903,7 @@ impl<'a> Differ<'a> {
                 &obj,
                 &target,
                 &target,
-                Some((GrantOn::Function, &target)),
+                Some((AclKind::Function, &target)),
                 &f.common,
                 &t.common,
                 None,

@@ -100,6 +100,61 @@ pub enum RelationKind {
     MaterializedView,
 }
 
+/// What an ACL is on, for PostgreSQL's default privileges (`acldefault`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AclKind {
+    /// Tables, views, materialized views.
+    Table,
+    Sequence,
+    /// Functions, procedures, aggregates.
+    Function,
+    Schema,
+    /// Types and domains.
+    Type,
+}
+
+impl AclKind {
+    /// Every privilege on this kind of object: what `ALL` grants and what the owner holds by default.
+    pub fn all_privileges(self) -> &'static [&'static str] {
+        match self {
+            AclKind::Table => &[
+                "SELECT",
+                "INSERT",
+                "UPDATE",
+                "DELETE",
+                "TRUNCATE",
+                "REFERENCES",
+                "TRIGGER",
+            ],
+            AclKind::Sequence => &["USAGE", "SELECT", "UPDATE"],
+            AclKind::Function => &["EXECUTE"],
+            AclKind::Schema => &["USAGE", "CREATE"],
+            AclKind::Type => &["USAGE"],
+        }
+    }
+
+    /// The privileges `PUBLIC` holds by default.
+    pub fn public_privileges(self) -> &'static [&'static str] {
+        match self {
+            AclKind::Function => &["EXECUTE"],
+            AclKind::Type => &["USAGE"],
+            AclKind::Table | AclKind::Sequence | AclKind::Schema => &[],
+        }
+    }
+
+    /// The privileges of an object of this kind whose ACL is NULL (owned by `owner`).
+    pub fn default_grants(self, owner: &str) -> BTreeSet<Grant> {
+        let g = |who: &str, p: &str| Grant {
+            grantee: who.to_string(),
+            privilege: p.to_string(),
+            with_grant_option: false,
+        };
+        let public = self.public_privileges().iter().map(|p| g("PUBLIC", p));
+        let owned = self.all_privileges().iter().map(|p| g(owner, p));
+        public.chain(owned).collect()
+    }
+}
+
 /// A privilege granted on an object: `GRANT <privilege> ON ... TO <grantee> [WITH GRANT OPTION]`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Grant {

@@ -4,11 +4,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use pg_query::protobuf::{self, node::Node as N, ConstrType, Node, ObjectType};
 use plumb_model::{
-    quote_ident, quote_literal, Attribute, Collation, Column, ColumnRef, Common, Constraint,
-    ConstraintKind, Database, Dependency, DomainConstraint, Extension, Function, FunctionId,
-    FunctionKind, Grant, Identity, Index, Namespace, ObjectRef, PartitionOf, Persistence, Policy,
-    QualName, Sequence, SequenceOptions, Table, Trigger, Type, TypeKind, Unsupported, View,
-    ViewColumn, ViewKind,
+    quote_ident, quote_literal, AclKind, Attribute, Collation, Column, ColumnRef, Common,
+    Constraint, ConstraintKind, Database, Dependency, DomainConstraint, Extension, Function,
+    FunctionId, FunctionKind, Grant, Identity, Index, Namespace, ObjectRef, PartitionOf,
+    Persistence, Policy, QualName, Sequence, SequenceOptions, Table, Trigger, Type, TypeKind,
+    Unsupported, View, ViewColumn, ViewKind,
 };
 
 use crate::expr::{self, coerce, deparse_expr, figure_colname, Analyzer, Env, TExpr};
@@ -261,16 +261,6 @@ fn seq_options(
     }
     Ok(o)
 }
-
-const TABLE_PRIVS: &[&str] = &[
-    "SELECT",
-    "INSERT",
-    "UPDATE",
-    "DELETE",
-    "TRUNCATE",
-    "REFERENCES",
-    "TRIGGER",
-];
 
 impl Interp {
     pub(crate) fn new() -> Self {
@@ -548,6 +538,20 @@ pub(crate) fn statement_ends(sql: &str) -> Option<Vec<usize>> {
 fn skip_space_and_comments(sql: &str, at: usize) -> usize {
     sql.get(at..)
         .map_or(at, |rest| at + crate::split::skip_blank_and_comments(rest))
+}
+
+/// The kind of ACL an object of a GRANT / REVOKE statement has; None for kinds not modelled.
+fn acl_kind(t: ObjectType) -> Option<AclKind> {
+    Some(match t {
+        ObjectType::ObjectTable => AclKind::Table,
+        ObjectType::ObjectSequence => AclKind::Sequence,
+        ObjectType::ObjectFunction | ObjectType::ObjectProcedure | ObjectType::ObjectRoutine => {
+            AclKind::Function
+        }
+        ObjectType::ObjectSchema => AclKind::Schema,
+        ObjectType::ObjectType | ObjectType::ObjectDomain => AclKind::Type,
+        _ => return None,
+    })
 }
 
 /// Find where a syntax error is: the first statement that does not parse alone, then the first token at
@@ -6626,15 +6630,9 @@ impl Interp {
             self.warn("GRANT ... ON ALL ... IN SCHEMA: applied to the objects that exist now is not modelled");
             return Ok(());
         }
-        let all: &[&str] = match s.objtype() {
-            ObjectType::ObjectTable => TABLE_PRIVS,
-            ObjectType::ObjectSequence => &["USAGE", "SELECT", "UPDATE"],
-            ObjectType::ObjectFunction
-            | ObjectType::ObjectProcedure
-            | ObjectType::ObjectRoutine => &["EXECUTE"],
-            ObjectType::ObjectSchema => &["USAGE", "CREATE"],
-            ObjectType::ObjectType | ObjectType::ObjectDomain => &["USAGE"],
-            _ => {
+        let all = match acl_kind(s.objtype()) {
+            Some(kind) => kind.all_privileges(),
+            None => {
                 self.warn(format!(
                     "GRANT on {}: not modelled",
                     s.objtype().as_str_name()
@@ -6721,32 +6719,13 @@ impl Interp {
             } else {
                 objtype
             };
-            let default_public: Vec<&str> = match objtype {
-                ObjectType::ObjectFunction
-                | ObjectType::ObjectProcedure
-                | ObjectType::ObjectRoutine => vec!["EXECUTE"],
-                ObjectType::ObjectType | ObjectType::ObjectDomain => vec!["USAGE"],
-                _ => vec![],
-            };
             let current = self.current_role.clone();
             let Some(common) = self.common_mut(objtype, obj, rel.as_ref())? else {
                 continue;
             };
             let owner = common.owner.clone().unwrap_or(current);
             let set = common.grants.get_or_insert_with(|| {
-                default_public
-                    .iter()
-                    .map(|p| Grant {
-                        grantee: "PUBLIC".into(),
-                        privilege: p.to_string(),
-                        with_grant_option: false,
-                    })
-                    .chain(all.iter().map(|p| Grant {
-                        grantee: owner.clone(),
-                        privilege: p.to_string(),
-                        with_grant_option: false,
-                    }))
-                    .collect()
+                acl_kind(objtype).map_or_else(BTreeSet::new, |k| k.default_grants(&owner))
             });
             for (p, _) in &privs {
                 for g in &grantees {
