@@ -82,6 +82,20 @@ fn unified(a: &str, b: &str) -> String {
 }
 
 /// The plan as a SQL script, runnable as is with `psql`. A plan without steps is only comments.
+/// The `! kind: message` lines of a step's hazards, for the human format.
+fn hazard_lines(out: &mut String, color: bool, step: &crate::Step) {
+    for h in &step.hazards {
+        out.push_str(&format!(
+            "  {}\n",
+            paint(
+                color,
+                "1;31",
+                &format!("! {}: {}", h.kind.as_str(), one_line(&h.message))
+            )
+        ));
+    }
+}
+
 pub fn sql(plan: &Plan, header: &Header) -> String {
     // Sized up front: a full dump is tens of megabytes, and growing by doubling would hold up to twice that.
     let size: usize = plan
@@ -229,16 +243,7 @@ pub fn human(plan: &Plan, header: &Header, color: bool) -> String {
             }
         }
         for s in step_hazards.remove(object).unwrap_or_default() {
-            for h in &s.hazards {
-                out.push_str(&format!(
-                    "  {}\n",
-                    paint(
-                        color,
-                        "1;31",
-                        &format!("! {}: {}", h.kind.as_str(), one_line(&h.message))
-                    )
-                ));
-            }
+            hazard_lines(&mut out, color, s);
         }
     }
     // hazards of steps whose object is not a change (dependants rebuilt, session settings)
@@ -246,16 +251,7 @@ pub fn human(plan: &Plan, header: &Header, color: bool) -> String {
         out.push('\n');
         out.push_str(&format!("{}\n", paint(color, "1", &one_line(object))));
         for s in steps {
-            for h in &s.hazards {
-                out.push_str(&format!(
-                    "  {}\n",
-                    paint(
-                        color,
-                        "1;31",
-                        &format!("! {}: {}", h.kind.as_str(), one_line(&h.message))
-                    )
-                ));
-            }
+            hazard_lines(&mut out, color, s);
         }
     }
     out
