@@ -46,26 +46,18 @@ fn read_many(url: &str, plan: Connections) -> (Database, usize) {
 
 /// Every index of the database, by (schema, index name), as the server writes it.
 fn server_index_definitions(db: &TestDb) -> BTreeMap<(String, String), String> {
-    runtime().block_on(async {
-        let client = plumb_pg::Target::parse(db.url())
-            .unwrap()
-            .connect()
-            .await
-            .unwrap();
-        client
-            .query(
-                "SELECT n.nspname::text, ic.relname::text, pg_get_indexdef(i.indexrelid) \
-                 FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
-                 JOIN pg_class r ON r.oid = i.indrelid JOIN pg_namespace n ON n.oid = r.relnamespace \
-                 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')",
-                &[],
-            )
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| ((row.get(0), row.get(1)), row.get(2)))
-            .collect()
-    })
+    db.client()
+        .query(
+            "SELECT n.nspname::text, ic.relname::text, pg_get_indexdef(i.indexrelid) \
+             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
+             JOIN pg_class r ON r.oid = i.indrelid JOIN pg_namespace n ON n.oid = r.relnamespace \
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| ((row.get(0), row.get(1)), row.get(2)))
+        .collect()
 }
 
 /// Every index of the model, by (schema, index name).
@@ -308,27 +300,20 @@ CREATE TABLE public."Quoted ""Name""" ("a b" integer REFERENCES "select"."from" 
 /// Every table constraint of the database, by (schema, table, name), as the server writes it with an empty
 /// `search_path` (as the introspector reads: every referenced table qualified).
 fn server_constraint_definitions(db: &TestDb) -> BTreeMap<(String, String, String), String> {
-    runtime().block_on(async {
-        let client = plumb_pg::Target::parse(db.url())
-            .unwrap()
-            .connect()
-            .await
-            .unwrap();
-        client.batch_execute("SET search_path = ''").await.unwrap();
-        client
-            .query(
-                "SELECT n.nspname::text, r.relname::text, c.conname::text, pg_get_constraintdef(c.oid) \
-                 FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid \
-                 JOIN pg_namespace n ON n.oid = r.relnamespace \
-                 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')",
-                &[],
-            )
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| ((row.get(0), row.get(1), row.get(2)), row.get(3)))
-            .collect()
-    })
+    let mut client = db.client();
+    client.batch_execute("SET search_path = ''").unwrap();
+    client
+        .query(
+            "SELECT n.nspname::text, r.relname::text, c.conname::text, pg_get_constraintdef(c.oid) \
+             FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid \
+             JOIN pg_namespace n ON n.oid = r.relnamespace \
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| ((row.get(0), row.get(1), row.get(2)), row.get(3)))
+        .collect()
 }
 
 #[test]
