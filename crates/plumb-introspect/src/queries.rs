@@ -201,8 +201,23 @@ pub fn columns(v: u32) -> String {
     } else {
         "''::text"
     };
+    // PostgreSQL 18 keeps each NOT NULL as a named constraint.
+    let (not_null_cols, not_null_join) = if v >= 180000 {
+        (
+            "nn.conname::text AS not_null_name, COALESCE(nn.connoinherit, false) AS not_null_no_inherit, \
+             NOT COALESCE(nn.convalidated, true) AS not_null_not_valid",
+            "LEFT JOIN pg_constraint nn ON nn.conrelid = a.attrelid AND nn.contype = 'n' \
+             AND nn.conkey[1] = a.attnum",
+        )
+    } else {
+        (
+            "NULL::text AS not_null_name, false AS not_null_no_inherit, false AS not_null_not_valid",
+            "",
+        )
+    };
     format!(
         "SELECT a.attrelid, a.attnum, a.attname::text AS name, a.atttypid, a.attcollation, format_type(a.atttypid, a.atttypmod) AS type_name, \
+           {not_null_cols}, \
            CASE WHEN a.attcollation <> t.typcollation THEN cn.nspname::text END AS collation_schema, \
            CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation_name, \
            a.attnotnull AS not_null, a.attidentity::text AS identity, a.attgenerated::text AS generated, \
@@ -214,6 +229,7 @@ pub fn columns(v: u32) -> String {
          LEFT JOIN pg_collation co ON co.oid = a.attcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace \
          LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass \
            AND d.objsubid = a.attnum \
+         {not_null_join} \
          WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') AND c.relnamespace = ANY($1) \
            AND a.attnum > 0 AND NOT a.attisdropped \
          ORDER BY a.attrelid, a.attnum",
@@ -225,7 +241,7 @@ pub fn columns(v: u32) -> String {
 /// and skipped (they have a parent constraint on the same table).
 ///
 /// `pg_get_constraintdef` costs tens of microseconds a constraint, so it runs only for CHECK and EXCLUDE
-/// constraints (and, from PostgreSQL 17, temporal keys; from 18, NOT ENFORCED ones): a primary key, unique
+/// constraints (and, from PostgreSQL 18, temporal keys and NOT ENFORCED ones): a primary key, unique
 /// constraint or foreign key comes with its parts (referenced table and columns, match type, actions, `ON DELETE
 /// SET NULL (...)` columns, INCLUDE columns and NULLS NOT DISTINCT of its index) and its definition is written
 /// client-side as `pg_get_constraintdef` writes it, with column names from the columns already read (a foreign
@@ -233,7 +249,7 @@ pub fn columns(v: u32) -> String {
 /// `tests/connections.rs` checks the definitions against the server's.
 pub fn constraints(v: u32) -> String {
     let mut client_side = "c.contype IN ('p', 'u', 'f')".to_string();
-    if v >= 170000 {
+    if v >= 180000 {
         client_side.push_str(" AND NOT c.conperiod");
     }
     if v >= 180000 {
