@@ -4,6 +4,7 @@
 //! Every message this crate builds names the server with [`redact`], so a password in a URL never reaches a
 //! log or an error.
 
+pub mod local;
 mod tls;
 
 use std::fmt;
