@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use plumb_model::{
     quote_ident, quote_literal, AclKind, Column, Common, Constraint, ConstraintKind, Database,
-    Function, FunctionKind, Grant, Index as PgIndex, Persistence, Policy, QualName, Sequence,
-    SequenceOptions, Table, Trigger, Type, TypeKind, View, ViewKind,
+    Function, FunctionKind, Grant, Index as PgIndex, NotNullConstraint, Persistence, Policy,
+    QualName, Sequence, SequenceOptions, Table, Trigger, Type, TypeKind, View, ViewKind,
 };
 
 use crate::keys::{Index, Key};
@@ -350,22 +350,65 @@ fn local_columns(t: &Table, all: bool) -> Vec<&Column> {
     }
 }
 
-fn column_def(c: &Column) -> String {
+/// ` NOT NULL`, with ` CONSTRAINT name` in front when the column's NOT NULL constraint (PostgreSQL 18) is not
+/// named `implied`, the name PostgreSQL would give it here, and ` NO INHERIT` after it when it has that. Empty
+/// for a nullable column and for a NOT VALID constraint, which is added afterwards
+/// ([`not_valid_not_null_sql`]).
+fn not_null_clause(c: &Column, implied: &str) -> String {
+    if !c.not_null {
+        return String::new();
+    }
+    match c.not_null_constraint.as_deref() {
+        None => " NOT NULL".to_string(),
+        Some(n) if n.not_valid => String::new(),
+        Some(n) => {
+            let mut s = String::new();
+            if n.name != implied {
+                s.push_str(&format!(" CONSTRAINT {}", quote_ident(&n.name)));
+            }
+            s.push_str(" NOT NULL");
+            if n.no_inherit {
+                s.push_str(" NO INHERIT");
+            }
+            s
+        }
+    }
+}
+
+/// A NOT NULL constraint added `NOT VALID` (PostgreSQL 18) cannot be written in the column's definition.
+fn not_valid_not_null_sql(table: &QualName, c: &Column) -> Option<String> {
+    let n = c.not_null_constraint.as_deref().filter(|n| n.not_valid)?;
+    Some(format!(
+        "ALTER TABLE {table} ADD CONSTRAINT {} NOT NULL {}{} NOT VALID;",
+        quote_ident(&n.name),
+        quote_ident(&c.name),
+        if n.no_inherit { " NO INHERIT" } else { "" }
+    ))
+}
+
+/// A column's definition in a table `table` (for the NOT NULL constraint's implied name).
+fn column_def(table: &QualName, c: &Column) -> String {
     let mut s = format!("{} {}", quote_ident(&c.name), c.type_name);
     if let Some(coll) = &c.collation {
         s.push_str(&format!(" COLLATE {coll}"));
     }
     if let Some(g) = &c.generated {
-        s.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
+        let kind = if c.generated_virtual {
+            "VIRTUAL"
+        } else {
+            "STORED"
+        };
+        s.push_str(&format!(" GENERATED ALWAYS AS ({g}) {kind}"));
     }
     if let Some(d) = &c.default {
         if c.generated.is_none() && c.identity.is_none() {
             s.push_str(&format!(" DEFAULT {d}"));
         }
     }
-    if c.not_null {
-        s.push_str(" NOT NULL");
-    }
+    s.push_str(&not_null_clause(
+        c,
+        &NotNullConstraint::default_name(&table.name, &c.name),
+    ));
     if let Some(i) = &c.identity {
         s.push_str(if i.always {
             " GENERATED ALWAYS AS IDENTITY"
@@ -555,9 +598,10 @@ impl<'a> Differ<'a> {
             if self.opts.ignore_privileges {
                 return;
             }
+            let version = self.live_version();
             let eff = |c: &Common| match (&c.grants, &c.owner) {
-                (Some(g), _) => Some(g.clone()),
-                (None, Some(o)) => Some(on.default_grants(o)),
+                (Some(g), _) => Some(on.grants_at(g, version)),
+                (None, Some(o)) => Some(on.default_grants_at(o, version)),
                 (None, None) => None,
             };
             if f.grants.is_none() && t.grants.is_none() {
@@ -595,6 +639,12 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// The version of the server whose privileges are compared: the live side's (`from` first, the database
+    /// the plan runs on). `None` when both sides are declared SQL.
+    fn live_version(&self) -> Option<u32> {
+        self.from.server_version.or(self.to.server_version)
+    }
+
     /// Comment and grants written right after a create.
     fn create_extras(
         &self,
@@ -608,7 +658,12 @@ impl<'a> Differ<'a> {
         }
         if let (Some((on, target)), Some(g), Some(owner)) = (grant, &c.grants, &c.owner) {
             if !self.opts.ignore_privileges {
-                sql.extend(grant_sql(target, &on.default_grants(owner), g));
+                let version = self.live_version();
+                sql.extend(grant_sql(
+                    target,
+                    &on.default_grants_at(owner, version),
+                    &on.grants_at(g, version),
+                ));
             }
         }
     }
@@ -1916,8 +1971,25 @@ impl<'a> Differ<'a> {
         let obj = name.to_string();
         let mut items: Vec<String> = Vec::new();
         let cols = local_columns(t, false);
-        if t.partition_of.is_none() {
-            items.extend(cols.iter().map(|c| column_def(c)));
+        if let Some(p) = &t.partition_of {
+            // A partition takes its columns and their NOT NULL from the parent; a NOT NULL of its own, or one
+            // named otherwise than the parent's (PostgreSQL 18), is stated.
+            let parent = self.to.tables.get(&p.parent);
+            for c in &t.columns {
+                let pc = parent.and_then(|pt| pt.column(&c.name));
+                let implied = match pc.and_then(|pc| pc.not_null_constraint.as_deref()) {
+                    Some(n) => n.name.clone(),
+                    None => NotNullConstraint::default_name(&t.name.name, &c.name),
+                };
+                let clause = not_null_clause(c, &implied);
+                if !clause.is_empty()
+                    && (!pc.is_some_and(|pc| pc.not_null) || clause != " NOT NULL")
+                {
+                    items.push(format!("{}{clause}", quote_ident(&c.name)));
+                }
+            }
+        } else {
+            items.extend(cols.iter().map(|c| column_def(name, c)));
         }
         for c in t.constraints.values() {
             if c.is_local && c.kind != ConstraintKind::ForeignKey && c.validated {
@@ -1988,6 +2060,12 @@ impl<'a> Differ<'a> {
         }
         s.push(';');
         let mut sql = vec![s];
+        sql.extend(
+            t.columns
+                .iter()
+                .filter(|c| c.is_local || t.partition_of.is_some())
+                .filter_map(|c| not_valid_not_null_sql(name, c)),
+        );
         // a partition's columns come from the parent; only their comments are its own
         for c in &t.columns {
             if let Some(text) = &c.comment {
@@ -3040,8 +3118,11 @@ impl<'a> Differ<'a> {
                 continue;
             }
             let tc = tcols.iter().find(|c| c.name == fc.name);
-            let regenerate =
-                tc.is_some_and(|tc| tc.generated.is_some() && tc.generated != fc.generated);
+            let regenerate = tc.is_some_and(|tc| {
+                tc.generated.is_some()
+                    && (tc.generated != fc.generated
+                        || tc.generated_virtual != fc.generated_virtual)
+            });
             if tc.is_none() || regenerate {
                 let cobj = format!("{name}.{}", quote_ident(&fc.name));
                 if tc.is_none() {
@@ -3094,8 +3175,11 @@ impl<'a> Differ<'a> {
                     if fc.is_none() {
                         self.change(ObjectKind::Column, &cobj, Action::Create);
                     }
-                    let mut sql =
-                        vec![format!("ALTER TABLE {name} ADD COLUMN {};", column_def(tc))];
+                    let mut sql = vec![format!(
+                        "ALTER TABLE {name} ADD COLUMN {};",
+                        column_def(name, tc)
+                    )];
+                    sql.extend(not_valid_not_null_sql(name, tc));
                     if let Some(text) = &tc.comment {
                         sql.push(comment_sql(&format!("COLUMN {cobj}"), Some(text)));
                     }
@@ -3267,10 +3351,84 @@ impl<'a> Differ<'a> {
                 Some(tc.not_null.to_string()),
             );
             if tc.not_null {
-                sql.push(format!("{pre} SET NOT NULL;"));
-                hazards.push(hz(HazardKind::LongLock, "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock, and fails if a row holds NULL"));
+                let implied = NotNullConstraint::default_name(&name.name, &tc.name);
+                match tc.not_null_constraint.as_deref() {
+                    Some(n) if n.name != implied || n.no_inherit || n.not_valid => {
+                        sql.push(format!(
+                            "ALTER TABLE {name} ADD CONSTRAINT {} NOT NULL {}{}{};",
+                            quote_ident(&n.name),
+                            quote_ident(&tc.name),
+                            if n.no_inherit { " NO INHERIT" } else { "" },
+                            if n.not_valid { " NOT VALID" } else { "" },
+                        ));
+                    }
+                    _ => sql.push(format!("{pre} SET NOT NULL;")),
+                }
+                if !tc
+                    .not_null_constraint
+                    .as_deref()
+                    .is_some_and(|n| n.not_valid)
+                {
+                    hazards.push(hz(HazardKind::LongLock, "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock, and fails if a row holds NULL"));
+                }
             } else {
                 sql.push(format!("{pre} DROP NOT NULL;"));
+            }
+        } else if let (true, Some(a), Some(b)) = (
+            tc.not_null,
+            fc.not_null_constraint.as_deref(),
+            tc.not_null_constraint.as_deref(),
+        ) {
+            // PostgreSQL 18: the same NOT NULL, its constraint renamed, validated or (not) inherited
+            if a.name != b.name {
+                self.change_attr(
+                    ObjectKind::Column,
+                    &cobj,
+                    "not_null_constraint",
+                    Some(a.name.clone()),
+                    Some(b.name.clone()),
+                );
+                sql.push(format!(
+                    "ALTER TABLE {name} RENAME CONSTRAINT {} TO {};",
+                    quote_ident(&a.name),
+                    quote_ident(&b.name)
+                ));
+            }
+            if a.no_inherit != b.no_inherit {
+                self.change_attr(
+                    ObjectKind::Column,
+                    &cobj,
+                    "not_null_no_inherit",
+                    Some(a.no_inherit.to_string()),
+                    Some(b.no_inherit.to_string()),
+                );
+                sql.push(format!(
+                    "ALTER TABLE {name} ALTER CONSTRAINT {} {}INHERIT;",
+                    quote_ident(&b.name),
+                    if b.no_inherit { "NO " } else { "" }
+                ));
+            }
+            if a.not_valid != b.not_valid {
+                self.change_attr(
+                    ObjectKind::Column,
+                    &cobj,
+                    "not_null_validated",
+                    Some((!a.not_valid).to_string()),
+                    Some((!b.not_valid).to_string()),
+                );
+                if b.not_valid {
+                    sql.push(format!("{pre} DROP NOT NULL;"));
+                    sql.extend(not_valid_not_null_sql(name, tc));
+                } else {
+                    sql.push(format!(
+                        "ALTER TABLE {name} VALIDATE CONSTRAINT {};",
+                        quote_ident(&b.name)
+                    ));
+                    hazards.push(hz(
+                        HazardKind::LongLock,
+                        "VALIDATE scans the whole table, and fails if a row holds NULL",
+                    ));
+                }
             }
         }
         if let Some(d) = tdefault {

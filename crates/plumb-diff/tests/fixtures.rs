@@ -1,7 +1,8 @@
 //! Data-driven convergence tests: every `fixtures/diff/<area>/<case>/` holds `from.sql` and `to.sql` (and
 //! optionally `options`, one word a line: `online`, `ignore_owners`, `ignore_privileges`). For each case the
 //! two schemas are loaded into fresh databases and introspected; the plan is compared with the snapshot
-//! `expected.sql` (written when `PLUMB_BLESS=1`), applied to the "from" database, and the result introspected
+//! `expected.sql` (`expected.pgNN.sql` on PostgreSQL NN where the plan differs there: `plumb_testdb::snapshot`; written
+//! when `PLUMB_BLESS=1`), applied to the "from" database, and the result introspected
 //! again: it must not differ from "to" any more.
 
 #![allow(clippy::print_stderr)]
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use plumb_diff::{diff, plan, render, Options};
 use plumb_model::Database;
+use plumb_testdb::snapshot::check_snapshot;
 use plumb_testdb::TestDb;
 
 fn fixtures_root() -> PathBuf {
@@ -87,7 +89,7 @@ fn options(case: &Path) -> Options {
     o
 }
 
-fn run_case(rt: &tokio::runtime::Runtime, case: &Path, bless: bool) -> Result<(), String> {
+fn run_case(rt: &tokio::runtime::Runtime, case: &Path) -> Result<(), String> {
     let name = format!(
         "{}/{}",
         case.parent()
@@ -109,16 +111,7 @@ fn run_case(rt: &tokio::runtime::Runtime, case: &Path, bless: bool) -> Result<()
         to: format!("{name}/to.sql"),
     };
     let script = render::sql(&p, &header);
-    let expected_path = case.join("expected.sql");
-    if bless {
-        std::fs::write(&expected_path, &script).unwrap();
-    } else {
-        let expected = std::fs::read_to_string(&expected_path)
-            .map_err(|_| format!("{name}: no expected.sql (run with PLUMB_BLESS=1)"))?;
-        if expected != script {
-            return Err(format!("{name}: plan differs from expected.sql\n--- expected\n{expected}\n--- got\n{script}"));
-        }
-    }
+    check_snapshot(case, "expected", "sql", &script).map_err(|e| format!("{name}: plan {e}"))?;
     // the other renderers accept every plan
     let j = render::json(&p, &header);
     assert_eq!(j["version"], 1);
@@ -149,7 +142,6 @@ fn run_case(rt: &tokio::runtime::Runtime, case: &Path, bless: bool) -> Result<()
 
 #[test]
 fn diff_fixtures_converge_and_match_their_snapshots() {
-    let bless = std::env::var("PLUMB_BLESS").is_ok_and(|v| v == "1");
     let only = std::env::var("PLUMB_CASE").unwrap_or_default();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -169,7 +161,7 @@ fn diff_fixtures_converge_and_match_their_snapshots() {
             continue;
         }
         ran += 1;
-        if let Err(e) = run_case(&rt, case, bless) {
+        if let Err(e) = run_case(&rt, case) {
             failures.push(e);
         }
     }

@@ -9,8 +9,8 @@ use futures_util::TryStreamExt;
 use plumb_model::{
     quote_ident, Collation, Column, ColumnRef, Constraint, ConstraintKind, Database, Dependency,
     DomainConstraint, Extension, Function, FunctionId, FunctionKind, Grant, Identity, Index,
-    Namespace, ObjectRef, PartitionOf, Persistence, Policy, QualName, Sequence, SequenceOptions,
-    Table, Trigger, Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
+    Namespace, NotNullConstraint, ObjectRef, PartitionOf, Persistence, Policy, QualName, Sequence,
+    SequenceOptions, Table, Trigger, Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
 };
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio_postgres::types::{FromSql, ToSql};
@@ -970,10 +970,21 @@ impl Reader {
                     }
                 };
                 let expr: Option<String> = r.get("default_expr")?;
-                let (default, generated) = match r.get::<String>("generated")?.as_str() {
+                let generated_kind: String = r.get("generated")?;
+                let (default, generated) = match generated_kind.as_str() {
                     "" => (expr, None),
                     _ => (None, expr),
                 };
+                let not_null_constraint = r
+                    .get::<Option<String>>("not_null_name")?
+                    .map(|name| -> Result<_, Error> {
+                        Ok(Box::new(NotNullConstraint {
+                            name,
+                            no_inherit: r.get("not_null_no_inherit")?,
+                            not_valid: r.get("not_null_not_valid")?,
+                        }))
+                    })
+                    .transpose()?;
                 if let Some(ad) = r.get::<Option<u32>>("attrdef")? {
                     self.m.attrdefs.insert(ad, (rel, attnum));
                 }
@@ -992,9 +1003,11 @@ impl Reader {
                     type_name,
                     collation,
                     not_null: r.get("not_null")?,
+                    not_null_constraint,
                     default,
                     identity,
                     generated,
+                    generated_virtual: generated_kind == "v",
                     is_local: r.get("is_local")?,
                     comment,
                     grants: BTreeSet::new(),

@@ -11,6 +11,7 @@ use std::sync::Once;
 
 use plumb_introspect::{introspect, Options};
 use plumb_model::{Database, ObjectRef, QualName};
+use plumb_testdb::snapshot::check_snapshot;
 use plumb_testdb::TestDb;
 
 fn fixtures_dir() -> PathBuf {
@@ -86,7 +87,6 @@ fn snapshot(db: &Database, user: &str) -> String {
 
 #[test]
 fn fixtures_match_their_expected_snapshots() {
-    let bless = std::env::var_os("PLUMB_BLESS").is_some();
     let mut cases: Vec<String> = std::fs::read_dir(fixtures_dir())
         .unwrap()
         .filter_map(|e| e.ok())
@@ -119,46 +119,11 @@ fn fixtures_match_their_expected_snapshots() {
             "{case}: introspection must leave the session's settings alone"
         );
         let actual = snapshot(&plain, &user);
-        let expected_path = fixtures_dir().join(case).join("expected.json");
-        if bless {
-            std::fs::write(&expected_path, &actual).unwrap();
-            continue;
-        }
-        match std::fs::read_to_string(&expected_path) {
-            Ok(expected) if expected == actual => {}
-            Ok(expected) => {
-                let diff = similar_lines(&expected, &actual);
-                failures.push(format!(
-                    "{case}: model differs from expected.json (PLUMB_BLESS=1 to accept)\n{diff}"
-                ));
-            }
-            Err(e) => failures.push(format!(
-                "{case}: cannot read {}: {e}",
-                expected_path.display()
-            )),
+        if let Err(e) = check_snapshot(&fixtures_dir().join(case), "expected", "json", &actual) {
+            failures.push(format!("{case}: model {e}"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-/// The first lines that differ, with a little context.
-fn similar_lines(expected: &str, actual: &str) -> String {
-    let e: Vec<&str> = expected.lines().collect();
-    let a: Vec<&str> = actual.lines().collect();
-    let first = e
-        .iter()
-        .zip(&a)
-        .position(|(x, y)| x != y)
-        .unwrap_or(e.len().min(a.len()));
-    let from = first.saturating_sub(3);
-    let mut out = format!("first difference at line {}\n", first + 1);
-    for (i, line) in e.iter().enumerate().skip(from).take(8) {
-        out.push_str(&format!("- {:>5} {line}\n", i + 1));
-    }
-    for (i, line) in a.iter().enumerate().skip(from).take(8) {
-        out.push_str(&format!("+ {:>5} {line}\n", i + 1));
-    }
-    out
 }
 
 #[test]

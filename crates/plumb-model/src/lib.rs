@@ -133,6 +133,58 @@ impl AclKind {
         }
     }
 
+    /// Every privilege on this kind of object on a server of `server_version` (`server_version_num`; `None`:
+    /// not known, as before PostgreSQL 17): PostgreSQL 17 added `MAINTAIN` on tables.
+    pub fn all_privileges_at(self, server_version: Option<u32>) -> Vec<&'static str> {
+        let mut all = self.all_privileges().to_vec();
+        if self == AclKind::Table && server_version.is_some_and(|v| v >= 170000) {
+            all.push("MAINTAIN");
+        }
+        all
+    }
+
+    /// [`AclKind::default_grants`] on a server of `server_version`.
+    pub fn default_grants_at(self, owner: &str, server_version: Option<u32>) -> BTreeSet<Grant> {
+        let mut set = self.default_grants(owner);
+        if self == AclKind::Table && server_version.is_some_and(|v| v >= 170000) {
+            set.insert(Grant {
+                grantee: owner.to_string(),
+                privilege: "MAINTAIN".to_string(),
+                with_grant_option: false,
+            });
+        }
+        set
+    }
+
+    /// Grants stated without knowing the server (declared SQL) as a server of `server_version` holds them: on
+    /// PostgreSQL 17 and later, `GRANT ALL` on a table (and the owner's default privileges) include
+    /// `MAINTAIN`, so a grantee that holds every older table privilege holds `MAINTAIN` too.
+    pub fn grants_at(
+        self,
+        grants: &BTreeSet<Grant>,
+        server_version: Option<u32>,
+    ) -> BTreeSet<Grant> {
+        let mut out = grants.clone();
+        if self != AclKind::Table || !server_version.is_some_and(|v| v >= 170000) {
+            return out;
+        }
+        let grantees: BTreeSet<&str> = grants.iter().map(|g| g.grantee.as_str()).collect();
+        for who in grantees {
+            let held: Vec<&Grant> = grants.iter().filter(|g| g.grantee == who).collect();
+            let has = |p: &str| held.iter().any(|g| g.privilege == p);
+            if has("MAINTAIN") || !self.all_privileges().iter().all(|p| has(p)) {
+                continue;
+            }
+            let option = held.iter().all(|g| g.with_grant_option);
+            out.insert(Grant {
+                grantee: who.to_string(),
+                privilege: "MAINTAIN".to_string(),
+                with_grant_option: option,
+            });
+        }
+        out
+    }
+
     /// The privileges `PUBLIC` holds by default.
     pub fn public_privileges(self) -> &'static [&'static str] {
         match self {
@@ -378,17 +430,62 @@ pub struct Column {
     /// Explicit collation when it differs from the type's default.
     pub collation: Option<QualName>,
     pub not_null: bool,
+    /// PostgreSQL 18 and later keep a NOT NULL as a named constraint: its name and options, read from the
+    /// catalog. `None` on older servers and where declared SQL does not say (then not compared). Boxed, as
+    /// most models have none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_null_constraint: Option<Box<NotNullConstraint>>,
     /// Default expression as `pg_get_expr` writes it.
     pub default: Option<String>,
     /// Boxed: most columns have none, and the options would make every column ~110 bytes larger.
     pub identity: Option<Box<Identity>>,
     /// `GENERATED ALWAYS AS (expr) STORED`: the expression.
     pub generated: Option<String>,
+    /// The generated column is `VIRTUAL` (PostgreSQL 18; its default kind there): computed when read.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub generated_virtual: bool,
     /// False when the column comes only from a parent table (inheritance or partitioning).
     pub is_local: bool,
     pub comment: Option<String>,
     /// Column-level privileges.
     pub grants: BTreeSet<Grant>,
+}
+
+/// A column's NOT NULL constraint as PostgreSQL 18 stores it in `pg_constraint` (contype `n`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NotNullConstraint {
+    pub name: String,
+    /// `NO INHERIT`.
+    pub no_inherit: bool,
+    /// Added `NOT VALID` and not validated yet (the column still admits old NULLs).
+    pub not_valid: bool,
+}
+
+impl NotNullConstraint {
+    /// The name PostgreSQL gives a NOT NULL constraint of `table.column` that names none:
+    /// `<table>_<column>_not_null`, truncated to fit 63 bytes as `makeObjectName` does (the longer of the
+    /// two names is cut first). PostgreSQL adds a number when that name is taken; plumb does not model that.
+    pub fn default_name(table: &str, column: &str) -> String {
+        const MAX: usize = 63;
+        let label = "not_null";
+        let (mut t, mut c) = (table.len(), column.len());
+        let overhead = label.len() + 2;
+        while t + c + overhead > MAX {
+            if t > c {
+                t -= 1;
+            } else {
+                c -= 1;
+            }
+        }
+        let cut = |s: &str, mut n: usize| {
+            while !s.is_char_boundary(n) {
+                n -= 1;
+            }
+            s[..n].to_string()
+        };
+        format!("{}_{}_{label}", cut(table, t), cut(column, c))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

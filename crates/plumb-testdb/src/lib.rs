@@ -12,6 +12,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use postgres::{Client, NoTls};
 
+pub mod snapshot;
+
 const PREFIX: &str = "plumb_test_";
 const DEFAULT_URL: &str = "postgresql://postgres@127.0.0.1:5432/postgres";
 
@@ -58,6 +60,11 @@ fn connect(url_text: &str) -> Client {
 
 fn admin() -> Client {
     connect(&url_with_database(&server_url(), "postgres"))
+}
+
+/// A client on the server's `postgres` database (panics with the no-server hint when none answers).
+pub fn admin_client() -> Client {
+    admin()
 }
 
 /// Drop databases left by test processes that no longer run (their pid is part of the name).
