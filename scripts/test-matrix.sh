@@ -24,11 +24,15 @@ target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,s
 cargo build -q -p plumb-testdb --bin with-cluster || exit 2
 cargo build -q --release -p plumb-cli || exit 2
 # Compile the tests once, before any cluster runs.
-tests=(-p plumb-introspect -p plumb-cli --test dump_roundtrip -p plumb-diff --test fixtures -p plumb-parse --test fidelity)
+tests=(-p plumb-introspect -p plumb-cli --test dump_roundtrip --test dev_local -p plumb-diff --test fixtures
+       -p plumb-parse --test fidelity -p plumb-pg --test local)
 cargo test -q --no-run "${tests[@]}" 2>/dev/null || cargo test --no-run "${tests[@]}" || exit 2
 
 # pg_dump and psql 18 read every older server (pg_dump 15 refuses newer ones).
 export PATH="$client:$PATH"
+# `--dev-url local` (tests/dev_local.rs) chooses among every fetched version.
+PLUMB_PG_BIN=$(for m in "${majors[@]}"; do scripts/postgres-versions.sh bindir "$m" 2>/dev/null; done | paste -sd:)
+export PLUMB_PG_BIN
 
 summary=()
 failed=0

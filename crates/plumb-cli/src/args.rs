@@ -110,8 +110,10 @@ pub struct CompareOpts {
     #[arg(long)]
     pub online: bool,
     /// A PostgreSQL server where plumb may create (and drop) a scratch database: declared SQL is applied there
-    /// and read back, which is exact for everything PostgreSQL accepts. Without it, declared SQL is interpreted
-    /// offline.
+    /// and read back, which is exact for everything PostgreSQL accepts. `local`: a throwaway cluster plumb
+    /// starts from the PostgreSQL binaries on this machine (PLUMB_PG_BIN, PATH, pg_config, Debian's
+    /// /usr/lib/postgresql), of the compared database's major version, on a unix socket, removed afterwards.
+    /// Without it, declared SQL is interpreted offline.
     #[arg(long, value_name = "URL", env = "PLUMB_DEV_URL")]
     pub dev_url: Option<String>,
     /// Colours in human output.

@@ -11,6 +11,7 @@ use crate::args::{
     BaselineArgs, CheckArgs, CheckFormat, Cli, Color, Command, CompareOpts, DiffArgs, DiffFormat,
     DumpArgs, DumpFormat, FixSql, StatusArgs, StatusFormat,
 };
+use crate::dev::Dev;
 use crate::source::{self, Filters};
 use crate::{log, Outcome};
 
@@ -81,8 +82,9 @@ fn render_plan(plan: &Plan, header: &Header, format: DiffFormat, color: bool) ->
 
 async fn diff(a: DiffArgs) -> Result<Outcome> {
     let f = filters(&a.compare);
-    let from = source::load(&a.from, a.compare.dev_url.as_deref(), &f).await?;
-    let to = source::load(&a.to, a.compare.dev_url.as_deref(), &f).await?;
+    let dev = Dev::resolve(a.compare.dev_url.as_deref(), &[&a.from, &a.to]).await?;
+    let from = source::load(&a.from, dev.url(), &f).await?;
+    let to = source::load(&a.to, dev.url(), &f).await?;
     let plan = plumb_diff::plan(&from.database, &to.database, &diff_options(&a.compare))?;
     let header = Header {
         from: from.label,
@@ -282,12 +284,8 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         (Some(p), _) | (None, Some(p)) => p.clone(),
         (None, None) => bail!("give the declared schema: --schema FILE|DIR or --migrations DIR"),
     };
-    let declared = source::load(
-        &declared_path.to_string_lossy(),
-        a.compare.dev_url.as_deref(),
-        &f,
-    )
-    .await?;
+    let dev = Dev::resolve(a.compare.dev_url.as_deref(), &[target.secret_url()]).await?;
+    let declared = source::load(&declared_path.to_string_lossy(), dev.url(), &f).await?;
     let mut live = source::introspect(&target, &f).await?;
     for t in strip_history_tables(&mut live) {
         log::info(format_args!(

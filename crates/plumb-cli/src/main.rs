@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod dev;
 mod log;
 mod report;
 mod source;

@@ -356,6 +356,7 @@ impl LocalCluster {
                 .append_pair("host", &self.dir.to_string_lossy())
                 .append_pair("port", &self.port.to_string())
                 .append_pair("user", "postgres")
+                .append_pair("sslmode", "disable")
                 .finish();
             format!("postgresql:///{database}?{query}")
         }
