@@ -18,6 +18,10 @@ demo: _ensure-setup
 test: _ensure-setup
     DATABASE_URL="$(scripts/database-url)" cargo test --workspace --no-fail-fast
 
+# The version matrix: the server-facing tests on throwaway PostgreSQL 14, 16, 17, 18 clusters (fetched once)
+test-matrix *MAJORS:
+    scripts/test-matrix.sh {{MAJORS}}
+
 # Formatting and lints, as CI runs them
 lint:
     cargo fmt --all -- --check

@@ -423,6 +423,58 @@ fn column_def(table: &QualName, c: &Column) -> String {
     s
 }
 
+/// The `public` schema as declared SQL starts with it (PostgreSQL 15 and later: owned by `pg_database_owner`,
+/// which alone may create in it) stands for "untouched": compared with a live server older than 15, whose
+/// untouched `public` schema is owned by the bootstrap superuser and open to `CREATE` by everyone, the
+/// declared side takes the live side's owner and grants when the live side holds that older default, so an
+/// untouched schema is not drift on PostgreSQL 14.
+fn public_schema_defaults(
+    name: &str,
+    from: &Database,
+    fc: &Common,
+    to: &Database,
+    tc: &Common,
+) -> (Common, Common) {
+    let (mut fc, mut tc) = (fc.clone(), tc.clone());
+    if name != "public" {
+        return (fc, tc);
+    }
+    let g = |who: &str, p: &str| Grant {
+        grantee: who.to_string(),
+        privilege: p.to_string(),
+        with_grant_option: false,
+    };
+    let declared_default = |c: &Common| {
+        c.owner.as_deref() == Some("pg_database_owner")
+            && c.grants.as_ref().is_some_and(|set| {
+                *set == BTreeSet::from([
+                    g("PUBLIC", "USAGE"),
+                    g("pg_database_owner", "CREATE"),
+                    g("pg_database_owner", "USAGE"),
+                ])
+            })
+    };
+    let old_live_default = |db: &Database, c: &Common| {
+        db.server_version.is_some_and(|v| v < 150000)
+            && c.owner.as_ref().is_some_and(|o| {
+                c.grants.as_ref().is_none_or(|set| {
+                    *set == BTreeSet::from([
+                        g("PUBLIC", "CREATE"),
+                        g("PUBLIC", "USAGE"),
+                        g(o, "CREATE"),
+                        g(o, "USAGE"),
+                    ])
+                })
+            })
+    };
+    if from.server_version.is_none() && declared_default(&fc) && old_live_default(to, &tc) {
+        (fc.owner, fc.grants) = (tc.owner.clone(), tc.grants.clone());
+    } else if to.server_version.is_none() && declared_default(&tc) && old_live_default(from, &fc) {
+        (tc.owner, tc.grants) = (fc.owner.clone(), fc.grants.clone());
+    }
+    (fc, tc)
+}
+
 fn function_kind(f: &Function) -> (ObjectKind, &'static str) {
     match f.kind {
         FunctionKind::Procedure => (ObjectKind::Procedure, "PROCEDURE"),
@@ -716,6 +768,7 @@ impl<'a> Differ<'a> {
                 }
                 Some(f) => {
                     let key = Key::Schema(name.clone());
+                    let (fc, tc) = public_schema_defaults(name, from, &f.common, to, &s.common);
                     self.common_alters(
                         &key,
                         ObjectKind::Schema,
@@ -723,8 +776,8 @@ impl<'a> Differ<'a> {
                         &target,
                         &target,
                         Some((AclKind::Schema, &target)),
-                        &f.common,
-                        &s.common,
+                        &fc,
+                        &tc,
                         None,
                     );
                 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use plumb_diff::{diff, plan, render, Options};
 use plumb_model::Database;
-use plumb_testdb::snapshot::check_snapshot;
+use plumb_testdb::snapshot::{check_snapshot, skip_reason};
 use plumb_testdb::TestDb;
 
 fn fixtures_root() -> PathBuf {
@@ -99,6 +99,10 @@ fn run_case(rt: &tokio::runtime::Runtime, case: &Path) -> Result<(), String> {
             .to_string_lossy(),
         case.file_name().unwrap().to_string_lossy()
     );
+    if let Some(why) = skip_reason(case) {
+        eprintln!("{why}");
+        return Ok(());
+    }
     let from_sql = std::fs::read_to_string(case.join("from.sql")).unwrap();
     let to_sql = std::fs::read_to_string(case.join("to.sql")).unwrap();
     let opts = options(case);

@@ -102,3 +102,24 @@ pub fn first_difference(expected: &str, actual: &str) -> String {
     }
     out
 }
+
+/// Why the fixture case in `case_dir` cannot run on this server, if it cannot: a case that uses a feature of
+/// PostgreSQL N and later holds a file `min-version` with N (e.g. `NULLS NOT DISTINCT` needs 15). The tests
+/// print the reason and go on with the other cases.
+pub fn skip_reason(case_dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(case_dir.join("min-version")).ok()?;
+    let min: u32 = match text.trim().parse() {
+        Ok(n) => n,
+        Err(_) => panic!(
+            "{}: min-version must hold a major version number, not {text:?}",
+            case_dir.display()
+        ),
+    };
+    let major = server_major();
+    (major < min).then(|| {
+        format!(
+            "{}: not run on PostgreSQL {major} (needs {min})",
+            case_dir.display()
+        )
+    })
+}

@@ -34,9 +34,29 @@ pub fn introspect_sql(tag: &str, sql: &str) -> Result<Database, String> {
     })
 }
 
-/// Field paths where `parsed` and `live` differ. What a declared schema cannot say is not compared: the
-/// server version, and owners / extension versions the SQL does not state (the differ skips those too).
+/// Where `parsed` and `live` differ. On the reference version (PostgreSQL 15, whose canonical text the parser
+/// writes), field by field: what a declared schema cannot say is not compared: the server version, and owners
+/// / extension versions the SQL does not state (the differ skips those too). On other versions the server's
+/// own text differs (view definitions of 16+, 18's named NOT NULL constraints), so there the question is the
+/// one a user asks: does the differ find any change between the parsed model and the database?
 pub fn differences(parsed: &Database, live: &Database) -> Vec<String> {
+    let reference = plumb_testdb::snapshot::REFERENCE_MAJOR;
+    if live.server_version.is_some_and(|v| v / 10000 != reference) {
+        return plumb_diff::diff(parsed, live, &plumb_diff::Options::default())
+            .into_iter()
+            .map(|c| {
+                let mut s = format!("{:?} {:?} {}", c.action, c.kind, c.object);
+                if let Some(a) = &c.attribute {
+                    s.push_str(&format!(
+                        " {a}: parsed {} != live {}",
+                        c.from.as_deref().unwrap_or("-"),
+                        c.to.as_deref().unwrap_or("-")
+                    ));
+                }
+                s
+            })
+            .collect();
+    }
     let mut live = live.clone();
     live.server_version = None;
     let a = serde_json::to_value(parsed).unwrap_or(Value::Null);
