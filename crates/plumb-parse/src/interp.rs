@@ -1997,6 +1997,8 @@ impl Interp {
                             &col.type_name,
                         );
                         col.generated = Some(expr::print(&t, true));
+                        // PostgreSQL 18: VIRTUAL, its default when neither is written
+                        col.generated_virtual = c.generated_kind == "v";
                     }
                 }
                 ConstrType::ConstrPrimary => col.not_null = true,
