@@ -112,7 +112,12 @@ pub struct CompareOpts {
     /// A PostgreSQL server where plumb may create (and drop) a scratch database: declared SQL is applied there
     /// and read back, which is exact for everything PostgreSQL accepts. Without it, declared SQL is interpreted
     /// offline.
-    #[arg(long, value_name = "URL", env = "PLUMB_DEV_URL")]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "PLUMB_DEV_URL",
+        hide_env_values = true
+    )]
     pub dev_url: Option<String>,
     /// Colours in human output.
     #[arg(long, value_enum, default_value = "auto")]

@@ -234,11 +234,8 @@ fn located_error(
             let line_end = sql[offset..].find('\n').map_or(sql.len(), |n| offset + n);
             let line_text = sql[line_start..line_end].trim_end_matches('\r');
             let column_text = &sql[line_start..offset];
-            // Tabs are kept in the padding so that the caret lines up in a terminal.
-            let pad: String = column_text
-                .chars()
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            let (line_text, pad) =
+                plumb_parse::caret_line(line_text, column_text.chars().count() + 1);
             format!(
                 "{path}:{}:{}: {}\n  {line_text}\n  {pad}^",
                 script.first_line + before.matches('\n').count(),
