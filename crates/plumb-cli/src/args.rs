@@ -217,6 +217,10 @@ pub struct BaselineArgs {
     /// Record the migration as applied in the database's migrations table (writes to the database).
     #[arg(long)]
     pub mark_applied: bool,
+    /// Write nothing: record the existing migration VERSION (e.g. a baseline written and reviewed before) as
+    /// applied in the database's migrations table (writes to the database).
+    #[arg(long, value_name = "VERSION", conflicts_with_all = ["mark_applied", "name", "version", "schemas"])]
+    pub mark_existing: Option<String>,
     /// Only these schemas (repeatable).
     #[arg(long = "schema", value_name = "NAME")]
     pub schemas: Vec<String>,

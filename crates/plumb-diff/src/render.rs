@@ -64,6 +64,11 @@ fn attributes_with_text(c: &Change) -> bool {
     matches!(c.attribute.as_deref(), Some("definition" | "body"))
 }
 
+/// `a` against `b` as a unified diff (changed lines with a little context).
+pub fn unified_diff(a: &str, b: &str) -> String {
+    unified(a, b)
+}
+
 fn unified(a: &str, b: &str) -> String {
     // Both sides end in a newline, so the diff shows changed lines, not "\ No newline at end of file".
     let terminated = |t: &str| {

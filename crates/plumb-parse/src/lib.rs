@@ -201,13 +201,31 @@ pub fn caret_line(line: &str, column: usize) -> (String, String) {
 }
 
 /// Read a source (a `.sql` file, a directory of `.sql` files, or a migrations directory) into the model.
+/// A file (or migration) without a single statement is read, and warned about: it is often a mistake.
 pub fn parse_path(path: &Path) -> Result<Parsed, Error> {
     let scripts = scripts(path)?;
     let mut interp = interp::Interp::new();
+    let mut empty = Vec::new();
     for script in &scripts {
+        if split_statements(&script.sql).is_empty() {
+            empty.push(Warning {
+                location: Location {
+                    file: script.path.clone(),
+                    line: script.first_line,
+                    column: 1,
+                },
+                message: "empty file: no SQL statements".into(),
+            });
+        }
         interp.run_script(script)?;
     }
-    Ok(interp.finish())
+    let mut parsed = interp.finish();
+    empty.append(&mut parsed.warnings);
+    // In apply order: by script, then by line.
+    let order = |file: &Path| scripts.iter().position(|s| s.path == file);
+    empty.sort_by_key(|w| (order(&w.location.file), w.location.line));
+    parsed.warnings = empty;
+    Ok(parsed)
 }
 
 /// Read SQL text into the model; `file` is used in locations only.
