@@ -40,7 +40,7 @@ fn fix_sql_declaration_goes_from_the_declaration_to_the_database() {
         format!(
             "-- plumb diff\n-- from: {schema}\n-- to:   {}\n-- 1 change(s), 1 step(s), 0 hazard(s)\n\n\
              -- create column public.t.b\nALTER TABLE public.t ADD COLUMN b integer;\n",
-            db.url()
+            plumb_testdb::redact(db.url())
         )
     );
     // --fix-sql database keeps database -> declaration.
@@ -56,7 +56,7 @@ fn fix_sql_declaration_goes_from_the_declaration_to_the_database() {
     assert!(
         run.stdout.contains(&format!(
             "-- plumb diff\n-- from: {}\n-- to:   {schema}\n",
-            db.url()
+            plumb_testdb::redact(db.url())
         )),
         "{run:?}"
     );
