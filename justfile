@@ -30,15 +30,15 @@ lint:
 # Benchmarks: introspection vs pg_dump (1,000 and 10,000 tables), parse speed, diff+plan speed
 bench: _ensure-setup
     cargo build --release -p plumb-cli -p plumb-bench
-    DATABASE_URL="$(scripts/database-url)" target/release/plumb-bench all
-    target/release/plumb-bench gen --tables 10000 > target/bench-10000.sql
-    cargo run --release -q -p plumb-parse --example parse_timing -- target/bench-10000.sql
+    t="$(scripts/target-dir)"; DATABASE_URL="$(scripts/database-url)" "$t/release/plumb-bench" all
+    t="$(scripts/target-dir)"; "$t/release/plumb-bench" gen --tables 10000 > "$t/bench-10000.sql"
+    t="$(scripts/target-dir)"; cargo run --release -q -p plumb-parse --example parse_timing -- "$t/bench-10000.sql"
     cargo bench -p plumb-diff --bench plan
 
 # Score `plumb diff` on the external corpus in ../shared (when present)
 roundtrip: _ensure-setup
     cargo build --release -p plumb-cli
-    ROUNDTRIP_SERVER="$(scripts/database-url)" ../shared/bin/roundtrip --tool '{{justfile_directory()}}/target/release/plumb diff --from {from} --to {to} --format sql' -v
+    ROUNDTRIP_SERVER="$(scripts/database-url)" ../shared/bin/roundtrip --tool "$(scripts/target-dir)/release/plumb diff --from {from} --to {to} --format sql" -v
 
 # Parser fidelity: declared file vs the same file loaded into a database, offline and with --dev-url
 fidelity: _ensure-setup

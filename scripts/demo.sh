@@ -4,8 +4,9 @@
 # check it against v2, dump it, then drop the scratch database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --quiet --release -p plumb-cli
-plumb=target/release/plumb
+echo "building plumb (release; the first build takes a few minutes)..." >&2
+cargo build --release -p plumb-cli
+plumb="$(scripts/target-dir)/release/plumb"
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 # Exit 1 means "differences found", which is what the demo shows; 2 is an error and stops it.
 differs() { "$@" || { rc=$?; [ "$rc" -eq 1 ] || exit "$rc"; echo "(exit 1: differences found)"; }; }
@@ -21,9 +22,9 @@ if ! server=$(scripts/database-url 2>/dev/null); then
 fi
 db=plumb_demo_$$
 live=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit((p.scheme, p.netloc, "/" + sys.argv[2], p.query, p.fragment)))' "$server" "$db")
-psql -X -q -d "$server" -c "CREATE DATABASE $db"
-trap 'psql -X -q -d "$server" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"' EXIT
-psql -X -q -d "$live" -f fixtures/demo/v1.sql
+psql -w -X -q -d "$server" -c "CREATE DATABASE $db"
+trap 'psql -w -X -q -d "$server" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"' EXIT
+psql -w -X -q -d "$live" -f fixtures/demo/v1.sql
 
 step plumb check --database "postgresql://.../$db" --schema fixtures/demo/v2.sql
 differs $plumb check --database "$live" --schema fixtures/demo/v2.sql

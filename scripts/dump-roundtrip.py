@@ -16,7 +16,9 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PLUMB = os.environ.get("PLUMB", str(ROOT / "target/release/plumb"))
+# cargo's own answer for the target directory (CARGO_TARGET_DIR, .cargo/config), as scripts/target-dir gives it.
+TARGET = subprocess.run([str(ROOT / "scripts/target-dir")], capture_output=True, text=True).stdout.strip()
+PLUMB = os.environ.get("PLUMB", str(Path(TARGET or ROOT / "target") / "release/plumb"))
 
 
 def sh(cmd, **kw):
@@ -58,23 +60,23 @@ def main():
         sys.exit("no PostgreSQL server reachable (scripts/database-url)")
     setup = ROOT.parent / "shared/corpus/migra/setup.sql"
     if setup.exists():
-        sh(["psql", "-X", "-q", "-d", server, "-f", str(setup)])
+        sh(["psql", "-w", "-X", "-q", "-d", server, "-f", str(setup)])
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     a_name, b_name = f"plumb_rt_a_{os.getpid()}", f"plumb_rt_b_{os.getpid()}"
     a, b = db_url(server, a_name), db_url(server, b_name)
     for f in files:
         for name in (a_name, b_name):
-            sh(["psql", "-X", "-q", "-d", server, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+            sh(["psql", "-w", "-X", "-q", "-d", server, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
                 "-c", f"CREATE DATABASE {name} TEMPLATE template0"])
         status, detail = "passed", ""
-        if sh(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", a, "-f", f]).returncode != 0:
+        if sh(["psql", "-w", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", a, "-f", f]).returncode != 0:
             status = "skipped"
         else:
             dump = sh([PLUMB, "-q", "dump", "--database", a])
             if dump.returncode != 0:
                 status, detail = "failed", dump.stderr.strip()
             else:
-                load = sh(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", b], input=dump.stdout)
+                load = sh(["psql", "-w", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", b], input=dump.stdout)
                 if load.returncode != 0:
                     status, detail = "failed", "dump does not load: " + load.stderr.strip()[:400]
                 else:
@@ -89,7 +91,7 @@ def main():
         if verbose and detail:
             print("    " + detail.replace("\n", "\n    "))
     for name in (a_name, b_name):
-        sh(["psql", "-X", "-q", "-d", server, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"])
+        sh(["psql", "-w", "-X", "-q", "-d", server, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"])
     print(f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
     sys.exit(1 if counts["failed"] else 0)
 

@@ -6,21 +6,21 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 server=$(scripts/database-url) || exit 2
-plumb=${PLUMB:-target/release/plumb}
+plumb=${PLUMB:-$(scripts/target-dir)/release/plumb}
 [ -x "$plumb" ] || cargo build --quiet --release -p plumb-cli
 if [ $# -eq 0 ]; then
   set -- $(ls ../shared/corpus/*/*/a.sql ../shared/corpus/*/*/b.sql 2>/dev/null | sort) \
          $(find fixtures/diff fixtures/introspect fixtures/demo \( -name from.sql -o -name to.sql -o -name schema.sql -o -name 'v[0-9].sql' \) | sort)
 fi
-[ -f ../shared/corpus/migra/setup.sql ] && psql -X -q -d "$server" -f ../shared/corpus/migra/setup.sql >/dev/null 2>&1
+[ -f ../shared/corpus/migra/setup.sql ] && psql -w -X -q -d "$server" -f ../shared/corpus/migra/setup.sql >/dev/null 2>&1
 url_for() { python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit((p.scheme, p.netloc, "/" + sys.argv[2], p.query, p.fragment)))' "$server" "$1"; }
 db=plumb_fidelity_$$
 url=$(url_for "$db")
 total=0; off_ok=0; dev_ok=0; skipped=0
 for f in "$@"; do
   case "$f" in */unsupported/*) continue ;; esac
-  psql -X -q -d "$server" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE template0" >/dev/null
-  if ! psql -X -q -v ON_ERROR_STOP=1 -d "$url" -f "$f" >/dev/null 2>&1; then
+  psql -w -X -q -d "$server" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE template0" >/dev/null
+  if ! psql -w -X -q -v ON_ERROR_STOP=1 -d "$url" -f "$f" >/dev/null 2>&1; then
     skipped=$((skipped + 1)); echo "skipped  $f (does not load)"; continue
   fi
   total=$((total + 1))
@@ -36,5 +36,5 @@ for f in "$@"; do
     fi
   done
 done
-psql -X -q -d "$server" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+psql -w -X -q -d "$server" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
 echo "offline: $off_ok/$total equal, dev-url: $dev_ok/$total equal, $skipped skipped"

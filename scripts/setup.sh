@@ -39,8 +39,10 @@ installed_server=0
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     say "installing: ${missing[*]}"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+    $SUDO apt-get update -q | awk '{ print "  " $0; fflush() }' >&2
+    # Progress, one line per package downloaded and set up (a fresh server takes a minute or two).
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}" \
+      | awk '/^(Get:|Setting up)/ { print "  " $0; fflush() }' >&2
     [[ " ${missing[*]} " == *" postgresql "* ]] && installed_server=1
   else
     say "missing: ${missing[*]}"

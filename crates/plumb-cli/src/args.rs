@@ -114,7 +114,12 @@ pub struct CompareOpts {
     /// starts from the PostgreSQL binaries on this machine (PLUMB_PG_BIN, PATH, pg_config, Debian's
     /// /usr/lib/postgresql), of the compared database's major version, on a unix socket, removed afterwards.
     /// Without it, declared SQL is interpreted offline.
-    #[arg(long, value_name = "URL", env = "PLUMB_DEV_URL")]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "PLUMB_DEV_URL",
+        hide_env_values = true
+    )]
     pub dev_url: Option<String>,
     /// Colours in human output.
     #[arg(long, value_enum, default_value = "auto")]
@@ -214,6 +219,10 @@ pub struct BaselineArgs {
     /// Record the migration as applied in the database's migrations table (writes to the database).
     #[arg(long)]
     pub mark_applied: bool,
+    /// Write nothing: record the existing migration VERSION (e.g. a baseline written and reviewed before) as
+    /// applied in the database's migrations table (writes to the database).
+    #[arg(long, value_name = "VERSION", conflicts_with_all = ["mark_applied", "name", "version", "schemas"])]
+    pub mark_existing: Option<String>,
     /// Only these schemas (repeatable).
     #[arg(long = "schema", value_name = "NAME")]
     pub schemas: Vec<String>,

@@ -177,7 +177,11 @@ async fn status(a: StatusArgs) -> Result<Outcome> {
             let doc = serde_json::json!({ "version": JSON_VERSION, "database": target.to_string(), "status": st });
             print(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
         }
-        StatusFormat::Human => print(&crate::report::status_human(&dir, &st))?,
+        StatusFormat::Human => print(&crate::report::status_human(
+            &dir,
+            &st,
+            crate::log::verbose(),
+        ))?,
     }
     Ok(if st.is_clean() {
         Outcome::Clean
@@ -192,6 +196,44 @@ async fn baseline(a: BaselineArgs) -> Result<Outcome> {
         Some(l) => l,
         None => plumb_migrations::detect(&a.migrations).unwrap_or(plumb_migrations::Layout::Prisma),
     };
+    let existing = if a.migrations.is_dir() {
+        plumb_migrations::read_dir(&a.migrations, Some(layout))
+            .map(|d| d.migrations)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    if let Some(wanted) = &a.mark_existing {
+        let Some(m) = existing
+            .iter()
+            .find(|m| m.version == *wanted || format!("{}_{}", m.version, m.name) == *wanted)
+        else {
+            bail!(
+                "{}: no {layout} migration with version {wanted}",
+                a.migrations.display()
+            );
+        };
+        eprintln!(
+            "plumb: recording {} as applied in {target} (this writes to the database)",
+            m.path.display()
+        );
+        let client = target.connect().await?;
+        plumb_migrations::mark_applied(&client, layout, m).await?;
+        println!("marked {} {} as applied", m.version, m.name);
+        return Ok(Outcome::Clean);
+    }
+    if let Some(first) = existing.first() {
+        bail!(
+            "{} already has {} migration(s), the first {}_{}: a baseline must be the first migration (one written \
+             after them would stay pending). To record an existing migration as applied: plumb baseline \
+             --migrations {} --mark-existing VERSION",
+            a.migrations.display(),
+            existing.len(),
+            first.version,
+            first.name,
+            a.migrations.display()
+        );
+    }
     let f = Filters {
         include: a.schemas.clone(),
         exclude: Vec::new(),
@@ -309,9 +351,14 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         Some(FixSql::Database) => Some(to_declared.clone()),
         Some(FixSql::Declaration) => Some(plumb_diff::plan(&declared.database, &live, &opts)?),
     };
+    let declared_file = declared_path
+        .is_file()
+        .then(|| declared_path.display().to_string());
     let report = crate::report::Check {
         database: target.to_string(),
         declared: declared.label,
+        declared_file,
+        warnings: &declared.warnings,
         plan: &to_declared,
         history: history.as_ref().map(|(d, s)| (d, s)),
         fix: fix

@@ -29,3 +29,8 @@ pub fn info(message: impl std::fmt::Display) {
         eprintln!("plumb: {message}");
     }
 }
+
+/// Whether `-v` was given.
+pub fn verbose() -> bool {
+    LEVEL.load(Ordering::Relaxed) >= 2
+}

@@ -43,20 +43,65 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let verbose = cli.verbose;
     match runtime.block_on(commands::run(cli)) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Different) => ExitCode::from(1),
+        // The reader went away (`plumb dump | head`): nothing to report, as other filters do.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // The one place errors are reported. Every message was built from redacted URLs.
-            let head = e.to_string();
-            eprintln!("error: {head}");
-            for cause in e.chain().skip(1) {
-                let text = cause.to_string();
-                if !head.contains(&text) {
-                    eprintln!("  caused by: {text}");
+            if verbose {
+                let head = e.to_string();
+                eprintln!("error: {head}");
+                for cause in e.chain().skip(1) {
+                    let text = cause.to_string();
+                    if !head.contains(&text) {
+                        eprintln!("  caused by: {text}");
+                    }
                 }
+            } else {
+                eprintln!("error: {}", one_line(&e));
             }
             ExitCode::from(2)
         }
+    }
+}
+
+/// Whether writing the output failed because its reader closed the pipe.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The error as one line (`-v` shows the whole chain): a connection error as the connection layer words it
+/// (`cannot connect to 127.0.0.1:1: connection refused`), anything else with its innermost cause added
+/// when the message does not already say it.
+fn one_line(e: &anyhow::Error) -> String {
+    for cause in e.chain() {
+        let pg = match cause.downcast_ref::<plumb_introspect::Error>() {
+            Some(plumb_introspect::Error::Connect(pg)) => Some(pg),
+            _ => cause.downcast_ref::<plumb_pg::Error>(),
+        };
+        if let Some(
+            pg @ (plumb_pg::Error::Connect { .. } | plumb_pg::Error::PasswordMissing { .. }),
+        ) = pg
+        {
+            return pg.to_string();
+        }
+    }
+    let head = e.to_string();
+    match e.chain().nth(1) {
+        Some(_) => {
+            let cause = plumb_pg::innermost_cause(e.as_ref());
+            if head.contains(&cause) {
+                head
+            } else {
+                format!("{head}: {cause}")
+            }
+        }
+        None => head,
     }
 }

@@ -17,6 +17,10 @@ use crate::commands::JSON_VERSION;
 pub struct Check<'a> {
     pub database: String,
     pub declared: String,
+    /// The declared schema when it is one file: where drift annotations point (`--format github`).
+    pub declared_file: Option<String>,
+    /// Warnings from reading the declared SQL (annotations in `--format github`).
+    pub warnings: &'a [plumb_parse::Warning],
     /// Database -> declaration.
     pub plan: &'a Plan,
     pub history: Option<(&'a MigrationDir, &'a Status)>,
@@ -47,9 +51,22 @@ fn drift_sentence(c: &Change) -> String {
                 {
                     format!("{what} differs in {attr}: database has {db}, declared {decl}")
                 }
+                (Some(_), Some(_)) => {
+                    format!("{what} differs in {attr} (database, then declared):")
+                }
                 _ => format!("{what} differs in {attr}"),
             }
         }
+    }
+}
+
+/// For a difference too long for one line: the database's text against the declared one, as a unified diff.
+fn drift_detail(c: &Change) -> Option<String> {
+    match (&c.from, &c.to) {
+        (Some(db), Some(decl)) if drift_sentence(c).ends_with(':') => {
+            Some(render::unified_diff(db, decl))
+        }
+        _ => None,
     }
 }
 
@@ -109,7 +126,9 @@ fn history_lines(st: &Status) -> Vec<String> {
         .collect()
 }
 
-pub fn status_human(dir: &MigrationDir, st: &Status) -> String {
+/// The status of a migrations directory. Applied migrations are summarised (the last one is shown) unless
+/// `all` (`-v`); every other state is always listed.
+pub fn status_human(dir: &MigrationDir, st: &Status, all: bool) -> String {
     let mut out = String::new();
     let table = st
         .table
@@ -122,8 +141,27 @@ pub fn status_human(dir: &MigrationDir, st: &Status) -> String {
         dir.root.display()
     );
     let _ = writeln!(out, "{}", history_counts(st));
-    for e in &st.migrations {
-        let _ = writeln!(out, "  {}", entry_line(e));
+    let last_applied = st
+        .migrations
+        .iter()
+        .rposition(|e| e.state == State::Applied);
+    let hidden = st
+        .migrations
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| !all && e.state == State::Applied && Some(*i) != last_applied)
+        .count();
+    if hidden > 0 {
+        let _ = writeln!(
+            out,
+            "  ({hidden} earlier applied migration{} not listed; -v lists them)",
+            if hidden == 1 { "" } else { "s" }
+        );
+    }
+    for (i, e) in st.migrations.iter().enumerate() {
+        if all || e.state != State::Applied || Some(i) == last_applied {
+            let _ = writeln!(out, "  {}", entry_line(e));
+        }
     }
     let _ = writeln!(
         out,
@@ -138,10 +176,18 @@ pub fn status_human(dir: &MigrationDir, st: &Status) -> String {
 }
 
 impl Check<'_> {
+    /// The header of the fix SQL: `--fix-sql database` goes from the database to the declaration,
+    /// `--fix-sql declaration` from the declaration to the database.
     fn header(&self) -> Header {
-        Header {
-            from: self.database.clone(),
-            to: self.declared.clone(),
+        match self.fix.map(|(d, _)| d) {
+            Some(FixSql::Declaration) => Header {
+                from: self.declared.clone(),
+                to: self.database.clone(),
+            },
+            _ => Header {
+                from: self.database.clone(),
+                to: self.declared.clone(),
+            },
         }
     }
 
@@ -188,6 +234,11 @@ impl Check<'_> {
                 let _ = writeln!(out, "\n  {bold}{title}:{reset}");
                 for c in items {
                     let _ = writeln!(out, "    {yellow}{}{reset}", drift_sentence(c));
+                    if let Some(d) = drift_detail(c) {
+                        for line in d.lines() {
+                            let _ = writeln!(out, "      {line}");
+                        }
+                    }
                 }
             }
         }
@@ -236,6 +287,17 @@ impl Check<'_> {
                     c.object.replace('|', "\\|"),
                     drift_sentence(c).replace('|', "\\|")
                 );
+            }
+            for c in &self.plan.changes {
+                if let Some(d) = drift_detail(c) {
+                    let _ = writeln!(
+                        out,
+                        "\n<details><summary>{} <code>{}</code>: database, then declared</summary>\n\n```diff\n{}```\n</details>",
+                        c.kind.as_str(),
+                        c.object.replace('<', "&lt;"),
+                        d.replace("```", "` ` `")
+                    );
+                }
             }
         }
         if let Some((dir, st)) = self.history {
@@ -293,6 +355,15 @@ impl Check<'_> {
         })
     }
 
+    /// A workflow command's property value (`file=`), escaped as the runner expects.
+    fn escape_property(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+            .replace(':', "%3A")
+            .replace(',', "%2C")
+    }
+
     /// GitHub Actions workflow commands: one annotation per drifted object, then a summary line.
     pub fn github(&self) -> String {
         fn escape(s: &str) -> String {
@@ -302,11 +373,30 @@ impl Check<'_> {
         }
         let mut out = String::new();
         for c in &self.plan.changes {
+            let mut message = drift_sentence(c);
+            if let Some(d) = drift_detail(c) {
+                message.push('\n');
+                message.push_str(&d);
+            }
             let _ = writeln!(
                 out,
-                "::error title=Schema drift ({})::{}",
+                "::error {}title=Schema drift ({})::{}",
+                self.declared_file
+                    .as_ref()
+                    .map(|f| format!("file={},", Self::escape_property(f)))
+                    .unwrap_or_default(),
                 drift_kind(c),
-                escape(&drift_sentence(c))
+                escape(&message)
+            );
+        }
+        for w in self.warnings {
+            let _ = writeln!(
+                out,
+                "::warning file={},line={},col={},title=plumb::{}",
+                Self::escape_property(&w.location.file.display().to_string()),
+                w.location.line,
+                w.location.column,
+                escape(&w.message)
             );
         }
         if let Some((dir, st)) = self.history {

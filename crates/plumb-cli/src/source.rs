@@ -30,16 +30,24 @@ impl Filters {
 pub struct Loaded {
     pub database: Database,
     pub label: String,
+    /// What reading declared SQL offline warned about (also logged).
+    pub warnings: Vec<plumb_parse::Warning>,
 }
 
 /// Read a live database (one read-only snapshot, shared by the connections a large schema is read on).
 pub async fn introspect(target: &Target, filters: &Filters) -> Result<Database> {
+    introspect_as(target, &target.to_string(), filters).await
+}
+
+/// [`introspect`], naming the schema `label` in warnings (the declared path for a `--dev-url` scratch
+/// database, which the user never named).
+async fn introspect_as(target: &Target, label: &str, filters: &Filters) -> Result<Database> {
     log::info(format_args!("reading {target}"));
     let db = plumb_introspect::introspect_target(target, &filters.introspect_options())
         .await
         .with_context(|| format!("reading the schema of {target}"))?;
     for u in &db.unsupported {
-        log::warn(format_args!("{target}: {u}"));
+        log::warn(format_args!("{label}: {u}"));
     }
     Ok(db)
 }
@@ -52,6 +60,7 @@ pub async fn load(source: &str, dev_url: Option<&str>, filters: &Filters) -> Res
         return Ok(Loaded {
             database,
             label: target.to_string(),
+            warnings: Vec::new(),
         });
     }
     let path = Path::new(source);
@@ -60,39 +69,59 @@ pub async fn load(source: &str, dev_url: Option<&str>, filters: &Filters) -> Res
             "{source}: no such file or directory (a SOURCE is a postgres:// URL or a path to SQL)"
         );
     }
-    let database = match dev_url {
-        Some(dev) => exact(path, &Target::parse(dev)?, filters).await?,
+    let (database, warnings) = match dev_url {
+        Some(dev) => (
+            exact(path, &Target::parse(dev)?, filters).await?,
+            Vec::new(),
+        ),
         None => offline(path)?,
     };
     Ok(Loaded {
         database,
         label: source.to_string(),
+        warnings,
     })
 }
 
-/// Interpret declared SQL offline.
-pub fn offline(path: &Path) -> Result<Database> {
+/// Interpret declared SQL offline; the warnings are logged and returned.
+pub fn offline(path: &Path) -> Result<(Database, Vec<plumb_parse::Warning>)> {
     log::info(format_args!("parsing {}", path.display()));
     let parsed = plumb_parse::parse_path(path)?;
     for w in &parsed.warnings {
-        log::warn(w);
+        // The log adds "warning: " itself.
+        log::warn(format_args!("{}: {}", w.location, w.message));
     }
     for u in &parsed.database.unsupported {
         log::warn(format_args!("{}: {u}", path.display()));
     }
-    Ok(parsed.database)
+    Ok((parsed.database, parsed.warnings))
 }
 
 /// Apply declared SQL to a scratch database on the dev server, read it back, drop the scratch database.
 pub async fn exact(path: &Path, dev: &Target, filters: &Filters) -> Result<Database> {
     let scripts = plumb_parse::scripts(path)?;
+    for s in &scripts {
+        if plumb_parse::split_statements(&s.sql).is_empty() {
+            log::warn(format_args!(
+                "{}: empty file: no SQL statements",
+                s.path.display()
+            ));
+        }
+    }
     let mut scratch = create_scratch(dev).await?;
     log::info(format_args!(
         "applying {} to scratch database {} on {dev}",
         path.display(),
         scratch.name()
     ));
-    let result = apply_and_read(dev, &mut scratch, &scripts, filters).await;
+    let result = apply_and_read(
+        dev,
+        &mut scratch,
+        &scripts,
+        &path.display().to_string(),
+        filters,
+    )
+    .await;
     drop_scratch(scratch).await;
     result
 }
@@ -124,6 +153,7 @@ async fn apply_and_read(
     dev: &Target,
     scratch: &mut ScratchDb,
     scripts: &[plumb_parse::Script],
+    label: &str,
     filters: &Filters,
 ) -> Result<Database> {
     let mut client = scratch.target.connect().await?;
@@ -165,7 +195,7 @@ async fn apply_and_read(
         one_by_one[i] = true;
     }
     drop(client);
-    introspect(&scratch.target, filters).await
+    introspect_as(&scratch.target, label, filters).await
 }
 
 /// Apply one script again: as one batch, or one statement at a time.
@@ -234,11 +264,8 @@ fn located_error(
             let line_end = sql[offset..].find('\n').map_or(sql.len(), |n| offset + n);
             let line_text = sql[line_start..line_end].trim_end_matches('\r');
             let column_text = &sql[line_start..offset];
-            // Tabs are kept in the padding so that the caret lines up in a terminal.
-            let pad: String = column_text
-                .chars()
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            let (line_text, pad) =
+                plumb_parse::caret_line(line_text, column_text.chars().count() + 1);
             format!(
                 "{path}:{}:{}: {}\n  {line_text}\n  {pad}^",
                 script.first_line + before.matches('\n').count(),

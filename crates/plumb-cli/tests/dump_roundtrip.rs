@@ -47,6 +47,9 @@ fn round_trip(case: &Path) -> Result<(), String> {
         return Ok(());
     }
     let sql = std::fs::read_to_string(case).map_err(|e| e.to_string())?;
+    // Stand-ins for the roles the fixtures grant to (roles are cluster-wide).
+    let roles = plumb_testdb::TestRoles::new();
+    let sql = roles.apply(&sql);
     let a = TestDb::new("dump_a");
     a.try_execute(&sql)
         .map_err(|e| format!("fixture does not load: {e}"))?;

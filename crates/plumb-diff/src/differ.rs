@@ -3344,7 +3344,9 @@ impl<'a> Differ<'a> {
                 tdefault.cloned(),
             );
         }
-        if fdefault.is_some() && (fdefault != tdefault || type_changes) {
+        // A new default replaces the old one in one SET DEFAULT; it is dropped first only when there is no
+        // new one, or when the type changes (the old default might not convert).
+        if fdefault.is_some() && (tdefault.is_none() || type_changes) {
             sql.push(format!("{pre} DROP DEFAULT;"));
         }
         if type_changes {

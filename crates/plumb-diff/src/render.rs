@@ -64,6 +64,11 @@ fn attributes_with_text(c: &Change) -> bool {
     matches!(c.attribute.as_deref(), Some("definition" | "body"))
 }
 
+/// `a` against `b` as a unified diff (changed lines with a little context).
+pub fn unified_diff(a: &str, b: &str) -> String {
+    unified(a, b)
+}
+
 fn unified(a: &str, b: &str) -> String {
     // Both sides end in a newline, so the diff shows changed lines, not "\ No newline at end of file".
     let terminated = |t: &str| {
@@ -297,6 +302,17 @@ pub fn json(plan: &Plan, header: &Header) -> serde_json::Value {
     })
 }
 
+/// At most `max` characters of `s`, with `…` when cut.
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
 fn md_cell(s: &str) -> String {
     one_line(s).replace('|', "\\|").replace('`', "'")
 }
@@ -325,39 +341,48 @@ pub fn markdown(plan: &Plan, header: &Header) -> String {
         plan.steps.len(),
         hazard_count
     ));
-    out.push_str("| | Object | Kind | Change | Hazards |\n|---|---|---|---|---|\n");
-    let mut hazards_by_object: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for s in &plan.steps {
-        for h in &s.hazards {
-            hazards_by_object
-                .entry(s.object.as_str())
-                .or_default()
-                .push(h.kind.as_str().to_string());
-        }
-    }
+    // Before and after as values; definitions and bodies are shown as a diff below the table.
+    out.push_str("| | Object | Kind | Change | Before | After |\n|---|---|---|---|---|---|\n");
+    let value = |c: &Change, v: &Option<String>| match v {
+        Some(_) if attributes_with_text(c) => "(diff below)".to_string(),
+        Some(v) => format!("`{}`", md_cell(&shorten(v, 60))),
+        None => String::new(),
+    };
     for c in &plan.changes {
         let (s, _) = sign(c.action);
         let what = match &c.attribute {
             Some(a) => format!("{} {a}", c.action.as_str()),
             None => c.action.as_str().to_string(),
         };
-        let mut hz = hazards_by_object
-            .get(c.object.as_str())
-            .cloned()
-            .unwrap_or_default();
-        hz.sort();
-        hz.dedup();
         out.push_str(&format!(
-            "| {s} | `{}` | {} | {} | {} |\n",
+            "| {s} | `{}` | {} | {} | {} | {} |\n",
             md_cell(&c.object),
             c.kind.as_str(),
             md_cell(&what),
-            if hz.is_empty() {
-                String::new()
-            } else {
-                format!("⚠️ {}", hz.join(", "))
-            }
+            value(c, &c.from),
+            value(c, &c.to),
         ));
+    }
+    // Hazards belong to the steps that carry them, named by their SQL: a change of one attribute of an
+    // object is not flagged for another attribute's step.
+    let hazardous: Vec<&Step> = plan
+        .steps
+        .iter()
+        .filter(|s| !s.hazards.is_empty())
+        .collect();
+    if !hazardous.is_empty() {
+        out.push_str("\n**Hazards**\n\n");
+        for step in hazardous {
+            let first = step.sql.lines().next().unwrap_or("");
+            for h in &step.hazards {
+                out.push_str(&format!(
+                    "- ⚠️ **{}** `{}`: {}\n",
+                    h.kind.as_str(),
+                    md_cell(&shorten(first, 100)),
+                    md_cell(&h.message)
+                ));
+            }
+        }
     }
     let diffs: Vec<&Change> = plan
         .changes

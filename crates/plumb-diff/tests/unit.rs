@@ -771,3 +771,36 @@ fn an_index_of_a_partitioned_table_is_created_on_only_and_its_partition_indexes_
     );
     assert!(partition < parent_index && parent_index < child, "{sql}");
 }
+
+#[test]
+fn markdown_shows_before_and_after_and_hazards_on_the_step_that_has_them() {
+    let mut from = Database::fresh();
+    let mut a = col("a", "text");
+    a.comment = Some("old | note".into());
+    add(&mut from, table("public", "t", vec![a.clone()]));
+    let mut to = Database::fresh();
+    a.comment = Some("new note".into());
+    a.not_null = true;
+    add(&mut to, table("public", "t", vec![a]));
+    let p = plan(&from, &to, &Options::default()).unwrap();
+    let header = render::Header {
+        from: "a.sql".into(),
+        to: "b.sql".into(),
+    };
+    let md = render::markdown(&p, &header);
+    let table_and_hazards = md
+        .split("\n```sql\n")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        table_and_hazards,
+        "### plumb diff\n\n`a.sql` → `b.sql`\n\n2 change(s), 2 step(s), 1 hazard(s).\n\n\
+         | | Object | Kind | Change | Before | After |\n|---|---|---|---|---|---|\n\
+         | ~ | `public.t.a` | column | alter not_null | `false` | `true` |\n\
+         | ~ | `public.t.a` | column | alter comment | `old \\| note` | `new note` |\n\
+         \n**Hazards**\n\n\
+         - ⚠️ **long lock** `ALTER TABLE public.t ALTER COLUMN a SET NOT NULL;`: SET NOT NULL scans the whole \
+         table under an ACCESS EXCLUSIVE lock, and fails if a row holds NULL\n"
+    );
+}

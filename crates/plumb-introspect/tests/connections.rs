@@ -190,13 +190,8 @@ fn fixtures() -> Vec<(String, PathBuf)> {
 
 #[test]
 fn several_connections_read_what_one_reads() {
-    // Roles some fixtures grant to.
-    let roles = TestDb::new("introspect_conn_roles");
-    for role in ["plumb_introspect_reader", "plumb_introspect_writer"] {
-        roles.execute(&format!(
-            "DO $$ BEGIN CREATE ROLE {role}; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-        ));
-    }
+    // Stand-ins for the roles some fixtures grant to.
+    let roles = plumb_testdb::TestRoles::new();
     let cases = fixtures();
     assert!(cases.len() >= 7, "fixtures missing: {cases:?}");
     let mut failures = Vec::new();
@@ -205,7 +200,7 @@ fn several_connections_read_what_one_reads() {
         .map(|(name, path)| {
             (
                 name.clone(),
-                std::fs::read_to_string(path.join("schema.sql")).unwrap(),
+                roles.apply(&std::fs::read_to_string(path.join("schema.sql")).unwrap()),
             )
         })
         .collect();

@@ -9,34 +9,23 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Once;
 
 use plumb_introspect::{introspect, Options};
 use plumb_model::{Database, ObjectRef, QualName};
 use plumb_testdb::snapshot::{check_snapshot, skip_reason};
-use plumb_testdb::TestDb;
+use plumb_testdb::{TestDb, TestRoles};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/introspect")
 }
 
-/// Roles the fixtures grant to (roles are cluster-wide, so they are made once, if missing).
-fn ensure_roles() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let db = TestDb::new("introspect_roles");
-        for role in ["plumb_introspect_reader", "plumb_introspect_writer"] {
-            db.execute(&format!(
-                "DO $$ BEGIN CREATE ROLE {role}; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-            ));
-        }
-    });
-}
-
-fn load(case: &str) -> TestDb {
-    ensure_roles();
+/// A fixture loaded into a fresh database, with its own stand-ins for the roles it grants to (roles are
+/// cluster-wide: see `TestRoles`).
+fn load(case: &str) -> (TestDb, TestRoles) {
+    let roles = TestRoles::new();
     let sql = std::fs::read_to_string(fixtures_dir().join(case).join("schema.sql")).unwrap();
-    TestDb::with_sql(&format!("introspect_{case}"), &sql)
+    let db = TestDb::with_sql(&format!("introspect_{case}"), &roles.apply(&sql));
+    (db, roles)
 }
 
 /// Introspect `url`, after running `session_sql` on the connection; also returns `SHOW search_path` and
@@ -103,7 +92,7 @@ fn fixtures_match_their_expected_snapshots() {
             eprintln!("{why}");
             continue;
         }
-        let db = load(case);
+        let (db, roles) = load(case);
         let (plain, before_settings, user) = read(db.url(), &Options::default(), "");
         let odd_session = "SET search_path = \"My.Schema\", \"select\", app, t, ext, public; \
                            SET DateStyle = 'SQL, DMY'; SET IntervalStyle = 'sql_standard'; \
@@ -112,8 +101,8 @@ fn fixtures_match_their_expected_snapshots() {
         if plain != odd {
             failures.push(format!(
                 "{case}: the model depends on the session's settings\n--- plain\n{}\n--- odd session\n{}",
-                snapshot(&plain, &user),
-                snapshot(&odd, &user)
+                roles.restore(&snapshot(&plain, &user)),
+                roles.restore(&snapshot(&odd, &user))
             ));
         }
         assert!(
@@ -124,7 +113,7 @@ fn fixtures_match_their_expected_snapshots() {
             after_settings, "\"My.Schema\", \"select\", app, t, ext, public / SQL, DMY",
             "{case}: introspection must leave the session's settings alone"
         );
-        let actual = snapshot(&plain, &user);
+        let actual = roles.restore(&snapshot(&plain, &user));
         if let Err(e) = check_snapshot(&fixtures_dir().join(case), "expected", "json", &actual) {
             failures.push(format!("{case}: model {e}"));
         }
@@ -134,7 +123,7 @@ fn fixtures_match_their_expected_snapshots() {
 
 #[test]
 fn extension_members_are_not_the_users_objects() {
-    let db = load("extensions");
+    let (db, _roles) = load("extensions");
     let (model, _, _) = read(db.url(), &Options::default(), "");
     let names: Vec<String> = model.functions.keys().map(|f| f.to_string()).collect();
     assert_eq!(names, vec!["public.similar_users(q text)".to_string()]);
@@ -163,7 +152,7 @@ fn extension_members_are_not_the_users_objects() {
 
 #[test]
 fn unsupported_kinds_are_reported() {
-    let db = load("unsupported");
+    let (db, _roles) = load("unsupported");
     let (model, _, _) = read(db.url(), &Options::default(), "");
     let kinds: BTreeSet<&str> = model.unsupported.iter().map(|u| u.kind.as_str()).collect();
     for kind in [
@@ -198,7 +187,7 @@ fn schema_filters_choose_what_is_read() {
         eprintln!("{why}");
         return;
     }
-    let db = load("tables");
+    let (db, _roles) = load("tables");
     let only_app = Options {
         include_schemas: vec!["app".into()],
         ..Options::default()

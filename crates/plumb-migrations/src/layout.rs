@@ -397,11 +397,17 @@ pub fn detect_all(dir: &Path) -> Vec<Layout> {
         let dbmate = plain
             .iter()
             .any(|(_, p, _)| std::fs::read_to_string(p).is_ok_and(|t| is_dbmate_text(&t)));
-        return if dbmate {
-            vec![Layout::Dbmate]
-        } else {
-            vec![Layout::Sqlx]
-        };
+        if dbmate {
+            return vec![Layout::Dbmate];
+        }
+        // sqlx only when every such file is named as sqlx names them (`<version>_<name>.sql`): `01-schema.sql`
+        // or `001.sql` (the docker-entrypoint-initdb.d convention) are plain SQL files read in path order.
+        if plain
+            .iter()
+            .all(|(n, _, _)| classify(Layout::Sqlx, n).is_some())
+        {
+            return vec![Layout::Sqlx];
+        }
     }
     if files
         .iter()

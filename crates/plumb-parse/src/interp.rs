@@ -7826,7 +7826,10 @@ mod split_tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let mut files = Vec::new();
         sql_files(&root.join("fixtures"), &mut files);
-        sql_files(&root.join("../shared/corpus"), &mut files);
+        if let Some(corpus) = plumb_testdb::external_corpus("statement_ends (external corpus part)")
+        {
+            sql_files(&corpus, &mut files);
+        }
         assert!(files.len() > 100, "fixtures not found: {}", files.len());
         for f in files {
             let sql = std::fs::read_to_string(&f).unwrap();

@@ -161,23 +161,71 @@ impl Error {
 }
 
 fn render_at(location: &Location, message: &str, line_text: &str) -> String {
-    // The caret is placed under the column; tabs are kept so that it lines up in a terminal.
-    let pad: String = line_text
-        .chars()
-        .take(location.column.saturating_sub(1))
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
-    format!("{location}: {message}\n{line_text}\n{pad}^")
+    let (shown, pad) = caret_line(line_text, location.column);
+    format!("{location}: {message}\n{shown}\n{pad}^")
+}
+
+/// The most characters of a line an error shows; a longer line (a minified dump, a 1 MB one-line file) is
+/// cut to a window around the column, with `…` where text was left out.
+pub const EXCERPT_CHARS: usize = 120;
+
+/// The part of `line` an error shows, and the padding that puts a caret under `column` (counted in
+/// characters from 1). Tabs are kept in the padding so that the caret lines up in a terminal.
+pub fn caret_line(line: &str, column: usize) -> (String, String) {
+    let chars: Vec<char> = line.chars().collect();
+    let col = column.saturating_sub(1).min(chars.len());
+    let (start, end) = if chars.len() <= EXCERPT_CHARS {
+        (0, chars.len())
+    } else {
+        let start = col
+            .saturating_sub(EXCERPT_CHARS / 2)
+            .min(chars.len() - EXCERPT_CHARS);
+        (start, start + EXCERPT_CHARS)
+    };
+    let mut shown = String::new();
+    let mut pad = String::new();
+    if start > 0 {
+        shown.push('…');
+        pad.push(' ');
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    pad.extend(
+        chars[start..col]
+            .iter()
+            .map(|&c| if c == '\t' { '\t' } else { ' ' }),
+    );
+    (shown, pad)
 }
 
 /// Read a source (a `.sql` file, a directory of `.sql` files, or a migrations directory) into the model.
+/// A file (or migration) without a single statement is read, and warned about: it is often a mistake.
 pub fn parse_path(path: &Path) -> Result<Parsed, Error> {
     let scripts = scripts(path)?;
     let mut interp = interp::Interp::new();
+    let mut empty = Vec::new();
     for script in &scripts {
+        if split_statements(&script.sql).is_empty() {
+            empty.push(Warning {
+                location: Location {
+                    file: script.path.clone(),
+                    line: script.first_line,
+                    column: 1,
+                },
+                message: "empty file: no SQL statements".into(),
+            });
+        }
         interp.run_script(script)?;
     }
-    Ok(interp.finish())
+    let mut parsed = interp.finish();
+    empty.append(&mut parsed.warnings);
+    // In apply order: by script, then by line.
+    let order = |file: &Path| scripts.iter().position(|s| s.path == file);
+    empty.sort_by_key(|w| (order(&w.location.file), w.location.line));
+    parsed.warnings = empty;
+    Ok(parsed)
 }
 
 /// Read SQL text into the model; `file` is used in locations only.

@@ -83,12 +83,16 @@ fn parsed_fixtures_equal_their_introspection() {
     );
 }
 
-/// The migra corpus: how many of its files parse offline to exactly the introspected model (no
-/// allow-list). Run with `--nocapture` to see the differences; the floor below only goes up.
+/// The external corpus's migra cases (`PLUMB_CORPUS`, or `../shared/corpus` next to the workspace; not run
+/// without it): how many of its files parse offline to exactly the introspected model (no allow-list). Run
+/// with `--nocapture` to see the differences; the floor below only goes up.
 #[test]
 fn corpus_fidelity_count() {
     const FLOOR: usize = 52;
-    let root = Path::new("/work/shared/corpus/migra");
+    let Some(corpus) = plumb_testdb::external_corpus("corpus_fidelity_count") else {
+        return;
+    };
+    let root = &corpus.join("migra");
     let setup = root.join("setup.sql");
     if setup.is_file() {
         let db = plumb_testdb::TestDb::new("setup");
@@ -136,5 +140,8 @@ fn corpus_fidelity_count() {
         }
     }
     println!("corpus fidelity: {equal} of {total} files equal ({loaded} load into a database)");
-    assert!(equal >= FLOOR, "{equal} < {FLOOR}");
+    // The floor is the reference version's (field by field); elsewhere the count is reported.
+    if plumb_testdb::snapshot::server_major() == plumb_testdb::snapshot::REFERENCE_MAJOR {
+        assert!(equal >= FLOOR, "{equal} < {FLOOR}");
+    }
 }

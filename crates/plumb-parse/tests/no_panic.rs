@@ -7,7 +7,13 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 
-fn corpus() -> Vec<String> {
+/// The inputs, read once.
+fn corpus() -> &'static [String] {
+    static CORPUS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    CORPUS.get_or_init(read_corpus)
+}
+
+fn read_corpus() -> Vec<String> {
     let mut files: Vec<PathBuf> = Vec::new();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/parse");
     for dir in [
@@ -23,7 +29,9 @@ fn corpus() -> Vec<String> {
             );
         }
     }
-    if let Ok(rd) = std::fs::read_dir("/work/shared/corpus/migra") {
+    // The external corpus too, when there is one (PLUMB_CORPUS or ../shared/corpus).
+    let corpus = plumb_testdb::external_corpus("no_panic (external corpus part)");
+    if let Some(Ok(rd)) = corpus.map(|c| std::fs::read_dir(c.join("migra"))) {
         for e in rd.filter_map(|e| e.ok()) {
             files.extend(
                 ["a.sql", "b.sql"]
@@ -124,7 +132,7 @@ proptest! {
         prop_assert!(!corpus.is_empty());
         let mut sql = corpus[file % corpus.len()].clone();
         for m in &muts {
-            sql = apply(&sql, m, &corpus);
+            sql = apply(&sql, m, corpus);
         }
         // Ok or Err are both fine; a panic fails the test.
         let result = plumb_parse::parse_str(&sql, Path::new("mutated.sql"));

@@ -56,6 +56,19 @@ fn a_directory_of_sql_files_is_read_in_path_order() {
 }
 
 #[test]
+fn numbered_files_without_a_migration_tool_are_plain_sql_in_path_order() {
+    // docker-entrypoint-initdb.d's convention: `001.sql`, `01-schema.sql`, `10-more.sql` are no tool's
+    // migrations (sqlx needs `<version>_<name>.sql`), so they are read as a directory of .sql files.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/migrations/none/initdb_numbered/migrations");
+    assert_eq!(names(&dir), ["001.sql", "01-schema.sql", "10-more.sql"]);
+    let p = plumb_parse::parse_path(&dir).unwrap();
+    let t = &p.database.tables[&plumb_model::QualName::new("app", "t")];
+    let cols: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(cols, ["id", "note"]);
+}
+
+#[test]
 fn prisma_migrations_apply_in_order() {
     let d = TempDir::new("prisma");
     d.write(

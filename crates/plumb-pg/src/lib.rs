@@ -5,9 +5,14 @@
 //! log or an error.
 
 pub mod local;
+mod libpq;
 mod tls;
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::path::PathBuf;
+
+pub use libpq::{Environment, ProcessEnv};
 
 use tokio_postgres::config::SslMode as PgSslMode;
 use tokio_postgres::{Client, Config, NoTls};
@@ -16,11 +21,19 @@ use tokio_postgres::{Client, Config, NoTls};
 pub enum Error {
     #[error("invalid connection URL {url}: {reason}")]
     BadUrl { url: String, reason: String },
-    #[error("cannot connect to {url}: {source}")]
+    /// One line: where, and the innermost cause (`connection refused`); the driver's error is the source.
+    #[error("cannot connect to {endpoint}: {reason}")]
     Connect {
-        url: String,
+        endpoint: String,
+        reason: String,
         #[source]
         source: tokio_postgres::Error,
+    },
+    #[error("cannot connect to {endpoint}: the server asks for a password and none was given; set PGPASSWORD, or add a line to {passfile} (host:port:database:user:password, chmod 0600), or use a service from pg_service.conf{note}")]
+    PasswordMissing {
+        endpoint: String,
+        passfile: String,
+        note: String,
     },
     #[error("TLS setup for {url}: {reason}")]
     Tls { url: String, reason: String },
@@ -31,6 +44,32 @@ pub enum Error {
         #[source]
         source: tokio_postgres::Error,
     },
+}
+
+/// The innermost cause of an error, as a short phrase: `connection refused` rather than
+/// `error connecting to server: Connection refused (os error 111)`.
+pub fn innermost_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last: &(dyn std::error::Error + 'static) = e;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    let text = match last.downcast_ref::<tokio_postgres::error::DbError>() {
+        Some(db) => db.message().to_string(),
+        None => last.to_string(),
+    };
+    let text = match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => text[..i].to_string(),
+        _ => text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        // Lower-case a leading capital unless the word is an acronym (`TLS`, `SSL`).
+        Some(c) if c.is_uppercase() && !chars.next().is_some_and(char::is_uppercase) => c
+            .to_lowercase()
+            .chain(text[c.len_utf8()..].chars())
+            .collect(),
+        _ => text,
+    }
 }
 
 /// How TLS is used, as libpq's `sslmode`.
@@ -55,11 +94,27 @@ pub struct Target {
     config: Config,
     ssl: SslMode,
     root_cert: Option<String>,
+    /// The password file to look in when connecting, if no password was given otherwise.
+    passfile: Option<PathBuf>,
 }
 
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&redact(&self.original))
+        let named_host = is_url(&self.original) || self.original.contains("host=");
+        if !named_host {
+            // The server came from the environment or a service: show what it resolved to.
+            write!(
+                f,
+                "{}/{}",
+                self.endpoint(),
+                self.config
+                    .get_dbname()
+                    .or(self.config.get_user())
+                    .unwrap_or("")
+            )
+        } else {
+            f.write_str(&redact(&self.original))
+        }
     }
 }
 
@@ -118,68 +173,207 @@ pub fn redact(text: &str) -> String {
 }
 
 impl Target {
-    /// Parse a `postgres://` / `postgresql://` URL (or a libpq key/value string).
+    /// Parse a `postgres://` / `postgresql://` URL (or a libpq key/value string, possibly empty) and fill in
+    /// what it leaves out the way libpq does: service file, `PG*` environment variables, defaults (see
+    /// [`libpq`](crate::Environment)).
     pub fn parse(text: &str) -> Result<Target, Error> {
+        Target::parse_with(text, &ProcessEnv)
+    }
+
+    /// [`Target::parse`] with a given environment instead of the process's.
+    pub fn parse_with(text: &str, env: &dyn Environment) -> Result<Target, Error> {
         let bad = |reason: String| Error::BadUrl {
             url: redact(text),
             reason,
         };
-        let mut ssl = SslMode::Prefer;
-        let mut root_cert = None;
-        // sslmode verify-ca / verify-full and sslrootcert are ours; tokio-postgres does not know them.
-        let for_driver = if is_url(text) {
+        // Settings tokio-postgres does not know (sslmode verify-ca / verify-full, sslrootcert, service,
+        // passfile) are ours.
+        let mut ours: BTreeMap<String, String> = BTreeMap::new();
+        let ours_key = |k: &str| matches!(k, "sslmode" | "sslrootcert" | "service" | "passfile");
+        let mut url_form = None;
+        let mut kv_form = Vec::new();
+        if is_url(text) {
             let mut u = url::Url::parse(text).map_err(|e| bad(e.to_string()))?;
             let mut kept = Vec::new();
             for (k, v) in u.query_pairs() {
-                match &*k {
-                    "sslmode" => {
-                        ssl =
-                            parse_sslmode(&v).ok_or_else(|| bad(format!("unknown sslmode {v}")))?
-                    }
-                    "sslrootcert" => root_cert = Some(v.into_owned()),
-                    _ => kept.push((k.into_owned(), v.into_owned())),
+                if ours_key(&k) {
+                    ours.insert(k.into_owned(), v.into_owned());
+                } else {
+                    kept.push((k.into_owned(), v.into_owned()));
                 }
             }
             u.set_query(None);
             if !kept.is_empty() {
                 u.query_pairs_mut().extend_pairs(kept);
             }
-            u.to_string()
+            url_form = Some(u);
         } else {
-            let mut kept = Vec::new();
             for kv in text.split_whitespace() {
                 match kv.split_once('=') {
-                    Some(("sslmode", v)) => {
-                        ssl = parse_sslmode(v).ok_or_else(|| bad(format!("unknown sslmode {v}")))?
+                    Some((k, v)) if ours_key(k) => {
+                        ours.insert(k.to_string(), v.to_string());
                     }
-                    Some(("sslrootcert", v)) => root_cert = Some(v.to_string()),
-                    _ => kept.push(kv),
+                    _ => kv_form.push(kv),
                 }
             }
-            kept.join(" ")
+        }
+        // The service (named in the string, else PGSERVICE), then the environment, fill what is unset.
+        let service = match ours
+            .get("service")
+            .cloned()
+            .or_else(|| env.var("PGSERVICE"))
+        {
+            Some(name) => libpq::service(&name, env).map_err(bad)?,
+            None => BTreeMap::new(),
         };
-        let mut config: Config = for_driver
-            .parse()
-            .map_err(|e: tokio_postgres::Error| bad(e.to_string()))?;
-        config.ssl_mode(match ssl {
-            SslMode::Disable => PgSslMode::Disable,
-            SslMode::Prefer => PgSslMode::Prefer,
-            _ => PgSslMode::Require,
-        });
+        let from_env: BTreeMap<String, String> = [
+            ("host", "PGHOST"),
+            ("port", "PGPORT"),
+            ("dbname", "PGDATABASE"),
+            ("user", "PGUSER"),
+            ("password", "PGPASSWORD"),
+            ("sslmode", "PGSSLMODE"),
+            ("sslrootcert", "PGSSLROOTCERT"),
+            ("application_name", "PGAPPNAME"),
+            ("options", "PGOPTIONS"),
+            ("connect_timeout", "PGCONNECT_TIMEOUT"),
+        ]
+        .into_iter()
+        .filter_map(|(key, var)| env.var(var).map(|v| (key.to_string(), v)))
+        .collect();
+        let for_driver = match url_form {
+            Some(mut u) => {
+                // The driver reads a URL host without a port as port 5432: give it the port a service or
+                // PGPORT names first.
+                let port_given = u.port().is_some() || u.query_pairs().any(|(k, _)| k == "port");
+                if !port_given && u.host_str().is_some_and(|h| !h.is_empty()) {
+                    if let Some(p) = service.get("port").or(from_env.get("port")) {
+                        let port = p
+                            .trim()
+                            .parse::<u16>()
+                            .map_err(|_| bad(format!("invalid port {p}")))?;
+                        let _ = u.set_port(Some(port));
+                    }
+                }
+                u.to_string()
+            }
+            None => kv_form.join(" "),
+        };
+        let mut config: Config = if for_driver.trim().is_empty() {
+            Config::new()
+        } else {
+            for_driver
+                .parse()
+                .map_err(|e: tokio_postgres::Error| bad(e.to_string()))?
+        };
+        fill(&mut config, &mut ours, &service).map_err(&bad)?;
+        fill(&mut config, &mut ours, &from_env)
+            .map_err(|e| bad(format!("{e} (from PG* variables)")))?;
+        // Defaults.
+        if config.get_hosts().is_empty() {
+            config.host(libpq::default_host());
+        }
         if config.get_user().is_none() {
-            if let Ok(user) = std::env::var("PGUSER").or_else(|_| std::env::var("USER")) {
+            if let Some(user) = env.var("USER").or_else(|| env.var("LOGNAME")) {
                 config.user(&user);
             }
         }
         if config.get_application_name().is_none() {
             config.application_name("plumb");
         }
+        let ssl = match ours.get("sslmode") {
+            Some(v) => parse_sslmode(v).ok_or_else(|| bad(format!("unknown sslmode {v}")))?,
+            None => SslMode::Prefer,
+        };
+        config.ssl_mode(match ssl {
+            SslMode::Disable => PgSslMode::Disable,
+            SslMode::Prefer => PgSslMode::Prefer,
+            _ => PgSslMode::Require,
+        });
         Ok(Target {
             original: text.to_string(),
             config,
             ssl,
-            root_cert,
+            root_cert: ours.get("sslrootcert").cloned(),
+            passfile: libpq::passfile(ours.get("passfile").map(String::as_str), env),
         })
+    }
+
+    /// Where this target connects, for messages: `host:port` (or the unix socket), comma-separated when
+    /// there are several hosts.
+    pub fn endpoint(&self) -> String {
+        let ports = self.config.get_ports();
+        self.config
+            .get_hosts()
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+                match h {
+                    tokio_postgres::config::Host::Tcp(h) if h.contains(':') => {
+                        format!("[{h}]:{port}")
+                    }
+                    tokio_postgres::config::Host::Tcp(h) => format!("{h}:{port}"),
+                    #[cfg(unix)]
+                    tokio_postgres::config::Host::Unix(p) => {
+                        format!("{}", p.join(format!(".s.PGSQL.{port}")).display())
+                    }
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// The user name this target connects as, if known.
+    pub fn user(&self) -> Option<&str> {
+        self.config.get_user()
+    }
+
+    /// The config to connect with: the password file's password added when none was given otherwise.
+    fn config_for_connect(&self) -> (Config, Option<String>) {
+        let mut config = self.config.clone();
+        if config.get_password().is_some() {
+            return (config, None);
+        }
+        let Some(file) = &self.passfile else {
+            return (config, None);
+        };
+        let host = match config.get_hosts().first() {
+            Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+            #[cfg(unix)]
+            Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
+            None => String::new(),
+        };
+        let port = config.get_ports().first().copied().unwrap_or(5432);
+        let user = config.get_user().unwrap_or("").to_string();
+        let db = config.get_dbname().unwrap_or(&user).to_string();
+        match libpq::pgpass(file, &host, port, &db, &user) {
+            libpq::Lookup::Found(pw) => {
+                config.password(pw);
+                (config, None)
+            }
+            libpq::Lookup::NoMatch => (config, None),
+            libpq::Lookup::Ignored(why) => (config, Some(why)),
+        }
+    }
+
+    fn connect_error(&self, source: tokio_postgres::Error, note: Option<String>) -> Error {
+        if innermost_cause(&source) == "password missing" {
+            return Error::PasswordMissing {
+                endpoint: self.endpoint(),
+                passfile: self
+                    .passfile
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "~/.pgpass".into()),
+                note: note.map(|n| format!(" ({n})")).unwrap_or_default(),
+            };
+        }
+        Error::Connect {
+            endpoint: self.endpoint(),
+            reason: innermost_cause(&source),
+            source,
+        }
     }
 
     pub fn ssl_mode(&self) -> SslMode {
@@ -223,16 +417,26 @@ impl Target {
 
     /// Open a connection; its driver task runs on the current tokio runtime.
     pub async fn connect(&self) -> Result<Client, Error> {
-        let url = redact(&self.original);
-        let client = if self.ssl == SslMode::Disable {
-            let (client, conn) =
-                self.config
-                    .connect(NoTls)
-                    .await
-                    .map_err(|source| Error::Connect {
-                        url: url.clone(),
-                        source,
-                    })?;
+        let url = self.to_string();
+        let (mut config, note) = self.config_for_connect();
+        // libpq never uses TLS on a unix socket; `prefer` means plain there.
+        #[cfg(unix)]
+        let socket_only = !config.get_hosts().is_empty()
+            && config
+                .get_hosts()
+                .iter()
+                .all(|h| matches!(h, tokio_postgres::config::Host::Unix(_)));
+        #[cfg(not(unix))]
+        let socket_only = false;
+        if self.ssl == SslMode::Prefer && socket_only {
+            config.ssl_mode(PgSslMode::Disable);
+        }
+        let client = if self.ssl == SslMode::Disable || (self.ssl == SslMode::Prefer && socket_only)
+        {
+            let (client, conn) = config
+                .connect(NoTls)
+                .await
+                .map_err(|source| self.connect_error(source, note.clone()))?;
             tokio::spawn(async move {
                 let _ = conn.await;
             });
@@ -245,14 +449,10 @@ impl Target {
                         reason,
                     }
                 })?;
-            let (client, conn) =
-                self.config
-                    .connect(tls)
-                    .await
-                    .map_err(|source| Error::Connect {
-                        url: url.clone(),
-                        source,
-                    })?;
+            let (client, conn) = config
+                .connect(tls)
+                .await
+                .map_err(|source| self.connect_error(source, note.clone()))?;
             tokio::spawn(async move {
                 let _ = conn.await;
             });
@@ -260,6 +460,62 @@ impl Target {
         };
         Ok(client)
     }
+}
+
+/// Fill what `config` (and our own settings) leave unset from libpq-keyword `settings` (a service or the
+/// environment).
+fn fill(
+    config: &mut Config,
+    ours: &mut BTreeMap<String, String>,
+    settings: &BTreeMap<String, String>,
+) -> Result<(), String> {
+    for (key, value) in settings {
+        match key.as_str() {
+            "host" if config.get_hosts().is_empty() => {
+                for h in value.split(',') {
+                    config.host(h.trim());
+                }
+            }
+            "port" if config.get_ports().is_empty() => {
+                for p in value.split(',') {
+                    let port = p
+                        .trim()
+                        .parse::<u16>()
+                        .map_err(|_| format!("invalid port {p}"))?;
+                    config.port(port);
+                }
+            }
+            "dbname" if config.get_dbname().is_none() => {
+                config.dbname(value);
+            }
+            "user" if config.get_user().is_none() => {
+                config.user(value);
+            }
+            "password" if config.get_password().is_none() => {
+                config.password(value);
+            }
+            "application_name" if config.get_application_name().is_none() => {
+                config.application_name(value);
+            }
+            "options" if config.get_options().is_none() => {
+                config.options(value);
+            }
+            "connect_timeout" if config.get_connect_timeout().is_none() => {
+                let secs = value
+                    .trim()
+                    .parse::<u64>()
+                    .map_err(|_| format!("invalid connect_timeout {value}"))?;
+                if secs > 0 {
+                    config.connect_timeout(std::time::Duration::from_secs(secs.max(2)));
+                }
+            }
+            "sslmode" | "sslrootcert" | "passfile" => {
+                ours.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn parse_sslmode(v: &str) -> Option<SslMode> {
@@ -273,15 +529,22 @@ fn parse_sslmode(v: &str) -> Option<SslMode> {
     })
 }
 
-/// The target named by `explicit`, else by `DATABASE_URL`.
+/// The target named by `explicit`, else by `DATABASE_URL`, else — as psql does — by `PGSERVICE`, `PGHOST`,
+/// `PGDATABASE`, `PGPORT` or `PGUSER` when one of them is set.
 pub fn target_from(explicit: Option<&str>) -> Result<Target, Error> {
     match explicit {
         Some(t) => Target::parse(t),
         None => match std::env::var("DATABASE_URL") {
             Ok(v) if !v.is_empty() => Target::parse(&v),
+            _ if ["PGSERVICE", "PGHOST", "PGDATABASE", "PGPORT", "PGUSER"]
+                .iter()
+                .any(|v| ProcessEnv.var(v).is_some()) =>
+            {
+                Target::parse("")
+            }
             _ => Err(Error::BadUrl {
                 url: "<none>".into(),
-                reason: "no database given: pass --database URL or set DATABASE_URL".into(),
+                reason: "no database given: pass --database URL, or set DATABASE_URL (or PGHOST, PGDATABASE, PGSERVICE, ...)".into(),
             }),
         },
     }
@@ -383,6 +646,94 @@ mod tests {
     fn unix_socket_urls_parse() {
         let t = Target::parse("postgresql:///test?host=/var/run/postgresql").unwrap();
         assert_eq!(t.database(), Some("test"));
+    }
+
+    fn env(vars: &[(&str, &str)]) -> BTreeMap<String, String> {
+        vars.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn pg_variables_fill_what_the_url_leaves_out() {
+        let e = env(&[
+            ("PGHOST", "db.example"),
+            ("PGPORT", "6543"),
+            ("PGDATABASE", "shop"),
+            ("PGUSER", "alice"),
+            ("PGPASSWORD", "hunter2"),
+            ("PGSSLMODE", "require"),
+            ("PGAPPNAME", "ci"),
+        ]);
+        let t = Target::parse_with("", &e).unwrap();
+        assert_eq!(t.endpoint(), "db.example:6543");
+        assert_eq!(t.database(), Some("shop"));
+        assert_eq!(t.user(), Some("alice"));
+        assert_eq!(t.config.get_password(), Some(&b"hunter2"[..]));
+        assert_eq!(t.ssl_mode(), SslMode::Require);
+        assert_eq!(t.config.get_application_name(), Some("ci"));
+        assert_eq!(t.to_string(), "db.example:6543/shop");
+        assert!(!format!("{t} {t:?}").contains("hunter2"));
+        // What the URL says wins; the rest still comes from the environment.
+        let t = Target::parse_with("postgresql://bob@other/app?sslmode=disable", &e).unwrap();
+        assert_eq!(t.endpoint(), "other:6543");
+        assert_eq!((t.user(), t.database()), (Some("bob"), Some("app")));
+        assert_eq!(t.ssl_mode(), SslMode::Disable);
+        assert_eq!(t.config.get_password(), Some(&b"hunter2"[..]));
+        assert_eq!(t.to_string(), "postgresql://bob@other/app?sslmode=disable");
+        let bad = Target::parse_with("", &env(&[("PGPORT", "x")])).unwrap_err();
+        assert!(bad.to_string().contains("invalid port x"), "{bad}");
+    }
+
+    #[test]
+    fn a_service_comes_before_the_environment() {
+        let dir = std::env::temp_dir().join(format!("plumb-pg-svc-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("services.conf");
+        std::fs::write(
+            &file,
+            "[prod]\nhost=prod.example\ndbname=app\nsslmode=verify-full\n",
+        )
+        .unwrap();
+        let f = file.display().to_string();
+        let e = env(&[
+            ("PGSERVICEFILE", &f),
+            ("PGSERVICE", "prod"),
+            ("PGHOST", "ignored.example"),
+            ("PGUSER", "svc"),
+        ]);
+        let t = Target::parse_with("", &e).unwrap();
+        assert_eq!(t.endpoint(), "prod.example:5432");
+        assert_eq!((t.user(), t.database()), (Some("svc"), Some("app")));
+        assert_eq!(t.ssl_mode(), SslMode::VerifyFull);
+        // service= in the URL, and the URL's own settings first.
+        let t = Target::parse_with(
+            "postgresql:///other?service=prod",
+            &env(&[("PGSERVICEFILE", &f)]),
+        )
+        .unwrap();
+        assert_eq!(t.endpoint(), "prod.example:5432");
+        assert_eq!(t.database(), Some("other"));
+        let e = Target::parse_with("service=nope", &env(&[("PGSERVICEFILE", &f)])).unwrap_err();
+        assert!(
+            e.to_string().contains("service \"nope\" is not defined"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn connect_errors_are_one_line_with_the_innermost_cause() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let t = Target::parse("postgresql://u:secret@127.0.0.1:1/db").unwrap();
+        let e = rt.block_on(t.connect()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cannot connect to 127.0.0.1:1: connection refused"
+        );
+        assert!(std::error::Error::source(&e).is_some());
     }
 
     #[test]

@@ -67,7 +67,16 @@ pub fn admin_client() -> Client {
     admin()
 }
 
-/// Drop databases left by test processes that no longer run (their pid is part of the name).
+/// Whether a `plumb_test_<pid>_...` name belongs to a process that no longer runs.
+fn stale(name: &str) -> bool {
+    let pid = name[PREFIX.len()..]
+        .split('_')
+        .next()
+        .and_then(|p| p.parse::<u32>().ok());
+    !pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists())
+}
+
+/// Drop databases, then roles, left by test processes that no longer run (their pid is part of the name).
 fn sweep_stale(client: &mut Client) {
     let rows = match client.query(
         "SELECT datname FROM pg_database WHERE datname LIKE 'plumb\\_test\\_%'",
@@ -78,16 +87,40 @@ fn sweep_stale(client: &mut Client) {
     };
     for row in rows {
         let name: String = row.get(0);
-        let pid = name[PREFIX.len()..]
-            .split('_')
-            .next()
-            .and_then(|p| p.parse::<u32>().ok());
-        let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
-        if !alive {
+        if stale(&name) {
             let _ =
                 client.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
         }
     }
+    if let Ok(rows) = client.query(
+        "SELECT rolname FROM pg_roles WHERE rolname LIKE 'plumb\\_test\\_%'",
+        &[],
+    ) {
+        for row in rows {
+            let name: String = row.get(0);
+            if stale(&name) {
+                drop_role(client, &name);
+            }
+        }
+    }
+}
+
+/// Drop a role and, first, what it owns or was granted in every database of the cluster.
+fn drop_role(admin: &mut Client, role: &str) {
+    let dbs: Vec<String> = admin
+        .query(
+            "SELECT DISTINCT d.datname FROM pg_shdepend s JOIN pg_database d ON d.oid = s.dbid \
+             JOIN pg_roles r ON r.oid = s.refobjid WHERE r.rolname = $1 AND d.datallowconn",
+            &[&role],
+        )
+        .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+        .unwrap_or_default();
+    for db in dbs {
+        if let Ok(mut c) = Client::connect(&url_with_database(&server_url(), &db), NoTls) {
+            let _ = c.batch_execute(&format!("DROP OWNED BY \"{role}\""));
+        }
+    }
+    let _ = admin.batch_execute(&format!("DROP ROLE IF EXISTS \"{role}\""));
 }
 
 /// A fresh database for one test. Dropped (with `FORCE`) on drop.
@@ -186,6 +219,129 @@ impl Drop for TestDb {
     }
 }
 
+/// The role names the project's fixtures grant to. Roles are cluster-wide, so a test never creates these
+/// names: [`TestRoles`] creates a uniquely named stand-in for each and rewrites the SQL it loads.
+pub const FIXTURE_ROLES: &[&str] = &[
+    "plumb_fixture_role",
+    "plumb_introspect_reader",
+    "plumb_introspect_writer",
+];
+
+/// Uniquely named stand-ins for [`FIXTURE_ROLES`] (`plumb_test_<pid>_r<n>_<name>`), created on the server
+/// and dropped — with whatever they own or were granted in any database — when this goes out of scope.
+/// [`TestRoles::apply`] puts the stand-ins into fixture SQL, [`TestRoles::restore`] puts the fixture names
+/// back into output compared with a snapshot. All stand-ins of one `TestRoles` share one prefix, so they
+/// sort among themselves (and next to other names) as the fixture names do.
+pub struct TestRoles {
+    names: Vec<(&'static str, String)>,
+}
+
+impl TestRoles {
+    pub fn new() -> TestRoles {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let mut admin = admin();
+        let names: Vec<(&'static str, String)> = FIXTURE_ROLES
+            .iter()
+            .map(|&f| {
+                let short = f.strip_prefix("plumb_").unwrap_or(f);
+                let mut name = format!("{PREFIX}{}_r{n}_{short}", std::process::id());
+                name.truncate(63);
+                (f, name)
+            })
+            .collect();
+        let roles = TestRoles { names };
+        for (_, name) in &roles.names {
+            if let Err(e) = admin.batch_execute(&format!("CREATE ROLE \"{name}\" NOLOGIN")) {
+                panic!("cannot create test role {name}: {e}");
+            }
+        }
+        roles
+    }
+
+    /// The stand-in of a fixture role name.
+    pub fn name(&self, fixture: &str) -> &str {
+        self.names
+            .iter()
+            .find(|(f, _)| *f == fixture)
+            .map(|(_, n)| n.as_str())
+            .unwrap_or_else(|| panic!("{fixture} is not one of FIXTURE_ROLES"))
+    }
+
+    /// `text` with every fixture role name (as a whole identifier) replaced by its stand-in.
+    pub fn apply(&self, text: &str) -> String {
+        self.names.iter().fold(text.to_string(), |t, (from, to)| {
+            replace_ident(&t, from, to)
+        })
+    }
+
+    /// `text` with every stand-in replaced by its fixture role name.
+    pub fn restore(&self, text: &str) -> String {
+        self.names.iter().fold(text.to_string(), |t, (to, from)| {
+            replace_ident(&t, from, to)
+        })
+    }
+}
+
+impl Default for TestRoles {
+    fn default() -> Self {
+        TestRoles::new()
+    }
+}
+
+impl Drop for TestRoles {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = Client::connect(&url_with_database(&server_url(), "postgres"), NoTls)
+        {
+            for (_, name) in &self.names {
+                drop_role(&mut admin, name);
+            }
+        }
+    }
+}
+
+/// `text` with `from` replaced by `to` where it is a whole identifier (not part of a longer one).
+fn replace_ident(text: &str, from: &str, to: &str) -> String {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(from) {
+        let before = rest[..i]
+            .chars()
+            .next_back()
+            .or_else(|| out.chars().next_back());
+        let after = rest[i + from.len()..].chars().next();
+        out.push_str(&rest[..i]);
+        if before.is_some_and(ident) || after.is_some_and(ident) {
+            out.push_str(from);
+        } else {
+            out.push_str(to);
+        }
+        rest = &rest[i + from.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The external corpus (`<corpus>/<source>/<case>/{a,b}.sql`), for the tests that say they use it:
+/// `PLUMB_CORPUS` when set, else `../shared/corpus` next to the workspace when present. `None` otherwise,
+/// after printing that the test did not run (the project's own tests never need it).
+pub fn external_corpus(test: &str) -> Option<std::path::PathBuf> {
+    let dir = match std::env::var_os("PLUMB_CORPUS").filter(|v| !v.is_empty()) {
+        Some(v) => std::path::PathBuf::from(v),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
+    };
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "{test}: not run: no external corpus at {} (set PLUMB_CORPUS to a corpus directory)",
+            dir.display()
+        );
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +371,52 @@ mod tests {
             .unwrap()
             .get(0);
         assert!(!exists, "{name} should be dropped");
+    }
+
+    #[test]
+    fn test_roles_are_unique_replaced_and_dropped() {
+        let names: Vec<String>;
+        {
+            let a = TestRoles::new();
+            let b = TestRoles::new();
+            assert_ne!(a.name("plumb_fixture_role"), b.name("plumb_fixture_role"));
+            let sql = "GRANT x TO plumb_fixture_role, plumb_fixture_roles, \"plumb_fixture_role\";";
+            let applied = a.apply(sql);
+            assert_eq!(
+                applied,
+                format!(
+                    "GRANT x TO {0}, plumb_fixture_roles, \"{0}\";",
+                    a.name("plumb_fixture_role")
+                )
+            );
+            assert_eq!(a.restore(&applied), sql);
+            // A grant in a database that outlives the roles does not keep them alive.
+            let db = TestDb::new("roles");
+            db.execute(
+                &a.apply("CREATE TABLE t (a int); GRANT SELECT ON t TO plumb_introspect_reader;"),
+            );
+            names = [&a, &b]
+                .iter()
+                .flat_map(|r| FIXTURE_ROLES.iter().map(|f| r.name(f).to_string()))
+                .collect();
+            let mut sorted = FIXTURE_ROLES.iter().map(|f| a.name(f)).collect::<Vec<_>>();
+            sorted.sort();
+            assert_eq!(
+                sorted,
+                FIXTURE_ROLES.iter().map(|f| a.name(f)).collect::<Vec<_>>()
+            );
+            drop(a);
+            drop(b);
+            drop(db);
+        }
+        let left: i64 = admin()
+            .query_one(
+                "SELECT count(*) FROM pg_roles WHERE rolname = ANY($1)",
+                &[&names],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(left, 0, "roles left: {names:?}");
     }
 
     #[test]

@@ -23,7 +23,8 @@ impl std::fmt::Debug for Run {
     }
 }
 
-/// Run `plumb` with these arguments (DATABASE_URL removed from its environment unless given in `env`).
+/// Run `plumb` with these arguments (DATABASE_URL, PLUMB_DEV_URL and libpq's PG* variables removed from its
+/// environment unless given in `env`).
 pub fn plumb(args: &[&str]) -> Run {
     plumb_env(args, &[])
 }
@@ -33,6 +34,19 @@ pub fn plumb_env(args: &[&str], env: &[(&str, &str)]) -> Run {
     cmd.args(args)
         .env_remove("DATABASE_URL")
         .env_remove("PLUMB_DEV_URL");
+    for var in [
+        "PGHOST",
+        "PGPORT",
+        "PGUSER",
+        "PGDATABASE",
+        "PGPASSWORD",
+        "PGPASSFILE",
+        "PGSERVICE",
+        "PGSERVICEFILE",
+        "PGSSLMODE",
+    ] {
+        cmd.env_remove(var);
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -1,0 +1,99 @@
+//! The command line's edges, on the exact output: one-line errors (the chain with `-v`), a closed pipe, a
+//! password in an environment variable and `--help`, an error in a very long line.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use common::*;
+
+#[test]
+fn a_connection_error_is_one_line_and_the_chain_comes_with_verbose() {
+    let url = "postgresql://u:hunter2@127.0.0.1:1/db";
+    let run = plumb(&["dump", "--database", url]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: cannot connect to 127.0.0.1:1: connection refused\n"
+    );
+    let run = plumb(&["-v", "dump", "--database", url]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "plumb: reading postgresql://u:***@127.0.0.1:1/db\n\
+         error: reading the schema of postgresql://u:***@127.0.0.1:1/db\n\
+         \x20 caused by: cannot connect to 127.0.0.1:1: connection refused\n\
+         \x20 caused by: error connecting to server\n\
+         \x20 caused by: Connection refused (os error 111)\n"
+    );
+    assert!(!run.stderr.contains("hunter2"));
+}
+
+#[test]
+fn help_never_shows_the_dev_url_password() {
+    let run = plumb_env(
+        &["diff", "--help"],
+        &[("PLUMB_DEV_URL", "postgresql://u:hunter2@h/db")],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("--dev-url"), "{run:?}");
+    assert!(!run.stdout.contains("hunter2"), "{run:?}");
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_exit_0() {
+    // Enough output to fill a pipe's buffer many times over.
+    let db = TestDb::with_sql(
+        "edges_pipe",
+        "DO $$ BEGIN FOR i IN 1..1500 LOOP \
+           EXECUTE format('CREATE TABLE t%s (id int PRIMARY KEY, a text NOT NULL, b text)', i); \
+         END LOOP; END $$;",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plumb"))
+        .args(["dump", "--database", db.url()])
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is gone (as `| head -1` leaves).
+    let out = child.wait_with_output().unwrap();
+    assert!(first.starts_with("-- plumb dump of "), "{first}");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn an_error_in_a_one_megabyte_line_shows_a_window_around_the_column() {
+    let dir = scratch_dir("edges_long_line");
+    let file = dir.join("long.sql");
+    let tables = |from: usize, to: usize| -> String {
+        (from..to)
+            .map(|i| format!("CREATE TABLE t{i} (a int); "))
+            .collect()
+    };
+    let mut sql = tables(0, 20_000);
+    sql.push_str("CREATE TABLE broken (a int,, b int); ");
+    sql.push_str(&tables(20_000, 40_000));
+    assert!(sql.len() > 1_000_000 && !sql.contains('\n'));
+    std::fs::write(&file, &sql).unwrap();
+    let column = sql.find(", b int").unwrap() + 1;
+    let f = file.display().to_string();
+    let run = plumb(&["diff", "--from", &f, "--to", &f]);
+    assert_eq!(run.code, 2, "{}", &run.stderr[..run.stderr.len().min(2000)]);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("error: {f}:1:{column}: syntax error at or near \",\"")
+    );
+    let start = column - 1 - 60;
+    let window: String = sql.chars().skip(start).take(120).collect();
+    assert_eq!(lines[1], format!("…{window}…"));
+    assert_eq!(lines[2], format!("{}^", " ".repeat(61)));
+    assert_eq!(lines.len(), 3, "{}", run.stderr);
+}
