@@ -99,6 +99,10 @@ pub struct CompareOpts {
     /// Leave these schemas out (repeatable).
     #[arg(long = "exclude-schema", value_name = "NAME")]
     pub exclude_schemas: Vec<String>,
+    /// Compare (or dump) the migration tools' history tables too (_prisma_migrations, _sqlx_migrations,
+    /// flyway_schema_history, schema_migrations, ar_internal_metadata); left out by default.
+    #[arg(long)]
+    pub include_history_tables: bool,
     /// Do not compare object owners.
     #[arg(long)]
     pub ignore_owners: bool,
@@ -146,6 +150,10 @@ pub struct DumpArgs {
     /// Leave these schemas out (repeatable).
     #[arg(long = "exclude-schema", value_name = "NAME")]
     pub exclude_schemas: Vec<String>,
+    /// Compare (or dump) the migration tools' history tables too (_prisma_migrations, _sqlx_migrations,
+    /// flyway_schema_history, schema_migrations, ar_internal_metadata); left out by default.
+    #[arg(long)]
+    pub include_history_tables: bool,
 }
 
 #[derive(Debug, Args)]
@@ -161,9 +169,14 @@ pub struct CheckArgs {
         conflicts_with = "migrations"
     )]
     pub schema: Option<PathBuf>,
-    /// The migrations directory; also checks the migrations table against it.
+    /// The migrations directory. The database is compared with the migrations its history table records as
+    /// applied (with all of them when it has no history table), and the history with the directory.
     #[arg(long, value_name = "DIR")]
     pub migrations: Option<PathBuf>,
+    /// Fail when migrations are pending (the post-deploy check); without it pending migrations are listed
+    /// and do not change the exit status (the pre-deploy check).
+    #[arg(long, requires = "migrations")]
+    pub require_applied: bool,
     /// Migration tool layout [default: detected].
     #[arg(long, value_name = "LAYOUT")]
     pub layout: Option<String>,
@@ -215,4 +228,8 @@ pub struct BaselineArgs {
     /// Only these schemas (repeatable).
     #[arg(long = "schema", value_name = "NAME")]
     pub schemas: Vec<String>,
+    /// Compare (or dump) the migration tools' history tables too (_prisma_migrations, _sqlx_migrations,
+    /// flyway_schema_history, schema_migrations, ar_internal_metadata); left out by default.
+    #[arg(long)]
+    pub include_history_tables: bool,
 }

@@ -59,6 +59,7 @@ fn filters(c: &CompareOpts) -> Filters {
     Filters {
         include: c.include_schemas.clone(),
         exclude: c.exclude_schemas.clone(),
+        include_history_tables: c.include_history_tables,
     }
 }
 
@@ -110,6 +111,7 @@ async fn dump(a: DumpArgs) -> Result<Outcome> {
     let f = Filters {
         include: a.schemas.clone(),
         exclude: a.exclude_schemas.clone(),
+        include_history_tables: a.include_history_tables,
     };
     let db = source::introspect(&target, &f).await?;
     match a.format {
@@ -193,10 +195,10 @@ async fn baseline(a: BaselineArgs) -> Result<Outcome> {
     let f = Filters {
         include: a.schemas.clone(),
         exclude: Vec::new(),
+        include_history_tables: a.include_history_tables,
     };
-    let mut db = source::introspect(&target, &f).await?;
-    // The tool's own history table is created by the tool, not by a migration.
-    strip_history_tables(&mut db);
+    // The tool's own history table is created by the tool, not by a migration: `introspect` leaves it out.
+    let db = source::introspect(&target, &f).await?;
     let opts = plumb_diff::Options {
         include_schemas: a.schemas.clone(),
         ..Default::default()
@@ -250,54 +252,9 @@ fn default_version(layout: plumb_migrations::Layout) -> String {
     )
 }
 
-/// Tables migration tools keep their history in. They are in the live database but never declared, so
-/// `check` leaves them out of the schema comparison (the history section reads them instead).
-const HISTORY_TABLES: &[&str] = &[
-    "_prisma_migrations",
-    "_sqlx_migrations",
-    "flyway_schema_history",
-    "schema_migrations",
-    "ar_internal_metadata",
-];
-
-fn strip_history_tables(db: &mut plumb_model::Database) -> Vec<plumb_model::QualName> {
-    let names: Vec<_> = db
-        .tables
-        .keys()
-        .filter(|n| HISTORY_TABLES.contains(&n.name.as_str()))
-        .cloned()
-        .collect();
-    for n in &names {
-        db.tables.remove(n);
-        let rel = plumb_model::ObjectRef::Relation(n.clone());
-        db.dependencies.retain(|d| d.from != rel && d.to != rel);
-    }
-    names
-}
-
 pub async fn check(a: CheckArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
     let f = filters(&a.compare);
-    let declared_path = match (&a.schema, &a.migrations) {
-        (Some(p), _) | (None, Some(p)) => p.clone(),
-        (None, None) => bail!("give the declared schema: --schema FILE|DIR or --migrations DIR"),
-    };
-    let declared = source::load(
-        &declared_path.to_string_lossy(),
-        a.compare.dev_url.as_deref(),
-        &f,
-    )
-    .await?;
-    let mut live = source::introspect(&target, &f).await?;
-    for t in strip_history_tables(&mut live) {
-        log::info(format_args!(
-            "not comparing {t}: it is a migration tool's history table"
-        ));
-    }
-    let opts = diff_options(&a.compare);
-    // Direction "database -> declaration": creates are declared objects missing from the database, drops are
-    // objects the database has that are not declared.
-    let to_declared = plumb_diff::plan(&live, &declared.database, &opts)?;
     let history = match &a.migrations {
         Some(dir) => {
             let dir = plumb_migrations::read_dir(dir, layout_arg(a.layout.as_deref())?)?;
@@ -306,6 +263,18 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         }
         None => None,
     };
+    let declared = match (&a.schema, &history) {
+        (Some(p), _) => {
+            source::load(&p.to_string_lossy(), a.compare.dev_url.as_deref(), &f).await?
+        }
+        (None, Some((dir, st))) => applied_migrations(dir, st, a.compare.dev_url.as_deref(), &f).await?,
+        (None, None) => bail!("give the declared schema: --schema FILE|DIR or --migrations DIR"),
+    };
+    let live = source::introspect(&target, &f).await?;
+    let opts = diff_options(&a.compare);
+    // Direction "database -> declaration": creates are declared objects missing from the database, drops are
+    // objects the database has that are not declared.
+    let to_declared = plumb_diff::plan(&live, &declared.database, &opts)?;
     let fix = match a.fix_sql {
         None => None,
         Some(FixSql::Database) => Some(to_declared.clone()),
@@ -316,6 +285,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         declared: declared.label,
         plan: &to_declared,
         history: history.as_ref().map(|(d, s)| (d, s)),
+        require_applied: a.require_applied,
         fix: fix
             .as_ref()
             .map(|p| (a.fix_sql.unwrap_or(FixSql::Database), p)),
@@ -327,8 +297,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         CheckFormat::Github => report.github(),
     };
     print(&text)?;
-    let clean =
-        to_declared.changes.is_empty() && history.as_ref().is_none_or(|(_, s)| s.is_clean());
+    let clean = report.in_sync();
     if !clean {
         log::info("drift found");
     }
@@ -337,4 +306,36 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
     } else {
         Outcome::Different
     })
+}
+
+/// The declared schema of `check --migrations`: the migrations the history table records as applied, replayed
+/// in order (all of them when the database has no history table). Pending migrations are what the next deploy
+/// does, not drift.
+async fn applied_migrations(
+    dir: &plumb_migrations::MigrationDir,
+    st: &plumb_migrations::Status,
+    dev_url: Option<&str>,
+    f: &Filters,
+) -> Result<source::Loaded> {
+    let mut scripts = plumb_parse::migration_scripts(dir);
+    let label = if st.table.is_some() {
+        let applied: std::collections::BTreeSet<&std::path::Path> =
+            st.applied_files().into_iter().collect();
+        let total = scripts.len();
+        scripts.retain(|s| applied.contains(s.path.as_path()));
+        format!(
+            "{} ({} of {total} migration{} applied)",
+            dir.root.display(),
+            scripts.len(),
+            if total == 1 { "" } else { "s" }
+        )
+    } else {
+        log::info(format_args!(
+            "{}: the database has no {} history table; comparing with every migration",
+            dir.root.display(),
+            dir.layout
+        ));
+        dir.root.display().to_string()
+    };
+    source::load_scripts(&scripts, &label, dev_url, f).await
 }

@@ -8,6 +8,7 @@ mod args;
 mod commands;
 mod log;
 mod report;
+mod scope;
 mod source;
 
 /// mimalloc (v2, without transparent huge pages): parsing a 10,000-table schema allocates millions of small

@@ -10,21 +10,7 @@ use plumb_pg::{ScratchDb, Target};
 
 use crate::log;
 
-/// Schema filters for introspection.
-#[derive(Debug, Clone, Default)]
-pub struct Filters {
-    pub include: Vec<String>,
-    pub exclude: Vec<String>,
-}
-
-impl Filters {
-    fn introspect_options(&self) -> plumb_introspect::Options {
-        plumb_introspect::Options {
-            include_schemas: self.include.clone(),
-            exclude_schemas: self.exclude.clone(),
-        }
-    }
-}
+pub use crate::scope::Filters;
 
 /// A model and a password-free description of where it came from.
 pub struct Loaded {
@@ -35,12 +21,13 @@ pub struct Loaded {
 /// Read a live database (one read-only snapshot, shared by the connections a large schema is read on).
 pub async fn introspect(target: &Target, filters: &Filters) -> Result<Database> {
     log::info(format_args!("reading {target}"));
-    let db = plumb_introspect::introspect_target(target, &filters.introspect_options())
+    let mut db = plumb_introspect::introspect_target(target, &filters.introspect_options())
         .await
         .with_context(|| format!("reading the schema of {target}"))?;
     for u in &db.unsupported {
         log::warn(format_args!("{target}: {u}"));
     }
+    filters.apply(&mut db, &target.to_string());
     Ok(db)
 }
 
@@ -60,39 +47,59 @@ pub async fn load(source: &str, dev_url: Option<&str>, filters: &Filters) -> Res
             "{source}: no such file or directory (a SOURCE is a postgres:// URL or a path to SQL)"
         );
     }
+    let scripts = plumb_parse::scripts(path)?;
+    load_scripts(&scripts, source, dev_url, filters).await
+}
+
+/// Load declared SQL given as scripts (a source's, or part of them: the migrations a database has applied);
+/// `label` says where they come from.
+pub async fn load_scripts(
+    scripts: &[plumb_parse::Script],
+    label: &str,
+    dev_url: Option<&str>,
+    filters: &Filters,
+) -> Result<Loaded> {
     let database = match dev_url {
-        Some(dev) => exact(path, &Target::parse(dev)?, filters).await?,
-        None => offline(path)?,
+        // Read back through `introspect`, which applies the filters.
+        Some(dev) => exact(scripts, label, &Target::parse(dev)?, filters).await?,
+        None => {
+            let mut db = offline(scripts, label)?;
+            filters.apply(&mut db, label);
+            db
+        }
     };
     Ok(Loaded {
         database,
-        label: source.to_string(),
+        label: label.to_string(),
     })
 }
 
 /// Interpret declared SQL offline.
-pub fn offline(path: &Path) -> Result<Database> {
-    log::info(format_args!("parsing {}", path.display()));
-    let parsed = plumb_parse::parse_path(path)?;
+fn offline(scripts: &[plumb_parse::Script], label: &str) -> Result<Database> {
+    log::info(format_args!("parsing {label}"));
+    let parsed = plumb_parse::parse_scripts(scripts)?;
     for w in &parsed.warnings {
         log::warn(w);
     }
     for u in &parsed.database.unsupported {
-        log::warn(format_args!("{}: {u}", path.display()));
+        log::warn(format_args!("{label}: {u}"));
     }
     Ok(parsed.database)
 }
 
 /// Apply declared SQL to a scratch database on the dev server, read it back, drop the scratch database.
-pub async fn exact(path: &Path, dev: &Target, filters: &Filters) -> Result<Database> {
-    let scripts = plumb_parse::scripts(path)?;
+async fn exact(
+    scripts: &[plumb_parse::Script],
+    label: &str,
+    dev: &Target,
+    filters: &Filters,
+) -> Result<Database> {
     let mut scratch = create_scratch(dev).await?;
     log::info(format_args!(
-        "applying {} to scratch database {} on {dev}",
-        path.display(),
+        "applying {label} to scratch database {} on {dev}",
         scratch.name()
     ));
-    let result = apply_and_read(dev, &mut scratch, &scripts, filters).await;
+    let result = apply_and_read(dev, &mut scratch, scripts, filters).await;
     drop_scratch(scratch).await;
     result
 }

@@ -88,7 +88,7 @@ mod types;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use source::{scripts, Script};
+pub use source::{migration_scripts, scripts, Script};
 pub use split::{split_statements, Statement};
 
 /// The result of reading a source: the model and what could not be known offline.
@@ -172,9 +172,13 @@ fn render_at(location: &Location, message: &str, line_text: &str) -> String {
 
 /// Read a source (a `.sql` file, a directory of `.sql` files, or a migrations directory) into the model.
 pub fn parse_path(path: &Path) -> Result<Parsed, Error> {
-    let scripts = scripts(path)?;
+    parse_scripts(&scripts(path)?)
+}
+
+/// Interpret scripts in order (a part of a source's [`scripts`], e.g. the migrations a database has applied).
+pub fn parse_scripts(scripts: &[Script]) -> Result<Parsed, Error> {
     let mut interp = interp::Interp::new();
-    for script in &scripts {
+    for script in scripts {
         interp.run_script(script)?;
     }
     Ok(interp.finish())
