@@ -82,8 +82,13 @@ fn render_plan(plan: &Plan, header: &Header, format: DiffFormat, color: bool) ->
 
 async fn diff(a: DiffArgs) -> Result<Outcome> {
     let f = filters(&a.compare);
+    f.validate("--include-schema")?;
     let from = source::load(&a.from, a.compare.dev_url.as_deref(), &f).await?;
     let to = source::load(&a.to, a.compare.dev_url.as_deref(), &f).await?;
+    f.require_included(
+        "--include-schema",
+        &[(&from.label, &from.schemas), (&to.label, &to.schemas)],
+    )?;
     let plan = plumb_diff::plan(&from.database, &to.database, &diff_options(&a.compare))?;
     let header = Header {
         from: from.label,
@@ -113,7 +118,9 @@ async fn dump(a: DumpArgs) -> Result<Outcome> {
         exclude: a.exclude_schemas.clone(),
         include_history_tables: a.include_history_tables,
     };
+    f.validate("--schema")?;
     let db = source::introspect(&target, &f).await?;
+    require_schemas(&f, "--schema", &target, &db).await?;
     match a.format {
         DumpFormat::Json => {
             // Written straight to stdout: a model of 10,000 tables would take hundreds of megabytes as a
@@ -142,6 +149,20 @@ async fn dump(a: DumpArgs) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Clean)
+}
+
+/// `dump` / `baseline`: a schema named in `--schema` must exist.
+async fn require_schemas(
+    f: &Filters,
+    flag: &str,
+    target: &Target,
+    db: &plumb_model::Database,
+) -> Result<()> {
+    if f.include.iter().all(|s| db.schemas.contains_key(s)) {
+        return Ok(());
+    }
+    let all = crate::scope::schemas_of(target).await?;
+    f.require_included(flag, &[(&target.to_string(), &all)])
 }
 
 fn layout_arg(text: Option<&str>) -> Result<Option<plumb_migrations::Layout>> {
@@ -199,6 +220,7 @@ async fn baseline(a: BaselineArgs) -> Result<Outcome> {
     };
     // The tool's own history table is created by the tool, not by a migration: `introspect` leaves it out.
     let db = source::introspect(&target, &f).await?;
+    require_schemas(&f, "--schema", &target, &db).await?;
     let opts = plumb_diff::Options {
         include_schemas: a.schemas.clone(),
         ..Default::default()
@@ -255,6 +277,7 @@ fn default_version(layout: plumb_migrations::Layout) -> String {
 pub async fn check(a: CheckArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
     let f = filters(&a.compare);
+    f.validate("--include-schema")?;
     let history = match &a.migrations {
         Some(dir) => {
             let dir = plumb_migrations::read_dir(dir, layout_arg(a.layout.as_deref())?)?;
@@ -267,10 +290,22 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         (Some(p), _) => {
             source::load(&p.to_string_lossy(), a.compare.dev_url.as_deref(), &f).await?
         }
-        (None, Some((dir, st))) => applied_migrations(dir, st, a.compare.dev_url.as_deref(), &f).await?,
+        (None, Some((dir, st))) => {
+            applied_migrations(dir, st, a.compare.dev_url.as_deref(), &f).await?
+        }
         (None, None) => bail!("give the declared schema: --schema FILE|DIR or --migrations DIR"),
     };
     let live = source::introspect(&target, &f).await?;
+    if !f.include.is_empty() {
+        let live_schemas = crate::scope::schemas_of(&target).await?;
+        f.require_included(
+            "--include-schema",
+            &[
+                (&target.to_string(), &live_schemas),
+                (&declared.label, &declared.schemas),
+            ],
+        )?;
+    }
     let opts = diff_options(&a.compare);
     // Direction "database -> declaration": creates are declared objects missing from the database, drops are
     // objects the database has that are not declared.

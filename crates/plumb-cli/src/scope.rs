@@ -1,6 +1,10 @@
 //! What a command compares: the schemas asked for, and the migration tools' history tables, which are left
 //! out of every model plumb reads (live or declared) unless `--include-history-tables` is given.
 
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use anyhow::{bail, Context as _};
 use plumb_model::{Database, ObjectRef, QualName};
 
 use crate::log;
@@ -68,4 +72,83 @@ pub fn strip_history_tables(db: &mut Database) -> Vec<QualName> {
             .retain(|d| !names_one(&d.from) && !names_one(&d.to));
     }
     names
+}
+
+/// The user schemas of a live database (every one, whatever the filters say).
+pub async fn schemas_of(target: &plumb_pg::Target) -> anyhow::Result<BTreeSet<String>> {
+    let client = target.connect().await?;
+    let rows = client
+        .query(
+            "SELECT nspname::text FROM pg_catalog.pg_namespace \
+             WHERE nspname !~ '^pg_' AND nspname <> 'information_schema'",
+            &[],
+        )
+        .await
+        .with_context(|| format!("listing the schemas of {target}"))?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+impl Filters {
+    /// Contradictory filters are an error: a schema both included and excluded.
+    pub fn validate(&self, include_flag: &str) -> anyhow::Result<()> {
+        let both: Vec<&str> = self
+            .include
+            .iter()
+            .filter(|s| self.exclude.contains(s))
+            .map(String::as_str)
+            .collect();
+        if !both.is_empty() {
+            bail!(
+                "schema {} is both included ({include_flag}) and excluded (--exclude-schema): nothing of it would be compared",
+                both.join(", ")
+            );
+        }
+        Ok(())
+    }
+
+    /// A schema named in `include_flag` that exists in none of the sources is an error naming it and the
+    /// schemas that do exist (a typo would otherwise compare nothing and report "in sync"). `sources` are
+    /// (label, every schema the source has).
+    pub fn require_included(
+        &self,
+        include_flag: &str,
+        sources: &[(&str, &BTreeSet<String>)],
+    ) -> anyhow::Result<()> {
+        let missing: Vec<&String> = self
+            .include
+            .iter()
+            .filter(|s| !sources.iter().any(|(_, have)| have.contains(*s)))
+            .collect();
+        let Some(first) = missing.first() else {
+            return Ok(());
+        };
+        let mut msg = format!(
+            "{include_flag} {}: no such schema in {}",
+            missing
+                .iter()
+                .map(|s| plumb_model::quote_ident(s))
+                .collect::<Vec<_>>()
+                .join(", "),
+            sources
+                .iter()
+                .map(|(l, _)| *l)
+                .collect::<Vec<_>>()
+                .join(" or ")
+        );
+        let all: BTreeSet<&String> = sources.iter().flat_map(|(_, have)| have.iter()).collect();
+        if all.is_empty() {
+            msg.push_str(" (there are no user schemas)");
+        } else {
+            let list: Vec<String> = all.iter().map(|s| plumb_model::quote_ident(s)).collect();
+            let _ = write!(msg, "; the schemas there: {}", list.join(", "));
+        }
+        if let Some(near) = all.iter().find(|s| s.eq_ignore_ascii_case(first)) {
+            let _ = write!(
+                msg,
+                " (did you mean {}? schema names are case-sensitive)",
+                plumb_model::quote_ident(near)
+            );
+        }
+        bail!("{msg}")
+    }
 }

@@ -2,6 +2,7 @@
 //! either interpreted offline by plumb-parse or, with `--dev-url`, applied to a scratch database that is then
 //! introspected and dropped (exact mode).
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -16,6 +17,21 @@ pub use crate::scope::Filters;
 pub struct Loaded {
     pub database: Database,
     pub label: String,
+    /// Every schema the source has, whatever the filters (to tell a typo in `--include-schema`).
+    pub schemas: BTreeSet<String>,
+}
+
+/// Every schema of a live database: the model's when no filter narrowed it, else listed on the server.
+async fn all_schemas(
+    target: &Target,
+    db: &Database,
+    filters: &Filters,
+) -> Result<BTreeSet<String>> {
+    if filters.include.is_empty() && filters.exclude.is_empty() {
+        Ok(db.schemas.keys().cloned().collect())
+    } else {
+        crate::scope::schemas_of(target).await
+    }
 }
 
 /// Read a live database (one read-only snapshot, shared by the connections a large schema is read on).
@@ -36,9 +52,11 @@ pub async fn load(source: &str, dev_url: Option<&str>, filters: &Filters) -> Res
     if plumb_pg::is_url(source) {
         let target = Target::parse(source)?;
         let database = introspect(&target, filters).await?;
+        let schemas = all_schemas(&target, &database, filters).await?;
         return Ok(Loaded {
             database,
             label: target.to_string(),
+            schemas,
         });
     }
     let path = Path::new(source);
@@ -59,18 +77,20 @@ pub async fn load_scripts(
     dev_url: Option<&str>,
     filters: &Filters,
 ) -> Result<Loaded> {
-    let database = match dev_url {
+    let (database, schemas) = match dev_url {
         // Read back through `introspect`, which applies the filters.
         Some(dev) => exact(scripts, label, &Target::parse(dev)?, filters).await?,
         None => {
             let mut db = offline(scripts, label)?;
             filters.apply(&mut db, label);
-            db
+            let schemas = db.schemas.keys().cloned().collect();
+            (db, schemas)
         }
     };
     Ok(Loaded {
         database,
         label: label.to_string(),
+        schemas,
     })
 }
 
@@ -93,7 +113,7 @@ async fn exact(
     label: &str,
     dev: &Target,
     filters: &Filters,
-) -> Result<Database> {
+) -> Result<(Database, BTreeSet<String>)> {
     let mut scratch = create_scratch(dev).await?;
     log::info(format_args!(
         "applying {label} to scratch database {} on {dev}",
@@ -132,7 +152,7 @@ async fn apply_and_read(
     scratch: &mut ScratchDb,
     scripts: &[plumb_parse::Script],
     filters: &Filters,
-) -> Result<Database> {
+) -> Result<(Database, BTreeSet<String>)> {
     let mut client = scratch.target.connect().await?;
     // Which scripts were applied one statement at a time.
     let mut one_by_one = vec![false; scripts.len()];
@@ -172,7 +192,9 @@ async fn apply_and_read(
         one_by_one[i] = true;
     }
     drop(client);
-    introspect(&scratch.target, filters).await
+    let db = introspect(&scratch.target, filters).await?;
+    let schemas = all_schemas(&scratch.target, &db, filters).await?;
+    Ok((db, schemas))
 }
 
 /// Apply one script again: as one batch, or one statement at a time.

@@ -556,7 +556,10 @@ fn history_tables_are_left_out_of_diff_dump_and_check() {
     }
     let dump = plumb(&["dump", "--database", db.url()]);
     assert_eq!(dump.code, 0, "{dump:?}");
-    assert!(dump.stdout.contains("CREATE TABLE public.users"), "{dump:?}");
+    assert!(
+        dump.stdout.contains("CREATE TABLE public.users"),
+        "{dump:?}"
+    );
     for t in tables {
         assert!(!dump.stdout.contains(t), "{t}: {dump:?}");
     }
