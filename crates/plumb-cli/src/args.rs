@@ -99,6 +99,10 @@ pub struct CompareOpts {
     /// Leave these schemas out (repeatable).
     #[arg(long = "exclude-schema", value_name = "NAME")]
     pub exclude_schemas: Vec<String>,
+    /// Leave out objects matching this pattern (repeatable), Atlas's glob syntax: `schema`, `schema.table`,
+    /// `schema.table.column`, `*.audit_*`, `*.*[type=function]`, `[type=trigger]`, `public.events[partitions]`.
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    pub exclude: Vec<plumb_diff::filter::Pattern>,
     /// Compare (or dump) the migration tools' history tables too (_prisma_migrations, _sqlx_migrations,
     /// flyway_schema_history, schema_migrations, ar_internal_metadata); left out by default.
     #[arg(long)]
@@ -150,6 +154,10 @@ pub struct DumpArgs {
     /// Leave these schemas out (repeatable).
     #[arg(long = "exclude-schema", value_name = "NAME")]
     pub exclude_schemas: Vec<String>,
+    /// Leave out objects matching this pattern (repeatable), Atlas's glob syntax: `schema`, `schema.table`,
+    /// `schema.table.column`, `*.audit_*`, `*.*[type=function]`, `[type=trigger]`, `public.events[partitions]`.
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    pub exclude: Vec<plumb_diff::filter::Pattern>,
     /// Compare (or dump) the migration tools' history tables too (_prisma_migrations, _sqlx_migrations,
     /// flyway_schema_history, schema_migrations, ar_internal_metadata); left out by default.
     #[arg(long)]
@@ -228,6 +236,10 @@ pub struct BaselineArgs {
     /// Only these schemas (repeatable).
     #[arg(long = "schema", value_name = "NAME")]
     pub schemas: Vec<String>,
+    /// Leave out objects matching this pattern (repeatable), Atlas's glob syntax: `schema`, `schema.table`,
+    /// `schema.table.column`, `*.audit_*`, `*.*[type=function]`, `[type=trigger]`, `public.events[partitions]`.
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    pub exclude: Vec<plumb_diff::filter::Pattern>,
     /// Compare (or dump) the migration tools' history tables too (_prisma_migrations, _sqlx_migrations,
     /// flyway_schema_history, schema_migrations, ar_internal_metadata); left out by default.
     #[arg(long)]

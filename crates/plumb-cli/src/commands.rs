@@ -56,11 +56,12 @@ fn diff_options(c: &CompareOpts) -> plumb_diff::Options {
 }
 
 fn filters(c: &CompareOpts) -> Filters {
-    Filters {
-        include: c.include_schemas.clone(),
-        exclude: c.exclude_schemas.clone(),
-        include_history_tables: c.include_history_tables,
-    }
+    Filters::new(
+        c.include_schemas.clone(),
+        c.exclude_schemas.clone(),
+        c.exclude.clone(),
+        c.include_history_tables,
+    )
 }
 
 fn outcome(plan: &Plan) -> Outcome {
@@ -89,6 +90,7 @@ async fn diff(a: DiffArgs) -> Result<Outcome> {
         "--include-schema",
         &[(&from.label, &from.schemas), (&to.label, &to.schemas)],
     )?;
+    f.warn_unmatched();
     let plan = plumb_diff::plan(&from.database, &to.database, &diff_options(&a.compare))?;
     let header = Header {
         from: from.label,
@@ -113,14 +115,16 @@ struct DumpJson<'a> {
 
 async fn dump(a: DumpArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
-    let f = Filters {
-        include: a.schemas.clone(),
-        exclude: a.exclude_schemas.clone(),
-        include_history_tables: a.include_history_tables,
-    };
+    let f = Filters::new(
+        a.schemas.clone(),
+        a.exclude_schemas.clone(),
+        a.exclude.clone(),
+        a.include_history_tables,
+    );
     f.validate("--schema")?;
     let db = source::introspect(&target, &f).await?;
     require_schemas(&f, "--schema", &target, &db).await?;
+    f.warn_unmatched();
     match a.format {
         DumpFormat::Json => {
             // Written straight to stdout: a model of 10,000 tables would take hundreds of megabytes as a
@@ -213,14 +217,17 @@ async fn baseline(a: BaselineArgs) -> Result<Outcome> {
         Some(l) => l,
         None => plumb_migrations::detect(&a.migrations).unwrap_or(plumb_migrations::Layout::Prisma),
     };
-    let f = Filters {
-        include: a.schemas.clone(),
-        exclude: Vec::new(),
-        include_history_tables: a.include_history_tables,
-    };
+    let f = Filters::new(
+        a.schemas.clone(),
+        Vec::new(),
+        a.exclude.clone(),
+        a.include_history_tables,
+    );
+    f.validate("--schema")?;
     // The tool's own history table is created by the tool, not by a migration: `introspect` leaves it out.
     let db = source::introspect(&target, &f).await?;
     require_schemas(&f, "--schema", &target, &db).await?;
+    f.warn_unmatched();
     let opts = plumb_diff::Options {
         include_schemas: a.schemas.clone(),
         ..Default::default()
@@ -306,6 +313,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
             ],
         )?;
     }
+    f.warn_unmatched();
     let opts = diff_options(&a.compare);
     // Direction "database -> declaration": creates are declared objects missing from the database, drops are
     // objects the database has that are not declared.

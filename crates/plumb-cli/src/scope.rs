@@ -5,6 +5,9 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use anyhow::{bail, Context as _};
+use std::sync::{Arc, Mutex};
+
+use plumb_diff::filter::Pattern;
 use plumb_model::{Database, ObjectRef, QualName};
 
 use crate::log;
@@ -28,6 +31,10 @@ pub struct Filters {
     pub exclude: Vec<String>,
     /// Keep the migration tools' history tables.
     pub include_history_tables: bool,
+    /// `--exclude` patterns.
+    pub patterns: Vec<Pattern>,
+    /// How many objects each pattern matched, over every model the filters were applied to.
+    hits: Arc<Mutex<Vec<usize>>>,
 }
 
 impl Filters {
@@ -38,15 +45,52 @@ impl Filters {
         }
     }
 
-    /// Apply what cannot be applied while reading: leave the history tables out of `db` (read from `origin`).
+    pub fn new(
+        include: Vec<String>,
+        exclude: Vec<String>,
+        patterns: Vec<Pattern>,
+        include_history_tables: bool,
+    ) -> Filters {
+        Filters {
+            include,
+            exclude,
+            include_history_tables,
+            patterns,
+            hits: Arc::default(),
+        }
+    }
+
+    /// Apply what cannot be applied while reading: leave the history tables and what `--exclude` matches out
+    /// of `db` (read from `origin`).
     pub fn apply(&self, db: &mut Database, origin: &str) {
-        if self.include_history_tables {
+        if !self.include_history_tables {
+            for t in strip_history_tables(db) {
+                log::info(format_args!(
+                    "{origin}: leaving out {t}, a migration tool's history table (--include-history-tables keeps it)"
+                ));
+            }
+        }
+        if self.patterns.is_empty() {
             return;
         }
-        for t in strip_history_tables(db) {
-            log::info(format_args!(
-                "{origin}: leaving out {t}, a migration tool's history table (--include-history-tables keeps it)"
-            ));
+        let hits = plumb_diff::filter::exclude(db, &self.patterns);
+        let mut total = self.hits.lock().unwrap_or_else(|e| e.into_inner());
+        total.resize(self.patterns.len(), 0);
+        for ((sum, n), p) in total.iter_mut().zip(&hits).zip(&self.patterns) {
+            *sum += n;
+            if *n > 0 {
+                log::info(format_args!("{origin}: --exclude {p} left out {n} object(s)"));
+            }
+        }
+    }
+
+    /// Warn about every `--exclude` pattern that matched nothing in any model (a typo, most likely).
+    pub fn warn_unmatched(&self) {
+        let total = self.hits.lock().unwrap_or_else(|e| e.into_inner());
+        for (i, p) in self.patterns.iter().enumerate() {
+            if total.get(i).copied().unwrap_or(0) == 0 {
+                log::warn(format_args!("--exclude {p} matched nothing"));
+            }
         }
     }
 }
@@ -102,6 +146,13 @@ impl Filters {
                 "schema {} is both included ({include_flag}) and excluded (--exclude-schema): nothing of it would be compared",
                 both.join(", ")
             );
+        }
+        for s in &self.include {
+            if let Some(p) = self.patterns.iter().find(|p| p.matches_schema(s)) {
+                bail!(
+                    "schema {s} is both included ({include_flag}) and excluded (--exclude {p}): nothing of it would be compared"
+                );
+            }
         }
         Ok(())
     }
