@@ -26,6 +26,12 @@ pub struct Cli {
     /// Print errors only (no warnings).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Settings file [default: the first plumb.toml from the working directory upwards].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not read any plumb.toml.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,8 +141,9 @@ pub struct DiffArgs {
     /// The schema you want.
     #[arg(long, value_name = "SOURCE")]
     pub to: String,
-    #[arg(long, value_enum, default_value = "sql")]
-    pub format: DiffFormat,
+    /// Output format [default: sql].
+    #[arg(long, value_enum)]
+    pub format: Option<DiffFormat>,
     #[command(flatten)]
     pub compare: CompareOpts,
 }
@@ -146,8 +153,9 @@ pub struct DumpArgs {
     /// The database to read [default: $DATABASE_URL].
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
-    #[arg(long, value_enum, default_value = "sql")]
-    pub format: DumpFormat,
+    /// Output format [default: sql].
+    #[arg(long, value_enum)]
+    pub format: Option<DumpFormat>,
     /// Only these schemas (repeatable).
     #[arg(long = "schema", value_name = "NAME")]
     pub schemas: Vec<String>,
@@ -170,12 +178,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
     /// The declared schema: a .sql file or a directory of them.
-    #[arg(
-        long,
-        value_name = "SOURCE",
-        required_unless_present = "migrations",
-        conflicts_with = "migrations"
-    )]
+    #[arg(long, value_name = "SOURCE", conflicts_with = "migrations")]
     pub schema: Option<PathBuf>,
     /// The migrations directory. The database is compared with the migrations its history table records as
     /// applied (with all of them when it has no history table), and the history with the directory.
@@ -188,8 +191,9 @@ pub struct CheckArgs {
     /// Migration tool layout [default: detected].
     #[arg(long, value_name = "LAYOUT")]
     pub layout: Option<String>,
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: CheckFormat,
+    /// Output format [default: human].
+    #[arg(long, value_enum)]
+    pub format: Option<CheckFormat>,
     /// Also print the SQL that reconciles: `database` makes the database match the declaration,
     /// `declaration` is a new migration that records what the database has.
     #[arg(long, value_enum, value_name = "DIRECTION")]
@@ -203,14 +207,15 @@ pub struct StatusArgs {
     /// The database [default: $DATABASE_URL].
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
-    /// The migrations directory.
+    /// The migrations directory [default: `migrations` of plumb.toml].
     #[arg(long, value_name = "DIR")]
-    pub migrations: PathBuf,
+    pub migrations: Option<PathBuf>,
     /// Migration tool layout: prisma, sqlx, flyway, golang-migrate, dbmate [default: detected].
     #[arg(long, value_name = "LAYOUT")]
     pub layout: Option<String>,
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: StatusFormat,
+    /// Output format [default: human].
+    #[arg(long, value_enum)]
+    pub format: Option<StatusFormat>,
 }
 
 #[derive(Debug, Args)]
@@ -218,9 +223,9 @@ pub struct BaselineArgs {
     /// The database to baseline [default: $DATABASE_URL].
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
-    /// The migrations directory to write into (created if missing).
+    /// The migrations directory to write into (created if missing) [default: `migrations` of plumb.toml].
     #[arg(long, value_name = "DIR")]
-    pub migrations: PathBuf,
+    pub migrations: Option<PathBuf>,
     /// Name of the migration, e.g. `baseline`.
     #[arg(long, default_value = "baseline")]
     pub name: String,

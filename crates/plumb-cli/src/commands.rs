@@ -17,7 +17,9 @@ use crate::{log, Outcome};
 /// Version of every JSON document plumb prints that is not a plan (plans carry their own).
 pub const JSON_VERSION: u32 = 1;
 
-pub async fn run(cli: Cli) -> Result<Outcome> {
+pub async fn run(mut cli: Cli) -> Result<Outcome> {
+    let config = crate::config::Config::discover(cli.config.as_deref(), cli.no_config)?;
+    config.apply(&mut cli.command)?;
     match cli.command {
         Command::Diff(a) => diff(a).await,
         Command::Dump(a) => dump(a).await,
@@ -99,7 +101,7 @@ async fn diff(a: DiffArgs) -> Result<Outcome> {
     print(&render_plan(
         &plan,
         &header,
-        a.format,
+        a.format.unwrap_or(DiffFormat::Sql),
         use_color(a.compare.color),
     )?)?;
     Ok(outcome(&plan))
@@ -125,7 +127,7 @@ async fn dump(a: DumpArgs) -> Result<Outcome> {
     let db = source::introspect(&target, &f).await?;
     require_schemas(&f, "--schema", &target, &db).await?;
     f.warn_unmatched();
-    match a.format {
+    match a.format.unwrap_or(DumpFormat::Sql) {
         DumpFormat::Json => {
             // Written straight to stdout: a model of 10,000 tables would take hundreds of megabytes as a
             // `serde_json::Value` or a string.
@@ -195,9 +197,12 @@ async fn migration_status(
 
 async fn status(a: StatusArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
-    let dir = plumb_migrations::read_dir(&a.migrations, layout_arg(a.layout.as_deref())?)?;
+    let migrations = a.migrations.as_deref().context(
+        "give the migrations directory: --migrations DIR (or `migrations` in plumb.toml)",
+    )?;
+    let dir = plumb_migrations::read_dir(migrations, layout_arg(a.layout.as_deref())?)?;
     let st = migration_status(&target, &dir).await?;
-    match a.format {
+    match a.format.unwrap_or(StatusFormat::Human) {
         StatusFormat::Json => {
             let doc = serde_json::json!({ "version": JSON_VERSION, "database": target.to_string(), "status": st });
             print(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
@@ -213,9 +218,12 @@ async fn status(a: StatusArgs) -> Result<Outcome> {
 
 async fn baseline(a: BaselineArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
+    let migrations = a.migrations.clone().context(
+        "give the migrations directory: --migrations DIR (or `migrations` in plumb.toml)",
+    )?;
     let layout = match layout_arg(a.layout.as_deref())? {
         Some(l) => l,
-        None => plumb_migrations::detect(&a.migrations).unwrap_or(plumb_migrations::Layout::Prisma),
+        None => plumb_migrations::detect(&migrations).unwrap_or(plumb_migrations::Layout::Prisma),
     };
     let f = Filters::new(
         a.schemas.clone(),
@@ -236,7 +244,7 @@ async fn baseline(a: BaselineArgs) -> Result<Outcome> {
     let header = Header::dump(target.to_string());
     let sql = render::sql(&plan, &header);
     let version = a.version.clone().unwrap_or_else(|| default_version(layout));
-    let m = plumb_migrations::write_baseline(&a.migrations, layout, &a.name, &sql, &version)?;
+    let m = plumb_migrations::write_baseline(&migrations, layout, &a.name, &sql, &version)?;
     println!(
         "wrote {} ({} statements)",
         m.path.display(),
@@ -300,7 +308,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         (None, Some((dir, st))) => {
             applied_migrations(dir, st, a.compare.dev_url.as_deref(), &f).await?
         }
-        (None, None) => bail!("give the declared schema: --schema FILE|DIR or --migrations DIR"),
+        (None, None) => bail!("give the declared schema: --schema FILE|DIR or --migrations DIR (or `migrations` in plumb.toml)"),
     };
     let live = source::introspect(&target, &f).await?;
     if !f.include.is_empty() {
@@ -333,7 +341,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
             .as_ref()
             .map(|p| (a.fix_sql.unwrap_or(FixSql::Database), p)),
     };
-    let text = match a.format {
+    let text = match a.format.unwrap_or(CheckFormat::Human) {
         CheckFormat::Human => report.human(use_color(a.compare.color)),
         CheckFormat::Markdown => report.markdown(),
         CheckFormat::Json => serde_json::to_string_pretty(&report.json())? + "\n",

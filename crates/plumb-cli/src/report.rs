@@ -175,7 +175,8 @@ impl Check<'_> {
     pub fn in_sync(&self) -> bool {
         self.plan.changes.is_empty()
             && self.history.is_none_or(|(_, s)| {
-                !s.has_history_drift() && !(self.require_applied && s.will_apply().next().is_some())
+                let pending_fails = self.require_applied && s.will_apply().next().is_some();
+                !s.has_history_drift() && !pending_fails
             })
     }
 

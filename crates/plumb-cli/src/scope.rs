@@ -79,7 +79,9 @@ impl Filters {
         for ((sum, n), p) in total.iter_mut().zip(&hits).zip(&self.patterns) {
             *sum += n;
             if *n > 0 {
-                log::info(format_args!("{origin}: --exclude {p} left out {n} object(s)"));
+                log::info(format_args!(
+                    "{origin}: --exclude {p} left out {n} object(s)"
+                ));
             }
         }
     }

@@ -130,7 +130,10 @@ enum Tok {
     Char(char),
     Any,
     AnyRun,
-    Class { negated: bool, ranges: Vec<(char, char)> },
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
 }
 
 fn glob_match(toks: &[Tok], s: &[char]) -> bool {
@@ -617,7 +620,8 @@ pub fn exclude(db: &mut Database, patterns: &[Pattern]) -> Vec<usize> {
     });
 
     db.sequences.retain(|n, _| {
-        let out = in_gone_schema(&n.schema) || hit(&|p| p.object(&n.schema, &n.name, Kind::Sequence));
+        let out =
+            in_gone_schema(&n.schema) || hit(&|p| p.object(&n.schema, &n.name, Kind::Sequence));
         if out {
             gone.insert(ObjectRef::Sequence(n.clone()));
         }
@@ -665,7 +669,8 @@ pub fn exclude(db: &mut Database, patterns: &[Pattern]) -> Vec<usize> {
             gone.contains(r)
                 || matches!(r, ObjectRef::Column(c) if gone.contains(&ObjectRef::Relation(c.table.clone())))
         };
-        db.dependencies.retain(|d| !touches(&d.from) && !touches(&d.to));
+        db.dependencies
+            .retain(|d| !touches(&d.from) && !touches(&d.to));
     }
     hits
 }
