@@ -12,6 +12,7 @@ use crate::args::{
     DumpArgs, DumpFormat, FixSql, StatusArgs, StatusFormat,
 };
 use crate::source::{self, Filters};
+use crate::unmodelled::{self, NotCompared};
 use crate::{log, Outcome};
 
 /// Version of every JSON document plumb prints that is not a plan (plans carry their own).
@@ -74,13 +75,30 @@ fn outcome(plan: &Plan) -> Outcome {
     }
 }
 
-fn render_plan(plan: &Plan, header: &Header, format: DiffFormat, color: bool) -> Result<String> {
-    Ok(match format {
+fn render_plan(
+    plan: &Plan,
+    header: &Header,
+    format: DiffFormat,
+    color: bool,
+    not_compared: &NotCompared,
+) -> Result<String> {
+    let mut text = match format {
         DiffFormat::Sql => render::sql(plan, header),
         DiffFormat::Human => render::human(plan, header, color),
-        DiffFormat::Json => serde_json::to_string_pretty(&render::json(plan, header))? + "\n",
+        DiffFormat::Json => {
+            let mut doc = render::json(plan, header);
+            doc["not_compared"] = not_compared.json();
+            return Ok(serde_json::to_string_pretty(&doc)? + "\n");
+        }
         DiffFormat::Markdown => render::markdown(plan, header),
-    })
+    };
+    let how = match format {
+        DiffFormat::Sql => unmodelled::Format::SqlComment,
+        DiffFormat::Markdown => unmodelled::Format::Markdown,
+        _ => unmodelled::Format::Human,
+    };
+    not_compared.append(&mut text, how);
+    Ok(text)
 }
 
 async fn diff(a: DiffArgs) -> Result<Outcome> {
@@ -94,6 +112,10 @@ async fn diff(a: DiffArgs) -> Result<Outcome> {
     )?;
     f.warn_unmatched();
     let plan = plumb_diff::plan(&from.database, &to.database, &diff_options(&a.compare))?;
+    let not_compared = NotCompared::of(&[
+        (&from.label, &from.database),
+        (&to.label, &to.database),
+    ]);
     let header = Header {
         from: from.label,
         to: to.label,
@@ -103,6 +125,7 @@ async fn diff(a: DiffArgs) -> Result<Outcome> {
         &header,
         a.format.unwrap_or(DiffFormat::Sql),
         use_color(a.compare.color),
+        &not_compared,
     )?)?;
     Ok(outcome(&plan))
 }
@@ -148,10 +171,13 @@ async fn dump(a: DumpArgs) -> Result<Outcome> {
                 ..Default::default()
             };
             let plan = plumb_diff::dump(&db, &opts)?;
+            let not_compared = NotCompared::of(&[(&target.to_string(), &db)]);
             // The plan holds its own text: the model's memory goes back before the script is written.
             drop(db);
             let header = Header::dump(target.to_string());
-            print(&render::sql(&plan, &header))?;
+            let mut text = render::sql(&plan, &header);
+            not_compared.append(&mut text, unmodelled::Format::SqlComment);
+            print(&text)?;
         }
     }
     Ok(Outcome::Clean)
@@ -242,7 +268,8 @@ async fn baseline(a: BaselineArgs) -> Result<Outcome> {
     };
     let plan = plumb_diff::dump(&db, &opts)?;
     let header = Header::dump(target.to_string());
-    let sql = render::sql(&plan, &header);
+    let mut sql = render::sql(&plan, &header);
+    NotCompared::of(&[(&target.to_string(), &db)]).append(&mut sql, unmodelled::Format::SqlComment);
     let version = a.version.clone().unwrap_or_else(|| default_version(layout));
     let m = plumb_migrations::write_baseline(&migrations, layout, &a.name, &sql, &version)?;
     println!(
@@ -341,12 +368,28 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
             .as_ref()
             .map(|p| (a.fix_sql.unwrap_or(FixSql::Database), p)),
     };
-    let text = match a.format.unwrap_or(CheckFormat::Human) {
+    let not_compared = NotCompared::of(&[
+        (&report.database, &live),
+        (&report.declared, &declared.database),
+    ]);
+    let mut text = match a.format.unwrap_or(CheckFormat::Human) {
         CheckFormat::Human => report.human(use_color(a.compare.color)),
         CheckFormat::Markdown => report.markdown(),
-        CheckFormat::Json => serde_json::to_string_pretty(&report.json())? + "\n",
+        CheckFormat::Json => {
+            let mut doc = report.json();
+            doc["not_compared"] = not_compared.json();
+            serde_json::to_string_pretty(&doc)? + "\n"
+        }
         CheckFormat::Github => report.github(),
     };
+    if let Some(how) = match a.format.unwrap_or(CheckFormat::Human) {
+        CheckFormat::Human => Some(unmodelled::Format::Human),
+        CheckFormat::Markdown => Some(unmodelled::Format::Markdown),
+        CheckFormat::Github => Some(unmodelled::Format::Github),
+        CheckFormat::Json => None,
+    } {
+        not_compared.append(&mut text, how);
+    }
     print(&text)?;
     let clean = report.in_sync();
     if !clean {

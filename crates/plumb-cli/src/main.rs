@@ -11,6 +11,7 @@ mod log;
 mod report;
 mod scope;
 mod source;
+mod unmodelled;
 
 /// mimalloc (v2, without transparent huge pages): parsing a 10,000-table schema allocates millions of small
 /// nodes and strings on three threads; with glibc's allocator the parse took 1.0-1.17 s, with mimalloc
