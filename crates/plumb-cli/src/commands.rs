@@ -112,10 +112,7 @@ async fn diff(a: DiffArgs) -> Result<Outcome> {
     )?;
     f.warn_unmatched();
     let plan = plumb_diff::plan(&from.database, &to.database, &diff_options(&a.compare))?;
-    let not_compared = NotCompared::of(&[
-        (&from.label, &from.database),
-        (&to.label, &to.database),
-    ]);
+    let not_compared = NotCompared::of(&[(&from.label, &from.database), (&to.label, &to.database)]);
     let header = Header {
         from: from.label,
         to: to.label,

@@ -213,5 +213,7 @@ pub fn plan(from: &Database, to: &Database, opts: &Options) -> Result<Plan, Erro
 
 /// The full DDL of a model: the plan from a newly created database to it.
 pub fn dump(db: &Database, opts: &Options) -> Result<Plan, Error> {
-    plan(&Database::fresh(), db, opts)
+    // From what CREATE DATABASE gives, so that a changed `public` schema (REVOKE ... ON SCHEMA public, another
+    // owner) is written too.
+    plan(&Database::created(db.server_version), db, opts)
 }

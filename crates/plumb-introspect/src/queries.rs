@@ -256,12 +256,13 @@ pub fn constraints(v: u32) -> String {
            c.confmatchtype::text AS match_type, c.confupdtype::text AS on_update, \
            c.confdeltype::text AS on_delete, {delete_set} AS delete_set_columns, \
            (ix.indkey::int2[])[ix.indnkeyatts:ix.indnatts - 1] AS include, \
-           {nulls_not_distinct} AS nulls_not_distinct, \
+           {nulls_not_distinct} AS nulls_not_distinct, ic.reloptions AS index_options, \
            c.condeferrable AS deferrable, c.condeferred AS deferred, c.convalidated AS validated, \
            c.conislocal AS is_local, d.description \
          FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid \
          LEFT JOIN pg_class fc ON fc.oid = c.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
          LEFT JOIN pg_index ix ON ix.indexrelid = c.conindid AND c.contype IN ('p', 'u') \
+         LEFT JOIN pg_class ic ON ic.oid = ix.indexrelid \
          LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_constraint'::regclass \
            AND d.objsubid = 0 \
          WHERE r.relnamespace = ANY($1) AND c.contype IN ('p', 'u', 'f', 'c', 'x') \

@@ -1086,6 +1086,11 @@ impl Reader {
                 }
             },
         };
+        // pg_get_constraintdef leaves out the storage parameters of a key's index; pg_dump adds them.
+        let mut definition = definition;
+        if let Some(options) = r.get::<Option<Vec<String>>>("index_options")? {
+            definition.push_str(&crate::reloptions_clause(&options));
+        }
         let Some(t) = self.db.tables.get_mut(&tname) else {
             return Ok(());
         };

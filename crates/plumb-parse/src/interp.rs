@@ -2838,6 +2838,17 @@ impl Interp {
                 if !including.is_empty() {
                     def.push_str(&format!(" INCLUDE ({})", ident_list(&including)));
                 }
+                // Storage parameters of the index, as pg_get_constraintdef writes them.
+                let with: Vec<String> = def_elems(&c.options)
+                    .iter()
+                    .map(|d| {
+                        let v = d.arg.as_deref().and_then(str_of).unwrap_or_default();
+                        format!("{}={}", d.defname, quote_literal(&v))
+                    })
+                    .collect();
+                if !with.is_empty() && kind != ConstraintKind::Exclude {
+                    def.push_str(&format!(" WITH ({})", with.join(", ")));
+                }
                 let where_txt = match c.where_clause.as_deref() {
                     Some(w) => Some(expr::print(
                         &coerce(self.analyze_in(columns, w)?, "boolean"),
