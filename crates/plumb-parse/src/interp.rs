@@ -4895,12 +4895,29 @@ impl Interp {
                     }
                 }
             }
-            A::AtSetStatistics
-            | A::AtSetStorage
-            | A::AtSetCompression
-            | A::AtSetOptions
+            // Not modelled: named, as the introspector names them, so that reports list them.
+            A::AtSetStatistics => {
+                let n = cmd.def.as_deref().and_then(int_of).unwrap_or(-1);
+                if n >= 0 {
+                    let name = format!("{q}.{} ({n})", quote_ident(&cmd.name));
+                    self.unsupported("column statistics target", name);
+                }
+            }
+            A::AtSetStorage => {
+                let how = cmd.def.as_deref().and_then(str_of).unwrap_or_default();
+                let name = format!("{q}.{} ({})", quote_ident(&cmd.name), how.to_uppercase());
+                self.unsupported("column storage", name);
+            }
+            A::AtSetCompression => {
+                let name = format!("{q}.{}", quote_ident(&cmd.name));
+                self.unsupported("column compression", name);
+            }
+            A::AtClusterOn => {
+                let name = format!("{q} USING {}", quote_ident(&cmd.name));
+                self.unsupported("cluster on", name);
+            }
+            A::AtSetOptions
             | A::AtResetOptions
-            | A::AtClusterOn
             | A::AtDropCluster
             | A::AtSetTableSpace
             | A::AtReplicaIdentity
