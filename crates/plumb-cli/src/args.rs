@@ -186,7 +186,7 @@ pub struct CheckArgs {
     pub migrations: Option<PathBuf>,
     /// Fail when migrations are pending (the post-deploy check); without it pending migrations are listed
     /// and do not change the exit status (the pre-deploy check).
-    #[arg(long, requires = "migrations")]
+    #[arg(long)]
     pub require_applied: bool,
     /// Migration tool layout [default: detected].
     #[arg(long, value_name = "LAYOUT")]

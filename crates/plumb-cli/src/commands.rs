@@ -317,6 +317,9 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
     let f = filters(&a.compare);
     f.validate("--include-schema")?;
+    if a.require_applied && a.migrations.is_none() {
+        bail!("--require-applied needs the migrations: --migrations DIR (or `migrations` in plumb.toml)");
+    }
     let history = match &a.migrations {
         Some(dir) => {
             let dir = plumb_migrations::read_dir(dir, layout_arg(a.layout.as_deref())?)?;

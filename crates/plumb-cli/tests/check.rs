@@ -590,3 +590,76 @@ fn history_tables_are_left_out_of_diff_dump_and_check() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stdout.contains("_sqlx_migrations"), "{run:?}");
 }
+
+/// The recipes of docs/ci.md, in order: pre-deploy (pending migration: exit 0, a warning annotation),
+/// post-deploy before and after the deploy, and the pull-request diff.
+#[test]
+fn ci_recipes_of_docs_ci_md() {
+    let dir = prisma_dir(
+        "ci_recipes",
+        &[
+            ("20240101000000_init", INIT),
+            ("20240201000000_posts", ADD_POSTS),
+        ],
+    );
+    let project = dir.parent().unwrap().to_path_buf();
+    std::fs::write(
+        project.join("plumb.toml"),
+        "database_env = \"DATABASE_URL\"\nmigrations = \"migrations\"\nexclude = [\"*.audit_*\"]\n[format]\ncheck = \"github\"\n",
+    )
+    .unwrap();
+    let db = TestDb::new("ci_recipes");
+    prisma_apply(&db, &dir, &["20240101000000_init"]);
+    db.execute("CREATE TABLE audit_events (id int)");
+    let env = [("DATABASE_URL", db.url())];
+    let dev = dev_url();
+
+    // Pre-deploy: the migration about to be applied is not drift.
+    let pre = plumb_at(
+        Some(&project),
+        &["check", "--fix-sql", "database", "--dev-url", &dev],
+        &env,
+    );
+    assert_eq!(pre.code, 0, "{pre:?}");
+    assert!(
+        pre.stdout
+            .lines()
+            .any(|l| l.starts_with("::warning") && l.contains("20240201000000_posts")),
+        "{pre:?}"
+    );
+    assert!(
+        pre.stdout.contains("::notice title=Schema in sync"),
+        "{pre:?}"
+    );
+    // Post-deploy, before the deploy ran: fails.
+    let post = plumb_at(Some(&project), &["check", "--require-applied"], &env);
+    assert_eq!(post.code, 1, "{post:?}");
+    // The deploy, then the post-deploy check passes.
+    prisma_apply_more(&db, &dir, 1, &["20240201000000_posts"]);
+    let post = plumb_at(Some(&project), &["check", "--require-applied"], &env);
+    assert_eq!(post.code, 0, "{post:?}");
+    // A hand-made change after the deploy fails both.
+    db.execute("ALTER TABLE posts ADD COLUMN draft boolean");
+    let pre = plumb_at(Some(&project), &["check"], &env);
+    assert_eq!(pre.code, 1, "{pre:?}");
+    assert!(
+        pre.stdout.contains("::error") && pre.stdout.contains("draft"),
+        "{pre:?}"
+    );
+
+    // Pull-request review: the base branch's migrations against the branch's.
+    let base = prisma_dir("ci_recipes_base", &[("20240101000000_init", INIT)]);
+    let pr = plumb(&[
+        "diff",
+        "--from",
+        base.to_str().unwrap(),
+        "--to",
+        dir.to_str().unwrap(),
+        "--format",
+        "markdown",
+        "--dev-url",
+        &dev,
+    ]);
+    assert_eq!(pr.code, 1, "{pr:?}");
+    assert!(pr.stdout.contains("CREATE TABLE public.posts"), "{pr:?}");
+}
