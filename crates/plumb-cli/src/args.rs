@@ -188,6 +188,13 @@ pub struct CheckArgs {
     /// and do not change the exit status (the pre-deploy check).
     #[arg(long)]
     pub require_applied: bool,
+    /// A reviewed list of accepted drift (TOML, `[[accept]]` entries with a reason and an optional expiry):
+    /// the check fails only on drift not in it and on expired entries [default: `accept` of plumb.toml].
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<PathBuf>,
+    /// Write the drift found as an accepted-drift list to review (never overwrites a file).
+    #[arg(long, value_name = "FILE")]
+    pub write_accepted: Option<PathBuf>,
     /// Migration tool layout [default: detected].
     #[arg(long, value_name = "LAYOUT")]
     pub layout: Option<String>,

@@ -286,6 +286,24 @@ async fn baseline(a: BaselineArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+/// Today's UTC date, `YYYY-MM-DD`.
+fn today() -> String {
+    let t = default_version(plumb_migrations::Layout::Prisma);
+    format!("{}-{}-{}", &t[0..4], &t[4..6], &t[6..8])
+}
+
+/// Write a new file; an existing one is an error.
+fn write_new(path: &std::path::Path, text: &str) -> Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("writing {} (plumb never overwrites it)", path.display()))?;
+    f.write_all(text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
 /// A UTC timestamp `YYYYMMDDHHMMSS` (Flyway: `1`).
 fn default_version(layout: plumb_migrations::Layout) -> String {
     if layout == plumb_migrations::Layout::Flyway {
@@ -358,10 +376,29 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         Some(FixSql::Database) => Some(to_declared.clone()),
         Some(FixSql::Declaration) => Some(plumb_diff::plan(&declared.database, &live, &opts)?),
     };
+    let today = today();
+    if let Some(path) = &a.write_accepted {
+        write_new(path, &crate::accept::write_list(&to_declared, &today))?;
+        log::warn(format_args!(
+            "wrote {} accepted-drift entr{} to {}: review each reason",
+            to_declared.changes.len(),
+            if to_declared.changes.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            },
+            path.display()
+        ));
+    }
+    let accepted = match &a.accept {
+        Some(p) => Some(crate::accept::Accepted::load(p)?),
+        None => None,
+    };
+    let accept_outcome = accepted.as_ref().map(|l| l.apply(&to_declared, &today));
     let report = crate::report::Check {
         database: target.to_string(),
         declared: declared.label,
-        plan: &to_declared,
+        plan: accept_outcome.as_ref().map_or(&to_declared, |o| &o.open),
         history: history.as_ref().map(|(d, s)| (d, s)),
         require_applied: a.require_applied,
         fix: fix
@@ -378,10 +415,44 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         CheckFormat::Json => {
             let mut doc = report.json();
             doc["not_compared"] = not_compared.json();
+            if let Some(o) = &accept_outcome {
+                doc["accepted_drift"] = o.json();
+                doc["in_sync"] = (report.in_sync() && o.expired.is_empty()).into();
+            }
             serde_json::to_string_pretty(&doc)? + "\n"
         }
         CheckFormat::Github => report.github(),
     };
+    if let Some(o) = &accept_outcome {
+        let format = a.format.unwrap_or(CheckFormat::Human);
+        let lines = o.lines();
+        if !lines.is_empty() && format != CheckFormat::Json {
+            text.push('\n');
+        }
+        for l in &lines {
+            match format {
+                CheckFormat::Json => {}
+                CheckFormat::Human => text.push_str(&format!("{l}\n")),
+                CheckFormat::Markdown => text.push_str(&format!("- {l}\n")),
+                CheckFormat::Github => {
+                    let level = if l.starts_with("expired") {
+                        "error"
+                    } else {
+                        "warning"
+                    };
+                    if !l.starts_with("  ") {
+                        text.push_str(&format!("::{level} title=Accepted drift::{l}\n"));
+                    }
+                }
+            }
+        }
+        for (e, at) in &o.stale {
+            log::warn(format_args!(
+                "{at}: accepted drift {} {} no longer matches anything",
+                e.kind, e.object
+            ));
+        }
+    }
     if let Some(how) = match a.format.unwrap_or(CheckFormat::Human) {
         CheckFormat::Human => Some(unmodelled::Format::Human),
         CheckFormat::Markdown => Some(unmodelled::Format::Markdown),
@@ -391,7 +462,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         not_compared.append(&mut text, how);
     }
     print(&text)?;
-    let clean = report.in_sync();
+    let clean = report.in_sync() && accept_outcome.as_ref().is_none_or(|o| o.expired.is_empty());
     if !clean {
         log::info("drift found");
     }

@@ -16,6 +16,7 @@
 //! include_history_tables = false            # --include-history-tables
 //! ignore_owners = false                     # --ignore-owners
 //! ignore_privileges = false                 # --ignore-privileges
+//! accept = "plumb-accepted.toml"            # check --accept: the reviewed list of accepted drift
 //!
 //! [format]                                  # default --format per command
 //! check = "github"
@@ -49,6 +50,7 @@ struct Raw {
     include_history_tables: Option<bool>,
     ignore_owners: Option<bool>,
     ignore_privileges: Option<bool>,
+    accept: Option<PathBuf>,
     format: Option<Formats>,
 }
 
@@ -183,6 +185,9 @@ impl Config {
         if let Some(m) = raw.migrations.take() {
             raw.migrations = Some(if m.is_absolute() { m } else { base.join(m) });
         }
+        if let Some(m) = raw.accept.take() {
+            raw.accept = Some(if m.is_absolute() { m } else { base.join(m) });
+        }
         Ok(Config {
             path: Some(path.to_path_buf()),
             raw,
@@ -294,6 +299,9 @@ impl Config {
                 self.layout(&mut a.layout);
                 if a.schema.is_none() && a.migrations.is_none() {
                     a.migrations = self.migrations();
+                }
+                if a.accept.is_none() {
+                    a.accept = self.raw.accept.clone();
                 }
                 if a.format.is_none() {
                     a.format = Some(match formats.and_then(|f| f.check) {

@@ -4,6 +4,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod accept;
 mod args;
 mod commands;
 mod config;
