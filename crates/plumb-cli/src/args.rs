@@ -133,6 +133,28 @@ pub struct CompareOpts {
     pub color: Color,
 }
 
+/// Hazard policy of a plan (`diff`, `check --fix-sql`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct HazardOpts {
+    /// Refuse (exit 2, after printing the plan) a plan with any of these hazards: plumb's kinds (data-loss,
+    /// table-rewrite, long-lock, not-transactional, index-dropped, authz-update, extension-upgrade) or
+    /// pg-schema-diff codes (DELETES_DATA, INDEX_BUILD, ...). Comma-separated, repeatable.
+    #[arg(long, value_name = "HAZARDS", value_delimiter = ',')]
+    pub fail_on_hazard: Vec<String>,
+    /// Refuse a plan with any hazard not in this list (pg-schema-diff's --allow-hazards).
+    #[arg(long, value_name = "HAZARDS", value_delimiter = ',')]
+    pub allow_hazards: Vec<String>,
+    /// Leave out the steps that drop an object for good; they are listed as skipped.
+    #[arg(long)]
+    pub no_drop: bool,
+    /// `SET lock_timeout` at the start of an --online plan [default: 5s].
+    #[arg(long, value_name = "DURATION", requires = "online")]
+    pub lock_timeout: Option<String>,
+    /// `SET statement_timeout` at the start of an --online plan.
+    #[arg(long, value_name = "DURATION", requires = "online")]
+    pub statement_timeout: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The schema you have (a connection URL or declared SQL).
@@ -146,6 +168,8 @@ pub struct DiffArgs {
     pub format: Option<DiffFormat>,
     #[command(flatten)]
     pub compare: CompareOpts,
+    #[command(flatten)]
+    pub hazards: HazardOpts,
 }
 
 #[derive(Debug, Args)]
@@ -207,6 +231,8 @@ pub struct CheckArgs {
     pub fix_sql: Option<FixSql>,
     #[command(flatten)]
     pub compare: CompareOpts,
+    #[command(flatten)]
+    pub hazards: HazardOpts,
 }
 
 #[derive(Debug, Args)]

@@ -76,22 +76,34 @@ fn outcome(plan: &Plan) -> Outcome {
 }
 
 fn render_plan(
-    plan: &Plan,
+    applied: &crate::hazards::Applied,
     header: &Header,
     format: DiffFormat,
     color: bool,
     not_compared: &NotCompared,
 ) -> Result<String> {
+    let plan = &applied.plan;
     let mut text = match format {
         DiffFormat::Sql => render::sql(plan, header),
         DiffFormat::Human => render::human(plan, header, color),
         DiffFormat::Json => {
             let mut doc = render::json(plan, header);
+            crate::hazards::json(&mut doc, plan, &applied.skipped);
             doc["not_compared"] = not_compared.json();
             return Ok(serde_json::to_string_pretty(&doc)? + "\n");
         }
         DiffFormat::Markdown => render::markdown(plan, header),
     };
+    let prefix = if format == DiffFormat::Sql { "-- " } else { "" };
+    let skipped = crate::hazards::skipped_text(&applied.skipped, prefix);
+    if !skipped.is_empty() {
+        if format == DiffFormat::Markdown {
+            text.push_str(&format!("\n```\n{skipped}```\n"));
+        } else {
+            text.push('\n');
+            text.push_str(&skipped);
+        }
+    }
     let how = match format {
         DiffFormat::Sql => unmodelled::Format::SqlComment,
         DiffFormat::Markdown => unmodelled::Format::Markdown,
@@ -104,6 +116,7 @@ fn render_plan(
 async fn diff(a: DiffArgs) -> Result<Outcome> {
     let f = filters(&a.compare);
     f.validate("--include-schema")?;
+    a.hazards.validate()?;
     let from = source::load(&a.from, a.compare.dev_url.as_deref(), &f).await?;
     let to = source::load(&a.to, a.compare.dev_url.as_deref(), &f).await?;
     f.require_included(
@@ -117,14 +130,16 @@ async fn diff(a: DiffArgs) -> Result<Outcome> {
         from: from.label,
         to: to.label,
     };
+    let applied = a.hazards.apply(plan, a.compare.online);
     print(&render_plan(
-        &plan,
+        &applied,
         &header,
         a.format.unwrap_or(DiffFormat::Sql),
         use_color(a.compare.color),
         &not_compared,
     )?)?;
-    Ok(outcome(&plan))
+    a.hazards.gate(&applied.plan)?;
+    Ok(outcome(&applied.plan))
 }
 
 /// `plumb dump --format json`: the model with the format's version and where it was read from.
@@ -335,6 +350,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
     let f = filters(&a.compare);
     f.validate("--include-schema")?;
+    a.hazards.validate()?;
     if a.require_applied && a.migrations.is_none() {
         bail!("--require-applied needs the migrations: --migrations DIR (or `migrations` in plumb.toml)");
     }
@@ -376,6 +392,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         Some(FixSql::Database) => Some(to_declared.clone()),
         Some(FixSql::Declaration) => Some(plumb_diff::plan(&declared.database, &live, &opts)?),
     };
+    let fix = fix.map(|p| a.hazards.apply(p, a.compare.online));
     let today = today();
     if let Some(path) = &a.write_accepted {
         write_new(path, &crate::accept::write_list(&to_declared, &today))?;
@@ -403,7 +420,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         require_applied: a.require_applied,
         fix: fix
             .as_ref()
-            .map(|p| (a.fix_sql.unwrap_or(FixSql::Database), p)),
+            .map(|p| (a.fix_sql.unwrap_or(FixSql::Database), &p.plan)),
     };
     let not_compared = NotCompared::of(&[
         (&report.database, &live),
@@ -415,6 +432,15 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         CheckFormat::Json => {
             let mut doc = report.json();
             doc["not_compared"] = not_compared.json();
+            if let Some(fx) = &fix {
+                // The fix plan's hazards with their pg-schema-diff codes, and what --no-drop left out.
+                let mut plan_doc = render::json(&fx.plan, &Header::dump(String::new()));
+                crate::hazards::json(&mut plan_doc, &fx.plan, &fx.skipped);
+                doc["fix"]["hazards"] = plan_doc["hazards"].take();
+                if !fx.skipped.is_empty() {
+                    doc["fix"]["skipped"] = plan_doc["skipped"].take();
+                }
+            }
             if let Some(o) = &accept_outcome {
                 doc["accepted_drift"] = o.json();
                 doc["in_sync"] = (report.in_sync() && o.expired.is_empty()).into();
@@ -461,7 +487,16 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
     } {
         not_compared.append(&mut text, how);
     }
+    if let Some(fx) = &fix {
+        if !fx.skipped.is_empty() && a.format != Some(CheckFormat::Json) {
+            text.push('\n');
+            text.push_str(&crate::hazards::skipped_text(&fx.skipped, ""));
+        }
+    }
     print(&text)?;
+    if let Some(fx) = &fix {
+        a.hazards.gate(&fx.plan)?;
+    }
     let clean = report.in_sync() && accept_outcome.as_ref().is_none_or(|o| o.expired.is_empty());
     if !clean {
         log::info("drift found");

@@ -18,6 +18,13 @@
 //! ignore_privileges = false                 # --ignore-privileges
 //! accept = "plumb-accepted.toml"            # check --accept: the reviewed list of accepted drift
 //!
+//! [hazards]                                 # hazard policy of diff and check --fix-sql
+//! fail_on = ["data-loss"]                   # --fail-on-hazard (plumb kinds or pg-schema-diff codes)
+//! allow = ["INDEX_BUILD"]                   # --allow-hazards
+//! no_drop = true                            # --no-drop
+//! lock_timeout = "2s"                       # --lock-timeout (with --online)
+//! statement_timeout = "5min"                # --statement-timeout (with --online)
+//!
 //! [format]                                  # default --format per command
 //! check = "github"
 //! diff = "markdown"
@@ -52,6 +59,17 @@ struct Raw {
     ignore_privileges: Option<bool>,
     accept: Option<PathBuf>,
     format: Option<Formats>,
+    hazards: Option<Hazards>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Hazards {
+    fail_on: Option<Vec<Spanned<String>>>,
+    allow: Option<Vec<Spanned<String>>>,
+    no_drop: Option<bool>,
+    lock_timeout: Option<String>,
+    statement_timeout: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -171,6 +189,13 @@ impl Config {
                 bail!("{}: {e}", at(p.span()));
             }
         }
+        if let Some(h) = &raw.hazards {
+            for v in h.fail_on.iter().chain(h.allow.iter()).flatten() {
+                if let Err(e) = plumb_diff::policy::parse_list(v.get_ref()) {
+                    bail!("{}: {e}", at(v.span()));
+                }
+            }
+        }
         for v in [&raw.database_env, &raw.dev_url_env].into_iter().flatten() {
             if v.get_ref().is_empty() || v.get_ref().contains('=') {
                 bail!(
@@ -249,6 +274,25 @@ impl Config {
         Ok(())
     }
 
+    /// The `[hazards]` table under flags: lists are added to, switches and timeouts filled when not given.
+    fn hazards(&self, h: &mut crate::args::HazardOpts) {
+        let Some(c) = &self.raw.hazards else {
+            return;
+        };
+        let strs = |v: &Option<Vec<Spanned<String>>>| -> Vec<String> {
+            v.iter().flatten().map(|s| s.get_ref().clone()).collect()
+        };
+        h.fail_on_hazard.extend(strs(&c.fail_on));
+        h.allow_hazards.extend(strs(&c.allow));
+        h.no_drop |= c.no_drop.unwrap_or(false);
+        if h.lock_timeout.is_none() {
+            h.lock_timeout = c.lock_timeout.clone();
+        }
+        if h.statement_timeout.is_none() {
+            h.statement_timeout = c.statement_timeout.clone();
+        }
+    }
+
     fn layout(&self, given: &mut Option<String>) {
         if given.is_none() {
             *given = self.raw.layout.as_ref().map(|l| l.get_ref().clone());
@@ -265,6 +309,7 @@ impl Config {
         match command {
             Command::Diff(a) => {
                 self.compare(&mut a.compare)?;
+                self.hazards(&mut a.hazards);
                 if a.format.is_none() {
                     a.format = Some(match formats.and_then(|f| f.diff) {
                         Some(DiffFormatName::Human) => DiffFormat::Human,
@@ -296,6 +341,7 @@ impl Config {
             Command::Check(a) => {
                 self.database(&mut a.database)?;
                 self.compare(&mut a.compare)?;
+                self.hazards(&mut a.hazards);
                 self.layout(&mut a.layout);
                 if a.schema.is_none() && a.migrations.is_none() {
                     a.migrations = self.migrations();
@@ -393,6 +439,18 @@ mod tests {
         );
         let e = parse("ignore_owners = \"yes\"\n").unwrap_err().to_string();
         assert!(e.starts_with("/repo/plumb.toml:1:17:"), "{e}");
+    }
+
+    #[test]
+    fn hazard_lists_are_checked() {
+        let e = parse("[hazards]\nfail_on = [\"data-loss\", \"boom\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("/repo/plumb.toml:2:25: unknown hazard"),
+            "{e}"
+        );
+        assert!(parse("[hazards]\nallow = [\"DELETES_DATA\"]\nno_drop = true\n").is_ok());
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod accept;
 mod args;
 mod commands;
 mod config;
+mod hazards;
 mod log;
 mod report;
 mod scope;

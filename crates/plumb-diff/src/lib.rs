@@ -13,6 +13,7 @@ mod differ;
 pub mod filter;
 mod keys;
 mod order;
+pub mod policy;
 pub mod render;
 
 use plumb_model::Database;
@@ -133,6 +134,12 @@ pub enum HazardKind {
     LongLock,
     /// The statement cannot run inside a transaction block.
     NotTransactional,
+    /// An index is dropped: queries that used it slow down (see [`policy`]).
+    IndexDropped,
+    /// Privileges or ownership change: who may use the object changes.
+    AuthzUpdate,
+    /// An extension is upgraded: its update scripts run.
+    ExtensionUpgrade,
 }
 
 impl HazardKind {
@@ -142,6 +149,9 @@ impl HazardKind {
             HazardKind::TableRewrite => "table rewrite",
             HazardKind::LongLock => "long lock",
             HazardKind::NotTransactional => "not transactional",
+            HazardKind::IndexDropped => "index dropped",
+            HazardKind::AuthzUpdate => "authorization change",
+            HazardKind::ExtensionUpgrade => "extension upgrade",
         }
     }
 }
