@@ -195,3 +195,55 @@ fn hazard_policy_applies_to_check_fix_sql() {
         after.stdout
     );
 }
+
+#[test]
+fn online_plan_sets_not_null_through_a_check_and_runs_with_psql() {
+    let db = TestDb::with_sql("hazards_online", FROM);
+    db.execute("INSERT INTO t (id, legacy, email) VALUES (1, 'x', 'a@b')");
+    let (_, to) = files("hazards_online");
+    let run = plumb(&[
+        "diff",
+        "--from",
+        db.url(),
+        "--to",
+        &to,
+        "--online",
+        "--lock-timeout",
+        "3s",
+    ]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let seq = [
+        "ALTER TABLE public.t ADD CONSTRAINT id_not_null CHECK (id IS NOT NULL) NOT VALID;",
+        "ALTER TABLE public.t VALIDATE CONSTRAINT id_not_null;",
+        "ALTER TABLE public.t ALTER COLUMN id SET NOT NULL;",
+        "ALTER TABLE public.t DROP CONSTRAINT id_not_null;",
+    ];
+    assert!(run.stdout.contains(&seq.join("\n")), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("DROP INDEX CONCURRENTLY public.t_email_idx;"),
+        "{run:?}"
+    );
+    // psql runs it statement by statement, as the header says.
+    let sql = scratch_dir("hazards_online_sql").join("plan.sql");
+    std::fs::write(&sql, &run.stdout).unwrap();
+    let out = std::process::Command::new("psql")
+        .args([
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-q",
+            "-d",
+            db.url(),
+            "-f",
+            sql.to_str().unwrap(),
+        ])
+        .output()
+        .expect("psql runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = plumb(&["check", "--database", db.url(), "--schema", &to]);
+    assert_eq!(after.code, 0, "{after:?}");
+}

@@ -141,6 +141,11 @@ pub fn annotate(plan: &mut Plan, policy: &Policy) {
     }
     if policy.online {
         for s in &mut plan.steps {
+            online_not_null(s);
+        }
+    }
+    if policy.online {
+        for s in &mut plan.steps {
             if s.kind == ObjectKind::Session && s.sql.starts_with("SET lock_timeout") {
                 let lock = policy.lock_timeout.as_deref().unwrap_or("5s");
                 s.sql = format!("SET lock_timeout = {};", plumb_model::quote_literal(lock));
@@ -153,6 +158,57 @@ pub fn annotate(plan: &mut Plan, policy: &Policy) {
             }
         }
     }
+}
+
+/// `--online`: `SET NOT NULL` through a check constraint, so that the table is scanned without blocking writes:
+/// `ADD CONSTRAINT ... CHECK (c IS NOT NULL) NOT VALID` (a brief ACCESS EXCLUSIVE lock), `VALIDATE CONSTRAINT`
+/// (scans under SHARE UPDATE EXCLUSIVE), `SET NOT NULL` (PostgreSQL 12+ skips the scan thanks to the valid
+/// check), `DROP CONSTRAINT`. Each statement must commit on its own: the step is marked not transactional.
+fn online_not_null(s: &mut Step) {
+    if s.kind != ObjectKind::Column {
+        return;
+    }
+    let mut changed = false;
+    let mut out = Vec::new();
+    for line in s.sql.lines() {
+        let parsed = line
+            .strip_prefix("ALTER TABLE ")
+            .and_then(|r| r.strip_suffix(" SET NOT NULL;"))
+            .and_then(|r| r.split_once(" ALTER COLUMN "));
+        let Some((table, col)) = parsed else {
+            out.push(line.to_string());
+            continue;
+        };
+        let bare = match col.strip_prefix('"').and_then(|c| c.strip_suffix('"')) {
+            Some(q) => q.replace("\"\"", "\""),
+            None => col.to_string(),
+        };
+        let mut name = format!("{bare}_not_null");
+        while name.len() > 63 {
+            name.pop();
+        }
+        let check = plumb_model::quote_ident(&name);
+        out.push(format!(
+            "ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;"
+        ));
+        out.push(format!("ALTER TABLE {table} VALIDATE CONSTRAINT {check};"));
+        out.push(line.to_string());
+        out.push(format!("ALTER TABLE {table} DROP CONSTRAINT {check};"));
+        changed = true;
+    }
+    if !changed {
+        return;
+    }
+    s.sql = out.join("\n");
+    s.transactional = false;
+    s.hazards
+        .retain(|h| !(h.kind == HazardKind::LongLock && h.message.starts_with("SET NOT NULL")));
+    s.hazards.push(Hazard {
+        kind: HazardKind::NotTransactional,
+        message: "SET NOT NULL through a NOT VALID check, validated without blocking writes: run each statement \
+                  in its own transaction"
+            .to_string(),
+    });
 }
 
 /// `--no-drop`: the plan without the steps that drop an object for good (an object dropped and created again
@@ -254,6 +310,40 @@ mod tests {
         );
         assert_eq!(online.steps[0].sql, "DROP INDEX CONCURRENTLY public.i;");
         assert!(!online.steps[0].transactional);
+    }
+
+    #[test]
+    fn online_set_not_null_goes_through_a_check() {
+        let mut s = step(
+            ObjectKind::Column,
+            Action::Alter,
+            "ALTER TABLE public.t ALTER COLUMN \"Id\" SET NOT NULL;",
+        );
+        s.hazards.push(Hazard {
+            kind: HazardKind::LongLock,
+            message: "SET NOT NULL scans the whole table".into(),
+        });
+        let mut plan = Plan {
+            changes: vec![],
+            steps: vec![s],
+        };
+        annotate(
+            &mut plan,
+            &Policy {
+                online: true,
+                ..Default::default()
+            },
+        );
+        let s = &plan.steps[0];
+        assert_eq!(
+            s.sql,
+            "ALTER TABLE public.t ADD CONSTRAINT \"Id_not_null\" CHECK (\"Id\" IS NOT NULL) NOT VALID;\n\
+             ALTER TABLE public.t VALIDATE CONSTRAINT \"Id_not_null\";\n\
+             ALTER TABLE public.t ALTER COLUMN \"Id\" SET NOT NULL;\n\
+             ALTER TABLE public.t DROP CONSTRAINT \"Id_not_null\";"
+        );
+        assert!(!s.transactional);
+        assert!(s.hazards.iter().all(|h| h.kind != HazardKind::LongLock));
     }
 
     #[test]
