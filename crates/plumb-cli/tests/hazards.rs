@@ -247,3 +247,49 @@ fn online_plan_sets_not_null_through_a_check_and_runs_with_psql() {
     let after = plumb(&["check", "--database", db.url(), "--schema", &to]);
     assert_eq!(after.code, 0, "{after:?}");
 }
+
+#[test]
+fn extension_upgrades_and_privilege_changes_are_hazards() {
+    let old = TestDb::with_sql(
+        "hazards_ext_a",
+        "CREATE EXTENSION citext VERSION '1.5';\nCREATE TABLE t (id int);\n",
+    );
+    let new = TestDb::with_sql(
+        "hazards_ext_b",
+        "CREATE EXTENSION citext VERSION '1.6';\nCREATE TABLE t (id int);\nGRANT SELECT ON t TO PUBLIC;\n",
+    );
+    let run = plumb(&[
+        "diff",
+        "--from",
+        old.url(),
+        "--to",
+        new.url(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let codes: Vec<&str> = v["hazards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"EXTENSION_VERSION_UPGRADE"),
+        "{}",
+        run.stdout
+    );
+    assert!(codes.contains(&"AUTHZ_UPDATE"), "{}", run.stdout);
+    let gate = plumb(&[
+        "diff",
+        "--from",
+        old.url(),
+        "--to",
+        new.url(),
+        "--fail-on-hazard",
+        "authz-update",
+    ]);
+    assert_eq!(gate.code, 2, "{gate:?}");
+    assert!(gate.stderr.contains("AUTHZ_UPDATE"), "{gate:?}");
+}
