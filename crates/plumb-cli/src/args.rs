@@ -26,6 +26,12 @@ pub struct Cli {
     /// Print errors only (no warnings).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Settings file [default: the first plumb.toml from the working directory upwards].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not read any plumb.toml.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +105,14 @@ pub struct CompareOpts {
     /// Leave these schemas out (repeatable).
     #[arg(long = "exclude-schema", value_name = "NAME")]
     pub exclude_schemas: Vec<String>,
+    /// Leave out objects matching this pattern (repeatable), Atlas's glob syntax: `schema`, `schema.table`,
+    /// `schema.table.column`, `*.audit_*`, `*.*[type=function]`, `[type=trigger]`, `public.events[partitions]`.
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    pub exclude: Vec<plumb_diff::filter::Pattern>,
+    /// Compare (or dump) the migration tools' history tables too (_prisma_migrations, _sqlx_migrations,
+    /// flyway_schema_history, schema_migrations, ar_internal_metadata); left out by default.
+    #[arg(long)]
+    pub include_history_tables: bool,
     /// Do not compare object owners.
     #[arg(long)]
     pub ignore_owners: bool,
@@ -126,6 +140,28 @@ pub struct CompareOpts {
     pub color: Color,
 }
 
+/// Hazard policy of a plan (`diff`, `check --fix-sql`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct HazardOpts {
+    /// Refuse (exit 2, after printing the plan) a plan with any of these hazards: plumb's kinds (data-loss,
+    /// table-rewrite, long-lock, not-transactional, index-dropped, authz-update, extension-upgrade) or
+    /// pg-schema-diff codes (DELETES_DATA, INDEX_BUILD, ...). Comma-separated, repeatable.
+    #[arg(long, value_name = "HAZARDS", value_delimiter = ',')]
+    pub fail_on_hazard: Vec<String>,
+    /// Refuse a plan with any hazard not in this list (pg-schema-diff's --allow-hazards).
+    #[arg(long, value_name = "HAZARDS", value_delimiter = ',')]
+    pub allow_hazards: Vec<String>,
+    /// Leave out the steps that drop an object for good; they are listed as skipped.
+    #[arg(long)]
+    pub no_drop: bool,
+    /// `SET lock_timeout` at the start of an --online plan [default: 5s].
+    #[arg(long, value_name = "DURATION", requires = "online")]
+    pub lock_timeout: Option<String>,
+    /// `SET statement_timeout` at the start of an --online plan.
+    #[arg(long, value_name = "DURATION", requires = "online")]
+    pub statement_timeout: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The schema you have (a connection URL or declared SQL).
@@ -134,10 +170,13 @@ pub struct DiffArgs {
     /// The schema you want.
     #[arg(long, value_name = "SOURCE")]
     pub to: String,
-    #[arg(long, value_enum, default_value = "sql")]
-    pub format: DiffFormat,
+    /// Output format [default: sql].
+    #[arg(long, value_enum)]
+    pub format: Option<DiffFormat>,
     #[command(flatten)]
     pub compare: CompareOpts,
+    #[command(flatten)]
+    pub hazards: HazardOpts,
 }
 
 #[derive(Debug, Args)]
@@ -145,14 +184,23 @@ pub struct DumpArgs {
     /// The database to read [default: $DATABASE_URL].
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
-    #[arg(long, value_enum, default_value = "sql")]
-    pub format: DumpFormat,
+    /// Output format [default: sql].
+    #[arg(long, value_enum)]
+    pub format: Option<DumpFormat>,
     /// Only these schemas (repeatable).
     #[arg(long = "schema", value_name = "NAME")]
     pub schemas: Vec<String>,
     /// Leave these schemas out (repeatable).
     #[arg(long = "exclude-schema", value_name = "NAME")]
     pub exclude_schemas: Vec<String>,
+    /// Leave out objects matching this pattern (repeatable), Atlas's glob syntax: `schema`, `schema.table`,
+    /// `schema.table.column`, `*.audit_*`, `*.*[type=function]`, `[type=trigger]`, `public.events[partitions]`.
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    pub exclude: Vec<plumb_diff::filter::Pattern>,
+    /// Compare (or dump) the migration tools' history tables too (_prisma_migrations, _sqlx_migrations,
+    /// flyway_schema_history, schema_migrations, ar_internal_metadata); left out by default.
+    #[arg(long)]
+    pub include_history_tables: bool,
 }
 
 #[derive(Debug, Args)]
@@ -161,27 +209,37 @@ pub struct CheckArgs {
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
     /// The declared schema: a .sql file or a directory of them.
-    #[arg(
-        long,
-        value_name = "SOURCE",
-        required_unless_present = "migrations",
-        conflicts_with = "migrations"
-    )]
+    #[arg(long, value_name = "SOURCE", conflicts_with = "migrations")]
     pub schema: Option<PathBuf>,
-    /// The migrations directory; also checks the migrations table against it.
+    /// The migrations directory. The database is compared with the migrations its history table records as
+    /// applied (with all of them when it has no history table), and the history with the directory.
     #[arg(long, value_name = "DIR")]
     pub migrations: Option<PathBuf>,
+    /// Fail when migrations are pending (the post-deploy check); without it pending migrations are listed
+    /// and do not change the exit status (the pre-deploy check).
+    #[arg(long)]
+    pub require_applied: bool,
+    /// A reviewed list of accepted drift (TOML, `[[accept]]` entries with a reason and an optional expiry):
+    /// the check fails only on drift not in it and on expired entries [default: `accept` of plumb.toml].
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<PathBuf>,
+    /// Write the drift found as an accepted-drift list to review (never overwrites a file).
+    #[arg(long, value_name = "FILE")]
+    pub write_accepted: Option<PathBuf>,
     /// Migration tool layout [default: detected].
     #[arg(long, value_name = "LAYOUT")]
     pub layout: Option<String>,
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: CheckFormat,
+    /// Output format [default: human].
+    #[arg(long, value_enum)]
+    pub format: Option<CheckFormat>,
     /// Also print the SQL that reconciles: `database` makes the database match the declaration,
     /// `declaration` is a new migration that records what the database has.
     #[arg(long, value_enum, value_name = "DIRECTION")]
     pub fix_sql: Option<FixSql>,
     #[command(flatten)]
     pub compare: CompareOpts,
+    #[command(flatten)]
+    pub hazards: HazardOpts,
 }
 
 #[derive(Debug, Args)]
@@ -189,14 +247,15 @@ pub struct StatusArgs {
     /// The database [default: $DATABASE_URL].
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
-    /// The migrations directory.
+    /// The migrations directory [default: `migrations` of plumb.toml].
     #[arg(long, value_name = "DIR")]
-    pub migrations: PathBuf,
+    pub migrations: Option<PathBuf>,
     /// Migration tool layout: prisma, sqlx, flyway, golang-migrate, dbmate [default: detected].
     #[arg(long, value_name = "LAYOUT")]
     pub layout: Option<String>,
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: StatusFormat,
+    /// Output format [default: human].
+    #[arg(long, value_enum)]
+    pub format: Option<StatusFormat>,
 }
 
 #[derive(Debug, Args)]
@@ -204,9 +263,9 @@ pub struct BaselineArgs {
     /// The database to baseline [default: $DATABASE_URL].
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
-    /// The migrations directory to write into (created if missing).
+    /// The migrations directory to write into (created if missing) [default: `migrations` of plumb.toml].
     #[arg(long, value_name = "DIR")]
-    pub migrations: PathBuf,
+    pub migrations: Option<PathBuf>,
     /// Name of the migration, e.g. `baseline`.
     #[arg(long, default_value = "baseline")]
     pub name: String,
@@ -226,4 +285,12 @@ pub struct BaselineArgs {
     /// Only these schemas (repeatable).
     #[arg(long = "schema", value_name = "NAME")]
     pub schemas: Vec<String>,
+    /// Leave out objects matching this pattern (repeatable), Atlas's glob syntax: `schema`, `schema.table`,
+    /// `schema.table.column`, `*.audit_*`, `*.*[type=function]`, `[type=trigger]`, `public.events[partitions]`.
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    pub exclude: Vec<plumb_diff::filter::Pattern>,
+    /// Compare (or dump) the migration tools' history tables too (_prisma_migrations, _sqlx_migrations,
+    /// flyway_schema_history, schema_migrations, ar_internal_metadata); left out by default.
+    #[arg(long)]
+    pub include_history_tables: bool,
 }

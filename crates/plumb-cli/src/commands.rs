@@ -13,12 +13,15 @@ use crate::args::{
 };
 use crate::dev::Dev;
 use crate::source::{self, Filters};
+use crate::unmodelled::{self, NotCompared};
 use crate::{log, Outcome};
 
 /// Version of every JSON document plumb prints that is not a plan (plans carry their own).
 pub const JSON_VERSION: u32 = 1;
 
-pub async fn run(cli: Cli) -> Result<Outcome> {
+pub async fn run(mut cli: Cli) -> Result<Outcome> {
+    let config = crate::config::Config::discover(cli.config.as_deref(), cli.no_config)?;
+    config.apply(&mut cli.command)?;
     match cli.command {
         Command::Diff(a) => diff(a).await,
         Command::Dump(a) => dump(a).await,
@@ -57,10 +60,12 @@ fn diff_options(c: &CompareOpts) -> plumb_diff::Options {
 }
 
 fn filters(c: &CompareOpts) -> Filters {
-    Filters {
-        include: c.include_schemas.clone(),
-        exclude: c.exclude_schemas.clone(),
-    }
+    Filters::new(
+        c.include_schemas.clone(),
+        c.exclude_schemas.clone(),
+        c.exclude.clone(),
+        c.include_history_tables,
+    )
 }
 
 fn outcome(plan: &Plan) -> Outcome {
@@ -71,32 +76,72 @@ fn outcome(plan: &Plan) -> Outcome {
     }
 }
 
-fn render_plan(plan: &Plan, header: &Header, format: DiffFormat, color: bool) -> Result<String> {
-    Ok(match format {
+fn render_plan(
+    applied: &crate::hazards::Applied,
+    header: &Header,
+    format: DiffFormat,
+    color: bool,
+    not_compared: &NotCompared,
+) -> Result<String> {
+    let plan = &applied.plan;
+    let mut text = match format {
         DiffFormat::Sql => render::sql(plan, header),
         DiffFormat::Human => render::human(plan, header, color),
-        DiffFormat::Json => serde_json::to_string_pretty(&render::json(plan, header))? + "\n",
+        DiffFormat::Json => {
+            let mut doc = render::json(plan, header);
+            crate::hazards::json(&mut doc, plan, &applied.skipped);
+            doc["not_compared"] = not_compared.json();
+            return Ok(serde_json::to_string_pretty(&doc)? + "\n");
+        }
         DiffFormat::Markdown => render::markdown(plan, header),
-    })
+    };
+    let prefix = if format == DiffFormat::Sql { "-- " } else { "" };
+    let skipped = crate::hazards::skipped_text(&applied.skipped, prefix);
+    if !skipped.is_empty() {
+        if format == DiffFormat::Markdown {
+            text.push_str(&format!("\n```\n{skipped}```\n"));
+        } else {
+            text.push('\n');
+            text.push_str(&skipped);
+        }
+    }
+    let how = match format {
+        DiffFormat::Sql => unmodelled::Format::SqlComment,
+        DiffFormat::Markdown => unmodelled::Format::Markdown,
+        _ => unmodelled::Format::Human,
+    };
+    not_compared.append(&mut text, how);
+    Ok(text)
 }
 
 async fn diff(a: DiffArgs) -> Result<Outcome> {
     let f = filters(&a.compare);
+    f.validate("--include-schema")?;
+    a.hazards.validate()?;
     let dev = Dev::resolve(a.compare.dev_url.as_deref(), &[&a.from, &a.to]).await?;
     let from = source::load(&a.from, dev.url(), &f).await?;
     let to = source::load(&a.to, dev.url(), &f).await?;
+    f.require_included(
+        "--include-schema",
+        &[(&from.label, &from.schemas), (&to.label, &to.schemas)],
+    )?;
+    f.warn_unmatched();
     let plan = plumb_diff::plan(&from.database, &to.database, &diff_options(&a.compare))?;
+    let not_compared = NotCompared::of(&[(&from.label, &from.database), (&to.label, &to.database)]);
     let header = Header {
         from: from.label,
         to: to.label,
     };
+    let applied = a.hazards.apply(plan, a.compare.online);
     print(&render_plan(
-        &plan,
+        &applied,
         &header,
-        a.format,
+        a.format.unwrap_or(DiffFormat::Sql),
         use_color(a.compare.color),
+        &not_compared,
     )?)?;
-    Ok(outcome(&plan))
+    a.hazards.gate(&applied.plan)?;
+    Ok(outcome(&applied.plan))
 }
 
 /// `plumb dump --format json`: the model with the format's version and where it was read from.
@@ -109,12 +154,17 @@ struct DumpJson<'a> {
 
 async fn dump(a: DumpArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
-    let f = Filters {
-        include: a.schemas.clone(),
-        exclude: a.exclude_schemas.clone(),
-    };
+    let f = Filters::new(
+        a.schemas.clone(),
+        a.exclude_schemas.clone(),
+        a.exclude.clone(),
+        a.include_history_tables,
+    );
+    f.validate("--schema")?;
     let db = source::introspect(&target, &f).await?;
-    match a.format {
+    require_schemas(&f, "--schema", &target, &db).await?;
+    f.warn_unmatched();
+    match a.format.unwrap_or(DumpFormat::Sql) {
         DumpFormat::Json => {
             // Written straight to stdout: a model of 10,000 tables would take hundreds of megabytes as a
             // `serde_json::Value` or a string.
@@ -135,13 +185,30 @@ async fn dump(a: DumpArgs) -> Result<Outcome> {
                 ..Default::default()
             };
             let plan = plumb_diff::dump(&db, &opts)?;
+            let not_compared = NotCompared::of(&[(&target.to_string(), &db)]);
             // The plan holds its own text: the model's memory goes back before the script is written.
             drop(db);
             let header = Header::dump(target.to_string());
-            print(&render::sql(&plan, &header))?;
+            let mut text = render::sql(&plan, &header);
+            not_compared.append(&mut text, unmodelled::Format::SqlComment);
+            print(&text)?;
         }
     }
     Ok(Outcome::Clean)
+}
+
+/// `dump` / `baseline`: a schema named in `--schema` must exist.
+async fn require_schemas(
+    f: &Filters,
+    flag: &str,
+    target: &Target,
+    db: &plumb_model::Database,
+) -> Result<()> {
+    if f.include.iter().all(|s| db.schemas.contains_key(s)) {
+        return Ok(());
+    }
+    let all = crate::scope::schemas_of(target).await?;
+    f.require_included(flag, &[(&target.to_string(), &all)])
 }
 
 fn layout_arg(text: Option<&str>) -> Result<Option<plumb_migrations::Layout>> {
@@ -170,9 +237,12 @@ async fn migration_status(
 
 async fn status(a: StatusArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
-    let dir = plumb_migrations::read_dir(&a.migrations, layout_arg(a.layout.as_deref())?)?;
+    let migrations = a.migrations.as_deref().context(
+        "give the migrations directory: --migrations DIR (or `migrations` in plumb.toml)",
+    )?;
+    let dir = plumb_migrations::read_dir(migrations, layout_arg(a.layout.as_deref())?)?;
     let st = migration_status(&target, &dir).await?;
-    match a.format {
+    match a.format.unwrap_or(StatusFormat::Human) {
         StatusFormat::Json => {
             let doc = serde_json::json!({ "version": JSON_VERSION, "database": target.to_string(), "status": st });
             print(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
@@ -192,12 +262,15 @@ async fn status(a: StatusArgs) -> Result<Outcome> {
 
 async fn baseline(a: BaselineArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
+    let migrations = a.migrations.clone().context(
+        "give the migrations directory: --migrations DIR (or `migrations` in plumb.toml)",
+    )?;
     let layout = match layout_arg(a.layout.as_deref())? {
         Some(l) => l,
-        None => plumb_migrations::detect(&a.migrations).unwrap_or(plumb_migrations::Layout::Prisma),
+        None => plumb_migrations::detect(&migrations).unwrap_or(plumb_migrations::Layout::Prisma),
     };
-    let existing = if a.migrations.is_dir() {
-        plumb_migrations::read_dir(&a.migrations, Some(layout))
+    let existing = if migrations.is_dir() {
+        plumb_migrations::read_dir(&migrations, Some(layout))
             .map(|d| d.migrations)
             .unwrap_or_default()
     } else {
@@ -210,7 +283,7 @@ async fn baseline(a: BaselineArgs) -> Result<Outcome> {
         else {
             bail!(
                 "{}: no {layout} migration with version {wanted}",
-                a.migrations.display()
+                migrations.display()
             );
         };
         eprintln!(
@@ -227,29 +300,34 @@ async fn baseline(a: BaselineArgs) -> Result<Outcome> {
             "{} already has {} migration(s), the first {}_{}: a baseline must be the first migration (one written \
              after them would stay pending). To record an existing migration as applied: plumb baseline \
              --migrations {} --mark-existing VERSION",
-            a.migrations.display(),
+            migrations.display(),
             existing.len(),
             first.version,
             first.name,
-            a.migrations.display()
+            migrations.display()
         );
     }
-    let f = Filters {
-        include: a.schemas.clone(),
-        exclude: Vec::new(),
-    };
-    let mut db = source::introspect(&target, &f).await?;
-    // The tool's own history table is created by the tool, not by a migration.
-    strip_history_tables(&mut db);
+    let f = Filters::new(
+        a.schemas.clone(),
+        Vec::new(),
+        a.exclude.clone(),
+        a.include_history_tables,
+    );
+    f.validate("--schema")?;
+    // The tool's own history table is created by the tool, not by a migration: `introspect` leaves it out.
+    let db = source::introspect(&target, &f).await?;
+    require_schemas(&f, "--schema", &target, &db).await?;
+    f.warn_unmatched();
     let opts = plumb_diff::Options {
         include_schemas: a.schemas.clone(),
         ..Default::default()
     };
     let plan = plumb_diff::dump(&db, &opts)?;
     let header = Header::dump(target.to_string());
-    let sql = render::sql(&plan, &header);
+    let mut sql = render::sql(&plan, &header);
+    NotCompared::of(&[(&target.to_string(), &db)]).append(&mut sql, unmodelled::Format::SqlComment);
     let version = a.version.clone().unwrap_or_else(|| default_version(layout));
-    let m = plumb_migrations::write_baseline(&a.migrations, layout, &a.name, &sql, &version)?;
+    let m = plumb_migrations::write_baseline(&migrations, layout, &a.name, &sql, &version)?;
     println!(
         "wrote {} ({} statements)",
         m.path.display(),
@@ -265,6 +343,24 @@ async fn baseline(a: BaselineArgs) -> Result<Outcome> {
         println!("marked {} {} as applied", m.version, m.name);
     }
     Ok(Outcome::Clean)
+}
+
+/// Today's UTC date, `YYYY-MM-DD`.
+fn today() -> String {
+    let t = default_version(plumb_migrations::Layout::Prisma);
+    format!("{}-{}-{}", &t[0..4], &t[4..6], &t[6..8])
+}
+
+/// Write a new file; an existing one is an error.
+fn write_new(path: &std::path::Path, text: &str) -> Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("writing {} (plumb never overwrites it)", path.display()))?;
+    f.write_all(text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
 }
 
 /// A UTC timestamp `YYYYMMDDHHMMSS` (Flyway: `1`).
@@ -294,50 +390,14 @@ fn default_version(layout: plumb_migrations::Layout) -> String {
     )
 }
 
-/// Tables migration tools keep their history in. They are in the live database but never declared, so
-/// `check` leaves them out of the schema comparison (the history section reads them instead).
-const HISTORY_TABLES: &[&str] = &[
-    "_prisma_migrations",
-    "_sqlx_migrations",
-    "flyway_schema_history",
-    "schema_migrations",
-    "ar_internal_metadata",
-];
-
-fn strip_history_tables(db: &mut plumb_model::Database) -> Vec<plumb_model::QualName> {
-    let names: Vec<_> = db
-        .tables
-        .keys()
-        .filter(|n| HISTORY_TABLES.contains(&n.name.as_str()))
-        .cloned()
-        .collect();
-    for n in &names {
-        db.tables.remove(n);
-        let rel = plumb_model::ObjectRef::Relation(n.clone());
-        db.dependencies.retain(|d| d.from != rel && d.to != rel);
-    }
-    names
-}
-
 pub async fn check(a: CheckArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
     let f = filters(&a.compare);
-    let declared_path = match (&a.schema, &a.migrations) {
-        (Some(p), _) | (None, Some(p)) => p.clone(),
-        (None, None) => bail!("give the declared schema: --schema FILE|DIR or --migrations DIR"),
-    };
-    let dev = Dev::resolve(a.compare.dev_url.as_deref(), &[target.secret_url()]).await?;
-    let declared = source::load(&declared_path.to_string_lossy(), dev.url(), &f).await?;
-    let mut live = source::introspect(&target, &f).await?;
-    for t in strip_history_tables(&mut live) {
-        log::info(format_args!(
-            "not comparing {t}: it is a migration tool's history table"
-        ));
+    f.validate("--include-schema")?;
+    a.hazards.validate()?;
+    if a.require_applied && a.migrations.is_none() {
+        bail!("--require-applied needs the migrations: --migrations DIR (or `migrations` in plumb.toml)");
     }
-    let opts = diff_options(&a.compare);
-    // Direction "database -> declaration": creates are declared objects missing from the database, drops are
-    // objects the database has that are not declared.
-    let to_declared = plumb_diff::plan(&live, &declared.database, &opts)?;
     let history = match &a.migrations {
         Some(dir) => {
             let dir = plumb_migrations::read_dir(dir, layout_arg(a.layout.as_deref())?)?;
@@ -346,34 +406,146 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         }
         None => None,
     };
+    let dev = Dev::resolve(a.compare.dev_url.as_deref(), &[target.secret_url()]).await?;
+    let declared = match (&a.schema, &history) {
+        (Some(p), _) => source::load(&p.to_string_lossy(), dev.url(), &f).await?,
+        (None, Some((dir, st))) => applied_migrations(dir, st, dev.url(), &f).await?,
+        (None, None) => bail!("give the declared schema: --schema FILE|DIR or --migrations DIR (or `migrations` in plumb.toml)"),
+    };
+    let live = source::introspect(&target, &f).await?;
+    if !f.include.is_empty() {
+        let live_schemas = crate::scope::schemas_of(&target).await?;
+        f.require_included(
+            "--include-schema",
+            &[
+                (&target.to_string(), &live_schemas),
+                (&declared.label, &declared.schemas),
+            ],
+        )?;
+    }
+    f.warn_unmatched();
+    let opts = diff_options(&a.compare);
+    // Direction "database -> declaration": creates are declared objects missing from the database, drops are
+    // objects the database has that are not declared.
+    let to_declared = plumb_diff::plan(&live, &declared.database, &opts)?;
     let fix = match a.fix_sql {
         None => None,
         Some(FixSql::Database) => Some(to_declared.clone()),
         Some(FixSql::Declaration) => Some(plumb_diff::plan(&declared.database, &live, &opts)?),
     };
-    let declared_file = declared_path
-        .is_file()
-        .then(|| declared_path.display().to_string());
+    let fix = fix.map(|p| a.hazards.apply(p, a.compare.online));
+    let today = today();
+    if let Some(path) = &a.write_accepted {
+        write_new(path, &crate::accept::write_list(&to_declared, &today))?;
+        log::warn(format_args!(
+            "wrote {} accepted-drift entr{} to {}: review each reason",
+            to_declared.changes.len(),
+            if to_declared.changes.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            },
+            path.display()
+        ));
+    }
+    let accepted = match &a.accept {
+        Some(p) => Some(crate::accept::Accepted::load(p)?),
+        None => None,
+    };
+    let accept_outcome = accepted.as_ref().map(|l| l.apply(&to_declared, &today));
+    let declared_file = a
+        .schema
+        .as_ref()
+        .filter(|p| p.is_file())
+        .map(|p| p.display().to_string());
     let report = crate::report::Check {
         database: target.to_string(),
         declared: declared.label,
         declared_file,
         warnings: &declared.warnings,
-        plan: &to_declared,
+        plan: accept_outcome.as_ref().map_or(&to_declared, |o| &o.open),
         history: history.as_ref().map(|(d, s)| (d, s)),
+        require_applied: a.require_applied,
         fix: fix
             .as_ref()
-            .map(|p| (a.fix_sql.unwrap_or(FixSql::Database), p)),
+            .map(|p| (a.fix_sql.unwrap_or(FixSql::Database), &p.plan)),
     };
-    let text = match a.format {
+    let not_compared = NotCompared::of(&[
+        (&report.database, &live),
+        (&report.declared, &declared.database),
+    ]);
+    let mut text = match a.format.unwrap_or(CheckFormat::Human) {
         CheckFormat::Human => report.human(use_color(a.compare.color)),
         CheckFormat::Markdown => report.markdown(),
-        CheckFormat::Json => serde_json::to_string_pretty(&report.json())? + "\n",
+        CheckFormat::Json => {
+            let mut doc = report.json();
+            doc["not_compared"] = not_compared.json();
+            if let Some(fx) = &fix {
+                // The fix plan's hazards with their pg-schema-diff codes, and what --no-drop left out.
+                let mut plan_doc = render::json(&fx.plan, &Header::dump(String::new()));
+                crate::hazards::json(&mut plan_doc, &fx.plan, &fx.skipped);
+                doc["fix"]["hazards"] = plan_doc["hazards"].take();
+                if !fx.skipped.is_empty() {
+                    doc["fix"]["skipped"] = plan_doc["skipped"].take();
+                }
+            }
+            if let Some(o) = &accept_outcome {
+                doc["accepted_drift"] = o.json();
+                doc["in_sync"] = (report.in_sync() && o.expired.is_empty()).into();
+            }
+            serde_json::to_string_pretty(&doc)? + "\n"
+        }
         CheckFormat::Github => report.github(),
     };
+    if let Some(o) = &accept_outcome {
+        let format = a.format.unwrap_or(CheckFormat::Human);
+        let lines = o.lines();
+        if !lines.is_empty() && format != CheckFormat::Json {
+            text.push('\n');
+        }
+        for l in &lines {
+            match format {
+                CheckFormat::Json => {}
+                CheckFormat::Human => text.push_str(&format!("{l}\n")),
+                CheckFormat::Markdown => text.push_str(&format!("- {l}\n")),
+                CheckFormat::Github => {
+                    let level = if l.starts_with("expired") {
+                        "error"
+                    } else {
+                        "warning"
+                    };
+                    if !l.starts_with("  ") {
+                        text.push_str(&format!("::{level} title=Accepted drift::{l}\n"));
+                    }
+                }
+            }
+        }
+        for (e, at) in &o.stale {
+            log::warn(format_args!(
+                "{at}: accepted drift {} {} no longer matches anything",
+                e.kind, e.object
+            ));
+        }
+    }
+    if let Some(how) = match a.format.unwrap_or(CheckFormat::Human) {
+        CheckFormat::Human => Some(unmodelled::Format::Human),
+        CheckFormat::Markdown => Some(unmodelled::Format::Markdown),
+        CheckFormat::Github => Some(unmodelled::Format::Github),
+        CheckFormat::Json => None,
+    } {
+        not_compared.append(&mut text, how);
+    }
+    if let Some(fx) = &fix {
+        if !fx.skipped.is_empty() && a.format != Some(CheckFormat::Json) {
+            text.push('\n');
+            text.push_str(&crate::hazards::skipped_text(&fx.skipped, ""));
+        }
+    }
     print(&text)?;
-    let clean =
-        to_declared.changes.is_empty() && history.as_ref().is_none_or(|(_, s)| s.is_clean());
+    if let Some(fx) = &fix {
+        a.hazards.gate(&fx.plan)?;
+    }
+    let clean = report.in_sync() && accept_outcome.as_ref().is_none_or(|o| o.expired.is_empty());
     if !clean {
         log::info("drift found");
     }
@@ -382,4 +554,36 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
     } else {
         Outcome::Different
     })
+}
+
+/// The declared schema of `check --migrations`: the migrations the history table records as applied, replayed
+/// in order (all of them when the database has no history table). Pending migrations are what the next deploy
+/// does, not drift.
+async fn applied_migrations(
+    dir: &plumb_migrations::MigrationDir,
+    st: &plumb_migrations::Status,
+    dev_url: Option<&str>,
+    f: &Filters,
+) -> Result<source::Loaded> {
+    let mut scripts = plumb_parse::migration_scripts(dir);
+    let label = if st.table.is_some() {
+        let applied: std::collections::BTreeSet<&std::path::Path> =
+            st.applied_files().into_iter().collect();
+        let total = scripts.len();
+        scripts.retain(|s| applied.contains(s.path.as_path()));
+        format!(
+            "{} ({} of {total} migration{} applied)",
+            dir.root.display(),
+            scripts.len(),
+            if total == 1 { "" } else { "s" }
+        )
+    } else {
+        log::info(format_args!(
+            "{}: the database has no {} history table; comparing with every migration",
+            dir.root.display(),
+            dir.layout
+        ));
+        dir.root.display().to_string()
+    };
+    source::load_scripts(&scripts, &label, dev_url, f).await
 }

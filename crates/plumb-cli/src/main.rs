@@ -4,12 +4,17 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod accept;
 mod args;
 mod commands;
+mod config;
 mod dev;
+mod hazards;
 mod log;
 mod report;
+mod scope;
 mod source;
+mod unmodelled;
 
 /// mimalloc (v2, without transparent huge pages): parsing a 10,000-table schema allocates millions of small
 /// nodes and strings on three threads; with glibc's allocator the parse took 1.0-1.17 s, with mimalloc

@@ -24,6 +24,8 @@ pub struct Check<'a> {
     /// Database -> declaration.
     pub plan: &'a Plan,
     pub history: Option<(&'a MigrationDir, &'a Status)>,
+    /// Pending migrations fail the check (`--require-applied`).
+    pub require_applied: bool,
     pub fix: Option<(FixSql, &'a Plan)>,
 }
 
@@ -117,13 +119,37 @@ fn entry_line(e: &StatusEntry) -> String {
     line
 }
 
-/// One line per migration that is not simply applied.
+/// One line per migration that is not simply applied (nor one the next deploy applies).
 fn history_lines(st: &Status) -> Vec<String> {
     st.migrations
         .iter()
-        .filter(|e| e.state != State::Applied)
+        .filter(|e| e.state != State::Applied && !will_apply(e))
         .map(entry_line)
         .collect()
+}
+
+/// Whether the tool applies this migration on its next run (see [`Status::will_apply`]).
+fn will_apply(e: &StatusEntry) -> bool {
+    e.state == State::Pending || (e.state == State::RolledBack && e.path.is_some())
+}
+
+/// `will be applied: N` and one line per such migration; with `--require-applied` it says that this fails.
+fn pending_lines(st: &Status, require_applied: bool) -> Vec<String> {
+    let pending: Vec<String> = st.will_apply().map(entry_line).collect();
+    if pending.is_empty() {
+        return pending;
+    }
+    let mut out = vec![format!(
+        "will be applied: {}{}",
+        pending.len(),
+        if require_applied {
+            " (--require-applied: the database should have them)"
+        } else {
+            " (not drift: the next deploy applies them)"
+        }
+    )];
+    out.extend(pending.into_iter().map(|l| format!("  {l}")));
+    out
 }
 
 /// The status of a migrations directory. Applied migrations are summarised (the last one is shown) unless
@@ -191,8 +217,13 @@ impl Check<'_> {
         }
     }
 
-    fn in_sync(&self) -> bool {
-        self.plan.changes.is_empty() && self.history.is_none_or(|(_, s)| s.is_clean())
+    /// No schema drift, no history drift, and no pending migration when they are required: exit 0.
+    pub fn in_sync(&self) -> bool {
+        self.plan.changes.is_empty()
+            && self.history.is_none_or(|(_, s)| {
+                let pending_fails = self.require_applied && s.will_apply().next().is_some();
+                !s.has_history_drift() && !pending_fails
+            })
     }
 
     pub fn human(&self, color: bool) -> String {
@@ -253,6 +284,10 @@ impl Check<'_> {
             for line in history_lines(st) {
                 let _ = writeln!(out, "    {red}{line}{reset}");
             }
+            let color = if self.require_applied { red } else { yellow };
+            for line in pending_lines(st, self.require_applied) {
+                let _ = writeln!(out, "    {color}{line}{reset}");
+            }
         }
         if let Some((direction, fix)) = self.fix {
             let _ = writeln!(out, "\n{bold}{}:{reset}\n", fix_title(direction));
@@ -311,6 +346,16 @@ impl Check<'_> {
             for line in history_lines(st) {
                 let _ = writeln!(out, "- `{}`", line.replace('`', "'"));
             }
+            for line in pending_lines(st, self.require_applied) {
+                match line.strip_prefix("  ") {
+                    Some(entry) => {
+                        let _ = writeln!(out, "  - `{}`", entry.replace('`', "'"));
+                    }
+                    None => {
+                        let _ = writeln!(out, "- {line}");
+                    }
+                }
+            }
         }
         if let Some((direction, fix)) = self.fix {
             let _ = writeln!(
@@ -348,6 +393,8 @@ impl Check<'_> {
             "declared": self.declared,
             "drift": drift,
             "history": self.history.map(|(_, s)| s),
+            "will_apply": self.history.map(|(_, s)| s.will_apply().map(|e| &e.id).collect::<Vec<_>>()),
+            "require_applied": self.require_applied,
             "fix": self.fix.map(|(d, p)| json!({
                 "direction": match d { FixSql::Database => "database", FixSql::Declaration => "declaration" },
                 "sql": render::sql(p, &self.header()),
@@ -407,7 +454,7 @@ impl Check<'_> {
                     .map(|p| format!("file={},", p.display()))
                     .unwrap_or_default();
                 let label = entry_label(e);
-                let level = if e.state == State::Pending {
+                let level = if will_apply(e) && !self.require_applied {
                     "warning"
                 } else {
                     "error"

@@ -2,6 +2,7 @@
 //! either interpreted offline by plumb-parse or, with `--dev-url`, applied to a scratch database that is then
 //! introspected and dropped (exact mode).
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -10,28 +11,29 @@ use plumb_pg::{ScratchDb, Target};
 
 use crate::log;
 
-/// Schema filters for introspection.
-#[derive(Debug, Clone, Default)]
-pub struct Filters {
-    pub include: Vec<String>,
-    pub exclude: Vec<String>,
-}
-
-impl Filters {
-    fn introspect_options(&self) -> plumb_introspect::Options {
-        plumb_introspect::Options {
-            include_schemas: self.include.clone(),
-            exclude_schemas: self.exclude.clone(),
-        }
-    }
-}
+pub use crate::scope::Filters;
 
 /// A model and a password-free description of where it came from.
 pub struct Loaded {
     pub database: Database,
     pub label: String,
+    /// Every schema the source has, whatever the filters (to tell a typo in `--include-schema`).
+    pub schemas: BTreeSet<String>,
     /// What reading declared SQL offline warned about (also logged).
     pub warnings: Vec<plumb_parse::Warning>,
+}
+
+/// Every schema of a live database: the model's when no filter narrowed it, else listed on the server.
+async fn all_schemas(
+    target: &Target,
+    db: &Database,
+    filters: &Filters,
+) -> Result<BTreeSet<String>> {
+    if filters.include.is_empty() && filters.exclude.is_empty() {
+        Ok(db.schemas.keys().cloned().collect())
+    } else {
+        crate::scope::schemas_of(target).await
+    }
 }
 
 /// Read a live database (one read-only snapshot, shared by the connections a large schema is read on).
@@ -43,12 +45,13 @@ pub async fn introspect(target: &Target, filters: &Filters) -> Result<Database> 
 /// database, which the user never named).
 async fn introspect_as(target: &Target, label: &str, filters: &Filters) -> Result<Database> {
     log::info(format_args!("reading {target}"));
-    let db = plumb_introspect::introspect_target(target, &filters.introspect_options())
+    let mut db = plumb_introspect::introspect_target(target, &filters.introspect_options())
         .await
         .with_context(|| format!("reading the schema of {target}"))?;
     for u in &db.unsupported {
         log::warn(format_args!("{label}: {u}"));
     }
+    filters.apply(&mut db, label);
     Ok(db)
 }
 
@@ -57,9 +60,11 @@ pub async fn load(source: &str, dev_url: Option<&str>, filters: &Filters) -> Res
     if plumb_pg::is_url(source) {
         let target = Target::parse(source)?;
         let database = introspect(&target, filters).await?;
+        let schemas = all_schemas(&target, &database, filters).await?;
         return Ok(Loaded {
             database,
             label: target.to_string(),
+            schemas,
             warnings: Vec::new(),
         });
     }
@@ -69,38 +74,64 @@ pub async fn load(source: &str, dev_url: Option<&str>, filters: &Filters) -> Res
             "{source}: no such file or directory (a SOURCE is a postgres:// URL or a path to SQL)"
         );
     }
-    let (database, warnings) = match dev_url {
-        Some(dev) => (
-            exact(path, &Target::parse(dev)?, filters).await?,
-            Vec::new(),
-        ),
-        None => offline(path)?,
+    let scripts = plumb_parse::scripts(path)?;
+    load_scripts(&scripts, source, dev_url, filters).await
+}
+
+/// Load declared SQL given as scripts (a source's, or part of them: the migrations a database has applied);
+/// `label` says where they come from.
+pub async fn load_scripts(
+    scripts: &[plumb_parse::Script],
+    label: &str,
+    dev_url: Option<&str>,
+    filters: &Filters,
+) -> Result<Loaded> {
+    let (database, schemas, warnings) = match dev_url {
+        // Read back through `introspect`, which applies the filters.
+        Some(dev) => {
+            let (db, schemas) = exact(scripts, label, &Target::parse(dev)?, filters).await?;
+            (db, schemas, Vec::new())
+        }
+        None => {
+            let (mut db, warnings) = offline(scripts, label)?;
+            filters.apply(&mut db, label);
+            let schemas = db.schemas.keys().cloned().collect();
+            (db, schemas, warnings)
+        }
     };
     Ok(Loaded {
         database,
-        label: source.to_string(),
+        label: label.to_string(),
+        schemas,
         warnings,
     })
 }
 
 /// Interpret declared SQL offline; the warnings are logged and returned.
-pub fn offline(path: &Path) -> Result<(Database, Vec<plumb_parse::Warning>)> {
-    log::info(format_args!("parsing {}", path.display()));
-    let parsed = plumb_parse::parse_path(path)?;
+fn offline(
+    scripts: &[plumb_parse::Script],
+    label: &str,
+) -> Result<(Database, Vec<plumb_parse::Warning>)> {
+    log::info(format_args!("parsing {label}"));
+    let parsed = plumb_parse::parse_scripts(scripts)?;
     for w in &parsed.warnings {
         // The log adds "warning: " itself.
         log::warn(format_args!("{}: {}", w.location, w.message));
     }
     for u in &parsed.database.unsupported {
-        log::warn(format_args!("{}: {u}", path.display()));
+        log::warn(format_args!("{label}: {u}"));
     }
     Ok((parsed.database, parsed.warnings))
 }
 
 /// Apply declared SQL to a scratch database on the dev server, read it back, drop the scratch database.
-pub async fn exact(path: &Path, dev: &Target, filters: &Filters) -> Result<Database> {
-    let scripts = plumb_parse::scripts(path)?;
-    for s in &scripts {
+async fn exact(
+    scripts: &[plumb_parse::Script],
+    label: &str,
+    dev: &Target,
+    filters: &Filters,
+) -> Result<(Database, BTreeSet<String>)> {
+    for s in scripts {
         if plumb_parse::split_statements(&s.sql).is_empty() {
             log::warn(format_args!(
                 "{}: empty file: no SQL statements",
@@ -110,18 +141,10 @@ pub async fn exact(path: &Path, dev: &Target, filters: &Filters) -> Result<Datab
     }
     let mut scratch = create_scratch(dev).await?;
     log::info(format_args!(
-        "applying {} to scratch database {} on {dev}",
-        path.display(),
+        "applying {label} to scratch database {} on {dev}",
         scratch.name()
     ));
-    let result = apply_and_read(
-        dev,
-        &mut scratch,
-        &scripts,
-        &path.display().to_string(),
-        filters,
-    )
-    .await;
+    let result = apply_and_read(dev, &mut scratch, scripts, label, filters).await;
     drop_scratch(scratch).await;
     result
 }
@@ -155,7 +178,7 @@ async fn apply_and_read(
     scripts: &[plumb_parse::Script],
     label: &str,
     filters: &Filters,
-) -> Result<Database> {
+) -> Result<(Database, BTreeSet<String>)> {
     let mut client = scratch.target.connect().await?;
     // Which scripts were applied one statement at a time.
     let mut one_by_one = vec![false; scripts.len()];
@@ -195,7 +218,9 @@ async fn apply_and_read(
         one_by_one[i] = true;
     }
     drop(client);
-    introspect_as(&scratch.target, label, filters).await
+    let db = introspect_as(&scratch.target, label, filters).await?;
+    let schemas = all_schemas(&scratch.target, &db, filters).await?;
+    Ok((db, schemas))
 }
 
 /// Apply one script again: as one batch, or one statement at a time.

@@ -82,6 +82,20 @@ fn prisma_apply(db: &TestDb, dir: &Path, names: &[&str]) {
     }
 }
 
+/// Record more migrations as applied after `prisma_apply` recorded `first` of them.
+fn prisma_apply_more(db: &TestDb, dir: &Path, first: usize, names: &[&str]) {
+    for (i, name) in names.iter().enumerate() {
+        let file = dir.join(name).join("migration.sql");
+        db.execute(&std::fs::read_to_string(&file).unwrap());
+        db.execute(&format!(
+            "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count) \
+             VALUES ('00000000-0000-0000-0000-0000000001{:02}', '{}', now(), '{name}', 1)",
+            first + i,
+            sha256_hex(&file)
+        ));
+    }
+}
+
 fn synced(tag: &str) -> (TestDb, PathBuf) {
     let dir = prisma_dir(
         tag,
@@ -246,9 +260,129 @@ fn pending_migration_is_reported() {
         st.stdout.contains("pending") && st.stdout.contains("20240201000000_posts"),
         "{st:?}"
     );
+    // Pending is not drift: the database is compared with the migration it has applied, the pending one is
+    // listed and the exit status stays 0 (the pre-deploy check).
+    let run = check(&db, &dir, &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("schema in sync"), "{run:?}");
+    assert!(run.stdout.contains("1 of 2 migrations applied"), "{run:?}");
+    assert!(run.stdout.contains("1 pending"), "{run:?}");
+    assert!(
+        run.stdout.contains("will be applied: 1")
+            && run
+                .stdout
+                .lines()
+                .any(|l| l.contains("pending") && l.contains("20240201000000_posts")),
+        "{run:?}"
+    );
+    let offline = plumb(&[
+        "check",
+        "--database",
+        db.url(),
+        "--migrations",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(offline.code, 0, "{offline:?}");
+    let json = check(&db, &dir, &["--format", "json"]);
+    assert_eq!(json.code, 0, "{json:?}");
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["in_sync"], true, "{}", json.stdout);
+    assert_eq!(
+        v["will_apply"],
+        serde_json::json!(["20240201000000_posts"]),
+        "{}",
+        json.stdout
+    );
+    let gh = check(&db, &dir, &["--format", "github"]);
+    assert!(
+        gh.stdout
+            .lines()
+            .any(|l| l.starts_with("::warning") && l.contains("20240201000000_posts")),
+        "{gh:?}"
+    );
+
+    // The post-deploy check: pending migrations fail it.
+    let post = check(&db, &dir, &["--require-applied"]);
+    assert_eq!(post.code, 1, "{post:?}");
+    assert!(post.stdout.contains("--require-applied"), "{post:?}");
+    let gh = check(&db, &dir, &["--require-applied", "--format", "github"]);
+    assert!(
+        gh.stdout
+            .lines()
+            .any(|l| l.starts_with("::error") && l.contains("20240201000000_posts")),
+        "{gh:?}"
+    );
+
+    // Once applied, the post-deploy check passes.
+    prisma_apply_more(&db, &dir, 1, &["20240201000000_posts"]);
+    let post = check(&db, &dir, &["--require-applied"]);
+    assert_eq!(post.code, 0, "{post:?}");
+}
+
+#[test]
+fn drift_next_to_a_pending_migration_is_still_drift() {
+    let dir = prisma_dir(
+        "check_pending_drift",
+        &[
+            ("20240101000000_init", INIT),
+            ("20240201000000_posts", ADD_POSTS),
+        ],
+    );
+    let db = TestDb::new("check_pending_drift");
+    prisma_apply(&db, &dir, &["20240101000000_init"]);
+    db.execute("ALTER TABLE users ADD COLUMN nickname text");
+    let run = check(&db, &dir, &["--fix-sql", "database"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("nickname"), "{run:?}");
+    // Only the hand-made column: the pending migration's table is not reported as missing.
+    assert!(!run.stdout.contains("CREATE TABLE"), "{run:?}");
+    assert!(run.stdout.contains("will be applied: 1"), "{run:?}");
+}
+
+#[test]
+fn database_without_history_table_is_compared_with_every_migration() {
+    let dir = prisma_dir(
+        "check_no_history",
+        &[
+            ("20240101000000_init", INIT),
+            ("20240201000000_posts", ADD_POSTS),
+        ],
+    );
+    let db = TestDb::with_sql("check_no_history", INIT);
     let run = check(&db, &dir, &[]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(run.stdout.contains("1 pending"), "{run:?}");
+    assert!(
+        run.stdout.contains("posts") && run.stdout.contains("missing from the database"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn migration_in_progress_is_reported_and_fails() {
+    let dir = prisma_dir(
+        "check_in_progress",
+        &[
+            ("20240101000000_init", INIT),
+            ("20240201000000_posts", ADD_POSTS),
+        ],
+    );
+    let db = TestDb::new("check_in_progress");
+    prisma_apply(&db, &dir, &["20240101000000_init"]);
+    // Prisma writes the row with finished_at NULL before it runs the SQL.
+    db.execute(&format!(
+        "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count) \
+         VALUES ('00000000-0000-0000-0000-0000000000fe', '{}', NULL, '20240201000000_posts', 0)",
+        sha256_hex(&dir.join("20240201000000_posts/migration.sql"))
+    ));
+    let run = check(&db, &dir, &[]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.lines().any(|l| l.contains("failed")
+            && l.contains("20240201000000_posts")
+            && l.contains("in progress")),
+        "{run:?}"
+    );
+    assert!(!run.stdout.contains("will be applied"), "{run:?}");
 }
 
 #[test]
@@ -381,4 +515,151 @@ fn baseline_writes_a_first_migration_and_marks_it_applied() {
         "20240101000000",
     ]);
     assert_eq!(again.code, 2, "{again:?}");
+}
+
+/// The history tables of Prisma, sqlx, Flyway and golang-migrate / dbmate / Rails, as each tool creates them.
+const TOOL_TABLES: &str = r#"
+CREATE TABLE _sqlx_migrations (version bigint PRIMARY KEY, description text NOT NULL,
+    installed_on timestamptz NOT NULL DEFAULT now(), success boolean NOT NULL, checksum bytea NOT NULL,
+    execution_time bigint NOT NULL);
+CREATE TABLE flyway_schema_history (installed_rank integer NOT NULL CONSTRAINT flyway_schema_history_pk PRIMARY KEY,
+    version varchar(50), description varchar(200) NOT NULL, type varchar(20) NOT NULL, script varchar(1000) NOT NULL,
+    checksum integer, installed_by varchar(100) NOT NULL, installed_on timestamp NOT NULL DEFAULT now(),
+    execution_time integer NOT NULL, success boolean NOT NULL);
+CREATE INDEX flyway_schema_history_s_idx ON flyway_schema_history (success);
+CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);
+CREATE TABLE ar_internal_metadata (key varchar PRIMARY KEY, value varchar);
+"#;
+
+#[test]
+fn history_tables_are_left_out_of_diff_dump_and_check() {
+    let (db, dir) = synced("history_tables");
+    db.execute(TOOL_TABLES);
+    let tables = [
+        "_prisma_migrations",
+        "_sqlx_migrations",
+        "flyway_schema_history",
+        "schema_migrations",
+        "ar_internal_metadata",
+    ];
+    // diff in both directions between the database and its migrations: in sync.
+    let dev = dev_url();
+    for (from, to) in [
+        (db.url(), dir.to_str().unwrap()),
+        (dir.to_str().unwrap(), db.url()),
+    ] {
+        let run = plumb(&["diff", "--from", from, "--to", to, "--dev-url", &dev]);
+        assert_eq!(run.code, 0, "{run:?}");
+        for t in tables {
+            assert!(!run.stdout.contains(t), "{t}: {run:?}");
+        }
+    }
+    let dump = plumb(&["dump", "--database", db.url()]);
+    assert_eq!(dump.code, 0, "{dump:?}");
+    assert!(
+        dump.stdout.contains("CREATE TABLE public.users"),
+        "{dump:?}"
+    );
+    for t in tables {
+        assert!(!dump.stdout.contains(t), "{t}: {dump:?}");
+    }
+    assert_eq!(check(&db, &dir, &[]).code, 0);
+
+    // Asked for, they are there.
+    let dump = plumb(&["dump", "--database", db.url(), "--include-history-tables"]);
+    for t in tables {
+        assert!(
+            dump.stdout.contains(&format!("CREATE TABLE public.{t} (")),
+            "{t}: {dump:?}"
+        );
+    }
+    let run = plumb(&[
+        "diff",
+        "--from",
+        db.url(),
+        "--to",
+        dir.to_str().unwrap(),
+        "--include-history-tables",
+    ]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains("DROP TABLE public._prisma_migrations"),
+        "{run:?}"
+    );
+    let run = check(&db, &dir, &["--include-history-tables"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("_sqlx_migrations"), "{run:?}");
+}
+
+/// The recipes of docs/ci.md, in order: pre-deploy (pending migration: exit 0, a warning annotation),
+/// post-deploy before and after the deploy, and the pull-request diff.
+#[test]
+fn ci_recipes_of_docs_ci_md() {
+    let dir = prisma_dir(
+        "ci_recipes",
+        &[
+            ("20240101000000_init", INIT),
+            ("20240201000000_posts", ADD_POSTS),
+        ],
+    );
+    let project = dir.parent().unwrap().to_path_buf();
+    std::fs::write(
+        project.join("plumb.toml"),
+        "database_env = \"DATABASE_URL\"\nmigrations = \"migrations\"\nexclude = [\"*.audit_*\"]\n[format]\ncheck = \"github\"\n",
+    )
+    .unwrap();
+    let db = TestDb::new("ci_recipes");
+    prisma_apply(&db, &dir, &["20240101000000_init"]);
+    db.execute("CREATE TABLE audit_events (id int)");
+    let env = [("DATABASE_URL", db.url())];
+    let dev = dev_url();
+
+    // Pre-deploy: the migration about to be applied is not drift.
+    let pre = plumb_at(
+        Some(&project),
+        &["check", "--fix-sql", "database", "--dev-url", &dev],
+        &env,
+    );
+    assert_eq!(pre.code, 0, "{pre:?}");
+    assert!(
+        pre.stdout
+            .lines()
+            .any(|l| l.starts_with("::warning") && l.contains("20240201000000_posts")),
+        "{pre:?}"
+    );
+    assert!(
+        pre.stdout.contains("::notice title=Schema in sync"),
+        "{pre:?}"
+    );
+    // Post-deploy, before the deploy ran: fails.
+    let post = plumb_at(Some(&project), &["check", "--require-applied"], &env);
+    assert_eq!(post.code, 1, "{post:?}");
+    // The deploy, then the post-deploy check passes.
+    prisma_apply_more(&db, &dir, 1, &["20240201000000_posts"]);
+    let post = plumb_at(Some(&project), &["check", "--require-applied"], &env);
+    assert_eq!(post.code, 0, "{post:?}");
+    // A hand-made change after the deploy fails both.
+    db.execute("ALTER TABLE posts ADD COLUMN draft boolean");
+    let pre = plumb_at(Some(&project), &["check"], &env);
+    assert_eq!(pre.code, 1, "{pre:?}");
+    assert!(
+        pre.stdout.contains("::error") && pre.stdout.contains("draft"),
+        "{pre:?}"
+    );
+
+    // Pull-request review: the base branch's migrations against the branch's.
+    let base = prisma_dir("ci_recipes_base", &[("20240101000000_init", INIT)]);
+    let pr = plumb(&[
+        "diff",
+        "--from",
+        base.to_str().unwrap(),
+        "--to",
+        dir.to_str().unwrap(),
+        "--format",
+        "markdown",
+        "--dev-url",
+        &dev,
+    ]);
+    assert_eq!(pr.code, 1, "{pr:?}");
+    assert!(pr.stdout.contains("CREATE TABLE public.posts"), "{pr:?}");
 }

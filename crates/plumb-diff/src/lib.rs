@@ -10,8 +10,10 @@
 //! Every identifier written into SQL goes through [`plumb_model::quote_ident`] or `QualName`'s Display.
 
 mod differ;
+pub mod filter;
 mod keys;
 mod order;
+pub mod policy;
 pub mod render;
 
 use plumb_model::Database;
@@ -132,6 +134,12 @@ pub enum HazardKind {
     LongLock,
     /// The statement cannot run inside a transaction block.
     NotTransactional,
+    /// An index is dropped: queries that used it slow down (see [`policy`]).
+    IndexDropped,
+    /// Privileges or ownership change: who may use the object changes.
+    AuthzUpdate,
+    /// An extension is upgraded: its update scripts run.
+    ExtensionUpgrade,
 }
 
 impl HazardKind {
@@ -141,6 +149,9 @@ impl HazardKind {
             HazardKind::TableRewrite => "table rewrite",
             HazardKind::LongLock => "long lock",
             HazardKind::NotTransactional => "not transactional",
+            HazardKind::IndexDropped => "index dropped",
+            HazardKind::AuthzUpdate => "authorization change",
+            HazardKind::ExtensionUpgrade => "extension upgrade",
         }
     }
 }
@@ -212,5 +223,7 @@ pub fn plan(from: &Database, to: &Database, opts: &Options) -> Result<Plan, Erro
 
 /// The full DDL of a model: the plan from a newly created database to it.
 pub fn dump(db: &Database, opts: &Options) -> Result<Plan, Error> {
-    plan(&Database::fresh(), db, opts)
+    // From what CREATE DATABASE gives, so that a changed `public` schema (REVOKE ... ON SCHEMA public, another
+    // owner) is written too.
+    plan(&Database::created(db.server_version), db, opts)
 }

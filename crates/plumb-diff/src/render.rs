@@ -280,7 +280,8 @@ pub fn human(plan: &Plan, header: &Header, color: bool) -> String {
 /// `kind` of a change or step is one of `session`, `schema`, `extension`, `collation`, `type`, `domain`,
 /// `sequence`, `table`, `column`, `constraint`, `index`, `trigger`, `policy`, `view`, `materialized_view`,
 /// `function`, `procedure`, `aggregate`; `action` one of `create`, `drop`, `alter`; a hazard `kind` one of
-/// `data_loss`, `table_rewrite`, `long_lock`, `not_transactional`.
+/// `data_loss`, `table_rewrite`, `long_lock`, `not_transactional`, `index_dropped`, `authz_update`,
+/// `extension_upgrade` (the last three added by `policy::annotate`, as the CLI's `code` is).
 pub fn json(plan: &Plan, header: &Header) -> serde_json::Value {
     let hazards: Vec<serde_json::Value> = plan
         .steps

@@ -318,3 +318,16 @@ pub async fn introspect_target_with(
 pub fn catalog_queries(server_version: u32) -> Vec<(&'static str, String)> {
     queries::all(server_version)
 }
+
+/// ` WITH (name='value', ...)` of storage parameters (`reloptions` entries `name=value`), as
+/// `pg_get_indexdef` writes them.
+pub(crate) fn reloptions_clause(options: &[String]) -> String {
+    let parts: Vec<String> = options
+        .iter()
+        .map(|o| match o.split_once('=') {
+            Some((k, v)) => format!("{k}={}", plumb_model::quote_literal(v)),
+            None => format!("{o}=''"),
+        })
+        .collect();
+    format!(" WITH ({})", parts.join(", "))
+}

@@ -215,6 +215,12 @@ pub fn columns(v: u32) -> String {
             "",
         )
     };
+    // NULL from PostgreSQL 17 when not set, -1 before.
+    let stattarget = if v >= 170000 {
+        "COALESCE(a.attstattarget::int, -1)"
+    } else {
+        "a.attstattarget::int"
+    };
     format!(
         "SELECT a.attrelid, a.attnum, a.attname::text AS name, a.atttypid, a.attcollation, format_type(a.atttypid, a.atttypmod) AS type_name, \
            {not_null_cols}, \
@@ -222,7 +228,9 @@ pub fn columns(v: u32) -> String {
            CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation_name, \
            a.attnotnull AS not_null, a.attidentity::text AS identity, a.attgenerated::text AS generated, \
            pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS default_expr, ad.oid AS attrdef, a.attislocal AS is_local, \
-           a.attacl IS NOT NULL AS has_acl, {compression} AS compression, d.description \
+           a.attacl IS NOT NULL AS has_acl, {compression} AS compression, d.description, \
+           {stattarget} AS stattarget, \
+           CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
          JOIN pg_type t ON t.oid = a.atttypid \
          LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
@@ -272,12 +280,13 @@ pub fn constraints(v: u32) -> String {
            c.confmatchtype::text AS match_type, c.confupdtype::text AS on_update, \
            c.confdeltype::text AS on_delete, {delete_set} AS delete_set_columns, \
            (ix.indkey::int2[])[ix.indnkeyatts:ix.indnatts - 1] AS include, \
-           {nulls_not_distinct} AS nulls_not_distinct, \
+           {nulls_not_distinct} AS nulls_not_distinct, ic.reloptions AS index_options, \
            c.condeferrable AS deferrable, c.condeferred AS deferred, c.convalidated AS validated, \
            c.conislocal AS is_local, d.description \
          FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid \
          LEFT JOIN pg_class fc ON fc.oid = c.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
          LEFT JOIN pg_index ix ON ix.indexrelid = c.conindid AND c.contype IN ('p', 'u') \
+         LEFT JOIN pg_class ic ON ic.oid = ix.indexrelid \
          LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_constraint'::regclass \
            AND d.objsubid = 0 \
          WHERE r.relnamespace = ANY($1) AND c.contype IN ('p', 'u', 'f', 'c', 'x') \
@@ -347,14 +356,14 @@ pub fn indexes(v: u32) -> String {
            CASE WHEN q.plain THEN NULL ELSE pg_get_indexdef(q.indexrelid) END AS definition, \
            CASE WHEN q.plain THEN pg_get_expr(q.indpred, q.indrelid) END AS predicate, \
            CASE WHEN q.plain THEN pg_get_expr(q.indexprs, q.indrelid) END AS expression, \
-           q.shape AS expression_shape, q.description \
+           q.shape AS expression_shape, q.description, q.clustered \
          FROM (SELECT i.indexrelid, i.indrelid, ic.relname::text AS name, i.indisunique AS is_unique, \
              con.conname::text AS constraint_name, \
              (i.indkey::int2[])[0:i.indnkeyatts - 1] AS columns, \
              (i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1] AS include, \
              am.amname::text AS method, ic.relam AS method_oid, i.indclass::oid[] AS opclasses, \
              i.indcollation::oid[] AS collations, {nulls_not_distinct} AS nulls_not_distinct, \
-             i.indpred, i.indexprs, e.shape, d.description, \
+             i.indpred, i.indexprs, e.shape, d.description, i.indisclustered AS clustered, \
              (i.indexprs IS NULL OR e.shape IS NOT NULL) AND ic.reloptions IS NULL AND ic.relkind = 'i' \
                AND 0 = ALL (i.indoption::int2[]) AND ao.attrelid IS NULL AS plain \
            FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid \

@@ -995,6 +995,23 @@ impl Reader {
                         name: format!("{tname}.{}", quote_ident(&name)),
                     });
                 }
+                let stattarget: i32 = r.get("stattarget")?;
+                if stattarget >= 0 {
+                    self.db.unsupported.push(Unsupported {
+                        kind: "column statistics target".into(),
+                        name: format!("{tname}.{} ({stattarget})", quote_ident(&name)),
+                    });
+                }
+                if let Some(storage) = r.get::<Option<String>>("storage")? {
+                    self.db.unsupported.push(Unsupported {
+                        kind: "column storage".into(),
+                        name: format!(
+                            "{tname}.{} ({})",
+                            quote_ident(&name),
+                            storage_name(&storage)
+                        ),
+                    });
+                }
                 self.m
                     .columns
                     .insert((rel, attnum), col_info(&name, t.columns.len()));
@@ -1099,6 +1116,11 @@ impl Reader {
                 }
             },
         };
+        // pg_get_constraintdef leaves out the storage parameters of a key's index; pg_dump adds them.
+        let mut definition = definition;
+        if let Some(options) = r.get::<Option<Vec<String>>>("index_options")? {
+            definition.push_str(&crate::reloptions_clause(&options));
+        }
         let Some(t) = self.db.tables.get_mut(&tname) else {
             return Ok(());
         };
@@ -1251,6 +1273,14 @@ impl Reader {
             parent_index: self.m.index_parents.remove(&oid),
             comment: r.get("description")?,
         };
+        if r.get::<bool>("clustered")? {
+            if let Some(Rel::Table(n) | Rel::View(n)) = self.m.rels.get(&rel) {
+                self.db.unsupported.push(Unsupported {
+                    kind: "cluster on".into(),
+                    name: format!("{n} USING {}", quote_ident(&name)),
+                });
+            }
+        }
         let target = match self.m.rels.get(&rel) {
             Some(Rel::Table(n)) => self.db.tables.get_mut(n).map(|t| &mut t.indexes),
             Some(Rel::View(n)) => self.db.views.get_mut(n).map(|v| &mut v.indexes),
@@ -1845,4 +1875,15 @@ fn implied_schema(from: &ObjectRef, to: &ObjectRef) -> bool {
         ObjectRef::Schema(_) | ObjectRef::Extension(_) => return false,
     };
     own == s
+}
+
+/// `SET STORAGE` keyword of an `attstorage` code.
+fn storage_name(code: &str) -> &str {
+    match code {
+        "p" => "PLAIN",
+        "e" => "EXTERNAL",
+        "m" => "MAIN",
+        "x" => "EXTENDED",
+        other => other,
+    }
 }

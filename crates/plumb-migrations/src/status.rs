@@ -103,6 +103,33 @@ impl Status {
     pub fn with_state(&self, state: State) -> impl Iterator<Item = &StatusEntry> {
         self.migrations.iter().filter(move |e| e.state == state)
     }
+
+    /// The migrations the tool will apply on its next run: pending files, and Prisma attempts marked rolled
+    /// back whose file is still there.
+    pub fn will_apply(&self) -> impl Iterator<Item = &StatusEntry> {
+        self.migrations.iter().filter(|e| {
+            e.state == State::Pending || (e.state == State::RolledBack && e.path.is_some())
+        })
+    }
+
+    /// True when the history itself is wrong whatever the deploy does next: a migration missing, modified
+    /// after it was applied, or failed / in progress / dirty.
+    pub fn has_history_drift(&self) -> bool {
+        self.migrations
+            .iter()
+            .any(|e| matches!(e.state, State::Missing | State::Modified | State::Failed))
+    }
+
+    /// The files of the migrations the database ran, in apply order: applied (including Flyway versions at or
+    /// below a baseline) and modified after apply (the file as it is now: what ran is not known). Failed, pending
+    /// and rolled-back ones are not in it.
+    pub fn applied_files(&self) -> Vec<&std::path::Path> {
+        self.migrations
+            .iter()
+            .filter(|e| matches!(e.state, State::Applied | State::Modified))
+            .filter_map(|e| e.path.as_deref())
+            .collect()
+    }
 }
 
 fn opt_checksum(c: &Checksum) -> Option<Checksum> {
@@ -242,7 +269,7 @@ pub fn status(dir: &MigrationDir, history: &History) -> Status {
             }
             Outcome::Failed => {
                 e.state = State::Failed;
-                e.message = row.logs.clone();
+                e.message = row.logs.clone().or_else(|| failed_message(layout));
             }
             Outcome::RolledBack => {
                 e.state = State::RolledBack;
@@ -316,6 +343,19 @@ pub fn status(dir: &MigrationDir, history: &History) -> Status {
         migrations: entries,
         summary,
     }
+}
+
+/// What a failed row without logs means for a tool.
+fn failed_message(layout: Layout) -> Option<String> {
+    Some(
+        match layout {
+            Layout::Prisma => "started but not finished (finished_at is NULL): in progress, or it stopped without recording an error",
+            Layout::Sqlx | Layout::Flyway => "recorded with success = false",
+            Layout::GolangMigrate => "the database is dirty at this version",
+            Layout::Dbmate => return None,
+        }
+        .to_string(),
+    )
 }
 
 /// golang-migrate: applied iff version <= the current one; the current one failed if dirty.

@@ -62,6 +62,34 @@ impl Database {
         db
     }
 
+    /// What `CREATE DATABASE` gives on a server of `server_version` (`None`: 15 or later): [`Database::fresh`],
+    /// and from PostgreSQL 15 the `public` schema owned by `pg_database_owner` with its ACL
+    /// (`pg_database_owner=UC/pg_database_owner, =U/pg_database_owner`). Before 15 the owner is the bootstrap
+    /// superuser, whose name is not known: owner and privileges stay "not stated".
+    pub fn created(server_version: Option<u32>) -> Database {
+        let mut db = Database::fresh();
+        if server_version.is_none_or(|v| v >= 150000) {
+            if let Some(public) = db.schemas.get_mut("public") {
+                public.common.owner = Some("pg_database_owner".into());
+                let g = |who: &str, p: &str| Grant {
+                    grantee: who.into(),
+                    privilege: p.into(),
+                    with_grant_option: false,
+                };
+                public.common.grants = Some(
+                    [
+                        g("PUBLIC", "USAGE"),
+                        g("pg_database_owner", "CREATE"),
+                        g("pg_database_owner", "USAGE"),
+                    ]
+                    .into_iter()
+                    .collect(),
+                );
+            }
+        }
+        db
+    }
+
     /// The relation (table or view) of that name, whichever it is.
     pub fn relation_kind(&self, name: &QualName) -> Option<RelationKind> {
         if let Some(t) = self.tables.get(name) {

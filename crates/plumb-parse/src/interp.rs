@@ -2840,6 +2840,17 @@ impl Interp {
                 if !including.is_empty() {
                     def.push_str(&format!(" INCLUDE ({})", ident_list(&including)));
                 }
+                // Storage parameters of the index, as pg_get_constraintdef writes them.
+                let with: Vec<String> = def_elems(&c.options)
+                    .iter()
+                    .map(|d| {
+                        let v = d.arg.as_deref().and_then(str_of).unwrap_or_default();
+                        format!("{}={}", d.defname, quote_literal(&v))
+                    })
+                    .collect();
+                if !with.is_empty() && kind != ConstraintKind::Exclude {
+                    def.push_str(&format!(" WITH ({})", with.join(", ")));
+                }
                 let where_txt = match c.where_clause.as_deref() {
                     Some(w) => Some(expr::print(
                         &coerce(self.analyze_in(columns, w)?, "boolean"),
@@ -4886,12 +4897,29 @@ impl Interp {
                     }
                 }
             }
-            A::AtSetStatistics
-            | A::AtSetStorage
-            | A::AtSetCompression
-            | A::AtSetOptions
+            // Not modelled: named, as the introspector names them, so that reports list them.
+            A::AtSetStatistics => {
+                let n = cmd.def.as_deref().and_then(int_of).unwrap_or(-1);
+                if n >= 0 {
+                    let name = format!("{q}.{} ({n})", quote_ident(&cmd.name));
+                    self.unsupported("column statistics target", name);
+                }
+            }
+            A::AtSetStorage => {
+                let how = cmd.def.as_deref().and_then(str_of).unwrap_or_default();
+                let name = format!("{q}.{} ({})", quote_ident(&cmd.name), how.to_uppercase());
+                self.unsupported("column storage", name);
+            }
+            A::AtSetCompression => {
+                let name = format!("{q}.{}", quote_ident(&cmd.name));
+                self.unsupported("column compression", name);
+            }
+            A::AtClusterOn => {
+                let name = format!("{q} USING {}", quote_ident(&cmd.name));
+                self.unsupported("cluster on", name);
+            }
+            A::AtSetOptions
             | A::AtResetOptions
-            | A::AtClusterOn
             | A::AtDropCluster
             | A::AtSetTableSpace
             | A::AtReplicaIdentity

@@ -88,7 +88,7 @@ mod types;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use source::{scripts, Script};
+pub use source::{migration_scripts, scripts, Script};
 pub use split::{split_statements, Statement};
 
 /// The result of reading a source: the model and what could not be known offline.
@@ -203,10 +203,14 @@ pub fn caret_line(line: &str, column: usize) -> (String, String) {
 /// Read a source (a `.sql` file, a directory of `.sql` files, or a migrations directory) into the model.
 /// A file (or migration) without a single statement is read, and warned about: it is often a mistake.
 pub fn parse_path(path: &Path) -> Result<Parsed, Error> {
-    let scripts = scripts(path)?;
+    parse_scripts(&scripts(path)?)
+}
+
+/// Interpret scripts in order (a part of a source's [`scripts`], e.g. the migrations a database has applied).
+pub fn parse_scripts(scripts: &[Script]) -> Result<Parsed, Error> {
     let mut interp = interp::Interp::new();
     let mut empty = Vec::new();
-    for script in &scripts {
+    for script in scripts {
         if split_statements(&script.sql).is_empty() {
             empty.push(Warning {
                 location: Location {

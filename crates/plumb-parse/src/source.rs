@@ -31,15 +31,7 @@ pub fn scripts(path: &Path) -> Result<Vec<Script>, Error> {
     }
     if plumb_migrations::detect(path).is_some() {
         let dir = plumb_migrations::read_dir(path, None)?;
-        return Ok(dir
-            .migrations
-            .into_iter()
-            .map(|m| Script {
-                path: m.path,
-                sql: blank_meta_lines(&m.up_sql),
-                first_line: m.up_line.max(1),
-            })
-            .collect());
+        return Ok(migration_scripts(&dir));
     }
     let mut files = Vec::new();
     collect_sql_files(path, &mut files)?;
@@ -62,6 +54,18 @@ pub fn scripts(path: &Path) -> Result<Vec<Script>, Error> {
                 sql: blank_meta_lines(&sql),
                 first_line: 1,
             })
+        })
+        .collect()
+}
+
+/// The "up" parts of a migrations directory's migrations, in apply order.
+pub fn migration_scripts(dir: &plumb_migrations::MigrationDir) -> Vec<Script> {
+    dir.migrations
+        .iter()
+        .map(|m| Script {
+            path: m.path.clone(),
+            sql: blank_meta_lines(&m.up_sql),
+            first_line: m.up_line.max(1),
         })
         .collect()
 }

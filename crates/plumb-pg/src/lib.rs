@@ -4,8 +4,8 @@
 //! Every message this crate builds names the server with [`redact`], so a password in a URL never reaches a
 //! log or an error.
 
-pub mod local;
 mod libpq;
+pub mod local;
 mod tls;
 
 use std::collections::BTreeMap;

@@ -30,7 +30,15 @@ pub fn plumb(args: &[&str]) -> Run {
 }
 
 pub fn plumb_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    plumb_at(None, args, env)
+}
+
+/// Run `plumb` in `cwd` (where it looks for plumb.toml) with these arguments and environment.
+pub fn plumb_at(cwd: Option<&Path>, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_plumb"));
+    if let Some(dir) = cwd {
+        cmd.current_dir(dir);
+    }
     cmd.args(args)
         .env_remove("DATABASE_URL")
         .env_remove("PLUMB_DEV_URL");
