@@ -42,7 +42,7 @@ impl Dev {
 
     async fn local(compared_with: &[&str]) -> Result<Dev> {
         let mut want = None;
-        for source in compared_with.iter().filter(|s| plumb_pg::is_url(s)) {
+        if let Some(source) = compared_with.iter().find(|s| plumb_pg::is_url(s)) {
             let target = Target::parse(source)?;
             let client = target.connect().await?;
             let row = client
@@ -50,7 +50,6 @@ impl Dev {
                 .await
                 .with_context(|| format!("reading the server version of {target}"))?;
             want = Some((row.get::<_, i32>(0) / 10000) as u32);
-            break;
         }
         let cluster = tokio::task::spawn_blocking(move || -> Result<LocalCluster> {
             let (installation, warning) = local::choose(&local::installations(), want)?;

@@ -193,7 +193,7 @@ impl AclKind {
         server_version: Option<u32>,
     ) -> BTreeSet<Grant> {
         let mut out = grants.clone();
-        if self != AclKind::Table || !server_version.is_some_and(|v| v >= 170000) {
+        if self != AclKind::Table || server_version.is_none_or(|v| v < 170000) {
             return out;
         }
         let grantees: BTreeSet<&str> = grants.iter().map(|g| g.grantee.as_str()).collect();
