@@ -9,6 +9,7 @@ use plumb_model::{
 };
 
 use crate::keys::{Index, Key};
+use crate::same::Sql;
 use crate::{Action, Change, Hazard, HazardKind, ObjectKind, Options};
 
 /// Priority classes: the default order of creates (drops run in the reverse order) when the graph does not
@@ -66,6 +67,8 @@ pub(crate) struct Output {
     pub changes: Vec<Change>,
     pub ops: Vec<Op>,
     pub errors: Vec<(String, String)>,
+    /// Objects whose SQL text could not be compared offline (kind, object, reason): treated as in sync.
+    pub uncertain: Vec<crate::Uncertain>,
 }
 
 pub(crate) struct Differ<'a> {
@@ -417,6 +420,7 @@ impl<'a> Differ<'a> {
                 changes: Vec::new(),
                 ops: Vec::new(),
                 errors: Vec::new(),
+                uncertain: Vec::new(),
             },
             seeds: BTreeSet::new(),
             dropped_tables: BTreeSet::new(),
@@ -493,6 +497,45 @@ impl<'a> Differ<'a> {
             stage,
         });
         self.out.ops.len() - 1
+    }
+
+    /// Whether two SQL texts of an object mean the same. Between two live databases the server's text is
+    /// canonical and compared as text; when a side is declared SQL read offline (no server version), both
+    /// texts go through the normaliser (`plumb_normal`). Text the normaliser cannot compare is noted as
+    /// uncertain and treated as unchanged, so no destructive step is planned for it.
+    fn same_sql(&mut self, sql: Sql, kind: ObjectKind, object: &str, a: &str, b: &str) -> bool {
+        if a == b {
+            return true;
+        }
+        if self.from.server_version.is_some() && self.to.server_version.is_some() {
+            return false;
+        }
+        match crate::same::compare(sql, a, b) {
+            crate::same::Verdict::Same => true,
+            crate::same::Verdict::Different => false,
+            crate::same::Verdict::Uncertain(reason) => {
+                self.out.uncertain.push(crate::Uncertain {
+                    kind,
+                    object: object.to_string(),
+                    reason,
+                });
+                true
+            }
+        }
+    }
+
+    fn same_sql_opt(
+        &mut self,
+        sql: Sql,
+        kind: ObjectKind,
+        object: &str,
+        a: Option<&str>,
+        b: Option<&str>,
+    ) -> bool {
+        match (a, b) {
+            (Some(a), Some(b)) => self.same_sql(sql, kind, object, a, b),
+            (a, b) => a == b,
+        }
     }
 
     fn owners_compared(&self) -> bool {
@@ -2708,8 +2751,15 @@ impl<'a> Differ<'a> {
             match t.constraints.get(cn).filter(|x| x.is_local) {
                 None => self.drop_constraint(name, c, true),
                 Some(tc) => {
-                    if constraint_def_core(c) != constraint_def_core(tc)
-                        || c.kind != tc.kind
+                    let cobj = format!("{} on {name}", quote_ident(cn));
+                    if c.kind != tc.kind
+                        || !self.same_sql(
+                            Sql::Constraint,
+                            ObjectKind::Constraint,
+                            &cobj,
+                            constraint_def_core(c),
+                            constraint_def_core(tc),
+                        )
                         || touches(&c.columns)
                         || self.refs_retyped(&c.definition)
                         || (c.validated && !tc.validated)
@@ -2797,8 +2847,13 @@ impl<'a> Differ<'a> {
                 None => self.drop_index(name, i, true),
                 Some(ti) => {
                     let iobj = format!("{}.{}", quote_ident(&name.schema), quote_ident(n));
-                    if strip_stmt(&i.definition) != strip_stmt(&ti.definition)
-                        || touches(&i.columns)
+                    if !self.same_sql(
+                        Sql::Statement,
+                        ObjectKind::Index,
+                        &iobj,
+                        strip_stmt(&i.definition),
+                        strip_stmt(&ti.definition),
+                    ) || touches(&i.columns)
                         || self.refs_retyped(&i.definition)
                     {
                         self.change_attr(
@@ -2853,6 +2908,20 @@ impl<'a> Differ<'a> {
                 None => self.drop_policy(name, p, true),
                 Some(tp) if tp != p => {
                     let pobj = format!("{} on {name}", quote_ident(n));
+                    let using_same = self.same_sql_opt(
+                        Sql::Expr,
+                        ObjectKind::Policy,
+                        &pobj,
+                        p.using.as_deref(),
+                        tp.using.as_deref(),
+                    );
+                    let check_same = self.same_sql_opt(
+                        Sql::Expr,
+                        ObjectKind::Policy,
+                        &pobj,
+                        p.with_check.as_deref(),
+                        tp.with_check.as_deref(),
+                    );
                     let recreate = p.command != tp.command
                         || p.permissive != tp.permissive
                         || (p.using.is_some() && tp.using.is_none())
@@ -2875,7 +2944,7 @@ impl<'a> Differ<'a> {
                         );
                         parts.push(format!("TO {}", policy_roles(&tp.roles)));
                     }
-                    if p.using != tp.using {
+                    if !using_same {
                         self.change_attr(
                             ObjectKind::Policy,
                             &pobj,
@@ -2887,7 +2956,7 @@ impl<'a> Differ<'a> {
                             parts.push(format!("USING ({u})"));
                         }
                     }
-                    if p.with_check != tp.with_check {
+                    if !check_same {
                         self.change_attr(
                             ObjectKind::Policy,
                             &pobj,
@@ -2953,8 +3022,13 @@ impl<'a> Differ<'a> {
                 None => self.drop_trigger(name, tr, true),
                 Some(tt) => {
                     let tobj = format!("{} on {name}", quote_ident(n));
-                    if strip_stmt(&tr.definition) != strip_stmt(&tt.definition)
-                        || tr.function != tt.function
+                    if !self.same_sql(
+                        Sql::Statement,
+                        ObjectKind::Trigger,
+                        &tobj,
+                        strip_stmt(&tr.definition),
+                        strip_stmt(&tt.definition),
+                    ) || tr.function != tt.function
                         || tr.constraint != tt.constraint
                     {
                         self.change_attr(
@@ -3040,10 +3114,16 @@ impl<'a> Differ<'a> {
                 continue;
             }
             let tc = tcols.iter().find(|c| c.name == fc.name);
-            let regenerate =
-                tc.is_some_and(|tc| tc.generated.is_some() && tc.generated != fc.generated);
+            let cobj = format!("{name}.{}", quote_ident(&fc.name));
+            let regenerate = tc.is_some_and(|tc| tc.generated.is_some())
+                && !self.same_sql_opt(
+                    Sql::Expr,
+                    ObjectKind::Column,
+                    &cobj,
+                    fc.generated.as_deref(),
+                    tc.and_then(|c| c.generated.as_deref()),
+                );
             if tc.is_none() || regenerate {
-                let cobj = format!("{name}.{}", quote_ident(&fc.name));
                 if tc.is_none() {
                     self.change(ObjectKind::Column, &cobj, Action::Drop);
                 } else {
@@ -3186,8 +3266,14 @@ impl<'a> Differ<'a> {
             );
             sql.push(format!("{pre} DROP EXPRESSION;"));
         }
-        let default_changes =
-            fc.default != tc.default && fc.identity.is_none() == tc.identity.is_none();
+        let default_changes = fc.identity.is_none() == tc.identity.is_none()
+            && !self.same_sql_opt(
+                Sql::Expr,
+                ObjectKind::Column,
+                &cobj,
+                fc.default.as_deref(),
+                tc.default.as_deref(),
+            );
         let fdefault = if fc.identity.is_none() && fc.generated.is_none() {
             fc.default.as_ref()
         } else {
@@ -3198,7 +3284,14 @@ impl<'a> Differ<'a> {
         } else {
             None
         };
-        if fdefault != tdefault || default_changes {
+        let default_same = self.same_sql_opt(
+            Sql::Expr,
+            ObjectKind::Column,
+            &cobj,
+            fdefault.map(String::as_str),
+            tdefault.map(String::as_str),
+        );
+        if !default_same || default_changes {
             self.change_attr(
                 ObjectKind::Column,
                 &cobj,
@@ -3207,7 +3300,7 @@ impl<'a> Differ<'a> {
                 tdefault.cloned(),
             );
         }
-        if fdefault.is_some() && (fdefault != tdefault || type_changes) {
+        if fdefault.is_some() && (!default_same || type_changes) {
             sql.push(format!("{pre} DROP DEFAULT;"));
         }
         if type_changes {
@@ -3274,7 +3367,7 @@ impl<'a> Differ<'a> {
             }
         }
         if let Some(d) = tdefault {
-            if fdefault != tdefault || type_changes {
+            if !default_same || type_changes {
                 sql.push(format!("{pre} SET DEFAULT {d};"));
             }
         }
@@ -3666,7 +3759,13 @@ impl<'a> Differ<'a> {
                 self.create_view(t);
                 continue;
             };
-            let def_changes = strip_stmt(&f.definition) != strip_stmt(&t.definition);
+            let def_changes = !self.same_sql(
+                Sql::Statement,
+                kind,
+                &obj,
+                strip_stmt(&f.definition),
+                strip_stmt(&t.definition),
+            );
             if f.kind != t.kind
                 || def_changes
                 || !same_options(&f.options, &t.options)
@@ -3758,7 +3857,15 @@ impl<'a> Differ<'a> {
             for (n, i) in &f.indexes {
                 match t.indexes.get(n) {
                     None => self.drop_index(name, i, true),
-                    Some(ti) if strip_stmt(&ti.definition) != strip_stmt(&i.definition) => {
+                    Some(ti)
+                        if !self.same_sql(
+                            Sql::Statement,
+                            ObjectKind::Index,
+                            &format!("{}.{}", quote_ident(&name.schema), quote_ident(n)),
+                            strip_stmt(&i.definition),
+                            strip_stmt(&ti.definition),
+                        ) =>
+                    {
                         self.drop_index(name, i, true);
                         self.create_index(name, ti, false, true, false);
                     }

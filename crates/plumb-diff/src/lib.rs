@@ -13,6 +13,7 @@ mod differ;
 mod keys;
 mod order;
 pub mod render;
+mod same;
 
 use plumb_model::Database;
 use serde::Serialize;
@@ -188,6 +189,23 @@ pub enum Error {
     /// An object in the model cannot be written as SQL (for example a function without its definition).
     #[error("cannot plan {object}: {reason}")]
     Unplannable { object: String, reason: String },
+}
+
+/// An object whose SQL text (a default, a CHECK, an index, a trigger, a view, a policy) could not be compared
+/// offline: the diff treats it as unchanged. `--dev-url` compares it exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Uncertain {
+    pub kind: ObjectKind,
+    pub object: String,
+    /// Why the texts could not be compared.
+    pub reason: String,
+}
+
+/// The objects [`diff`] and [`plan`] treated as unchanged because their SQL text could not be compared
+/// offline (see [`Uncertain`]). Empty when both sides are live databases.
+pub fn uncertain(from: &Database, to: &Database, opts: &Options) -> Vec<Uncertain> {
+    let (f, t) = (keys::filtered(from, opts), keys::filtered(to, opts));
+    differ::Differ::run(&f, &t, opts).uncertain
 }
 
 /// The changes that turn `from` into `to`, without ordering or SQL.
