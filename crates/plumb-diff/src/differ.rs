@@ -87,6 +87,8 @@ pub(crate) struct Differ<'a> {
     /// that lose or reorder values, domains whose base changes, and the domains over those.
     retyped: Vec<QualName>,
     retyped_set: BTreeSet<QualName>,
+    /// Whether each side states privileges (see `grants::stated`).
+    grants_stated: (bool, bool),
 }
 
 fn hz(kind: HazardKind, message: impl Into<String>) -> Hazard {
@@ -427,6 +429,7 @@ impl<'a> Differ<'a> {
             rebuilt: BTreeSet::new(),
             retyped: Vec::new(),
             retyped_set: BTreeSet::new(),
+            grants_stated: (crate::grants::stated(from), crate::grants::stated(to)),
         };
         d.schemas();
         d.extensions();
@@ -598,15 +601,12 @@ impl<'a> Differ<'a> {
             if self.opts.ignore_privileges {
                 return;
             }
-            let eff = |c: &Common| match (&c.grants, &c.owner) {
-                (Some(g), _) => Some(g.clone()),
-                (None, Some(o)) => Some(on.default_grants(o)),
-                (None, None) => None,
-            };
-            if f.grants.is_none() && t.grants.is_none() {
+            if f.grants.is_none() && t.grants.is_none() && f.owner.is_some() && t.owner.is_some() {
                 return;
             }
-            if let (Some(a), Some(b)) = (eff(f), eff(t)) {
+            let a = crate::grants::effective(on, f, self.grants_stated.0, t);
+            let b = crate::grants::effective(on, t, self.grants_stated.1, f);
+            if let (Some(a), Some(b)) = (a, b) {
                 let sql = grant_sql(target, &a, &b);
                 if !sql.is_empty() {
                     let show = |s: &BTreeSet<Grant>| {

@@ -10,6 +10,7 @@
 //! Every identifier written into SQL goes through [`plumb_model::quote_ident`] or `QualName`'s Display.
 
 mod differ;
+mod grants;
 mod keys;
 mod order;
 pub mod render;
