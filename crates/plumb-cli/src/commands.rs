@@ -84,6 +84,7 @@ async fn diff(a: DiffArgs) -> Result<Outcome> {
     let from = source::load(&a.from, a.compare.dev_url.as_deref(), &f).await?;
     let to = source::load(&a.to, a.compare.dev_url.as_deref(), &f).await?;
     let plan = plumb_diff::plan(&from.database, &to.database, &diff_options(&a.compare))?;
+    warn_uncertain(&from.database, &to.database, &diff_options(&a.compare));
     let header = Header {
         from: from.label,
         to: to.label,
@@ -275,6 +276,22 @@ fn strip_history_tables(db: &mut plumb_model::Database) -> Vec<plumb_model::Qual
     names
 }
 
+/// Objects whose SQL text could not be compared offline: treated as in sync, and said so.
+fn warn_uncertain(
+    from: &plumb_model::Database,
+    to: &plumb_model::Database,
+    opts: &plumb_diff::Options,
+) {
+    for u in plumb_diff::uncertain(from, to, opts) {
+        log::warn(format_args!(
+            "{} {} is uncertain offline (treated as in sync): {}; use --dev-url to compare it exactly",
+            u.kind.as_str(),
+            u.object,
+            u.reason
+        ));
+    }
+}
+
 pub async fn check(a: CheckArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
     let f = filters(&a.compare);
@@ -282,7 +299,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         (Some(p), _) | (None, Some(p)) => p.clone(),
         (None, None) => bail!("give the declared schema: --schema FILE|DIR or --migrations DIR"),
     };
-    let declared = source::load(
+    let mut declared = source::load(
         &declared_path.to_string_lossy(),
         a.compare.dev_url.as_deref(),
         &f,
@@ -294,7 +311,10 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
             "not comparing {t}: it is a migration tool's history table"
         ));
     }
+    // a structure.sql or pg_dump output declares them too
+    strip_history_tables(&mut declared.database);
     let opts = diff_options(&a.compare);
+    warn_uncertain(&live, &declared.database, &opts);
     // Direction "database -> declaration": creates are declared objects missing from the database, drops are
     // objects the database has that are not declared.
     let to_declared = plumb_diff::plan(&live, &declared.database, &opts)?;

@@ -210,7 +210,21 @@ fn offline_shapes_have_no_false_drift() {
     run_all(&workspace_root().join("fixtures/offline"), 12);
 }
 
+/// The real-world corpus is other projects' code and is not committed: `fixtures/real/fetch.py` writes it to
+/// `fixtures/real/corpus/` from the pinned commits of `fixtures/real/manifest.tsv`. Run with `--ignored`.
 #[test]
+#[ignore = "needs the real-world corpus: run fixtures/real/fetch.py first"]
 fn real_projects_have_no_false_drift() {
-    run_all(&workspace_root().join("fixtures/real"), 1);
+    let corpus = workspace_root().join("fixtures/real/corpus");
+    assert!(
+        corpus.is_dir(),
+        "{} is missing: run fixtures/real/fetch.py",
+        corpus.display()
+    );
+    let listed = std::fs::read_to_string(workspace_root().join("fixtures/real/manifest.tsv"))
+        .expect("fixtures/real/manifest.tsv")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .count();
+    run_all(&corpus, listed);
 }

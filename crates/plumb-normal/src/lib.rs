@@ -10,8 +10,9 @@
 //!   quoted spelling (`-1` and `'-1'::integer`) are the same constant;
 //! - casts PostgreSQL adds implicitly are removed on both sides: a cast whose operand is a constant, a column
 //!   reference, an `ARRAY[...]` constructor or a parameter (`('s'::bpchar)::text`, `(qty)::numeric`,
-//!   `ARRAY[]::text[]`, `ARRAY['USER'::"Role"]`). A cast of any other expression (a function call, an
-//!   operator) is kept;
+//!   `ARRAY[]::text[]`, `ARRAY['USER'::"Role"]`), and a cast of anything to `character varying`,
+//!   `character` or `name` (added where a `text` value meets such a parameter or column). Any other cast of
+//!   an expression (a function call, an operator) is kept;
 //! - `x IN (a, b)` is `x = ANY (ARRAY[a, b])`, `x NOT IN (...)` is `x <> ALL (ARRAY[...])`; `LIKE`/`ILIKE`
 //!   are their operators `~~`/`~~*`; `a BETWEEN x AND y` is `a >= x AND a <= y`;
 //! - nested `AND`/`OR` are flattened (`(a AND b) AND c` is `a AND b AND c`);
@@ -182,7 +183,7 @@ fn norm(v: &mut Value) {
                 // a cast removed: the wrapper takes its operand's node
                 if let Some(Value::Object(cast)) = inner.get("TypeCast") {
                     if let Some(arg) = cast.get("arg").and_then(|a| a.get("node")) {
-                        if implicit_cast_operand(arg) {
+                        if implicit_cast_operand(arg) || to_text_like(cast) {
                             let arg = arg.clone();
                             *inner = arg;
                         }
@@ -216,6 +217,24 @@ fn implicit_cast_operand(node: &Value) -> bool {
     ["AConst", "ColumnRef", "AArrayExpr", "ParamRef"]
         .iter()
         .any(|k| node.get(*k).is_some())
+}
+
+/// A cast to `character varying`, `character` or `name`: PostgreSQL adds it wherever a `text` value meets a
+/// parameter or column of such a type (`f(((j ->> 'k'))::character varying)`).
+fn to_text_like(cast: &Map<String, Value>) -> bool {
+    let Some(Value::Array(names)) = cast.get("type_name").and_then(|t| t.get("names")) else {
+        return false;
+    };
+    let array = cast
+        .get("type_name")
+        .and_then(|t| t.get("array_bounds"))
+        .and_then(Value::as_array)
+        .is_some_and(|b| !b.is_empty());
+    !array
+        && names
+            .last()
+            .and_then(string_node)
+            .is_some_and(|n| matches!(n, "varchar" | "bpchar" | "name"))
 }
 
 fn node(variant: &str, body: Value) -> Value {

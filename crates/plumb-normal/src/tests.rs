@@ -33,6 +33,10 @@ fn implicit_casts_of_constants_and_columns() {
     ));
     assert!(same_expr("'-1'::integer", "-1"));
     assert!(same_expr("0", "'0'::bigint"));
+    assert!(same_expr(
+        "public.convert_ts(((search_attributes ->> 'D'::text))::character varying)",
+        "convert_ts(search_attributes->>'D')"
+    ));
     // a cast of a function call is meaning, not decoration
     assert!(!same_expr("(now())::date", "now()"));
     assert!(!same_expr("qty * price", "qty * cost"));
