@@ -99,7 +99,12 @@ fn run_case(case: &Path) -> (Vec<String>, Vec<usize>) {
     let mut fail = Vec::new();
     let mut counts = Vec::new();
     let name = case.file_name().unwrap().to_string_lossy().into_owned();
-    let source = source_of(case).unwrap();
+    let Some(source) = source_of(case) else {
+        return (
+            vec![format!("{name}: no schema.sql, migrations/ or schema/")],
+            counts,
+        );
+    };
     let db = TestDb::new("offline");
     if let Err(e) = load(&db, &source) {
         return (vec![format!("{name}: {e}")], counts);

@@ -206,7 +206,11 @@ pub struct Uncertain {
 /// offline (see [`Uncertain`]). Empty when both sides are live databases.
 pub fn uncertain(from: &Database, to: &Database, opts: &Options) -> Vec<Uncertain> {
     let (f, t) = (keys::filtered(from, opts), keys::filtered(to, opts));
-    differ::Differ::run(&f, &t, opts).uncertain
+    let mut u = differ::Differ::run(&f, &t, opts).uncertain;
+    // an object can be compared at more than one point
+    u.sort_by(|a, b| (&a.object, &a.reason).cmp(&(&b.object, &b.reason)));
+    u.dedup();
+    u
 }
 
 /// The changes that turn `from` into `to`, without ordering or SQL.

@@ -41,6 +41,8 @@ pub enum Sql {
     Constraint,
     /// A whole statement: `CREATE INDEX`, `CREATE TRIGGER`, a view's `SELECT`.
     Statement,
+    /// A partition bound: `FOR VALUES FROM (...) TO (...)`, `FOR VALUES IN (...)`, `DEFAULT`.
+    PartitionBound,
 }
 
 /// The outcome of a comparison.
@@ -83,6 +85,18 @@ pub fn same(kind: Sql, a: &str, b: &str) -> bool {
     !matches!(compare(kind, a, b), Verdict::Different)
 }
 
+/// True when an expression is the null constant (`NULL`, `NULL::character varying`): a `DEFAULT NULL`
+/// is no default at all, and declared SQL writes it where the server stores `NULL::type`.
+pub fn is_null(text: &str) -> bool {
+    normalise(Sql::Expr, text).is_ok_and(|v| {
+        v.get("node")
+            .and_then(|n| n.get("AConst"))
+            .and_then(|c| c.get("isnull"))
+            .and_then(Value::as_bool)
+            == Some(true)
+    })
+}
+
 /// The normal form of a text: a parse tree (as JSON) with the rules of the module applied.
 pub fn normalise(kind: Sql, text: &str) -> Result<Value, Error> {
     let text = text.trim().trim_end_matches(';');
@@ -90,6 +104,9 @@ pub fn normalise(kind: Sql, text: &str) -> Result<Value, Error> {
         Sql::Expr => format!("SELECT {text}"),
         Sql::Constraint => format!("ALTER TABLE plumb_normal_t ADD {text}"),
         Sql::Statement => text.to_string(),
+        Sql::PartitionBound => {
+            format!("CREATE TABLE plumb_normal_t PARTITION OF plumb_normal_p {text}")
+        }
     };
     let parsed = pg_query::parse(&sql, 0).map_err(|e| Error(format!("{e} in: {text}")))?;
     let mut v = serde_json::to_value(&parsed.protobuf)
@@ -143,6 +160,10 @@ pub fn normalise(kind: Sql, text: &str) -> Result<Value, Error> {
             .ok_or_else(|| Error(format!("not a constraint: {text}")))?;
         }
         Sql::Statement => {}
+        Sql::PartitionBound => {
+            node = take_path(node, &["node", "CreateStmt", "partbound"])
+                .ok_or_else(|| Error(format!("not a partition bound: {text}")))?;
+        }
     }
     norm(&mut node);
     Ok(node)
@@ -276,7 +297,80 @@ fn const_value(c: &mut Map<String, Value>) {
     };
     if let Some(t) = text {
         c.insert("val".into(), json!({ "Sval": { "sval": t } }));
+    } else if let Some(utc) = val
+        .get("Sval")
+        .and_then(|v| v.get("sval"))
+        .and_then(Value::as_str)
+        .and_then(timestamptz_utc)
+    {
+        c.insert("val".into(), json!({ "Sval": { "sval": utc } }));
     }
+}
+
+/// A `timestamp with time zone` literal with an explicit offset (`2022-04-01 01:00:00+01`), as the same
+/// instant in UTC (`2022-04-01 00:00:00+00`): the server prints such values in its own time zone.
+fn timestamptz_utc(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = s.get(r)?;
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    if b.len() < 22
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b' '
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (y, mo, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let (h, mi) = (digits(11..13)?, digits(14..16)?);
+    let mut i = 19;
+    digits(17..19)?;
+    while i < b.len() && (b[i] == b'.' || b[i].is_ascii_digit()) {
+        i += 1;
+    }
+    let frac = &s[19..i];
+    let sign = match b.get(i)? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let tz = &s[i + 1..];
+    let (oh, om) = match tz.len() {
+        2 => (digits(i + 1..i + 3)?, 0),
+        5 if tz.as_bytes()[2] == b':' => (digits(i + 1..i + 3)?, digits(i + 4..i + 6)?),
+        _ => return None,
+    };
+    // days since 1970-01-01 (civil calendar), then back
+    let days = |y: i64, m: i64, d: i64| {
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
+    };
+    let minutes = days(y, mo, d) * 1440 + h * 60 + mi - sign * (oh * 60 + om);
+    let (day, m) = (minutes.div_euclid(1440), minutes.rem_euclid(1440));
+    let z = day + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let dd = doy - (153 * mp + 2) / 5 + 1;
+    let mm = if mp < 10 { mp + 3 } else { mp - 9 };
+    let yy = yoe + era * 400 + i64::from(mm <= 2);
+    Some(format!(
+        "{yy:04}-{mm:02}-{dd:02} {:02}:{:02}:{}{frac}+00",
+        m / 60,
+        m % 60,
+        &s[17..19]
+    ))
 }
 
 fn op_name(e: &Map<String, Value>) -> Option<String> {

@@ -163,3 +163,47 @@ fn text_that_does_not_parse_is_uncertain() {
         Verdict::Uncertain(_)
     ));
 }
+
+#[test]
+fn partition_bounds_and_time_zones() {
+    let b = |a: &str, b: &str| compare(Sql::PartitionBound, a, b);
+    assert_eq!(
+        b(
+            "FOR VALUES FROM ('2022-03-01 00:00:00+00') TO ('2022-04-01 00:00:00+00')",
+            "FOR VALUES FROM ('2022-03-01 00:00:00+00') TO ('2022-04-01 01:00:00+01')"
+        ),
+        Verdict::Same
+    );
+    assert_eq!(
+        b(
+            "FOR VALUES FROM ('2022-01-01 00:00:00+00') TO ('2022-02-01 00:00:00+00')",
+            "FOR VALUES FROM ('2022-01-01 00:00:00+00') TO ('2022-03-01 00:00:00+00')"
+        ),
+        Verdict::Different
+    );
+    assert_eq!(
+        b("FOR VALUES IN ('a', 'b')", "FOR VALUES IN ('a','b')"),
+        Verdict::Same
+    );
+    assert_eq!(
+        timestamptz_utc("2021-12-31 23:30:00.5-01:30").as_deref(),
+        Some("2022-01-01 01:00:00.5+00")
+    );
+    assert_eq!(
+        timestamptz_utc("2024-03-01 00:00:00+00").as_deref(),
+        Some("2024-03-01 00:00:00+00")
+    );
+    assert_eq!(
+        timestamptz_utc("2024-03-01 00:30:00+01").as_deref(),
+        Some("2024-02-29 23:30:00+00")
+    );
+    assert_eq!(timestamptz_utc("not a time"), None);
+}
+
+#[test]
+fn null_defaults() {
+    assert!(is_null("NULL::character varying"));
+    assert!(is_null("NULL"));
+    assert!(!is_null("'NULL'::text"));
+    assert!(!is_null("0"));
+}
