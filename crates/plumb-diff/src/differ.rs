@@ -545,8 +545,10 @@ impl<'a> Differ<'a> {
         }
     }
 
-    /// The same column names and types. Declared SQL read offline cannot always know a view column's type
-    /// (an aggregate or function the model lacks): an unknown type (empty) is uncertain, not a change.
+    /// The same column names and types. A view's column types follow from its query and the types of what
+    /// it reads, both compared on their own; declared SQL read offline cannot always infer them (an aggregate
+    /// the model lacks, the common type of a UNION's branches), so offline a type that differs is
+    /// uncertain, not a change.
     fn same_view_columns(&mut self, kind: ObjectKind, object: &str, f: &View, t: &View) -> bool {
         if f.columns.len() != t.columns.len() {
             return false;
@@ -557,7 +559,7 @@ impl<'a> Differ<'a> {
                 return false;
             }
             if a.type_name != b.type_name {
-                if self.both_live() || !(a.type_name.is_empty() || b.type_name.is_empty()) {
+                if self.both_live() {
                     return false;
                 }
                 unknown.push(a.name.clone());
@@ -568,7 +570,7 @@ impl<'a> Differ<'a> {
                 kind,
                 object: object.to_string(),
                 reason: format!(
-                    "the type of column(s) {} cannot be known offline",
+                    "the type of column(s) {} cannot be inferred offline",
                     unknown.join(", ")
                 ),
             });

@@ -166,7 +166,93 @@ pub fn normalise(kind: Sql, text: &str) -> Result<Value, Error> {
         }
     }
     norm(&mut node);
+    canonical_aliases(&mut node, &mut Vec::new(), &mut 0);
     Ok(node)
+}
+
+/// Range aliases renamed by position (`fc` and `fc_1` are the same alias when the server renamed a
+/// subquery's alias that shadows an outer one), and the column references that use them. `scopes` holds,
+/// innermost last, the (old, new) alias names visible; `next` numbers aliases in order of appearance.
+fn canonical_aliases(v: &mut Value, scopes: &mut Vec<Vec<(String, String)>>, next: &mut usize) {
+    match v {
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|i| canonical_aliases(i, scopes, next)),
+        Value::Object(m) => {
+            if let Some(Value::Object(sel)) = m.get_mut("SelectStmt") {
+                let mut scope = Vec::new();
+                if let Some(from) = sel.get_mut("from_clause") {
+                    rename_range(from, &mut scope, next);
+                }
+                scopes.push(scope);
+                for (_, x) in sel.iter_mut() {
+                    canonical_aliases(x, scopes, next);
+                }
+                scopes.pop();
+                return;
+            }
+            if let Some(Value::Object(c)) = m.get_mut("ColumnRef") {
+                if let Some(Value::Array(fields)) = c.get_mut("fields") {
+                    if fields.len() >= 2 {
+                        let q = string_node(&fields[0]).map(str::to_string);
+                        let renamed = q.and_then(|q| {
+                            scopes.iter().rev().find_map(|s| {
+                                s.iter().find(|(o, _)| *o == q).map(|(_, n)| n.clone())
+                            })
+                        });
+                        if let Some(n) = renamed {
+                            fields[0] = json!({ "node": { "String": { "sval": n } } });
+                        }
+                    }
+                }
+                return;
+            }
+            m.values_mut()
+                .for_each(|x| canonical_aliases(x, scopes, next));
+        }
+        _ => {}
+    }
+}
+
+/// Give each range entry of a FROM clause (tables, subqueries, joins' members) its positional alias.
+fn rename_range(v: &mut Value, scope: &mut Vec<(String, String)>, next: &mut usize) {
+    match v {
+        Value::Array(items) => items.iter_mut().for_each(|i| rename_range(i, scope, next)),
+        Value::Object(m) => {
+            if let Some(Value::Object(j)) = m.get_mut("JoinExpr") {
+                for k in ["larg", "rarg"] {
+                    if let Some(x) = j.get_mut(k) {
+                        rename_range(x, scope, next);
+                    }
+                }
+                return;
+            }
+            for kind in ["RangeVar", "RangeSubselect", "RangeFunction"] {
+                if let Some(Value::Object(r)) = m.get_mut(kind) {
+                    let old = r
+                        .get("alias")
+                        .and_then(|a| a.get("aliasname"))
+                        .and_then(Value::as_str)
+                        .or_else(|| r.get("relname").and_then(Value::as_str))
+                        .map(str::to_string);
+                    if let Some(old) = old {
+                        *next += 1;
+                        let new = format!("plumb_r{next}");
+                        let alias = r
+                            .entry("alias")
+                            .or_insert_with(|| json!({ "aliasname": "" }));
+                        if let Value::Object(a) = alias {
+                            a.insert("aliasname".into(), Value::String(new.clone()));
+                        }
+                        scope.push((old, new));
+                    }
+                    return;
+                }
+            }
+            m.values_mut().for_each(|x| rename_range(x, scope, next));
+        }
+        _ => {}
+    }
 }
 
 fn take_path(mut v: Value, path: &[&str]) -> Option<Value> {
@@ -275,6 +361,7 @@ fn rewrite(inner: &mut Value) {
         flatten_bool(b);
     } else if let Some(Value::Object(s)) = m.get_mut("SelectStmt") {
         unqualify_single_relation(s);
+        drop_implicit_target_names(s);
     }
 }
 
@@ -486,6 +573,32 @@ fn flatten_bool(b: &mut Map<String, Value>) {
         flat.push(a);
     }
     *args = flat;
+}
+
+/// `f(x) AS f` and `t.c AS c` are `f(x)` and `t.c`: the server writes the output name a target would get
+/// anyway.
+fn drop_implicit_target_names(s: &mut Map<String, Value>) {
+    let Some(Value::Array(targets)) = s.get_mut("target_list") else {
+        return;
+    };
+    for t in targets {
+        let Some(Value::Object(rt)) = t.get_mut("node").and_then(|n| n.get_mut("ResTarget")) else {
+            continue;
+        };
+        let implicit = rt.get("val").and_then(|v| v.get("node")).and_then(|n| {
+            if let Some(c) = n.get("ColumnRef") {
+                c.get("fields")?.as_array()?.last().and_then(string_node)
+            } else if let Some(f) = n.get("FuncCall") {
+                f.get("funcname")?.as_array()?.last().and_then(string_node)
+            } else {
+                None
+            }
+        });
+        let name = rt.get("name").and_then(Value::as_str);
+        if name == Some("") || (implicit.is_some() && name == implicit) {
+            rt.remove("name");
+        }
+    }
 }
 
 /// In a query over one relation (no join, no subquery in FROM), `t.col` and `col` are the same reference.

@@ -207,3 +207,39 @@ fn null_defaults() {
     assert!(!is_null("'NULL'::text"));
     assert!(!is_null("0"));
 }
+
+#[test]
+fn subquery_aliases_renamed_by_the_server() {
+    let s = |a: &str, b: &str| compare(Sql::Statement, a, b);
+    assert_eq!(
+        s(
+            "SELECT a.id, (SELECT count(*) FROM film_actor fa_1 WHERE fa_1.actor_id = a.id) FROM actor a JOIN film_actor fa ON fa.actor_id = a.id",
+            "SELECT a.id, (SELECT count(*) FROM film_actor fa WHERE fa.actor_id = a.id) FROM actor a JOIN film_actor fa ON fa.actor_id = a.id"
+        ),
+        Verdict::Same
+    );
+    // an inner reference to the outer alias is not the inner one
+    assert_eq!(
+        s(
+            "SELECT a.id, (SELECT count(*) FROM film_actor fa_1 WHERE fa.actor_id = a.id) FROM actor a JOIN film_actor fa ON fa.actor_id = a.id",
+            "SELECT a.id, (SELECT count(*) FROM film_actor fa WHERE fa.actor_id = a.id) FROM actor a JOIN film_actor fa ON fa.actor_id = a.id"
+        ),
+        Verdict::Different
+    );
+}
+
+#[test]
+fn implicit_output_names() {
+    let s = |a: &str, b: &str| compare(Sql::Statement, a, b);
+    assert_eq!(
+        s(
+            "SELECT count(*) AS count, t.a AS a FROM t",
+            "SELECT count(*), a FROM t"
+        ),
+        Verdict::Same
+    );
+    assert_eq!(
+        s("SELECT count(*) AS n FROM t", "SELECT count(*) FROM t"),
+        Verdict::Different
+    );
+}
