@@ -57,16 +57,9 @@ pub enum Verdict {
 }
 
 /// An error from [`normalise`]: the text does not parse as the kind of SQL it should be.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct Error(pub String);
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Error {}
 
 /// Compare two SQL texts of the same kind by meaning. Equal texts are [`Verdict::Same`] without parsing.
 pub fn compare(kind: Sql, a: &str, b: &str) -> Verdict {
