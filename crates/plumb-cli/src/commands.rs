@@ -128,6 +128,7 @@ async fn diff(a: DiffArgs) -> Result<Outcome> {
     f.warn_unmatched();
     let plan = plumb_diff::plan(&from.database, &to.database, &diff_options(&a.compare))?;
     let not_compared = NotCompared::of(&[(&from.label, &from.database), (&to.label, &to.database)]);
+    warn_uncertain(&from.database, &to.database, &diff_options(&a.compare));
     let header = Header {
         from: from.label,
         to: to.label,
@@ -390,6 +391,22 @@ fn default_version(layout: plumb_migrations::Layout) -> String {
     )
 }
 
+/// Objects whose SQL text could not be compared offline: treated as in sync, and said so.
+fn warn_uncertain(
+    from: &plumb_model::Database,
+    to: &plumb_model::Database,
+    opts: &plumb_diff::Options,
+) {
+    for u in plumb_diff::uncertain(from, to, opts) {
+        log::warn(format_args!(
+            "{} {} is uncertain offline (treated as in sync): {}; use --dev-url to compare it exactly",
+            u.kind.as_str(),
+            u.object,
+            u.reason
+        ));
+    }
+}
+
 pub async fn check(a: CheckArgs) -> Result<Outcome> {
     let target = plumb_pg::target_from(a.database.as_deref())?;
     let f = filters(&a.compare);
@@ -425,6 +442,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
     }
     f.warn_unmatched();
     let opts = diff_options(&a.compare);
+    warn_uncertain(&live, &declared.database, &opts);
     // Direction "database -> declaration": creates are declared objects missing from the database, drops are
     // objects the database has that are not declared.
     let to_declared = plumb_diff::plan(&live, &declared.database, &opts)?;

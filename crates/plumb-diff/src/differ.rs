@@ -9,6 +9,7 @@ use plumb_model::{
 };
 
 use crate::keys::{Index, Key};
+use crate::same::Sql;
 use crate::{Action, Change, Hazard, HazardKind, ObjectKind, Options};
 
 /// Priority classes: the default order of creates (drops run in the reverse order) when the graph does not
@@ -66,6 +67,8 @@ pub(crate) struct Output {
     pub changes: Vec<Change>,
     pub ops: Vec<Op>,
     pub errors: Vec<(String, String)>,
+    /// Objects whose SQL text could not be compared offline (kind, object, reason): treated as in sync.
+    pub uncertain: Vec<crate::Uncertain>,
 }
 
 pub(crate) struct Differ<'a> {
@@ -84,6 +87,8 @@ pub(crate) struct Differ<'a> {
     /// that lose or reorder values, domains whose base changes, and the domains over those.
     retyped: Vec<QualName>,
     retyped_set: BTreeSet<QualName>,
+    /// Whether each side states privileges (see `grants::stated`).
+    grants_stated: (bool, bool),
 }
 
 fn hz(kind: HazardKind, message: impl Into<String>) -> Hazard {
@@ -512,12 +517,14 @@ impl<'a> Differ<'a> {
                 changes: Vec::new(),
                 ops: Vec::new(),
                 errors: Vec::new(),
+                uncertain: Vec::new(),
             },
             seeds: BTreeSet::new(),
             dropped_tables: BTreeSet::new(),
             rebuilt: BTreeSet::new(),
             retyped: Vec::new(),
             retyped_set: BTreeSet::new(),
+            grants_stated: (crate::grants::stated(from), crate::grants::stated(to)),
         };
         d.schemas();
         d.extensions();
@@ -590,6 +597,127 @@ impl<'a> Differ<'a> {
         self.out.ops.len() - 1
     }
 
+    /// Whether two SQL texts of an object mean the same. Between two live databases the server's text is
+    /// canonical and compared as text; when a side is declared SQL read offline (no server version), both
+    /// texts go through the normaliser (`plumb_normal`). Text the normaliser cannot compare is noted as
+    /// uncertain and treated as unchanged, so no destructive step is planned for it.
+    fn same_sql(&mut self, sql: Sql, kind: ObjectKind, object: &str, a: &str, b: &str) -> bool {
+        if a == b {
+            return true;
+        }
+        if self.both_live() {
+            return false;
+        }
+        match crate::same::compare(sql, a, b) {
+            crate::same::Verdict::Same => true,
+            crate::same::Verdict::Different => false,
+            crate::same::Verdict::Uncertain(reason) => {
+                self.out.uncertain.push(crate::Uncertain {
+                    kind,
+                    object: object.to_string(),
+                    reason,
+                });
+                true
+            }
+        }
+    }
+
+    fn same_sql_opt(
+        &mut self,
+        sql: Sql,
+        kind: ObjectKind,
+        object: &str,
+        a: Option<&str>,
+        b: Option<&str>,
+    ) -> bool {
+        match (a, b) {
+            (Some(a), Some(b)) => self.same_sql(sql, kind, object, a, b),
+            // `DEFAULT NULL` declared, no default stored (or the server's `NULL::type` against none)
+            (Some(x), None) | (None, Some(x)) if sql == Sql::Expr && !self.both_live() => {
+                crate::same::is_null(x)
+            }
+            (a, b) => a == b,
+        }
+    }
+
+    /// The same column names and types. A view's column types follow from its query and the types of what
+    /// it reads, both compared on their own; declared SQL read offline cannot always infer them (an aggregate
+    /// the model lacks, the common type of a UNION's branches), so offline a type that differs is
+    /// uncertain, not a change.
+    fn same_view_columns(&mut self, kind: ObjectKind, object: &str, f: &View, t: &View) -> bool {
+        if f.columns.len() != t.columns.len() {
+            return false;
+        }
+        let mut unknown = Vec::new();
+        for (a, b) in f.columns.iter().zip(&t.columns) {
+            if a.name != b.name {
+                return false;
+            }
+            if a.type_name != b.type_name {
+                if self.both_live() {
+                    return false;
+                }
+                unknown.push(a.name.clone());
+            }
+        }
+        if !unknown.is_empty() {
+            self.out.uncertain.push(crate::Uncertain {
+                kind,
+                object: object.to_string(),
+                reason: format!(
+                    "the type of column(s) {} cannot be inferred offline",
+                    unknown.join(", ")
+                ),
+            });
+        }
+        true
+    }
+
+    /// True when `db` is declared SQL that has `f` as an object plumb-parse does not model (an aggregate):
+    /// it is there, but offline cannot compare it. Noted as uncertain.
+    fn unmodelled_in(&mut self, db: &Database, f: &Function) -> bool {
+        let listed = db.server_version.is_none()
+            && f.kind == FunctionKind::Aggregate
+            && db.unsupported.iter().any(|u| {
+                u.kind == "aggregate"
+                    && (u.name == f.id.name || u.name == format!("{}.{}", f.id.schema, f.id.name))
+            });
+        if listed {
+            self.out.uncertain.push(crate::Uncertain {
+                kind: function_kind(f).0,
+                object: f.id.to_string(),
+                reason: "aggregates are not read offline".into(),
+            });
+        }
+        listed
+    }
+
+    fn both_live(&self) -> bool {
+        self.from.server_version.is_some() && self.to.server_version.is_some()
+    }
+
+    /// The same parent and a bound of the same meaning (see [`Self::same_sql`]).
+    fn same_partition(
+        &mut self,
+        object: &str,
+        a: Option<&plumb_model::PartitionOf>,
+        b: Option<&plumb_model::PartitionOf>,
+    ) -> bool {
+        match (a, b) {
+            (Some(a), Some(b)) => {
+                a.parent == b.parent
+                    && self.same_sql(
+                        Sql::PartitionBound,
+                        ObjectKind::Table,
+                        object,
+                        &a.bound,
+                        &b.bound,
+                    )
+            }
+            (a, b) => a == b,
+        }
+    }
+
     fn owners_compared(&self) -> bool {
         !self.opts.ignore_owners
     }
@@ -651,15 +779,12 @@ impl<'a> Differ<'a> {
                 return;
             }
             let version = self.live_version();
-            let eff = |c: &Common| match (&c.grants, &c.owner) {
-                (Some(g), _) => Some(on.grants_at(g, version)),
-                (None, Some(o)) => Some(on.default_grants_at(o, version)),
-                (None, None) => None,
-            };
-            if f.grants.is_none() && t.grants.is_none() {
+            if f.grants.is_none() && t.grants.is_none() && f.owner.is_some() && t.owner.is_some() {
                 return;
             }
-            if let (Some(a), Some(b)) = (eff(f), eff(t)) {
+            let a = crate::grants::effective(on, f, self.grants_stated.0, t, version);
+            let b = crate::grants::effective(on, t, self.grants_stated.1, f, version);
+            if let (Some(a), Some(b)) = (a, b) {
                 let sql = grant_sql(target, &a, &b);
                 if !sql.is_empty() {
                     let show = |s: &BTreeSet<Grant>| {
@@ -1970,11 +2095,18 @@ impl<'a> Differ<'a> {
                 });
                 let parent_created = created.contains(&(p.parent.clone(), pi.name.clone()));
                 // the partition is created or attached here: PostgreSQL clones the parent's indexes
-                let joins = ft.is_none_or(|f| f.partition_of != t.partition_of);
+                let joins = match ft {
+                    None => true,
+                    Some(f) => !self.same_partition(
+                        &tn.to_string(),
+                        f.partition_of.as_ref(),
+                        t.partition_of.as_ref(),
+                    ),
+                };
                 let missing = fi.is_none() && !joins;
                 if standalone {
                     // ATTACH PARTITION of the table attaches its matching indexes itself
-                    if !parent_created && ft.is_some_and(|f| f.partition_of != t.partition_of) {
+                    if !parent_created && ft.is_some() && joins {
                         continue;
                     }
                     self.change_attr(
@@ -2560,7 +2692,7 @@ impl<'a> Differ<'a> {
         let obj = name.to_string();
         let key = Key::Relation(name.clone());
         // partition membership: detach before the column changes, attach after
-        if f.partition_of != t.partition_of {
+        if !self.same_partition(&obj, f.partition_of.as_ref(), t.partition_of.as_ref()) {
             if let Some(p) = &f.partition_of {
                 self.change_attr(
                     ObjectKind::Table,
@@ -2839,8 +2971,15 @@ impl<'a> Differ<'a> {
             match t.constraints.get(cn).filter(|x| x.is_local) {
                 None => self.drop_constraint(name, c, true),
                 Some(tc) => {
-                    if constraint_def_core(c) != constraint_def_core(tc)
-                        || c.kind != tc.kind
+                    let cobj = format!("{} on {name}", quote_ident(cn));
+                    if c.kind != tc.kind
+                        || !self.same_sql(
+                            Sql::Constraint,
+                            ObjectKind::Constraint,
+                            &cobj,
+                            constraint_def_core(c),
+                            constraint_def_core(tc),
+                        )
                         || touches(&c.columns)
                         || self.refs_retyped(&c.definition)
                         || (c.validated && !tc.validated)
@@ -2928,8 +3067,13 @@ impl<'a> Differ<'a> {
                 None => self.drop_index(name, i, true),
                 Some(ti) => {
                     let iobj = format!("{}.{}", quote_ident(&name.schema), quote_ident(n));
-                    if strip_stmt(&i.definition) != strip_stmt(&ti.definition)
-                        || touches(&i.columns)
+                    if !self.same_sql(
+                        Sql::Statement,
+                        ObjectKind::Index,
+                        &iobj,
+                        strip_stmt(&i.definition),
+                        strip_stmt(&ti.definition),
+                    ) || touches(&i.columns)
                         || self.refs_retyped(&i.definition)
                     {
                         self.change_attr(
@@ -2984,6 +3128,20 @@ impl<'a> Differ<'a> {
                 None => self.drop_policy(name, p, true),
                 Some(tp) if tp != p => {
                     let pobj = format!("{} on {name}", quote_ident(n));
+                    let using_same = self.same_sql_opt(
+                        Sql::Expr,
+                        ObjectKind::Policy,
+                        &pobj,
+                        p.using.as_deref(),
+                        tp.using.as_deref(),
+                    );
+                    let check_same = self.same_sql_opt(
+                        Sql::Expr,
+                        ObjectKind::Policy,
+                        &pobj,
+                        p.with_check.as_deref(),
+                        tp.with_check.as_deref(),
+                    );
                     let recreate = p.command != tp.command
                         || p.permissive != tp.permissive
                         || (p.using.is_some() && tp.using.is_none())
@@ -3006,7 +3164,7 @@ impl<'a> Differ<'a> {
                         );
                         parts.push(format!("TO {}", policy_roles(&tp.roles)));
                     }
-                    if p.using != tp.using {
+                    if !using_same {
                         self.change_attr(
                             ObjectKind::Policy,
                             &pobj,
@@ -3018,7 +3176,7 @@ impl<'a> Differ<'a> {
                             parts.push(format!("USING ({u})"));
                         }
                     }
-                    if p.with_check != tp.with_check {
+                    if !check_same {
                         self.change_attr(
                             ObjectKind::Policy,
                             &pobj,
@@ -3084,8 +3242,13 @@ impl<'a> Differ<'a> {
                 None => self.drop_trigger(name, tr, true),
                 Some(tt) => {
                     let tobj = format!("{} on {name}", quote_ident(n));
-                    if strip_stmt(&tr.definition) != strip_stmt(&tt.definition)
-                        || tr.function != tt.function
+                    if !self.same_sql(
+                        Sql::Statement,
+                        ObjectKind::Trigger,
+                        &tobj,
+                        strip_stmt(&tr.definition),
+                        strip_stmt(&tt.definition),
+                    ) || tr.function != tt.function
                         || tr.constraint != tt.constraint
                     {
                         self.change_attr(
@@ -3171,13 +3334,17 @@ impl<'a> Differ<'a> {
                 continue;
             }
             let tc = tcols.iter().find(|c| c.name == fc.name);
-            let regenerate = tc.is_some_and(|tc| {
-                tc.generated.is_some()
-                    && (tc.generated != fc.generated
-                        || tc.generated_virtual != fc.generated_virtual)
-            });
+            let cobj = format!("{name}.{}", quote_ident(&fc.name));
+            let regenerate = tc.is_some_and(|tc| tc.generated.is_some())
+                && (tc.is_some_and(|tc| tc.generated_virtual != fc.generated_virtual)
+                    || !self.same_sql_opt(
+                        Sql::Expr,
+                        ObjectKind::Column,
+                        &cobj,
+                        fc.generated.as_deref(),
+                        tc.and_then(|c| c.generated.as_deref()),
+                    ));
             if tc.is_none() || regenerate {
-                let cobj = format!("{name}.{}", quote_ident(&fc.name));
                 if tc.is_none() {
                     self.change(ObjectKind::Column, &cobj, Action::Drop);
                 } else {
@@ -3323,8 +3490,14 @@ impl<'a> Differ<'a> {
             );
             sql.push(format!("{pre} DROP EXPRESSION;"));
         }
-        let default_changes =
-            fc.default != tc.default && fc.identity.is_none() == tc.identity.is_none();
+        let default_changes = fc.identity.is_none() == tc.identity.is_none()
+            && !self.same_sql_opt(
+                Sql::Expr,
+                ObjectKind::Column,
+                &cobj,
+                fc.default.as_deref(),
+                tc.default.as_deref(),
+            );
         let fdefault = if fc.identity.is_none() && fc.generated.is_none() {
             fc.default.as_ref()
         } else {
@@ -3335,7 +3508,14 @@ impl<'a> Differ<'a> {
         } else {
             None
         };
-        if fdefault != tdefault || default_changes {
+        let default_same = self.same_sql_opt(
+            Sql::Expr,
+            ObjectKind::Column,
+            &cobj,
+            fdefault.map(String::as_str),
+            tdefault.map(String::as_str),
+        );
+        if !default_same || default_changes {
             self.change_attr(
                 ObjectKind::Column,
                 &cobj,
@@ -3346,7 +3526,7 @@ impl<'a> Differ<'a> {
         }
         // A new default replaces the old one in one SET DEFAULT; it is dropped first only when there is no
         // new one, or when the type changes (the old default might not convert).
-        if fdefault.is_some() && (tdefault.is_none() || type_changes) {
+        if fdefault.is_some() && ((!default_same && tdefault.is_none()) || type_changes) {
             sql.push(format!("{pre} DROP DEFAULT;"));
         }
         if type_changes {
@@ -3487,7 +3667,7 @@ impl<'a> Differ<'a> {
             }
         }
         if let Some(d) = tdefault {
-            if fdefault != tdefault || type_changes {
+            if !default_same || type_changes {
                 sql.push(format!("{pre} SET DEFAULT {d};"));
             }
         }
@@ -3879,14 +4059,18 @@ impl<'a> Differ<'a> {
                 self.create_view(t);
                 continue;
             };
-            let def_changes = strip_stmt(&f.definition) != strip_stmt(&t.definition);
+            let def_changes = !self.same_sql(
+                Sql::Statement,
+                kind,
+                &obj,
+                strip_stmt(&f.definition),
+                strip_stmt(&t.definition),
+            );
+            let columns_change = !self.same_view_columns(kind, &obj, f, t);
             if f.kind != t.kind
                 || def_changes
                 || !same_options(&f.options, &t.options)
-                || f.columns
-                    .iter()
-                    .map(|c| (&c.name, &c.type_name))
-                    .ne(t.columns.iter().map(|c| (&c.name, &c.type_name)))
+                || columns_change
             {
                 self.change_attr(
                     kind,
@@ -3971,7 +4155,15 @@ impl<'a> Differ<'a> {
             for (n, i) in &f.indexes {
                 match t.indexes.get(n) {
                     None => self.drop_index(name, i, true),
-                    Some(ti) if strip_stmt(&ti.definition) != strip_stmt(&i.definition) => {
+                    Some(ti)
+                        if !self.same_sql(
+                            Sql::Statement,
+                            ObjectKind::Index,
+                            &format!("{}.{}", quote_ident(&name.schema), quote_ident(n)),
+                            strip_stmt(&i.definition),
+                            strip_stmt(&ti.definition),
+                        ) =>
+                    {
                         self.drop_index(name, i, true);
                         self.create_index(name, ti, false, true, false);
                     }
@@ -4049,6 +4241,9 @@ impl<'a> Differ<'a> {
         let (from, to) = (self.from, self.to);
         for (id, f) in &from.functions {
             if !to.functions.contains_key(id) {
+                if self.unmodelled_in(to, f) {
+                    continue;
+                }
                 self.change(function_kind(f).0, &id.to_string(), Action::Drop);
                 self.drop_function(f);
             }
@@ -4057,6 +4252,9 @@ impl<'a> Differ<'a> {
             let (kind, kw) = function_kind(t);
             let obj = id.to_string();
             let Some(f) = from.functions.get(id) else {
+                if self.unmodelled_in(from, t) {
+                    continue;
+                }
                 self.change(kind, &obj, Action::Create);
                 self.create_function(t);
                 continue;

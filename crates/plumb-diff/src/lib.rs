@@ -11,10 +11,12 @@
 
 mod differ;
 pub mod filter;
+mod grants;
 mod keys;
 mod order;
 pub mod policy;
 pub mod render;
+mod same;
 
 use plumb_model::Database;
 use serde::Serialize;
@@ -199,6 +201,27 @@ pub enum Error {
     /// An object in the model cannot be written as SQL (for example a function without its definition).
     #[error("cannot plan {object}: {reason}")]
     Unplannable { object: String, reason: String },
+}
+
+/// An object whose SQL text (a default, a CHECK, an index, a trigger, a view, a policy) could not be compared
+/// offline: the diff treats it as unchanged. `--dev-url` compares it exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Uncertain {
+    pub kind: ObjectKind,
+    pub object: String,
+    /// Why the texts could not be compared.
+    pub reason: String,
+}
+
+/// The objects [`diff`] and [`plan`] treated as unchanged because their SQL text could not be compared
+/// offline (see [`Uncertain`]). Empty when both sides are live databases.
+pub fn uncertain(from: &Database, to: &Database, opts: &Options) -> Vec<Uncertain> {
+    let (f, t) = (keys::filtered(from, opts), keys::filtered(to, opts));
+    let mut u = differ::Differ::run(&f, &t, opts).uncertain;
+    // an object can be compared at more than one point
+    u.sort_by(|a, b| (&a.object, &a.reason).cmp(&(&b.object, &b.reason)));
+    u.dedup();
+    u
 }
 
 /// The changes that turn `from` into `to`, without ordering or SQL.

@@ -1417,7 +1417,9 @@ impl Interp {
     }
 
     fn create_extension(&mut self, s: &protobuf::CreateExtensionStmt) -> R<()> {
-        if self.db.extensions.contains_key(&s.extname) {
+        // installed in every database (in pg_catalog, which the model leaves out); pg_dump of old servers and
+        // Rails' structure.sql write `CREATE EXTENSION IF NOT EXISTS plpgsql WITH SCHEMA pg_catalog`
+        if self.db.extensions.contains_key(&s.extname) || s.extname == "plpgsql" {
             if s.if_not_exists {
                 return Ok(());
             }
@@ -3996,7 +3998,20 @@ impl Interp {
             .as_ref()
             .ok_or(("trigger without a table".to_string(), -1))?;
         let rel = self.table_or_view(rv)?;
-        let fid = self.function_by_names(&strs(&s.funcname), Some(&[]), -1)?;
+        let funcname = strs(&s.funcname);
+        let fid = match self.function_by_names(&funcname, Some(&[]), -1) {
+            Ok(f) => f,
+            // PostgreSQL's own trigger functions (in pg_catalog, which the model leaves out)
+            Err(e) => match funcname.as_slice() {
+                [n] | [_, n]
+                    if BUILTIN_TRIGGER_FUNCTIONS.contains(&n.as_str())
+                        && (funcname.len() == 1 || funcname[0] == "pg_catalog") =>
+                {
+                    FunctionId::new("pg_catalog", n, "")
+                }
+                _ => return Err(e),
+            },
+        };
         let name = truncate_ident(&s.trigname);
         let exists = self
             .db
@@ -4229,6 +4244,27 @@ fn deparse_expr_or_stmt(n: &Node) -> String {
 }
 
 /// Argument types of an identity-argument list (`i integer, t text[]` -> `[integer, text[]]`).
+/// Trigger functions PostgreSQL itself provides.
+const BUILTIN_TRIGGER_FUNCTIONS: &[&str] = &[
+    "tsvector_update_trigger",
+    "tsvector_update_trigger_column",
+    "suppress_redundant_updates_trigger",
+];
+
+/// Canonical type names of more than one word (`format_type`), as they follow a parameter name.
+const MULTIWORD_TYPES: &[&str] = &[
+    "timestamp with",
+    "timestamp without",
+    "timestamp(",
+    "time with",
+    "time without",
+    "time(",
+    "character varying",
+    "character(",
+    "double precision",
+    "bit varying",
+];
+
 fn arg_types_of(args: &str) -> Vec<String> {
     if args.trim().is_empty() {
         return vec![];
@@ -4262,6 +4298,7 @@ fn arg_types_of(args: &str) -> Vec<String> {
             match a.split_once(' ') {
                 Some((first, rest))
                     if builtin(rest.trim_end_matches("[]"), &[], true).is_some()
+                        || MULTIWORD_TYPES.iter().any(|t| rest.starts_with(t))
                         || rest.contains('.')
                         || first.starts_with('"') =>
                 {
@@ -5925,10 +5962,11 @@ impl Interp {
                 let q = self.type_q(&names, -1)?;
                 Ok(self.db.types.get_mut(&q).map(|t| &mut t.common))
             }
+            // aggregates are not modelled (listed as unsupported): their owner, grants and comment neither
+            ObjectType::ObjectAggregate => Ok(None),
             ObjectType::ObjectFunction
             | ObjectType::ObjectProcedure
-            | ObjectType::ObjectRoutine
-            | ObjectType::ObjectAggregate => {
+            | ObjectType::ObjectRoutine => {
                 let Some(Node {
                     node: Some(N::ObjectWithArgs(owa)),
                 }) = object
@@ -6641,6 +6679,8 @@ impl Interp {
                 let n = names.join(".");
                 match self.db.extensions.get_mut(&n) {
                     Some(e) => e.comment = text,
+                    // always installed, not modelled (see create_extension)
+                    None if n == "plpgsql" => {}
                     None => return fail(format!("extension \"{n}\" does not exist"), -1),
                 }
             }

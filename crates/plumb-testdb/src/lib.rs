@@ -222,6 +222,7 @@ impl Drop for TestDb {
 /// The role names the project's fixtures grant to. Roles are cluster-wide, so a test never creates these
 /// names: [`TestRoles`] creates a uniquely named stand-in for each and rewrites the SQL it loads.
 pub const FIXTURE_ROLES: &[&str] = &[
+    "plumb_fixture_owner",
     "plumb_fixture_role",
     "plumb_introspect_reader",
     "plumb_introspect_writer",

@@ -1,0 +1,237 @@
+//! Offline false drift: every case of `fixtures/offline/` (one SQL shape each) and of `fixtures/real/` (real
+//! projects' declared schemas) is loaded into a fresh database and compared, offline, with its own
+//! declaration both ways; then the database's `pg_dump --schema-only` is read as a file and compared the same
+//! way. No difference may be reported. A case's `drift.sql`, run on the database afterwards, must then be
+//! reported by `plumb check`. See `fixtures/offline/README.md` and `fixtures/real/README.md`.
+//!
+//! `PLUMB_CASE=substring` runs the matching cases only; `--nocapture` prints the changes each comparison
+//! reported (the false-drift count per case).
+
+#![allow(clippy::print_stdout)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+/// The declared source of a case: `schema.sql`, else a `migrations` or `schema` directory.
+fn source_of(case: &Path) -> Option<PathBuf> {
+    ["schema.sql", "migrations", "schema"]
+        .iter()
+        .map(|n| case.join(n))
+        .find(|p| p.exists())
+}
+
+fn cases(root: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut v: Vec<PathBuf> = rd
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| source_of(p).is_some())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Changes a `plumb diff --format json` reported, as `kind object action` lines; `Err` when plumb failed.
+fn diff_changes(from: &str, to: &str) -> Result<Vec<String>, String> {
+    let run = plumb(&["diff", "--from", from, "--to", to, "--format", "json"]);
+    if run.code == 2 {
+        return Err(format!("plumb diff failed: {run:?}"));
+    }
+    let v: serde_json::Value =
+        serde_json::from_str(&run.stdout).map_err(|e| format!("not json ({e}): {run:?}"))?;
+    let changes: Vec<String> = v["changes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| {
+                    format!(
+                        "{} {} {} {}",
+                        c["action"].as_str().unwrap_or(""),
+                        c["kind"].as_str().unwrap_or(""),
+                        c["object"].as_str().unwrap_or(""),
+                        c["attribute"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if run.code == 1 && changes.is_empty() {
+        return Err(format!("exit 1 without changes: {run:?}"));
+    }
+    if run.code == 0 && !changes.is_empty() {
+        return Err(format!("exit 0 with changes: {run:?}"));
+    }
+    Ok(changes)
+}
+
+fn pg_dump_to(url: &str, file: &Path) -> Result<(), String> {
+    let out = Command::new("pg_dump")
+        .args(["--schema-only", "-d", url, "-f"])
+        .arg(file)
+        .output()
+        .map_err(|e| format!("cannot run pg_dump: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// Load a source into the database the way its migration tool would: script by script, in order.
+fn load(db: &TestDb, source: &Path) -> Result<(), String> {
+    let scripts = plumb_parse::scripts(source).map_err(|e| e.to_string())?;
+    for s in scripts {
+        db.try_execute(&s.sql)
+            .map_err(|e| format!("{} does not load: {e}", s.path.display()))?;
+    }
+    Ok(())
+}
+
+/// One case; the returned lines are failures (empty: the case passes). `counts` gets the number of changes
+/// reported by each comparison, for the false-drift measurement.
+fn run_case(case: &Path) -> (Vec<String>, Vec<usize>) {
+    let mut fail = Vec::new();
+    let mut counts = Vec::new();
+    let name = case.file_name().unwrap().to_string_lossy().into_owned();
+    let Some(source) = source_of(case) else {
+        return (
+            vec![format!("{name}: no schema.sql, migrations/ or schema/")],
+            counts,
+        );
+    };
+    let db = TestDb::new("offline");
+    if let Err(e) = load(&db, &source) {
+        return (vec![format!("{name}: {e}")], counts);
+    }
+    // Roles a case's live.sql makes are stand-ins, dropped afterwards (roles are cluster-wide).
+    let roles = plumb_testdb::TestRoles::new();
+    if let Ok(live) = std::fs::read_to_string(case.join("live.sql")) {
+        if let Err(e) = db.try_execute(&roles.apply(&live)) {
+            return (vec![format!("{name}: live.sql: {e}")], counts);
+        }
+    }
+    let dump = scratch_dir(&format!("offline-{name}")).join("dump.sql");
+    if let Err(e) = pg_dump_to(db.url(), &dump) {
+        return (vec![format!("{name}: pg_dump: {e}")], counts);
+    }
+    let url = db.url();
+    for (label, file) in [
+        ("declared", source.to_str().unwrap()),
+        ("pg_dump", dump.to_str().unwrap()),
+    ] {
+        for (from, to, dir) in [(file, url, "file -> db"), (url, file, "db -> file")] {
+            match diff_changes(from, to) {
+                Ok(c) => {
+                    counts.push(c.len());
+                    if !c.is_empty() {
+                        fail.push(format!(
+                            "{name} ({label}, {dir}): {} false change(s):\n      {}",
+                            c.len(),
+                            c.join("\n      ")
+                        ));
+                    }
+                }
+                Err(e) => fail.push(format!("{name} ({label}, {dir}): {e}")),
+            }
+        }
+        let run = plumb(&["check", "--database", url, "--schema", file]);
+        if run.code != 0 {
+            fail.push(format!("{name} ({label}): plumb check: {run:?}"));
+        }
+    }
+    if let Ok(drift) = std::fs::read_to_string(case.join("drift.sql")) {
+        if let Err(e) = db.try_execute(&drift) {
+            fail.push(format!("{name}: drift.sql: {e}"));
+        } else {
+            let run = plumb(&[
+                "check",
+                "--database",
+                url,
+                "--schema",
+                source.to_str().unwrap(),
+            ]);
+            if run.code != 1 {
+                fail.push(format!(
+                    "{name}: the drift of drift.sql is not reported offline: {run:?}"
+                ));
+            }
+        }
+    }
+    (fail, counts)
+}
+
+fn run_all(root: &Path, min: usize) {
+    let only = std::env::var("PLUMB_CASE").unwrap_or_default();
+    let all: Vec<PathBuf> = cases(root)
+        .into_iter()
+        .filter(|c| only.is_empty() || c.to_string_lossy().contains(&only))
+        .collect();
+    if only.is_empty() {
+        assert!(
+            all.len() >= min,
+            "{}: expected at least {min} cases, found {}",
+            root.display(),
+            all.len()
+        );
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..3 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(case) = all.get(i) else { break };
+                let r = run_case(case);
+                results.lock().unwrap().push((case.clone(), r));
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut failures = Vec::new();
+    for (case, (fail, counts)) in &results {
+        println!(
+            "{}: changes reported (declared file->db, db->file, pg_dump file->db, db->file): {counts:?}{}",
+            case.file_name().unwrap().to_string_lossy(),
+            if fail.is_empty() { "" } else { "  FAILS" }
+        );
+        failures.extend(fail.iter().cloned());
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} case(s) fail:\n  {}",
+        results.iter().filter(|r| !r.1 .0.is_empty()).count(),
+        results.len(),
+        failures.join("\n  ")
+    );
+}
+
+#[test]
+fn offline_shapes_have_no_false_drift() {
+    run_all(&workspace_root().join("fixtures/offline"), 12);
+}
+
+/// The real-world corpus is other projects' code and is not committed: `fixtures/real/fetch.py` writes it to
+/// `fixtures/real/corpus/` from the pinned commits of `fixtures/real/manifest.tsv`. Run with `--ignored`.
+#[test]
+#[ignore = "needs the real-world corpus: run fixtures/real/fetch.py first"]
+fn real_projects_have_no_false_drift() {
+    let corpus = workspace_root().join("fixtures/real/corpus");
+    assert!(
+        corpus.is_dir(),
+        "{} is missing: run fixtures/real/fetch.py",
+        corpus.display()
+    );
+    let listed = std::fs::read_to_string(workspace_root().join("fixtures/real/manifest.tsv"))
+        .expect("fixtures/real/manifest.tsv")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .count();
+    run_all(&corpus, listed);
+}
