@@ -65,7 +65,8 @@ impl Database {
     /// What `CREATE DATABASE` gives on a server of `server_version` (`None`: 15 or later): [`Database::fresh`],
     /// and from PostgreSQL 15 the `public` schema owned by `pg_database_owner` with its ACL
     /// (`pg_database_owner=UC/pg_database_owner, =U/pg_database_owner`). Before 15 the owner is the bootstrap
-    /// superuser, whose name is not known: owner and privileges stay "not stated".
+    /// superuser, whose name is not known: the owner stays "not stated", and the privileges (`UC` for the owner
+    /// and for `PUBLIC`) are written for `pg_database_owner`, which the differ gives to the real owner.
     pub fn created(server_version: Option<u32>) -> Database {
         let mut db = Database::fresh();
         if server_version.is_none_or(|v| v >= 150000) {
@@ -86,6 +87,24 @@ impl Database {
                     .collect(),
                 );
             }
+        } else if let Some(public) = db.schemas.get_mut("public") {
+            // Before 15: owned by the bootstrap superuser (whose name is not known here: the differ gives
+            // these privileges to the real owner) and open to CREATE by everyone.
+            let g = |who: &str, p: &str| Grant {
+                grantee: who.into(),
+                privilege: p.into(),
+                with_grant_option: false,
+            };
+            public.common.grants = Some(
+                [
+                    g("PUBLIC", "CREATE"),
+                    g("PUBLIC", "USAGE"),
+                    g("pg_database_owner", "CREATE"),
+                    g("pg_database_owner", "USAGE"),
+                ]
+                .into_iter()
+                .collect(),
+            );
         }
         db
     }
