@@ -47,7 +47,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   else
     say "missing: ${missing[*]}"
     say "install them with your package manager: libclang (LLVM/Clang development files), a C compiler,"
-    say "PostgreSQL 12-17 server and client (psql, pg_dump); then run this again."
+    say "PostgreSQL 14-18 server and client (psql, pg_dump); then run this again."
     say "  macOS: brew install llvm postgresql@15 && brew services start postgresql@15"
     say "  Fedora: dnf install clang-devel gcc postgresql-server postgresql"
     exit 1

@@ -34,7 +34,7 @@
 //! - comments, owners and grants of all of them (`grants: None` when the ACL is NULL);
 //! - dependencies between them (pg_depend), translated into [`plumb_model::ObjectRef`] edges.
 //!
-//! Queries are written for PostgreSQL 12 to 17 (version-specific columns are chosen by `server_version_num`);
+//! Queries are written for PostgreSQL 12 to 18 (version-specific columns are chosen by `server_version_num`);
 //! the tests run against PostgreSQL 15.
 //!
 //! System schemas and objects that belong to an extension are left out. Objects of a kind the model does not

@@ -22,7 +22,7 @@ pub const NO_SERVER_HINT: &str = "\
 no PostgreSQL server is reachable at DATABASE_URL.
   start one that is installed but down:  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start
   install one on Debian/Ubuntu:          just setup   (or: apt-get install postgresql)
-  elsewhere: install PostgreSQL 12-17 and set DATABASE_URL=postgresql://USER@HOST:PORT/postgres";
+  elsewhere: install PostgreSQL 14-18 and set DATABASE_URL=postgresql://USER@HOST:PORT/postgres";
 
 /// The admin URL tests use: `DATABASE_URL`, or the local default when unset.
 pub fn server_url() -> String {
