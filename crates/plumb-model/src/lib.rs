@@ -69,42 +69,28 @@ impl Database {
     /// and for `PUBLIC`) are written for `pg_database_owner`, which the differ gives to the real owner.
     pub fn created(server_version: Option<u32>) -> Database {
         let mut db = Database::fresh();
-        if server_version.is_none_or(|v| v >= 150000) {
-            if let Some(public) = db.schemas.get_mut("public") {
-                public.common.owner = Some("pg_database_owner".into());
-                let g = |who: &str, p: &str| Grant {
-                    grantee: who.into(),
-                    privilege: p.into(),
-                    with_grant_option: false,
-                };
-                public.common.grants = Some(
-                    [
-                        g("PUBLIC", "USAGE"),
-                        g("pg_database_owner", "CREATE"),
-                        g("pg_database_owner", "USAGE"),
-                    ]
-                    .into_iter()
-                    .collect(),
-                );
-            }
-        } else if let Some(public) = db.schemas.get_mut("public") {
-            // Before 15: owned by the bootstrap superuser (whose name is not known here: the differ gives
-            // these privileges to the real owner) and open to CREATE by everyone.
+        let modern = server_version.is_none_or(|v| v >= 150000);
+        if let Some(public) = db.schemas.get_mut("public") {
             let g = |who: &str, p: &str| Grant {
                 grantee: who.into(),
                 privilege: p.into(),
                 with_grant_option: false,
             };
-            public.common.grants = Some(
-                [
-                    g("PUBLIC", "CREATE"),
-                    g("PUBLIC", "USAGE"),
-                    g("pg_database_owner", "CREATE"),
-                    g("pg_database_owner", "USAGE"),
-                ]
-                .into_iter()
-                .collect(),
-            );
+            let mut grants: BTreeSet<Grant> = [
+                g("PUBLIC", "USAGE"),
+                g("pg_database_owner", "CREATE"),
+                g("pg_database_owner", "USAGE"),
+            ]
+            .into_iter()
+            .collect();
+            if modern {
+                public.common.owner = Some("pg_database_owner".into());
+            } else {
+                // owned by the bootstrap superuser (the differ gives these privileges to the real owner) and
+                // open to CREATE by everyone
+                grants.insert(g("PUBLIC", "CREATE"));
+            }
+            public.common.grants = Some(grants);
         }
         db
     }

@@ -264,25 +264,8 @@ fn seq_options(
 
 impl Interp {
     pub(crate) fn new() -> Self {
-        let mut db = Database::fresh();
         // PostgreSQL 15+: the public schema is owned by pg_database_owner, which alone may create in it.
-        if let Some(public) = db.schemas.get_mut("public") {
-            public.common.owner = Some("pg_database_owner".into());
-            let g = |who: &str, p: &str| Grant {
-                grantee: who.into(),
-                privilege: p.into(),
-                with_grant_option: false,
-            };
-            public.common.grants = Some(
-                [
-                    g("PUBLIC", "USAGE"),
-                    g("pg_database_owner", "CREATE"),
-                    g("pg_database_owner", "USAGE"),
-                ]
-                .into_iter()
-                .collect(),
-            );
-        }
+        let db = Database::created(None);
         Interp {
             db,
             search_path: vec!["public".into()],
