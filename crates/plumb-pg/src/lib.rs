@@ -690,6 +690,14 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("plumb-pg-svc-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("services.conf");
+        // removed at the end of the test, whatever the assertions say
+        struct Remove(std::path::PathBuf);
+        impl Drop for Remove {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
+        let _remove = Remove(dir.clone());
         std::fs::write(
             &file,
             "[prod]\nhost=prod.example\ndbname=app\nsslmode=verify-full\n",

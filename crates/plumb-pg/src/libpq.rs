@@ -225,10 +225,25 @@ pub(crate) fn default_host() -> String {
 mod tests {
     use super::*;
 
-    fn temp(name: &str, text: &str, mode: u32) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("plumb-pg-libpq-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join(name);
+    /// A directory of one test's files, removed when the test ends.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(tag: &str) -> Scratch {
+            let dir = std::env::temp_dir().join(format!("plumb-pg-{tag}-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            Scratch(dir)
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn temp(dir: &Scratch, name: &str, text: &str, mode: u32) -> PathBuf {
+        let p = dir.0.join(name);
         std::fs::write(&p, text).unwrap();
         #[cfg(unix)]
         {
@@ -240,7 +255,9 @@ mod tests {
 
     #[test]
     fn pgpass_matches_fields_wildcards_escapes_and_sockets() {
+        let dir = Scratch::new("pgpass");
         let f = temp(
+            &dir,
             "pgpass",
             "# comment\n\
              db.example:5432:app:alice:first\n\
@@ -264,7 +281,7 @@ mod tests {
             pgpass(&f, "/var/run/postgresql", 5432, "x", "carol"),
             Lookup::Found("via:socket".into())
         );
-        let open = temp("pgpass-open", "*:*:*:*:pw\n", 0o644);
+        let open = temp(&dir, "pgpass-open", "*:*:*:*:pw\n", 0o644);
         assert!(matches!(
             pgpass(&open, "h", 5432, "d", "u"),
             Lookup::Ignored(why) if why.contains("chmod 0600")
@@ -277,12 +294,14 @@ mod tests {
 
     #[test]
     fn service_files_user_first_then_system() {
+        let dir = Scratch::new("services");
         let user = temp(
+            &dir,
             "user_service.conf",
             "# mine\n[app]\nhost=db.internal\nport = 6543\n\n[other]\nuser=x\n",
             0o600,
         );
-        let sysdir = std::env::temp_dir().join(format!("plumb-pg-sys-{}", std::process::id()));
+        let sysdir = dir.0.join("sys");
         std::fs::create_dir_all(&sysdir).unwrap();
         std::fs::write(sysdir.join("pg_service.conf"), "[sys]\ndbname=fromsys\n").unwrap();
         let env: BTreeMap<String, String> = [
@@ -305,7 +324,7 @@ mod tests {
         );
         let e = service("nope", &env).unwrap_err();
         assert!(e.contains("service \"nope\" is not defined"), "{e}");
-        let bad = temp("bad_service.conf", "[app]\nhost\n", 0o600);
+        let bad = temp(&dir, "bad_service.conf", "[app]\nhost\n", 0o600);
         let env: BTreeMap<String, String> =
             [("PGSERVICEFILE".to_string(), bad.display().to_string())].into();
         assert!(service("app", &env)
