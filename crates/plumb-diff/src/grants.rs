@@ -22,16 +22,15 @@ pub(crate) fn stated(db: &Database) -> bool {
         return true;
     }
     // the public schema's privileges every database starts with (PostgreSQL 15+) are not a statement
-    let mut preset = AclKind::Schema.default_grants("pg_database_owner");
-    preset.insert(Grant {
-        grantee: "PUBLIC".into(),
-        privilege: "USAGE".into(),
-        with_grant_option: false,
-    });
+    let created = Database::created(None);
+    let preset = created
+        .schemas
+        .get("public")
+        .and_then(|s| s.common.grants.clone());
     let commons = db
         .schemas
         .values()
-        .filter(|s| !(s.name == "public" && s.common.grants.as_ref() == Some(&preset)))
+        .filter(|s| !(s.name == "public" && s.common.grants == preset))
         .map(|s| &s.common)
         .chain(db.types.values().map(|t| &t.common))
         .chain(db.sequences.values().map(|s| &s.common))
