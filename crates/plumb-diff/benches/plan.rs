@@ -110,6 +110,7 @@ fn table(i: usize, extra_column: bool, extra_index: bool) -> Table {
             columns: vec!["id".into()],
             parent_index: None,
             comment: None,
+            clustered: false,
         },
     );
     let ix = format!("t{i:05}_name_idx");
@@ -128,6 +129,7 @@ fn table(i: usize, extra_column: bool, extra_index: bool) -> Table {
             columns: vec!["name".into()],
             parent_index: None,
             comment: None,
+            clustered: false,
         },
     );
     Table {

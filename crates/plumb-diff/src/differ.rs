@@ -394,6 +394,9 @@ fn not_valid_not_null_sql(table: &QualName, c: &Column) -> Option<String> {
 /// A column's definition in a table `table` (for the NOT NULL constraint's implied name).
 fn column_def(table: &QualName, c: &Column) -> String {
     let mut s = format!("{} {}", quote_ident(&c.name), c.type_name);
+    if let Some(m) = &c.compression {
+        s.push_str(&format!(" COMPRESSION {}", quote_ident(m)));
+    }
     if let Some(coll) = &c.collation {
         s.push_str(&format!(" COLLATE {coll}"));
     }
@@ -426,6 +429,39 @@ fn column_def(table: &QualName, c: &Column) -> String {
         }
     }
     s
+}
+
+/// `ALTER TABLE ONLY … ALTER COLUMN … SET STORAGE / COMPRESSION / STATISTICS` that turn column `from` (what
+/// the column has: after `CREATE`, `ADD COLUMN` or a type change) into `to`. `ONLY`, as pg_dump writes it: each
+/// table's own value is compared and set, partitions and children included.
+fn column_attr_sql(table: &QualName, from: &Column, to: &Column, db: &Database) -> Vec<String> {
+    let pre = format!(
+        "ALTER TABLE ONLY {table} ALTER COLUMN {}",
+        quote_ident(&to.name)
+    );
+    let mut sql = Vec::new();
+    if from.storage != to.storage {
+        // back to the type's default: its keyword (`SET STORAGE DEFAULT` needs PostgreSQL 16)
+        let word = to
+            .storage
+            .or_else(|| plumb_model::default_storage(&to.type_name, db))
+            .map_or("DEFAULT", plumb_model::Storage::keyword);
+        sql.push(format!("{pre} SET STORAGE {word};"));
+    }
+    if from.compression != to.compression {
+        let m = to
+            .compression
+            .as_deref()
+            .map_or("default".into(), quote_ident);
+        sql.push(format!("{pre} SET COMPRESSION {m};"));
+    }
+    if from.statistics != to.statistics {
+        sql.push(format!(
+            "{pre} SET STATISTICS {};",
+            to.statistics.unwrap_or(-1)
+        ));
+    }
+    sql
 }
 
 /// The `public` schema as declared SQL starts with it (PostgreSQL 15 and later: owned by `pg_database_owner`,
@@ -2275,6 +2311,7 @@ impl<'a> Differ<'a> {
                 }
             }
         }
+        sql.extend(self.created_column_attrs(t, t.of_type.is_none() && t.partition_of.is_none()));
         if t.rls_enabled {
             sql.push(format!("ALTER TABLE {name} ENABLE ROW LEVEL SECURITY;"));
         }
@@ -2314,6 +2351,117 @@ impl<'a> Differ<'a> {
         for p in t.policies.values() {
             self.create_policy(name, p, false);
         }
+        self.cluster_on(name, "TABLE", None, &t.indexes);
+    }
+
+    /// `CLUSTER ON` of a table or materialized view (`kw`): the index the target marks, set when it is not
+    /// marked on the other side or is (re)created by this plan (a new index is not marked); `SET WITHOUT
+    /// CLUSTER` when the target marks none.
+    fn cluster_on(
+        &mut self,
+        name: &QualName,
+        kw: &str,
+        from: Option<&BTreeMap<String, PgIndex>>,
+        to: &BTreeMap<String, PgIndex>,
+    ) {
+        let marked = |m: &BTreeMap<String, PgIndex>| {
+            m.values().find(|i| i.clustered).map(|i| i.name.clone())
+        };
+        let (was, will) = (from.and_then(marked), marked(to));
+        let obj = name.to_string();
+        let kind = if kw == "TABLE" {
+            ObjectKind::Table
+        } else {
+            ObjectKind::MaterializedView
+        };
+        let (key, sql) = match &will {
+            Some(n) => {
+                let index_key = Key::Index(name.clone(), n.clone());
+                let con_key = to[n]
+                    .constraint
+                    .as_ref()
+                    .map(|c| Key::Constraint(name.clone(), c.clone()));
+                let created = self.out.ops.iter().any(|o| {
+                    o.role == Action::Create
+                        && (o.key == index_key || Some(&o.key) == con_key.as_ref())
+                });
+                if was.as_ref() == Some(n) && !created {
+                    return;
+                }
+                let sql = format!("ALTER {kw} {name} CLUSTER ON {};", quote_ident(n));
+                (con_key.unwrap_or(index_key), sql)
+            }
+            None if was.is_some() => (
+                Key::Relation(name.clone()),
+                format!("ALTER {kw} {name} SET WITHOUT CLUSTER;"),
+            ),
+            None => return,
+        };
+        if from.is_some() {
+            let or_none = |v: Option<String>| Some(v.map_or("none".into(), |n| quote_ident(&n)));
+            self.change_attr(
+                kind,
+                &obj,
+                "clustered on index",
+                or_none(was),
+                or_none(will.clone()),
+            );
+        }
+        self.op(
+            key,
+            Action::Alter,
+            kind,
+            &obj,
+            vec![sql],
+            vec![],
+            class::MISC,
+            Some(Stage::AfterColumns),
+        );
+    }
+
+    /// The storage, compression and statistics target of a new table's columns, set after `CREATE TABLE`
+    /// where they differ from what the column has then: a local column written inline (`inline`) has its
+    /// `COMPRESSION`; an inherited column or a partition's takes storage and compression from its parent.
+    fn created_column_attrs(&self, t: &Table, inline: bool) -> Vec<String> {
+        let parents: Vec<&Table> = t
+            .partition_of
+            .iter()
+            .map(|p| &p.parent)
+            .chain(&t.inherits)
+            .filter_map(|p| self.to.tables.get(p))
+            .collect();
+        let local = local_columns(t, false);
+        let mut sql = Vec::new();
+        for c in &t.columns {
+            let inherited = parents.iter().find_map(|p| p.column(&c.name));
+            let written = inline && local.iter().any(|l| l.name == c.name);
+            let base = Column {
+                storage: if written {
+                    None
+                } else {
+                    inherited.and_then(|p| p.storage)
+                },
+                compression: if written {
+                    c.compression.clone()
+                } else {
+                    inherited.and_then(|p| p.compression.clone())
+                },
+                statistics: None,
+                ..Column::default()
+            };
+            if base.storage != c.storage
+                || base.compression != c.compression
+                || c.statistics.is_some()
+            {
+                let base = Column {
+                    name: c.name.clone(),
+                    type_name: c.type_name.clone(),
+                    ..base
+                };
+                sql.extend(column_attr_sql(&t.name, &base, c, self.to));
+            }
+        }
+        sql
     }
 
     fn add_constraint(&mut self, t: &Table, c: &Constraint, new_table: bool, report: bool) {
@@ -3122,6 +3270,7 @@ impl<'a> Differ<'a> {
             }
         }
         self.triggers(name, &f.triggers, &t.triggers);
+        self.cluster_on(name, "TABLE", Some(&f.indexes), &t.indexes);
         // policies
         for (n, p) in &f.policies {
             match t.policies.get(n) {
@@ -3321,6 +3470,7 @@ impl<'a> Differ<'a> {
     fn columns(&mut self, f: &Table, t: &Table) -> BTreeSet<String> {
         let name = &t.name;
         let mut recreated = BTreeSet::new();
+        self.inherited_column_attrs(f, t);
         if f.partition_of.is_some() && t.partition_of.is_some() {
             return recreated;
         }
@@ -3400,6 +3550,13 @@ impl<'a> Differ<'a> {
                         column_def(name, tc)
                     )];
                     sql.extend(not_valid_not_null_sql(name, tc));
+                    let added = Column {
+                        name: tc.name.clone(),
+                        type_name: tc.type_name.clone(),
+                        compression: tc.compression.clone(),
+                        ..Column::default()
+                    };
+                    sql.extend(column_attr_sql(name, &added, tc, self.to));
                     if let Some(text) = &tc.comment {
                         sql.push(comment_sql(&format!("COLUMN {cobj}"), Some(text)));
                     }
@@ -3733,6 +3890,7 @@ impl<'a> Differ<'a> {
             }
             _ => {}
         }
+        sql.extend(self.column_attrs(name, fc, tc, type_changes));
         if !sql.is_empty() {
             self.op(
                 Key::Column(name.clone(), tc.name.clone()),
@@ -3780,6 +3938,91 @@ impl<'a> Differ<'a> {
                     sql,
                     vec![],
                     class::MISC,
+                    Some(Stage::Columns),
+                );
+            }
+        }
+    }
+
+    /// Storage, compression and statistics target of a column on both sides (`retyped`: its type changes
+    /// first, which gives it the new type's default storage and compression).
+    fn column_attrs(
+        &mut self,
+        name: &QualName,
+        fc: &Column,
+        tc: &Column,
+        retyped: bool,
+    ) -> Vec<String> {
+        let now = Column {
+            name: fc.name.clone(),
+            type_name: tc.type_name.clone(),
+            storage: if retyped { None } else { fc.storage },
+            compression: if retyped {
+                None
+            } else {
+                fc.compression.clone()
+            },
+            statistics: fc.statistics,
+            ..Column::default()
+        };
+        let sql = column_attr_sql(name, &now, tc, self.to);
+        if !sql.is_empty() {
+            let cobj = format!("{name}.{}", quote_ident(&tc.name));
+            for (attr, a, b) in [
+                (
+                    "storage",
+                    fc.storage.map(|s| s.keyword().to_string()),
+                    tc.storage.map(|s| s.keyword().to_string()),
+                ),
+                (
+                    "compression",
+                    fc.compression.clone(),
+                    tc.compression.clone(),
+                ),
+                (
+                    "statistics",
+                    fc.statistics.map(|n| n.to_string()),
+                    tc.statistics.map(|n| n.to_string()),
+                ),
+            ] {
+                if a != b {
+                    let or_default =
+                        |v: Option<String>| Some(v.unwrap_or_else(|| "default".into()));
+                    self.change_attr(
+                        ObjectKind::Column,
+                        &cobj,
+                        attr,
+                        or_default(a),
+                        or_default(b),
+                    );
+                }
+            }
+        }
+        sql
+    }
+
+    /// The storage, compression and statistics target of the columns a table has on both sides that
+    /// [`Self::columns`] does not compare: a partition's, and those only inherited on both sides.
+    fn inherited_column_attrs(&mut self, f: &Table, t: &Table) {
+        let both_partitions = f.partition_of.is_some() && t.partition_of.is_some();
+        for tc in &t.columns {
+            let Some(fc) = f.column(&tc.name) else {
+                continue;
+            };
+            if !both_partitions && (tc.is_local || fc.is_local) {
+                continue;
+            }
+            let sql = self.column_attrs(&t.name, fc, tc, fc.type_name != tc.type_name);
+            if !sql.is_empty() {
+                let cobj = format!("{}.{}", t.name, quote_ident(&tc.name));
+                self.op(
+                    Key::Column(t.name.clone(), tc.name.clone()),
+                    Action::Alter,
+                    ObjectKind::Column,
+                    &cobj,
+                    sql,
+                    vec![],
+                    class::COLUMN,
                     Some(Stage::Columns),
                 );
             }
@@ -4024,6 +4267,7 @@ impl<'a> Differ<'a> {
         for tr in v.triggers.values() {
             self.create_trigger(name, tr, false);
         }
+        self.cluster_on(name, "MATERIALIZED VIEW", None, &v.indexes);
     }
 
     fn drop_view(&mut self, v: &View) {
@@ -4176,6 +4420,7 @@ impl<'a> Differ<'a> {
                 }
             }
             self.triggers(name, &f.triggers, &t.triggers);
+            self.cluster_on(name, "MATERIALIZED VIEW", Some(&f.indexes), &t.indexes);
         }
     }
 

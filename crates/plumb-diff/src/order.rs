@@ -129,6 +129,14 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
                 }
             }
         }
+        if op.role == a {
+            // an object is altered after it is created (a new index marked `CLUSTER ON`, say)
+            for yi in lookup(&op.key, &[c], &[c]) {
+                if yi != x {
+                    edges.insert((yi, x));
+                }
+            }
+        }
         if op.role == c {
             // a name is freed before it is taken again
             for yi in lookup(&op.key, &[d], &[]) {

@@ -486,6 +486,7 @@ fn online_mode_uses_the_safer_forms() {
             columns: vec!["a".into()],
             parent_index: None,
             comment: None,
+            clustered: false,
         },
     );
     let plain = plan(&from, &to, &Options::default()).unwrap();
@@ -735,6 +736,7 @@ fn an_index_of_a_partitioned_table_is_created_on_only_and_its_partition_indexes_
             columns: vec!["k".into()],
             parent_index: None,
             comment: None,
+            clustered: false,
         },
     );
     add(&mut db, parent);
@@ -753,6 +755,7 @@ fn an_index_of_a_partitioned_table_is_created_on_only_and_its_partition_indexes_
             columns: vec!["k".into()],
             parent_index: Some(QualName::new("public", "m_k_idx")),
             comment: None,
+            clustered: false,
         },
     );
     add(&mut db, part);

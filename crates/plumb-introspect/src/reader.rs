@@ -10,7 +10,8 @@ use plumb_model::{
     quote_ident, Collation, Column, ColumnRef, Constraint, ConstraintKind, Database, Dependency,
     DomainConstraint, Extension, Function, FunctionId, FunctionKind, Grant, Identity, Index,
     Namespace, NotNullConstraint, ObjectRef, PartitionOf, Persistence, Policy, QualName, Sequence,
-    SequenceOptions, Table, Trigger, Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
+    SequenceOptions, Storage, Table, Trigger, Type, TypeKind, Unsupported, View, ViewColumn,
+    ViewKind,
 };
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio_postgres::types::{FromSql, ToSql};
@@ -989,29 +990,29 @@ impl Reader {
                     self.m.attrdefs.insert(ad, (rel, attnum));
                 }
                 let compression: String = r.get("compression")?;
-                if !compression.is_empty() {
-                    self.db.unsupported.push(Unsupported {
-                        kind: "column compression".into(),
-                        name: format!("{tname}.{}", quote_ident(&name)),
-                    });
-                }
-                let stattarget: i32 = r.get("stattarget")?;
-                if stattarget >= 0 {
-                    self.db.unsupported.push(Unsupported {
-                        kind: "column statistics target".into(),
-                        name: format!("{tname}.{} ({stattarget})", quote_ident(&name)),
-                    });
-                }
-                if let Some(storage) = r.get::<Option<String>>("storage")? {
-                    self.db.unsupported.push(Unsupported {
-                        kind: "column storage".into(),
-                        name: format!(
-                            "{tname}.{} ({})",
-                            quote_ident(&name),
-                            storage_name(&storage)
-                        ),
-                    });
-                }
+                let compression = match compression.as_str() {
+                    "" => None,
+                    "p" => Some("pglz".to_string()),
+                    "l" => Some("lz4".to_string()),
+                    other => {
+                        return Err(Error::Catalog {
+                            kind: "column compression",
+                            name: format!("{tname}.{}", quote_ident(&name)),
+                            reason: format!("unknown compression method code {other:?}"),
+                        })
+                    }
+                };
+                let statistics = Some(r.get::<i32>("stattarget")?).filter(|n| *n >= 0);
+                let storage = match r.get::<Option<String>>("storage")? {
+                    None => None,
+                    Some(code) => {
+                        Some(Storage::from_code(&code).ok_or_else(|| Error::Catalog {
+                            kind: "column storage",
+                            name: format!("{tname}.{}", quote_ident(&name)),
+                            reason: format!("unknown storage code {code:?}"),
+                        })?)
+                    }
+                };
                 self.m
                     .columns
                     .insert((rel, attnum), col_info(&name, t.columns.len()));
@@ -1028,6 +1029,9 @@ impl Reader {
                     is_local: r.get("is_local")?,
                     comment,
                     grants: BTreeSet::new(),
+                    storage,
+                    compression,
+                    statistics,
                 });
             }
             Rel::View(vname) => {
@@ -1272,15 +1276,8 @@ impl Reader {
             columns: self.column_names(rel, Some(keys)),
             parent_index: self.m.index_parents.remove(&oid),
             comment: r.get("description")?,
+            clustered: r.get("clustered")?,
         };
-        if r.get::<bool>("clustered")? {
-            if let Some(Rel::Table(n) | Rel::View(n)) = self.m.rels.get(&rel) {
-                self.db.unsupported.push(Unsupported {
-                    kind: "cluster on".into(),
-                    name: format!("{n} USING {}", quote_ident(&name)),
-                });
-            }
-        }
         let target = match self.m.rels.get(&rel) {
             Some(Rel::Table(n)) => self.db.tables.get_mut(n).map(|t| &mut t.indexes),
             Some(Rel::View(n)) => self.db.views.get_mut(n).map(|v| &mut v.indexes),
@@ -1875,15 +1872,4 @@ fn implied_schema(from: &ObjectRef, to: &ObjectRef) -> bool {
         ObjectRef::Schema(_) | ObjectRef::Extension(_) => return false,
     };
     own == s
-}
-
-/// `SET STORAGE` keyword of an `attstorage` code.
-fn storage_name(code: &str) -> &str {
-    match code {
-        "p" => "PLAIN",
-        "e" => "EXTERNAL",
-        "m" => "MAIN",
-        "x" => "EXTENDED",
-        other => other,
-    }
 }

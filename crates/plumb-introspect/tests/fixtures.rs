@@ -157,10 +157,6 @@ fn unsupported_kinds_are_reported() {
     let kinds: BTreeSet<&str> = model.unsupported.iter().map(|u| u.kind.as_str()).collect();
     for kind in [
         "cast",
-        "cluster on",
-        "column compression",
-        "column statistics target",
-        "column storage",
         "column privilege on view",
         "comment on domain constraint",
         "comment on type attribute",

@@ -482,6 +482,139 @@ pub struct Column {
     pub comment: Option<String>,
     /// Column-level privileges.
     pub grants: BTreeSet<Grant>,
+    /// `SET STORAGE`, when it is not the type's default (`pg_type.typstorage`; see [`default_storage`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage: Option<Storage>,
+    /// `COMPRESSION` method (`pglz`, `lz4`), when one is set (`attcompression`); `None`: the server's default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression: Option<String>,
+    /// `SET STATISTICS` target, when one is set; `None`: the server's default (`-1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<i32>,
+}
+
+/// How a column's values are stored (`attstorage`, `SET STORAGE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Storage {
+    Plain,
+    External,
+    Extended,
+    Main,
+}
+
+impl Storage {
+    /// The catalog's one-letter code (`p`, `e`, `x`, `m`).
+    pub fn from_code(code: &str) -> Option<Storage> {
+        match code {
+            "p" => Some(Storage::Plain),
+            "e" => Some(Storage::External),
+            "x" => Some(Storage::Extended),
+            "m" => Some(Storage::Main),
+            _ => None,
+        }
+    }
+
+    /// The keyword of `SET STORAGE` (case-insensitive on input).
+    pub fn from_keyword(word: &str) -> Option<Storage> {
+        match word.to_ascii_lowercase().as_str() {
+            "plain" => Some(Storage::Plain),
+            "external" => Some(Storage::External),
+            "extended" => Some(Storage::Extended),
+            "main" => Some(Storage::Main),
+            _ => None,
+        }
+    }
+
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Storage::Plain => "PLAIN",
+            Storage::External => "EXTERNAL",
+            Storage::Extended => "EXTENDED",
+            Storage::Main => "MAIN",
+        }
+    }
+}
+
+/// The default storage of a column of type `type_name` (as `format_type` writes it) in `db`: PostgreSQL's
+/// `typstorage` for built-in types, `PLAIN` for enums, the base type's for a domain, `EXTENDED` for arrays,
+/// composite and range types. `None` when the type is not known (an extension's type, say).
+pub fn default_storage(type_name: &str, db: &Database) -> Option<Storage> {
+    if type_name.ends_with("[]") {
+        return Some(Storage::Extended);
+    }
+    // the name without a type modifier: `character varying(20)` -> `character varying`
+    let base = match type_name.find('(') {
+        Some(i) if !type_name.starts_with('"') => {
+            let mut b = type_name[..i].trim_end().to_string();
+            // `timestamp(3) with time zone`
+            if let Some(close) = type_name[i..].find(')') {
+                b.push_str(&type_name[i + close + 1..]);
+            }
+            b
+        }
+        _ => type_name.to_string(),
+    };
+    let builtin = match base.trim_start_matches("pg_catalog.") {
+        "numeric" | "inet" | "cidr" => Some(Storage::Main),
+        "text" | "character varying" | "character" | "bpchar" | "varchar" | "bytea" | "json"
+        | "jsonb" | "jsonpath" | "xml" | "bit" | "bit varying" | "tsvector" | "path"
+        | "polygon" | "refcursor" | "txid_snapshot" | "pg_snapshot" => Some(Storage::Extended),
+        "smallint"
+        | "integer"
+        | "bigint"
+        | "boolean"
+        | "real"
+        | "double precision"
+        | "date"
+        | "time without time zone"
+        | "time with time zone"
+        | "timestamp without time zone"
+        | "timestamp with time zone"
+        | "interval"
+        | "uuid"
+        | "money"
+        | "oid"
+        | "macaddr"
+        | "macaddr8"
+        | "point"
+        | "line"
+        | "lseg"
+        | "box"
+        | "circle"
+        | "pg_lsn"
+        | "tsquery"
+        | "\"char\""
+        | "name"
+        | "regclass"
+        | "regtype"
+        | "regproc"
+        | "regprocedure"
+        | "regoper"
+        | "regoperator"
+        | "regconfig"
+        | "regdictionary"
+        | "regnamespace"
+        | "regrole"
+        | "regcollation"
+        | "xid"
+        | "xid8"
+        | "cid"
+        | "tid" => Some(Storage::Plain),
+        _ => None,
+    };
+    if builtin.is_some() {
+        return builtin;
+    }
+    if base.starts_with("interval") {
+        return Some(Storage::Plain);
+    }
+    let q: QualName = base.parse().ok()?;
+    match &db.types.get(&q)?.kind {
+        TypeKind::Enum { .. } => Some(Storage::Plain),
+        TypeKind::Domain { base, .. } => default_storage(base, db),
+        _ => Some(Storage::Extended),
+    }
 }
 
 /// A column's NOT NULL constraint as PostgreSQL 18 stores it in `pg_constraint` (contype `n`).
@@ -584,6 +717,9 @@ pub struct Index {
     pub parent_index: Option<QualName>,
     #[serde(default)]
     pub comment: Option<String>,
+    /// The table is clustered on this index (`CLUSTER ON`, `indisclustered`): at most one per table.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub clustered: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,8 +7,8 @@ use plumb_model::{
     quote_ident, quote_literal, AclKind, Attribute, Collation, Column, ColumnRef, Common,
     Constraint, ConstraintKind, Database, Dependency, DomainConstraint, Extension, Function,
     FunctionId, FunctionKind, Grant, Identity, Index, Namespace, ObjectRef, PartitionOf,
-    Persistence, Policy, QualName, Sequence, SequenceOptions, Table, Trigger, Type, TypeKind,
-    Unsupported, View, ViewColumn, ViewKind,
+    Persistence, Policy, QualName, Sequence, SequenceOptions, Storage, Table, Trigger, Type,
+    TypeKind, Unsupported, View, ViewColumn, ViewKind,
 };
 
 use crate::expr::{self, coerce, deparse_expr, figure_colname, Analyzer, Env, TExpr};
@@ -48,6 +48,15 @@ fn int_of(n: &Node) -> Option<i64> {
         },
         Some(N::TypeName(t)) => strs(&t.names).last().and_then(|s| s.parse().ok()),
         _ => None,
+    }
+}
+
+/// A `COMPRESSION` clause's method as the model keeps it (`None`: the default).
+fn compression_method(word: &str, location: i32) -> R<Option<String>> {
+    match word.to_ascii_lowercase().as_str() {
+        "default" => Ok(None),
+        m @ ("pglz" | "lz4") => Ok(Some(m.to_string())),
+        _ => fail(format!("invalid compression method \"{word}\""), location),
     }
 }
 
@@ -1116,6 +1125,14 @@ impl Interp {
                 }
                 Ok(())
             }
+            // `CLUSTER t USING idx` marks the index as the table's clustering index, as `CLUSTER ON` does
+            N::ClusterStmt(c) if !c.indexname.is_empty() => {
+                if let Some(rv) = &c.relation {
+                    let q = self.table_or_view(rv)?;
+                    self.set_cluster_on(&q, Some(&c.indexname))?;
+                }
+                Ok(())
+            }
             N::InsertStmt(_)
             | N::UpdateStmt(_)
             | N::DeleteStmt(_)
@@ -1926,7 +1943,74 @@ impl Interp {
         if let Some(c) = &cd.coll_clause {
             col.collation = Some(self.collation_name(&strs(&c.collname)));
         }
+        if !cd.compression.is_empty() {
+            col.compression = compression_method(&cd.compression, cd.location)?;
+        }
+        if !cd.storage_name.is_empty() {
+            col.storage = self.storage_of(&col.type_name, &cd.storage_name, cd.location)?;
+        }
         self.column_constraints(table, cd, cols, col, seq, serial.is_some())
+    }
+
+    /// A column's `SET STORAGE` as the model keeps it: `None` when it is the type's default.
+    fn storage_of(&self, type_name: &str, word: &str, location: i32) -> R<Option<Storage>> {
+        if word.eq_ignore_ascii_case("default") {
+            return Ok(None);
+        }
+        let Some(s) = Storage::from_keyword(word) else {
+            return fail(format!("invalid storage type \"{word}\""), location);
+        };
+        Ok((plumb_model::default_storage(type_name, &self.db) != Some(s)).then_some(s))
+    }
+
+    /// `q` and, unless the statement said `ONLY`, every table that inherits from it or is its partition, at
+    /// any depth.
+    fn with_descendants(&self, q: &QualName) -> Vec<QualName> {
+        let mut all = vec![q.clone()];
+        if self.alter_only {
+            return all;
+        }
+        let mut i = 0;
+        while i < all.len() {
+            for c in self.children_of(&all[i]) {
+                if !all.contains(&c) {
+                    all.push(c);
+                }
+            }
+            i += 1;
+        }
+        all
+    }
+
+    /// `CLUSTER ON index` for table `q` (`None`: `SET WITHOUT CLUSTER`): at most one index is marked.
+    fn set_cluster_on(&mut self, q: &QualName, index: Option<&str>) -> R<()> {
+        if let Some(i) = index {
+            let has = self
+                .db
+                .tables
+                .get(q)
+                .is_some_and(|t| t.indexes.contains_key(i))
+                || self
+                    .db
+                    .views
+                    .get(q)
+                    .is_some_and(|v| v.indexes.contains_key(i));
+            if !has {
+                return fail(
+                    format!("index \"{i}\" for table \"{}\" does not exist", q.name),
+                    -1,
+                );
+            }
+        }
+        let indexes = match (self.db.tables.get_mut(q), self.db.views.get_mut(q)) {
+            (Some(t), _) => &mut t.indexes,
+            (None, Some(v)) => &mut v.indexes,
+            (None, None) => return Ok(()),
+        };
+        for (name, idx) in indexes.iter_mut() {
+            idx.clustered = Some(name.as_str()) == index;
+        }
+        Ok(())
     }
 
     /// A column's own constraints (NOT NULL, DEFAULT, identity, generated) applied to it.
@@ -2048,6 +2132,7 @@ impl Interp {
                     is_local: false,
                     comment: None,
                     grants: BTreeSet::new(),
+                    statistics: None,
                     identity: if partition_parent.is_some() {
                         pc.identity.clone()
                     } else {
@@ -2175,6 +2260,8 @@ impl Interp {
                     let src = self.table(lrv)?;
                     if let Some(src) = self.db.tables.get(&src) {
                         const DEFAULTS: u32 = 1 << 3;
+                        const LIKE_COMPRESSION: u32 = 1 << 1;
+                        const LIKE_STORAGE: u32 = 1 << 8;
                         let all = l.options == 0x7FFF_FFFF
                             || l.options & 0xFFFF == 0x3FF
                             || l.options >= 0x3FF;
@@ -2190,6 +2277,17 @@ impl Interp {
                                 comment: None,
                                 grants: BTreeSet::new(),
                                 is_local: true,
+                                storage: if all || l.options & LIKE_STORAGE != 0 {
+                                    c.storage
+                                } else {
+                                    None
+                                },
+                                compression: if all || l.options & LIKE_COMPRESSION != 0 {
+                                    c.compression.clone()
+                                } else {
+                                    None
+                                },
+                                statistics: None,
                                 ..c.clone()
                             });
                         }
@@ -2620,6 +2718,7 @@ impl Interp {
                 parent_index: Some(QualName::new(&parent.schema, iname)),
                 comment: None,
                 constraint: idx.constraint.as_ref().map(|_| name.clone()),
+                clustered: false,
                 ..idx.clone()
             };
             self.index_owner
@@ -2890,6 +2989,7 @@ impl Interp {
                     columns: keys.clone(),
                     parent_index: None,
                     comment: None,
+                    clustered: false,
                 };
                 let con = Constraint {
                     name: name.clone(),
@@ -3219,6 +3319,7 @@ impl Interp {
             columns: keycols,
             parent_index: None,
             comment: None,
+            clustered: false,
         };
         self.index_owner.insert(iq, owner.clone());
         if let Some(t) = self.db.tables.get_mut(&owner) {
@@ -4359,6 +4460,8 @@ impl Interp {
                         A::AtColumnDefault => {
                             self.warn("ALTER VIEW ... SET DEFAULT is not modelled")
                         }
+                        A::AtClusterOn => self.set_cluster_on(q, Some(&cmd.name))?,
+                        A::AtDropCluster => self.set_cluster_on(q, None)?,
                         _ => self.warn("ALTER on a view: not modelled, ignored"),
                     }
                     continue;
@@ -4422,6 +4525,15 @@ impl Interp {
             self.alter_table_cmd(&q, cmd)?;
         }
         Ok(())
+    }
+
+    fn column_mut(&mut self, q: &QualName, name: &str) -> Option<&mut Column> {
+        self.db
+            .tables
+            .get_mut(q)?
+            .columns
+            .iter_mut()
+            .find(|c| c.name == name)
     }
 
     fn col_index(&self, q: &QualName, name: &str) -> R<usize> {
@@ -4548,10 +4660,10 @@ impl Interp {
                 let ty = self.resolve_type(tn)?;
                 let name = cmd.name.clone();
                 if let Some(t) = self.db.tables.get_mut(q) {
+                    // the new type's default storage, and the default compression
                     t.columns[i].type_name = ty.clone();
-                    if let Some(c) = &cd.coll_clause {
-                        let _ = c;
-                    }
+                    t.columns[i].storage = None;
+                    t.columns[i].compression = None;
                 }
                 if let Some(c) = &cd.coll_clause {
                     let coll = self.collation_name(&strs(&c.collname));
@@ -4917,30 +5029,42 @@ impl Interp {
                     }
                 }
             }
-            // Not modelled: named, as the introspector names them, so that reports list them.
             A::AtSetStatistics => {
+                // `SET STATISTICS -1` and (PostgreSQL 17) `SET STATISTICS DEFAULT` restore the default
                 let n = cmd.def.as_deref().and_then(int_of).unwrap_or(-1);
-                if n >= 0 {
-                    let name = format!("{q}.{} ({n})", quote_ident(&cmd.name));
-                    self.unsupported("column statistics target", name);
+                let target = (n >= 0).then(|| i32::try_from(n).unwrap_or(i32::MAX));
+                self.col_index(q, &cmd.name)?;
+                for t in self.with_descendants(q) {
+                    if let Some(c) = self.column_mut(&t, &cmd.name) {
+                        c.statistics = target;
+                    }
                 }
             }
             A::AtSetStorage => {
-                let how = cmd.def.as_deref().and_then(str_of).unwrap_or_default();
-                let name = format!("{q}.{} ({})", quote_ident(&cmd.name), how.to_uppercase());
-                self.unsupported("column storage", name);
+                let word = cmd.def.as_deref().and_then(str_of).unwrap_or_default();
+                let i = self.col_index(q, &cmd.name)?;
+                let ty = self.db.tables[q].columns[i].type_name.clone();
+                let storage = self.storage_of(&ty, &word, -1)?;
+                for t in self.with_descendants(q) {
+                    if let Some(c) = self.column_mut(&t, &cmd.name) {
+                        c.storage = storage;
+                    }
+                }
             }
             A::AtSetCompression => {
-                let name = format!("{q}.{}", quote_ident(&cmd.name));
-                self.unsupported("column compression", name);
+                let method = cmd.def.as_deref().and_then(str_of).unwrap_or_default();
+                let method = compression_method(&method, -1)?;
+                self.col_index(q, &cmd.name)?;
+                for t in self.with_descendants(q) {
+                    if let Some(c) = self.column_mut(&t, &cmd.name) {
+                        c.compression = method.clone();
+                    }
+                }
             }
-            A::AtClusterOn => {
-                let name = format!("{q} USING {}", quote_ident(&cmd.name));
-                self.unsupported("cluster on", name);
-            }
+            A::AtClusterOn => self.set_cluster_on(q, Some(&cmd.name))?,
+            A::AtDropCluster => self.set_cluster_on(q, None)?,
             A::AtSetOptions
             | A::AtResetOptions
-            | A::AtDropCluster
             | A::AtSetTableSpace
             | A::AtReplicaIdentity
             | A::AtSetAccessMethod => {}
@@ -5033,6 +5157,7 @@ impl Interp {
                     comment: None,
                     grants: BTreeSet::new(),
                     identity: None,
+                    statistics: None,
                     ..col.clone()
                 };
                 self.add_column_everywhere(&ch, c);
