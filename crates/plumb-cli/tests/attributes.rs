@@ -12,9 +12,10 @@ ALTER TABLE public.t ALTER COLUMN note SET COMPRESSION pglz;
 ALTER TABLE public.t CLUSTER ON t_pkey;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
+CREATE STATISTICS public.t_stats ON body, note FROM public.t;
 ";
 
-const NAMED: [(&str, &str); 1] = [("default privileges", "FOR ROLE")];
+const NAMED: [(&str, &str); 1] = [("statistics object", "public.t_stats")];
 
 /// Declared without the attributes: every one is a difference, with both values.
 const SHORT: &str = "CREATE TABLE public.t (id int PRIMARY KEY WITH (fillfactor = 70), body text, note text);\nREVOKE ALL ON SCHEMA public FROM PUBLIC;\n";
@@ -32,6 +33,7 @@ fn column_attributes_and_cluster_on_are_compared_in_every_report() {
         "column public.t.note differs in storage: database has EXTERNAL, declared default",
         "column public.t.note differs in compression: database has pglz, declared default",
         "table public.t differs in clustered on index: database has t_pkey, declared none",
+        "default privileges FOR ROLE postgres IN SCHEMA public ON TABLES is in the database but not declared",
     ] {
         assert!(human.stdout.contains(line), "{line}\n{human:?}");
     }
@@ -42,6 +44,7 @@ fn column_attributes_and_cluster_on_are_compared_in_every_report() {
         "ALTER TABLE ONLY public.t ALTER COLUMN note SET STORAGE EXTERNAL;",
         "ALTER TABLE ONLY public.t ALTER COLUMN note SET COMPRESSION pglz;",
         "ALTER TABLE public.t CLUSTER ON t_pkey;",
+        "ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC;",
     ] {
         assert!(fix.stdout.contains(stmt), "{stmt}\n{fix:?}");
     }
@@ -90,7 +93,7 @@ fn unmodelled_attributes_are_named_in_every_report() {
     assert!(
         human
             .stdout
-            .contains("not compared (plumb does not model them yet): 1 default privileges"),
+            .contains("not compared (plumb does not model them yet): 1 statistics object"),
         "{human:?}"
     );
     let gh = plumb(&[
@@ -106,7 +109,7 @@ fn unmodelled_attributes_are_named_in_every_report() {
         gh.stdout
             .lines()
             .any(|l| l.starts_with("::warning title=Not compared::")
-                && l.contains("default privileges")),
+                && l.contains("statistics object")),
         "{gh:?}"
     );
     let dump = plumb(&["dump", "--database", db.url()]);
@@ -152,10 +155,10 @@ fn key_storage_parameters_and_schema_privileges_are_compared_and_dumped() {
     );
     let b = TestDb::new("attrs_cmp_b");
     b.execute(&dump.stdout);
-    // everything but what is only named (default privileges)
+    // everything but what is only named (the statistics object)
     let modelled: String = SCHEMA
         .lines()
-        .filter(|l| !l.starts_with("ALTER DEFAULT PRIVILEGES"))
+        .filter(|l| !l.starts_with("CREATE STATISTICS"))
         .map(|l| format!("{l}\n"))
         .collect();
     let modelled_only = TestDb::with_sql("attrs_cmp_c", &modelled);
@@ -164,4 +167,73 @@ fn key_storage_parameters_and_schema_privileges_are_compared_and_dumped() {
         pg_dump_normalised(b.url()),
     );
     assert_eq!(da, db_, "{}", first_difference(&da, &db_));
+}
+
+/// Migrations rarely say `FOR ROLE`: an entry declared without one is the entry of the role that ran them,
+/// whatever its name, and the SQL that fixes it says no role either.
+#[test]
+fn default_privileges_declared_without_a_role_match_the_role_that_made_them() {
+    let roles = plumb_testdb::TestRoles::new();
+    let owner = roles.name("plumb_fixture_owner").to_string();
+    let reader = roles.name("plumb_fixture_role").to_string();
+    let db = TestDb::new("adp_assumed");
+    db.execute(&format!(
+        "GRANT CREATE ON SCHEMA public TO {owner};\n\
+         SET ROLE {owner};\n\
+         ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {reader};\n\
+         ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;\n\
+         CREATE TABLE public.t (id int);\n\
+         RESET ROLE;\n"
+    ));
+    let dir = scratch_dir("adp_assumed");
+    let same = dir.join("same.sql");
+    std::fs::write(
+        &same,
+        format!(
+            "GRANT CREATE ON SCHEMA public TO {owner};\n\
+             ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {reader};\n\
+             ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;\n\
+             CREATE TABLE public.t (id int);\n"
+        ),
+    )
+    .unwrap();
+    let run = plumb(&[
+        "check",
+        "--database",
+        db.url(),
+        "--schema",
+        same.to_str().unwrap(),
+        "--ignore-owners",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let changed = dir.join("changed.sql");
+    std::fs::write(
+        &changed,
+        format!(
+            "GRANT CREATE ON SCHEMA public TO {owner};\n\
+             ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, UPDATE ON TABLES TO {reader};\n\
+             ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;\n\
+             CREATE TABLE public.t (id int);\n"
+        ),
+    )
+    .unwrap();
+    let fix = plumb(&[
+        "diff",
+        "--from",
+        db.url(),
+        "--to",
+        changed.to_str().unwrap(),
+        "--format",
+        "sql",
+        "--ignore-owners",
+    ]);
+    assert_eq!(fix.code, 1, "{fix:?}");
+    let stmt =
+        format!("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT UPDATE ON TABLES TO {reader};");
+    assert!(fix.stdout.contains(&stmt), "{stmt}\n{fix:?}");
+    assert_eq!(
+        fix.stdout.matches("DEFAULT PRIVILEGES").count(),
+        1,
+        "{fix:?}"
+    );
 }

@@ -4,8 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use plumb_model::{
     quote_ident, quote_literal, AclKind, Column, Common, Constraint, ConstraintKind, Database,
-    Function, FunctionKind, Grant, Index as PgIndex, NotNullConstraint, Persistence, Policy,
-    QualName, Sequence, SequenceOptions, Table, Trigger, Type, TypeKind, View, ViewKind,
+    DefaultPrivileges, Function, FunctionKind, Grant, Index as PgIndex, NotNullConstraint,
+    Persistence, Policy, QualName, Sequence, SequenceOptions, Table, Trigger, Type, TypeKind, View,
+    ViewKind,
 };
 
 use crate::keys::{Index, Key};
@@ -431,6 +432,41 @@ fn column_def(table: &QualName, c: &Column) -> String {
     s
 }
 
+/// The default-privilege entries of one side, those declared without a role (`role_assumed`) given the
+/// role of the other side's entries when one role alone has entries there (and the assumed role none): the
+/// entry's key and the privileges held by the assumed role move to that role.
+fn resolve_assumed_roles(
+    side: &BTreeMap<String, DefaultPrivileges>,
+    other: &BTreeMap<String, DefaultPrivileges>,
+) -> BTreeMap<String, DefaultPrivileges> {
+    let roles: BTreeSet<&str> = other.values().map(|e| e.role.as_str()).collect();
+    let [real] = roles.into_iter().collect::<Vec<_>>()[..] else {
+        return side.clone();
+    };
+    side.values()
+        .map(|e| {
+            let mut e = e.clone();
+            if e.role_assumed && e.role != real {
+                let assumed = std::mem::replace(&mut e.role, real.to_string());
+                e.grants = e
+                    .grants
+                    .into_iter()
+                    .map(|mut g| {
+                        if g.grantee == assumed {
+                            g.grantee = real.to_string();
+                        }
+                        g
+                    })
+                    .collect();
+            }
+            (
+                DefaultPrivileges::key(&e.role, e.schema.as_deref(), e.on),
+                e,
+            )
+        })
+        .collect()
+}
+
 /// `ALTER TABLE ONLY … ALTER COLUMN … SET STORAGE / COMPRESSION / STATISTICS` that turn column `from` (what
 /// the column has: after `CREATE`, `ADD COLUMN` or a type change) into `to`. `ONLY`, as pg_dump writes it: each
 /// table's own value is compared and set, partitions and children included.
@@ -570,6 +606,7 @@ impl<'a> Differ<'a> {
         d.views();
         d.functions();
         d.sequences();
+        d.default_privileges();
         d.rebuild_dependants();
         d.out
     }
@@ -726,6 +763,109 @@ impl<'a> Differ<'a> {
             });
         }
         listed
+    }
+
+    /// `ALTER DEFAULT PRIVILEGES` entries, compared when both sides' privileges are known. An entry declared
+    /// without a role (`role_assumed`) is compared with the other side's entry of the one role that has
+    /// entries there, and written without `FOR ROLE` (it is for whoever runs the plan). Entries in a schema
+    /// the plan drops go with it.
+    fn default_privileges(&mut self) {
+        // a side knows its default privileges when it is live, states privileges, or is empty (what
+        // `plumb dump` plans from)
+        let knows = |db: &Database, stated: bool| {
+            stated
+                || (db.tables.is_empty()
+                    && db.views.is_empty()
+                    && db.functions.is_empty()
+                    && db.sequences.is_empty()
+                    && db.types.is_empty())
+        };
+        if self.opts.ignore_privileges
+            || !knows(self.from, self.grants_stated.0)
+            || !knows(self.to, self.grants_stated.1)
+        {
+            return;
+        }
+        let version = self.live_version();
+        let from =
+            resolve_assumed_roles(&self.from.default_privileges, &self.to.default_privileges);
+        let to = resolve_assumed_roles(&self.to.default_privileges, &self.from.default_privileges);
+        let keys: BTreeSet<&String> = from.keys().chain(to.keys()).collect();
+        for key in keys {
+            let (fe, te) = (from.get(key), to.get(key));
+            let Some(e) = te.or(fe) else { continue };
+            if let Some(schema) = &e.schema {
+                if !self.to.schemas.contains_key(schema) {
+                    continue;
+                }
+            }
+            let acl = |x: Option<&DefaultPrivileges>| match x {
+                Some(x) => x.on.grants_at(&x.grants, version),
+                None => match &e.schema {
+                    None => e.on.default_grants_at(&e.role, version),
+                    Some(_) => BTreeSet::new(),
+                },
+            };
+            let (a, b) = (acl(fe), acl(te));
+            if a == b {
+                continue;
+            }
+            let mut pre = "ALTER DEFAULT PRIVILEGES".to_string();
+            if !te.is_some_and(|t| t.role_assumed) {
+                pre.push_str(&format!(" FOR ROLE {}", quote_ident(&e.role)));
+            }
+            if let Some(schema) = &e.schema {
+                pre.push_str(&format!(" IN SCHEMA {}", quote_ident(schema)));
+            }
+            let sql: Vec<String> = grant_sql(e.on.plural(), &a, &b)
+                .into_iter()
+                .map(|g| format!("{pre} {g}"))
+                .collect();
+            let action = match (fe, te) {
+                (None, Some(_)) => Action::Create,
+                (Some(_), None) => Action::Drop,
+                _ => Action::Alter,
+            };
+            let describe = |set: &BTreeSet<Grant>| {
+                let parts: Vec<String> = set
+                    .iter()
+                    .map(|g| {
+                        let opt = if g.with_grant_option {
+                            " WITH GRANT OPTION"
+                        } else {
+                            ""
+                        };
+                        format!("{} to {}{opt}", g.privilege, grantee(&g.grantee))
+                    })
+                    .collect();
+                if parts.is_empty() {
+                    "none".to_string()
+                } else {
+                    parts.join(", ")
+                }
+            };
+            self.out.changes.push(Change {
+                kind: ObjectKind::DefaultPrivileges,
+                object: key.clone(),
+                action,
+                attribute: (action == Action::Alter).then(|| "grants".to_string()),
+                from: (action == Action::Alter).then(|| describe(&a)),
+                to: (action == Action::Alter).then(|| describe(&b)),
+            });
+            self.op(
+                Key::DefaultPrivileges(key.clone(), e.schema.clone()),
+                Action::Alter,
+                ObjectKind::DefaultPrivileges,
+                key,
+                sql,
+                vec![hz(
+                    HazardKind::AuthzUpdate,
+                    "changes the privileges of objects created from now on",
+                )],
+                class::MISC,
+                None,
+            );
+        }
     }
 
     fn both_live(&self) -> bool {

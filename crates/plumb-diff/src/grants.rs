@@ -15,8 +15,8 @@ use std::collections::BTreeSet;
 
 use plumb_model::{AclKind, Common, Database, Grant};
 
-/// True when the privileges of `db` are known: a live database, or declared SQL with at least one GRANT or
-/// REVOKE.
+/// True when the privileges of `db` are known: a live database, or declared SQL with at least one GRANT,
+/// REVOKE or ALTER DEFAULT PRIVILEGES.
 pub(crate) fn stated(db: &Database) -> bool {
     if db.server_version.is_some() {
         return true;
@@ -38,7 +38,8 @@ pub(crate) fn stated(db: &Database) -> bool {
         .chain(db.views.values().map(|v| &v.common))
         .chain(db.functions.values().map(|f| &f.common));
     let mut commons = commons;
-    commons.any(|c| c.grants.is_some())
+    !db.default_privileges.is_empty()
+        || commons.any(|c| c.grants.is_some())
         || db
             .tables
             .values()

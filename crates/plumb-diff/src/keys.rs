@@ -28,6 +28,8 @@ pub(crate) enum Key {
     Trigger(QualName, String),
     Policy(QualName, String),
     Function(FunctionId),
+    /// An `ALTER DEFAULT PRIVILEGES` entry, by `DefaultPrivileges::key`, with its schema if it has one.
+    DefaultPrivileges(String, Option<String>),
 }
 
 impl Key {
@@ -57,6 +59,7 @@ impl Key {
             | Key::Trigger(q, _)
             | Key::Policy(q, _) => Some(&q.schema),
             Key::Function(f) => Some(&f.schema),
+            Key::DefaultPrivileges(_, s) => s.as_deref(),
         }
     }
 
@@ -276,7 +279,7 @@ impl<'a> Index<'a> {
         }
         let db = self.db;
         match key {
-            Key::Session | Key::Schema(_) => {}
+            Key::Session | Key::Schema(_) | Key::DefaultPrivileges(..) => {}
             Key::Extension(e) => {
                 if let Some(x) = db.extensions.get(e) {
                     out.insert(Key::Schema(x.schema.clone()));

@@ -79,6 +79,8 @@ pub enum ObjectKind {
     Function,
     Procedure,
     Aggregate,
+    /// `ALTER DEFAULT PRIVILEGES`: what objects get when a role creates them.
+    DefaultPrivileges,
 }
 
 impl ObjectKind {
@@ -102,6 +104,7 @@ impl ObjectKind {
             ObjectKind::Function => "function",
             ObjectKind::Procedure => "procedure",
             ObjectKind::Aggregate => "aggregate",
+            ObjectKind::DefaultPrivileges => "default privileges",
         }
     }
 }

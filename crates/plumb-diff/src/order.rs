@@ -177,6 +177,14 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
             }
         }
     }
+    // default privileges change after every object is created, as pg_dump writes them: what the plan creates
+    // gets the privileges the plan writes for it, not those of the default privileges it changes
+    let creates: Vec<usize> = (0..ops.len()).filter(|&i| ops[i].role == c).collect();
+    for (x, op) in ops.iter().enumerate() {
+        if matches!(op.key, Key::DefaultPrivileges(..)) {
+            edges.extend(creates.iter().map(|&y| (y, x)));
+        }
+    }
     // within a table: sub-object drops, then column changes, then sub-object creates
     let mut stages: BTreeMap<&plumb_model::QualName, [Vec<usize>; 3]> = BTreeMap::new();
     for (i, o) in ops.iter().enumerate() {

@@ -494,6 +494,17 @@ pub const GRANTS: &str = "SELECT x.kind, x.objid, x.subid, \
         WHERE p.proacl IS NOT NULL AND p.pronamespace = ANY($1) \
     ) x, LATERAL aclexplode(x.acl) a";
 
+/// `ALTER DEFAULT PRIVILEGES` entries (`pg_default_acl`), one row per privilege (`aclexplode`), and one row
+/// with a NULL privilege for an entry whose ACL is empty: those in the schemas read, and those for every
+/// schema when the whole database is read (`$2`).
+pub const DEFAULT_PRIVILEGES: &str = "SELECT pg_get_userbyid(d.defaclrole)::text AS role, \
+      n.nspname::text AS schema, d.defaclobjtype::text AS objtype, \
+      CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee)::text END AS grantee, \
+      a.privilege_type AS privilege, a.is_grantable \
+    FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace \
+    LEFT JOIN LATERAL aclexplode(d.defaclacl) a ON true \
+    WHERE d.defaclnamespace = ANY($1) OR (d.defaclnamespace = 0 AND $2)";
+
 /// Dependencies between user objects (`n`ormal and `a`uto). A referenced object that belongs to an extension
 /// comes with that extension's oid. Left out: an object's link to its own schema (every object has one, and its
 /// name says it), and the auto links of a table's parts to the table (constraints, defaults, triggers,
@@ -546,12 +557,6 @@ pub fn unsupported() -> String {
          UNION ALL SELECT 'statistics object', quote_ident(n.nspname) || '.' || quote_ident(s.stxname) \
            FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace \
            WHERE s.stxnamespace = ANY($1) AND {stx} \
-         UNION ALL SELECT 'default privileges', 'FOR ROLE ' || quote_ident(pg_get_userbyid(a.defaclrole)) \
-             || COALESCE(' IN SCHEMA ' || quote_ident(n.nspname), '') || ' ON ' \
-             || CASE a.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' \
-                  WHEN 'T' THEN 'TYPES' WHEN 'n' THEN 'SCHEMAS' ELSE a.defaclobjtype::text END \
-           FROM pg_default_acl a LEFT JOIN pg_namespace n ON n.oid = a.defaclnamespace \
-           WHERE a.defaclnamespace = ANY($1) OR (a.defaclnamespace = 0 AND $2) \
          UNION ALL SELECT 'event trigger', quote_ident(e.evtname) FROM pg_event_trigger e \
            WHERE $2 AND {evt} \
          UNION ALL SELECT 'cast', '(' || format_type(c.castsource, NULL) || ' AS ' \

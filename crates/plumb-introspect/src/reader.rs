@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 use futures_util::future::try_join_all;
 use futures_util::TryStreamExt;
 use plumb_model::{
-    quote_ident, Collation, Column, ColumnRef, Constraint, ConstraintKind, Database, Dependency,
-    DomainConstraint, Extension, Function, FunctionId, FunctionKind, Grant, Identity, Index,
-    Namespace, NotNullConstraint, ObjectRef, PartitionOf, Persistence, Policy, QualName, Sequence,
-    SequenceOptions, Storage, Table, Trigger, Type, TypeKind, Unsupported, View, ViewColumn,
-    ViewKind,
+    quote_ident, AclKind, Collation, Column, ColumnRef, Constraint, ConstraintKind, Database,
+    DefaultPrivileges, Dependency, DomainConstraint, Extension, Function, FunctionId, FunctionKind,
+    Grant, Identity, Index, Namespace, NotNullConstraint, ObjectRef, PartitionOf, Persistence,
+    Policy, QualName, Sequence, SequenceOptions, Storage, Table, Trigger, Type, TypeKind,
+    Unsupported, View, ViewColumn, ViewKind,
 };
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio_postgres::types::{FromSql, ToSql};
@@ -157,6 +157,11 @@ fn jobs(version: u32) -> Vec<Job> {
         job("policies", queries::POLICIES.to_string(), Schemas),
         job("rules", queries::rules(), Schemas),
         job("privileges", queries::GRANTS.to_string(), Schemas),
+        job(
+            "default privileges",
+            queries::DEFAULT_PRIVILEGES.to_string(),
+            SchemasAndWhole,
+        ),
         job("dependencies", queries::DEPENDENCIES.to_string(), NoParams),
         job(
             "unsupported objects",
@@ -481,6 +486,8 @@ pub(crate) async fn read(
         p.rows("policies", |row| rd.policies(row)).await?;
         p.rows("rules", |row| rd.rules(row)).await?;
         p.rows("privileges", |row| rd.grants(row)).await?;
+        p.rows("default privileges", |row| rd.default_privileges(row))
+            .await?;
         p.rows("dependencies", |row| rd.dependencies(row, &cat))
             .await?;
         p.rows("unsupported objects", |row| rd.unsupported(row))
@@ -527,6 +534,48 @@ impl Reader {
             .into_iter()
             .filter_map(|n| self.m.columns.get(&(rel, n)).map(|c| c.name.clone()))
             .collect()
+    }
+
+    fn default_privileges(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "default privileges",
+        };
+        let role: String = r.get("role")?;
+        let schema: Option<String> = r.get("schema")?;
+        let code: String = r.get("objtype")?;
+        let Some(on) = AclKind::from_defacl_code(&code) else {
+            // a kind newer than this reader (PostgreSQL 18's large objects, say): named, not compared
+            let mut name = format!("FOR ROLE {}", quote_ident(&role));
+            if let Some(s) = &schema {
+                name.push_str(&format!(" IN SCHEMA {}", quote_ident(s)));
+            }
+            self.report(
+                "default privileges",
+                format!("{name} ON objects of kind {code:?}"),
+            );
+            return Ok(());
+        };
+        let key = DefaultPrivileges::key(&role, schema.as_deref(), on);
+        let entry = self
+            .db
+            .default_privileges
+            .entry(key)
+            .or_insert_with(|| DefaultPrivileges {
+                role,
+                schema,
+                on,
+                grants: BTreeSet::new(),
+                role_assumed: false,
+            });
+        if let Some(privilege) = r.get::<Option<String>>("privilege")? {
+            entry.grants.insert(Grant {
+                grantee: r.get("grantee")?,
+                privilege,
+                with_grant_option: r.get("is_grantable")?,
+            });
+        }
+        Ok(())
     }
 
     fn unsupported(&mut self, row: &Row) -> Result<(), Error> {

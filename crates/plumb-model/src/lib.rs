@@ -38,6 +38,9 @@ pub struct Database {
     pub tables: BTreeMap<QualName, Table>,
     pub views: BTreeMap<QualName, View>,
     pub functions: BTreeMap<FunctionId, Function>,
+    /// `ALTER DEFAULT PRIVILEGES` entries by [`DefaultPrivileges::key`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub default_privileges: BTreeMap<String, DefaultPrivileges>,
     /// "`from` depends on `to`": `to` must exist before `from` is created and outlive it.
     pub dependencies: BTreeSet<Dependency>,
     /// Objects of a kind plumb does not model yet. Reported, never silently dropped.
@@ -134,7 +137,8 @@ pub enum RelationKind {
 }
 
 /// What an ACL is on, for PostgreSQL's default privileges (`acldefault`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AclKind {
     /// Tables, views, materialized views.
     Table,
@@ -147,6 +151,30 @@ pub enum AclKind {
 }
 
 impl AclKind {
+    /// The word `ALTER DEFAULT PRIVILEGES … ON <word>` uses: `TABLES`, `SEQUENCES`, `FUNCTIONS`, `TYPES`,
+    /// `SCHEMAS`.
+    pub fn plural(self) -> &'static str {
+        match self {
+            AclKind::Table => "TABLES",
+            AclKind::Sequence => "SEQUENCES",
+            AclKind::Function => "FUNCTIONS",
+            AclKind::Schema => "SCHEMAS",
+            AclKind::Type => "TYPES",
+        }
+    }
+
+    /// `pg_default_acl.defaclobjtype`: `r`, `S`, `f`, `T`, `n`.
+    pub fn from_defacl_code(code: &str) -> Option<AclKind> {
+        match code {
+            "r" => Some(AclKind::Table),
+            "S" => Some(AclKind::Sequence),
+            "f" => Some(AclKind::Function),
+            "T" => Some(AclKind::Type),
+            "n" => Some(AclKind::Schema),
+            _ => None,
+        }
+    }
+
     /// Every privilege on this kind of object: what `ALL` grants and what the owner holds by default.
     pub fn all_privileges(self) -> &'static [&'static str] {
         match self {
@@ -249,6 +277,47 @@ pub struct Grant {
     pub privilege: String,
     #[serde(default)]
     pub with_grant_option: bool,
+}
+
+/// `ALTER DEFAULT PRIVILEGES`: what objects of one kind get when `role` creates them, anywhere or in one
+/// schema (one `pg_default_acl` entry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefaultPrivileges {
+    /// `FOR ROLE`: the creating role.
+    pub role: String,
+    /// `IN SCHEMA`; `None`: objects created anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    pub on: AclKind,
+    /// As PostgreSQL keeps them: without a schema, every privilege such objects get (replacing the built-in
+    /// default, [`AclKind::default_grants`]); in a schema, the privileges added to those.
+    pub grants: BTreeSet<Grant>,
+    /// Declared SQL named no role (no `FOR ROLE`, no `SET ROLE`): `role` is plumb's assumption, and the differ
+    /// takes the role the database has such an entry for.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub role_assumed: bool,
+}
+
+impl DefaultPrivileges {
+    /// The entry's key in [`Database::default_privileges`], as the statement reads:
+    /// `FOR ROLE app IN SCHEMA public ON TABLES`.
+    pub fn key(role: &str, schema: Option<&str>, on: AclKind) -> String {
+        let mut k = format!("FOR ROLE {}", quote_ident(role));
+        if let Some(s) = schema {
+            k.push_str(&format!(" IN SCHEMA {}", quote_ident(s)));
+        }
+        k.push_str(&format!(" ON {}", on.plural()));
+        k
+    }
+
+    /// What an entry holds before any statement changed it: for an entry without a schema, the built-in
+    /// default; in a schema, nothing.
+    pub fn initial(role: &str, schema: Option<&str>, on: AclKind) -> BTreeSet<Grant> {
+        match schema {
+            None => on.default_grants(role),
+            Some(_) => BTreeSet::new(),
+        }
+    }
 }
 
 /// Owner, comment and privileges: what every top-level object carries.

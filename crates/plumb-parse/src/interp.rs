@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use pg_query::protobuf::{self, node::Node as N, ConstrType, Node, ObjectType};
 use plumb_model::{
     quote_ident, quote_literal, AclKind, Attribute, Collation, Column, ColumnRef, Common,
-    Constraint, ConstraintKind, Database, Dependency, DomainConstraint, Extension, Function,
-    FunctionId, FunctionKind, Grant, Identity, Index, Namespace, ObjectRef, PartitionOf,
-    Persistence, Policy, QualName, Sequence, SequenceOptions, Storage, Table, Trigger, Type,
-    TypeKind, Unsupported, View, ViewColumn, ViewKind,
+    Constraint, ConstraintKind, Database, DefaultPrivileges, Dependency, DomainConstraint,
+    Extension, Function, FunctionId, FunctionKind, Grant, Identity, Index, Namespace, ObjectRef,
+    PartitionOf, Persistence, Policy, QualName, Sequence, SequenceOptions, Storage, Table, Trigger,
+    Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
 };
 
 use crate::expr::{self, coerce, deparse_expr, figure_colname, Analyzer, Env, TExpr};
@@ -135,6 +135,8 @@ pub(crate) struct Interp {
     pending_expr_deps: (BTreeSet<ColumnRef>, BTreeSet<ObjectRef>),
     /// The role statements run as (`SET ROLE`); owner of what they create, for privileges.
     current_role: String,
+    /// A `SET ROLE` or `SET SESSION AUTHORIZATION` named the role: `current_role` is not plumb's assumption.
+    role_stated: bool,
 }
 
 struct TableEnv<'a> {
@@ -289,6 +291,7 @@ impl Interp {
             view_uses: BTreeMap::new(),
             pending_expr_deps: (BTreeSet::new(), BTreeSet::new()),
             current_role: "postgres".into(),
+            role_stated: false,
         }
     }
 
@@ -533,6 +536,41 @@ fn skip_space_and_comments(sql: &str, at: usize) -> usize {
 }
 
 /// The kind of ACL an object of a GRANT / REVOKE statement has; None for kinds not modelled.
+/// `GRANT` (`grant`) or `REVOKE` of `privileges` to or from `grantees` on an ACL; `option`: `WITH GRANT
+/// OPTION` on a grant, `GRANT OPTION FOR` on a revoke (which keeps the privilege).
+fn edit_acl(
+    set: &mut BTreeSet<Grant>,
+    privileges: &[String],
+    grantees: &[String],
+    grant: bool,
+    option: bool,
+) {
+    for p in privileges {
+        for g in grantees {
+            let held = set
+                .iter()
+                .find(|x| x.grantee == *g && x.privilege == *p)
+                .map(|x| x.with_grant_option);
+            set.retain(|x| !(x.grantee == *g && x.privilege == *p));
+            // a grant keeps a grant option held already; `REVOKE GRANT OPTION FOR` keeps the privilege
+            let keep = if grant {
+                Some(option || held == Some(true))
+            } else if option && held.is_some() {
+                Some(false)
+            } else {
+                None
+            };
+            if let Some(with_grant_option) = keep {
+                set.insert(Grant {
+                    grantee: g.clone(),
+                    privilege: p.clone(),
+                    with_grant_option,
+                });
+            }
+        }
+    }
+}
+
 fn acl_kind(t: ObjectType) -> Option<AclKind> {
     Some(match t {
         ObjectType::ObjectTable => AclKind::Table,
@@ -1031,6 +1069,7 @@ impl Interp {
             N::VariableSetStmt(s) => {
                 if s.name == "role" || s.name == "session_authorization" {
                     use protobuf::VariableSetKind as K;
+                    self.role_stated = s.kind() == K::VarSetValue;
                     self.current_role = match s.kind() {
                         K::VarSetValue => s
                             .args
@@ -1073,58 +1112,7 @@ impl Interp {
                 self.warn("CALL: its effect cannot be known offline (use --dev-url)");
                 Ok(())
             }
-            N::AlterDefaultPrivilegesStmt(s) => {
-                self.warn("ALTER DEFAULT PRIVILEGES is not modelled: later objects' privileges may differ");
-                let mut roles = vec![self.current_role.clone()];
-                let mut schemas = vec![];
-                for d in def_elems(&s.options) {
-                    let items = match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
-                        Some(N::List(l)) => l.items.clone(),
-                        _ => vec![],
-                    };
-                    match d.defname.as_str() {
-                        "roles" => roles = items.iter().filter_map(role_name).collect(),
-                        "schemas" => schemas = items.iter().filter_map(str_of).collect(),
-                        _ => {}
-                    }
-                }
-                if let Some(a) = &s.action {
-                    let on = match a.objtype() {
-                        ObjectType::ObjectTable => "TABLES",
-                        ObjectType::ObjectSequence => "SEQUENCES",
-                        ObjectType::ObjectFunction | ObjectType::ObjectRoutine => "FUNCTIONS",
-                        ObjectType::ObjectType => "TYPES",
-                        _ => "SCHEMAS",
-                    };
-                    if a.is_grant {
-                        for r in &roles {
-                            let targets: Vec<String> = if schemas.is_empty() {
-                                vec![String::new()]
-                            } else {
-                                schemas
-                                    .iter()
-                                    .map(|s| format!(" IN SCHEMA {}", quote_ident(s)))
-                                    .collect()
-                            };
-                            for t in targets {
-                                let name = format!("FOR ROLE {}{t} ON {on}", quote_ident(r));
-                                if !self
-                                    .db
-                                    .unsupported
-                                    .iter()
-                                    .any(|u| u.kind == "default privileges" && u.name == name)
-                                {
-                                    self.db.unsupported.push(Unsupported {
-                                        kind: "default privileges".into(),
-                                        name,
-                                    });
-                                }
-                            }
-                        }
-                    }
-                }
-                Ok(())
-            }
+            N::AlterDefaultPrivilegesStmt(s) => self.alter_default_privileges(s),
             // `CLUSTER t USING idx` marks the index as the table's clustering index, as `CLUSTER ON` does
             N::ClusterStmt(c) if !c.indexname.is_empty() => {
                 if let Some(rv) = &c.relation {
@@ -1389,12 +1377,14 @@ impl Interp {
             return fail(format!("schema \"{name}\" already exists"), -1);
         }
         let owner = s.authrole.as_ref().map(role_spec);
+        let grants = self.default_acl(AclKind::Schema, None, owner.as_deref());
         self.db.schemas.insert(
             name.clone(),
             Namespace {
                 name: name.clone(),
                 common: Common {
                     owner,
+                    grants,
                     ..Common::default()
                 },
             },
@@ -1474,9 +1464,12 @@ impl Interp {
         self.db.types.insert(
             q.clone(),
             Type {
-                name: q,
+                name: q.clone(),
                 kind: TypeKind::Enum { labels },
-                common: Common::default(),
+                common: Common {
+                    grants: self.default_acl(AclKind::Type, Some(&q.schema), None),
+                    ..Common::default()
+                },
             },
         );
         Ok(())
@@ -1552,9 +1545,12 @@ impl Interp {
         self.db.types.insert(
             q.clone(),
             Type {
-                name: q,
+                name: q.clone(),
                 kind,
-                common: Common::default(),
+                common: Common {
+                    grants: self.default_acl(AclKind::Type, Some(&q.schema), None),
+                    ..Common::default()
+                },
             },
         );
         Ok(())
@@ -1602,9 +1598,12 @@ impl Interp {
         self.db.types.insert(
             q.clone(),
             Type {
-                name: q,
+                name: q.clone(),
                 kind: TypeKind::Composite { attributes },
-                common: Common::default(),
+                common: Common {
+                    grants: self.default_acl(AclKind::Type, Some(&q.schema), None),
+                    ..Common::default()
+                },
             },
         );
         Ok(())
@@ -1662,9 +1661,12 @@ impl Interp {
         self.db.types.insert(
             q.clone(),
             Type {
-                name: q,
+                name: q.clone(),
                 kind,
-                common: Common::default(),
+                common: Common {
+                    grants: self.default_acl(AclKind::Type, Some(&q.schema), None),
+                    ..Common::default()
+                },
             },
         );
         Ok(())
@@ -1688,13 +1690,17 @@ impl Interp {
         let opts = def_elems(&s.options);
         let options = seq_options("bigint", &opts, None)?;
         let owned_by = self.owned_by(&opts)?;
+        let grants = self.default_acl(AclKind::Sequence, Some(&q.schema), None);
         self.db.sequences.insert(
             q.clone(),
             Sequence {
                 name: q,
                 options,
                 owned_by,
-                common: Common::default(),
+                common: Common {
+                    grants,
+                    ..Common::default()
+                },
             },
         );
         Ok(())
@@ -2323,9 +2329,11 @@ impl Interp {
                 .unwrap_or_else(|| "true".into());
             table.options.push(format!("{}={}", d.defname, v));
         }
-        for sq in seqs {
+        for mut sq in seqs {
+            sq.common.grants = self.default_acl(AclKind::Sequence, Some(&sq.name.schema), None);
             self.db.sequences.insert(sq.name.clone(), sq);
         }
+        table.common.grants = self.default_acl(AclKind::Table, Some(&q.schema), None);
         self.db.tables.insert(q.clone(), table);
         // Constraints: CHECKs first (named when the table is created), then PRIMARY KEY / UNIQUE / EXCLUDE
         // (their indexes), then foreign keys, as PostgreSQL does.
@@ -3666,7 +3674,13 @@ impl Interp {
             options,
             indexes: BTreeMap::new(),
             triggers: old.as_ref().map(|v| v.triggers.clone()).unwrap_or_default(),
-            common: old.map(|v| v.common).unwrap_or_default(),
+            common: match old {
+                Some(v) => v.common,
+                None => Common {
+                    grants: self.default_acl(AclKind::Table, Some(&q.schema), None),
+                    ..Common::default()
+                },
+            },
         };
         self.view_reads.insert(q.clone(), reads);
         self.view_uses
@@ -3726,7 +3740,10 @@ impl Interp {
                 options,
                 indexes: BTreeMap::new(),
                 triggers: BTreeMap::new(),
-                common: Common::default(),
+                common: Common {
+                    grants: self.default_acl(AclKind::Table, Some(&q.schema), None),
+                    ..Common::default()
+                },
             };
             self.view_reads.insert(q.clone(), reads);
             self.view_uses
@@ -3747,6 +3764,10 @@ impl Interp {
                         ..Column::default()
                     })
                     .collect(),
+                common: Common {
+                    grants: self.default_acl(AclKind::Table, Some(&q.schema), None),
+                    ..Common::default()
+                },
                 ..Table::default()
             };
             self.db.tables.insert(q, table);
@@ -4010,12 +4031,13 @@ impl Interp {
         }
         dq.push('$');
         def.push_str(&format!("{dq}{body}{dq}\n"));
-        let common = self
-            .db
-            .functions
-            .remove(&id)
-            .map(|f| f.common)
-            .unwrap_or_default();
+        let common = match self.db.functions.remove(&id) {
+            Some(old) => old.common,
+            None => Common {
+                grants: self.default_acl(AclKind::Function, Some(&id.schema), None),
+                ..Common::default()
+            },
+        };
         let f = Function {
             id: id.clone(),
             kind,
@@ -4574,7 +4596,9 @@ impl Interp {
                 }
                 let cols = self.db.tables[q].columns.clone();
                 let (col, seq) = self.column_def(q, cd, &cols)?;
-                if let Some(sq) = seq {
+                if let Some(mut sq) = seq {
+                    sq.common.grants =
+                        self.default_acl(AclKind::Sequence, Some(&sq.name.schema), None);
                     self.db.sequences.insert(sq.name.clone(), sq);
                 }
                 self.add_column_everywhere(q, col);
@@ -6905,32 +6929,145 @@ impl Interp {
             let set = common.grants.get_or_insert_with(|| {
                 acl_kind(objtype).map_or_else(BTreeSet::new, |k| k.default_grants(&owner))
             });
-            for (p, _) in &privs {
-                for g in &grantees {
-                    if s.is_grant {
-                        set.retain(|x| !(x.grantee == *g && x.privilege == *p));
-                        set.insert(Grant {
-                            grantee: g.clone(),
-                            privilege: p.clone(),
-                            with_grant_option: s.grant_option,
-                        });
-                    } else if s.grant_option {
-                        let had = set.iter().any(|x| x.grantee == *g && x.privilege == *p);
-                        set.retain(|x| !(x.grantee == *g && x.privilege == *p));
-                        if had {
-                            set.insert(Grant {
-                                grantee: g.clone(),
-                                privilege: p.clone(),
-                                with_grant_option: false,
-                            });
-                        }
-                    } else {
-                        set.retain(|x| !(x.grantee == *g && x.privilege == *p));
-                    }
+            let names: Vec<String> = privs.iter().map(|(p, _)| p.clone()).collect();
+            edit_acl(set, &names, &grantees, s.is_grant, s.grant_option);
+        }
+        Ok(())
+    }
+
+    /// `ALTER DEFAULT PRIVILEGES`, as PostgreSQL keeps it: per role and schema (or none), an entry that
+    /// starts from the built-in default (no schema) or from nothing (a schema), and is removed when it is
+    /// back there.
+    fn alter_default_privileges(&mut self, s: &protobuf::AlterDefaultPrivilegesStmt) -> R<()> {
+        let mut roles = vec![];
+        let mut schemas = vec![];
+        for d in def_elems(&s.options) {
+            let items = match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
+                Some(N::List(l)) => l.items.clone(),
+                _ => vec![],
+            };
+            match d.defname.as_str() {
+                "roles" => roles = items.iter().filter_map(role_name).collect(),
+                "schemas" => schemas = items.iter().filter_map(str_of).map(Some).collect(),
+                _ => {}
+            }
+        }
+        let assumed = roles.is_empty() && !self.role_stated;
+        if roles.is_empty() {
+            roles.push(self.current_role.clone());
+        }
+        if schemas.is_empty() {
+            schemas.push(None);
+        }
+        let Some(a) = &s.action else {
+            return Ok(());
+        };
+        let Some(on) = acl_kind(a.objtype()) else {
+            self.warn(format!(
+                "ALTER DEFAULT PRIVILEGES on {}: not modelled",
+                a.objtype().as_str_name()
+            ));
+            return Ok(());
+        };
+        if on == AclKind::Schema && schemas.iter().any(Option::is_some) {
+            return fail(
+                "cannot use IN SCHEMA clause when using GRANT/REVOKE ON SCHEMAS",
+                -1,
+            );
+        }
+        let mut privs: Vec<String> = Vec::new();
+        for p in &a.privileges {
+            if let Some(N::AccessPriv(ap)) = &p.node {
+                if ap.priv_name.is_empty() {
+                    privs.extend(on.all_privileges().iter().map(|p| p.to_string()));
+                } else {
+                    privs.push(ap.priv_name.to_uppercase());
+                }
+            }
+        }
+        if a.privileges.is_empty() {
+            privs.extend(on.all_privileges().iter().map(|p| p.to_string()));
+        }
+        let grantees: Vec<String> = a
+            .grantees
+            .iter()
+            .filter_map(role_name)
+            .map(|r| {
+                if r == "CURRENT_USER" {
+                    self.current_role.clone()
+                } else {
+                    r
+                }
+            })
+            .collect();
+        if a.is_grant && a.grant_option && grantees.iter().any(|g| g == "PUBLIC") {
+            return fail("grant options can only be granted to roles", -1);
+        }
+        for role in &roles {
+            for schema in &schemas {
+                let key = DefaultPrivileges::key(role, schema.as_deref(), on);
+                let initial = DefaultPrivileges::initial(role, schema.as_deref(), on);
+                let mut set = self
+                    .db
+                    .default_privileges
+                    .remove(&key)
+                    .map_or_else(|| initial.clone(), |e| e.grants);
+                edit_acl(&mut set, &privs, &grantees, a.is_grant, a.grant_option);
+                if set != initial {
+                    self.db.default_privileges.insert(
+                        key,
+                        DefaultPrivileges {
+                            role: role.clone(),
+                            schema: schema.clone(),
+                            on,
+                            grants: set,
+                            role_assumed: assumed,
+                        },
+                    );
                 }
             }
         }
         Ok(())
+    }
+
+    /// The privileges a new object of kind `on` in `schema` gets when `owner` creates it, as
+    /// `ALTER DEFAULT PRIVILEGES` set them (`None`: the built-in default).
+    fn default_acl(
+        &self,
+        on: AclKind,
+        schema: Option<&str>,
+        owner: Option<&str>,
+    ) -> Option<BTreeSet<Grant>> {
+        if self.db.default_privileges.is_empty() {
+            return None;
+        }
+        let owner = owner.unwrap_or(&self.current_role);
+        let entry = |s: Option<&str>| {
+            self.db
+                .default_privileges
+                .get(&DefaultPrivileges::key(owner, s, on))
+        };
+        let global = entry(None);
+        let local = schema
+            .filter(|_| on != AclKind::Schema)
+            .and_then(|s| entry(Some(s)));
+        if global.is_none() && local.is_none() {
+            return None;
+        }
+        let builtin = on.default_grants(owner);
+        let mut set = global.map_or_else(|| builtin.clone(), |e| e.grants.clone());
+        for g in local.into_iter().flat_map(|e| &e.grants) {
+            // merged as PostgreSQL merges ACLs: a grant option on either side stays
+            let had_option = set.iter().any(|x| {
+                x.grantee == g.grantee && x.privilege == g.privilege && x.with_grant_option
+            });
+            set.retain(|x| !(x.grantee == g.grantee && x.privilege == g.privilege));
+            set.insert(Grant {
+                with_grant_option: g.with_grant_option || had_option,
+                ..g.clone()
+            });
+        }
+        (set != builtin).then_some(set)
     }
 
     fn define(&mut self, s: &protobuf::DefineStmt) -> R<()> {
