@@ -9,6 +9,7 @@ CREATE TABLE public.t (id int PRIMARY KEY WITH (fillfactor = 70), body text, not
 ALTER TABLE public.t ALTER COLUMN body SET STATISTICS 500;
 ALTER TABLE public.t ALTER COLUMN note SET STORAGE EXTERNAL;
 ALTER TABLE public.t ALTER COLUMN note SET COMPRESSION pglz;
+ALTER TABLE public.t ALTER COLUMN body SET (n_distinct = 42);
 ALTER TABLE public.t CLUSTER ON t_pkey;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
@@ -32,6 +33,7 @@ fn column_attributes_and_cluster_on_are_compared_in_every_report() {
         "column public.t.body differs in statistics: database has 500, declared default",
         "column public.t.note differs in storage: database has EXTERNAL, declared default",
         "column public.t.note differs in compression: database has pglz, declared default",
+        "column public.t.body differs in options: database has n_distinct=42, declared default",
         "table public.t differs in clustered on index: database has t_pkey, declared none",
         "default privileges FOR ROLE postgres IN SCHEMA public ON TABLES is in the database but not declared",
     ] {

@@ -497,6 +497,26 @@ fn column_attr_sql(table: &QualName, from: &Column, to: &Column, db: &Database) 
             to.statistics.unwrap_or(-1)
         ));
     }
+    let key = |o: &String| o.split('=').next().unwrap_or_default().to_string();
+    let reset: Vec<String> = from
+        .options
+        .iter()
+        .map(key)
+        .filter(|k| !to.options.iter().any(|o| key(o) == *k))
+        .map(|k| quote_ident(&k))
+        .collect();
+    if !reset.is_empty() {
+        sql.push(format!("{pre} RESET ({});", reset.join(", ")));
+    }
+    let set: Vec<String> = to
+        .options
+        .iter()
+        .filter(|o| !from.options.contains(o))
+        .map(|o| reloption(o))
+        .collect();
+    if !set.is_empty() {
+        sql.push(format!("{pre} SET ({});", set.join(", ")));
+    }
     sql
 }
 
@@ -2592,6 +2612,7 @@ impl<'a> Differ<'a> {
             if base.storage != c.storage
                 || base.compression != c.compression
                 || c.statistics.is_some()
+                || !c.options.is_empty()
             {
                 let base = Column {
                     name: c.name.clone(),
@@ -4103,6 +4124,7 @@ impl<'a> Differ<'a> {
                 fc.compression.clone()
             },
             statistics: fc.statistics,
+            options: fc.options.clone(),
             ..Column::default()
         };
         let sql = column_attr_sql(name, &now, tc, self.to);
@@ -4123,6 +4145,11 @@ impl<'a> Differ<'a> {
                     "statistics",
                     fc.statistics.map(|n| n.to_string()),
                     tc.statistics.map(|n| n.to_string()),
+                ),
+                (
+                    "options",
+                    Some(fc.options.join(", ")).filter(|o| !o.is_empty()),
+                    Some(tc.options.join(", ")).filter(|o| !o.is_empty()),
                 ),
             ] {
                 if a != b {

@@ -229,7 +229,7 @@ pub fn columns(v: u32) -> String {
            a.attnotnull AS not_null, a.attidentity::text AS identity, a.attgenerated::text AS generated, \
            pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS default_expr, ad.oid AS attrdef, a.attislocal AS is_local, \
            a.attacl IS NOT NULL AS has_acl, {compression} AS compression, d.description, \
-           {stattarget} AS stattarget, \
+           {stattarget} AS stattarget, a.attoptions AS options, \
            CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
          JOIN pg_type t ON t.oid = a.atttypid \
@@ -533,6 +533,11 @@ pub fn unsupported() -> String {
     format!(
         "SELECT 'operator' AS kind, o.oid::regoperator::text AS name FROM pg_operator o \
            WHERE o.oprnamespace = ANY($1) AND {op} \
+         UNION ALL SELECT 'tablespace', quote_ident(n.nspname) || '.' || quote_ident(c.relname) \
+             || ' IN ' || quote_ident(ts.spcname) \
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+           JOIN pg_tablespace ts ON ts.oid = c.reltablespace \
+           WHERE c.relnamespace = ANY($1) AND c.relkind IN ('r', 'p', 'm', 'i', 'I') \
          UNION ALL SELECT 'operator class', quote_ident(n.nspname) || '.' || quote_ident(c.opcname) \
              || ' USING ' || quote_ident(am.amname) \
            FROM pg_opclass c JOIN pg_namespace n ON n.oid = c.opcnamespace JOIN pg_am am ON am.oid = c.opcmethod \

@@ -520,6 +520,15 @@ fn grants_if(has_acl: bool) -> Option<BTreeSet<Grant>> {
     has_acl.then(BTreeSet::new)
 }
 
+/// A column's attribute options (`n_distinct`, `n_distinct_inherited`), sorted; options the server keeps for
+/// itself (named `pg_…`, as some builds stamp on every column) are not the user's, and pg_dump leaves them
+/// out too.
+fn column_options(options: Option<Vec<String>>) -> Vec<String> {
+    let mut options = sorted_options(options);
+    options.retain(|o| !o.starts_with("pg_"));
+    options
+}
+
 fn sorted_options(options: Option<Vec<String>>) -> Vec<String> {
     let mut options = options.unwrap_or_default();
     options.sort();
@@ -1081,6 +1090,7 @@ impl Reader {
                     storage,
                     compression,
                     statistics,
+                    options: column_options(r.get("options")?),
                 });
             }
             Rel::View(vname) => {

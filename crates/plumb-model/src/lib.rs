@@ -560,6 +560,9 @@ pub struct Column {
     /// `SET STATISTICS` target, when one is set; `None`: the server's default (`-1`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statistics: Option<i32>,
+    /// Attribute options (`SET (n_distinct=100)`), `name=value`, sorted (`attoptions`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
 }
 
 /// How a column's values are stored (`attstorage`, `SET STORAGE`).

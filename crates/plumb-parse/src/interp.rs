@@ -1958,6 +1958,17 @@ impl Interp {
         self.column_constraints(table, cd, cols, col, seq, serial.is_some())
     }
 
+    /// A relation stored in a tablespace other than the database's default: named, as the introspector
+    /// names it, not modelled.
+    fn tablespace(&mut self, rel: &QualName, tablespace: &str) {
+        if !tablespace.is_empty() && tablespace != "pg_default" {
+            self.unsupported(
+                "tablespace",
+                format!("{rel} IN {}", quote_ident(tablespace)),
+            );
+        }
+    }
+
     /// A column's `SET STORAGE` as the model keeps it: `None` when it is the type's default.
     fn storage_of(&self, type_name: &str, word: &str, location: i32) -> R<Option<Storage>> {
         if word.eq_ignore_ascii_case("default") {
@@ -2335,6 +2346,7 @@ impl Interp {
         }
         table.common.grants = self.default_acl(AclKind::Table, Some(&q.schema), None);
         self.db.tables.insert(q.clone(), table);
+        self.tablespace(&q, &s.tablespacename);
         // Constraints: CHECKs first (named when the table is created), then PRIMARY KEY / UNIQUE / EXCLUDE
         // (their indexes), then foreign keys, as PostgreSQL does.
         for p in pending
@@ -3319,6 +3331,7 @@ impl Interp {
             let t = coerce(self.analyze_in(&columns, w)?, "boolean");
             def.push_str(&format!(" WHERE {}", paren(expr::print(&t, true))));
         }
+        self.tablespace(&QualName::new(&owner.schema, &name), &s.table_space);
         let index = Index {
             name: name.clone(),
             definition: def,
@@ -5087,11 +5100,38 @@ impl Interp {
             }
             A::AtClusterOn => self.set_cluster_on(q, Some(&cmd.name))?,
             A::AtDropCluster => self.set_cluster_on(q, None)?,
-            A::AtSetOptions
-            | A::AtResetOptions
-            | A::AtSetTableSpace
-            | A::AtReplicaIdentity
-            | A::AtSetAccessMethod => {}
+            // a column's attribute options (`n_distinct`); never passed on to children
+            A::AtSetOptions | A::AtResetOptions => {
+                let set = cmd.subtype() == A::AtSetOptions;
+                let opts: Vec<(String, String)> = match def {
+                    Some(N::List(l)) => def_elems(&l.items)
+                        .iter()
+                        .map(|d| {
+                            (
+                                d.defname.clone(),
+                                d.arg.as_deref().and_then(str_of).unwrap_or_default(),
+                            )
+                        })
+                        .collect(),
+                    _ => vec![],
+                };
+                self.col_index(q, &cmd.name)?;
+                if let Some(c) = self.column_mut(q, &cmd.name) {
+                    for (k, v) in opts {
+                        c.options
+                            .retain(|o| o.split('=').next() != Some(k.as_str()));
+                        if set {
+                            c.options.push(format!("{k}={v}"));
+                        }
+                    }
+                    c.options.sort();
+                }
+            }
+            A::AtSetTableSpace => {
+                let ts = cmd.name.clone();
+                self.tablespace(q, &ts);
+            }
+            A::AtReplicaIdentity | A::AtSetAccessMethod => {}
             other => self.warn(format!(
                 "ALTER TABLE {}: not modelled, ignored",
                 other.as_str_name()
