@@ -343,6 +343,83 @@ fn is_volatile_default(expr: &str) -> bool {
     .any(|f| e.contains(f))
 }
 
+/// An index or key definition without its storage parameters, and the parameters as (name, value): `WITH
+/// (fillfactor='70')` as `pg_get_indexdef` and `pg_get_constraintdef` write them (the value unquoted). `None`
+/// when the clause cannot be told apart safely.
+fn split_storage_params(def: &str) -> Option<(String, Vec<(String, String)>)> {
+    let Some(start) = def.find(" WITH (") else {
+        return Some((def.to_string(), Vec::new()));
+    };
+    if def[start + 1..].contains(" WITH (") {
+        return None;
+    }
+    let body = &def[start + " WITH (".len()..];
+    let mut params = Vec::new();
+    let (mut name, mut value, mut in_value, mut quoted) =
+        (String::new(), String::new(), false, false);
+    let mut chars = body.char_indices().peekable();
+    let mut end = None;
+    while let Some((i, ch)) = chars.next() {
+        match ch {
+            '\'' if in_value => {
+                if quoted && chars.peek().map(|(_, c)| *c) == Some('\'') {
+                    value.push('\'');
+                    chars.next();
+                } else {
+                    quoted = !quoted;
+                }
+            }
+            _ if quoted => value.push(ch),
+            '=' if !in_value => in_value = true,
+            ',' | ')' => {
+                params.push((name.trim().to_string(), value.clone()));
+                name.clear();
+                value.clear();
+                in_value = false;
+                if ch == ')' {
+                    end = Some(i);
+                    break;
+                }
+            }
+            _ if in_value => value.push(ch),
+            _ => name.push(ch),
+        }
+    }
+    let end = end?;
+    if params.iter().any(|(n, _)| {
+        n.is_empty()
+            || !n
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    }) {
+        return None;
+    }
+    let base = format!("{}{}", &def[..start], &body[end + 1..]);
+    Some((base, params))
+}
+
+/// `ALTER INDEX … SET (…)` / `RESET (…)` that turn storage parameters `a` into `b`.
+fn storage_param_sql(index: &str, a: &[(String, String)], b: &[(String, String)]) -> Vec<String> {
+    let reset: Vec<String> = a
+        .iter()
+        .filter(|(k, _)| !b.iter().any(|(x, _)| x == k))
+        .map(|(k, _)| reloption_name(k))
+        .collect();
+    let set: Vec<String> = b
+        .iter()
+        .filter(|p| !a.contains(p))
+        .map(|(k, v)| format!("{} = {}", reloption_name(k), quote_literal(v)))
+        .collect();
+    let mut sql = Vec::new();
+    if !reset.is_empty() {
+        sql.push(format!("ALTER INDEX {index} RESET ({});", reset.join(", ")));
+    }
+    if !set.is_empty() {
+        sql.push(format!("ALTER INDEX {index} SET ({});", set.join(", ")));
+    }
+    sql
+}
+
 fn constraint_def_core(c: &Constraint) -> &str {
     let d = c.definition.trim();
     d.strip_suffix(" NOT VALID").unwrap_or(d)
@@ -3281,7 +3358,67 @@ impl<'a> Differ<'a> {
                 None => self.drop_constraint(name, c, true),
                 Some(tc) => {
                     let cobj = format!("{} on {name}", quote_ident(cn));
-                    if c.kind != tc.kind
+                    // only the storage parameters of the index behind the key change: ALTER INDEX
+                    let params = (c.kind == tc.kind
+                        && t.partition_by.is_none()
+                        && !touches(&c.columns)
+                        && c.validated == tc.validated)
+                        .then(|| {
+                            split_storage_params(constraint_def_core(c))
+                                .zip(split_storage_params(constraint_def_core(tc)))
+                        })
+                        .flatten()
+                        .filter(|((a, ap), (b, bp))| ap != bp && a == b);
+                    if let Some(((_, ap), (_, bp))) =
+                        params.filter(|_| !self.refs_retyped(&c.definition))
+                    {
+                        let index = t
+                            .indexes
+                            .values()
+                            .find(|i| i.constraint.as_deref() == Some(cn.as_str()))
+                            .map_or(cn.as_str(), |i| i.name.as_str());
+                        let iname = QualName::new(&name.schema, index).to_string();
+                        self.change_attr(
+                            ObjectKind::Constraint,
+                            &cobj,
+                            "storage parameters",
+                            Some(c.definition.clone()),
+                            Some(tc.definition.clone()),
+                        );
+                        self.op(
+                            Key::Constraint(name.clone(), cn.clone()),
+                            Action::Alter,
+                            ObjectKind::Constraint,
+                            &cobj,
+                            storage_param_sql(&iname, &ap, &bp),
+                            vec![],
+                            class::CONSTRAINT,
+                            Some(Stage::AfterColumns),
+                        );
+                        if c.comment != tc.comment {
+                            self.change_attr(
+                                ObjectKind::Constraint,
+                                &cobj,
+                                "comment",
+                                c.comment.clone(),
+                                tc.comment.clone(),
+                            );
+                            let sql = vec![comment_sql(
+                                &format!("CONSTRAINT {} ON {name}", quote_ident(cn)),
+                                tc.comment.as_deref(),
+                            )];
+                            self.op(
+                                Key::Constraint(name.clone(), cn.clone()),
+                                Action::Alter,
+                                ObjectKind::Constraint,
+                                &cobj,
+                                sql,
+                                vec![],
+                                class::MISC,
+                                Some(Stage::AfterColumns),
+                            );
+                        }
+                    } else if c.kind != tc.kind
                         || !self.same_sql(
                             Sql::Constraint,
                             ObjectKind::Constraint,
@@ -3376,7 +3513,55 @@ impl<'a> Differ<'a> {
                 None => self.drop_index(name, i, true),
                 Some(ti) => {
                     let iobj = format!("{}.{}", quote_ident(&name.schema), quote_ident(n));
-                    if !self.same_sql(
+                    let params = (t.partition_by.is_none()
+                        && !touches(&i.columns)
+                        && !self.refs_retyped(&i.definition))
+                    .then(|| {
+                        split_storage_params(strip_stmt(&i.definition))
+                            .zip(split_storage_params(strip_stmt(&ti.definition)))
+                    })
+                    .flatten()
+                    .filter(|((a, ap), (b, bp))| ap != bp && a == b);
+                    if let Some(((_, ap), (_, bp))) = params {
+                        self.change_attr(
+                            ObjectKind::Index,
+                            &iobj,
+                            "storage parameters",
+                            Some(i.definition.clone()),
+                            Some(ti.definition.clone()),
+                        );
+                        self.op(
+                            Key::Index(name.clone(), n.clone()),
+                            Action::Alter,
+                            ObjectKind::Index,
+                            &iobj,
+                            storage_param_sql(&iobj, &ap, &bp),
+                            vec![],
+                            class::INDEX,
+                            Some(Stage::AfterColumns),
+                        );
+                        if i.comment != ti.comment {
+                            self.change_attr(
+                                ObjectKind::Index,
+                                &iobj,
+                                "comment",
+                                i.comment.clone(),
+                                ti.comment.clone(),
+                            );
+                            let sql =
+                                vec![comment_sql(&format!("INDEX {iobj}"), ti.comment.as_deref())];
+                            self.op(
+                                Key::Index(name.clone(), n.clone()),
+                                Action::Alter,
+                                ObjectKind::Index,
+                                &iobj,
+                                sql,
+                                vec![],
+                                class::MISC,
+                                Some(Stage::AfterColumns),
+                            );
+                        }
+                    } else if !self.same_sql(
                         Sql::Statement,
                         ObjectKind::Index,
                         &iobj,
