@@ -23,6 +23,9 @@ use crate::{Error, Parsed, Script, Warning};
 type Fail = (String, i32);
 type R<T> = Result<T, Fail>;
 
+#[path = "do_block.rs"]
+mod do_block;
+
 fn fail<T>(msg: impl Into<String>, loc: i32) -> R<T> {
     Err((msg.into(), loc))
 }
@@ -1104,10 +1107,7 @@ impl Interp {
                 Ok(())
             }
             N::SelectStmt(s) => self.select(s),
-            N::DoStmt(_) => {
-                self.warn("DO block: its effect cannot be known offline (use --dev-url)");
-                Ok(())
-            }
+            N::DoStmt(s) => self.do_block(s),
             N::CallStmt(_) => {
                 self.warn("CALL: its effect cannot be known offline (use --dev-url)");
                 Ok(())
