@@ -223,10 +223,8 @@ fn string_literal(q: &str) -> Option<String> {
     let mut out = String::new();
     let mut chars = inner.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\'' {
-            if chars.next() != Some('\'') {
-                return None;
-            }
+        if c == '\'' && chars.next() != Some('\'') {
+            return None;
         }
         out.push(c);
     }
