@@ -283,7 +283,10 @@ fn norm(v: &mut Value) {
                 // a cast removed: the wrapper takes its operand's node
                 if let Some(Value::Object(cast)) = inner.get("TypeCast") {
                     if let Some(arg) = cast.get("arg").and_then(|a| a.get("node")) {
-                        if implicit_cast_operand(arg) || to_text_like(cast) {
+                        if implicit_cast_operand(arg)
+                            || to_text_like(cast)
+                            || text_of_text(cast, arg)
+                        {
                             let arg = arg.clone();
                             *inner = arg;
                         }
@@ -337,6 +340,28 @@ fn to_text_like(cast: &Map<String, Value>) -> bool {
             .is_some_and(|n| matches!(n, "varchar" | "bpchar" | "name"))
 }
 
+/// A cast to `text` of what is text already (`(j ->> 'k')::text`, `#>>`): the server drops it.
+fn text_of_text(cast: &Map<String, Value>, arg: &Value) -> bool {
+    let to_text = cast
+        .get("type_name")
+        .and_then(|t| t.get("names"))
+        .and_then(Value::as_array)
+        .and_then(|n| n.last())
+        .and_then(string_node)
+        == Some("text")
+        && cast
+            .get("type_name")
+            .and_then(|t| t.get("array_bounds"))
+            .and_then(Value::as_array)
+            .is_none_or(|b| b.is_empty());
+    let text_op = arg
+        .get("AExpr")
+        .and_then(|e| e.as_object())
+        .and_then(op_name)
+        .is_some_and(|op| op == "->>" || op == "#>>");
+    to_text && text_op
+}
+
 fn node(variant: &str, body: Value) -> Value {
     json!({ "node": { variant: body } })
 }
@@ -355,6 +380,18 @@ fn rewrite(inner: &mut Value) {
     } else if let Some(Value::Object(s)) = m.get_mut("SelectStmt") {
         unqualify_single_relation(s);
         drop_implicit_target_names(s);
+    } else if let Some(Value::Object(c)) = m.get_mut("CaseExpr") {
+        // `CASE … END` is `CASE … ELSE NULL END`, as the server writes it
+        let null_default = c
+            .get("defresult")
+            .and_then(|d| d.get("node"))
+            .and_then(|n| n.get("AConst"))
+            .and_then(|a| a.get("isnull"))
+            .and_then(Value::as_bool)
+            == Some(true);
+        if null_default {
+            c.remove("defresult");
+        }
     }
 }
 
@@ -583,6 +620,17 @@ fn drop_implicit_target_names(s: &mut Map<String, Value>) {
                 c.get("fields")?.as_array()?.last().and_then(string_node)
             } else if let Some(f) = n.get("FuncCall") {
                 f.get("funcname")?.as_array()?.last().and_then(string_node)
+            } else if n.get("CoalesceExpr").is_some() {
+                Some("coalesce")
+            } else if n.get("CaseExpr").is_some() {
+                Some("case")
+            } else if let Some(m) = n.get("MinMaxExpr") {
+                // op 1 GREATEST, 2 LEAST
+                Some(if m.get("op").and_then(Value::as_i64) == Some(2) {
+                    "least"
+                } else {
+                    "greatest"
+                })
             } else {
                 None
             }

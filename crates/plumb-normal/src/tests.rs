@@ -229,6 +229,27 @@ fn subquery_aliases_renamed_by_the_server() {
 }
 
 #[test]
+fn text_casts_of_text_operators_and_subqueries() {
+    assert!(same_expr("(j ->> 'k')::text", "j ->> 'k'"));
+    assert!(same_expr("(j #>> '{a,b}')::text", "j #>> '{a,b}'"));
+    assert!(!same_expr("(j -> 'k')::text", "j -> 'k'"));
+    assert!(same_expr(
+        "CASE WHEN a THEN 'x'::character varying ELSE NULL::character varying END",
+        "CASE WHEN a THEN 'x' END"
+    ));
+    assert!(!same_expr(
+        "CASE WHEN a THEN 'x' ELSE 'y' END",
+        "CASE WHEN a THEN 'x' END"
+    ));
+    // the server names a subquery's output columns (`AS coalesce`) and qualifies its columns
+    let live = "SELECT t.id, (SELECT COALESCE(NULLIF(b.label, ''::text), b.name) AS \"coalesce\" FROM public.b WHERE (b.id = t.id)) AS label, GREATEST(t.x, 1) AS \"greatest\" FROM public.t";
+    let declared = "SELECT t.id, (SELECT COALESCE(NULLIF(label, ''), name) FROM b WHERE id = t.id) AS label, GREATEST(t.x, 1) FROM t";
+    assert_eq!(compare(Sql::Statement, live, declared), Verdict::Same);
+    let changed = "SELECT t.id, (SELECT COALESCE(NULLIF(label, ''), title) FROM b WHERE id = t.id) AS label, GREATEST(t.x, 1) FROM t";
+    assert_eq!(compare(Sql::Statement, live, changed), Verdict::Different);
+}
+
+#[test]
 fn implicit_output_names() {
     let s = |a: &str, b: &str| compare(Sql::Statement, a, b);
     assert_eq!(

@@ -3682,7 +3682,7 @@ impl Interp {
             kind: ViewKind::View,
             definition: self
                 .view_def(query)
-                .unwrap_or_else(|| view_definition(query)),
+                .unwrap_or_else(|| view_definition(&self.expand_stars(query))),
             columns,
             options,
             indexes: BTreeMap::new(),
@@ -3748,7 +3748,7 @@ impl Interp {
                 kind: ViewKind::Materialized,
                 definition: self
                     .view_def(query)
-                    .unwrap_or_else(|| view_definition(query)),
+                    .unwrap_or_else(|| view_definition(&self.expand_stars(query))),
                 columns,
                 options,
                 indexes: BTreeMap::new(),
@@ -3799,6 +3799,107 @@ fn view_definition(query: &N) -> String {
 }
 
 impl Interp {
+    /// The query with `*` and `alias.*` of its select lists (each branch of a UNION) replaced by the columns
+    /// they stand for now, as PostgreSQL stores a view (`SELECT d.id, d.name, …`). A select list whose
+    /// relations are not all known (a subquery, a CTE, a join with `USING`) is left as written.
+    fn expand_stars(&self, query: &N) -> N {
+        let N::SelectStmt(sel) = query else {
+            return query.clone();
+        };
+        let mut sel = sel.clone();
+        if sel.with_clause.is_none() {
+            self.expand_stars_in(&mut sel);
+        }
+        N::SelectStmt(sel)
+    }
+
+    fn expand_stars_in(&self, sel: &mut protobuf::SelectStmt) {
+        if let Some(l) = sel.larg.as_deref_mut() {
+            self.expand_stars_in(l);
+        }
+        if let Some(r) = sel.rarg.as_deref_mut() {
+            self.expand_stars_in(r);
+        }
+        let star = |t: &Node| match &t.node {
+            Some(N::ResTarget(rt)) => match rt.val.as_deref().and_then(|v| v.node.as_ref()) {
+                Some(N::ColumnRef(cr))
+                    if cr
+                        .fields
+                        .iter()
+                        .any(|f| matches!(f.node, Some(N::AStar(_)))) =>
+                {
+                    Some(strs(&cr.fields))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        if !sel.target_list.iter().any(|t| star(t).is_some()) {
+            return;
+        }
+        fn plain_joins(n: &Node) -> bool {
+            match &n.node {
+                Some(N::JoinExpr(j)) => {
+                    !j.is_natural
+                        && j.using_clause.is_empty()
+                        && j.larg.as_deref().is_some_and(plain_joins)
+                        && j.rarg.as_deref().is_some_and(plain_joins)
+                }
+                _ => true,
+            }
+        }
+        let mut rels = Vec::new();
+        for f in &sel.from_clause {
+            if !plain_joins(f) || !self.range_items(f, &mut rels) {
+                return;
+            }
+        }
+        let column = |alias: &str, col: &str| Node {
+            node: Some(N::ResTarget(Box::new(protobuf::ResTarget {
+                name: String::new(),
+                indirection: vec![],
+                val: Some(Box::new(Node {
+                    node: Some(N::ColumnRef(protobuf::ColumnRef {
+                        fields: [alias, col]
+                            .iter()
+                            .map(|s| Node {
+                                node: Some(N::String(protobuf::String {
+                                    sval: s.to_string(),
+                                })),
+                            })
+                            .collect(),
+                        location: -1,
+                    })),
+                })),
+                location: -1,
+            }))),
+        };
+        let mut out = Vec::new();
+        for t in std::mem::take(&mut sel.target_list) {
+            let Some(fields) = star(&t) else {
+                out.push(t);
+                continue;
+            };
+            // `*`, `alias.*` (`schema.table.*` names the table by its last part)
+            let qualifier = fields.iter().rev().find(|f| !f.is_empty() && *f != "*");
+            for (alias, q) in &rels {
+                if qualifier.is_some_and(|x| x != alias) {
+                    continue;
+                }
+                let names: Vec<String> = match (self.db.tables.get(q), self.db.views.get(q)) {
+                    (Some(t), _) => t.columns.iter().map(|c| c.name.clone()).collect(),
+                    (None, Some(v)) => v.columns.iter().map(|c| c.name.clone()).collect(),
+                    (None, None) => {
+                        out.push(t.clone());
+                        continue;
+                    }
+                };
+                out.extend(names.iter().map(|c| column(alias, c)));
+            }
+        }
+        sel.target_list = out;
+    }
+
     fn create_function(&mut self, s: &protobuf::CreateFunctionStmt) -> R<()> {
         let (schema, name) = self.name_from_list(&strs(&s.funcname), -1)?;
         let q = self.new_name(&schema, &name, -1)?;
