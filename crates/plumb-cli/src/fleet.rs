@@ -25,7 +25,7 @@ use tokio::sync::Semaphore;
 use crate::args::{CheckArgs, CheckFormat};
 use crate::commands::{diff_options, filters, print, today, use_color, JSON_VERSION};
 use crate::dev::Dev;
-use crate::report::{drift_kind, drift_sentence};
+use crate::report::{drift_detail, drift_kind, drift_sentence};
 use crate::source::{self, Filters};
 use crate::unmodelled::{self, NotCompared};
 use crate::{log, Outcome};
@@ -458,6 +458,8 @@ struct Group<'a> {
     object: &'a str,
     attribute: Option<&'a str>,
     message: String,
+    /// A long difference as a unified diff (database, then declared).
+    detail: Option<String>,
     targets: Vec<&'a str>,
 }
 
@@ -503,24 +505,32 @@ impl Fleet<'_> {
     /// The drift of every target, grouped: the same sentence in several targets is one group. Most targets
     /// first, then by object.
     fn groups(&self) -> Vec<Group<'_>> {
-        let mut by: BTreeMap<(String, String), Group<'_>> = BTreeMap::new();
+        // Keyed by the values too: a definition that differs in two ways is two groups.
+        type Key<'k> = (&'k str, String, Option<&'k str>, Option<&'k str>);
+        let mut by: BTreeMap<Key<'_>, Group<'_>> = BTreeMap::new();
         for r in self.reports {
             let Result1::Checked { plan, .. } = &r.result else {
                 continue;
             };
             for c in &plan.changes {
                 let message = drift_sentence(c);
-                by.entry((c.object.clone(), message.clone()))
-                    .or_insert_with(|| Group {
-                        drift: drift_kind(c),
-                        kind: c.kind.as_str(),
-                        object: &c.object,
-                        attribute: c.attribute.as_deref(),
-                        message,
-                        targets: Vec::new(),
-                    })
-                    .targets
-                    .push(&r.name);
+                by.entry((
+                    c.object.as_str(),
+                    message.clone(),
+                    c.from.as_deref(),
+                    c.to.as_deref(),
+                ))
+                .or_insert_with(|| Group {
+                    drift: drift_kind(c),
+                    kind: c.kind.as_str(),
+                    object: &c.object,
+                    attribute: c.attribute.as_deref(),
+                    message,
+                    detail: drift_detail(c),
+                    targets: Vec::new(),
+                })
+                .targets
+                .push(&r.name);
             }
         }
         let mut groups: Vec<Group<'_>> = by.into_values().collect();
@@ -599,11 +609,14 @@ impl Fleet<'_> {
             for g in &groups {
                 let _ = writeln!(
                     out,
-                    "  {yellow}{}: {}{reset}\n      {}",
+                    "  {yellow}{}: {}{reset}",
                     Self::count_label(g.targets.len()),
                     g.message,
-                    Self::names(&g.targets)
                 );
+                for line in g.detail.iter().flat_map(|d| d.lines()) {
+                    let _ = writeln!(out, "      {line}");
+                }
+                let _ = writeln!(out, "      in {}", Self::names(&g.targets));
             }
         }
         let (_, drifted, errors) = self.counts();
@@ -660,6 +673,16 @@ impl Fleet<'_> {
                     Self::names(&g.targets).replace('|', "\\|")
                 );
             }
+            for g in groups.iter().filter(|g| g.detail.is_some()) {
+                let _ = writeln!(
+                    out,
+                    "\n<details><summary>{} <code>{}</code> in {}: database, then declared</summary>\n\n```diff\n{}```\n</details>",
+                    g.kind,
+                    g.object.replace('<', "&lt;"),
+                    Self::count_label(g.targets.len()),
+                    g.detail.as_deref().unwrap_or("").replace("```", "` ` `")
+                );
+            }
         }
         out
     }
@@ -686,7 +709,15 @@ impl Fleet<'_> {
                 "::error title=Schema drift ({}) in {}::{}",
                 g.drift,
                 Self::count_label(g.targets.len()),
-                escape(&format!("{} ({})", g.message, Self::names(&g.targets)))
+                escape(&format!(
+                    "{}{}\nin {}",
+                    g.message,
+                    g.detail
+                        .as_ref()
+                        .map(|d| format!("\n{}", d.trim_end()))
+                        .unwrap_or_default(),
+                    Self::names(&g.targets),
+                ))
             );
         }
         let (_, drifted, errors) = self.counts();
@@ -748,6 +779,7 @@ impl Fleet<'_> {
                     "object": g.object,
                     "attribute": g.attribute,
                     "message": g.message,
+                    "detail": g.detail,
                     "count": g.targets.len(),
                     "targets": g.targets,
                 })

@@ -63,7 +63,7 @@ pub(crate) fn drift_sentence(c: &Change) -> String {
 }
 
 /// For a difference too long for one line: the database's text against the declared one, as a unified diff.
-fn drift_detail(c: &Change) -> Option<String> {
+pub(crate) fn drift_detail(c: &Change) -> Option<String> {
     match (&c.from, &c.to) {
         (Some(db), Some(decl)) if drift_sentence(c).ends_with(':') => {
             Some(render::unified_diff(db, decl))
