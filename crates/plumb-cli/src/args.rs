@@ -223,6 +223,10 @@ pub struct CheckArgs {
     /// With several targets: at most this many connections to one server (host and port) at once.
     #[arg(long, value_name = "N", default_value = "4", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs_per_server: u16,
+    /// Schema per tenant: `GLOB=SCHEMA` compares every schema of each database that GLOB matches (e.g.
+    /// 'tenant_*=app') with the declared schema SCHEMA; each matching schema is a target of its own.
+    #[arg(long, value_name = "GLOB=SCHEMA", value_parser = crate::mapschema::MapSchema::boxed)]
+    pub map_schema: Option<Box<crate::mapschema::MapSchema>>,
     /// Targets of the `[targets]` table of plumb.toml (name, URL), used when the command line names none.
     #[arg(skip)]
     pub config_targets: Vec<(String, String)>,

@@ -25,6 +25,7 @@ use tokio::sync::Semaphore;
 use crate::args::{CheckArgs, CheckFormat};
 use crate::commands::{diff_options, filters, print, today, use_color, JSON_VERSION};
 use crate::dev::Dev;
+use crate::mapschema::MapSchema;
 use crate::report::{drift_detail, drift_kind, drift_sentence};
 use crate::source::{self, Filters};
 use crate::unmodelled::{self, NotCompared};
@@ -36,6 +37,7 @@ pub fn is_fleet(a: &CheckArgs) -> bool {
         || a.targets.is_some()
         || a.targets_query.is_some()
         || !a.config_targets.is_empty()
+        || a.map_schema.is_some()
 }
 
 /// One target: its name in the report and where to connect. A URL that does not parse is that target's error.
@@ -211,21 +213,54 @@ impl TargetReport {
     }
 }
 
-/// Read one target on one connection and compare it with the declared model.
+/// What one target gave: a plan per compared schema (one, `None`, without `--map-schema`), what was uncertain
+/// offline, and the live model's unmodelled objects.
+struct Checked {
+    plans: Vec<(Option<String>, Plan)>,
+    uncertain: Vec<String>,
+    unsupported: Database,
+}
+
+/// Read one target on one connection and compare it with the declared model (each schema `--map-schema`
+/// matches, renamed, with the declared schema).
 async fn check_one(
     target: &Target,
     declared: &Database,
     f: &Filters,
     opts: &plumb_diff::Options,
-) -> Result<(Plan, Database)> {
+    map: Option<&MapSchema>,
+) -> Result<Checked> {
     let client = target.connect().await?;
     let mut db = plumb_introspect::introspect(&client, &f.introspect_options())
         .await
         .with_context(|| format!("reading the schema of {target}"))?;
     drop(client);
     f.apply(&mut db, &target.to_string());
-    let plan = plumb_diff::plan(&db, declared, opts)?;
-    Ok((plan, db))
+    let live: Vec<(Option<String>, Database)> = match map {
+        None => vec![(None, std::mem::take(&mut db))],
+        Some(m) => crate::mapschema::split(&db, m)?
+            .into_iter()
+            .map(|(s, d)| (Some(s), d))
+            .collect(),
+    };
+    let mut out = Checked {
+        plans: Vec::new(),
+        uncertain: Vec::new(),
+        unsupported: Database::default(),
+    };
+    for (schema, live) in live {
+        out.plans
+            .push((schema, plumb_diff::plan(&live, declared, opts)?));
+        for u in plumb_diff::uncertain(&live, declared, opts) {
+            out.uncertain
+                .push(format!("{} {}: {}", u.kind.as_str(), u.object, u.reason));
+        }
+        if map.is_none() {
+            db = live;
+        }
+    }
+    out.unsupported.unsupported = db.unsupported;
+    Ok(out)
 }
 
 /// `done/total` on stderr while targets are read, when stderr is a terminal and the run lasts over a second.
@@ -302,8 +337,16 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         &first_url.iter().map(String::as_str).collect::<Vec<_>>(),
     )
     .await?;
-    let declared = source::load(&schema.to_string_lossy(), dev.url(), &f).await?;
+    let mut declared = source::load(&schema.to_string_lossy(), dev.url(), &f).await?;
     drop(dev);
+    let mut opts = diff_options(&a.compare);
+    if let Some(map) = &a.map_schema {
+        if !f.include.is_empty() {
+            bail!("--include-schema and --map-schema: the mapped schema is what is compared; leave --include-schema out");
+        }
+        declared.database = crate::mapschema::declared(&declared.database, map)?;
+        opts.include_schemas = vec![map.declared.clone()];
+    }
     if !f.include.is_empty() {
         f.require_included("--include-schema", &[(&declared.label, &declared.schemas)])?;
     }
@@ -312,7 +355,6 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         None => None,
     };
     let today = today();
-    let opts = diff_options(&a.compare);
     let jobs = a.jobs.map_or_else(default_jobs, usize::from);
     let per_server = usize::from(a.jobs_per_server);
     log::info(format_args!(
@@ -332,32 +374,44 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
             .or_insert_with(|| Arc::new(Semaphore::new(per_server)))
             .clone();
         let all_jobs = all_jobs.clone();
-        let (declared, f, opts) = (&declared.database, &f, &opts);
+        let (declared, f, opts, map) = (&declared.database, &f, &opts, a.map_schema.as_deref());
         running.push(async move {
             // The server's permit first: a target waiting for a busy server holds no job slot.
             let _server = server.acquire_owned().await;
             let _job = all_jobs.acquire_owned().await;
             let start = Instant::now();
-            let result = check_one(target, declared, f, opts).await;
+            let result = check_one(target, declared, f, opts, map).await;
             (i, result, start.elapsed())
         });
     }
 
-    let mut results: Vec<Option<TargetReport>> = named
+    let mut results: Vec<Vec<TargetReport>> = named
         .iter()
         .map(|n| {
-            n.target.as_ref().err().map(|e| TargetReport {
-                name: n.name.clone(),
-                database: n.name.clone(),
-                result: Result1::Error(e.clone()),
-                elapsed: Duration::ZERO,
-            })
+            n.target
+                .as_ref()
+                .err()
+                .map(|e| TargetReport {
+                    name: n.name.clone(),
+                    database: n.name.clone(),
+                    result: Result1::Error(e.clone()),
+                    elapsed: Duration::ZERO,
+                })
+                .into_iter()
+                .collect()
         })
         .collect();
     let mut progress = Progress::new(named.len());
     for _ in results.iter().flatten() {
         progress.tick(true);
     }
+    // With --map-schema each schema is reported as a target: `schema`, or `target/schema` when there are
+    // several databases.
+    let schema_name = |n: &Named, schema: Option<String>| match schema {
+        None => n.name.clone(),
+        Some(s) if named.len() == 1 => s,
+        Some(s) => format!("{}/{s}", n.name),
+    };
     let mut not_compared = NotCompared::default();
     not_compared.add(&declared.label, &declared.database);
     let mut uncertain: BTreeMap<String, usize> = BTreeMap::new();
@@ -368,35 +422,43 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
             .target
             .as_ref()
             .map_or_else(|_| n.name.clone(), ToString::to_string);
-        let result = match result {
-            Ok((plan, db)) => {
-                not_compared.add(&n.name, &db);
-                for u in plumb_diff::uncertain(&db, &declared.database, &opts) {
-                    *uncertain
-                        .entry(format!("{} {}: {}", u.kind.as_str(), u.object, u.reason))
-                        .or_default() += 1;
-                }
-                match &accepted {
-                    Some(list) => {
-                        let o = list.apply(&plan, &today);
-                        expired |= !o.expired.is_empty();
-                        Result1::Checked {
-                            accepted: o.accepted.len(),
-                            plan: o.open,
-                        }
-                    }
-                    None => Result1::Checked { plan, accepted: 0 },
-                }
+        let checked = match result {
+            Ok(c) => c,
+            Err(e) => {
+                progress.tick(true);
+                results[i].push(TargetReport {
+                    name: n.name.clone(),
+                    database,
+                    result: Result1::Error(crate::one_line(&e)),
+                    elapsed,
+                });
+                continue;
             }
-            Err(e) => Result1::Error(crate::one_line(&e)),
         };
-        progress.tick(matches!(result, Result1::Error(_)));
-        results[i] = Some(TargetReport {
-            name: n.name.clone(),
-            database,
-            result,
-            elapsed,
-        });
+        progress.tick(false);
+        not_compared.add(&n.name, &checked.unsupported);
+        for u in checked.uncertain {
+            *uncertain.entry(u).or_default() += 1;
+        }
+        for (schema, plan) in checked.plans {
+            let result = match &accepted {
+                Some(list) => {
+                    let o = list.apply(&plan, &today);
+                    expired |= !o.expired.is_empty();
+                    Result1::Checked {
+                        accepted: o.accepted.len(),
+                        plan: o.open,
+                    }
+                }
+                None => Result1::Checked { plan, accepted: 0 },
+            };
+            results[i].push(TargetReport {
+                name: schema_name(n, schema),
+                database: database.clone(),
+                result,
+                elapsed,
+            });
+        }
     }
     progress.finish();
     f.warn_unmatched();

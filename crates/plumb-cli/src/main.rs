@@ -12,6 +12,7 @@ mod dev;
 mod fleet;
 mod hazards;
 mod log;
+mod mapschema;
 mod report;
 mod scope;
 mod source;

@@ -355,3 +355,112 @@ fn targets_file_errors() {
     assert!(run.stderr.contains("target a is named twice"), "{run:?}");
     let _ = std::fs::remove_dir_all(&scratch);
 }
+
+/// The declared schema `app`, written for schema `s` (a quoted identifier).
+fn app_schema(s: &str) -> String {
+    format!(
+        "CREATE SCHEMA {s};\n\
+         CREATE TYPE {s}.status AS ENUM ('new', 'done');\n\
+         CREATE TABLE {s}.users (id serial PRIMARY KEY, status {s}.status NOT NULL DEFAULT 'new', \
+         parent integer REFERENCES {s}.users (id), CHECK (parent <> id));\n\
+         CREATE INDEX users_expr_idx ON {s}.users ((id + 1));\n\
+         CREATE VIEW {s}.active AS SELECT id FROM {s}.users WHERE status = 'new';\n"
+    )
+}
+
+/// `--map-schema 'tenant_*=app'`: each tenant schema of one database compared with the declared `app`; a
+/// schema that is not a tenant's is left alone; a quoted (hostile) schema name is renamed as a whole.
+#[test]
+fn map_schema_compares_each_tenant_schema_with_the_declared_one() {
+    let db = TestDb::new("fleet_map");
+    db.execute(&app_schema("tenant_a"));
+    db.execute(&app_schema(r#""tenant_B ""x""""#));
+    db.execute(&app_schema("tenant_c"));
+    db.execute("ALTER TABLE tenant_c.users ADD COLUMN hotfix_flag boolean; CREATE SCHEMA other; CREATE TABLE other.t (a int);");
+    let scratch = scratch_dir("map");
+    let schema = scratch.join("app.sql");
+    std::fs::write(&schema, app_schema("app")).unwrap();
+    let run = plumb_at(
+        None,
+        &[
+            "check",
+            "--no-config",
+            "--schema",
+            schema.to_str().unwrap(),
+            "--database",
+            db.url(),
+            "--map-schema",
+            "tenant_*=app",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("checked 3 targets against {}", schema.display()),
+        "{run:?}"
+    );
+    assert_eq!(
+        lines[1].split_whitespace().collect::<Vec<_>>(),
+        ["tenant_B", "\"x\"", "in", "sync"],
+        "{run:?}"
+    );
+    assert_eq!(
+        lines[2].split_whitespace().collect::<Vec<_>>(),
+        ["tenant_a", "in", "sync"],
+        "{run:?}"
+    );
+    assert_eq!(
+        lines[3].split_whitespace().collect::<Vec<_>>(),
+        ["tenant_c", "drift", "in", "1", "place"],
+        "{run:?}"
+    );
+    assert!(
+        run.stdout
+            .contains("1 target: column app.users.hotfix_flag is in the database but not declared\n      in tenant_c"),
+        "{run:?}"
+    );
+
+    // A declared schema the declaration does not have, and a glob that matches nothing: errors.
+    let run = plumb_at(
+        None,
+        &[
+            "check",
+            "--no-config",
+            "--schema",
+            schema.to_str().unwrap(),
+            "--database",
+            db.url(),
+            "--map-schema",
+            "tenant_*=nope",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("declared schema nope does not exist"),
+        "{run:?}"
+    );
+    let run = plumb_at(
+        None,
+        &[
+            "check",
+            "--no-config",
+            "--schema",
+            schema.to_str().unwrap(),
+            "--database",
+            db.url(),
+            "--map-schema",
+            "shard_*=app",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("error: --map-schema shard_*: no schema matches"),
+        "{run:?}"
+    );
+    let _ = std::fs::remove_dir_all(&scratch);
+}
