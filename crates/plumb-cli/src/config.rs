@@ -30,6 +30,9 @@
 //! diff = "markdown"
 //! status = "json"
 //! dump = "sql"
+//!
+//! [targets]                                 # check over many databases (name = URL)
+//! eu = "postgresql://plumb@eu.db.example.com/app"
 //! ```
 
 use std::ops::Range;

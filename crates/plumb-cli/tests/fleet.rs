@@ -464,3 +464,50 @@ fn map_schema_compares_each_tenant_schema_with_the_declared_one() {
     );
     let _ = std::fs::remove_dir_all(&scratch);
 }
+
+/// The `[targets]` table of plumb.toml names the targets when the command line names none.
+#[test]
+fn targets_of_plumb_toml() {
+    let template = TestDb::with_sql("fleett", "CREATE TABLE t (id integer PRIMARY KEY);");
+    let eu = template.copy("fleett_eu");
+    let us = template.copy("fleett_us");
+    us.execute("DROP TABLE t");
+    let dir = scratch_dir("toml");
+    std::fs::write(
+        dir.join("schema.sql"),
+        "CREATE TABLE t (id integer PRIMARY KEY);",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("plumb.toml"),
+        format!("[targets]\neu = \"{}\"\nus = \"{}\"\n", eu.url(), us.url()),
+    )
+    .unwrap();
+    let run = plumb_at(Some(&dir), &["check", "--schema", "schema.sql"], &[]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.starts_with(
+            "checked 2 targets against schema.sql\n  eu  in sync\n  us  drift in 1 place\n"
+        ),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains(
+            "1 target: table public.t is declared but missing from the database\n      in us"
+        ),
+        "{run:?}"
+    );
+    // A --database on the command line wins: one database, the single-target check.
+    let run = plumb_at(
+        Some(&dir),
+        &["check", "--schema", "schema.sql", "--database", eu.url()],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.starts_with("schema in sync"), "{run:?}");
+    std::fs::write(dir.join("plumb.toml"), "[targets]\neu = 1\n").unwrap();
+    let run = plumb_at(Some(&dir), &["check", "--schema", "schema.sql"], &[]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("plumb.toml:2:6"), "{run:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
