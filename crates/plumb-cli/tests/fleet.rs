@@ -511,3 +511,36 @@ fn targets_of_plumb_toml() {
     assert!(run.stderr.contains("plumb.toml:2:6"), "{run:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Passwords in target URLs never reach the report, in any format, nor stderr.
+#[test]
+fn passwords_are_not_printed() {
+    let scratch = scratch_dir("pw");
+    let schema = scratch.join("schema.sql");
+    std::fs::write(&schema, "CREATE TABLE t (id integer);").unwrap();
+    for format in ["human", "json", "markdown", "github"] {
+        let run = plumb_at(
+            None,
+            &[
+                "check",
+                "--no-config",
+                "--schema",
+                schema.to_str().unwrap(),
+                "--database",
+                "postgresql://u:s3cret@127.0.0.1:1/a",
+                "--database",
+                "postgresql://u:s3cret@127.0.0.1:1/b?sslmode=bogus",
+                "--format",
+                format,
+            ],
+            &[],
+        );
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(
+            !run.stdout.contains("s3cret") && !run.stderr.contains("s3cret"),
+            "{run:?}"
+        );
+        assert!(run.stdout.contains("127.0.0.1:1"), "{run:?}");
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+}
