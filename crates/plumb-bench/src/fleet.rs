@@ -210,13 +210,14 @@ fn run_cases(
     databases: usize,
     tables: usize,
 ) -> Result<()> {
+    let load_before = load_average();
     for run in 0..runs {
         let mut line = Vec::new();
         for case in &mut cases {
             if case.row.error.is_some() {
                 continue;
             }
-            let outcome = measure(Command::new(plumb).args(&case.args)).map(|(wall, peak, _)| {
+            let outcome = time_v(plumb, &case.args).map(|(wall, peak)| {
                 line.push(format!("{:.3}s", wall.as_secs_f64()));
                 Sample {
                     wall,
@@ -228,8 +229,9 @@ fn run_cases(
         eprintln!("run {}: {}", run + 1, line.join(", "));
     }
     println!(
-        "fleet: {databases} databases of {tables} tables on one server   runs: {runs}   load average: {}",
-        load_average()
+        "fleet: {databases} databases of {tables} tables on one server   runs: {runs}   load average before: {load_before}, after: {}   peak memory: {}",
+        load_average(),
+        if Path::new(GNU_TIME).exists() { "/usr/bin/time -v" } else { "VmHWM polled" }
     );
     println!(
         "{:<52} {:>9} {:>9} {:>9} {:>16}",
@@ -276,6 +278,41 @@ fn run_cases(
         bail!("a measurement failed");
     }
     Ok(())
+}
+
+/// Where GNU time is (peak memory as `/usr/bin/time -v` reports it).
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// Run plumb once: wall time and peak resident memory in kB, from `/usr/bin/time -v` when it is installed
+/// (else polled from /proc). The check must pass (exit 0: the copies are in sync with their declaration).
+fn time_v(plumb: &Path, args: &[String]) -> Result<(Duration, u64)> {
+    if !Path::new(GNU_TIME).exists() {
+        return measure(Command::new(plumb).args(args)).map(|(wall, peak, _)| (wall, peak));
+    }
+    let start = Instant::now();
+    let out = Command::new(GNU_TIME)
+        .arg("-v")
+        .arg(plumb)
+        .args(args)
+        .output()
+        .context("cannot start /usr/bin/time")?;
+    let wall = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        bail!(
+            "plumb {} failed ({}): {}{}",
+            args.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            stderr
+        );
+    }
+    let peak = stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .and_then(|v| v.trim().parse().ok())
+        .context("no peak memory in /usr/bin/time -v's output")?;
+    Ok((wall, peak))
 }
 
 /// The part of a label after the database count.
