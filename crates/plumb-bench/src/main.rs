@@ -3,11 +3,14 @@
 //! - `gen --tables N` prints a generated schema of N tables.
 //! - `dump --tables N` loads it into a scratch database and measures plumb's introspection next to
 //!   `pg_dump --schema-only` of the same database, in the same run.
+//! - `fleet --databases D --tables N` copies a database of N tables D times and times one `plumb check` over
+//!   all of them (`--jobs 1` and the default) against one `plumb check` of one.
 //! - `corpus DIR` introspects both schemas of every case of a corpus (DIR/<case>/{a,b}.sql) and reports any
 //!   error: a quick check over schemas the project does not own.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod fleet;
 mod gen;
 
 /// The allocator the `plumb` binary uses, so the figures are the ones users get.
@@ -58,6 +61,23 @@ enum Cmd {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// One `plumb check` over many databases (copies of one of N generated tables) with each --jobs, against
+    /// one `plumb check` of one of them: wall time, peak memory, time per database.
+    Fleet {
+        #[arg(long, default_value_t = 200)]
+        databases: usize,
+        #[arg(long, default_value_t = 100)]
+        tables: usize,
+        /// Server to create the databases on (its database is only used to connect).
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_URL)]
+        database: String,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// The --jobs values to measure, comma-separated; `default` runs without --jobs (also without
+        /// --jobs-per-server); a number N also passes --jobs-per-server N.
+        #[arg(long, value_delimiter = ',', default_value = "1,default")]
+        jobs: Vec<String>,
+    },
     /// Introspect both schemas of every case of a corpus directory (DIR/<case>/{a,b}.sql) and report errors.
     Corpus {
         dir: PathBuf,
@@ -105,6 +125,13 @@ fn main() -> Result<()> {
             pg_dump,
         } => dump(tables, &database, runs.max(1), &pg_dump).map(|_| ()),
         Cmd::Corpus { dir, database } => corpus(&dir, &database),
+        Cmd::Fleet {
+            databases,
+            tables,
+            database,
+            runs,
+            jobs,
+        } => fleet::fleet(&database, databases, tables, runs.max(1), &jobs),
         Cmd::All { database, runs } => all(&database, runs.max(1)),
         Cmd::Queries {
             server_version,

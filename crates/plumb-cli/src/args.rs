@@ -205,9 +205,31 @@ pub struct DumpArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The live database [default: $DATABASE_URL].
+    /// The live database [default: $DATABASE_URL]. Repeatable: each is a target of one fleet check. With
+    /// --targets-query, the server the query runs on.
     #[arg(long, value_name = "URL")]
-    pub database: Option<String>,
+    pub database: Vec<String>,
+    /// A file of targets to check: one URL (or key=value connection string) or `name = URL` per line; `#`
+    /// starts a comment line.
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
+    /// A query whose first column lists database names on one server (--database, else $DATABASE_URL):
+    /// each is a target, e.g. "SELECT datname FROM pg_database WHERE datname LIKE 'tenant_%'".
+    #[arg(long, value_name = "SQL")]
+    pub targets_query: Option<String>,
+    /// With several targets: how many are read at once [default: the number of CPUs].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// With several targets: at most this many connections to one server (host and port) at once.
+    #[arg(long, value_name = "N", default_value = "4", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs_per_server: u16,
+    /// Schema per tenant: `GLOB=SCHEMA` compares every schema of each database that GLOB matches (e.g.
+    /// 'tenant_*=app') with the declared schema SCHEMA; each matching schema is a target of its own.
+    #[arg(long, value_name = "GLOB=SCHEMA", value_parser = crate::mapschema::MapSchema::boxed)]
+    pub map_schema: Option<Box<crate::mapschema::MapSchema>>,
+    /// Targets of the `[targets]` table of plumb.toml (name, URL), used when the command line names none.
+    #[arg(skip)]
+    pub config_targets: Vec<(String, String)>,
     /// The declared schema: a .sql file or a directory of them.
     #[arg(long, value_name = "SOURCE", conflicts_with = "migrations")]
     pub schema: Option<PathBuf>,

@@ -31,7 +31,7 @@ pub async fn run(mut cli: Cli) -> Result<Outcome> {
     }
 }
 
-fn print(text: &str) -> Result<()> {
+pub(crate) fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     if !text.is_empty() && !text.ends_with('\n') {
@@ -41,7 +41,7 @@ fn print(text: &str) -> Result<()> {
     Ok(())
 }
 
-fn use_color(c: Color) -> bool {
+pub(crate) fn use_color(c: Color) -> bool {
     match c {
         Color::Always => true,
         Color::Never => false,
@@ -49,7 +49,7 @@ fn use_color(c: Color) -> bool {
     }
 }
 
-fn diff_options(c: &CompareOpts) -> plumb_diff::Options {
+pub(crate) fn diff_options(c: &CompareOpts) -> plumb_diff::Options {
     plumb_diff::Options {
         ignore_owners: c.ignore_owners,
         ignore_privileges: c.ignore_privileges,
@@ -59,7 +59,7 @@ fn diff_options(c: &CompareOpts) -> plumb_diff::Options {
     }
 }
 
-fn filters(c: &CompareOpts) -> Filters {
+pub(crate) fn filters(c: &CompareOpts) -> Filters {
     Filters::new(
         c.include_schemas.clone(),
         c.exclude_schemas.clone(),
@@ -347,7 +347,7 @@ async fn baseline(a: BaselineArgs) -> Result<Outcome> {
 }
 
 /// Today's UTC date, `YYYY-MM-DD`.
-fn today() -> String {
+pub(crate) fn today() -> String {
     let t = default_version(plumb_migrations::Layout::Prisma);
     format!("{}-{}-{}", &t[0..4], &t[4..6], &t[6..8])
 }
@@ -392,7 +392,7 @@ fn default_version(layout: plumb_migrations::Layout) -> String {
 }
 
 /// Objects whose SQL text could not be compared offline: treated as in sync, and said so.
-fn warn_uncertain(
+pub(crate) fn warn_uncertain(
     from: &plumb_model::Database,
     to: &plumb_model::Database,
     opts: &plumb_diff::Options,
@@ -408,7 +408,10 @@ fn warn_uncertain(
 }
 
 pub async fn check(a: CheckArgs) -> Result<Outcome> {
-    let target = plumb_pg::target_from(a.database.as_deref())?;
+    if crate::fleet::is_fleet(&a) {
+        return crate::fleet::check(a).await;
+    }
+    let target = plumb_pg::target_from(a.database.first().map(String::as_str))?;
     let f = filters(&a.compare);
     f.validate("--include-schema")?;
     a.hazards.validate()?;

@@ -30,6 +30,9 @@
 //! diff = "markdown"
 //! status = "json"
 //! dump = "sql"
+//!
+//! [targets]                                 # check over many databases (name = URL)
+//! eu = "postgresql://plumb@eu.db.example.com/app"
 //! ```
 
 use std::ops::Range;
@@ -58,6 +61,8 @@ struct Raw {
     ignore_owners: Option<bool>,
     ignore_privileges: Option<bool>,
     accept: Option<PathBuf>,
+    /// `name = "URL"`: the targets of a fleet check.
+    targets: Option<std::collections::BTreeMap<String, String>>,
     format: Option<Formats>,
     hazards: Option<Hazards>,
 }
@@ -246,6 +251,16 @@ impl Config {
         }
     }
 
+    /// The `[targets]` table (name, URL), in name order.
+    fn targets(&self) -> Vec<(String, String)> {
+        self.raw
+            .targets
+            .iter()
+            .flatten()
+            .map(|(n, u)| (n.clone(), u.clone()))
+            .collect()
+    }
+
     /// The database URL when none was given: from `database_env` (`None`: `DATABASE_URL` as usual).
     fn database(&self, given: &mut Option<String>) -> Result<()> {
         if given.is_none() {
@@ -339,7 +354,14 @@ impl Config {
                 }
             }
             Command::Check(a) => {
-                self.database(&mut a.database)?;
+                if a.database.is_empty() && a.targets.is_none() && a.targets_query.is_none() {
+                    a.config_targets = self.targets();
+                }
+                if a.database.is_empty() && a.targets.is_none() && a.config_targets.is_empty() {
+                    let mut one = None;
+                    self.database(&mut one)?;
+                    a.database.extend(one);
+                }
                 self.compare(&mut a.compare)?;
                 self.hazards(&mut a.hazards);
                 self.layout(&mut a.layout);

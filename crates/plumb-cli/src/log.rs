@@ -34,3 +34,8 @@ pub fn info(message: impl std::fmt::Display) {
 pub fn verbose() -> bool {
     LEVEL.load(Ordering::Relaxed) >= 2
 }
+
+/// Whether `-q` was given.
+pub fn quiet() -> bool {
+    LEVEL.load(Ordering::Relaxed) == 0
+}

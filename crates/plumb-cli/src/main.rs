@@ -9,8 +9,10 @@ mod args;
 mod commands;
 mod config;
 mod dev;
+mod fleet;
 mod hazards;
 mod log;
+mod mapschema;
 mod report;
 mod scope;
 mod source;
@@ -33,6 +35,8 @@ pub enum Outcome {
     Clean,
     /// Differences or drift found: exit 1.
     Different,
+    /// A report was printed, but part of the work failed (a target of a fleet check): exit 2.
+    Failed,
 }
 
 fn main() -> ExitCode {
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::run(cli)) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Different) => ExitCode::from(1),
+        Ok(Outcome::Failed) => ExitCode::from(2),
         // The reader went away (`plumb dump | head`): nothing to report, as other filters do.
         Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {

@@ -30,7 +30,7 @@ pub struct Check<'a> {
 }
 
 /// How a change reads as drift.
-fn drift_kind(c: &Change) -> &'static str {
+pub(crate) fn drift_kind(c: &Change) -> &'static str {
     match c.action {
         Action::Create => "missing",
         Action::Drop => "extra",
@@ -38,7 +38,7 @@ fn drift_kind(c: &Change) -> &'static str {
     }
 }
 
-fn drift_sentence(c: &Change) -> String {
+pub(crate) fn drift_sentence(c: &Change) -> String {
     let what = format!("{} {}", c.kind.as_str(), c.object);
     match c.action {
         Action::Create => format!("{what} is declared but missing from the database"),
@@ -63,7 +63,7 @@ fn drift_sentence(c: &Change) -> String {
 }
 
 /// For a difference too long for one line: the database's text against the declared one, as a unified diff.
-fn drift_detail(c: &Change) -> Option<String> {
+pub(crate) fn drift_detail(c: &Change) -> Option<String> {
     match (&c.from, &c.to) {
         (Some(db), Some(decl)) if drift_sentence(c).ends_with(':') => {
             Some(render::unified_diff(db, decl))

@@ -29,6 +29,19 @@ impl NotCompared {
         NotCompared { items }
     }
 
+    /// Add the unmodelled objects of one more source.
+    pub fn add(&mut self, label: &str, db: &Database) {
+        for u in &db.unsupported {
+            let who = self
+                .items
+                .entry((u.kind.clone(), u.name.clone()))
+                .or_default();
+            if !who.iter().any(|l| l == label) {
+                who.push(label.to_string());
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
