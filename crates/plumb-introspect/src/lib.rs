@@ -44,6 +44,7 @@
 mod aggregate;
 mod queries;
 mod reader;
+mod typename;
 
 use std::time::Duration;
 
