@@ -27,7 +27,7 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 
-# Benchmarks: introspection vs pg_dump (1,000 and 10,000 tables), parse speed, diff+plan speed
+# Benchmarks: plumb dump vs pg_dump and plumb diff vs migra (100, 1,000, 10,000 tables, the largest real schema), parse speed, diff+plan speed
 bench: _ensure-setup
     cargo build --release -p plumb-cli -p plumb-bench
     t="$(scripts/target-dir)"; DATABASE_URL="$(scripts/database-url)" "$t/release/plumb-bench" all

@@ -5,12 +5,15 @@
 //!   `pg_dump --schema-only` of the same database, in the same run.
 //! - `fleet --databases D --tables N` copies a database of N tables D times and times one `plumb check` over
 //!   all of them (`--jobs 1` and the default) against one `plumb check` of one.
+//! - `all` (`just bench`): `plumb dump` next to `pg_dump --schema-only` and `plumb diff` next to migra, at 100,
+//!   1,000 and 10,000 generated tables and on the largest real schema, in one run (`compare.rs`).
 //! - `corpus DIR` introspects both schemas of every case of a corpus (DIR/<case>/{a,b}.sql) and reports any
 //!   error: a quick check over schemas the project does not own.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod fleet;
+mod compare;
 mod gen;
 
 /// The allocator the `plumb` binary uses, so the figures are the ones users get.
@@ -54,12 +57,28 @@ enum Cmd {
         #[arg(long, default_value = "pg_dump")]
         pg_dump: String,
     },
-    /// Every benchmark at its default sizes (`just bench`): `dump` at 1,000 and 10,000 tables.
+    /// Every comparison in one run (`just bench`): `plumb dump` next to `pg_dump --schema-only` and `plumb
+    /// diff` next to migra, on generated schemas of each size and on the largest real schema.
     All {
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_URL)]
         database: String,
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// Sizes of the generated schemas, in tables.
+        #[arg(long, value_delimiter = ',', default_values_t = [100, 1000, 10000])]
+        sizes: Vec<usize>,
+        /// The real schema (a .sql file or a directory of them); default: the largest case of
+        /// fixtures/real/corpus, when it was fetched (fixtures/real/fetch.py).
+        #[arg(long, env = "PLUMB_BENCH_REAL")]
+        real: Option<PathBuf>,
+        /// An older plumb binary, measured in the same run (figures before and after).
+        #[arg(long, env = "PLUMB_BENCH_BEFORE")]
+        before: Option<PathBuf>,
+        /// The virtualenv migra is installed in (created when missing); default: bench-venv in the target dir.
+        #[arg(long)]
+        venv: Option<PathBuf>,
+        #[arg(long, default_value = "pg_dump")]
+        pg_dump: String,
     },
     /// One `plumb check` over many databases (copies of one of N generated tables) with each --jobs, against
     /// one `plumb check` of one of them: wall time, peak memory, time per database.
@@ -123,7 +142,7 @@ fn main() -> Result<()> {
             database,
             runs,
             pg_dump,
-        } => dump(tables, &database, runs.max(1), &pg_dump).map(|_| ()),
+        } => dump(tables, &database, runs.max(1), &pg_dump),
         Cmd::Corpus { dir, database } => corpus(&dir, &database),
         Cmd::Fleet {
             databases,
@@ -132,7 +151,23 @@ fn main() -> Result<()> {
             runs,
             jobs,
         } => fleet::fleet(&database, databases, tables, runs.max(1), &jobs),
-        Cmd::All { database, runs } => all(&database, runs.max(1)),
+        Cmd::All {
+            database,
+            runs,
+            sizes,
+            real,
+            before,
+            venv,
+            pg_dump,
+        } => all(All {
+            database,
+            runs: runs.max(1),
+            sizes,
+            real,
+            before,
+            venv,
+            pg_dump,
+        }),
         Cmd::Queries {
             server_version,
             explain,
@@ -296,21 +331,6 @@ impl Row {
     }
 }
 
-/// What one `dump` measurement found, for `all`'s summary.
-struct Outcome {
-    tables: usize,
-    /// Fastest and median plumb / pg_dump time ratios, when both ran.
-    ratio: Option<(f64, f64)>,
-    /// plumb's largest peak memory, in MB.
-    plumb_peak_mb: Option<f64>,
-    /// Tools that failed, with why.
-    failures: Vec<String>,
-}
-
-/// Largest plumb time / pg_dump time the issue accepts at 10,000 tables, and the memory ceiling.
-const TARGET_RATIO: f64 = 1.0 / 3.0;
-const TARGET_PEAK_MB: f64 = 200.0;
-
 /// How to run a server whose lock table is large enough for pg_dump (it takes a lock on every table in one
 /// transaction: max_locks_per_transaction × (max_connections + max_prepared_transactions) slots in all).
 fn lock_table_advice(tables: usize) -> String {
@@ -334,12 +354,12 @@ struct Tool {
     reports_itself: bool,
 }
 
-fn dump(tables: usize, database: &str, runs: usize, pg_dump: &str) -> Result<Outcome> {
+fn dump(tables: usize, database: &str, runs: usize, pg_dump: &str) -> Result<()> {
     let admin = plumb_pg::Target::parse(database)?;
     let rt = runtime()?;
     let chunks = gen::chunks(tables, 200);
     let scratch = rt.block_on(plumb_pg::ScratchDb::create(&admin))?;
-    let result = (|| -> Result<Outcome> {
+    let result = (|| -> Result<()> {
         let load = Instant::now();
         let lock_slots = rt.block_on(async {
             let client = scratch.target.connect().await?;
@@ -473,12 +493,10 @@ fn dump(tables: usize, database: &str, runs: usize, pg_dump: &str) -> Result<Out
             "{:<34} {:>10} {:>10} {:>12}",
             "", "min s", "median s", "peak MB"
         );
-        let mut failures = Vec::new();
         for row in &rows {
             if row.samples.is_empty() {
                 let why = row.error.as_deref().unwrap_or("?");
                 println!("{:<34} FAILED: {why}", row.label);
-                failures.push(format!("{}: {why}", row.label.trim()));
                 continue;
             }
             let (min, median, peak) = summary(&row.samples);
@@ -492,7 +510,7 @@ fn dump(tables: usize, database: &str, runs: usize, pg_dump: &str) -> Result<Out
         }
         let plumb = rows[0];
         let pg = rows[2];
-        let ratio = if !plumb.samples.is_empty() && !pg.samples.is_empty() {
+        if !plumb.samples.is_empty() && !pg.samples.is_empty() {
             let (pmin, pmed, _) = summary(&plumb.samples);
             let (dmin, dmed, _) = summary(&pg.samples);
             let ratio = (
@@ -503,10 +521,7 @@ fn dump(tables: usize, database: &str, runs: usize, pg_dump: &str) -> Result<Out
                 "{:<34} {:>10.3} {:>10.3}",
                 "ratio plumb / pg_dump (time)", ratio.0, ratio.1
             );
-            Some(ratio)
-        } else {
-            None
-        };
+        }
         if pg.samples.is_empty() {
             let why = pg.error.as_deref().unwrap_or("");
             eprintln!(
@@ -518,59 +533,120 @@ fn dump(tables: usize, database: &str, runs: usize, pg_dump: &str) -> Result<Out
                 }
             );
         }
-        Ok(Outcome {
-            tables,
-            ratio,
-            plumb_peak_mb: (!plumb.samples.is_empty())
-                .then(|| summary(&plumb.samples).2 as f64 / 1024.0),
-            failures,
-        })
+        Ok(())
     })();
     let dropped = rt.block_on(scratch.drop_now());
-    let outcome = result?;
+    result?;
     dropped?;
-    Ok(outcome)
+    Ok(())
 }
 
-/// `all`: every size, then one line per size saying whether the target is met.
-fn all(database: &str, runs: usize) -> Result<()> {
-    let mut outcomes = Vec::new();
-    for tables in [1000, 10000] {
-        outcomes.push(dump(tables, database, runs, "pg_dump")?);
-        println!();
+struct All {
+    database: String,
+    runs: usize,
+    sizes: Vec<usize>,
+    real: Option<PathBuf>,
+    before: Option<PathBuf>,
+    venv: Option<PathBuf>,
+    pg_dump: String,
+}
+
+/// The case of the real-world corpus (fixtures/real/corpus, fetched) with the most `CREATE TABLE`s: its
+/// schema file or directory.
+fn largest_real_schema() -> Option<PathBuf> {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/real/corpus");
+    let mut best: Option<(usize, PathBuf)> = None;
+    for case in std::fs::read_dir(corpus).ok()?.flatten() {
+        for candidate in [case.path().join("schema.sql"), case.path().join("schema")] {
+            let files: Vec<PathBuf> = if candidate.is_dir() {
+                std::fs::read_dir(&candidate)
+                    .ok()?
+                    .flatten()
+                    .map(|e| e.path())
+                    .collect()
+            } else if candidate.is_file() {
+                vec![candidate.clone()]
+            } else {
+                continue;
+            };
+            let tables: usize = files
+                .iter()
+                .filter_map(|f| std::fs::read_to_string(f).ok())
+                .map(|t| t.to_ascii_lowercase().matches("create table").count())
+                .sum();
+            if best.as_ref().is_none_or(|(n, _)| tables > *n) {
+                best = Some((tables, candidate));
+            }
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+/// `all`: each schema in turn, then the summary.
+fn all(a: All) -> Result<()> {
+    let admin = plumb_pg::Target::parse(&a.database)?;
+    let rt = runtime()?;
+    let exe = std::env::current_exe()?;
+    let plumb = exe.with_file_name("plumb");
+    if !plumb.exists() {
+        bail!(
+            "{}: build plumb first (cargo build --release -p plumb-cli)",
+            plumb.display()
+        );
+    }
+    let venv = a
+        .venv
+        .clone()
+        .unwrap_or_else(|| exe.with_file_name("bench-venv"));
+    let migra = compare::migra(&venv).map_err(|e| format!("{e:#}"));
+    if let Err(why) = &migra {
+        eprintln!("migra: not run: {why}");
     }
     println!(
-        "summary (target at 10,000 tables: plumb at most 1/3 of pg_dump's time, peak under 200 MB)"
+        "plumb-bench all: {} runs each, tools alternated run by run; load average at start {}; {} CPUs",
+        a.runs,
+        compare::load_average(),
+        std::thread::available_parallelism().map_or(0, |n| n.get())
     );
-    let mut incomplete = false;
-    for o in &outcomes {
-        let verdict = match (o.ratio, o.plumb_peak_mb) {
-            (Some((min, median)), Some(peak)) => {
-                let met = median <= TARGET_RATIO && peak < TARGET_PEAK_MB;
-                format!(
-                    "ratio {min:.3} (min) {median:.3} (median), plumb peak {peak:.1} MB{}",
-                    if o.tables >= 10000 {
-                        if met {
-                            ": target met"
-                        } else {
-                            ": target NOT met"
-                        }
-                    } else {
-                        ""
-                    }
-                )
-            }
-            _ => {
-                incomplete = true;
-                format!("INCOMPLETE: {}", o.failures.join("; "))
-            }
-        };
-        println!("  {:>6} tables: {verdict}", o.tables);
+    let opts = compare::Options {
+        admin: &admin,
+        runs: a.runs,
+        plumb,
+        before: a.before.clone(),
+        migra,
+        pg_dump: a.pg_dump.clone(),
+    };
+    let mut schemas: Vec<compare::Schema> =
+        a.sizes.iter().map(|&n| compare::generated(n)).collect();
+    let mut real_not_run = None;
+    match a.real.clone().or_else(largest_real_schema) {
+        Some(path) if path.exists() => schemas.push(compare::real(&path)?),
+        Some(path) => real_not_run = Some(format!("{} does not exist", path.display())),
+        None => real_not_run = Some(
+            "no real schema: give --real PATH or PLUMB_BENCH_REAL, or run fixtures/real/fetch.py"
+                .into(),
+        ),
     }
-    if incomplete {
-        // The other benchmarks of `just bench` still run: the failure is reported, not fatal.
-        println!("  (a tool failed: the figures above are incomplete; see the advice printed with the failure)");
+    let mut outcomes = Vec::new();
+    for schema in &schemas {
+        match compare::schema(&rt, schema, &opts) {
+            Ok(o) => outcomes.push(o),
+            Err(e) => {
+                println!("{}: not run: {e:#}\n", schema.name);
+                outcomes.push(compare::Outcome {
+                    name: schema.name.clone(),
+                    dump_ratio: None,
+                    diff_ratio: None,
+                    before_dump_ratio: None,
+                    before_diff_ratio: None,
+                    dump_peak_mb: None,
+                    diff_peak_mb: None,
+                    failures: vec![format!("{e:#}")],
+                });
+            }
+        }
     }
+    compare::summary(&outcomes, real_not_run.as_deref());
     Ok(())
 }
 

@@ -119,8 +119,10 @@ async fn diff(a: DiffArgs) -> Result<Outcome> {
     f.validate("--include-schema")?;
     a.hazards.validate()?;
     let dev = Dev::resolve(a.compare.dev_url.as_deref(), &[&a.from, &a.to]).await?;
+    // Both sides at once: `--to` on a thread of its own.
+    let to = source::load_in_background(&a.to, dev.url(), &f);
     let from = source::load(&a.from, dev.url(), &f).await?;
-    let to = source::load(&a.to, dev.url(), &f).await?;
+    let to = to.wait().await?;
     f.require_included(
         "--include-schema",
         &[(&from.label, &from.schemas), (&to.label, &to.schemas)],
@@ -427,12 +429,14 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         None => None,
     };
     let dev = Dev::resolve(a.compare.dev_url.as_deref(), &[target.secret_url()]).await?;
+    // Both sides at once: the database on a thread of its own while the declaration is read.
+    let live = source::introspect_in_background(&target, &f);
     let declared = match (&a.schema, &history) {
         (Some(p), _) => source::load(&p.to_string_lossy(), dev.url(), &f).await?,
         (None, Some((dir, st))) => applied_migrations(dir, st, dev.url(), &f).await?,
         (None, None) => bail!("give the declared schema: --schema FILE|DIR or --migrations DIR (or `migrations` in plumb.toml)"),
     };
-    let live = source::introspect(&target, &f).await?;
+    let live = live.wait().await?;
     if !f.include.is_empty() {
         let live_schemas = crate::scope::schemas_of(&target).await?;
         f.require_included(

@@ -1,5 +1,6 @@
 //! Logging to stderr. Library crates never print; they return warnings as data and the CLI shows them here.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 static LEVEL: AtomicU8 = AtomicU8::new(1);
@@ -18,15 +19,52 @@ pub fn init(verbose: bool, quiet: bool) {
     );
 }
 
+thread_local! {
+    /// Lines held back on this thread (see [`capture`]) instead of printed.
+    static HELD: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+fn emit(line: String) {
+    let line = HELD.with(|held| match held.borrow_mut().as_mut() {
+        Some(lines) => {
+            lines.push(line);
+            None
+        }
+        None => Some(line),
+    });
+    if let Some(line) = line {
+        eprintln!("{line}");
+    }
+}
+
+/// Run `f`, holding back what it logs on this thread; returns its result and the lines, for [`replay`]. A
+/// source read on another thread logs this way, so its lines come out after the other source's, in the order
+/// a sequential read gives.
+pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+    HELD.with(|held| *held.borrow_mut() = Some(Vec::new()));
+    let out = f();
+    let lines = HELD
+        .with(|held| held.borrow_mut().take())
+        .unwrap_or_default();
+    (out, lines)
+}
+
+/// Print lines held back by [`capture`].
+pub fn replay(lines: Vec<String>) {
+    for line in lines {
+        emit(line);
+    }
+}
+
 pub fn warn(message: impl std::fmt::Display) {
     if LEVEL.load(Ordering::Relaxed) >= 1 {
-        eprintln!("warning: {message}");
+        emit(format!("warning: {message}"));
     }
 }
 
 pub fn info(message: impl std::fmt::Display) {
     if LEVEL.load(Ordering::Relaxed) >= 2 {
-        eprintln!("plumb: {message}");
+        emit(format!("plumb: {message}"));
     }
 }
 

@@ -55,6 +55,64 @@ async fn introspect_as(target: &Target, label: &str, filters: &Filters) -> Resul
     Ok(db)
 }
 
+/// A source being read on a thread of its own (with its own runtime) while the command reads the other side:
+/// the two sides of `diff` and `check` are read at once. What it logs is held back and printed by
+/// [`Background::wait`], after what the foreground side logged, so stderr reads as with one side after the
+/// other.
+pub struct Background<T> {
+    handle: tokio::task::JoinHandle<(Result<T>, Vec<String>)>,
+}
+
+impl<T> Background<T> {
+    fn spawn<F, Fut>(read: F) -> Background<T>
+    where
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<T>>,
+        T: Send + 'static,
+    {
+        let handle = tokio::task::spawn_blocking(move || {
+            log::capture(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .context("cannot start the async runtime of a second reader")
+                    .and_then(|rt| rt.block_on(read()))
+            })
+        });
+        Background { handle }
+    }
+
+    /// The result of the read, once it is done; its held-back log lines are printed first.
+    pub async fn wait(self) -> Result<T> {
+        let (result, lines) = self
+            .handle
+            .await
+            .context("the thread reading the other source failed")?;
+        log::replay(lines);
+        result
+    }
+}
+
+/// [`load`] on a thread of its own: see [`Background`].
+pub fn load_in_background(
+    source: &str,
+    dev_url: Option<&str>,
+    filters: &Filters,
+) -> Background<Loaded> {
+    let (source, dev_url, filters) = (
+        source.to_string(),
+        dev_url.map(str::to_string),
+        filters.clone(),
+    );
+    Background::spawn(move || async move { load(&source, dev_url.as_deref(), &filters).await })
+}
+
+/// [`introspect`] on a thread of its own: see [`Background`].
+pub fn introspect_in_background(target: &Target, filters: &Filters) -> Background<Database> {
+    let (target, filters) = (target.clone(), filters.clone());
+    Background::spawn(move || async move { introspect(&target, &filters).await })
+}
+
 /// Load SOURCE: a URL or a path to declared SQL.
 pub async fn load(source: &str, dev_url: Option<&str>, filters: &Filters) -> Result<Loaded> {
     if plumb_pg::is_url(source) {

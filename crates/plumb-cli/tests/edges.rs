@@ -97,3 +97,64 @@ fn an_error_in_a_one_megabyte_line_shows_a_window_around_the_column() {
     assert_eq!(lines[2], format!("{}^", " ".repeat(61)));
     assert_eq!(lines.len(), 3, "{}", run.stderr);
 }
+
+/// `diff` reads `--to` on a thread of its own while it reads `--from`: what each side logs still comes out in
+/// the order of a read one after the other, and an error on either side is reported as such (the first
+/// side's when both fail).
+#[test]
+fn both_sides_are_read_at_once_and_reported_in_order() {
+    let a = TestDb::with_sql("edges_both_a", "CREATE TABLE t (id int);");
+    let b = TestDb::with_sql("edges_both_b", "CREATE TABLE t (id int, extra text);");
+    for _ in 0..3 {
+        let run = plumb(&["-v", "diff", "--from", a.url(), "--to", b.url()]);
+        assert_eq!(run.code, 1, "{run:?}");
+        let lines: Vec<&str> = run
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("plumb: reading"))
+            .collect();
+        assert_eq!(lines.len(), 2, "{run:?}");
+        assert!(lines[0].contains(a.name()), "{run:?}");
+        assert!(lines[1].contains(b.name()), "{run:?}");
+        assert!(run.stdout.contains("ADD COLUMN extra text"), "{run:?}");
+    }
+    let declared = workspace_root().join("fixtures/demo/v1.sql");
+    let declared = declared.to_str().unwrap();
+    let run = plumb(&[
+        "diff",
+        "--from",
+        declared,
+        "--to",
+        "postgresql://u@127.0.0.1:1/db",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: cannot connect to 127.0.0.1:1: connection refused\n"
+    );
+    let run = plumb(&[
+        "diff",
+        "--from",
+        "postgresql://u@127.0.0.1:1/db",
+        "--to",
+        declared,
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: cannot connect to 127.0.0.1:1: connection refused\n"
+    );
+    let run = plumb(&[
+        "diff",
+        "--from",
+        "/nonexistent/from.sql",
+        "--to",
+        "postgresql://u@127.0.0.1:1/db",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .starts_with("error: /nonexistent/from.sql: no such file"),
+        "{run:?}"
+    );
+}

@@ -20,6 +20,8 @@
 //! collation, at most one expression that is a function call, operator or `COALESCE`, a predicate):
 //! `pg_get_indexdef` looks up each key column's default operator class with a catalog scan.
 //! `tests/connections.rs` checks both kinds of definitions against the server's, character for character.
+//! A column's type name is written client-side too, as `format_type` writes it, from a list of the database's
+//! types read once (`typename.rs`; `tests/type_names.rs` checks it against the server).
 //!
 //! What is read:
 //! - schemas, extensions (with version), collations, enums, domains (with CHECK constraints), composite and
@@ -44,6 +46,7 @@
 mod aggregate;
 mod queries;
 mod reader;
+mod typename;
 
 use std::time::Duration;
 

@@ -195,7 +195,22 @@ pub const INHERITS: &str = "SELECT i.inhrelid AS child, pn.nspname::text AS pare
 /// Columns of tables, views and composite types. A default cannot refer to a column, so it is deparsed without
 /// its table (`pg_get_expr(adbin, 0)` prints the same text, and does not make the server open the table, which
 /// costs more than the deparsing); a generated column's expression refers to columns and needs its table.
+///
+/// A column's type name is written client-side from [`type_names`] and `atttypmod`, as `format_type` writes
+/// it, except where `type_name` is given: row types of relations (and arrays of them), which [`type_names`]
+/// leaves out, and a type modifier whose output function is not one of PostgreSQL's own
+/// ([`BUILTIN_TYPMODOUT`]).
 pub fn columns(v: u32) -> String {
+    let server_type_name = format!(
+        "t.typrelid <> 0 \
+         OR (t.typelem <> 0 AND EXISTS (SELECT 1 FROM pg_type et WHERE et.oid = t.typelem AND et.typrelid <> 0)) \
+         OR (a.atttypmod >= 0 AND t.typmodout <> 0 AND t.typmodout NOT IN ({}))",
+        BUILTIN_TYPMODOUT
+            .iter()
+            .map(|f| format!("'pg_catalog.{f}'::regproc"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let compression = if v >= 140000 {
         "a.attcompression::text"
     } else {
@@ -222,7 +237,8 @@ pub fn columns(v: u32) -> String {
         "a.attstattarget::int"
     };
     format!(
-        "SELECT a.attrelid, a.attnum, a.attname::text AS name, a.atttypid, a.attcollation, format_type(a.atttypid, a.atttypmod) AS type_name, \
+        "SELECT a.attrelid, a.attnum, a.attname::text AS name, a.atttypid, a.attcollation, a.atttypmod, \
+           CASE WHEN {server_type_name} THEN format_type(a.atttypid, a.atttypmod) END AS type_name, \
            {not_null_cols}, \
            CASE WHEN a.attcollation <> t.typcollation THEN cn.nspname::text END AS collation_schema, \
            CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation_name, \
@@ -386,6 +402,42 @@ pub fn indexes(v: u32) -> String {
 /// The definitions of the indexes whose oids are in `$1`, as `pg_get_indexdef` writes them.
 pub const INDEX_DEFINITIONS: &str =
     "SELECT x.oid, pg_get_indexdef(x.oid) AS definition FROM unnest($1::oid[]) x(oid)";
+
+/// The type modifier output functions of PostgreSQL's own types, which the client writes as the server does.
+pub const BUILTIN_TYPMODOUT: [&str; 10] = [
+    "bpchartypmodout",
+    "varchartypmodout",
+    "numerictypmodout",
+    "timetypmodout",
+    "timetztypmodout",
+    "timestamptypmodout",
+    "timestamptztypmodout",
+    "intervaltypmodout",
+    "bittypmodout",
+    "varbittypmodout",
+];
+
+/// What `format_type` needs to name a type, for every type but the row types of relations (other than
+/// stand-alone composite types) and their arrays (thousands in a large schema, rarely a column's type):
+/// schema, name, the element type of a true array (which `format_type` writes as `element[]`; a fixed-length
+/// array such as `name` or `oidvector` is written by its own name) and the type modifier output function.
+pub fn type_names(v: u32) -> String {
+    // PostgreSQL 14 tells arrays by their subscript handler; 12 and 13 by typelem alone.
+    let true_array = if v >= 140000 {
+        "t.typelem <> 0 AND t.typsubscript = 'pg_catalog.array_subscript_handler'::regproc \
+         AND t.typstorage <> 'p'"
+    } else {
+        "t.typelem <> 0 AND t.typstorage <> 'p'"
+    };
+    format!(
+        "SELECT t.oid, n.nspname::text AS schema, t.typname::text AS name, \
+           CASE WHEN {true_array} THEN t.typelem END AS element, \
+           CASE WHEN t.typmodout <> 0 THEN t.typmodout::regproc::text END AS typmodout \
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+         WHERE t.typrelid = 0 AND NOT (t.typelem <> 0 \
+           AND EXISTS (SELECT 1 FROM pg_type e WHERE e.oid = t.typelem AND e.typrelid <> 0))"
+    )
+}
 
 /// Default operator classes, by access method and input type: an index column using its type's default
 /// operator class does not name it.
@@ -609,6 +661,7 @@ pub fn all(v: u32) -> Vec<(&'static str, String)> {
     vec![
         ("keywords", KEYWORDS.to_string()),
         ("operator classes", DEFAULT_OPCLASSES.to_string()),
+        ("type names", type_names(v)),
         ("schemas", schemas()),
         ("extensions", EXTENSIONS.to_string()),
         ("collations", collations(v)),

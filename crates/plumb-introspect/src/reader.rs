@@ -326,6 +326,8 @@ struct Maps {
     index_parents: BTreeMap<u32, QualName>,
     /// Words `quote_ident` quotes on this server.
     keywords: BTreeSet<String>,
+    /// What `format_type` needs of each type (not the row types of relations), by oid.
+    type_names: BTreeMap<u32, crate::typename::TypeName>,
     /// Default operator classes: oid to (access method, input type).
     default_opclasses: BTreeMap<u32, (u32, u32)>,
     /// Constraints whose definition is still to be read: oid to (table oid, constraint name).
@@ -399,16 +401,32 @@ pub(crate) async fn read(
     let finished = RefCell::new(Vec::new());
 
     // What every other query needs: the schemas read, and two small lists.
-    let (keywords, opclasses, schemas) = futures_util::future::try_join3(
+    let (keywords, opclasses, type_names, schemas) = futures_util::future::try_join4(
         small(client, "keywords", queries::KEYWORDS.to_string()),
         small(
             client,
             "operator classes",
             queries::DEFAULT_OPCLASSES.to_string(),
         ),
+        small(client, "type names", queries::type_names(version)),
         small(client, "schemas", queries::schemas()),
     )
     .await?;
+    for row in &type_names {
+        let r = Rec {
+            row,
+            kind: "type names",
+        };
+        rd.m.type_names.insert(
+            r.get("oid")?,
+            crate::typename::TypeName {
+                schema: r.get("schema")?,
+                name: r.get("name")?,
+                element: r.get("element")?,
+                typmodout: r.get("typmodout")?,
+            },
+        );
+    }
     for row in &keywords {
         let word: String = Rec {
             row,
@@ -991,10 +1009,9 @@ impl Reader {
         let rel: u32 = r.get("attrelid")?;
         let attnum: i16 = r.get("attnum")?;
         let name: String = r.get("name")?;
-        let type_name: String = r.get("type_name")?;
+        let type_oid: u32 = r.get("atttypid")?;
         let collation = r.qual("collation_schema", "collation_name")?;
         let comment: Option<String> = r.get("description")?;
-        let type_oid: u32 = r.get("atttypid")?;
         let collation_oid: u32 = r.get("attcollation")?;
         let col_info = |name: &str, pos: usize| ColInfo {
             name: name.to_string(),
@@ -1004,6 +1021,22 @@ impl Reader {
         };
         let Some(kind) = self.m.rels.get(&rel).cloned() else {
             return Ok(());
+        };
+        if matches!(kind, Rel::Sequence(_) | Rel::Index(_) | Rel::Other) {
+            return Ok(());
+        }
+        let type_name = match r.get::<Option<String>>("type_name")? {
+            Some(server) => server,
+            None => self
+                .type_name(type_oid, r.get("atttypmod")?)
+                .ok_or_else(|| Error::Catalog {
+                    kind: "column",
+                    name: format!("{}.{}", self.relation_label(rel), quote_ident(&name)),
+                    reason: format!(
+                        "type oid {type_oid} (typmod {}) is not one whose name plumb writes",
+                        r.get::<i32>("atttypmod").unwrap_or(-1)
+                    ),
+                })?,
         };
         match kind {
             Rel::Table(tname) => {
@@ -1499,6 +1532,27 @@ impl Reader {
             }
         }
         Ok(true)
+    }
+
+    /// `format_type(oid, typmod)`, written client-side (see `typename.rs`).
+    fn type_name(&self, oid: u32, typmod: i32) -> Option<String> {
+        crate::typename::format_type(
+            oid,
+            typmod,
+            self.db.server_version.unwrap_or(0),
+            |oid| self.m.type_names.get(&oid),
+            |ident| self.quote(ident),
+        )
+    }
+
+    /// A relation's name for messages (its oid when it is not one the model holds).
+    fn relation_label(&self, rel: u32) -> String {
+        match self.m.rels.get(&rel) {
+            Some(Rel::Table(n) | Rel::View(n) | Rel::Composite(n) | Rel::Sequence(n)) => {
+                n.to_string()
+            }
+            _ => format!("relation {rel}"),
+        }
     }
 
     /// An identifier quoted exactly as this server's `quote_ident` quotes it (so texts written here match the
