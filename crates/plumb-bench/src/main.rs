@@ -12,8 +12,8 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-mod fleet;
 mod compare;
+mod fleet;
 mod gen;
 
 /// The allocator the `plumb` binary uses, so the figures are the ones users get.

@@ -214,7 +214,7 @@ async fn require_schemas(
     f.require_included(flag, &[(&target.to_string(), &all)])
 }
 
-fn layout_arg(text: Option<&str>) -> Result<Option<plumb_migrations::Layout>> {
+pub(crate) fn layout_arg(text: Option<&str>) -> Result<Option<plumb_migrations::Layout>> {
     match text {
         None => Ok(None),
         Some(t) => match t.parse::<plumb_migrations::Layout>() {
@@ -226,7 +226,7 @@ fn layout_arg(text: Option<&str>) -> Result<Option<plumb_migrations::Layout>> {
     }
 }
 
-async fn migration_status(
+pub(crate) async fn migration_status(
     target: &Target,
     dir: &plumb_migrations::MigrationDir,
 ) -> Result<plumb_migrations::Status> {
@@ -584,7 +584,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
 /// The declared schema of `check --migrations`: the migrations the history table records as applied, replayed
 /// in order (all of them when the database has no history table). Pending migrations are what the next deploy
 /// does, not drift.
-async fn applied_migrations(
+pub(crate) async fn applied_migrations(
     dir: &plumb_migrations::MigrationDir,
     st: &plumb_migrations::Status,
     dev_url: Option<&str>,

@@ -174,7 +174,6 @@ async fn resolve_targets(a: &CheckArgs) -> Result<Vec<Named>> {
 /// What a fleet check does not do yet: refused with a clear error rather than half done.
 fn refuse_unsupported(a: &CheckArgs) -> Result<()> {
     for (given, flag) in [
-        (a.migrations.is_some(), "--migrations (use --schema)"),
         (a.fix_sql.is_some(), "--fix-sql"),
         (a.write_accepted.is_some(), "--write-accepted"),
         (a.require_applied, "--require-applied"),
@@ -202,6 +201,8 @@ struct TargetReport {
     database: String,
     result: Result1,
     elapsed: Duration,
+    /// With `--migrations`: the migrations its history table has not applied yet (not drift).
+    pending: usize,
 }
 
 impl TargetReport {
@@ -325,8 +326,21 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
     let f = filters(&a.compare);
     f.validate("--include-schema")?;
     a.hazards.validate()?;
-    let Some(schema) = &a.schema else {
-        bail!("give the declared schema: --schema FILE|DIR");
+    // the declared schema: one, or per target the migrations its history table applied (--migrations)
+    let migrations = match (&a.schema, &a.migrations) {
+        (Some(_), _) => None,
+        (None, Some(dir)) => {
+            if a.map_schema.is_some() {
+                bail!("--map-schema compares with one declared schema: give it with --schema");
+            }
+            Some(plumb_migrations::read_dir(
+                dir,
+                crate::commands::layout_arg(a.layout.as_deref())?,
+            )?)
+        }
+        (None, None) => bail!(
+            "give the declared schema: --schema FILE|DIR or --migrations DIR (or `migrations` in plumb.toml)"
+        ),
     };
     let named = resolve_targets(&a).await?;
     let first_url = named
@@ -337,8 +351,20 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         &first_url.iter().map(String::as_str).collect::<Vec<_>>(),
     )
     .await?;
-    let mut declared = source::load(&schema.to_string_lossy(), dev.url(), &f).await?;
-    drop(dev);
+    let mut declared = match (&a.schema, &migrations) {
+        (Some(schema), _) => source::load(&schema.to_string_lossy(), dev.url(), &f).await?,
+        // the whole history, for the header and the schema filters; each target gets its applied part
+        (None, Some(dir)) => source::Loaded {
+            database: Database::default(),
+            label: dir.root.display().to_string(),
+            schemas: BTreeSet::new(),
+            warnings: Vec::new(),
+        },
+        (None, None) => unreachable!("checked above"),
+    };
+    // replays of the history, one per set of applied migrations, shared by the targets that have it
+    let replays: tokio::sync::Mutex<HashMap<Vec<std::path::PathBuf>, Arc<Database>>> =
+        tokio::sync::Mutex::new(HashMap::new());
     let mut opts = diff_options(&a.compare);
     if let Some(map) = &a.map_schema {
         if !f.include.is_empty() {
@@ -375,12 +401,40 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
             .clone();
         let all_jobs = all_jobs.clone();
         let (declared, f, opts, map) = (&declared.database, &f, &opts, a.map_schema.as_deref());
+        let (migrations, replays, dev) = (migrations.as_ref(), &replays, &dev);
         running.push(async move {
             // The server's permit first: a target waiting for a busy server holds no job slot.
             let _server = server.acquire_owned().await;
             let _job = all_jobs.acquire_owned().await;
             let start = Instant::now();
-            let result = check_one(target, declared, f, opts, map).await;
+            let result = async {
+                let Some(dir) = migrations else {
+                    return check_one(target, declared, f, opts, map)
+                        .await
+                        .map(|c| (c, 0));
+                };
+                let st = crate::commands::migration_status(target, dir).await?;
+                let key: Vec<std::path::PathBuf> = match &st.table {
+                    Some(_) => st.applied_files().iter().map(|p| p.to_path_buf()).collect(),
+                    None => vec![dir.root.clone()],
+                };
+                let replay = {
+                    let mut cache = replays.lock().await;
+                    match cache.get(&key) {
+                        Some(d) => d.clone(),
+                        None => {
+                            let loaded =
+                                crate::commands::applied_migrations(dir, &st, dev.url(), f).await?;
+                            let d = Arc::new(loaded.database);
+                            cache.insert(key, d.clone());
+                            d
+                        }
+                    }
+                };
+                let checked = check_one(target, &replay, f, opts, map).await?;
+                Ok((checked, st.summary.pending))
+            }
+            .await;
             (i, result, start.elapsed())
         });
     }
@@ -396,6 +450,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
                     database: n.name.clone(),
                     result: Result1::Error(e.clone()),
                     elapsed: Duration::ZERO,
+                    pending: 0,
                 })
                 .into_iter()
                 .collect()
@@ -431,10 +486,12 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
                     database,
                     result: Result1::Error(crate::one_line(&e)),
                     elapsed,
+                    pending: 0,
                 });
                 continue;
             }
         };
+        let (checked, pending) = checked;
         progress.tick(false);
         not_compared.add(&n.name, &checked.unsupported);
         for u in checked.uncertain {
@@ -457,6 +514,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
                 database: database.clone(),
                 result,
                 elapsed,
+                pending,
             });
         }
     }
@@ -610,6 +668,14 @@ impl Fleet<'_> {
                 };
                 if *accepted > 0 {
                     let _ = write!(s, " ({accepted} accepted)");
+                }
+                if r.pending > 0 {
+                    let _ = write!(
+                        s,
+                        " ({} migration{} to apply)",
+                        r.pending,
+                        if r.pending == 1 { "" } else { "s" }
+                    );
                 }
                 s
             }
@@ -826,6 +892,7 @@ impl Fleet<'_> {
                         "status": if plan.changes.is_empty() { "in_sync" } else { "drift" },
                         "drift_count": plan.changes.len(),
                         "accepted_count": accepted,
+                        "pending_migrations": r.pending,
                         "report": report.json(),
                     })
                 }

@@ -663,3 +663,57 @@ fn ci_recipes_of_docs_ci_md() {
     assert_eq!(pr.code, 1, "{pr:?}");
     assert!(pr.stdout.contains("CREATE TABLE public.posts"), "{pr:?}");
 }
+
+/// Several databases against one migrations directory: each is compared with the migrations its own history
+/// table applied, so one a deploy behind is in sync with its pending migrations named, and a hand-made change
+/// in another is drift.
+#[test]
+fn fleet_compares_each_database_with_its_applied_migrations() {
+    let (current, dir) = synced("check_fleet_a");
+    let behind = TestDb::new("check_fleet_b");
+    prisma_apply(&behind, &dir, &["20240101000000_init"]);
+    let (drifted, _) = synced("check_fleet_c");
+    drifted.execute("ALTER TABLE users ADD COLUMN hotfix boolean;");
+    let run = plumb(&[
+        "check",
+        "--database",
+        current.url(),
+        "--database",
+        behind.url(),
+        "--database",
+        drifted.url(),
+        "--migrations",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("3 targets: 2 in sync, 1 with drift, 0 errors"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("in sync (1 migration to apply)"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("column public.users.hotfix"), "{run:?}");
+    let json = plumb(&[
+        "check",
+        "--database",
+        current.url(),
+        "--database",
+        behind.url(),
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json.code, 0, "{json:?}");
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let pending: Vec<u64> = v["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["pending_migrations"].as_u64().unwrap())
+        .collect();
+    assert_eq!(pending, vec![0, 1], "{}", json.stdout);
+}
