@@ -136,7 +136,7 @@ fn key_storage_parameters_and_schema_privileges_are_compared_and_dumped() {
     ]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
-        run.stdout.contains("constraint t_pkey on public.t differs in definition: database has PRIMARY KEY (id) WITH (fillfactor='70'), declared PRIMARY KEY (id)"),
+        run.stdout.contains("constraint t_pkey on public.t differs in storage parameters: database has PRIMARY KEY (id) WITH (fillfactor='70'), declared PRIMARY KEY (id)"),
         "{run:?}"
     );
     assert!(

@@ -68,7 +68,7 @@ fn warnings_have_one_prefix_and_empty_files_are_warned() {
     write(
         &dir,
         "a.sql",
-        "CREATE TABLE t (a int);\nDO $$ BEGIN END $$;\n",
+        "CREATE TABLE t (a int);\nDO $$ BEGIN PERFORM pg_sleep(0); END $$;\n",
     );
     write(&dir, "b.sql", "-- nothing here yet\n");
     let d = dir.display().to_string();
@@ -77,7 +77,7 @@ fn warnings_have_one_prefix_and_empty_files_are_warned() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(
         run.stderr.replace(&d, "<dir>"),
-        "warning: <dir>/a.sql:2:1: DO block: its effect cannot be known offline (use --dev-url)\n\
+        "warning: <dir>/a.sql:2:1: DO block (PERFORM): its effect cannot be known offline (use --dev-url)\n\
          warning: <dir>/b.sql:1:1: empty file: no SQL statements\n"
     );
 }
@@ -93,7 +93,7 @@ fn github_annotations_name_the_file_and_warnings_are_annotations() {
     let schema = write(
         &dir,
         "schema.sql",
-        "CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT a, a + 1 AS b FROM t;\nDO $$ BEGIN END $$;\n",
+        "CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT a, a + 1 AS b FROM t;\nDO $$ BEGIN PERFORM pg_sleep(0); END $$;\n",
     );
     let run = plumb(&[
         "check",
@@ -117,7 +117,7 @@ fn github_annotations_name_the_file_and_warnings_are_annotations() {
     );
     assert_eq!(
         lines[1],
-        format!("::warning file={file},line=3,col=1,title=plumb::DO block: its effect cannot be known offline (use --dev-url)")
+        format!("::warning file={file},line=3,col=1,title=plumb::DO block (PERFORM): its effect cannot be known offline (use --dev-url)")
     );
     assert_eq!(lines.len(), 2, "{run:?}");
     // The human report shows both texts of the definition.

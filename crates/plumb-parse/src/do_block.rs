@@ -85,7 +85,7 @@ impl Interp {
             Ok(t) => t,
             Err(e) => {
                 self.warn(format!(
-                    "DO block: its body does not parse ({e}); its effect is not known offline (use --dev-url)"
+                    "DO block (its body does not parse: {e}): its effect cannot be known offline (use --dev-url)"
                 ));
                 return Ok(());
             }
@@ -95,7 +95,7 @@ impl Interp {
         if let Err(Unknown(why)) = self.plpgsql(action, false) {
             *self = before;
             self.warn(format!(
-                "DO block: {why}: its effect cannot be known offline (use --dev-url)"
+                "DO block ({why}): its effect cannot be known offline (use --dev-url)"
             ));
         }
         Ok(())
@@ -170,10 +170,9 @@ impl Interp {
                 _ => Err(Unknown("RAISE EXCEPTION".into())),
             },
             "PLpgSQL_stmt_return" => Ok(()),
-            other => Err(Unknown(format!(
-                "{} is not run offline",
-                other.trim_start_matches("PLpgSQL_stmt_").to_uppercase()
-            ))),
+            other => Err(Unknown(
+                other.trim_start_matches("PLpgSQL_stmt_").to_uppercase(),
+            )),
         }
     }
 
@@ -307,7 +306,7 @@ mod tests {
         assert!(
             p.warnings
                 .iter()
-                .any(|w| w.message.contains("DO block: FORI is not run offline")),
+                .any(|w| w.message.contains("DO block (FORI): its effect")),
             "{:?}",
             p.warnings
         );
@@ -331,7 +330,7 @@ mod tests {
         assert!(p
             .warnings
             .iter()
-            .any(|w| w.message.starts_with("DO block:")));
+            .any(|w| w.message.starts_with("DO block (")));
     }
 
     #[test]
