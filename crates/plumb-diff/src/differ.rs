@@ -2005,9 +2005,22 @@ impl<'a> Differ<'a> {
             if implicit {
                 continue;
             }
+            let parts = dropped
+                .iter()
+                .filter(|n| {
+                    from.tables
+                        .get(*n)
+                        .and_then(|x| x.partition_of.as_ref())
+                        .is_some_and(|p| &p.parent == name)
+                })
+                .count();
             let h = vec![hz(
                 HazardKind::DataLoss,
-                format!("drops table {obj} and its rows"),
+                if parts == 0 {
+                    format!("drops table {obj} and its rows")
+                } else {
+                    format!("drops table {obj} with its {parts} partition(s) and their rows")
+                },
             )];
             self.op(
                 Key::Relation(name.clone()),
@@ -2023,7 +2036,9 @@ impl<'a> Differ<'a> {
         for &(name, f, t) in &table_pairs {
             let Some(t) = t else { continue };
             match f {
-                Some(f) if f == t => {}
+                // a table dropped to be created again (its parent's partitioning changed) is created even
+                // when it did not change itself
+                Some(f) if f == t && !recreate.contains(name) => {}
                 Some(f) if !recreate.contains(name) => self.alter_table(f, t),
                 _ => {
                     if !recreate.contains(name) {
