@@ -4196,6 +4196,39 @@ impl<'a> Differ<'a> {
 
     // ----- functions ----------------------------------------------------------------------------------
 
+    /// The same function body. A SQL-standard body (`RETURN expr`, `BEGIN ATOMIC ... END`) is stored as the
+    /// server prints it, so against declared SQL read offline it is compared by meaning; other bodies are the
+    /// text the user wrote on both sides.
+    fn same_function_body(
+        &mut self,
+        kind: ObjectKind,
+        obj: &str,
+        f: &Function,
+        t: &Function,
+    ) -> bool {
+        if f.body == t.body {
+            return true;
+        }
+        if !(is_sql_standard_body(&f.body) && is_sql_standard_body(&t.body)) {
+            return false;
+        }
+        if self.both_live() {
+            return false;
+        }
+        match crate::same::compare_function_body(&f.id.name, &f.body, &t.body) {
+            crate::same::Verdict::Same => true,
+            crate::same::Verdict::Different => false,
+            crate::same::Verdict::Uncertain(reason) => {
+                self.out.uncertain.push(crate::Uncertain {
+                    kind,
+                    object: obj.to_string(),
+                    reason,
+                });
+                true
+            }
+        }
+    }
+
     fn create_function_sql(&mut self, f: &Function, replace: bool) -> Vec<String> {
         let def = strip_stmt(&f.definition);
         if def.is_empty() {
@@ -4282,9 +4315,9 @@ impl<'a> Differ<'a> {
                     x.strict,
                     x.security_definer,
                     x.config.clone(),
-                    x.body.clone(),
                 )
             };
+            let same_body = self.same_function_body(kind, &obj, f, t);
             if sig(f) != sig(t) {
                 self.change_attr(kind, &obj, "returns", f.returns.clone(), t.returns.clone());
                 self.drop_function(f);
@@ -4292,7 +4325,7 @@ impl<'a> Differ<'a> {
                 self.rebuilt.insert(Key::Function(id.clone()));
                 continue;
             }
-            if body(f) != body(t) {
+            if body(f) != body(t) || !same_body {
                 for (attr, a, b) in [
                     ("language", f.language.clone(), t.language.clone()),
                     ("volatility", f.volatility.clone(), t.volatility.clone()),
@@ -4464,6 +4497,14 @@ impl<'a> Differ<'a> {
             }
         }
     }
+}
+
+/// A body `pg_get_function_sqlbody` printed (or the parser wrote the same way), not a string constant.
+fn is_sql_standard_body(body: &str) -> bool {
+    let b = body.trim_start();
+    let starts = |w: &str| b.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w));
+    (starts("RETURN") && b[6..].starts_with(|c: char| c.is_whitespace() || c == '('))
+        || starts("BEGIN ATOMIC")
 }
 
 /// Both maps side by side, in key order (a merge join: no lookups).

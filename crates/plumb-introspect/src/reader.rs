@@ -150,7 +150,7 @@ fn jobs(version: u32) -> Vec<Job> {
         job("columns", queries::columns(version), Schemas),
         job("constraints", queries::constraints(version), Schemas),
         job("indexes", queries::indexes(version), Schemas),
-        job("functions", queries::functions(), Schemas),
+        job("functions", queries::functions(version), Schemas),
         job("aggregates", queries::AGGREGATES.to_string(), Schemas),
         job("triggers", queries::triggers(version), Schemas),
         job("policies", queries::POLICIES.to_string(), Schemas),

@@ -122,6 +122,9 @@ pub(crate) struct Interp {
     alter_only: bool,
     /// Columns, functions and types each view uses (pg_depend of its rewrite rule).
     view_uses: BTreeMap<QualName, (BTreeSet<ColumnRef>, BTreeSet<ObjectRef>)>,
+    /// Relations, columns, functions and types the body of each SQL-standard function uses (`RETURN expr`,
+    /// `BEGIN ATOMIC ... END`: pg_depend of the function, as for a view).
+    function_uses: BTreeMap<FunctionId, BodyUses>,
     /// What the last analysed query used.
     pending_expr_deps: (BTreeSet<ColumnRef>, BTreeSet<ObjectRef>),
     /// The role statements run as (`SET ROLE`); owner of what they create, for privileges.
@@ -278,6 +281,7 @@ impl Interp {
             parents: BTreeSet::new(),
             alter_only: false,
             view_uses: BTreeMap::new(),
+            function_uses: BTreeMap::new(),
             pending_expr_deps: (BTreeSet::new(), BTreeSet::new()),
             current_role: "postgres".into(),
         }
@@ -3818,8 +3822,16 @@ impl Interp {
                 _ => {}
             }
         }
-        if let Some(sb) = s.sql_body.as_deref() {
-            body = deparse_expr_or_stmt(sb);
+        // A SQL-standard body (`RETURN expr`, `BEGIN ATOMIC ... END`) is written as the server's
+        // `pg_get_function_sqlbody` writes it, and in the definition without `AS`.
+        let sql_body = s.sql_body.as_deref().map(sql_standard_body);
+        if let Some(sb) = &sql_body {
+            body = sb.clone();
+        }
+        self.function_uses.remove(&id);
+        if let Some(node) = s.sql_body.as_deref() {
+            let uses = self.sql_body_uses(node, &id);
+            self.function_uses.insert(id.clone(), uses);
         }
         let kind = if s.is_procedure {
             FunctionKind::Procedure
@@ -3891,24 +3903,11 @@ impl Interp {
             def.push_str(&format!(" SET {} TO {shown}\n", quote_ident(name)));
             config_entries.push(format!("{name}={}", vals.join(", ")));
         }
-        def.push_str("AS ");
-        if let Some(b) = &probin {
-            def.push_str(&quote_literal(b));
-            def.push_str(", ");
+        if sql_body.is_some() {
+            def.push_str(&format!("{body}\n"));
+        } else {
+            push_as_body(&mut def, s.is_procedure, probin.as_deref(), &body);
         }
-        let mut dq = format!(
-            "${}",
-            if s.is_procedure {
-                "procedure"
-            } else {
-                "function"
-            }
-        );
-        while body.contains(&dq) {
-            dq.push('x');
-        }
-        dq.push('$');
-        def.push_str(&format!("{dq}{body}{dq}\n"));
         let common = self
             .db
             .functions
@@ -3930,6 +3929,27 @@ impl Interp {
         };
         self.db.functions.insert(id, f);
         Ok(())
+    }
+
+    /// What a SQL-standard body uses, found as for a view's query: the relations it reads, the columns of
+    /// them it names, the functions it calls and the types it names (but not the function itself).
+    fn sql_body_uses(&mut self, body: &Node, me: &FunctionId) -> BodyUses {
+        let saved = std::mem::take(&mut self.pending_expr_deps);
+        let mut out = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+        for st in sql_body_statements(body) {
+            let Some(n) = st.node.as_ref() else { continue };
+            let (reads, _) = self.query_shape(n);
+            let (cols, other) = std::mem::take(&mut self.pending_expr_deps);
+            out.0.extend(reads);
+            out.1.extend(cols);
+            out.2.extend(
+                other
+                    .into_iter()
+                    .filter(|o| !matches!(o, ObjectRef::Function(f) if f == me)),
+            );
+        }
+        self.pending_expr_deps = saved;
+        out
     }
 
     fn function_by_names(
@@ -4206,6 +4226,58 @@ impl Interp {
             p.with_check = check;
         }
         Ok(())
+    }
+}
+
+/// `AS 'obj_file', 'link_symbol'` or `AS $function$body$function$`, as `pg_get_functiondef` writes it.
+/// What a SQL-standard function body uses: the relations it reads, their columns it names, other objects.
+type BodyUses = (BTreeSet<QualName>, BTreeSet<ColumnRef>, BTreeSet<ObjectRef>);
+
+/// The statements of a SQL-standard body: the `RETURN` statement, or those between `BEGIN ATOMIC` and `END`.
+fn sql_body_statements(n: &Node) -> Vec<&Node> {
+    match &n.node {
+        Some(N::List(l)) => l.items.iter().flat_map(sql_body_statements).collect(),
+        Some(_) => vec![n],
+        None => vec![],
+    }
+}
+
+fn push_as_body(def: &mut String, procedure: bool, probin: Option<&str>, body: &str) {
+    def.push_str("AS ");
+    if let Some(b) = probin {
+        def.push_str(&quote_literal(b));
+        def.push_str(", ");
+    }
+    let mut dq = format!("${}", if procedure { "procedure" } else { "function" });
+    while body.contains(&dq) {
+        dq.push('x');
+    }
+    dq.push('$');
+    def.push_str(&format!("{dq}{body}{dq}\n"));
+}
+
+/// The body of a SQL-standard function: `RETURN expr`, or `BEGIN ATOMIC` with each statement on its own line
+/// and `END`.
+fn sql_standard_body(n: &Node) -> String {
+    match &n.node {
+        Some(N::ReturnStmt(_)) => deparse_expr_or_stmt(n),
+        Some(N::List(l)) => {
+            let mut out = String::from("BEGIN ATOMIC\n");
+            for item in &l.items {
+                let stmts: Vec<&Node> = match &item.node {
+                    Some(N::List(inner)) => inner.items.iter().collect(),
+                    _ => vec![item],
+                };
+                for st in stmts {
+                    out.push(' ');
+                    out.push_str(&deparse_expr_or_stmt(st));
+                    out.push_str(";\n");
+                }
+            }
+            out.push_str("END");
+            out
+        }
+        _ => deparse_expr_or_stmt(n),
     }
 }
 
@@ -7181,6 +7253,35 @@ impl Interp {
         }
         for f in self.db.functions.values() {
             let me = ObjectRef::Function(f.id.clone());
+            if let Some((reads, cols, other)) = self.function_uses.get(&f.id) {
+                for r in reads {
+                    if self.relation_exists(r) && !cols.iter().any(|c| &c.table == r) {
+                        add(me.clone(), ObjectRef::Relation(r.clone()));
+                    }
+                }
+                for c in cols {
+                    if self
+                        .db
+                        .tables
+                        .get(&c.table)
+                        .is_some_and(|t| t.column(&c.column).is_some())
+                        || self.db.views.contains_key(&c.table)
+                    {
+                        add(me.clone(), ObjectRef::Column(c.clone()));
+                    }
+                }
+                for o in other {
+                    let exists = match o {
+                        ObjectRef::Function(id) => self.db.functions.contains_key(id),
+                        ObjectRef::Type(q) => self.db.types.contains_key(q),
+                        ObjectRef::Relation(q) => self.relation_exists(q),
+                        _ => true,
+                    };
+                    if exists {
+                        add(me.clone(), o.clone());
+                    }
+                }
+            }
             let sig = format!("{} {}", f.id.args, f.returns.clone().unwrap_or_default());
             for t in &user_types {
                 let hit = sig.match_indices(t.as_str()).any(|(i, _)| {
