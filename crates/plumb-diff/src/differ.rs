@@ -534,6 +534,7 @@ impl<'a> Differ<'a> {
         d.views();
         d.functions();
         d.sequences();
+        d.rebuild_foreign_keys();
         d.rebuild_dependants();
         d.out
     }
@@ -3139,8 +3140,26 @@ impl<'a> Differ<'a> {
         self.triggers(name, &f.triggers, &t.triggers);
         // policies
         for (n, p) in &f.policies {
+            // a policy that uses a column dropped or converted here must be out of the way first
+            // (PostgreSQL refuses to drop or convert a column a policy uses): dropped before the column
+            // changes and created after them, even when it did not change itself
+            let uses_changed_column = {
+                let mut words = BTreeSet::new();
+                for e in p.using.iter().chain(p.with_check.iter()) {
+                    words.extend(crate::keys::words_in(e));
+                }
+                f.columns.iter().any(|c| {
+                    words.contains(&c.name)
+                        && t.column(&c.name)
+                            .is_none_or(|tc| tc.type_name != c.type_name)
+                })
+            };
             match t.policies.get(n) {
                 None => self.drop_policy(name, p, true),
+                Some(tp) if tp == p && uses_changed_column => {
+                    self.drop_policy(name, p, false);
+                    self.create_policy(name, tp, false);
+                }
                 Some(tp) if tp != p => {
                     let pobj = format!("{} on {name}", quote_ident(n));
                     let using_same = self.same_sql_opt(
@@ -3157,7 +3176,8 @@ impl<'a> Differ<'a> {
                         p.with_check.as_deref(),
                         tp.with_check.as_deref(),
                     );
-                    let recreate = p.command != tp.command
+                    let recreate = uses_changed_column
+                        || p.command != tp.command
                         || p.permissive != tp.permissive
                         || (p.using.is_some() && tp.using.is_none())
                         || (p.with_check.is_some() && tp.with_check.is_none());
@@ -4372,6 +4392,70 @@ impl<'a> Differ<'a> {
 
     // ----- dependants of what goes away ---------------------------------------------------------------
 
+    /// Foreign keys that stay but depend on something this plan drops: their referenced table (dropped to be
+    /// created again), or the PRIMARY KEY / UNIQUE constraint or unique index on the referenced columns
+    /// (PostgreSQL: "cannot drop constraint users_pkey ... constraint taggings_user_id_fkey depends on index
+    /// users_pkey"). They are dropped before it and added again after it is back.
+    fn rebuild_foreign_keys(&mut self) {
+        let (from, to) = (self.from, self.to);
+        let dropping: BTreeSet<Key> = self
+            .out
+            .ops
+            .iter()
+            .filter(|o| o.role == Action::Drop)
+            .map(|o| o.key.clone())
+            .collect();
+        for (tn, ft) in &from.tables {
+            if self.dropped_tables.contains(tn) {
+                continue;
+            }
+            let Some(tt) = to.tables.get(tn) else {
+                continue;
+            };
+            for (cn, c) in &ft.constraints {
+                if c.kind != ConstraintKind::ForeignKey || !c.is_local {
+                    continue;
+                }
+                let Some(r) = &c.references else { continue };
+                let key = Key::Constraint(tn.clone(), cn.clone());
+                if dropping.contains(&key) {
+                    continue;
+                }
+                let Some(tc) = tt.constraints.get(cn) else {
+                    continue;
+                };
+                let blocked = self.dropped_tables.contains(r)
+                    || from.tables.get(r).is_some_and(|rt| {
+                        let cols = referenced_columns(&c.definition, r);
+                        let matches = |key_cols: &[String]| {
+                            cols.as_ref().is_none_or(|cols| {
+                                let a: BTreeSet<&String> = key_cols.iter().collect();
+                                let b: BTreeSet<&String> = cols.iter().collect();
+                                a == b
+                            })
+                        };
+                        rt.constraints.values().any(|k| {
+                            matches!(k.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
+                                && matches(&k.columns)
+                                && dropping.contains(&Key::Constraint(r.clone(), k.name.clone()))
+                        }) || rt.indexes.values().any(|i| {
+                            i.unique
+                                && i.constraint.is_none()
+                                && matches(&i.columns)
+                                && dropping.contains(&Key::Index(r.clone(), i.name.clone()))
+                        })
+                    });
+                if !blocked {
+                    continue;
+                }
+                // replaces whatever was planned for it in place (a VALIDATE, a comment)
+                self.out.ops.retain(|o| o.key != key);
+                self.drop_constraint(tn, c, false);
+                self.add_constraint(tt, tc, false, false);
+            }
+        }
+    }
+
     /// Views, functions and triggers that depend on something dropped or changed must be dropped before it
     /// and created again after it, even when they themselves did not change.
     fn rebuild_dependants(&mut self) {
@@ -4497,6 +4581,21 @@ impl<'a> Differ<'a> {
             }
         }
     }
+}
+
+/// The referenced columns of a foreign key's definition (`... REFERENCES public.t(a, "B") ...`), unquoted;
+/// `None` when the text does not have that shape.
+fn referenced_columns(definition: &str, table: &QualName) -> Option<Vec<String>> {
+    let marker = format!("REFERENCES {table}(");
+    let (_, rest) = definition.split_once(&marker)?;
+    let (cols, _) = rest.split_once(')')?;
+    cols.split(", ")
+        .map(|c| {
+            plumb_model::split_qualified(c)
+                .ok()
+                .and_then(|v| v.into_iter().next())
+        })
+        .collect()
 }
 
 /// A body `pg_get_function_sqlbody` printed (or the parser wrote the same way), not a string constant.
