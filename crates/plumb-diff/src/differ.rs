@@ -2033,7 +2033,25 @@ impl<'a> Differ<'a> {
                 class::TABLE,
                 None,
             );
+            // the partitions it drops with it (at any depth) are dropped by this step: their names are free
+            // after it, and what depends on them (their schema, a view) is ordered around it
+            let mut also = Vec::new();
+            let mut under = vec![name.clone()];
+            while let Some(p) = under.pop() {
+                for (n, x) in &from.tables {
+                    if x.partition_of.as_ref().is_some_and(|po| po.parent == p) {
+                        also.push(Key::Relation(n.clone()));
+                        under.push(n.clone());
+                    }
+                }
+            }
+            if let Some(last) = self.out.ops.last_mut() {
+                if last.key == Key::Relation(name.clone()) && last.role == Action::Drop {
+                    last.also.extend(also);
+                }
+            }
         }
+        self.break_dropped_fk_cycles(&dropped);
         for &(name, f, t) in &table_pairs {
             let Some(t) = t else { continue };
             match f {
@@ -2050,6 +2068,62 @@ impl<'a> Differ<'a> {
             }
         }
         self.partition_indexes();
+    }
+
+    /// Tables dropped here whose foreign keys form a cycle (a references b, b references a) cannot be dropped
+    /// one after the other: the foreign keys of the cycle are dropped first, as creating such tables adds
+    /// them last. The planner then orders each table's drop after its own foreign keys' drops only.
+    fn break_dropped_fk_cycles(&mut self, dropped: &BTreeSet<QualName>) {
+        use petgraph::graph::DiGraph;
+        let from = self.from;
+        // the tables dropped by a step of their own (not with a partitioned parent)
+        let own: Vec<&QualName> = dropped
+            .iter()
+            .filter(|n| {
+                from.tables.get(*n).is_some_and(|t| {
+                    !t.partition_of
+                        .as_ref()
+                        .is_some_and(|p| dropped.contains(&p.parent))
+                })
+            })
+            .collect();
+        let index: BTreeMap<&QualName, usize> =
+            own.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let mut g: DiGraph<(), ()> = DiGraph::new();
+        let nodes: Vec<_> = own.iter().map(|_| g.add_node(())).collect();
+        for (i, n) in own.iter().enumerate() {
+            let Some(t) = from.tables.get(*n) else {
+                continue;
+            };
+            for c in t.constraints.values() {
+                if let Some(j) = c.references.as_ref().and_then(|r| index.get(r)) {
+                    if *j != i {
+                        g.add_edge(nodes[i], nodes[*j], ());
+                    }
+                }
+            }
+        }
+        for scc in petgraph::algo::tarjan_scc(&g) {
+            if scc.len() < 2 {
+                continue;
+            }
+            let members: BTreeSet<&QualName> = scc.iter().map(|n| own[n.index()]).collect();
+            for n in &members {
+                let Some(t) = from.tables.get(*n) else {
+                    continue;
+                };
+                for c in t.constraints.values() {
+                    let in_cycle = c.kind == ConstraintKind::ForeignKey
+                        && c.is_local
+                        && c.references
+                            .as_ref()
+                            .is_some_and(|r| r != *n && members.contains(r));
+                    if in_cycle {
+                        self.drop_constraint(n, c, false);
+                    }
+                }
+            }
+        }
     }
 
     /// Indexes of partitions that belong to an index of the parent, done the way `pg_dump` does it. The
