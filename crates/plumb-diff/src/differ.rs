@@ -231,6 +231,18 @@ fn seq_option_clauses(
     c
 }
 
+/// The new bounds of a sequence are narrower than the old ones: its current value may be outside them.
+fn narrowed(old: &plumb_model::SequenceOptions, new: &plumb_model::SequenceOptions) -> bool {
+    new.min_value > old.min_value || new.max_value < old.max_value
+}
+
+fn restart_hazard() -> Hazard {
+    hz(
+        HazardKind::DataLoss,
+        "its bounds narrow, so the sequence restarts at its START value: values it already handed out may be handed out again",
+    )
+}
+
 /// A type as `format_type` writes it, split into its name without the modifier and the modifier's numbers:
 /// `character varying(20)` -> (`character varying`, [20]); `timestamp(3) without time zone` ->
 /// (`timestamp without time zone`, [3]); `numeric(10,2)` -> (`numeric`, [10, 2]). `None` when the modifier
@@ -3835,7 +3847,14 @@ impl<'a> Differ<'a> {
                             None,
                             Some(opts.join(" ")),
                         );
-                        let set: Vec<String> = opts.iter().map(|o| format!("SET {o}")).collect();
+                        let mut set: Vec<String> =
+                            opts.iter().map(|o| format!("SET {o}")).collect();
+                        // the current value may fall outside the new bounds, which PostgreSQL refuses
+                        // ("RESTART value (-200) cannot be less than MINVALUE (-100)")
+                        if narrowed(&a.options, &b.options) {
+                            set.push(format!("RESTART WITH {}", b.options.start));
+                            hazards.push(restart_hazard());
+                        }
                         sql.push(format!("{pre} {};", set.join(" ")));
                     }
                 }
@@ -3917,12 +3936,18 @@ impl<'a> Differ<'a> {
             .collect()
     }
 
+    /// The sequence's owning column (or table) is dropped by this plan, and the sequence with it. A column
+    /// that is only converted (a serial column becoming `text`) keeps its sequence: it is dropped on its own.
     fn owner_gone(&self, s: &Sequence) -> bool {
         s.owned_by.as_ref().is_some_and(|o| {
+            let col = Key::Column(o.table.clone(), o.column.clone());
             self.dropped_tables.contains(&o.table)
-                || self
-                    .seeds
-                    .contains(&Key::Column(o.table.clone(), o.column.clone()))
+                || (self.seeds.contains(&col)
+                    && self
+                        .out
+                        .ops
+                        .iter()
+                        .any(|op| op.key == col && op.role == Action::Drop))
         })
     }
 
@@ -3999,9 +4024,8 @@ impl<'a> Differ<'a> {
                     if f.options != s.options {
                         let mut opts = seq_option_clauses(&s.options, Some(&f.options), true);
                         // the current value may fall outside the new bounds
-                        if s.options.min_value > f.options.min_value
-                            || s.options.max_value < f.options.max_value
-                        {
+                        let restart = narrowed(&f.options, &s.options);
+                        if restart {
                             opts.push(format!("RESTART WITH {}", s.options.start));
                         }
                         self.change_attr(
@@ -4013,13 +4037,18 @@ impl<'a> Differ<'a> {
                         );
                         if !opts.is_empty() {
                             let sql = vec![format!("ALTER SEQUENCE {name} {};", opts.join(" "))];
+                            let hazards = if restart {
+                                vec![restart_hazard()]
+                            } else {
+                                vec![]
+                            };
                             self.op(
                                 key.clone(),
                                 Action::Alter,
                                 ObjectKind::Sequence,
                                 &obj,
                                 sql,
-                                vec![],
+                                hazards,
                                 class::SEQUENCE,
                                 None,
                             );
