@@ -231,6 +231,39 @@ fn seq_option_clauses(
     c
 }
 
+/// The conversion plumb writes, and says it writes, between built-in types PostgreSQL has no cast between
+/// (`USING col::type` is refused there): integers and date/time types, through Unix epoch seconds. `None`
+/// when a cast exists (or the pair is not one of these).
+fn no_cast_conversion(col: &str, from: &str, to: &str) -> Option<(String, &'static str)> {
+    const INTEGERS: &[&str] = &["smallint", "integer", "bigint"];
+    let base = |t: &str| t.split('(').next().unwrap_or(t).trim().to_string();
+    let (f, t) = (base(from), base(to));
+    let timestamp = |t: &str| t.starts_with("timestamp");
+    let with_tz = |t: &str| t.ends_with("with time zone") && !t.ends_with("without time zone");
+    if INTEGERS.contains(&f.as_str()) && (timestamp(&t) || t == "date") {
+        let how = "the integers are taken as Unix epoch seconds (to_timestamp), in UTC";
+        let e = format!("to_timestamp({col})");
+        let using = if t == "date" {
+            format!("({e} AT TIME ZONE 'UTC')::date")
+        } else if with_tz(&t) {
+            format!("{e}::{to}")
+        } else {
+            format!("({e} AT TIME ZONE 'UTC')::{to}")
+        };
+        return Some((using, how));
+    }
+    if (timestamp(&f) || f == "date") && INTEGERS.contains(&t.as_str()) {
+        let how = "the values become Unix epoch seconds (extract(epoch ...)), in UTC";
+        let src = if with_tz(&f) {
+            col.to_string()
+        } else {
+            format!("({col}::timestamp AT TIME ZONE 'UTC')")
+        };
+        return Some((format!("extract(epoch FROM {src})::{to}"), how));
+    }
+    None
+}
+
 /// The new bounds of a sequence are narrower than the old ones: its current value may be outside them.
 fn narrowed(old: &plumb_model::SequenceOptions, new: &plumb_model::SequenceOptions) -> bool {
     new.min_value > old.min_value || new.max_value < old.max_value
@@ -3667,6 +3700,18 @@ impl<'a> Differ<'a> {
             if fc.type_name != tc.type_name {
                 if self.is_enum_type(&fc.type_name) || self.is_enum_type(&tc.type_name) {
                     s.push_str(&format!(" USING {col}::text::{}", tc.type_name));
+                } else if let Some((using, how)) =
+                    no_cast_conversion(&col, &fc.type_name, &tc.type_name)
+                {
+                    // PostgreSQL has no cast between these types: `USING col::type` would be refused
+                    s.push_str(&format!(" USING {using}"));
+                    hazards.push(hz(
+                        HazardKind::DataLoss,
+                        format!(
+                            "there is no cast from {} to {}: {how}; edit the USING expression if the values mean something else",
+                            fc.type_name, tc.type_name
+                        ),
+                    ));
                 } else {
                     s.push_str(&format!(" USING {col}::{}", tc.type_name));
                 }
