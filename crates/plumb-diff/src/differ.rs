@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use plumb_model::{
     quote_ident, quote_literal, AclKind, Column, Common, Constraint, ConstraintKind, Database,
     Function, FunctionKind, Grant, Index as PgIndex, NotNullConstraint, Persistence, Policy,
-    QualName, Sequence, SequenceOptions, Table, Trigger, Type, TypeKind, View, ViewKind,
+    QualName, ReplicaIdentity, Sequence, SequenceOptions, Table, Trigger, Type, TypeKind, View,
+    ViewKind,
 };
 
 use crate::keys::{Index, Key};
@@ -576,6 +577,7 @@ impl<'a> Differ<'a> {
         d.collations();
         d.types();
         d.tables();
+        d.replica_identities();
         d.views();
         d.functions();
         d.sequences();
@@ -2113,6 +2115,75 @@ impl<'a> Differ<'a> {
             }
         }
         self.partition_indexes();
+    }
+
+    /// `REPLICA IDENTITY` of tables and partitioned tables. `USING INDEX` is set by the step that creates
+    /// the index when this plan creates it (a new table, or an index created again, which loses the setting),
+    /// else by a step of its own after the table's column changes.
+    fn replica_identities(&mut self) {
+        let (from, to) = (self.from, self.to);
+        for (name, t) in &to.tables {
+            let before = if self.dropped_tables.contains(name) {
+                None
+            } else {
+                from.tables.get(name).map(|f| &f.replica_identity)
+            };
+            let index_created = match &t.replica_identity {
+                ReplicaIdentity::Index(i) => {
+                    let k = Key::Index(name.clone(), i.clone());
+                    self.out
+                        .ops
+                        .iter()
+                        .position(|o| o.key == k && o.role == Action::Create)
+                }
+                _ => None,
+            };
+            let changed = before.unwrap_or(&ReplicaIdentity::Default) != &t.replica_identity;
+            if !changed && index_created.is_none() {
+                continue;
+            }
+            let obj = name.to_string();
+            let stmt = format!(
+                "ALTER TABLE {name} REPLICA IDENTITY {};",
+                t.replica_identity.sql()
+            );
+            if changed && before.is_some() {
+                self.change_attr(
+                    ObjectKind::Table,
+                    &obj,
+                    "replica_identity",
+                    before.map(|b| b.sql()),
+                    Some(t.replica_identity.sql()),
+                );
+            }
+            if let Some(i) = index_created {
+                self.out.ops[i].sql.push(stmt);
+                continue;
+            }
+            if before.is_none() {
+                // a new table: with its creation
+                let k = Key::Relation(name.clone());
+                if let Some(o) = self
+                    .out
+                    .ops
+                    .iter_mut()
+                    .find(|o| o.key == k && o.role == Action::Create)
+                {
+                    o.sql.push(stmt);
+                }
+                continue;
+            }
+            self.op(
+                Key::Relation(name.clone()),
+                Action::Alter,
+                ObjectKind::Table,
+                &obj,
+                vec![stmt],
+                vec![],
+                class::MISC,
+                Some(Stage::AfterColumns),
+            );
+        }
     }
 
     /// Tables dropped here whose foreign keys form a cycle (a references b, b references a) cannot be dropped

@@ -168,6 +168,8 @@ pub fn relations() -> String {
         "SELECT c.oid, c.reltype, rt.typarray AS reltype_array, n.nspname::text AS schema, c.relname::text AS name, \
            c.relkind::text AS relkind, c.relpersistence::text AS persistence, \
            c.relreplident::text AS replident, \
+           (SELECT ic.relname::text FROM pg_index ri JOIN pg_class ic ON ic.oid = ri.indexrelid \
+              WHERE ri.indrelid = c.oid AND ri.indisreplident LIMIT 1) AS replident_index, \
            CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by, \
            CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, \
            c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced, \

@@ -9,8 +9,9 @@ use futures_util::TryStreamExt;
 use plumb_model::{
     quote_ident, Collation, Column, ColumnRef, Constraint, ConstraintKind, Database, Dependency,
     DomainConstraint, Extension, Function, FunctionId, FunctionKind, Grant, Identity, Index,
-    Namespace, NotNullConstraint, ObjectRef, PartitionOf, Persistence, Policy, QualName, Sequence,
-    SequenceOptions, Table, Trigger, Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
+    Namespace, NotNullConstraint, ObjectRef, PartitionOf, Persistence, Policy, QualName,
+    ReplicaIdentity, Sequence, SequenceOptions, Table, Trigger, Type, TypeKind, Unsupported, View,
+    ViewColumn, ViewKind,
 };
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio_postgres::types::{FromSql, ToSql};
@@ -816,20 +817,26 @@ impl Reader {
                             bound,
                         });
                 let replident: String = r.get("replident")?;
-                if replident != "d" {
-                    let what = match replident.as_str() {
-                        "n" => "NOTHING",
-                        "f" => "FULL",
-                        "i" => "USING INDEX",
-                        _ => "?",
-                    };
-                    self.report(
-                        "replica identity",
-                        format!("{name} REPLICA IDENTITY {what}"),
-                    );
-                }
+                let replica_identity = match replident.as_str() {
+                    "d" => ReplicaIdentity::Default,
+                    "n" => ReplicaIdentity::Nothing,
+                    "f" => ReplicaIdentity::Full,
+                    // an index that was dropped leaves 'i' behind, which then means nothing
+                    "i" => match r.get::<Option<String>>("replident_index")? {
+                        Some(i) => ReplicaIdentity::Index(i),
+                        None => ReplicaIdentity::Nothing,
+                    },
+                    other => {
+                        return Err(Error::Catalog {
+                            kind: "table",
+                            name: name.to_string(),
+                            reason: format!("unexpected relreplident {other:?}"),
+                        })
+                    }
+                };
                 let t = Table {
                     name: name.clone(),
+                    replica_identity,
                     persistence,
                     partition_by: r.get("partition_by")?,
                     partition_of,

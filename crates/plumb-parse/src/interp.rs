@@ -7,8 +7,8 @@ use plumb_model::{
     quote_ident, quote_literal, AclKind, Attribute, Collation, Column, ColumnRef, Common,
     Constraint, ConstraintKind, Database, Dependency, DomainConstraint, Extension, Function,
     FunctionId, FunctionKind, Grant, Identity, Index, Namespace, ObjectRef, PartitionOf,
-    Persistence, Policy, QualName, Sequence, SequenceOptions, Table, Trigger, Type, TypeKind,
-    Unsupported, View, ViewColumn, ViewKind,
+    Persistence, Policy, QualName, ReplicaIdentity, Sequence, SequenceOptions, Table, Trigger,
+    Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
 };
 
 use crate::expr::{self, coerce, deparse_expr, figure_colname, Analyzer, Env, TExpr};
@@ -5010,11 +5010,40 @@ impl Interp {
                 let name = format!("{q} USING {}", quote_ident(&cmd.name));
                 self.unsupported("cluster on", name);
             }
+            A::AtReplicaIdentity => {
+                let Some(N::ReplicaIdentityStmt(ri)) = def else {
+                    return Ok(());
+                };
+                let identity = match ri.identity_type.as_str() {
+                    "f" => ReplicaIdentity::Full,
+                    "n" => ReplicaIdentity::Nothing,
+                    "i" => {
+                        let known = self
+                            .db
+                            .tables
+                            .get(q)
+                            .is_some_and(|t| t.indexes.contains_key(&ri.name));
+                        if !known {
+                            return fail(
+                                format!(
+                                    "index \"{}\" for table \"{}\" does not exist",
+                                    ri.name, q.name
+                                ),
+                                -1,
+                            );
+                        }
+                        ReplicaIdentity::Index(ri.name.clone())
+                    }
+                    _ => ReplicaIdentity::Default,
+                };
+                if let Some(t) = self.db.tables.get_mut(q) {
+                    t.replica_identity = identity;
+                }
+            }
             A::AtSetOptions
             | A::AtResetOptions
             | A::AtDropCluster
             | A::AtSetTableSpace
-            | A::AtReplicaIdentity
             | A::AtSetAccessMethod => {}
             other => self.warn(format!(
                 "ALTER TABLE {}: not modelled, ignored",
