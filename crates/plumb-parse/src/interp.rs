@@ -288,6 +288,14 @@ impl Interp {
     }
 
     pub(crate) fn finish(mut self) -> Parsed {
+        // a replica identity index dropped later leaves the setting meaning NOTHING, as the server reads it
+        for t in self.db.tables.values_mut() {
+            if let ReplicaIdentity::Index(i) = &t.replica_identity {
+                if !t.indexes.contains_key(i) {
+                    t.replica_identity = ReplicaIdentity::Nothing;
+                }
+            }
+        }
         self.compute_dependencies();
         self.db.unsupported.sort();
         Parsed {
@@ -5547,6 +5555,9 @@ impl Interp {
                             i.name = newname.clone();
                         };
                         if let Some(t) = self.db.tables.get_mut(&owner) {
+                            if t.replica_identity == ReplicaIdentity::Index(oldi.clone()) {
+                                t.replica_identity = ReplicaIdentity::Index(newname.clone());
+                            }
                             if let Some(mut i) = t.indexes.remove(&oldi) {
                                 fix(&mut i);
                                 // Renaming a constraint's index renames the constraint.
@@ -5610,6 +5621,9 @@ impl Interp {
                 };
                 c.name = newname.clone();
                 t.constraints.insert(newname.clone(), c);
+                if t.replica_identity == ReplicaIdentity::Index(s.subname.clone()) {
+                    t.replica_identity = ReplicaIdentity::Index(newname.clone());
+                }
                 if let Some(mut i) = t.indexes.remove(&s.subname) {
                     i.definition = i.definition.replacen(
                         &format!("INDEX {} ON", quote_ident(&s.subname)),
