@@ -10,6 +10,7 @@ ALTER TABLE public.t ALTER COLUMN body SET STATISTICS 500;
 ALTER TABLE public.t ALTER COLUMN note SET STORAGE EXTERNAL;
 ALTER TABLE public.t ALTER COLUMN note SET COMPRESSION pglz;
 ALTER TABLE public.t ALTER COLUMN body SET (n_distinct = 42);
+ALTER TABLE public.t REPLICA IDENTITY FULL;
 ALTER TABLE public.t CLUSTER ON t_pkey;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
@@ -35,6 +36,7 @@ fn column_attributes_and_cluster_on_are_compared_in_every_report() {
         "column public.t.note differs in compression: database has pglz, declared default",
         "column public.t.body differs in options: database has n_distinct=42, declared default",
         "table public.t differs in clustered on index: database has t_pkey, declared none",
+        "table public.t differs in replica identity",
         "default privileges FOR ROLE postgres IN SCHEMA public ON TABLES is in the database but not declared",
     ] {
         assert!(human.stdout.contains(line), "{line}\n{human:?}");

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use plumb_model::{
     quote_ident, quote_literal, AclKind, Column, Common, Constraint, ConstraintKind, Database,
     DefaultPrivileges, Function, FunctionKind, Grant, Index as PgIndex, NotNullConstraint,
-    Persistence, Policy, QualName, Sequence, SequenceOptions, Table, Trigger, Type, TypeKind, View,
-    ViewKind,
+    Persistence, Policy, QualName, ReplicaIdentity, Sequence, SequenceOptions, Table, Trigger,
+    Type, TypeKind, View, ViewKind,
 };
 
 use crate::keys::{Index, Key};
@@ -230,6 +230,51 @@ fn seq_option_clauses(
         });
     }
     c
+}
+
+/// The conversion plumb writes, and says it writes, between built-in types PostgreSQL has no cast between
+/// (`USING col::type` is refused there): integers and date/time types, through Unix epoch seconds. `None`
+/// when a cast exists (or the pair is not one of these).
+fn no_cast_conversion(col: &str, from: &str, to: &str) -> Option<(String, &'static str)> {
+    const INTEGERS: &[&str] = &["smallint", "integer", "bigint"];
+    let base = |t: &str| t.split('(').next().unwrap_or(t).trim().to_string();
+    let (f, t) = (base(from), base(to));
+    let timestamp = |t: &str| t.starts_with("timestamp");
+    let with_tz = |t: &str| t.ends_with("with time zone") && !t.ends_with("without time zone");
+    if INTEGERS.contains(&f.as_str()) && (timestamp(&t) || t == "date") {
+        let how = "the integers are taken as Unix epoch seconds (to_timestamp), in UTC";
+        let e = format!("to_timestamp({col})");
+        let using = if t == "date" {
+            format!("({e} AT TIME ZONE 'UTC')::date")
+        } else if with_tz(&t) {
+            format!("{e}::{to}")
+        } else {
+            format!("({e} AT TIME ZONE 'UTC')::{to}")
+        };
+        return Some((using, how));
+    }
+    if (timestamp(&f) || f == "date") && INTEGERS.contains(&t.as_str()) {
+        let how = "the values become Unix epoch seconds (extract(epoch ...)), in UTC";
+        let src = if with_tz(&f) {
+            col.to_string()
+        } else {
+            format!("({col}::timestamp AT TIME ZONE 'UTC')")
+        };
+        return Some((format!("extract(epoch FROM {src})::{to}"), how));
+    }
+    None
+}
+
+/// The new bounds of a sequence are narrower than the old ones: its current value may be outside them.
+fn narrowed(old: &plumb_model::SequenceOptions, new: &plumb_model::SequenceOptions) -> bool {
+    new.min_value > old.min_value || new.max_value < old.max_value
+}
+
+fn restart_hazard() -> Hazard {
+    hz(
+        HazardKind::DataLoss,
+        "its bounds narrow, so the sequence restarts at its START value: values it already handed out may be handed out again",
+    )
 }
 
 /// A type as `format_type` writes it, split into its name without the modifier and the modifier's numbers:
@@ -700,10 +745,12 @@ impl<'a> Differ<'a> {
         d.collations();
         d.types();
         d.tables();
+        d.replica_identities();
         d.views();
         d.functions();
         d.sequences();
         d.default_privileges();
+        d.rebuild_foreign_keys();
         d.rebuild_dependants();
         d.out
     }
@@ -2278,9 +2325,22 @@ impl<'a> Differ<'a> {
             if implicit {
                 continue;
             }
+            let parts = dropped
+                .iter()
+                .filter(|n| {
+                    from.tables
+                        .get(*n)
+                        .and_then(|x| x.partition_of.as_ref())
+                        .is_some_and(|p| &p.parent == name)
+                })
+                .count();
             let h = vec![hz(
                 HazardKind::DataLoss,
-                format!("drops table {obj} and its rows"),
+                if parts == 0 {
+                    format!("drops table {obj} and its rows")
+                } else {
+                    format!("drops table {obj} with its {parts} partition(s) and their rows")
+                },
             )];
             self.op(
                 Key::Relation(name.clone()),
@@ -2292,11 +2352,31 @@ impl<'a> Differ<'a> {
                 class::TABLE,
                 None,
             );
+            // the partitions it drops with it (at any depth) are dropped by this step: their names are free
+            // after it, and what depends on them (their schema, a view) is ordered around it
+            let mut also = Vec::new();
+            let mut under = vec![name.clone()];
+            while let Some(p) = under.pop() {
+                for (n, x) in &from.tables {
+                    if x.partition_of.as_ref().is_some_and(|po| po.parent == p) {
+                        also.push(Key::Relation(n.clone()));
+                        under.push(n.clone());
+                    }
+                }
+            }
+            if let Some(last) = self.out.ops.last_mut() {
+                if last.key == Key::Relation(name.clone()) && last.role == Action::Drop {
+                    last.also.extend(also);
+                }
+            }
         }
+        self.break_dropped_fk_cycles(&dropped);
         for &(name, f, t) in &table_pairs {
             let Some(t) = t else { continue };
             match f {
-                Some(f) if f == t => {}
+                // a table dropped to be created again (its parent's partitioning changed) is created even
+                // when it did not change itself
+                Some(f) if f == t && !recreate.contains(name) => {}
                 Some(f) if !recreate.contains(name) => self.alter_table(f, t),
                 _ => {
                     if !recreate.contains(name) {
@@ -2307,6 +2387,131 @@ impl<'a> Differ<'a> {
             }
         }
         self.partition_indexes();
+    }
+
+    /// `REPLICA IDENTITY` of tables and partitioned tables. `USING INDEX` is set by the step that creates
+    /// the index when this plan creates it (a new table, or an index created again, which loses the setting),
+    /// else by a step of its own after the table's column changes.
+    fn replica_identities(&mut self) {
+        let (from, to) = (self.from, self.to);
+        for (name, t) in &to.tables {
+            let before = if self.dropped_tables.contains(name) {
+                None
+            } else {
+                from.tables.get(name).map(|f| &f.replica_identity)
+            };
+            let index_created = match &t.replica_identity {
+                ReplicaIdentity::Index(i) => {
+                    let k = Key::Index(name.clone(), i.clone());
+                    self.out
+                        .ops
+                        .iter()
+                        .position(|o| o.key == k && o.role == Action::Create)
+                }
+                _ => None,
+            };
+            let changed = before.unwrap_or(&ReplicaIdentity::Default) != &t.replica_identity;
+            if !changed && index_created.is_none() {
+                continue;
+            }
+            let obj = name.to_string();
+            let stmt = format!(
+                "ALTER TABLE {name} REPLICA IDENTITY {};",
+                t.replica_identity.sql()
+            );
+            if changed && before.is_some() {
+                self.change_attr(
+                    ObjectKind::Table,
+                    &obj,
+                    "replica_identity",
+                    before.map(|b| b.sql()),
+                    Some(t.replica_identity.sql()),
+                );
+            }
+            if let Some(i) = index_created {
+                self.out.ops[i].sql.push(stmt);
+                continue;
+            }
+            if before.is_none() {
+                // a new table: with its creation
+                let k = Key::Relation(name.clone());
+                if let Some(o) = self
+                    .out
+                    .ops
+                    .iter_mut()
+                    .find(|o| o.key == k && o.role == Action::Create)
+                {
+                    o.sql.push(stmt);
+                }
+                continue;
+            }
+            self.op(
+                Key::Relation(name.clone()),
+                Action::Alter,
+                ObjectKind::Table,
+                &obj,
+                vec![stmt],
+                vec![],
+                class::MISC,
+                Some(Stage::AfterColumns),
+            );
+        }
+    }
+
+    /// Tables dropped here whose foreign keys form a cycle (a references b, b references a) cannot be dropped
+    /// one after the other: the foreign keys of the cycle are dropped first, as creating such tables adds
+    /// them last. The planner then orders each table's drop after its own foreign keys' drops only.
+    fn break_dropped_fk_cycles(&mut self, dropped: &BTreeSet<QualName>) {
+        use petgraph::graph::DiGraph;
+        let from = self.from;
+        // the tables dropped by a step of their own (not with a partitioned parent)
+        let own: Vec<&QualName> = dropped
+            .iter()
+            .filter(|n| {
+                from.tables.get(*n).is_some_and(|t| {
+                    !t.partition_of
+                        .as_ref()
+                        .is_some_and(|p| dropped.contains(&p.parent))
+                })
+            })
+            .collect();
+        let index: BTreeMap<&QualName, usize> =
+            own.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let mut g: DiGraph<(), ()> = DiGraph::new();
+        let nodes: Vec<_> = own.iter().map(|_| g.add_node(())).collect();
+        for (i, n) in own.iter().enumerate() {
+            let Some(t) = from.tables.get(*n) else {
+                continue;
+            };
+            for c in t.constraints.values() {
+                if let Some(j) = c.references.as_ref().and_then(|r| index.get(r)) {
+                    if *j != i {
+                        g.add_edge(nodes[i], nodes[*j], ());
+                    }
+                }
+            }
+        }
+        for scc in petgraph::algo::tarjan_scc(&g) {
+            if scc.len() < 2 {
+                continue;
+            }
+            let members: BTreeSet<&QualName> = scc.iter().map(|n| own[n.index()]).collect();
+            for n in &members {
+                let Some(t) = from.tables.get(*n) else {
+                    continue;
+                };
+                for c in t.constraints.values() {
+                    let in_cycle = c.kind == ConstraintKind::ForeignKey
+                        && c.is_local
+                        && c.references
+                            .as_ref()
+                            .is_some_and(|r| r != *n && members.contains(r));
+                    if in_cycle {
+                        self.drop_constraint(n, c, false);
+                    }
+                }
+            }
+        }
     }
 
     /// Indexes of partitions that belong to an index of the parent, done the way `pg_dump` does it. The
@@ -3619,8 +3824,26 @@ impl<'a> Differ<'a> {
         self.cluster_on(name, "TABLE", Some(&f.indexes), &t.indexes);
         // policies
         for (n, p) in &f.policies {
+            // a policy that uses a column dropped or converted here must be out of the way first
+            // (PostgreSQL refuses to drop or convert a column a policy uses): dropped before the column
+            // changes and created after them, even when it did not change itself
+            let uses_changed_column = {
+                let mut words = BTreeSet::new();
+                for e in p.using.iter().chain(p.with_check.iter()) {
+                    words.extend(crate::keys::words_in(e));
+                }
+                f.columns.iter().any(|c| {
+                    words.contains(&c.name)
+                        && t.column(&c.name)
+                            .is_none_or(|tc| tc.type_name != c.type_name)
+                })
+            };
             match t.policies.get(n) {
                 None => self.drop_policy(name, p, true),
+                Some(tp) if tp == p && uses_changed_column => {
+                    self.drop_policy(name, p, false);
+                    self.create_policy(name, tp, false);
+                }
                 Some(tp) if tp != p => {
                     let pobj = format!("{} on {name}", quote_ident(n));
                     let using_same = self.same_sql_opt(
@@ -3637,7 +3860,8 @@ impl<'a> Differ<'a> {
                         p.with_check.as_deref(),
                         tp.with_check.as_deref(),
                     );
-                    let recreate = p.command != tp.command
+                    let recreate = uses_changed_column
+                        || p.command != tp.command
                         || p.permissive != tp.permissive
                         || (p.using.is_some() && tp.using.is_none())
                         || (p.with_check.is_some() && tp.with_check.is_none());
@@ -4049,6 +4273,18 @@ impl<'a> Differ<'a> {
             if fc.type_name != tc.type_name {
                 if self.is_enum_type(&fc.type_name) || self.is_enum_type(&tc.type_name) {
                     s.push_str(&format!(" USING {col}::text::{}", tc.type_name));
+                } else if let Some((using, how)) =
+                    no_cast_conversion(&col, &fc.type_name, &tc.type_name)
+                {
+                    // PostgreSQL has no cast between these types: `USING col::type` would be refused
+                    s.push_str(&format!(" USING {using}"));
+                    hazards.push(hz(
+                        HazardKind::DataLoss,
+                        format!(
+                            "there is no cast from {} to {}: {how}; edit the USING expression if the values mean something else",
+                            fc.type_name, tc.type_name
+                        ),
+                    ));
                 } else {
                     s.push_str(&format!(" USING {col}::{}", tc.type_name));
                 }
@@ -4229,7 +4465,14 @@ impl<'a> Differ<'a> {
                             None,
                             Some(opts.join(" ")),
                         );
-                        let set: Vec<String> = opts.iter().map(|o| format!("SET {o}")).collect();
+                        let mut set: Vec<String> =
+                            opts.iter().map(|o| format!("SET {o}")).collect();
+                        // the current value may fall outside the new bounds, which PostgreSQL refuses
+                        // ("RESTART value (-200) cannot be less than MINVALUE (-100)")
+                        if narrowed(&a.options, &b.options) {
+                            set.push(format!("RESTART WITH {}", b.options.start));
+                            hazards.push(restart_hazard());
+                        }
                         sql.push(format!("{pre} {};", set.join(" ")));
                     }
                 }
@@ -4403,12 +4646,18 @@ impl<'a> Differ<'a> {
             .collect()
     }
 
+    /// The sequence's owning column (or table) is dropped by this plan, and the sequence with it. A column
+    /// that is only converted (a serial column becoming `text`) keeps its sequence: it is dropped on its own.
     fn owner_gone(&self, s: &Sequence) -> bool {
         s.owned_by.as_ref().is_some_and(|o| {
+            let col = Key::Column(o.table.clone(), o.column.clone());
             self.dropped_tables.contains(&o.table)
-                || self
-                    .seeds
-                    .contains(&Key::Column(o.table.clone(), o.column.clone()))
+                || (self.seeds.contains(&col)
+                    && self
+                        .out
+                        .ops
+                        .iter()
+                        .any(|op| op.key == col && op.role == Action::Drop))
         })
     }
 
@@ -4485,9 +4734,8 @@ impl<'a> Differ<'a> {
                     if f.options != s.options {
                         let mut opts = seq_option_clauses(&s.options, Some(&f.options), true);
                         // the current value may fall outside the new bounds
-                        if s.options.min_value > f.options.min_value
-                            || s.options.max_value < f.options.max_value
-                        {
+                        let restart = narrowed(&f.options, &s.options);
+                        if restart {
                             opts.push(format!("RESTART WITH {}", s.options.start));
                         }
                         self.change_attr(
@@ -4499,13 +4747,18 @@ impl<'a> Differ<'a> {
                         );
                         if !opts.is_empty() {
                             let sql = vec![format!("ALTER SEQUENCE {name} {};", opts.join(" "))];
+                            let hazards = if restart {
+                                vec![restart_hazard()]
+                            } else {
+                                vec![]
+                            };
                             self.op(
                                 key.clone(),
                                 Action::Alter,
                                 ObjectKind::Sequence,
                                 &obj,
                                 sql,
-                                vec![],
+                                hazards,
                                 class::SEQUENCE,
                                 None,
                             );
@@ -4778,6 +5031,39 @@ impl<'a> Differ<'a> {
 
     // ----- functions ----------------------------------------------------------------------------------
 
+    /// The same function body. A SQL-standard body (`RETURN expr`, `BEGIN ATOMIC ... END`) is stored as the
+    /// server prints it, so against declared SQL read offline it is compared by meaning; other bodies are the
+    /// text the user wrote on both sides.
+    fn same_function_body(
+        &mut self,
+        kind: ObjectKind,
+        obj: &str,
+        f: &Function,
+        t: &Function,
+    ) -> bool {
+        if f.body == t.body {
+            return true;
+        }
+        if !(is_sql_standard_body(&f.body) && is_sql_standard_body(&t.body)) {
+            return false;
+        }
+        if self.both_live() {
+            return false;
+        }
+        match crate::same::compare_function_body(&f.id.name, &f.body, &t.body) {
+            crate::same::Verdict::Same => true,
+            crate::same::Verdict::Different => false,
+            crate::same::Verdict::Uncertain(reason) => {
+                self.out.uncertain.push(crate::Uncertain {
+                    kind,
+                    object: obj.to_string(),
+                    reason,
+                });
+                true
+            }
+        }
+    }
+
     fn create_function_sql(&mut self, f: &Function, replace: bool) -> Vec<String> {
         let def = strip_stmt(&f.definition);
         if def.is_empty() {
@@ -4864,9 +5150,9 @@ impl<'a> Differ<'a> {
                     x.strict,
                     x.security_definer,
                     x.config.clone(),
-                    x.body.clone(),
                 )
             };
+            let same_body = self.same_function_body(kind, &obj, f, t);
             if sig(f) != sig(t) {
                 self.change_attr(kind, &obj, "returns", f.returns.clone(), t.returns.clone());
                 self.drop_function(f);
@@ -4874,7 +5160,7 @@ impl<'a> Differ<'a> {
                 self.rebuilt.insert(Key::Function(id.clone()));
                 continue;
             }
-            if body(f) != body(t) {
+            if body(f) != body(t) || !same_body {
                 for (attr, a, b) in [
                     ("language", f.language.clone(), t.language.clone()),
                     ("volatility", f.volatility.clone(), t.volatility.clone()),
@@ -4920,6 +5206,70 @@ impl<'a> Differ<'a> {
     }
 
     // ----- dependants of what goes away ---------------------------------------------------------------
+
+    /// Foreign keys that stay but depend on something this plan drops: their referenced table (dropped to be
+    /// created again), or the PRIMARY KEY / UNIQUE constraint or unique index on the referenced columns
+    /// (PostgreSQL: "cannot drop constraint users_pkey ... constraint taggings_user_id_fkey depends on index
+    /// users_pkey"). They are dropped before it and added again after it is back.
+    fn rebuild_foreign_keys(&mut self) {
+        let (from, to) = (self.from, self.to);
+        let dropping: BTreeSet<Key> = self
+            .out
+            .ops
+            .iter()
+            .filter(|o| o.role == Action::Drop)
+            .map(|o| o.key.clone())
+            .collect();
+        for (tn, ft) in &from.tables {
+            if self.dropped_tables.contains(tn) {
+                continue;
+            }
+            let Some(tt) = to.tables.get(tn) else {
+                continue;
+            };
+            for (cn, c) in &ft.constraints {
+                if c.kind != ConstraintKind::ForeignKey || !c.is_local {
+                    continue;
+                }
+                let Some(r) = &c.references else { continue };
+                let key = Key::Constraint(tn.clone(), cn.clone());
+                if dropping.contains(&key) {
+                    continue;
+                }
+                let Some(tc) = tt.constraints.get(cn) else {
+                    continue;
+                };
+                let blocked = self.dropped_tables.contains(r)
+                    || from.tables.get(r).is_some_and(|rt| {
+                        let cols = referenced_columns(&c.definition, r);
+                        let matches = |key_cols: &[String]| {
+                            cols.as_ref().is_none_or(|cols| {
+                                let a: BTreeSet<&String> = key_cols.iter().collect();
+                                let b: BTreeSet<&String> = cols.iter().collect();
+                                a == b
+                            })
+                        };
+                        rt.constraints.values().any(|k| {
+                            matches!(k.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
+                                && matches(&k.columns)
+                                && dropping.contains(&Key::Constraint(r.clone(), k.name.clone()))
+                        }) || rt.indexes.values().any(|i| {
+                            i.unique
+                                && i.constraint.is_none()
+                                && matches(&i.columns)
+                                && dropping.contains(&Key::Index(r.clone(), i.name.clone()))
+                        })
+                    });
+                if !blocked {
+                    continue;
+                }
+                // replaces whatever was planned for it in place (a VALIDATE, a comment)
+                self.out.ops.retain(|o| o.key != key);
+                self.drop_constraint(tn, c, false);
+                self.add_constraint(tt, tc, false, false);
+            }
+        }
+    }
 
     /// Views, functions and triggers that depend on something dropped or changed must be dropped before it
     /// and created again after it, even when they themselves did not change.
@@ -5046,6 +5396,29 @@ impl<'a> Differ<'a> {
             }
         }
     }
+}
+
+/// The referenced columns of a foreign key's definition (`... REFERENCES public.t(a, "B") ...`), unquoted;
+/// `None` when the text does not have that shape.
+fn referenced_columns(definition: &str, table: &QualName) -> Option<Vec<String>> {
+    let marker = format!("REFERENCES {table}(");
+    let (_, rest) = definition.split_once(&marker)?;
+    let (cols, _) = rest.split_once(')')?;
+    cols.split(", ")
+        .map(|c| {
+            plumb_model::split_qualified(c)
+                .ok()
+                .and_then(|v| v.into_iter().next())
+        })
+        .collect()
+}
+
+/// A body `pg_get_function_sqlbody` printed (or the parser wrote the same way), not a string constant.
+fn is_sql_standard_body(body: &str) -> bool {
+    let b = body.trim_start();
+    let starts = |w: &str| b.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w));
+    (starts("RETURN") && b[6..].starts_with(|c: char| c.is_whitespace() || c == '('))
+        || starts("BEGIN ATOMIC")
 }
 
 /// Both maps side by side, in key order (a merge join: no lookups).

@@ -193,6 +193,49 @@ pub(crate) fn names_in(text: &str) -> Vec<QualName> {
     out
 }
 
+/// Identifiers in a SQL text (unquoted ones folded to lower case, quoted ones as written), string literals
+/// skipped: the column names an expression may use.
+pub(crate) fn words_in(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' || c == '"' {
+            let mut part = String::new();
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == c {
+                    if chars.get(i + 1) == Some(&c) {
+                        part.push(c);
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                part.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            if c == '"' {
+                out.insert(part);
+            }
+        } else if c.is_alphabetic() || c == '_' {
+            let mut part = String::new();
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            {
+                part.push(chars[i].to_ascii_lowercase());
+                i += 1;
+            }
+            out.insert(part);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Per-model lookup tables for dependency derivation.
 pub(crate) struct Index<'a> {
     pub db: &'a Database,
@@ -442,9 +485,19 @@ impl<'a> Index<'a> {
             }
             Key::Policy(t, n) => {
                 out.insert(Key::Relation(t.clone()));
-                if let Some(p) = db.tables.get(t).and_then(|t| t.policies.get(n)) {
-                    for e in p.using.iter().chain(p.with_check.iter()) {
-                        self.refs_in(e, &mut out);
+                if let Some(table) = db.tables.get(t) {
+                    if let Some(p) = table.policies.get(n) {
+                        for e in p.using.iter().chain(p.with_check.iter()) {
+                            self.refs_in(e, &mut out);
+                            // the columns of its table it names (pg_depend has them, but attributes
+                            // them to the table): a column is dropped only after the policy stops using it
+                            let words = words_in(e);
+                            for c in &table.columns {
+                                if words.contains(&c.name) {
+                                    out.insert(Key::Column(t.clone(), c.name.clone()));
+                                }
+                            }
+                        }
                     }
                 }
             }

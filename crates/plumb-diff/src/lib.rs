@@ -9,6 +9,7 @@
 //!
 //! Every identifier written into SQL goes through [`plumb_model::quote_ident`] or `QualName`'s Display.
 
+mod check;
 mod differ;
 pub mod filter;
 mod grants;
@@ -204,6 +205,10 @@ pub enum Error {
     /// An object in the model cannot be written as SQL (for example a function without its definition).
     #[error("cannot plan {object}: {reason}")]
     Unplannable { object: String, reason: String },
+    /// The plan would drop an object the target still has and not create it again (a planner bug caught
+    /// before any output: see the `check` module).
+    #[error("planner error: the plan would drop {object}, which the target still has, without creating it again; please report this")]
+    WouldLose { object: String },
 }
 
 /// An object whose SQL text (a default, a CHECK, an index, a trigger, a view, a policy) could not be compared
@@ -239,6 +244,9 @@ pub fn plan(from: &Database, to: &Database, opts: &Options) -> Result<Plan, Erro
     let out = differ::Differ::run(&f, &t, opts);
     if let Some((object, reason)) = out.errors.into_iter().next() {
         return Err(Error::Unplannable { object, reason });
+    }
+    if let Some(object) = check::lost_object(&f, &t, &out.ops) {
+        return Err(Error::WouldLose { object });
     }
     let steps = order::order(&f, &t, out.ops, opts);
     Ok(Plan {

@@ -32,6 +32,46 @@ fn session_op(sql: &str, hazards: Vec<Hazard>) -> Op {
     }
 }
 
+/// A table's dependency on another table that only its foreign keys make (pg_depend attributes a foreign
+/// key's dependencies to its table): the table is created without them (foreign keys are added by steps of
+/// their own, ordered after both tables), so the edge is not needed, and in a cycle of foreign keys it would
+/// stop the tables from being ordered at all.
+fn fk_only_dependency(to: &Database, key: &Key, dep: &Key) -> bool {
+    let Key::Relation(t) = key else { return false };
+    let r = match dep {
+        Key::Relation(r) | Key::Column(r, _) => r,
+        _ => return false,
+    };
+    let Some(table) = to.tables.get(t) else {
+        return false;
+    };
+    r != t
+        && table.partition_of.as_ref().is_none_or(|p| &p.parent != r)
+        && !table.inherits.contains(r)
+        && table.constraints.values().any(|c| {
+            c.kind == plumb_model::ConstraintKind::ForeignKey && c.references.as_ref() == Some(r)
+        })
+}
+
+/// A table dropped (`x`) depends on a table dropped too (`y`) through foreign keys that a step of their own
+/// drops first (a cycle of foreign keys broken that way): the table's drop need not wait for the other's.
+fn fk_dropped_first(
+    from: &Database,
+    ops: &[Op],
+    fk_drops: &BTreeSet<(&plumb_model::QualName, &plumb_model::QualName)>,
+    x: usize,
+    y: usize,
+) -> bool {
+    let (Key::Relation(t1), Key::Relation(t2)) = (&ops[x].key, &ops[y].key) else {
+        return false;
+    };
+    ops[x].role == Action::Drop
+        && ops[y].role == Action::Drop
+        && t1 != t2
+        && fk_drops.contains(&(t1, t2))
+        && from.tables.contains_key(t1)
+}
+
 pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Options) -> Vec<Step> {
     ops.retain(|o| !o.sql.is_empty());
     if ops.is_empty() {
@@ -89,6 +129,20 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
     // Dependencies are worked out per key as they are needed and not kept: a schema of 10,000 tables has
     // ~100,000 keys, and holding every key's set cost ~40 MB.
     let fdeps = Index::new(from);
+    // foreign keys dropped by steps of their own: (table, referenced table)
+    let fk_drops: BTreeSet<(&plumb_model::QualName, &plumb_model::QualName)> = ops
+        .iter()
+        .filter(|o| o.role == Action::Drop)
+        .filter_map(|o| match &o.key {
+            Key::Constraint(t, n) => from
+                .tables
+                .get(t)
+                .and_then(|tb| tb.constraints.get(n))
+                .and_then(|c| c.references.as_ref())
+                .map(|r| (t, r)),
+            _ => None,
+        })
+        .collect();
     let tdeps = Index::new(to);
     let mut edges: BTreeSet<(usize, usize)> = BTreeSet::new();
     let (c, a, d) = (Action::Create, Action::Alter, Action::Drop);
@@ -102,6 +156,9 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
             if op.role != d {
                 // created or altered after what it depends on in `to`
                 for y in tdeps.deps(k) {
+                    if fk_only_dependency(to, &op.key, &y) {
+                        continue;
+                    }
                     let parent_only_create =
                         matches!(&y, Key::Relation(t) if Some(t) == own_table.as_ref());
                     let roles: &[Action] = if parent_only_create { &[c] } else { &[c, a] };
@@ -122,6 +179,7 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
                                 && ops[yi].role == a
                                 && ops[yi].key.table() == own_table.as_ref()
                                 && own_table.is_some())
+                            && !fk_dropped_first(from, &ops, &fk_drops, x, yi)
                         {
                             edges.insert((x, yi));
                         }

@@ -168,6 +168,8 @@ pub fn relations() -> String {
         "SELECT c.oid, c.reltype, rt.typarray AS reltype_array, n.nspname::text AS schema, c.relname::text AS name, \
            c.relkind::text AS relkind, c.relpersistence::text AS persistence, \
            c.relreplident::text AS replident, \
+           (SELECT ic.relname::text FROM pg_index ri JOIN pg_class ic ON ic.oid = ri.indexrelid \
+              WHERE ri.indrelid = c.oid AND ri.indisreplident LIMIT 1) AS replident_index, \
            CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by, \
            CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, \
            c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced, \
@@ -487,21 +489,28 @@ pub fn rules() -> String {
 }
 
 /// Functions, procedures, aggregates and window functions. Functions PostgreSQL creates for a type (range
-/// constructors) depend on it internally and are skipped.
-pub fn functions() -> String {
-    "SELECT p.oid, n.nspname::text AS schema, p.proname::text AS name, \
+/// constructors) depend on it internally and are skipped. The body of a SQL-standard function (`RETURN expr`,
+/// `BEGIN ATOMIC ... END`, PostgreSQL 14 and later) is not in `prosrc` but parsed in `prosqlbody`: it is read
+/// as `pg_get_function_sqlbody` prints it.
+pub fn functions(v: u32) -> String {
+    let body = if v >= 140000 {
+        "CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END"
+    } else {
+        "p.prosrc"
+    };
+    format!("SELECT p.oid, n.nspname::text AS schema, p.proname::text AS name, \
        pg_get_function_identity_arguments(p.oid) AS args, p.prokind::text AS prokind, \
        CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END AS definition, \
        CASE WHEN p.prokind <> 'p' THEN pg_get_function_result(p.oid) END AS returns, \
        l.lanname::text AS language, p.provolatile::text AS volatility, p.proisstrict AS strict, \
-       p.prosecdef AS security_definer, p.proconfig AS config, p.prosrc AS body, \
+       p.prosecdef AS security_definer, p.proconfig AS config, {body} AS body, \
        pg_get_userbyid(p.proowner)::text AS owner, p.proacl IS NOT NULL AS has_acl, d.description \
      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang \
      LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0 \
      WHERE p.pronamespace = ANY($1) \
        AND NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = 'pg_proc'::regclass \
          AND xd.objid = p.oid AND xd.deptype IN ('e', 'i'))"
-        .to_string()
+    )
 }
 
 /// What a `CREATE AGGREGATE` statement needs, for the aggregates of the schemas read.
@@ -673,7 +682,7 @@ pub fn all(v: u32) -> Vec<(&'static str, String)> {
         ("columns", columns(v)),
         ("constraints", constraints(v)),
         ("indexes", indexes(v)),
-        ("functions", functions()),
+        ("functions", functions(v)),
         ("aggregates", AGGREGATES.to_string()),
         ("triggers", triggers(v)),
         ("policies", POLICIES.to_string()),

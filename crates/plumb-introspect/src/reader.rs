@@ -10,8 +10,8 @@ use plumb_model::{
     quote_ident, AclKind, Collation, Column, ColumnRef, Constraint, ConstraintKind, Database,
     DefaultPrivileges, Dependency, DomainConstraint, Extension, Function, FunctionId, FunctionKind,
     Grant, Identity, Index, Namespace, NotNullConstraint, ObjectRef, PartitionOf, Persistence,
-    Policy, QualName, Sequence, SequenceOptions, Storage, Table, Trigger, Type, TypeKind,
-    Unsupported, View, ViewColumn, ViewKind,
+    Policy, QualName, ReplicaIdentity, Sequence, SequenceOptions, Storage, Table, Trigger, Type,
+    TypeKind, Unsupported, View, ViewColumn, ViewKind,
 };
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio_postgres::types::{FromSql, ToSql};
@@ -151,7 +151,7 @@ fn jobs(version: u32) -> Vec<Job> {
         job("columns", queries::columns(version), Schemas),
         job("constraints", queries::constraints(version), Schemas),
         job("indexes", queries::indexes(version), Schemas),
-        job("functions", queries::functions(), Schemas),
+        job("functions", queries::functions(version), Schemas),
         job("aggregates", queries::AGGREGATES.to_string(), Schemas),
         job("triggers", queries::triggers(version), Schemas),
         job("policies", queries::POLICIES.to_string(), Schemas),
@@ -893,20 +893,26 @@ impl Reader {
                             bound,
                         });
                 let replident: String = r.get("replident")?;
-                if replident != "d" {
-                    let what = match replident.as_str() {
-                        "n" => "NOTHING",
-                        "f" => "FULL",
-                        "i" => "USING INDEX",
-                        _ => "?",
-                    };
-                    self.report(
-                        "replica identity",
-                        format!("{name} REPLICA IDENTITY {what}"),
-                    );
-                }
+                let replica_identity = match replident.as_str() {
+                    "d" => ReplicaIdentity::Default,
+                    "n" => ReplicaIdentity::Nothing,
+                    "f" => ReplicaIdentity::Full,
+                    // an index that was dropped leaves 'i' behind, which then means nothing
+                    "i" => match r.get::<Option<String>>("replident_index")? {
+                        Some(i) => ReplicaIdentity::Index(i),
+                        None => ReplicaIdentity::Nothing,
+                    },
+                    other => {
+                        return Err(Error::Catalog {
+                            kind: "table",
+                            name: name.to_string(),
+                            reason: format!("unexpected relreplident {other:?}"),
+                        })
+                    }
+                };
                 let t = Table {
                     name: name.clone(),
+                    replica_identity,
                     persistence,
                     partition_by: r.get("partition_by")?,
                     partition_of,

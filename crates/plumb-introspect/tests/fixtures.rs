@@ -174,7 +174,6 @@ fn unsupported_kinds_are_reported() {
         "foreign-data wrapper",
         "operator",
         "publication",
-        "replica identity",
         "rule",
         "statistics object",
         "text search configuration",
@@ -185,6 +184,12 @@ fn unsupported_kinds_are_reported() {
     assert!(!model
         .tables
         .contains_key(&QualName::new("public", "remote_things")));
+    // modelled now, no longer reported
+    assert!(!kinds.contains("replica identity"));
+    assert_eq!(
+        model.tables[&QualName::new("public", "events")].replica_identity,
+        plumb_model::ReplicaIdentity::Full
+    );
 }
 
 #[test]

@@ -506,8 +506,42 @@ pub struct Table {
     pub rls_forced: bool,
     /// Storage parameters, `name=value`, in the order PostgreSQL keeps them (compared as a set).
     pub options: Vec<String>,
+    /// `REPLICA IDENTITY` (`pg_class.relreplident`, the index from `pg_index.indisreplident`).
+    #[serde(skip_serializing_if = "ReplicaIdentity::is_default")]
+    pub replica_identity: ReplicaIdentity,
     #[serde(flatten)]
     pub common: Common,
+}
+
+/// What a table logs to identify a row it updates or deletes (logical replication).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicaIdentity {
+    /// The primary key, if any.
+    #[default]
+    Default,
+    /// Every column.
+    Full,
+    /// Nothing.
+    Nothing,
+    /// The columns of this unique index of the table.
+    Index(String),
+}
+
+impl ReplicaIdentity {
+    pub fn is_default(&self) -> bool {
+        *self == ReplicaIdentity::Default
+    }
+
+    /// The clause after `ALTER TABLE ... REPLICA IDENTITY`.
+    pub fn sql(&self) -> String {
+        match self {
+            ReplicaIdentity::Default => "DEFAULT".into(),
+            ReplicaIdentity::Full => "FULL".into(),
+            ReplicaIdentity::Nothing => "NOTHING".into(),
+            ReplicaIdentity::Index(i) => format!("USING INDEX {}", quote_ident(i)),
+        }
+    }
 }
 
 impl Table {

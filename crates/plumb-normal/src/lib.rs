@@ -43,6 +43,9 @@ pub enum Sql {
     Statement,
     /// A partition bound: `FOR VALUES FROM (...) TO (...)`, `FOR VALUES IN (...)`, `DEFAULT`.
     PartitionBound,
+    /// The body of a SQL-standard function: `RETURN expr` or `BEGIN ATOMIC ... END` (see
+    /// [`compare_function_body`], which also knows the function's name).
+    FunctionBody,
 }
 
 /// The outcome of a comparison.
@@ -54,6 +57,48 @@ pub enum Verdict {
     Different,
     /// The texts cannot be compared offline (the reason says why).
     Uncertain(String),
+}
+
+/// Compare two SQL-standard bodies of the function `name` by meaning. The server qualifies a parameter
+/// reference with the function's name (`total.i`); declared SQL rarely does, so that qualifier is removed
+/// on both sides before the normal forms are compared.
+pub fn compare_function_body(name: &str, a: &str, b: &str) -> Verdict {
+    if a.trim() == b.trim() {
+        return Verdict::Same;
+    }
+    let norm_body = |text: &str| {
+        normalise(Sql::FunctionBody, text).map(|mut v| {
+            strip_qualifier_everywhere(&mut v, name);
+            v
+        })
+    };
+    match (norm_body(a), norm_body(b)) {
+        (Ok(x), Ok(y)) if x == y => Verdict::Same,
+        (Ok(_), Ok(_)) => Verdict::Different,
+        (Err(e), _) | (_, Err(e)) => Verdict::Uncertain(e.0),
+    }
+}
+
+/// Remove `q.` from every two-part column reference of `v`, subqueries included.
+fn strip_qualifier_everywhere(v: &mut Value, q: &str) {
+    match v {
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|i| strip_qualifier_everywhere(i, q)),
+        Value::Object(m) => {
+            if let Some(Value::Object(c)) = m.get_mut("ColumnRef") {
+                if let Some(Value::Array(fields)) = c.get_mut("fields") {
+                    if fields.len() == 2 && string_node(&fields[0]) == Some(q) {
+                        fields.remove(0);
+                    }
+                }
+                return;
+            }
+            m.values_mut()
+                .for_each(|x| strip_qualifier_everywhere(x, q));
+        }
+        _ => {}
+    }
 }
 
 /// An error from [`normalise`]: the text does not parse as the kind of SQL it should be.
@@ -99,6 +144,9 @@ pub fn normalise(kind: Sql, text: &str) -> Result<Value, Error> {
         Sql::Statement => text.to_string(),
         Sql::PartitionBound => {
             format!("CREATE TABLE plumb_normal_t PARTITION OF plumb_normal_p {text}")
+        }
+        Sql::FunctionBody => {
+            format!("CREATE FUNCTION plumb_normal_f() RETURNS void LANGUAGE sql {text}")
         }
     };
     let parsed = pg_query::parse(&sql, 0).map_err(|e| Error(format!("{e} in: {text}")))?;
@@ -156,6 +204,10 @@ pub fn normalise(kind: Sql, text: &str) -> Result<Value, Error> {
         Sql::PartitionBound => {
             node = take_path(node, &["node", "CreateStmt", "partbound"])
                 .ok_or_else(|| Error(format!("not a partition bound: {text}")))?;
+        }
+        Sql::FunctionBody => {
+            node = take_path(node, &["node", "CreateFunctionStmt", "sql_body"])
+                .ok_or_else(|| Error(format!("not a SQL-standard function body: {text}")))?;
         }
     }
     norm(&mut node);
@@ -392,6 +444,10 @@ fn rewrite(inner: &mut Value) {
         if null_default {
             c.remove("defresult");
         }
+    } else if let Some(Value::Object(s)) = m.get_mut("UpdateStmt") {
+        unqualify_target_relation(s);
+    } else if let Some(Value::Object(s)) = m.get_mut("DeleteStmt") {
+        unqualify_target_relation(s);
     }
 }
 
@@ -668,6 +724,31 @@ fn unqualify_single_relation(s: &mut Map<String, Value>) {
         "sort_clause",
         "distinct_clause",
     ] {
+        if let Some(v) = s.get_mut(key) {
+            strip_qualifier(v, &q);
+        }
+    }
+}
+
+/// In an `UPDATE` or `DELETE` of one relation (no `FROM`/`USING` list), `t.col` and `col` are the same.
+fn unqualify_target_relation(s: &mut Map<String, Value>) {
+    let others = ["from_clause", "using_clause"].iter().any(|k| {
+        s.get(*k)
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+    });
+    if others {
+        return;
+    }
+    let Some(rv) = s.get("relation") else { return };
+    let qualifier = rv
+        .get("alias")
+        .and_then(|a| a.get("aliasname"))
+        .and_then(Value::as_str)
+        .or_else(|| rv.get("relname").and_then(Value::as_str))
+        .map(str::to_string);
+    let Some(q) = qualifier else { return };
+    for key in ["target_list", "where_clause", "returning_list"] {
         if let Some(v) = s.get_mut(key) {
             strip_qualifier(v, &q);
         }

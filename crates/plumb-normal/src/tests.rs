@@ -264,3 +264,48 @@ fn implicit_output_names() {
         Verdict::Different
     );
 }
+
+#[test]
+fn sql_standard_function_bodies() {
+    let same = |a: &str, b: &str| compare_function_body("total", a, b);
+    // the server's text (qualified names, parameter qualified by the function's name, casts, output names)
+    assert_eq!(
+        same(
+            "BEGIN ATOMIC\n SELECT (public.add_tax(items.price) * (items.qty)::numeric)\n    FROM public.items\n   WHERE (items.id = total.i);\nEND",
+            "begin atomic\n  select add_tax(price) * qty from items where id = i;\nend"
+        ),
+        Verdict::Same
+    );
+    assert_eq!(
+        same(
+            "BEGIN ATOMIC\n UPDATE public.items SET qty = (items.qty + 1)\n   WHERE (items.id = total.i);\nEND",
+            "BEGIN ATOMIC UPDATE items SET qty = qty + 1 WHERE id = i; END"
+        ),
+        Verdict::Same
+    );
+    assert_eq!(same("RETURN (p * 1.2)", "return p * 1.2"), Verdict::Same);
+    // real changes
+    assert_eq!(
+        same("RETURN (p * 1.2)", "RETURN p * 1.25"),
+        Verdict::Different
+    );
+    assert_eq!(
+        same(
+            "BEGIN ATOMIC SELECT count(*) FROM items; END",
+            "BEGIN ATOMIC SELECT count(*) FROM items WHERE note IS NOT NULL; END"
+        ),
+        Verdict::Different
+    );
+    // a statement more
+    assert_eq!(
+        same(
+            "BEGIN ATOMIC SELECT 1; END",
+            "BEGIN ATOMIC SELECT 1; SELECT 2; END"
+        ),
+        Verdict::Different
+    );
+    assert!(matches!(
+        same("RETURN (", "RETURN 1"),
+        Verdict::Uncertain(_)
+    ));
+}

@@ -7,8 +7,8 @@ use plumb_model::{
     quote_ident, quote_literal, AclKind, Attribute, Collation, Column, ColumnRef, Common,
     Constraint, ConstraintKind, Database, DefaultPrivileges, Dependency, DomainConstraint,
     Extension, Function, FunctionId, FunctionKind, Grant, Identity, Index, Namespace, ObjectRef,
-    PartitionOf, Persistence, Policy, QualName, Sequence, SequenceOptions, Storage, Table, Trigger,
-    Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
+    PartitionOf, Persistence, Policy, QualName, ReplicaIdentity, Sequence, SequenceOptions,
+    Storage, Table, Trigger, Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
 };
 
 use crate::expr::{self, coerce, deparse_expr, figure_colname, Analyzer, Env, TExpr};
@@ -134,6 +134,9 @@ pub(crate) struct Interp {
     alter_only: bool,
     /// Columns, functions and types each view uses (pg_depend of its rewrite rule).
     view_uses: BTreeMap<QualName, (BTreeSet<ColumnRef>, BTreeSet<ObjectRef>)>,
+    /// Relations, columns, functions and types the body of each SQL-standard function uses (`RETURN expr`,
+    /// `BEGIN ATOMIC ... END`: pg_depend of the function, as for a view).
+    function_uses: BTreeMap<FunctionId, BodyUses>,
     /// What the last analysed query used.
     pending_expr_deps: (BTreeSet<ColumnRef>, BTreeSet<ObjectRef>),
     /// The role statements run as (`SET ROLE`); owner of what they create, for privileges.
@@ -292,6 +295,7 @@ impl Interp {
             parents: BTreeSet::new(),
             alter_only: false,
             view_uses: BTreeMap::new(),
+            function_uses: BTreeMap::new(),
             pending_expr_deps: (BTreeSet::new(), BTreeSet::new()),
             current_role: "postgres".into(),
             role_stated: false,
@@ -299,6 +303,14 @@ impl Interp {
     }
 
     pub(crate) fn finish(mut self) -> Parsed {
+        // a replica identity index dropped later leaves the setting meaning NOTHING, as the server reads it
+        for t in self.db.tables.values_mut() {
+            if let ReplicaIdentity::Index(i) = &t.replica_identity {
+                if !t.indexes.contains_key(i) {
+                    t.replica_identity = ReplicaIdentity::Nothing;
+                }
+            }
+        }
         self.compute_dependencies();
         self.db.unsupported.sort();
         Parsed {
@@ -4054,8 +4066,16 @@ impl Interp {
                 _ => {}
             }
         }
-        if let Some(sb) = s.sql_body.as_deref() {
-            body = deparse_expr_or_stmt(sb);
+        // A SQL-standard body (`RETURN expr`, `BEGIN ATOMIC ... END`) is written as the server's
+        // `pg_get_function_sqlbody` writes it, and in the definition without `AS`.
+        let sql_body = s.sql_body.as_deref().map(sql_standard_body);
+        if let Some(sb) = &sql_body {
+            body = sb.clone();
+        }
+        self.function_uses.remove(&id);
+        if let Some(node) = s.sql_body.as_deref() {
+            let uses = self.sql_body_uses(node, &id);
+            self.function_uses.insert(id.clone(), uses);
         }
         let kind = if s.is_procedure {
             FunctionKind::Procedure
@@ -4127,24 +4147,11 @@ impl Interp {
             def.push_str(&format!(" SET {} TO {shown}\n", quote_ident(name)));
             config_entries.push(format!("{name}={}", vals.join(", ")));
         }
-        def.push_str("AS ");
-        if let Some(b) = &probin {
-            def.push_str(&quote_literal(b));
-            def.push_str(", ");
+        if sql_body.is_some() {
+            def.push_str(&format!("{body}\n"));
+        } else {
+            push_as_body(&mut def, s.is_procedure, probin.as_deref(), &body);
         }
-        let mut dq = format!(
-            "${}",
-            if s.is_procedure {
-                "procedure"
-            } else {
-                "function"
-            }
-        );
-        while body.contains(&dq) {
-            dq.push('x');
-        }
-        dq.push('$');
-        def.push_str(&format!("{dq}{body}{dq}\n"));
         let common = match self.db.functions.remove(&id) {
             Some(old) => old.common,
             None => Common {
@@ -4167,6 +4174,27 @@ impl Interp {
         };
         self.db.functions.insert(id, f);
         Ok(())
+    }
+
+    /// What a SQL-standard body uses, found as for a view's query: the relations it reads, the columns of
+    /// them it names, the functions it calls and the types it names (but not the function itself).
+    fn sql_body_uses(&mut self, body: &Node, me: &FunctionId) -> BodyUses {
+        let saved = std::mem::take(&mut self.pending_expr_deps);
+        let mut out = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+        for st in sql_body_statements(body) {
+            let Some(n) = st.node.as_ref() else { continue };
+            let (reads, _) = self.query_shape(n);
+            let (cols, other) = std::mem::take(&mut self.pending_expr_deps);
+            out.0.extend(reads);
+            out.1.extend(cols);
+            out.2.extend(
+                other
+                    .into_iter()
+                    .filter(|o| !matches!(o, ObjectRef::Function(f) if f == me)),
+            );
+        }
+        self.pending_expr_deps = saved;
+        out
     }
 
     fn function_by_names(
@@ -4443,6 +4471,58 @@ impl Interp {
             p.with_check = check;
         }
         Ok(())
+    }
+}
+
+/// `AS 'obj_file', 'link_symbol'` or `AS $function$body$function$`, as `pg_get_functiondef` writes it.
+/// What a SQL-standard function body uses: the relations it reads, their columns it names, other objects.
+type BodyUses = (BTreeSet<QualName>, BTreeSet<ColumnRef>, BTreeSet<ObjectRef>);
+
+/// The statements of a SQL-standard body: the `RETURN` statement, or those between `BEGIN ATOMIC` and `END`.
+fn sql_body_statements(n: &Node) -> Vec<&Node> {
+    match &n.node {
+        Some(N::List(l)) => l.items.iter().flat_map(sql_body_statements).collect(),
+        Some(_) => vec![n],
+        None => vec![],
+    }
+}
+
+fn push_as_body(def: &mut String, procedure: bool, probin: Option<&str>, body: &str) {
+    def.push_str("AS ");
+    if let Some(b) = probin {
+        def.push_str(&quote_literal(b));
+        def.push_str(", ");
+    }
+    let mut dq = format!("${}", if procedure { "procedure" } else { "function" });
+    while body.contains(&dq) {
+        dq.push('x');
+    }
+    dq.push('$');
+    def.push_str(&format!("{dq}{body}{dq}\n"));
+}
+
+/// The body of a SQL-standard function: `RETURN expr`, or `BEGIN ATOMIC` with each statement on its own line
+/// and `END`.
+fn sql_standard_body(n: &Node) -> String {
+    match &n.node {
+        Some(N::ReturnStmt(_)) => deparse_expr_or_stmt(n),
+        Some(N::List(l)) => {
+            let mut out = String::from("BEGIN ATOMIC\n");
+            for item in &l.items {
+                let stmts: Vec<&Node> = match &item.node {
+                    Some(N::List(inner)) => inner.items.iter().collect(),
+                    _ => vec![item],
+                };
+                for st in stmts {
+                    out.push(' ');
+                    out.push_str(&deparse_expr_or_stmt(st));
+                    out.push_str(";\n");
+                }
+            }
+            out.push_str("END");
+            out
+        }
+        _ => deparse_expr_or_stmt(n),
     }
 }
 
@@ -5232,7 +5312,37 @@ impl Interp {
                 let ts = cmd.name.clone();
                 self.tablespace(q, &ts);
             }
-            A::AtReplicaIdentity | A::AtSetAccessMethod => {}
+            A::AtReplicaIdentity => {
+                let Some(N::ReplicaIdentityStmt(ri)) = def else {
+                    return Ok(());
+                };
+                let identity = match ri.identity_type.as_str() {
+                    "f" => ReplicaIdentity::Full,
+                    "n" => ReplicaIdentity::Nothing,
+                    "i" => {
+                        let known = self
+                            .db
+                            .tables
+                            .get(q)
+                            .is_some_and(|t| t.indexes.contains_key(&ri.name));
+                        if !known {
+                            return fail(
+                                format!(
+                                    "index \"{}\" for table \"{}\" does not exist",
+                                    ri.name, q.name
+                                ),
+                                -1,
+                            );
+                        }
+                        ReplicaIdentity::Index(ri.name.clone())
+                    }
+                    _ => ReplicaIdentity::Default,
+                };
+                if let Some(t) = self.db.tables.get_mut(q) {
+                    t.replica_identity = identity;
+                }
+            }
+            A::AtSetAccessMethod => {}
             other => self.warn(format!(
                 "ALTER TABLE {}: not modelled, ignored",
                 other.as_str_name()
@@ -5736,6 +5846,9 @@ impl Interp {
                             i.name = newname.clone();
                         };
                         if let Some(t) = self.db.tables.get_mut(&owner) {
+                            if t.replica_identity == ReplicaIdentity::Index(oldi.clone()) {
+                                t.replica_identity = ReplicaIdentity::Index(newname.clone());
+                            }
                             if let Some(mut i) = t.indexes.remove(&oldi) {
                                 fix(&mut i);
                                 // Renaming a constraint's index renames the constraint.
@@ -5799,6 +5912,9 @@ impl Interp {
                 };
                 c.name = newname.clone();
                 t.constraints.insert(newname.clone(), c);
+                if t.replica_identity == ReplicaIdentity::Index(s.subname.clone()) {
+                    t.replica_identity = ReplicaIdentity::Index(newname.clone());
+                }
                 if let Some(mut i) = t.indexes.remove(&s.subname) {
                     i.definition = i.definition.replacen(
                         &format!("INDEX {} ON", quote_ident(&s.subname)),
@@ -7584,6 +7700,35 @@ impl Interp {
         }
         for f in self.db.functions.values() {
             let me = ObjectRef::Function(f.id.clone());
+            if let Some((reads, cols, other)) = self.function_uses.get(&f.id) {
+                for r in reads {
+                    if self.relation_exists(r) && !cols.iter().any(|c| &c.table == r) {
+                        add(me.clone(), ObjectRef::Relation(r.clone()));
+                    }
+                }
+                for c in cols {
+                    if self
+                        .db
+                        .tables
+                        .get(&c.table)
+                        .is_some_and(|t| t.column(&c.column).is_some())
+                        || self.db.views.contains_key(&c.table)
+                    {
+                        add(me.clone(), ObjectRef::Column(c.clone()));
+                    }
+                }
+                for o in other {
+                    let exists = match o {
+                        ObjectRef::Function(id) => self.db.functions.contains_key(id),
+                        ObjectRef::Type(q) => self.db.types.contains_key(q),
+                        ObjectRef::Relation(q) => self.relation_exists(q),
+                        _ => true,
+                    };
+                    if exists {
+                        add(me.clone(), o.clone());
+                    }
+                }
+            }
             let sig = format!("{} {}", f.id.args, f.returns.clone().unwrap_or_default());
             for t in &user_types {
                 let hit = sig.match_indices(t.as_str()).any(|(i, _)| {
