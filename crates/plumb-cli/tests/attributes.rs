@@ -36,7 +36,7 @@ fn column_attributes_and_cluster_on_are_compared_in_every_report() {
         "column public.t.note differs in compression: database has pglz, declared default",
         "column public.t.body differs in options: database has n_distinct=42, declared default",
         "table public.t differs in clustered on index: database has t_pkey, declared none",
-        "table public.t differs in replica identity",
+        "table public.t differs in replica_identity: database has FULL, declared DEFAULT",
         "default privileges FOR ROLE postgres IN SCHEMA public ON TABLES is in the database but not declared",
     ] {
         assert!(human.stdout.contains(line), "{line}\n{human:?}");
