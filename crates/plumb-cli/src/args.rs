@@ -173,6 +173,10 @@ pub struct DiffArgs {
     /// Output format [default: sql].
     #[arg(long, value_enum)]
     pub format: Option<DiffFormat>,
+    /// Prove the plan on the dev server (needs --dev-url): build "from" in a scratch database, apply the plan
+    /// there, and check that the result has no difference from "to". Exit 2 when it does not.
+    #[arg(long)]
+    pub verify: bool,
     #[command(flatten)]
     pub compare: CompareOpts,
     #[command(flatten)]

@@ -118,6 +118,9 @@ async fn diff(a: DiffArgs) -> Result<Outcome> {
     let f = filters(&a.compare);
     f.validate("--include-schema")?;
     a.hazards.validate()?;
+    if a.verify && a.compare.dev_url.is_none() {
+        bail!("--verify proves the plan on a dev server: give it with --dev-url URL (or --dev-url local)");
+    }
     let dev = Dev::resolve(a.compare.dev_url.as_deref(), &[&a.from, &a.to]).await?;
     // Both sides at once: `--to` on a thread of its own.
     let to = source::load_in_background(&a.to, dev.url(), &f);
@@ -144,6 +147,22 @@ async fn diff(a: DiffArgs) -> Result<Outcome> {
         &not_compared,
     )?)?;
     a.hazards.gate(&applied.plan)?;
+    if let (true, Some(url)) = (a.verify, dev.url()) {
+        let v = crate::verify::verify(
+            url,
+            &from.database,
+            &to.database,
+            &applied.plan,
+            &diff_options(&a.compare),
+        )
+        .await?;
+        let line = v.summary(applied.plan.steps.len());
+        if !v.ok() {
+            log::error(format_args!("{line}"));
+            return Ok(Outcome::Failed);
+        }
+        log::result(format_args!("{line}"));
+    }
     Ok(outcome(&applied.plan))
 }
 

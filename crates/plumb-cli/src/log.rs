@@ -62,6 +62,18 @@ pub fn warn(message: impl std::fmt::Display) {
     }
 }
 
+/// An error that does not stop the command (it has printed its report): always shown.
+pub fn error(message: impl std::fmt::Display) {
+    emit(format!("error: {message}"));
+}
+
+/// The result of something the user asked for (`--verify`): shown unless `-q`.
+pub fn result(message: impl std::fmt::Display) {
+    if LEVEL.load(Ordering::Relaxed) >= 1 {
+        emit(format!("plumb: {message}"));
+    }
+}
+
 pub fn info(message: impl std::fmt::Display) {
     if LEVEL.load(Ordering::Relaxed) >= 2 {
         emit(format!("plumb: {message}"));

@@ -17,6 +17,7 @@ mod report;
 mod scope;
 mod source;
 mod unmodelled;
+mod verify;
 
 /// mimalloc (v2, without transparent huge pages): parsing a 10,000-table schema allocates millions of small
 /// nodes and strings on three threads; with glibc's allocator the parse took 1.0-1.17 s, with mimalloc

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[allow(unused_imports)]
 pub use plumb_testdb::TestDb;
 
 pub struct Run {
