@@ -91,6 +91,7 @@ fn render_plan(
             let mut doc = render::json(plan, header);
             crate::hazards::json(&mut doc, plan, &applied.skipped);
             doc["not_compared"] = not_compared.json();
+            doc["uncertain"] = not_compared.uncertain_json();
             return Ok(serde_json::to_string_pretty(&doc)? + "\n");
         }
         DiffFormat::Markdown => render::markdown(plan, header),
@@ -132,7 +133,12 @@ async fn diff(a: DiffArgs) -> Result<Outcome> {
     )?;
     f.warn_unmatched();
     let plan = plumb_diff::plan(&from.database, &to.database, &diff_options(&a.compare))?;
-    let not_compared = NotCompared::of(&[(&from.label, &from.database), (&to.label, &to.database)]);
+    let not_compared = NotCompared::of(&[(&from.label, &from.database), (&to.label, &to.database)])
+        .with_uncertain(plumb_diff::uncertain(
+            &from.database,
+            &to.database,
+            &diff_options(&a.compare),
+        ));
     warn_uncertain(&from.database, &to.database, &diff_options(&a.compare));
     let header = Header {
         from: from.label,
@@ -517,13 +523,15 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
     let not_compared = NotCompared::of(&[
         (&report.database, &live),
         (&report.declared, &declared.database),
-    ]);
+    ])
+    .with_uncertain(plumb_diff::uncertain(&live, &declared.database, &opts));
     let mut text = match a.format.unwrap_or(CheckFormat::Human) {
         CheckFormat::Human => report.human(use_color(a.compare.color)),
         CheckFormat::Markdown => report.markdown(),
         CheckFormat::Json => {
             let mut doc = report.json();
             doc["not_compared"] = not_compared.json();
+            doc["uncertain"] = not_compared.uncertain_json();
             if let Some(fx) = &fix {
                 // The fix plan's hazards with their pg-schema-diff codes, and what --no-drop left out.
                 let mut plan_doc = render::json(&fx.plan, &Header::dump(String::new()));

@@ -13,6 +13,8 @@ use serde_json::json;
 pub struct NotCompared {
     /// (kind, name) -> labels of the sources that have it.
     items: BTreeMap<(String, String), Vec<String>>,
+    /// Objects whose text could not be compared offline, treated as in sync: (kind and object, reason).
+    uncertain: Vec<(String, String)>,
 }
 
 impl NotCompared {
@@ -26,7 +28,71 @@ impl NotCompared {
                 }
             }
         }
-        NotCompared { items }
+        NotCompared {
+            items,
+            uncertain: Vec::new(),
+        }
+    }
+
+    /// Add what [`plumb_diff::uncertain`] found, to be named in the report (and in JSON as `uncertain`).
+    pub fn with_uncertain(mut self, list: Vec<plumb_diff::Uncertain>) -> NotCompared {
+        self.uncertain = list
+            .into_iter()
+            .map(|u| (format!("{} {}", u.kind.as_str(), u.object), u.reason))
+            .collect();
+        self
+    }
+
+    /// `[{ "object": "view public.v", "reason": "..." }]`.
+    pub fn uncertain_json(&self) -> serde_json::Value {
+        self.uncertain
+            .iter()
+            .map(|(o, r)| json!({ "object": o, "reason": r }))
+            .collect()
+    }
+
+    /// The uncertain objects, in `format`.
+    fn append_uncertain(&self, text: &mut String, format: Format) {
+        if self.uncertain.is_empty() {
+            return;
+        }
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let head = format!(
+            "uncertain offline (treated as in sync; --dev-url compares them exactly): {}",
+            self.uncertain.len()
+        );
+        let lines = self.uncertain.iter().map(|(o, r)| format!("{o}: {r}"));
+        match format {
+            Format::Human => {
+                let _ = writeln!(text, "\n{head}");
+                for l in lines {
+                    let _ = writeln!(text, "    {l}");
+                }
+            }
+            Format::SqlComment => {
+                let _ = writeln!(text, "\n-- {head}");
+                for l in lines {
+                    let _ = writeln!(text, "--   {}", l.replace('\n', " "));
+                }
+            }
+            Format::Markdown => {
+                let _ = writeln!(text, "\n<details><summary>{head}</summary>\n");
+                for l in lines {
+                    let _ = writeln!(text, "- `{}`", l.replace('`', "'"));
+                }
+                text.push_str("\n</details>\n");
+            }
+            Format::Github => {
+                let mut msg = head;
+                for l in lines {
+                    msg.push_str("%0A");
+                    msg.push_str(&l.replace('%', "%25").replace('\n', "%0A"));
+                }
+                let _ = writeln!(text, "::warning title=Uncertain offline::{msg}");
+            }
+        }
     }
 
     /// Add the unmodelled objects of one more source.
@@ -91,6 +157,7 @@ impl NotCompared {
 
     /// Add the list to a rendered report of `format`.
     pub fn append(&self, text: &mut String, format: Format) {
+        self.append_uncertain(text, format);
         if self.is_empty() {
             return;
         }

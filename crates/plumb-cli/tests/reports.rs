@@ -228,3 +228,55 @@ fn baseline_refuses_a_directory_with_migrations_and_marks_a_reviewed_one() {
         format!("error: {d}: no sqlx migration with version 7\n")
     );
 }
+
+/// What offline reading could not compare is named in every format, not only on stderr.
+#[test]
+fn uncertain_objects_are_named_in_every_format() {
+    let sql = "CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT array_to_json(ARRAY(SELECT a FROM t)) AS m FROM t;\n";
+    let db = TestDb::with_sql("rep_unc", sql);
+    let dir = scratch_dir("rep_unc");
+    let schema = write(&dir, "schema.sql", sql);
+    let run = |format: &str| {
+        plumb(&[
+            "check",
+            "--database",
+            db.url(),
+            "--schema",
+            &schema,
+            "--format",
+            format,
+        ])
+    };
+    let json = run("json");
+    assert_eq!(json.code, 0, "{json:?}");
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        v["uncertain"][0]["object"], "view public.v",
+        "{}",
+        json.stdout
+    );
+    assert!(v["uncertain"][0]["reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("column(s) m")));
+    let line = "uncertain offline (treated as in sync; --dev-url compares them exactly): 1";
+    for format in ["human", "markdown", "github"] {
+        let r = run(format);
+        assert!(r.stdout.contains(line), "{format}: {r:?}");
+        assert!(r.stdout.contains("view public.v"), "{format}: {r:?}");
+    }
+    let diff = plumb(&[
+        "diff",
+        "--from",
+        &schema,
+        "--to",
+        db.url(),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&diff.stdout).unwrap();
+    assert_eq!(
+        v["uncertain"][0]["object"], "view public.v",
+        "{}",
+        diff.stdout
+    );
+}

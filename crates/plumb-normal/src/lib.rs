@@ -728,6 +728,31 @@ fn unqualify_single_relation(s: &mut Map<String, Value>) {
             strip_qualifier(v, &q);
         }
     }
+    // an alias the server gave (`FROM public.t t_1` for a `t` that shadows an outer one) names nothing now
+    if let Some(Value::Object(rv)) = s
+        .get_mut("from_clause")
+        .and_then(|f| f.get_mut(0))
+        .and_then(|n| n.get_mut("node"))
+        .and_then(|n| n.get_mut("RangeVar"))
+    {
+        let rel = rv
+            .get("relname")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let renamed = rv
+            .get("alias")
+            .and_then(|a| a.get("aliasname"))
+            .and_then(Value::as_str)
+            .is_some_and(|a| {
+                a == rel
+                    || a.strip_prefix(rel)
+                        .and_then(|r| r.strip_prefix('_'))
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            });
+        if renamed {
+            rv.remove("alias");
+        }
+    }
 }
 
 /// In an `UPDATE` or `DELETE` of one relation (no `FROM`/`USING` list), `t.col` and `col` are the same.

@@ -241,6 +241,15 @@ fn text_casts_of_text_operators_and_subqueries() {
         "CASE WHEN a THEN 'x' ELSE 'y' END",
         "CASE WHEN a THEN 'x' END"
     ));
+    // a subquery's relation the server renamed because it shadows the outer one
+    assert_eq!(
+        compare(
+            Sql::Statement,
+            "SELECT array_to_json(ARRAY( SELECT t_1.a FROM public.t t_1)) AS m FROM public.t",
+            "SELECT array_to_json(ARRAY(SELECT a FROM t)) AS m FROM t"
+        ),
+        Verdict::Same
+    );
     // the server names a subquery's output columns (`AS coalesce`) and qualifies its columns
     let live = "SELECT t.id, (SELECT COALESCE(NULLIF(b.label, ''::text), b.name) AS \"coalesce\" FROM public.b WHERE (b.id = t.id)) AS label, GREATEST(t.x, 1) AS \"greatest\" FROM public.t";
     let declared = "SELECT t.id, (SELECT COALESCE(NULLIF(label, ''), name) FROM b WHERE id = t.id) AS label, GREATEST(t.x, 1) FROM t";
