@@ -232,7 +232,11 @@ fn string_literal(q: &str) -> Option<String> {
 
 /// `[NOT] EXISTS (SELECT … FROM <catalog relation> …)`, alone: a test of what the catalog holds.
 fn is_catalog_guard(cond: &str) -> bool {
-    let c = cond.trim().to_lowercase();
+    let mut c = cond.trim().to_lowercase();
+    // `( NOT EXISTS (...) )`
+    while c.starts_with('(') && c.ends_with(')') && balanced(&c) {
+        c = c[1..c.len() - 1].trim().to_string();
+    }
     let rest = c.strip_prefix("not").map_or(c.as_str(), str::trim_start);
     let Some(sub) = rest.strip_prefix("exists") else {
         return false;
@@ -281,6 +285,12 @@ mod tests {
             "NOT EXISTS (SELECT 1 FROM pg_type) AND current_user = 'x'"
         ));
         assert!(!is_catalog_guard("current_setting('x') = 'on'"));
+        assert!(is_catalog_guard(
+            "( NOT EXISTS (select extname from pg_extension where extname = 'btree_gin') )"
+        ));
+        assert!(!is_catalog_guard(
+            "(NOT EXISTS (SELECT 1 FROM pg_type)) OR (1 = 1)"
+        ));
     }
 
     fn parse(sql: &str) -> crate::Parsed {

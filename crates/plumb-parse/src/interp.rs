@@ -3515,6 +3515,15 @@ impl Interp {
         let N::SelectStmt(sel) = query else {
             return (reads, cols);
         };
+        // a UNION / INTERSECT / EXCEPT has the columns of its first branch (their names, and the type the
+        // branches resolve to, taken as the first branch's)
+        let mut sel: &protobuf::SelectStmt = sel;
+        while sel.op() != protobuf::SetOperation::SetopNone {
+            match sel.larg.as_deref() {
+                Some(l) => sel = l,
+                None => return (reads, cols),
+            }
+        }
         let mut from: Vec<(String, QualName)> = Vec::new();
         for f in &sel.from_clause {
             self.range_items(f, &mut from);
@@ -7372,7 +7381,29 @@ impl Interp {
                 self.db.collations.insert(q, c);
             }
             ObjectType::ObjectAggregate => self.unsupported("aggregate", names.join(".")),
-            ObjectType::ObjectOperator => self.unsupported("operator", names.join(".")),
+            ObjectType::ObjectOperator => {
+                // named as the catalog names it (`regoperator`): `public.~<<(text,text)`
+                let name = match self.name_from_list(&names, -1) {
+                    Ok((sc, op)) => {
+                        let arg = |key: &str| -> String {
+                            def_elems(&s.definition)
+                                .iter()
+                                .find(|d| d.defname.eq_ignore_ascii_case(key))
+                                .and_then(|d| {
+                                    match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
+                                        Some(N::TypeName(tn)) => self.resolve_type(tn).ok(),
+                                        _ => None,
+                                    }
+                                })
+                                .unwrap_or_else(|| "NONE".into())
+                        };
+                        let (l, r) = (arg("leftarg"), arg("rightarg"));
+                        format!("{}.{op}({l},{r})", quote_ident(&sc))
+                    }
+                    Err(_) => names.join("."),
+                };
+                self.unsupported("operator", name)
+            }
             ObjectType::ObjectType => self.unsupported("base type", names.join(".")),
             ObjectType::ObjectTsconfiguration => {
                 self.unsupported("text search configuration", names.join("."))
