@@ -190,7 +190,7 @@ async fn exact(
     filters: &Filters,
 ) -> Result<(Database, BTreeSet<String>)> {
     for s in scripts {
-        if plumb_parse::split_statements(&s.sql).is_empty() {
+        if !plumb_parse::has_statement(&s.sql) {
             log::warn(format_args!(
                 "{}: empty file: no SQL statements",
                 s.path.display()

@@ -206,12 +206,49 @@ pub fn parse_path(path: &Path) -> Result<Parsed, Error> {
     parse_scripts(&scripts(path)?)
 }
 
+/// Whether SQL text holds anything but whitespace, comments (`--`, nested `/* */`) and semicolons: a
+/// statement, or text that is not SQL (which parsing reports). A scan, where parsing the text again only to
+/// know it is empty cost a tenth of the parse of a large schema.
+pub fn has_statement(sql: &str) -> bool {
+    let b = sql.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b';' => i += 1,
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0usize;
+                while i < b.len() {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            _ => return true,
+        }
+    }
+    false
+}
+
 /// Interpret scripts in order (a part of a source's [`scripts`], e.g. the migrations a database has applied).
 pub fn parse_scripts(scripts: &[Script]) -> Result<Parsed, Error> {
     let mut interp = interp::Interp::new();
     let mut empty = Vec::new();
     for script in scripts {
-        if split_statements(&script.sql).is_empty() {
+        if !has_statement(&script.sql) {
             empty.push(Warning {
                 location: Location {
                     file: script.path.clone(),

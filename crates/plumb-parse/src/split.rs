@@ -272,3 +272,27 @@ mod tests {
         assert_eq!(skip_blank_and_comments("SELECT 1 -- c"), 0);
     }
 }
+
+#[cfg(test)]
+mod has_statement_tests {
+    use crate::has_statement;
+
+    #[test]
+    fn comments_whitespace_and_semicolons_are_no_statement() {
+        assert!(!has_statement(""));
+        assert!(!has_statement(
+            "  -- only a comment\n;;\n/* a /* nested */ block */\n"
+        ));
+        assert!(has_statement("-- comment\nSELECT 1"));
+        assert!(has_statement("/* c */ CREATE TABLE t ()"));
+        assert!(has_statement("not sql at all"));
+        // agrees with the parser's split on these
+        for sql in ["", "-- x\n", "select 1;", "/* */;"] {
+            assert_eq!(
+                has_statement(sql),
+                !crate::split_statements(sql).is_empty(),
+                "{sql:?}"
+            );
+        }
+    }
+}
