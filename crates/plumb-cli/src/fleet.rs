@@ -360,7 +360,7 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
             schemas: BTreeSet::new(),
             warnings: Vec::new(),
         },
-        (None, None) => unreachable!("checked above"),
+        (None, None) => bail!("give the declared schema: --schema FILE|DIR or --migrations DIR"),
     };
     // replays of the history, one per set of applied migrations, shared by the targets that have it
     let replays: tokio::sync::Mutex<HashMap<Vec<std::path::PathBuf>, Arc<Database>>> =
