@@ -218,16 +218,18 @@ fn offline_shapes_have_no_false_drift() {
 }
 
 /// The real-world corpus is other projects' code and is not committed: `fixtures/real/fetch.py` writes it to
-/// `fixtures/real/corpus/` from the pinned commits of `fixtures/real/manifest.tsv`. Run with `--ignored`.
+/// `fixtures/real/corpus/` (git-ignored) from the pinned commits of `fixtures/real/manifest.tsv`. Where it has
+/// been fetched this test runs every case; where it has not (a clean clone, CI), it says so and checks nothing.
 #[test]
-#[ignore = "needs the real-world corpus: run fixtures/real/fetch.py first"]
 fn real_projects_have_no_false_drift() {
     let corpus = workspace_root().join("fixtures/real/corpus");
-    assert!(
-        corpus.is_dir(),
-        "{} is missing: run fixtures/real/fetch.py",
-        corpus.display()
-    );
+    if !corpus.is_dir() {
+        println!(
+            "not run: {} is missing (run fixtures/real/fetch.py to fetch the real-world corpus)",
+            corpus.display()
+        );
+        return;
+    }
     let listed = std::fs::read_to_string(workspace_root().join("fixtures/real/manifest.tsv"))
         .expect("fixtures/real/manifest.tsv")
         .lines()
