@@ -388,10 +388,13 @@ fn is_volatile_default(expr: &str) -> bool {
     .any(|f| e.contains(f))
 }
 
+/// A storage parameter: name and (unquoted) value.
+type StorageParam = (String, String);
+
 /// An index or key definition without its storage parameters, and the parameters as (name, value): `WITH
 /// (fillfactor='70')` as `pg_get_indexdef` and `pg_get_constraintdef` write them (the value unquoted). `None`
 /// when the clause cannot be told apart safely.
-fn split_storage_params(def: &str) -> Option<(String, Vec<(String, String)>)> {
+fn split_storage_params(def: &str) -> Option<(String, Vec<StorageParam>)> {
     let Some(start) = def.find(" WITH (") else {
         return Some((def.to_string(), Vec::new()));
     };
@@ -444,7 +447,7 @@ fn split_storage_params(def: &str) -> Option<(String, Vec<(String, String)>)> {
 }
 
 /// `ALTER INDEX … SET (…)` / `RESET (…)` that turn storage parameters `a` into `b`.
-fn storage_param_sql(index: &str, a: &[(String, String)], b: &[(String, String)]) -> Vec<String> {
+fn storage_param_sql(index: &str, a: &[StorageParam], b: &[StorageParam]) -> Vec<String> {
     let reset: Vec<String> = a
         .iter()
         .filter(|(k, _)| !b.iter().any(|(x, _)| x == k))
@@ -2796,6 +2799,39 @@ impl<'a> Differ<'a> {
         self.cluster_on(name, "TABLE", None, &t.indexes);
     }
 
+    /// Storage parameters of an index (behind a key or not) changed in place: `ALTER INDEX … SET/RESET`.
+    fn alter_storage_params(
+        &mut self,
+        key: Key,
+        obj: &str,
+        index: &str,
+        (from_def, to_def): (&str, &str),
+        (a, b): (&[StorageParam], &[StorageParam]),
+    ) {
+        // the index behind a key is altered as part of its constraint
+        let (kind, class) = match key {
+            Key::Constraint(..) => (ObjectKind::Constraint, class::CONSTRAINT),
+            _ => (ObjectKind::Index, class::INDEX),
+        };
+        self.change_attr(
+            kind,
+            obj,
+            "storage parameters",
+            Some(from_def.to_string()),
+            Some(to_def.to_string()),
+        );
+        self.op(
+            key,
+            Action::Alter,
+            kind,
+            obj,
+            storage_param_sql(index, a, b),
+            vec![],
+            class,
+            Some(Stage::AfterColumns),
+        );
+    }
+
     /// `CLUSTER ON` of a table or materialized view (`kw`): the index the target marks, set when it is not
     /// marked on the other side or is (re)created by this plan (a new index is not marked); `SET WITHOUT
     /// CLUSTER` when the target marks none.
@@ -3574,66 +3610,33 @@ impl<'a> Differ<'a> {
                         })
                         .flatten()
                         .filter(|((a, ap), (b, bp))| ap != bp && a == b);
-                    if let Some(((_, ap), (_, bp))) =
-                        params.filter(|_| !self.refs_retyped(&c.definition))
-                    {
+                    let params = params.filter(|_| !self.refs_retyped(&c.definition));
+                    if let Some(((_, ap), (_, bp))) = &params {
                         let index = t
                             .indexes
                             .values()
                             .find(|i| i.constraint.as_deref() == Some(cn.as_str()))
                             .map_or(cn.as_str(), |i| i.name.as_str());
-                        let iname = QualName::new(&name.schema, index).to_string();
-                        self.change_attr(
-                            ObjectKind::Constraint,
-                            &cobj,
-                            "storage parameters",
-                            Some(c.definition.clone()),
-                            Some(tc.definition.clone()),
-                        );
-                        self.op(
+                        self.alter_storage_params(
                             Key::Constraint(name.clone(), cn.clone()),
-                            Action::Alter,
-                            ObjectKind::Constraint,
                             &cobj,
-                            storage_param_sql(&iname, &ap, &bp),
-                            vec![],
-                            class::CONSTRAINT,
-                            Some(Stage::AfterColumns),
+                            &QualName::new(&name.schema, index).to_string(),
+                            (&c.definition, &tc.definition),
+                            (ap, bp),
                         );
-                        if c.comment != tc.comment {
-                            self.change_attr(
+                    }
+                    if params.is_none()
+                        && (c.kind != tc.kind
+                            || !self.same_sql(
+                                Sql::Constraint,
                                 ObjectKind::Constraint,
                                 &cobj,
-                                "comment",
-                                c.comment.clone(),
-                                tc.comment.clone(),
-                            );
-                            let sql = vec![comment_sql(
-                                &format!("CONSTRAINT {} ON {name}", quote_ident(cn)),
-                                tc.comment.as_deref(),
-                            )];
-                            self.op(
-                                Key::Constraint(name.clone(), cn.clone()),
-                                Action::Alter,
-                                ObjectKind::Constraint,
-                                &cobj,
-                                sql,
-                                vec![],
-                                class::MISC,
-                                Some(Stage::AfterColumns),
-                            );
-                        }
-                    } else if c.kind != tc.kind
-                        || !self.same_sql(
-                            Sql::Constraint,
-                            ObjectKind::Constraint,
-                            &cobj,
-                            constraint_def_core(c),
-                            constraint_def_core(tc),
-                        )
-                        || touches(&c.columns)
-                        || self.refs_retyped(&c.definition)
-                        || (c.validated && !tc.validated)
+                                constraint_def_core(c),
+                                constraint_def_core(tc),
+                            )
+                            || touches(&c.columns)
+                            || self.refs_retyped(&c.definition)
+                            || (c.validated && !tc.validated))
                     {
                         self.change_attr(
                             ObjectKind::Constraint,
@@ -3727,53 +3730,24 @@ impl<'a> Differ<'a> {
                     })
                     .flatten()
                     .filter(|((a, ap), (b, bp))| ap != bp && a == b);
-                    if let Some(((_, ap), (_, bp))) = params {
-                        self.change_attr(
-                            ObjectKind::Index,
-                            &iobj,
-                            "storage parameters",
-                            Some(i.definition.clone()),
-                            Some(ti.definition.clone()),
-                        );
-                        self.op(
+                    if let Some(((_, ap), (_, bp))) = &params {
+                        self.alter_storage_params(
                             Key::Index(name.clone(), n.clone()),
-                            Action::Alter,
+                            &iobj,
+                            &iobj,
+                            (&i.definition, &ti.definition),
+                            (ap, bp),
+                        );
+                    }
+                    if params.is_none()
+                        && (!self.same_sql(
+                            Sql::Statement,
                             ObjectKind::Index,
                             &iobj,
-                            storage_param_sql(&iobj, &ap, &bp),
-                            vec![],
-                            class::INDEX,
-                            Some(Stage::AfterColumns),
-                        );
-                        if i.comment != ti.comment {
-                            self.change_attr(
-                                ObjectKind::Index,
-                                &iobj,
-                                "comment",
-                                i.comment.clone(),
-                                ti.comment.clone(),
-                            );
-                            let sql =
-                                vec![comment_sql(&format!("INDEX {iobj}"), ti.comment.as_deref())];
-                            self.op(
-                                Key::Index(name.clone(), n.clone()),
-                                Action::Alter,
-                                ObjectKind::Index,
-                                &iobj,
-                                sql,
-                                vec![],
-                                class::MISC,
-                                Some(Stage::AfterColumns),
-                            );
-                        }
-                    } else if !self.same_sql(
-                        Sql::Statement,
-                        ObjectKind::Index,
-                        &iobj,
-                        strip_stmt(&i.definition),
-                        strip_stmt(&ti.definition),
-                    ) || touches(&i.columns)
-                        || self.refs_retyped(&i.definition)
+                            strip_stmt(&i.definition),
+                            strip_stmt(&ti.definition),
+                        ) || touches(&i.columns)
+                            || self.refs_retyped(&i.definition))
                     {
                         self.change_attr(
                             ObjectKind::Index,
