@@ -140,6 +140,124 @@ pub(crate) fn block_comment_end(b: &[u8], at: usize) -> Option<usize> {
     }
 }
 
+/// Byte ranges of chunks of about 64 KiB, each made of whole statements: a chunk ends just after a
+/// semicolon that is outside any string, quoted identifier, dollar-quoted body or comment, found by
+/// [`statement_ends`]. Empty when the script cannot be split safely: then it is parsed whole. There is no
+/// split inside a `BEGIN ATOMIC` body, whose inner semicolons are not statement ends. Each chunk is parsed
+/// on its own, and if any does not parse, the script is parsed whole: a split at a wrong place (inside a
+/// literal the lexer misread) leaves an unterminated literal behind and does not go unnoticed.
+pub(crate) fn chunk_bounds(sql: &str) -> Vec<(usize, usize)> {
+    const TARGET: usize = 64 * 1024;
+    if sql.contains("ATOMIC") || sql.contains("atomic") {
+        return Vec::new();
+    }
+    let Some(ends) = statement_ends(sql) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    for stop in ends {
+        if stop - start >= TARGET {
+            out.push((start, stop));
+            start = stop;
+        }
+    }
+    if start < sql.len() {
+        out.push((start, sql.len()));
+    }
+    out
+}
+
+/// The byte offsets just after each top-level semicolon, lexing as PostgreSQL's scanner does with
+/// `standard_conforming_strings` on (as pg_query parses): `'...'` with doubled quotes, `E'...'` with
+/// backslash escapes, `"..."`, `$tag$...$tag$`, `--` and nested `/* */` comments. `None` when a literal or
+/// comment is not terminated.
+pub(crate) fn statement_ends(sql: &str) -> Option<Vec<usize>> {
+    let b = sql.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
+    let mut ends = Vec::new();
+    let mut i = 0usize;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b';' => {
+                ends.push(i + 1);
+                i += 1;
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => match sql[i..].find('\n') {
+                Some(n) => i += n + 1,
+                None => i = b.len(),
+            },
+            b'/' if b.get(i + 1) == Some(&b'*') => i = block_comment_end(b, i)?,
+            b'\'' => {
+                // An E'...' string takes backslash escapes; the E must start a token.
+                let escapes =
+                    i >= 1 && (b[i - 1] == b'E' || b[i - 1] == b'e') && (i < 2 || !ident(b[i - 2]));
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None => return None,
+                        Some(b'\\') if escapes => i += 2,
+                        Some(b'\'') if b.get(i + 1) == Some(&b'\'') => i += 2,
+                        Some(b'\'') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+            }
+            b'"' => {
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None => return None,
+                        Some(b'"') if b.get(i + 1) == Some(&b'"') => i += 2,
+                        Some(b'"') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+            }
+            b'$' if i == 0 || !ident(b[i - 1]) => {
+                // `$tag$` or `$$` opens a dollar-quoted string; `$1` is a parameter.
+                let mut j = i + 1;
+                while j < b.len() && b[j] != b'$' && ident(b[j]) {
+                    j += 1;
+                }
+                let tag_ok =
+                    b.get(j) == Some(&b'$') && !b.get(i + 1).is_some_and(u8::is_ascii_digit);
+                if tag_ok {
+                    let tag = &sql[i..=j];
+                    match sql[j + 1..].find(tag) {
+                        Some(n) => i = j + 1 + n + tag.len(),
+                        None => return None,
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            _ if ident(c) => {
+                // Skip the rest of a word so that a `$` inside it is not taken for a dollar quote.
+                i += 1;
+                while i < b.len() && ident(b[i]) && b[i] != b'\'' {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    Some(ends)
+}
+
+/// The offset of the first character at or after `at` that is neither blank space nor part of a comment.
+pub(crate) fn skip_space_and_comments(sql: &str, at: usize) -> usize {
+    sql.get(at..)
+        .map_or(at, |rest| at + skip_blank_and_comments(rest))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,6 +411,90 @@ mod has_statement_tests {
                 !crate::split_statements(sql).is_empty(),
                 "{sql:?}"
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod statement_end_tests {
+    use super::statement_ends;
+
+    /// Where PostgreSQL's scanner (through pg_query) ends statements: after each piece that a `;` follows.
+    fn scanner_ends(sql: &str) -> Vec<usize> {
+        let pieces = pg_query::split_with_scanner(sql).unwrap_or_default();
+        let mut out = Vec::new();
+        for p in pieces {
+            let end = p.as_ptr() as usize - sql.as_ptr() as usize + p.len();
+            if let Some(i) = sql[end..].find(';') {
+                if sql[end..end + i].trim().is_empty() {
+                    out.push(end + i + 1);
+                }
+            }
+        }
+        out
+    }
+
+    fn sql_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                sql_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "sql") {
+                out.push(p);
+            }
+        }
+    }
+
+    #[test]
+    fn statement_ends_agree_with_the_scanner() {
+        let tricky = [
+            "select 'a;b'; select 1;",
+            "select E'it\\'s;'; select 2;",
+            "select e'\\\\'; select 3;",
+            "select 'x'';'; select \"a;\"\"b\" from t;",
+            "create function f() returns int as $$ select 1; $$ language sql; select 4;",
+            "create function g() returns int as $body$ select '$$;'; $body$ language sql;",
+            "select $1; select a$b$c from t; select 5;",
+            "/* a; /* nested; */ still; */ select 6; -- x;\nselect 7;",
+            "select 1 --; trailing\n; select U&'d\\0061t;a';",
+            "select b'101', x'ff;'; select n'x;y';",
+        ];
+        for sql in tricky {
+            assert_eq!(statement_ends(sql), Some(scanner_ends(sql)), "{sql}");
+        }
+        assert_eq!(statement_ends("select 'open;"), None);
+        assert_eq!(statement_ends("select $$ open;"), None);
+        assert_eq!(statement_ends("/* open; "), None);
+
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        sql_files(&root.join("fixtures"), &mut files);
+        if let Some(corpus) = plumb_testdb::external_corpus("statement_ends (external corpus part)")
+        {
+            sql_files(&corpus, &mut files);
+        }
+        assert!(files.len() > 100, "fixtures not found: {}", files.len());
+        for f in files {
+            let sql = std::fs::read_to_string(&f).unwrap();
+            if pg_query::split_with_scanner(&sql).is_err() || sql.contains("ATOMIC") {
+                continue;
+            }
+            if let Some(ends) = statement_ends(&sql) {
+                // The scanner has no piece for an empty statement (`;;`).
+                let mut prev = 0;
+                let ends: Vec<usize> = ends
+                    .into_iter()
+                    .filter(|&e| {
+                        let empty = sql[prev..e - 1].trim().is_empty();
+                        prev = e;
+                        !empty
+                    })
+                    .collect();
+                assert_eq!(ends, scanner_ends(&sql), "{}", f.display());
+            }
         }
     }
 }
