@@ -1,0 +1,813 @@
+//! Changes inside a table that stays: its columns' stage, constraints, indexes, storage parameters, `CLUSTER ON`.
+
+use super::*;
+
+/// `name=value` storage parameters as SQL: `name = 'value'`, each part quoted.
+pub(super) fn reloption(opt: &str) -> String {
+    let (name, value) = opt.split_once('=').unwrap_or((opt, ""));
+    let name = name
+        .split('.')
+        .map(quote_ident)
+        .collect::<Vec<_>>()
+        .join(".");
+    format!("{name} = {}", quote_literal(value))
+}
+
+pub(super) fn reloption_name(opt: &str) -> String {
+    let name = opt.split_once('=').map(|(n, _)| n).unwrap_or(opt);
+    name.split('.')
+        .map(quote_ident)
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// An index or key definition without its storage parameters, and the parameters as (name, value): `WITH
+/// (fillfactor='70')` as `pg_get_indexdef` and `pg_get_constraintdef` write them (the value unquoted). `None`
+/// when the clause cannot be told apart safely.
+pub(super) fn split_storage_params(def: &str) -> Option<(String, Vec<StorageParam>)> {
+    let Some(start) = def.find(" WITH (") else {
+        return Some((def.to_string(), Vec::new()));
+    };
+    if def[start + 1..].contains(" WITH (") {
+        return None;
+    }
+    let body = &def[start + " WITH (".len()..];
+    let mut params = Vec::new();
+    let (mut name, mut value, mut in_value, mut quoted) =
+        (String::new(), String::new(), false, false);
+    let mut chars = body.char_indices().peekable();
+    let mut end = None;
+    while let Some((i, ch)) = chars.next() {
+        match ch {
+            '\'' if in_value => {
+                if quoted && chars.peek().map(|(_, c)| *c) == Some('\'') {
+                    value.push('\'');
+                    chars.next();
+                } else {
+                    quoted = !quoted;
+                }
+            }
+            _ if quoted => value.push(ch),
+            '=' if !in_value => in_value = true,
+            ',' | ')' => {
+                params.push((name.trim().to_string(), value.clone()));
+                name.clear();
+                value.clear();
+                in_value = false;
+                if ch == ')' {
+                    end = Some(i);
+                    break;
+                }
+            }
+            _ if in_value => value.push(ch),
+            _ => name.push(ch),
+        }
+    }
+    let end = end?;
+    if params.iter().any(|(n, _)| {
+        n.is_empty()
+            || !n
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    }) {
+        return None;
+    }
+    let base = format!("{}{}", &def[..start], &body[end + 1..]);
+    Some((base, params))
+}
+
+/// `ALTER INDEX … SET (…)` / `RESET (…)` that turn storage parameters `a` into `b`.
+pub(super) fn storage_param_sql(
+    index: &str,
+    a: &[StorageParam],
+    b: &[StorageParam],
+) -> Vec<String> {
+    let reset: Vec<String> = a
+        .iter()
+        .filter(|(k, _)| !b.iter().any(|(x, _)| x == k))
+        .map(|(k, _)| reloption_name(k))
+        .collect();
+    let set: Vec<String> = b
+        .iter()
+        .filter(|p| !a.contains(p))
+        .map(|(k, v)| format!("{} = {}", reloption_name(k), quote_literal(v)))
+        .collect();
+    let mut sql = Vec::new();
+    if !reset.is_empty() {
+        sql.push(format!("ALTER INDEX {index} RESET ({});", reset.join(", ")));
+    }
+    if !set.is_empty() {
+        sql.push(format!("ALTER INDEX {index} SET ({});", set.join(", ")));
+    }
+    sql
+}
+
+impl<'a> Differ<'a> {
+    /// Storage parameters of an index (behind a key or not) changed in place: `ALTER INDEX … SET/RESET`.
+    pub(super) fn alter_storage_params(
+        &mut self,
+        key: Key,
+        obj: &str,
+        index: &str,
+        (from_def, to_def): (&str, &str),
+        (a, b): (&[StorageParam], &[StorageParam]),
+    ) {
+        // the index behind a key is altered as part of its constraint
+        let (kind, class) = match key {
+            Key::Constraint(..) => (ObjectKind::Constraint, class::CONSTRAINT),
+            _ => (ObjectKind::Index, class::INDEX),
+        };
+        self.change_attr(
+            kind,
+            obj,
+            "storage parameters",
+            Some(from_def.to_string()),
+            Some(to_def.to_string()),
+        );
+        self.op(
+            key,
+            Action::Alter,
+            kind,
+            obj,
+            storage_param_sql(index, a, b),
+            vec![],
+            class,
+            Some(Stage::AfterColumns),
+        );
+    }
+
+    /// `CLUSTER ON` of a table or materialized view (`kw`): the index the target marks, set when it is not
+    /// marked on the other side or is (re)created by this plan (a new index is not marked); `SET WITHOUT
+    /// CLUSTER` when the target marks none.
+    pub(super) fn cluster_on(
+        &mut self,
+        name: &QualName,
+        kw: &str,
+        from: Option<&BTreeMap<String, PgIndex>>,
+        to: &BTreeMap<String, PgIndex>,
+    ) {
+        let marked = |m: &BTreeMap<String, PgIndex>| {
+            m.values().find(|i| i.clustered).map(|i| i.name.clone())
+        };
+        let (was, will) = (from.and_then(marked), marked(to));
+        let obj = name.to_string();
+        let kind = if kw == "TABLE" {
+            ObjectKind::Table
+        } else {
+            ObjectKind::MaterializedView
+        };
+        let (key, sql) = match &will {
+            Some(n) => {
+                let index_key = Key::Index(name.clone(), n.clone());
+                let con_key = to[n]
+                    .constraint
+                    .as_ref()
+                    .map(|c| Key::Constraint(name.clone(), c.clone()));
+                let created = self.out.ops.iter().any(|o| {
+                    o.role == Action::Create
+                        && (o.key == index_key || Some(&o.key) == con_key.as_ref())
+                });
+                if was.as_ref() == Some(n) && !created {
+                    return;
+                }
+                let sql = format!("ALTER {kw} {name} CLUSTER ON {};", quote_ident(n));
+                (con_key.unwrap_or(index_key), sql)
+            }
+            None if was.is_some() => (
+                Key::Relation(name.clone()),
+                format!("ALTER {kw} {name} SET WITHOUT CLUSTER;"),
+            ),
+            None => return,
+        };
+        if from.is_some() {
+            let or_none = |v: Option<String>| Some(v.map_or("none".into(), |n| quote_ident(&n)));
+            self.change_attr(
+                kind,
+                &obj,
+                "clustered on index",
+                or_none(was),
+                or_none(will.clone()),
+            );
+        }
+        self.op(
+            key,
+            Action::Alter,
+            kind,
+            &obj,
+            vec![sql],
+            vec![],
+            class::MISC,
+            Some(Stage::AfterColumns),
+        );
+    }
+
+    pub(super) fn alter_table(&mut self, f: &Table, t: &Table) {
+        let name = &t.name;
+        let obj = name.to_string();
+        let key = Key::Relation(name.clone());
+        // partition membership: detach before the column changes, attach after
+        if !self.same_partition(&obj, f.partition_of.as_ref(), t.partition_of.as_ref()) {
+            if let Some(p) = &f.partition_of {
+                self.change_attr(
+                    ObjectKind::Table,
+                    &obj,
+                    "partition_of",
+                    Some(format!("{} {}", p.parent, p.bound)),
+                    t.partition_of
+                        .as_ref()
+                        .map(|p| format!("{} {}", p.parent, p.bound)),
+                );
+                let sql = vec![format!("ALTER TABLE {} DETACH PARTITION {name};", p.parent)];
+                self.op(
+                    key.clone(),
+                    Action::Alter,
+                    ObjectKind::Table,
+                    &obj,
+                    sql,
+                    vec![],
+                    class::TABLE,
+                    Some(Stage::BeforeColumns),
+                );
+            } else {
+                self.change_attr(
+                    ObjectKind::Table,
+                    &obj,
+                    "partition_of",
+                    None,
+                    t.partition_of
+                        .as_ref()
+                        .map(|p| format!("{} {}", p.parent, p.bound)),
+                );
+            }
+            if let Some(p) = &t.partition_of {
+                let sql = vec![format!(
+                    "ALTER TABLE {} ATTACH PARTITION {name} {};",
+                    p.parent, p.bound
+                )];
+                let h = vec![hz(HazardKind::LongLock, "scans the table to check the partition bound unless a matching CHECK constraint exists")];
+                self.op(
+                    key.clone(),
+                    Action::Alter,
+                    ObjectKind::Table,
+                    &obj,
+                    sql,
+                    h,
+                    class::TABLE,
+                    Some(Stage::AfterColumns),
+                );
+            }
+        }
+        if f.of_type != t.of_type {
+            let show = |o: &Option<QualName>| o.as_ref().map(|q| q.to_string());
+            self.change_attr(
+                ObjectKind::Table,
+                &obj,
+                "of_type",
+                show(&f.of_type),
+                show(&t.of_type),
+            );
+            if f.of_type.is_some() {
+                let sql = vec![format!("ALTER TABLE {name} NOT OF;")];
+                self.op(
+                    key.clone(),
+                    Action::Alter,
+                    ObjectKind::Table,
+                    &obj,
+                    sql,
+                    vec![],
+                    class::TABLE,
+                    Some(Stage::BeforeColumns),
+                );
+            }
+            if let Some(ty) = &t.of_type {
+                let sql = vec![format!("ALTER TABLE {name} OF {ty};")];
+                self.op(
+                    key.clone(),
+                    Action::Alter,
+                    ObjectKind::Table,
+                    &obj,
+                    sql,
+                    vec![],
+                    class::TABLE,
+                    Some(Stage::AfterColumns),
+                );
+            }
+        }
+        if f.inherits != t.inherits {
+            self.change_attr(
+                ObjectKind::Table,
+                &obj,
+                "inherits",
+                Some(
+                    f.inherits
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                Some(
+                    t.inherits
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            );
+            for p in &f.inherits {
+                if !t.inherits.contains(p) {
+                    let sql = vec![format!("ALTER TABLE {name} NO INHERIT {p};")];
+                    self.op(
+                        key.clone(),
+                        Action::Alter,
+                        ObjectKind::Table,
+                        &obj,
+                        sql,
+                        vec![],
+                        class::TABLE,
+                        Some(Stage::BeforeColumns),
+                    );
+                }
+            }
+            for p in &t.inherits {
+                if !f.inherits.contains(p) {
+                    let sql = vec![format!("ALTER TABLE {name} INHERIT {p};")];
+                    self.op(
+                        key.clone(),
+                        Action::Alter,
+                        ObjectKind::Table,
+                        &obj,
+                        sql,
+                        vec![],
+                        class::TABLE,
+                        Some(Stage::AfterColumns),
+                    );
+                }
+            }
+        }
+        if f.persistence != t.persistence {
+            let logged = t.persistence == Persistence::Permanent;
+            self.change_attr(
+                ObjectKind::Table,
+                &obj,
+                "persistence",
+                Some(format!("{:?}", f.persistence).to_lowercase()),
+                Some(format!("{:?}", t.persistence).to_lowercase()),
+            );
+            let sql = vec![format!(
+                "ALTER TABLE {name} SET {};",
+                if logged { "LOGGED" } else { "UNLOGGED" }
+            )];
+            let h = vec![hz(
+                HazardKind::TableRewrite,
+                "rewrites the table under an ACCESS EXCLUSIVE lock",
+            )];
+            self.op(
+                key.clone(),
+                Action::Alter,
+                ObjectKind::Table,
+                &obj,
+                sql,
+                h,
+                class::TABLE,
+                None,
+            );
+        }
+        if !same_options(&f.options, &t.options) {
+            self.change_attr(
+                ObjectKind::Table,
+                &obj,
+                "options",
+                Some(f.options.join(", ")),
+                Some(t.options.join(", ")),
+            );
+            let mut sql = Vec::new();
+            let reset: Vec<String> = f
+                .options
+                .iter()
+                .filter(|o| {
+                    !t.options
+                        .iter()
+                        .any(|x| reloption_name(x) == reloption_name(o))
+                })
+                .map(|o| reloption_name(o))
+                .collect();
+            if !reset.is_empty() {
+                sql.push(format!("ALTER TABLE {name} RESET ({});", reset.join(", ")));
+            }
+            let set: Vec<String> = t
+                .options
+                .iter()
+                .filter(|o| !f.options.contains(o))
+                .map(|o| reloption(o))
+                .collect();
+            if !set.is_empty() {
+                sql.push(format!("ALTER TABLE {name} SET ({});", set.join(", ")));
+            }
+            self.op(
+                key.clone(),
+                Action::Alter,
+                ObjectKind::Table,
+                &obj,
+                sql,
+                vec![],
+                class::TABLE,
+                None,
+            );
+        }
+        if f.rls_enabled != t.rls_enabled {
+            self.change_attr(
+                ObjectKind::Table,
+                &obj,
+                "rls_enabled",
+                Some(f.rls_enabled.to_string()),
+                Some(t.rls_enabled.to_string()),
+            );
+            let sql = vec![format!(
+                "ALTER TABLE {name} {} ROW LEVEL SECURITY;",
+                if t.rls_enabled { "ENABLE" } else { "DISABLE" }
+            )];
+            self.op(
+                key.clone(),
+                Action::Alter,
+                ObjectKind::Table,
+                &obj,
+                sql,
+                vec![],
+                class::MISC,
+                None,
+            );
+        }
+        if f.rls_forced != t.rls_forced {
+            self.change_attr(
+                ObjectKind::Table,
+                &obj,
+                "rls_forced",
+                Some(f.rls_forced.to_string()),
+                Some(t.rls_forced.to_string()),
+            );
+            let sql = vec![format!(
+                "ALTER TABLE {name} {} ROW LEVEL SECURITY;",
+                if t.rls_forced { "FORCE" } else { "NO FORCE" }
+            )];
+            self.op(
+                key.clone(),
+                Action::Alter,
+                ObjectKind::Table,
+                &obj,
+                sql,
+                vec![],
+                class::MISC,
+                None,
+            );
+        }
+        let target = format!("TABLE {name}");
+        self.common_alters(
+            &key,
+            ObjectKind::Table,
+            &obj,
+            &target,
+            &target,
+            Some((AclKind::Table, &target)),
+            &f.common,
+            &t.common,
+            None,
+        );
+
+        // columns
+        let recreated_cols = self.columns(f, t);
+
+        // constraints
+        let touches = |cols: &[String]| cols.iter().any(|c| recreated_cols.contains(c));
+        for (cn, c) in &f.constraints {
+            if !c.is_local {
+                continue;
+            }
+            match t.constraints.get(cn).filter(|x| x.is_local) {
+                None => self.drop_constraint(name, c, true),
+                Some(tc) => {
+                    let cobj = format!("{} on {name}", quote_ident(cn));
+                    // only the storage parameters of the index behind the key change: ALTER INDEX
+                    let params = (c.kind == tc.kind
+                        && t.partition_by.is_none()
+                        && !touches(&c.columns)
+                        && c.validated == tc.validated)
+                        .then(|| {
+                            split_storage_params(constraint_def_core(c))
+                                .zip(split_storage_params(constraint_def_core(tc)))
+                        })
+                        .flatten()
+                        .filter(|((a, ap), (b, bp))| ap != bp && a == b);
+                    let params = params.filter(|_| !self.refs_retyped(&c.definition));
+                    if let Some(((_, ap), (_, bp))) = &params {
+                        let index = t
+                            .indexes
+                            .values()
+                            .find(|i| i.constraint.as_deref() == Some(cn.as_str()))
+                            .map_or(cn.as_str(), |i| i.name.as_str());
+                        self.alter_storage_params(
+                            Key::Constraint(name.clone(), cn.clone()),
+                            &cobj,
+                            &QualName::new(&name.schema, index).to_string(),
+                            (&c.definition, &tc.definition),
+                            (ap, bp),
+                        );
+                    }
+                    if params.is_none()
+                        && (c.kind != tc.kind
+                            || !self.same_sql(
+                                Sql::Constraint,
+                                ObjectKind::Constraint,
+                                &cobj,
+                                constraint_def_core(c),
+                                constraint_def_core(tc),
+                            )
+                            || touches(&c.columns)
+                            || self.refs_retyped(&c.definition)
+                            || (c.validated && !tc.validated))
+                    {
+                        self.change_attr(
+                            ObjectKind::Constraint,
+                            &format!("{} on {name}", quote_ident(cn)),
+                            "definition",
+                            Some(c.definition.clone()),
+                            Some(tc.definition.clone()),
+                        );
+                        self.drop_constraint(name, c, false);
+                        self.add_constraint(t, tc, false, false);
+                    } else {
+                        let cobj = format!("{} on {name}", quote_ident(cn));
+                        if !c.validated && tc.validated {
+                            self.change_attr(
+                                ObjectKind::Constraint,
+                                &cobj,
+                                "validated",
+                                Some("false".into()),
+                                Some("true".into()),
+                            );
+                            let sql = vec![format!(
+                                "ALTER TABLE {name} VALIDATE CONSTRAINT {};",
+                                quote_ident(cn)
+                            )];
+                            let h = vec![hz(
+                                HazardKind::LongLock,
+                                "scans the table (with a lock that allows reads and writes)",
+                            )];
+                            self.op(
+                                Key::Constraint(name.clone(), cn.clone()),
+                                Action::Alter,
+                                ObjectKind::Constraint,
+                                &cobj,
+                                sql,
+                                h,
+                                class::CONSTRAINT,
+                                Some(Stage::AfterColumns),
+                            );
+                        }
+                        if c.comment != tc.comment {
+                            self.change_attr(
+                                ObjectKind::Constraint,
+                                &cobj,
+                                "comment",
+                                c.comment.clone(),
+                                tc.comment.clone(),
+                            );
+                            let sql = vec![comment_sql(
+                                &format!("CONSTRAINT {} ON {name}", quote_ident(cn)),
+                                tc.comment.as_deref(),
+                            )];
+                            self.op(
+                                Key::Constraint(name.clone(), cn.clone()),
+                                Action::Alter,
+                                ObjectKind::Constraint,
+                                &cobj,
+                                sql,
+                                vec![],
+                                class::MISC,
+                                Some(Stage::AfterColumns),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for (cn, c) in &t.constraints {
+            if c.is_local && !f.constraints.get(cn).is_some_and(|x| x.is_local) {
+                self.add_constraint(t, c, false, true);
+            }
+        }
+        // indexes that do not belong to a constraint or a parent index
+        let own = |i: &&PgIndex| i.constraint.is_none() && i.parent_index.is_none();
+        let same =
+            |a: &PgIndex, b: &PgIndex| strip_stmt(&a.definition) == strip_stmt(&b.definition);
+        for (n, i) in f.indexes.iter().filter(|(_, i)| own(i)) {
+            match t.indexes.get(n).filter(own) {
+                // becomes the partition index of a parent index: attached, not rebuilt
+                None if t.indexes.get(n).is_some_and(|x| {
+                    x.constraint.is_none() && x.parent_index.is_some() && same(x, i)
+                }) => {}
+                None => self.drop_index(name, i, true),
+                Some(ti) => {
+                    let iobj = format!("{}.{}", quote_ident(&name.schema), quote_ident(n));
+                    let params = (t.partition_by.is_none()
+                        && !touches(&i.columns)
+                        && !self.refs_retyped(&i.definition))
+                    .then(|| {
+                        split_storage_params(strip_stmt(&i.definition))
+                            .zip(split_storage_params(strip_stmt(&ti.definition)))
+                    })
+                    .flatten()
+                    .filter(|((a, ap), (b, bp))| ap != bp && a == b);
+                    if let Some(((_, ap), (_, bp))) = &params {
+                        self.alter_storage_params(
+                            Key::Index(name.clone(), n.clone()),
+                            &iobj,
+                            &iobj,
+                            (&i.definition, &ti.definition),
+                            (ap, bp),
+                        );
+                    }
+                    if params.is_none()
+                        && (!self.same_sql(
+                            Sql::Statement,
+                            ObjectKind::Index,
+                            &iobj,
+                            strip_stmt(&i.definition),
+                            strip_stmt(&ti.definition),
+                        ) || touches(&i.columns)
+                            || self.refs_retyped(&i.definition))
+                    {
+                        self.change_attr(
+                            ObjectKind::Index,
+                            &iobj,
+                            "definition",
+                            Some(i.definition.clone()),
+                            Some(ti.definition.clone()),
+                        );
+                        self.drop_index(name, i, false);
+                        self.create_index(name, ti, false, false, t.partition_by.is_some());
+                    } else if i.comment != ti.comment {
+                        self.change_attr(
+                            ObjectKind::Index,
+                            &iobj,
+                            "comment",
+                            i.comment.clone(),
+                            ti.comment.clone(),
+                        );
+                        let sql =
+                            vec![comment_sql(&format!("INDEX {iobj}"), ti.comment.as_deref())];
+                        self.op(
+                            Key::Index(name.clone(), n.clone()),
+                            Action::Alter,
+                            ObjectKind::Index,
+                            &iobj,
+                            sql,
+                            vec![],
+                            class::MISC,
+                            Some(Stage::AfterColumns),
+                        );
+                    }
+                }
+            }
+        }
+        for (n, i) in t.indexes.iter().filter(|(_, i)| own(i)) {
+            // a partition index stays, standalone, when its partition is detached
+            let kept = f.indexes.get(n).is_some_and(|x| {
+                x.constraint.is_none()
+                    && x.parent_index.is_some()
+                    && same(x, i)
+                    && t.partition_of.is_none()
+            });
+            if !kept && !f.indexes.get(n).is_some_and(|x| own(&x)) {
+                self.create_index(name, i, false, true, t.partition_by.is_some());
+            }
+        }
+        self.triggers(name, &f.triggers, &t.triggers);
+        self.cluster_on(name, "TABLE", Some(&f.indexes), &t.indexes);
+        // policies
+        for (n, p) in &f.policies {
+            // a policy that uses a column dropped or converted here must be out of the way first
+            // (PostgreSQL refuses to drop or convert a column a policy uses): dropped before the column
+            // changes and created after them, even when it did not change itself
+            let uses_changed_column = {
+                let mut words = BTreeSet::new();
+                for e in p.using.iter().chain(p.with_check.iter()) {
+                    words.extend(crate::keys::words_in(e));
+                }
+                f.columns.iter().any(|c| {
+                    words.contains(&c.name)
+                        && t.column(&c.name)
+                            .is_none_or(|tc| tc.type_name != c.type_name)
+                })
+            };
+            match t.policies.get(n) {
+                None => self.drop_policy(name, p, true),
+                Some(tp) if tp == p && uses_changed_column => {
+                    self.drop_policy(name, p, false);
+                    self.create_policy(name, tp, false);
+                }
+                Some(tp) if tp != p => {
+                    let pobj = format!("{} on {name}", quote_ident(n));
+                    let using_same = self.same_sql_opt(
+                        Sql::Expr,
+                        ObjectKind::Policy,
+                        &pobj,
+                        p.using.as_deref(),
+                        tp.using.as_deref(),
+                    );
+                    let check_same = self.same_sql_opt(
+                        Sql::Expr,
+                        ObjectKind::Policy,
+                        &pobj,
+                        p.with_check.as_deref(),
+                        tp.with_check.as_deref(),
+                    );
+                    let recreate = uses_changed_column
+                        || p.command != tp.command
+                        || p.permissive != tp.permissive
+                        || (p.using.is_some() && tp.using.is_none())
+                        || (p.with_check.is_some() && tp.with_check.is_none());
+                    let mut sql = Vec::new();
+                    if recreate {
+                        self.change_attr(ObjectKind::Policy, &pobj, "definition", None, None);
+                        self.drop_policy(name, p, false);
+                        self.create_policy(name, tp, false);
+                        continue;
+                    }
+                    let mut parts = Vec::new();
+                    if p.roles != tp.roles {
+                        self.change_attr(
+                            ObjectKind::Policy,
+                            &pobj,
+                            "roles",
+                            Some(p.roles.join(", ")),
+                            Some(tp.roles.join(", ")),
+                        );
+                        parts.push(format!("TO {}", policy_roles(&tp.roles)));
+                    }
+                    if !using_same {
+                        self.change_attr(
+                            ObjectKind::Policy,
+                            &pobj,
+                            "using",
+                            p.using.clone(),
+                            tp.using.clone(),
+                        );
+                        if let Some(u) = &tp.using {
+                            parts.push(format!("USING ({u})"));
+                        }
+                    }
+                    if !check_same {
+                        self.change_attr(
+                            ObjectKind::Policy,
+                            &pobj,
+                            "with_check",
+                            p.with_check.clone(),
+                            tp.with_check.clone(),
+                        );
+                        if let Some(w) = &tp.with_check {
+                            parts.push(format!("WITH CHECK ({w})"));
+                        }
+                    }
+                    if !parts.is_empty() {
+                        sql.push(format!(
+                            "ALTER POLICY {} ON {name} {};",
+                            quote_ident(n),
+                            parts.join(" ")
+                        ));
+                    }
+                    if p.comment != tp.comment {
+                        self.change_attr(
+                            ObjectKind::Policy,
+                            &pobj,
+                            "comment",
+                            p.comment.clone(),
+                            tp.comment.clone(),
+                        );
+                        sql.push(comment_sql(
+                            &format!("POLICY {} ON {name}", quote_ident(n)),
+                            tp.comment.as_deref(),
+                        ));
+                    }
+                    if !sql.is_empty() {
+                        self.op(
+                            Key::Policy(name.clone(), n.clone()),
+                            Action::Alter,
+                            ObjectKind::Policy,
+                            &pobj,
+                            sql,
+                            vec![],
+                            class::POLICY,
+                            Some(Stage::AfterColumns),
+                        );
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        for (n, p) in &t.policies {
+            if !f.policies.contains_key(n) {
+                self.create_policy(name, p, true);
+            }
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! Grants, owners' default privileges (`ALTER DEFAULT PRIVILEGES`) and the privileges of schema `public`.
+
+use super::*;
+
+pub(super) fn grantee(g: &str) -> String {
+    if g == "PUBLIC" {
+        "PUBLIC".to_string()
+    } else {
+        quote_ident(g)
+    }
+}
+
+/// Privilege keywords are written as they are, so only accept keywords.
+pub(super) fn privilege_ok(p: &str) -> bool {
+    !p.is_empty() && p.chars().all(|c| c.is_ascii_uppercase() || c == ' ')
+}
+
+/// GRANT/REVOKE statements that turn privilege set `from` into `to` on `target` (`TABLE public.t`).
+pub(super) fn grant_sql(target: &str, from: &BTreeSet<Grant>, to: &BTreeSet<Grant>) -> Vec<String> {
+    let key = |g: &Grant| (g.grantee.clone(), g.privilege.clone());
+    let fm: BTreeMap<_, bool> = from.iter().map(|g| (key(g), g.with_grant_option)).collect();
+    let tm: BTreeMap<_, bool> = to.iter().map(|g| (key(g), g.with_grant_option)).collect();
+    let mut out = Vec::new();
+    for ((who, p), opt) in &fm {
+        if !privilege_ok(p) {
+            continue;
+        }
+        match tm.get(&(who.clone(), p.clone())) {
+            None => out.push(format!("REVOKE {p} ON {target} FROM {};", grantee(who))),
+            Some(false) if *opt => out.push(format!(
+                "REVOKE GRANT OPTION FOR {p} ON {target} FROM {};",
+                grantee(who)
+            )),
+            _ => {}
+        }
+    }
+    for ((who, p), opt) in &tm {
+        if !privilege_ok(p) {
+            continue;
+        }
+        let had = fm.get(&(who.clone(), p.clone()));
+        if had.is_none() || (*opt && had == Some(&false)) {
+            let wgo = if *opt { " WITH GRANT OPTION" } else { "" };
+            out.push(format!("GRANT {p} ON {target} TO {}{wgo};", grantee(who)));
+        }
+    }
+    out
+}
+
+/// The default-privilege entries of one side, those declared without a role (`role_assumed`) given the
+/// role of the other side's entries when one role alone has entries there (and the assumed role none): the
+/// entry's key and the privileges held by the assumed role move to that role.
+pub(super) fn resolve_assumed_roles(
+    side: &BTreeMap<String, DefaultPrivileges>,
+    other: &BTreeMap<String, DefaultPrivileges>,
+) -> BTreeMap<String, DefaultPrivileges> {
+    let roles: BTreeSet<&str> = other.values().map(|e| e.role.as_str()).collect();
+    let [real] = roles.into_iter().collect::<Vec<_>>()[..] else {
+        return side.clone();
+    };
+    side.values()
+        .map(|e| {
+            let mut e = e.clone();
+            if e.role_assumed && e.role != real {
+                let assumed = std::mem::replace(&mut e.role, real.to_string());
+                e.grants = e
+                    .grants
+                    .into_iter()
+                    .map(|mut g| {
+                        if g.grantee == assumed {
+                            g.grantee = real.to_string();
+                        }
+                        g
+                    })
+                    .collect();
+            }
+            (
+                DefaultPrivileges::key(&e.role, e.schema.as_deref(), e.on),
+                e,
+            )
+        })
+        .collect()
+}
+
+/// The `public` schema as declared SQL starts with it (PostgreSQL 15 and later: owned by `pg_database_owner`,
+/// which alone may create in it) stands for "untouched": compared with a live server older than 15, whose
+/// untouched `public` schema is owned by the bootstrap superuser and open to `CREATE` by everyone, the
+/// declared side takes the live side's owner and grants when the live side holds that older default, so an
+/// untouched schema is not drift on PostgreSQL 14.
+pub(super) fn public_schema_defaults(
+    name: &str,
+    from: &Database,
+    fc: &Common,
+    to: &Database,
+    tc: &Common,
+) -> (Common, Common) {
+    let (mut fc, mut tc) = (fc.clone(), tc.clone());
+    if name != "public" {
+        return (fc, tc);
+    }
+    let g = |who: &str, p: &str| Grant {
+        grantee: who.to_string(),
+        privilege: p.to_string(),
+        with_grant_option: false,
+    };
+    let declared_default = |c: &Common| {
+        c.owner.as_deref() == Some("pg_database_owner")
+            && c.grants.as_ref().is_some_and(|set| {
+                *set == BTreeSet::from([
+                    g("PUBLIC", "USAGE"),
+                    g("pg_database_owner", "CREATE"),
+                    g("pg_database_owner", "USAGE"),
+                ])
+            })
+    };
+    let old_live_default = |db: &Database, c: &Common| {
+        db.server_version.is_some_and(|v| v < 150000)
+            && c.owner.as_ref().is_some_and(|o| {
+                c.grants.as_ref().is_none_or(|set| {
+                    *set == BTreeSet::from([
+                        g("PUBLIC", "CREATE"),
+                        g("PUBLIC", "USAGE"),
+                        g(o, "CREATE"),
+                        g(o, "USAGE"),
+                    ])
+                })
+            })
+    };
+    if from.server_version.is_none() && declared_default(&fc) && old_live_default(to, &tc) {
+        (fc.owner, fc.grants) = (tc.owner.clone(), tc.grants.clone());
+    } else if to.server_version.is_none() && declared_default(&tc) && old_live_default(from, &fc) {
+        (tc.owner, tc.grants) = (fc.owner.clone(), fc.grants.clone());
+    }
+    (fc, tc)
+}
+
+impl<'a> Differ<'a> {
+    /// `ALTER DEFAULT PRIVILEGES` entries, compared when both sides' privileges are known. An entry declared
+    /// without a role (`role_assumed`) is compared with the other side's entry of the one role that has
+    /// entries there, and written without `FOR ROLE` (it is for whoever runs the plan). Entries in a schema
+    /// the plan drops go with it.
+    pub(super) fn default_privileges(&mut self) {
+        // a side knows its default privileges when it is live, states privileges, or is empty (what
+        // `plumb dump` plans from)
+        let knows = |db: &Database, stated: bool| {
+            stated
+                || (db.tables.is_empty()
+                    && db.views.is_empty()
+                    && db.functions.is_empty()
+                    && db.sequences.is_empty()
+                    && db.types.is_empty())
+        };
+        if self.opts.ignore_privileges
+            || !knows(self.from, self.grants_stated.0)
+            || !knows(self.to, self.grants_stated.1)
+        {
+            return;
+        }
+        let version = self.live_version();
+        let from =
+            resolve_assumed_roles(&self.from.default_privileges, &self.to.default_privileges);
+        let to = resolve_assumed_roles(&self.to.default_privileges, &self.from.default_privileges);
+        let keys: BTreeSet<&String> = from.keys().chain(to.keys()).collect();
+        for key in keys {
+            let (fe, te) = (from.get(key), to.get(key));
+            let Some(e) = te.or(fe) else { continue };
+            if let Some(schema) = &e.schema {
+                if !self.to.schemas.contains_key(schema) {
+                    continue;
+                }
+            }
+            let acl = |x: Option<&DefaultPrivileges>| match x {
+                Some(x) => x.on.grants_at(&x.grants, version),
+                None => match &e.schema {
+                    None => e.on.default_grants_at(&e.role, version),
+                    Some(_) => BTreeSet::new(),
+                },
+            };
+            let (a, b) = (acl(fe), acl(te));
+            if a == b {
+                continue;
+            }
+            let mut pre = "ALTER DEFAULT PRIVILEGES".to_string();
+            if !te.is_some_and(|t| t.role_assumed) {
+                pre.push_str(&format!(" FOR ROLE {}", quote_ident(&e.role)));
+            }
+            if let Some(schema) = &e.schema {
+                pre.push_str(&format!(" IN SCHEMA {}", quote_ident(schema)));
+            }
+            let sql: Vec<String> = grant_sql(e.on.plural(), &a, &b)
+                .into_iter()
+                .map(|g| format!("{pre} {g}"))
+                .collect();
+            let action = match (fe, te) {
+                (None, Some(_)) => Action::Create,
+                (Some(_), None) => Action::Drop,
+                _ => Action::Alter,
+            };
+            let describe = |set: &BTreeSet<Grant>| {
+                let parts: Vec<String> = set
+                    .iter()
+                    .map(|g| {
+                        let opt = if g.with_grant_option {
+                            " WITH GRANT OPTION"
+                        } else {
+                            ""
+                        };
+                        format!("{} to {}{opt}", g.privilege, grantee(&g.grantee))
+                    })
+                    .collect();
+                if parts.is_empty() {
+                    "none".to_string()
+                } else {
+                    parts.join(", ")
+                }
+            };
+            self.out.changes.push(Change {
+                kind: ObjectKind::DefaultPrivileges,
+                object: key.clone(),
+                action,
+                attribute: (action == Action::Alter).then(|| "grants".to_string()),
+                from: (action == Action::Alter).then(|| describe(&a)),
+                to: (action == Action::Alter).then(|| describe(&b)),
+            });
+            self.op(
+                Key::DefaultPrivileges(key.clone(), e.schema.clone()),
+                Action::Alter,
+                ObjectKind::DefaultPrivileges,
+                key,
+                sql,
+                vec![hz(
+                    HazardKind::AuthzUpdate,
+                    "changes the privileges of objects created from now on",
+                )],
+                class::MISC,
+                None,
+            );
+        }
+    }
+}
+
+pub(super) fn column_grant_sql(
+    table: &QualName,
+    column: &str,
+    from: &BTreeSet<Grant>,
+    to: &BTreeSet<Grant>,
+) -> Vec<String> {
+    let col = quote_ident(column);
+    grant_sql(&format!("TABLE {table}"), from, to)
+        .into_iter()
+        .map(|s| {
+            // GRANT p ON TABLE t TO r  ->  GRANT p (col) ON TABLE t TO r
+            let (verb, rest) = s.split_once(" ON ").unwrap_or((&s, ""));
+            format!("{verb} ({col}) ON {rest}")
+        })
+        .collect()
+}

@@ -1,0 +1,597 @@
+//! Tables as a whole: create, drop, recreate (persistence, partitioning), partition indexes, replica identity.
+
+use super::*;
+
+pub(super) fn local_columns(t: &Table, all: bool) -> Vec<&Column> {
+    if all || t.inherits.is_empty() && t.partition_of.is_none() {
+        t.columns.iter().collect()
+    } else {
+        t.columns.iter().filter(|c| c.is_local).collect()
+    }
+}
+
+impl<'a> Differ<'a> {
+    // ----- tables -------------------------------------------------------------------------------------
+
+    pub(super) fn tables(&mut self) {
+        let (from, to) = (self.from, self.to);
+        // which tables go away: gone from `to`, or changed in a way ALTER cannot express
+        let mut recreate: BTreeSet<QualName> = BTreeSet::new();
+        let table_pairs = pairs(&from.tables, &to.tables);
+        for &(name, f, t) in &table_pairs {
+            let Some(f) = f else { continue };
+            let gone = match t {
+                None => true,
+                Some(t) => f.partition_by != t.partition_by,
+            };
+            if gone {
+                self.dropped_tables.insert(name.clone());
+                if t.is_some() {
+                    recreate.insert(name.clone());
+                }
+            }
+        }
+        // partitions of a dropped partitioned table go with it
+        loop {
+            let mut more = Vec::new();
+            for (name, f) in &from.tables {
+                if let Some(p) = &f.partition_of {
+                    if self.dropped_tables.contains(&p.parent)
+                        && !self.dropped_tables.contains(name)
+                    {
+                        more.push(name.clone());
+                    }
+                }
+            }
+            if more.is_empty() {
+                break;
+            }
+            for n in more {
+                if to.tables.contains_key(&n) {
+                    recreate.insert(n.clone());
+                }
+                self.dropped_tables.insert(n);
+            }
+        }
+        let dropped = self.dropped_tables.clone();
+        for name in &dropped {
+            let Some(f) = from.tables.get(name) else {
+                continue;
+            };
+            let obj = name.to_string();
+            let implicit = f
+                .partition_of
+                .as_ref()
+                .is_some_and(|p| dropped.contains(&p.parent));
+            if !recreate.contains(name) {
+                self.change(ObjectKind::Table, &obj, Action::Drop);
+            } else {
+                self.change_attr(
+                    ObjectKind::Table,
+                    &obj,
+                    "partitioning",
+                    f.partition_by.clone(),
+                    to.tables.get(name).and_then(|t| t.partition_by.clone()),
+                );
+            }
+            self.seeds.insert(Key::Relation(name.clone()));
+            if implicit {
+                continue;
+            }
+            let parts = dropped
+                .iter()
+                .filter(|n| {
+                    from.tables
+                        .get(*n)
+                        .and_then(|x| x.partition_of.as_ref())
+                        .is_some_and(|p| &p.parent == name)
+                })
+                .count();
+            let h = vec![hz(
+                HazardKind::DataLoss,
+                if parts == 0 {
+                    format!("drops table {obj} and its rows")
+                } else {
+                    format!("drops table {obj} with its {parts} partition(s) and their rows")
+                },
+            )];
+            self.op(
+                Key::Relation(name.clone()),
+                Action::Drop,
+                ObjectKind::Table,
+                &obj,
+                vec![format!("DROP TABLE {obj};")],
+                h,
+                class::TABLE,
+                None,
+            );
+            // the partitions it drops with it (at any depth) are dropped by this step: their names are free
+            // after it, and what depends on them (their schema, a view) is ordered around it
+            let mut also = Vec::new();
+            let mut under = vec![name.clone()];
+            while let Some(p) = under.pop() {
+                for (n, x) in &from.tables {
+                    if x.partition_of.as_ref().is_some_and(|po| po.parent == p) {
+                        also.push(Key::Relation(n.clone()));
+                        under.push(n.clone());
+                    }
+                }
+            }
+            if let Some(last) = self.out.ops.last_mut() {
+                if last.key == Key::Relation(name.clone()) && last.role == Action::Drop {
+                    last.also.extend(also);
+                }
+            }
+        }
+        self.break_dropped_fk_cycles(&dropped);
+        for &(name, f, t) in &table_pairs {
+            let Some(t) = t else { continue };
+            match f {
+                // a table dropped to be created again (its parent's partitioning changed) is created even
+                // when it did not change itself
+                Some(f) if f == t && !recreate.contains(name) => {}
+                Some(f) if !recreate.contains(name) => self.alter_table(f, t),
+                _ => {
+                    if !recreate.contains(name) {
+                        self.change(ObjectKind::Table, &name.to_string(), Action::Create);
+                    }
+                    self.create_table(t);
+                }
+            }
+        }
+        self.partition_indexes();
+    }
+
+    /// `REPLICA IDENTITY` of tables and partitioned tables. `USING INDEX` is set by the step that creates
+    /// the index when this plan creates it (a new table, or an index created again, which loses the setting),
+    /// else by a step of its own after the table's column changes.
+    pub(super) fn replica_identities(&mut self) {
+        let (from, to) = (self.from, self.to);
+        for (name, t) in &to.tables {
+            let before = if self.dropped_tables.contains(name) {
+                None
+            } else {
+                from.tables.get(name).map(|f| &f.replica_identity)
+            };
+            let index_created = match &t.replica_identity {
+                ReplicaIdentity::Index(i) => {
+                    let k = Key::Index(name.clone(), i.clone());
+                    self.out
+                        .ops
+                        .iter()
+                        .position(|o| o.key == k && o.role == Action::Create)
+                }
+                _ => None,
+            };
+            let changed = before.unwrap_or(&ReplicaIdentity::Default) != &t.replica_identity;
+            if !changed && index_created.is_none() {
+                continue;
+            }
+            let obj = name.to_string();
+            let stmt = format!(
+                "ALTER TABLE {name} REPLICA IDENTITY {};",
+                t.replica_identity.sql()
+            );
+            if changed && before.is_some() {
+                self.change_attr(
+                    ObjectKind::Table,
+                    &obj,
+                    "replica_identity",
+                    before.map(|b| b.sql()),
+                    Some(t.replica_identity.sql()),
+                );
+            }
+            if let Some(i) = index_created {
+                self.out.ops[i].sql.push(stmt);
+                continue;
+            }
+            if before.is_none() {
+                // a new table: with its creation
+                let k = Key::Relation(name.clone());
+                if let Some(o) = self
+                    .out
+                    .ops
+                    .iter_mut()
+                    .find(|o| o.key == k && o.role == Action::Create)
+                {
+                    o.sql.push(stmt);
+                }
+                continue;
+            }
+            self.op(
+                Key::Relation(name.clone()),
+                Action::Alter,
+                ObjectKind::Table,
+                &obj,
+                vec![stmt],
+                vec![],
+                class::MISC,
+                Some(Stage::AfterColumns),
+            );
+        }
+    }
+
+    /// Tables dropped here whose foreign keys form a cycle (a references b, b references a) cannot be dropped
+    /// one after the other: the foreign keys of the cycle are dropped first, as creating such tables adds
+    /// them last. The planner then orders each table's drop after its own foreign keys' drops only.
+    pub(super) fn break_dropped_fk_cycles(&mut self, dropped: &BTreeSet<QualName>) {
+        use petgraph::graph::DiGraph;
+        let from = self.from;
+        // the tables dropped by a step of their own (not with a partitioned parent)
+        let own: Vec<&QualName> = dropped
+            .iter()
+            .filter(|n| {
+                from.tables.get(*n).is_some_and(|t| {
+                    !t.partition_of
+                        .as_ref()
+                        .is_some_and(|p| dropped.contains(&p.parent))
+                })
+            })
+            .collect();
+        let index: BTreeMap<&QualName, usize> =
+            own.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let mut g: DiGraph<(), ()> = DiGraph::new();
+        let nodes: Vec<_> = own.iter().map(|_| g.add_node(())).collect();
+        for (i, n) in own.iter().enumerate() {
+            let Some(t) = from.tables.get(*n) else {
+                continue;
+            };
+            for c in t.constraints.values() {
+                if let Some(j) = c.references.as_ref().and_then(|r| index.get(r)) {
+                    if *j != i {
+                        g.add_edge(nodes[i], nodes[*j], ());
+                    }
+                }
+            }
+        }
+        for scc in petgraph::algo::tarjan_scc(&g) {
+            if scc.len() < 2 {
+                continue;
+            }
+            let members: BTreeSet<&QualName> = scc.iter().map(|n| own[n.index()]).collect();
+            for n in &members {
+                let Some(t) = from.tables.get(*n) else {
+                    continue;
+                };
+                for c in t.constraints.values() {
+                    let in_cycle = c.kind == ConstraintKind::ForeignKey
+                        && c.is_local
+                        && c.references
+                            .as_ref()
+                            .is_some_and(|r| r != *n && members.contains(r));
+                    if in_cycle {
+                        self.drop_constraint(n, c, false);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Indexes of partitions that belong to an index of the parent, done the way `pg_dump` does it. The
+    /// parent index is created `ON ONLY` the partitioned table (after its partitions exist, or PostgreSQL
+    /// would clone it onto them under names of its own choosing); each partition index is then created
+    /// under its own name and attached with `ALTER INDEX parent ATTACH PARTITION child`. The parent
+    /// becomes valid once every partition has an attached index, exactly as in the source. A standalone
+    /// index that becomes a partition index of the same definition is attached, not rebuilt.
+    pub(super) fn partition_indexes(&mut self) {
+        let (from, to) = (self.from, self.to);
+        let mut created: BTreeSet<(QualName, String)> = self
+            .out
+            .ops
+            .iter()
+            .filter(|o| o.role == Action::Create)
+            .filter_map(|o| match &o.key {
+                Key::Index(t, n) => Some((t.clone(), n.clone())),
+                _ => None,
+            })
+            .collect();
+        // partitions of partitions after their parents: a partition index created here can be the parent
+        // of the next level's
+        let depth = |mut q: &'a QualName| {
+            let mut d = 0usize;
+            while let Some(p) = to.tables.get(q).and_then(|t| t.partition_of.as_ref()) {
+                q = &p.parent;
+                d += 1;
+                if d > to.tables.len() {
+                    break; // a cycle cannot come from a catalog; do not loop on a hand-made model
+                }
+            }
+            d
+        };
+        let mut partitions: Vec<(usize, &QualName, &Table)> = to
+            .tables
+            .iter()
+            .filter(|(_, t)| t.partition_of.is_some())
+            .map(|(n, t)| (depth(n), n, t))
+            .collect();
+        partitions.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        for (_, tn, t) in partitions {
+            let Some(p) = &t.partition_of else { continue };
+            let ft = from
+                .tables
+                .get(tn)
+                .filter(|_| !self.dropped_tables.contains(tn));
+            for i in t.indexes.values() {
+                let Some(pi) = &i.parent_index else { continue };
+                if i.constraint.is_some() {
+                    continue;
+                }
+                let obj = format!("{}.{}", quote_ident(&tn.schema), quote_ident(&i.name));
+                let attach = format!("ALTER INDEX {pi} ATTACH PARTITION {obj};");
+                let fi = ft.and_then(|f| f.indexes.get(&i.name));
+                let standalone = fi.is_some_and(|x| {
+                    x.parent_index.is_none()
+                        && x.constraint.is_none()
+                        && strip_stmt(&x.definition) == strip_stmt(&i.definition)
+                });
+                let parent_created = created.contains(&(p.parent.clone(), pi.name.clone()));
+                // the partition is created or attached here: PostgreSQL clones the parent's indexes
+                let joins = match ft {
+                    None => true,
+                    Some(f) => !self.same_partition(
+                        &tn.to_string(),
+                        f.partition_of.as_ref(),
+                        t.partition_of.as_ref(),
+                    ),
+                };
+                let missing = fi.is_none() && !joins;
+                if standalone {
+                    // ATTACH PARTITION of the table attaches its matching indexes itself
+                    if !parent_created && ft.is_some() && joins {
+                        continue;
+                    }
+                    self.change_attr(
+                        ObjectKind::Index,
+                        &obj,
+                        "parent_index",
+                        None,
+                        Some(pi.to_string()),
+                    );
+                    self.op(
+                        Key::Index(tn.clone(), i.name.clone()),
+                        Action::Alter,
+                        ObjectKind::Index,
+                        &obj,
+                        vec![attach],
+                        vec![],
+                        class::INDEX,
+                        Some(Stage::AfterColumns),
+                    );
+                } else if parent_created || missing {
+                    created.insert((tn.clone(), i.name.clone()));
+                    let n = self.out.ops.len();
+                    self.create_index(tn, i, ft.is_none(), fi.is_none(), t.partition_by.is_some());
+                    if self.out.ops[n].transactional {
+                        self.out.ops[n].sql.push(attach);
+                    } else {
+                        // after CREATE INDEX CONCURRENTLY, in a step of its own
+                        self.op(
+                            Key::Index(tn.clone(), i.name.clone()),
+                            Action::Alter,
+                            ObjectKind::Index,
+                            &obj,
+                            vec![attach],
+                            vec![],
+                            class::INDEX,
+                            Some(Stage::AfterColumns),
+                        );
+                    }
+                }
+                // otherwise PostgreSQL creates or attaches it when the partition is created or attached
+            }
+        }
+    }
+
+    pub(super) fn create_table(&mut self, t: &Table) {
+        let name = &t.name;
+        let obj = name.to_string();
+        let mut items: Vec<String> = Vec::new();
+        let cols = local_columns(t, false);
+        if let Some(p) = &t.partition_of {
+            // A partition takes its columns and their NOT NULL from the parent; a NOT NULL of its own, or one
+            // named otherwise than the parent's (PostgreSQL 18), is stated.
+            let parent = self.to.tables.get(&p.parent);
+            for c in &t.columns {
+                let pc = parent.and_then(|pt| pt.column(&c.name));
+                let implied = match pc.and_then(|pc| pc.not_null_constraint.as_deref()) {
+                    Some(n) => n.name.clone(),
+                    None => NotNullConstraint::default_name(&t.name.name, &c.name),
+                };
+                let clause = not_null_clause(c, &implied);
+                if !clause.is_empty()
+                    && (!pc.is_some_and(|pc| pc.not_null) || clause != " NOT NULL")
+                {
+                    items.push(format!("{}{clause}", quote_ident(&c.name)));
+                }
+            }
+        } else {
+            items.extend(cols.iter().map(|c| column_def(name, c)));
+        }
+        for c in t.constraints.values() {
+            if c.is_local && c.kind != ConstraintKind::ForeignKey && c.validated {
+                items.push(format!(
+                    "CONSTRAINT {} {}",
+                    quote_ident(&c.name),
+                    c.definition.trim()
+                ));
+            }
+        }
+        let unlogged = if t.persistence == Persistence::Unlogged {
+            "UNLOGGED "
+        } else {
+            ""
+        };
+        let mut s = if let Some(p) = &t.partition_of {
+            let mut s = format!("CREATE {unlogged}TABLE {name} PARTITION OF {}", p.parent);
+            if !items.is_empty() {
+                s.push_str(&format!(" (\n    {}\n)", items.join(",\n    ")));
+            }
+            s.push_str(&format!(" {}", p.bound));
+            s
+        } else if let Some(ty) = &t.of_type {
+            // a typed table: columns come from the type; only their options are its own
+            let mut typed: Vec<String> = Vec::new();
+            for c in &t.columns {
+                let mut o = String::new();
+                if let Some(d) = &c.default {
+                    o.push_str(&format!(" DEFAULT {d}"));
+                }
+                if c.not_null {
+                    o.push_str(" NOT NULL");
+                }
+                if !o.is_empty() {
+                    typed.push(format!("{} WITH OPTIONS{o}", quote_ident(&c.name)));
+                }
+            }
+            typed.extend(
+                items
+                    .iter()
+                    .filter(|i| i.starts_with("CONSTRAINT "))
+                    .cloned(),
+            );
+            let mut s = format!("CREATE {unlogged}TABLE {name} OF {ty}");
+            if !typed.is_empty() {
+                s.push_str(&format!(" (\n    {}\n)", typed.join(",\n    ")));
+            }
+            s
+        } else {
+            let body = if items.is_empty() {
+                "()".to_string()
+            } else {
+                format!("(\n    {}\n)", items.join(",\n    "))
+            };
+            let mut s = format!("CREATE {unlogged}TABLE {name} {body}");
+            if !t.inherits.is_empty() {
+                let p: Vec<String> = t.inherits.iter().map(|p| p.to_string()).collect();
+                s.push_str(&format!(" INHERITS ({})", p.join(", ")));
+            }
+            s
+        };
+        if let Some(pb) = &t.partition_by {
+            s.push_str(&format!(" PARTITION BY {pb}"));
+        }
+        if !t.options.is_empty() {
+            let o: Vec<String> = t.options.iter().map(|o| reloption(o)).collect();
+            s.push_str(&format!(" WITH ({})", o.join(", ")));
+        }
+        s.push(';');
+        let mut sql = vec![s];
+        sql.extend(
+            t.columns
+                .iter()
+                .filter(|c| c.is_local || t.partition_of.is_some())
+                .filter_map(|c| not_valid_not_null_sql(name, c)),
+        );
+        // a partition's columns come from the parent; only their comments are its own
+        for c in &t.columns {
+            if let Some(text) = &c.comment {
+                if c.is_local || t.partition_of.is_none() && t.inherits.is_empty() {
+                    sql.push(comment_sql(
+                        &format!("COLUMN {name}.{}", quote_ident(&c.name)),
+                        Some(text),
+                    ));
+                }
+            }
+            if !self.opts.ignore_privileges && !c.grants.is_empty() {
+                sql.extend(column_grant_sql(name, &c.name, &BTreeSet::new(), &c.grants));
+            }
+        }
+        for c in t.constraints.values() {
+            if c.is_local && c.kind != ConstraintKind::ForeignKey && c.validated {
+                if let Some(text) = &c.comment {
+                    sql.push(comment_sql(
+                        &format!("CONSTRAINT {} ON {name}", quote_ident(&c.name)),
+                        Some(text),
+                    ));
+                }
+            }
+        }
+        sql.extend(self.created_column_attrs(t, t.of_type.is_none() && t.partition_of.is_none()));
+        if t.rls_enabled {
+            sql.push(format!("ALTER TABLE {name} ENABLE ROW LEVEL SECURITY;"));
+        }
+        if t.rls_forced {
+            sql.push(format!("ALTER TABLE {name} FORCE ROW LEVEL SECURITY;"));
+        }
+        let target = format!("TABLE {name}");
+        self.create_extras(
+            &target,
+            Some((AclKind::Table, &target)),
+            &t.common,
+            &mut sql,
+        );
+        self.op(
+            Key::Relation(name.clone()),
+            Action::Create,
+            ObjectKind::Table,
+            &obj,
+            sql,
+            vec![],
+            class::TABLE,
+            None,
+        );
+        for c in t.constraints.values() {
+            if c.is_local && (c.kind == ConstraintKind::ForeignKey || !c.validated) {
+                self.add_constraint(t, c, true, false);
+            }
+        }
+        for i in t.indexes.values() {
+            if i.constraint.is_none() && i.parent_index.is_none() {
+                self.create_index(name, i, true, false, t.partition_by.is_some());
+            }
+        }
+        for tr in t.triggers.values() {
+            self.create_trigger(name, tr, false);
+        }
+        for p in t.policies.values() {
+            self.create_policy(name, p, false);
+        }
+        self.cluster_on(name, "TABLE", None, &t.indexes);
+    }
+
+    /// The storage, compression and statistics target of a new table's columns, set after `CREATE TABLE`
+    /// where they differ from what the column has then: a local column written inline (`inline`) has its
+    /// `COMPRESSION`; an inherited column or a partition's takes storage and compression from its parent.
+    pub(super) fn created_column_attrs(&self, t: &Table, inline: bool) -> Vec<String> {
+        let parents: Vec<&Table> = t
+            .partition_of
+            .iter()
+            .map(|p| &p.parent)
+            .chain(&t.inherits)
+            .filter_map(|p| self.to.tables.get(p))
+            .collect();
+        let local = local_columns(t, false);
+        let mut sql = Vec::new();
+        for c in &t.columns {
+            let inherited = parents.iter().find_map(|p| p.column(&c.name));
+            let written = inline && local.iter().any(|l| l.name == c.name);
+            let base = Column {
+                storage: if written {
+                    None
+                } else {
+                    inherited.and_then(|p| p.storage)
+                },
+                compression: if written {
+                    c.compression.clone()
+                } else {
+                    inherited.and_then(|p| p.compression.clone())
+                },
+                statistics: None,
+                ..Column::default()
+            };
+            if base.storage != c.storage
+                || base.compression != c.compression
+                || c.statistics.is_some()
+                || !c.options.is_empty()
+            {
+                let base = Column {
+                    name: c.name.clone(),
+                    type_name: c.type_name.clone(),
+                    ..base
+                };
+                sql.extend(column_attr_sql(&t.name, &base, c, self.to));
+            }
+        }
+        sql
+    }
+}

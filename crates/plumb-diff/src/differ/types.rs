@@ -1,0 +1,824 @@
+//! Enums, domains, composites and ranges; types rebuilt in place when an enum loses values or a domain's base changes.
+
+use super::*;
+
+pub(super) fn type_kind(t: &Type) -> (ObjectKind, &'static str) {
+    match t.kind {
+        TypeKind::Domain { .. } => (ObjectKind::Domain, "DOMAIN"),
+        _ => (ObjectKind::Type, "TYPE"),
+    }
+}
+
+impl<'a> Differ<'a> {
+    // ----- types --------------------------------------------------------------------------------------
+
+    pub(super) fn create_type_sql(&self, t: &Type) -> Vec<String> {
+        let name = &t.name;
+        let mut sql = Vec::new();
+        match &t.kind {
+            TypeKind::Enum { labels } => {
+                let l: Vec<String> = labels.iter().map(|l| quote_literal(l)).collect();
+                sql.push(format!("CREATE TYPE {name} AS ENUM ({});", l.join(", ")));
+            }
+            TypeKind::Domain {
+                base,
+                collation,
+                default,
+                not_null,
+                constraints,
+            } => {
+                let mut s = format!("CREATE DOMAIN {name} AS {base}");
+                if let Some(c) = collation {
+                    s.push_str(&format!(" COLLATE {c}"));
+                }
+                if let Some(d) = default {
+                    s.push_str(&format!(" DEFAULT {d}"));
+                }
+                if *not_null {
+                    s.push_str(" NOT NULL");
+                }
+                for c in constraints.values().filter(|c| c.validated) {
+                    s.push_str(&format!(
+                        " CONSTRAINT {} {}",
+                        quote_ident(&c.name),
+                        c.definition
+                    ));
+                }
+                s.push(';');
+                sql.push(s);
+                for c in constraints.values().filter(|c| !c.validated) {
+                    sql.push(format!(
+                        "ALTER DOMAIN {name} ADD CONSTRAINT {} {};",
+                        quote_ident(&c.name),
+                        c.definition
+                    ));
+                }
+            }
+            TypeKind::Composite { attributes } => {
+                let a: Vec<String> = attributes
+                    .iter()
+                    .map(|a| {
+                        let mut s = format!("{} {}", quote_ident(&a.name), a.type_name);
+                        if let Some(c) = &a.collation {
+                            s.push_str(&format!(" COLLATE {c}"));
+                        }
+                        s
+                    })
+                    .collect();
+                sql.push(format!("CREATE TYPE {name} AS ({});", a.join(", ")));
+            }
+            TypeKind::Range {
+                subtype,
+                subtype_opclass,
+                collation,
+                canonical,
+                subtype_diff,
+                multirange,
+            } => {
+                let mut p = vec![format!("subtype = {subtype}")];
+                if let Some(o) = subtype_opclass {
+                    p.push(format!("subtype_opclass = {o}"));
+                }
+                if let Some(c) = collation {
+                    p.push(format!("collation = {c}"));
+                }
+                if let Some(c) = canonical {
+                    p.push(format!("canonical = {c}"));
+                }
+                if let Some(c) = subtype_diff {
+                    p.push(format!("subtype_diff = {c}"));
+                }
+                if let Some(m) = multirange {
+                    p.push(format!("multirange_type_name = {m}"));
+                }
+                sql.push(format!("CREATE TYPE {name} AS RANGE ({});", p.join(", ")));
+            }
+        }
+        let (_, kw) = type_kind(t);
+        let target = format!("{kw} {name}");
+        self.create_extras(
+            &target,
+            Some((AclKind::Type, &format!("TYPE {name}"))),
+            &t.common,
+            &mut sql,
+        );
+        sql
+    }
+
+    pub(super) fn types(&mut self) {
+        let (from, to) = (self.from, self.to);
+        self.retype();
+        for (name, f) in &from.types {
+            if !to.types.contains_key(name) {
+                self.drop_type(f, false);
+            }
+        }
+        for (name, t) in &to.types {
+            let obj = name.to_string();
+            let (kind, kw) = type_kind(t);
+            let key = Key::Type(name.clone());
+            let Some(f) = from.types.get(name) else {
+                self.change(kind, &obj, Action::Create);
+                let sql = self.create_type_sql(t);
+                self.op(
+                    key,
+                    Action::Create,
+                    kind,
+                    &obj,
+                    sql,
+                    vec![],
+                    class::TYPE,
+                    None,
+                );
+                continue;
+            };
+            let target = format!("{kw} {name}");
+            match (&f.kind, &t.kind) {
+                (TypeKind::Enum { labels: a }, TypeKind::Enum { labels: b }) => {
+                    if a != b {
+                        self.change_attr(
+                            kind,
+                            &obj,
+                            "labels",
+                            Some(a.join(", ")),
+                            Some(b.join(", ")),
+                        );
+                        self.enum_change(t, a, b);
+                    }
+                }
+                (
+                    TypeKind::Domain {
+                        base: fb,
+                        collation: fc,
+                        default: fd,
+                        not_null: fnn,
+                        constraints: fcs,
+                    },
+                    TypeKind::Domain {
+                        base: tb,
+                        collation: tc,
+                        default: td,
+                        not_null: tnn,
+                        constraints: tcs,
+                    },
+                ) => {
+                    if fb != tb || fc != tc {
+                        self.change_attr(kind, &obj, "base", Some(fb.clone()), Some(tb.clone()));
+                        if self.retyped_set.contains(name) {
+                            continue; // rebuilt with its users by `retype`
+                        }
+                        self.drop_type(f, true);
+                        let sql = self.create_type_sql(t);
+                        self.op(
+                            key.clone(),
+                            Action::Create,
+                            kind,
+                            &obj,
+                            sql,
+                            vec![],
+                            class::TYPE,
+                            None,
+                        );
+                        continue;
+                    }
+                    let mut sql = Vec::new();
+                    if fd != td {
+                        self.change_attr(kind, &obj, "default", fd.clone(), td.clone());
+                        sql.push(match td {
+                            Some(d) => format!("ALTER DOMAIN {name} SET DEFAULT {d};"),
+                            None => format!("ALTER DOMAIN {name} DROP DEFAULT;"),
+                        });
+                    }
+                    if fnn != tnn {
+                        self.change_attr(
+                            kind,
+                            &obj,
+                            "not_null",
+                            Some(fnn.to_string()),
+                            Some(tnn.to_string()),
+                        );
+                        sql.push(format!(
+                            "ALTER DOMAIN {name} {} NOT NULL;",
+                            if *tnn { "SET" } else { "DROP" }
+                        ));
+                    }
+                    for (cn, c) in fcs {
+                        if tcs.get(cn) != Some(c) {
+                            self.change_attr(
+                                kind,
+                                &obj,
+                                "constraint",
+                                Some(c.definition.clone()),
+                                tcs.get(cn).map(|c| c.definition.clone()),
+                            );
+                            sql.push(format!(
+                                "ALTER DOMAIN {name} DROP CONSTRAINT {};",
+                                quote_ident(cn)
+                            ));
+                        }
+                    }
+                    for (cn, c) in tcs {
+                        if fcs.get(cn) != Some(c) {
+                            if !fcs.contains_key(cn) {
+                                self.change_attr(
+                                    kind,
+                                    &obj,
+                                    "constraint",
+                                    None,
+                                    Some(c.definition.clone()),
+                                );
+                            }
+                            sql.push(format!(
+                                "ALTER DOMAIN {name} ADD CONSTRAINT {} {};",
+                                quote_ident(cn),
+                                c.definition
+                            ));
+                        }
+                    }
+                    // a domain over a rebuilt type is created anew from its new definition
+                    if !sql.is_empty() && !self.retyped_set.contains(name) {
+                        self.op(
+                            key.clone(),
+                            Action::Alter,
+                            kind,
+                            &obj,
+                            sql,
+                            vec![],
+                            class::TYPE,
+                            None,
+                        );
+                    }
+                }
+                (
+                    TypeKind::Composite { attributes: fa },
+                    TypeKind::Composite { attributes: ta },
+                ) => {
+                    let mut sql = Vec::new();
+                    let mut hazards = Vec::new();
+                    // attributes of a rebuilt type are converted by `retype`
+                    let retyped: BTreeSet<&str> = fa
+                        .iter()
+                        .filter(|a| self.refs_retyped(&a.type_name))
+                        .map(|a| a.name.as_str())
+                        .collect();
+                    for a in fa {
+                        if retyped.contains(a.name.as_str()) {
+                            continue;
+                        }
+                        if !ta.iter().any(|b| b.name == a.name) {
+                            self.change_attr(kind, &obj, "attribute", Some(a.name.clone()), None);
+                            sql.push(format!(
+                                "ALTER TYPE {name} DROP ATTRIBUTE {};",
+                                quote_ident(&a.name)
+                            ));
+                            hazards.push(hz(
+                                HazardKind::DataLoss,
+                                format!("drops attribute {}", quote_ident(&a.name)),
+                            ));
+                        }
+                    }
+                    for b in ta {
+                        if retyped.contains(b.name.as_str()) {
+                            continue;
+                        }
+                        match fa.iter().find(|a| a.name == b.name) {
+                            None => {
+                                self.change_attr(
+                                    kind,
+                                    &obj,
+                                    "attribute",
+                                    None,
+                                    Some(b.name.clone()),
+                                );
+                                let mut s = format!(
+                                    "ALTER TYPE {name} ADD ATTRIBUTE {} {}",
+                                    quote_ident(&b.name),
+                                    b.type_name
+                                );
+                                if let Some(c) = &b.collation {
+                                    s.push_str(&format!(" COLLATE {c}"));
+                                }
+                                sql.push(s + ";");
+                            }
+                            Some(a) if a != b => {
+                                self.change_attr(
+                                    kind,
+                                    &obj,
+                                    "attribute type",
+                                    Some(a.type_name.clone()),
+                                    Some(b.type_name.clone()),
+                                );
+                                let mut s = format!(
+                                    "ALTER TYPE {name} ALTER ATTRIBUTE {} TYPE {}",
+                                    quote_ident(&b.name),
+                                    b.type_name
+                                );
+                                if let Some(c) = &b.collation {
+                                    s.push_str(&format!(" COLLATE {c}"));
+                                }
+                                sql.push(s + ";");
+                                hazards.push(hz(
+                                    HazardKind::DataLoss,
+                                    "changes the type of an attribute",
+                                ));
+                            }
+                            _ => {}
+                        }
+                    }
+                    if !sql.is_empty() {
+                        self.op(
+                            key.clone(),
+                            Action::Alter,
+                            kind,
+                            &obj,
+                            sql,
+                            hazards,
+                            class::TYPE,
+                            None,
+                        );
+                    }
+                }
+                (a, b) if a == b => {}
+                _ => {
+                    self.change_attr(kind, &obj, "definition", None, None);
+                    if let Some(user) = self.type_user(name) {
+                        self.out.errors.push((
+                            obj.clone(),
+                            format!(
+                                "its definition changes, which takes DROP TYPE and CREATE TYPE, but {user} uses it; \
+                                 change or drop that first"
+                            ),
+                        ));
+                    }
+                    self.drop_type(f, true);
+                    let sql = self.create_type_sql(t);
+                    self.op(
+                        key.clone(),
+                        Action::Create,
+                        kind,
+                        &obj,
+                        sql,
+                        vec![],
+                        class::TYPE,
+                        None,
+                    );
+                    continue;
+                }
+            }
+            if self.retyped_set.contains(name) {
+                continue; // created anew with its comment and grants
+            }
+            self.common_alters(
+                &key,
+                kind,
+                &obj,
+                &target,
+                &target,
+                Some((AclKind::Type, &format!("TYPE {name}"))),
+                &f.common,
+                &t.common,
+                None,
+            );
+        }
+    }
+
+    /// True when a type name or SQL text names a type rebuilt by [`Self::retype`].
+    pub(super) fn refs_retyped(&self, text: &str) -> bool {
+        !self.retyped_set.is_empty()
+            && crate::keys::names_in(text)
+                .iter()
+                .any(|q| self.retyped_set.contains(q))
+    }
+
+    /// Something in `from` that would keep type `ty` from being dropped and that plumb cannot convert: a
+    /// column, a typed table, a domain, a composite attribute or a range over it.
+    pub(super) fn type_user(&self, ty: &QualName) -> Option<String> {
+        let from = self.from;
+        let names = |text: &str| crate::keys::names_in(text).contains(ty);
+        for (tn, t) in &from.tables {
+            if t.of_type.as_ref() == Some(ty) {
+                return Some(format!("typed table {tn}"));
+            }
+            for c in &t.columns {
+                if names(&c.type_name) {
+                    return Some(format!("column {tn}.{}", quote_ident(&c.name)));
+                }
+            }
+        }
+        for (n, t) in &from.types {
+            if n == ty {
+                continue;
+            }
+            match &t.kind {
+                TypeKind::Domain { base, .. } if names(base) => {
+                    return Some(format!("domain {n}"));
+                }
+                TypeKind::Composite { attributes } => {
+                    if let Some(a) = attributes.iter().find(|a| names(&a.type_name)) {
+                        return Some(format!(
+                            "attribute {} of composite type {n}",
+                            quote_ident(&a.name)
+                        ));
+                    }
+                }
+                TypeKind::Range { subtype, .. } if names(subtype) => {
+                    return Some(format!("range type {n}"));
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Types that cannot be altered in place but whose users can be converted: enums that lose or reorder
+    /// values, domains whose base type (or collation) changes, and the domains over either. One step renames
+    /// each away, creates it anew, converts its users (composite attributes with `ALTER ATTRIBUTE`,
+    /// columns with `ALTER COLUMN ... TYPE ... USING`), and drops the old types. Functions, views,
+    /// constraints and indexes that name these types are dropped before the step and created after it (they
+    /// are seeds of `rebuild_dependants`, or recreated by `alter_table`). What PostgreSQL cannot convert is
+    /// reported as an error rather than planned as SQL that fails.
+    pub(super) fn retype(&mut self) {
+        let (from, to) = (self.from, self.to);
+        let mut roots: Vec<&QualName> = Vec::new();
+        for (name, f) in &from.types {
+            let Some(t) = to.types.get(name) else {
+                continue;
+            };
+            let root = match (&f.kind, &t.kind) {
+                (TypeKind::Enum { labels: a }, TypeKind::Enum { labels: b }) => {
+                    let mut it = b.iter();
+                    !a.iter().all(|x| it.any(|y| y == x))
+                }
+                (
+                    TypeKind::Domain {
+                        base: fb,
+                        collation: fc,
+                        ..
+                    },
+                    TypeKind::Domain {
+                        base: tb,
+                        collation: tc,
+                        ..
+                    },
+                ) => fb != tb || fc != tc,
+                _ => false,
+            };
+            if root {
+                roots.push(name);
+            }
+        }
+        if roots.is_empty() {
+            return;
+        }
+        // the closure: domains (on both sides) over a rebuilt type, in an order where each comes after
+        // its base
+        let mut set: BTreeSet<QualName> = roots.iter().map(|q| (*q).clone()).collect();
+        loop {
+            let mut more = Vec::new();
+            for (name, f) in &from.types {
+                if set.contains(name) || !to.types.contains_key(name) {
+                    continue;
+                }
+                if let TypeKind::Domain { base, .. } = &f.kind {
+                    if crate::keys::names_in(base).iter().any(|q| set.contains(q)) {
+                        more.push(name.clone());
+                    }
+                }
+            }
+            if more.is_empty() {
+                break;
+            }
+            set.extend(more);
+        }
+        let base_of = |q: &QualName| match from.types.get(q).map(|t| &t.kind) {
+            Some(TypeKind::Domain { base, .. }) => crate::keys::names_in(base)
+                .into_iter()
+                .find(|b| set.contains(b) && b != q),
+            _ => None,
+        };
+        let mut order: Vec<QualName> = Vec::new();
+        while order.len() < set.len() {
+            let before = order.len();
+            for q in &set {
+                if !order.contains(q) && base_of(q).is_none_or(|b| order.contains(&b)) {
+                    order.push(q.clone());
+                }
+            }
+            if order.len() == before {
+                break; // a cycle cannot come from a catalog
+            }
+        }
+        self.retyped = order.clone();
+        self.retyped_set = set.clone();
+        let first = order[0].clone();
+        let obj = first.to_string();
+        let mut errors: Vec<(String, String)> = Vec::new();
+        let old_name = |q: &QualName| {
+            let mut n = format!("{}__plumb_old", q.name);
+            while n.len() > 63 {
+                n.remove(0);
+            }
+            QualName::new(&q.schema, n)
+        };
+        let kw = |q: &QualName| match from.types.get(q).map(|t| &t.kind) {
+            Some(TypeKind::Domain { .. }) => "DOMAIN",
+            _ => "TYPE",
+        };
+        let mut sql = Vec::new();
+        let mut also: Vec<Key> = Vec::new();
+        let mut hazards = vec![hz(
+            HazardKind::TableRewrite,
+            format!(
+                "rebuilds {} and rewrites every column of {}",
+                order
+                    .iter()
+                    .map(|q| q.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if order.len() == 1 {
+                    "that type"
+                } else {
+                    "these types"
+                }
+            ),
+        )];
+        for q in &order {
+            let (Some(f), Some(t)) = (from.types.get(q), to.types.get(q)) else {
+                continue;
+            };
+            sql.push(format!(
+                "ALTER {} {q} RENAME TO {};",
+                kw(q),
+                quote_ident(&old_name(q).name)
+            ));
+            sql.extend(self.create_type_sql(t));
+            if q != &first {
+                also.push(Key::Type(q.clone()));
+            }
+            match (&f.kind, &t.kind) {
+                (TypeKind::Enum { labels: a }, TypeKind::Enum { labels: b }) => {
+                    let removed: Vec<String> = a
+                        .iter()
+                        .filter(|x| !b.contains(x))
+                        .map(|x| quote_literal(x))
+                        .collect();
+                    if !removed.is_empty() {
+                        hazards.push(hz(
+                            HazardKind::DataLoss,
+                            format!(
+                                "removes enum value(s) {} of {q}: rows holding them make the conversion fail",
+                                removed.join(", ")
+                            ),
+                        ));
+                    }
+                }
+                (TypeKind::Domain { base: fb, .. }, TypeKind::Domain { base: tb, .. })
+                    if fb != tb =>
+                {
+                    hazards.push(hz(
+                        HazardKind::DataLoss,
+                        format!("converting the values of domain {q} from {fb} to {tb} can fail or lose information"),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let names_set = |text: &str| {
+            crate::keys::names_in(text)
+                .into_iter()
+                .find(|q| set.contains(q))
+        };
+        // ranges over a rebuilt type
+        for (n, t) in &from.types {
+            if let TypeKind::Range { subtype, .. } = &t.kind {
+                if let Some(q) = names_set(subtype) {
+                    errors.push((
+                        n.to_string(),
+                        format!("its subtype {q} is rebuilt, and a range type cannot be altered; drop the range type first"),
+                    ));
+                }
+            }
+        }
+        // composite attributes
+        for (n, f) in &from.types {
+            let TypeKind::Composite { attributes: fa } = &f.kind else {
+                continue;
+            };
+            let touched: Vec<_> = fa
+                .iter()
+                .filter(|a| names_set(&a.type_name).is_some())
+                .collect();
+            if touched.is_empty() {
+                continue;
+            }
+            let Some(TypeKind::Composite { attributes: ta }) = to.types.get(n).map(|t| &t.kind)
+            else {
+                continue; // dropped, or replaced, before the rebuild
+            };
+            if let Some(user) = self.type_user(n) {
+                errors.push((
+                    n.to_string(),
+                    format!(
+                        "attribute {} has type {}, which is rebuilt, and {user} uses this composite type: \
+                         PostgreSQL cannot convert the attribute of a composite type in use (ALTER TYPE ... \
+                         ALTER ATTRIBUTE has no USING); change or drop that first",
+                        quote_ident(&touched[0].name),
+                        touched[0].type_name
+                    ),
+                ));
+                continue;
+            }
+            for a in touched {
+                let attr = quote_ident(&a.name);
+                match ta.iter().find(|b| b.name == a.name) {
+                    Some(b) => {
+                        let mut st =
+                            format!("ALTER TYPE {n} ALTER ATTRIBUTE {attr} TYPE {}", b.type_name);
+                        if let Some(c) = &b.collation {
+                            st.push_str(&format!(" COLLATE {c}"));
+                        }
+                        sql.push(st + ";");
+                    }
+                    None => sql.push(format!("ALTER TYPE {n} DROP ATTRIBUTE {attr};")),
+                }
+            }
+            also.push(Key::Type(n.clone()));
+        }
+        // columns
+        for (tn, ft) in &from.tables {
+            let Some(tt) = to.tables.get(tn) else {
+                continue;
+            };
+            if tt.partition_by != ft.partition_by {
+                continue; // dropped and created again
+            }
+            if ft.of_type.as_ref().is_some_and(|o| set.contains(o)) {
+                errors.push((
+                    tn.to_string(),
+                    "its type is rebuilt; a typed table cannot follow".to_string(),
+                ));
+            }
+            for fc in &ft.columns {
+                if !fc.is_local && (ft.partition_of.is_some() || !ft.inherits.is_empty()) {
+                    continue; // converted with the parent
+                }
+                let Some(q) = names_set(&fc.type_name) else {
+                    continue;
+                };
+                let Some(tc) = tt.column(&fc.name) else {
+                    continue; // dropped before
+                };
+                let cobj = format!("{tn}.{}", quote_ident(&fc.name));
+                if fc.generated.is_some() || tc.generated.is_some() {
+                    errors.push((
+                        cobj,
+                        format!("a generated column of type {}, which is rebuilt: drop the column or its expression first", fc.type_name),
+                    ));
+                    continue;
+                }
+                let plain = q.to_string();
+                let is_array = fc.type_name == format!("{plain}[]");
+                if fc.type_name != plain && !is_array {
+                    errors.push((
+                        cobj,
+                        format!("its type {} names {q}, which is rebuilt, in a way plumb cannot convert", fc.type_name),
+                    ));
+                    continue;
+                }
+                let col = quote_ident(&fc.name);
+                if fc.default.is_some() && fc.identity.is_none() {
+                    sql.push(format!("ALTER TABLE {tn} ALTER COLUMN {col} DROP DEFAULT;"));
+                }
+                // a domain whose base changes converts through its new base; anything else through text
+                let via = match (
+                    from.types.get(&q).map(|t| &t.kind),
+                    to.types.get(&q).map(|t| &t.kind),
+                ) {
+                    (
+                        Some(TypeKind::Domain { base: fb, .. }),
+                        Some(TypeKind::Domain { base: tb, .. }),
+                    ) if fb != tb && tc.type_name == fc.type_name && !self.is_enum_type(tb) => {
+                        if is_array {
+                            format!("{tb}[]")
+                        } else {
+                            tb.clone()
+                        }
+                    }
+                    _ => "text".to_string(),
+                };
+                let mut st = format!("ALTER TABLE {tn} ALTER COLUMN {col} TYPE {} ", tc.type_name);
+                if let Some(c) = &tc.collation {
+                    st.push_str(&format!("COLLATE {c} "));
+                }
+                st.push_str(&format!("USING {col}::{via}::{};", tc.type_name));
+                sql.push(st);
+                if let Some(d) = &tc.default {
+                    if tc.identity.is_none() {
+                        sql.push(format!(
+                            "ALTER TABLE {tn} ALTER COLUMN {col} SET DEFAULT {d};"
+                        ));
+                    }
+                }
+                also.push(Key::Column(tn.clone(), fc.name.clone()));
+            }
+        }
+        for q in order.iter().rev() {
+            sql.push(format!("DROP {} {};", kw(q), old_name(q)));
+        }
+        self.out.errors.extend(errors);
+        let kind = if kw(&first) == "DOMAIN" {
+            ObjectKind::Domain
+        } else {
+            ObjectKind::Type
+        };
+        let i = self.op(
+            Key::Type(first.clone()),
+            Action::Alter,
+            kind,
+            &obj,
+            sql,
+            hazards,
+            class::TYPE,
+            None,
+        );
+        self.out.ops[i].also = also.clone();
+        self.seeds
+            .extend(order.iter().map(|q| Key::Type(q.clone())));
+        self.seeds.extend(also);
+    }
+
+    pub(super) fn drop_type(&mut self, f: &Type, recreate: bool) {
+        let (kind, kw) = type_kind(f);
+        let obj = f.name.to_string();
+        if !recreate {
+            self.change(kind, &obj, Action::Drop);
+        }
+        let h = vec![hz(
+            HazardKind::DataLoss,
+            format!(
+                "drops {} {obj}; columns of this type must be gone first",
+                kind.as_str()
+            ),
+        )];
+        self.op(
+            Key::Type(f.name.clone()),
+            Action::Drop,
+            kind,
+            &obj,
+            vec![format!("DROP {kw} {obj};")],
+            h,
+            class::TYPE,
+            None,
+        );
+        self.seeds.insert(Key::Type(f.name.clone()));
+    }
+
+    /// Values added (in an order compatible with the old one) become `ALTER TYPE ... ADD VALUE`; a removal
+    /// or a reorder rebuilds the type, planned by [`Self::retype`].
+    pub(super) fn enum_change(&mut self, t: &Type, a: &[String], b: &[String]) {
+        let name = &t.name;
+        let obj = name.to_string();
+        let key = Key::Type(name.clone());
+        if !self.retyped_set.contains(name) {
+            let mut sql = Vec::new();
+            for (i, l) in b.iter().enumerate() {
+                if a.contains(l) {
+                    continue;
+                }
+                let place = if i > 0 {
+                    format!(" AFTER {}", quote_literal(&b[i - 1]))
+                } else if let Some(next) = b.iter().find(|x| a.contains(x)) {
+                    format!(" BEFORE {}", quote_literal(next))
+                } else {
+                    String::new()
+                };
+                sql.push(format!(
+                    "ALTER TYPE {name} ADD VALUE {}{place};",
+                    quote_literal(l)
+                ));
+            }
+            self.op(
+                key,
+                Action::Alter,
+                ObjectKind::Type,
+                &obj,
+                sql,
+                vec![],
+                class::TYPE,
+                None,
+            );
+        }
+    }
+
+    pub(super) fn is_enum_type(&self, type_name: &str) -> bool {
+        let base = type_name.trim_end_matches("[]");
+        let Ok(q) = base.parse::<QualName>() else {
+            return false;
+        };
+        [self.from, self.to].iter().any(|db| {
+            db.types
+                .get(&q)
+                .is_some_and(|t| matches!(t.kind, TypeKind::Enum { .. }))
+        })
+    }
+}
