@@ -30,6 +30,7 @@ pub(crate) enum Key {
     Function(FunctionId),
     /// An `ALTER DEFAULT PRIVILEGES` entry, by `DefaultPrivileges::key`, with its schema if it has one.
     DefaultPrivileges(String, Option<String>),
+    EventTrigger(String),
 }
 
 impl Key {
@@ -41,13 +42,23 @@ impl Key {
             | Key::Index(t, _)
             | Key::Trigger(t, _)
             | Key::Policy(t, _) => Some(t),
-            _ => None,
+            Key::Session
+            | Key::Schema(_)
+            | Key::Extension(_)
+            | Key::Collation(_)
+            | Key::Type(_)
+            | Key::Sequence(_)
+            | Key::SeqOwner(_)
+            | Key::Relation(_)
+            | Key::Function(_)
+            | Key::DefaultPrivileges(..)
+            | Key::EventTrigger(_) => None,
         }
     }
 
     pub(crate) fn schema(&self) -> Option<&str> {
         match self {
-            Key::Session | Key::Schema(_) | Key::Extension(_) => None,
+            Key::Session | Key::Schema(_) | Key::Extension(_) | Key::EventTrigger(_) => None,
             Key::Collation(q)
             | Key::Type(q)
             | Key::Sequence(q)
@@ -89,7 +100,14 @@ impl Key {
                 column: c.clone(),
             }),
             Key::Function(f) => ObjectRef::Function(f.clone()),
-            _ => return None,
+            Key::Session
+            | Key::SeqOwner(_)
+            | Key::Constraint(..)
+            | Key::Index(..)
+            | Key::Trigger(..)
+            | Key::Policy(..)
+            | Key::DefaultPrivileges(..)
+            | Key::EventTrigger(_) => return None,
         })
     }
 }
@@ -106,26 +124,13 @@ pub(crate) fn filtered<'a>(db: &'a Database, opts: &Options) -> Cow<'a, Database
     }
     let w = |s: &str| schema_wanted(s, opts);
     // A model already read with the same filter (`plumb dump --schema`) is used as it is, not copied.
-    let all_wanted = db.schemas.keys().all(|k| w(k))
-        && db.extensions.values().all(|e| w(&e.schema))
-        && db.collations.keys().all(|k| w(&k.schema))
-        && db.types.keys().all(|k| w(&k.schema))
-        && db.sequences.keys().all(|k| w(&k.schema))
-        && db.tables.keys().all(|k| w(&k.schema))
-        && db.views.keys().all(|k| w(&k.schema))
-        && db.functions.keys().all(|k| w(&k.schema));
-    if all_wanted {
+    // Database-wide objects go with a list of schemas to include, as pg_dump leaves them out with `-n`.
+    let keep_global = opts.include_schemas.is_empty();
+    if db.all_in_schemas(w) && (keep_global || db.event_triggers.is_empty()) {
         return Cow::Borrowed(db);
     }
     let mut d = db.clone();
-    d.schemas.retain(|k, _| w(k));
-    d.extensions.retain(|_, e| w(&e.schema));
-    d.collations.retain(|k, _| w(&k.schema));
-    d.types.retain(|k, _| w(&k.schema));
-    d.sequences.retain(|k, _| w(&k.schema));
-    d.tables.retain(|k, _| w(&k.schema));
-    d.views.retain(|k, _| w(&k.schema));
-    d.functions.retain(|k, _| w(&k.schema));
+    d.retain_schemas(w, keep_global);
     Cow::Owned(d)
 }
 
@@ -499,6 +504,11 @@ impl<'a> Index<'a> {
                             }
                         }
                     }
+                }
+            }
+            Key::EventTrigger(n) => {
+                if let Some(e) = db.event_triggers.get(n) {
+                    out.insert(Key::Function(e.function.clone()));
                 }
             }
             Key::Function(f) => {

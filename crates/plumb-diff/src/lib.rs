@@ -82,6 +82,7 @@ pub enum ObjectKind {
     Aggregate,
     /// `ALTER DEFAULT PRIVILEGES`: what objects get when a role creates them.
     DefaultPrivileges,
+    EventTrigger,
 }
 
 impl ObjectKind {
@@ -106,6 +107,7 @@ impl ObjectKind {
             ObjectKind::Procedure => "procedure",
             ObjectKind::Aggregate => "aggregate",
             ObjectKind::DefaultPrivileges => "default privileges",
+            ObjectKind::EventTrigger => "event trigger",
         }
     }
 }

@@ -566,6 +566,22 @@ pub const DEFAULT_PRIVILEGES: &str = "SELECT pg_get_userbyid(d.defaclrole)::text
     LEFT JOIN LATERAL aclexplode(d.defaclacl) a ON true \
     WHERE d.defaclnamespace = ANY($1) OR (d.defaclnamespace = 0 AND $2)";
 
+/// Event triggers that are not members of an extension, when the whole database is read (`$2`; as pg_dump
+/// leaves them out with `-n`). `$1`, the schemas, is only typed: event triggers are in no schema.
+pub fn event_triggers() -> String {
+    format!(
+        "SELECT e.evtname::text AS name, e.evtevent::text AS event, \
+           coalesce(e.evttags::text[], '{{}}') AS tags, e.evtenabled::text AS enabled, \
+           pg_get_userbyid(e.evtowner)::text AS owner, n.nspname::text AS function_schema, \
+           p.proname::text AS function_name, \
+           obj_description(e.oid, 'pg_event_trigger') AS description \
+         FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid \
+         JOIN pg_namespace n ON n.oid = p.pronamespace \
+         WHERE $2 AND $1::oid[] IS NOT NULL AND {}",
+        not_ext("pg_event_trigger", "e.oid")
+    )
+}
+
 /// Dependencies between user objects (`n`ormal and `a`uto). A referenced object that belongs to an extension
 /// comes with that extension's oid. Left out: an object's link to its own schema (every object has one, and its
 /// name says it), and the auto links of a table's parts to the table (constraints, defaults, triggers,
@@ -623,8 +639,6 @@ pub fn unsupported() -> String {
          UNION ALL SELECT 'statistics object', quote_ident(n.nspname) || '.' || quote_ident(s.stxname) \
            FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace \
            WHERE s.stxnamespace = ANY($1) AND {stx} \
-         UNION ALL SELECT 'event trigger', quote_ident(e.evtname) FROM pg_event_trigger e \
-           WHERE $2 AND {evt} \
          UNION ALL SELECT 'cast', '(' || format_type(c.castsource, NULL) || ' AS ' \
              || format_type(c.casttarget, NULL) || ')' FROM pg_cast c \
            WHERE $2 AND c.oid >= 16384 AND {cast} \
@@ -655,7 +669,6 @@ pub fn unsupported() -> String {
         tsprs = ns("pg_ts_parser", "c.oid"),
         tstmpl = ns("pg_ts_template", "c.oid"),
         stx = ns("pg_statistic_ext", "s.oid"),
-        evt = ns("pg_event_trigger", "e.oid"),
         cast = ns("pg_cast", "c.oid"),
         lang = ns("pg_language", "l.oid"),
         am = ns("pg_am", "am.oid"),
@@ -688,6 +701,7 @@ pub fn all(v: u32) -> Vec<(&'static str, String)> {
         ("policies", POLICIES.to_string()),
         ("rules", rules()),
         ("privileges", GRANTS.to_string()),
+        ("event triggers", event_triggers()),
         ("dependencies", DEPENDENCIES.to_string()),
         ("unsupported objects", unsupported()),
     ]

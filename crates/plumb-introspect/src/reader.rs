@@ -7,11 +7,12 @@ use std::time::{Duration, Instant};
 use futures_util::future::try_join_all;
 use futures_util::TryStreamExt;
 use plumb_model::{
-    quote_ident, AclKind, Collation, Column, ColumnRef, Constraint, ConstraintKind, Database,
-    DefaultPrivileges, Dependency, DomainConstraint, Extension, Function, FunctionId, FunctionKind,
-    Grant, Identity, Index, Namespace, NotNullConstraint, ObjectRef, PartitionOf, Persistence,
-    Policy, QualName, ReplicaIdentity, Sequence, SequenceOptions, Storage, Table, Trigger, Type,
-    TypeKind, Unsupported, View, ViewColumn, ViewKind,
+    quote_ident, AclKind, Collation, Column, ColumnRef, Common, Constraint, ConstraintKind,
+    Database, DefaultPrivileges, Dependency, DomainConstraint, EventTrigger, Extension, Function,
+    FunctionId, FunctionKind, Grant, Identity, Index, Namespace, NotNullConstraint, ObjectRef,
+    PartitionOf, Persistence, Policy, PolicyCommand, QualName, ReplicaIdentity, Sequence,
+    SequenceOptions, Storage, Table, Trigger, TriggerEnabled, Type, TypeKind, Unsupported, View,
+    ViewColumn, ViewKind,
 };
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio_postgres::types::{FromSql, ToSql};
@@ -162,6 +163,7 @@ fn jobs(version: u32) -> Vec<Job> {
             queries::DEFAULT_PRIVILEGES.to_string(),
             SchemasAndWhole,
         ),
+        job("event triggers", queries::event_triggers(), SchemasAndWhole),
         job("dependencies", queries::DEPENDENCIES.to_string(), NoParams),
         job(
             "unsupported objects",
@@ -506,6 +508,8 @@ pub(crate) async fn read(
         p.rows("privileges", |row| rd.grants(row)).await?;
         p.rows("default privileges", |row| rd.default_privileges(row))
             .await?;
+        p.rows("event triggers", |row| rd.event_triggers(row))
+            .await?;
         p.rows("dependencies", |row| rd.dependencies(row, &cat))
             .await?;
         p.rows("unsupported objects", |row| rd.unsupported(row))
@@ -561,6 +565,38 @@ impl Reader {
             .into_iter()
             .filter_map(|n| self.m.columns.get(&(rel, n)).map(|c| c.name.clone()))
             .collect()
+    }
+
+    fn event_triggers(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "event triggers",
+        };
+        let name: String = r.get("name")?;
+        let letter: String = r.get("enabled")?;
+        let enabled = TriggerEnabled::from_catalog(&letter).ok_or_else(|| Error::Catalog {
+            kind: "event trigger",
+            name: quote_ident(&name),
+            reason: format!("unexpected evtenabled {letter:?}"),
+        })?;
+        let e = EventTrigger {
+            name: name.clone(),
+            event: r.get("event")?,
+            tags: r.get("tags")?,
+            function: FunctionId::new(
+                r.get::<String>("function_schema")?,
+                r.get::<String>("function_name")?,
+                "",
+            ),
+            enabled,
+            common: Common {
+                owner: Some(r.get("owner")?),
+                comment: r.get("description")?,
+                grants: None,
+            },
+        };
+        self.db.event_triggers.insert(name, e);
+        Ok(())
     }
 
     fn default_privileges(&mut self, row: &Row) -> Result<(), Error> {
@@ -1565,17 +1601,7 @@ impl Reader {
     /// server's own): kept bare when it is lower-case letters, digits and underscores, not starting with a
     /// digit, and not a keyword outside the unreserved category.
     fn quote(&self, ident: &str) -> String {
-        let mut chars = ident.chars();
-        let plain = chars
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            && !self.m.keywords.contains(ident);
-        if plain {
-            ident.to_string()
-        } else {
-            format!("\"{}\"", ident.replace('"', "\"\""))
-        }
+        plumb_model::quote_ident_with(ident, |w| self.m.keywords.contains(w))
     }
 
     fn functions(&mut self, row: &Row) -> Result<(), Error> {
@@ -1682,8 +1708,15 @@ impl Reader {
             kind: "triggers",
         };
         let rel: u32 = r.get("tgrelid")?;
+        let name: String = r.get("name")?;
+        let letter: String = r.get("enabled")?;
+        let enabled = TriggerEnabled::from_catalog(&letter).ok_or_else(|| Error::Catalog {
+            kind: "trigger",
+            name: quote_ident(&name),
+            reason: format!("unexpected tgenabled {letter:?}"),
+        })?;
         let trigger = Trigger {
-            name: r.get("name")?,
+            name,
             definition: r.get("definition")?,
             function: FunctionId::new(
                 r.get::<String>("function_schema")?,
@@ -1691,7 +1724,7 @@ impl Reader {
                 r.get::<String>("function_args")?,
             ),
             constraint: r.get("is_constraint")?,
-            enabled: r.get("enabled")?,
+            enabled,
             comment: r.get("description")?,
         };
         let target = match self.m.rels.get(&rel) {
@@ -1716,25 +1749,19 @@ impl Reader {
             return Ok(());
         };
         let name: String = r.get("name")?;
-        let command = match r.get::<String>("command")?.as_str() {
-            "*" => "ALL",
-            "r" => "SELECT",
-            "a" => "INSERT",
-            "w" => "UPDATE",
-            "d" => "DELETE",
-            other => {
-                return Err(Error::Catalog {
-                    kind: "policy",
-                    name: format!("{} ON {tname}", quote_ident(&name)),
-                    reason: format!("unexpected polcmd {other:?}"),
-                })
-            }
+        let polcmd: String = r.get("command")?;
+        let Some(command) = PolicyCommand::from_catalog(&polcmd) else {
+            return Err(Error::Catalog {
+                kind: "policy",
+                name: format!("{} ON {tname}", quote_ident(&name)),
+                reason: format!("unexpected polcmd {polcmd:?}"),
+            });
         };
         let mut roles: Vec<String> = r.get::<Option<Vec<String>>>("roles")?.unwrap_or_default();
         roles.sort();
         let p = Policy {
             name: name.clone(),
-            command: command.to_string(),
+            command,
             permissive: r.get("permissive")?,
             roles,
             using: r.get("using_expr")?,

@@ -168,7 +168,6 @@ fn unsupported_kinds_are_reported() {
         "column privilege on view",
         "comment on domain constraint",
         "comment on type attribute",
-        "event trigger",
         "foreign server",
         "foreign table",
         "foreign-data wrapper",
@@ -186,6 +185,13 @@ fn unsupported_kinds_are_reported() {
         .contains_key(&QualName::new("public", "remote_things")));
     // modelled now, no longer reported
     assert!(!kinds.contains("replica identity"));
+    assert!(!kinds.contains("event trigger"));
+    let evt = &model.event_triggers["plumb_on_ddl"];
+    assert_eq!(evt.event, "ddl_command_start");
+    assert_eq!(
+        evt.function,
+        plumb_model::FunctionId::new("public", "on_ddl", "")
+    );
     assert_eq!(
         model.tables[&QualName::new("public", "events")].replica_identity,
         plumb_model::ReplicaIdentity::Full

@@ -179,20 +179,39 @@ const KEYWORDS: &[&str] = &[
     "xmltable",
 ];
 
-/// True when `name` can be written without quotes and still mean itself.
+/// Whether `word` is a keyword outside the "unreserved" category in some PostgreSQL version plumb supports.
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.binary_search(&word).is_ok()
+}
+
+/// True when `name` can be written without quotes and still mean itself: [`is_plain_ident_with`] and the
+/// keywords of [`is_keyword`].
 pub fn is_plain_ident(name: &str) -> bool {
+    is_plain_ident_with(name, is_keyword)
+}
+
+/// PostgreSQL's rule (`quote_identifier` in ruleutils.c): an identifier stays bare when it is lower-case ASCII
+/// letters, digits and underscores, does not start with a digit, and is not a keyword outside the
+/// "unreserved" category (`keyword` says which words are). Anything else, `$` and non-ASCII letters included,
+/// is quoted.
+pub fn is_plain_ident_with(name: &str, keyword: impl Fn(&str) -> bool) -> bool {
     let mut chars = name.chars();
     match chars.next() {
         Some(c) if c.is_ascii_lowercase() || c == '_' => {}
         _ => return false,
     }
-    chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
-        && KEYWORDS.binary_search(&name).is_err()
+    chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') && !keyword(name)
 }
 
-/// Quote an identifier the way PostgreSQL's `quote_ident` does.
+/// Quote an identifier the way PostgreSQL's `quote_ident` does, with the keywords of [`is_keyword`].
 pub fn quote_ident(name: &str) -> String {
-    if is_plain_ident(name) {
+    quote_ident_with(name, is_keyword)
+}
+
+/// Quote an identifier the way a server with the given keywords (`pg_get_keywords()`, category not `U`)
+/// does: the introspector passes the connected server's list, so its texts match the server's own.
+pub fn quote_ident_with(name: &str, keyword: impl Fn(&str) -> bool) -> String {
+    if is_plain_ident_with(name, keyword) {
         name.to_string()
     } else {
         format!("\"{}\"", name.replace('"', "\"\""))
@@ -327,6 +346,11 @@ mod tests {
         assert_eq!(quote_ident("a b"), "\"a b\"");
         assert_eq!(quote_ident(""), "\"\"");
         assert_eq!(quote_ident("name"), "name");
+        // `$` may follow the first letter of a bare identifier, but quote_ident quotes it.
+        assert_eq!(quote_ident("a$b"), "\"a$b\"");
+        assert_eq!(quote_ident("café"), "\"café\"");
+        assert_eq!(quote_ident("_x1"), "_x1");
+        assert_eq!(quote_ident_with("select", |_| false), "select");
     }
 
     #[test]

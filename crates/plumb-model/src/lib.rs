@@ -18,7 +18,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use ident::{
-    is_plain_ident, quote_ident, quote_literal, split_qualified, BadQualName, QualName,
+    is_keyword, is_plain_ident, is_plain_ident_with, quote_ident, quote_ident_with, quote_literal,
+    split_qualified, BadQualName, QualName,
 };
 
 /// Version of the JSON form of the model (`plumb dump --format json`). Bumped on incompatible change.
@@ -41,6 +42,9 @@ pub struct Database {
     /// `ALTER DEFAULT PRIVILEGES` entries by [`DefaultPrivileges::key`].
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub default_privileges: BTreeMap<String, DefaultPrivileges>,
+    /// Event triggers (`CREATE EVENT TRIGGER`), database-wide, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub event_triggers: BTreeMap<String, EventTrigger>,
     /// "`from` depends on `to`": `to` must exist before `from` is created and outlive it.
     pub dependencies: BTreeSet<Dependency>,
     /// Objects of a kind plumb does not model yet. Reported, never silently dropped.
@@ -124,6 +128,35 @@ impl Database {
             + self.tables.len()
             + self.views.len()
             + self.functions.len()
+            + self.event_triggers.len()
+    }
+
+    /// Whether every top-level object in a schema is in one that `keep` keeps.
+    pub fn all_in_schemas(&self, keep: impl Fn(&str) -> bool) -> bool {
+        self.schemas.keys().all(|k| keep(k))
+            && self.extensions.values().all(|e| keep(&e.schema))
+            && self.collations.keys().all(|k| keep(&k.schema))
+            && self.types.keys().all(|k| keep(&k.schema))
+            && self.sequences.keys().all(|k| keep(&k.schema))
+            && self.tables.keys().all(|k| keep(&k.schema))
+            && self.views.keys().all(|k| keep(&k.schema))
+            && self.functions.keys().all(|k| keep(&k.schema))
+    }
+
+    /// Keep only the top-level objects in schemas that `keep` keeps (their sub-objects go with them).
+    /// Event triggers are not in a schema: `keep_global` says whether they stay.
+    pub fn retain_schemas(&mut self, keep: impl Fn(&str) -> bool, keep_global: bool) {
+        self.schemas.retain(|k, _| keep(k));
+        self.extensions.retain(|_, e| keep(&e.schema));
+        self.collations.retain(|k, _| keep(&k.schema));
+        self.types.retain(|k, _| keep(&k.schema));
+        self.sequences.retain(|k, _| keep(&k.schema));
+        self.tables.retain(|k, _| keep(&k.schema));
+        self.views.retain(|k, _| keep(&k.schema));
+        self.functions.retain(|k, _| keep(&k.schema));
+        if !keep_global {
+            self.event_triggers.clear();
+        }
     }
 }
 
@@ -836,22 +869,139 @@ pub struct Trigger {
     pub function: FunctionId,
     #[serde(default)]
     pub constraint: bool,
-    /// `O` (origin/enabled), `D` (disabled), `R` (replica), `A` (always).
-    #[serde(default = "enabled_origin")]
-    pub enabled: String,
+    /// When the trigger fires (`pg_trigger.tgenabled`).
+    #[serde(default)]
+    pub enabled: TriggerEnabled,
     #[serde(default)]
     pub comment: Option<String>,
 }
 
-fn enabled_origin() -> String {
-    "O".to_string()
+/// When a trigger fires: `pg_trigger.tgenabled`, serialised as its catalog letter.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+pub enum TriggerEnabled {
+    /// `O`: fires in "origin" and "local" sessions (`ENABLE TRIGGER`, the default).
+    #[default]
+    #[serde(rename = "O")]
+    Origin,
+    /// `D`: never fires (`DISABLE TRIGGER`).
+    #[serde(rename = "D")]
+    Disabled,
+    /// `R`: fires only in "replica" sessions (`ENABLE REPLICA TRIGGER`).
+    #[serde(rename = "R")]
+    Replica,
+    /// `A`: always fires (`ENABLE ALWAYS TRIGGER`).
+    #[serde(rename = "A")]
+    Always,
+}
+
+impl TriggerEnabled {
+    /// From `pg_trigger.tgenabled`.
+    pub fn from_catalog(c: &str) -> Option<Self> {
+        Some(match c {
+            "O" => Self::Origin,
+            "D" => Self::Disabled,
+            "R" => Self::Replica,
+            "A" => Self::Always,
+            _ => return None,
+        })
+    }
+
+    /// The catalog letter.
+    pub fn as_catalog(self) -> &'static str {
+        match self {
+            Self::Origin => "O",
+            Self::Disabled => "D",
+            Self::Replica => "R",
+            Self::Always => "A",
+        }
+    }
+
+    /// The `ALTER TABLE` sub-command that sets this state (`ENABLE TRIGGER`, `DISABLE TRIGGER`, ...).
+    pub fn alter_table_words(self) -> &'static str {
+        match self {
+            Self::Origin => "ENABLE TRIGGER",
+            Self::Disabled => "DISABLE TRIGGER",
+            Self::Replica => "ENABLE REPLICA TRIGGER",
+            Self::Always => "ENABLE ALWAYS TRIGGER",
+        }
+    }
+}
+
+/// An event trigger: a database-wide trigger on DDL events (`CREATE EVENT TRIGGER`, `pg_event_trigger`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventTrigger {
+    pub name: String,
+    /// `ddl_command_start`, `ddl_command_end`, `sql_drop`, `table_rewrite`, `login` (PostgreSQL 17).
+    pub event: String,
+    /// `WHEN TAG IN (...)`: the command tags, upper case, in the order given; empty: every command.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The function it executes (no arguments, `RETURNS event_trigger`).
+    pub function: FunctionId,
+    #[serde(default)]
+    pub enabled: TriggerEnabled,
+    /// Owner (a superuser) and comment; event triggers have no privileges, so `grants` stays `None`.
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+/// The command a row-level security policy applies to (`pg_policy.polcmd`), serialised as its SQL word.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum PolicyCommand {
+    #[default]
+    All,
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+impl PolicyCommand {
+    /// From `pg_policy.polcmd` (`*`, `r`, `a`, `w`, `d`).
+    pub fn from_catalog(c: &str) -> Option<Self> {
+        Some(match c {
+            "*" => Self::All,
+            "r" => Self::Select,
+            "a" => Self::Insert,
+            "w" => Self::Update,
+            "d" => Self::Delete,
+            _ => return None,
+        })
+    }
+
+    /// From the SQL word of `CREATE POLICY ... FOR cmd`, in any case.
+    pub fn from_sql(word: &str) -> Option<Self> {
+        Some(match word.to_ascii_uppercase().as_str() {
+            "ALL" => Self::All,
+            "SELECT" => Self::Select,
+            "INSERT" => Self::Insert,
+            "UPDATE" => Self::Update,
+            "DELETE" => Self::Delete,
+            _ => return None,
+        })
+    }
+
+    /// The SQL word.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            Self::All => "ALL",
+            Self::Select => "SELECT",
+            Self::Insert => "INSERT",
+            Self::Update => "UPDATE",
+            Self::Delete => "DELETE",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
     pub name: String,
-    /// `ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`.
-    pub command: String,
+    pub command: PolicyCommand,
     pub permissive: bool,
     /// Role names, or `PUBLIC`; sorted.
     pub roles: Vec<String>,

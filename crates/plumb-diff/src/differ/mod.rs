@@ -9,7 +9,7 @@ use plumb_model::{
     quote_ident, quote_literal, AclKind, Column, Common, Constraint, ConstraintKind, Database,
     DefaultPrivileges, Function, FunctionKind, Grant, Index as PgIndex, NotNullConstraint,
     Persistence, Policy, QualName, ReplicaIdentity, Sequence, SequenceOptions, Table, Trigger,
-    Type, TypeKind, View, ViewKind,
+    TriggerEnabled, Type, TypeKind, View, ViewKind,
 };
 
 use crate::keys::{Index, Key};
@@ -19,6 +19,7 @@ use crate::{Action, Change, Hazard, HazardKind, ObjectKind, Options};
 mod alter_table;
 mod columns;
 mod constraints;
+mod event_triggers;
 mod functions;
 mod privileges;
 mod rebuild;
@@ -172,10 +173,12 @@ impl<'a> Differ<'a> {
         d.replica_identities();
         d.views();
         d.functions();
+        d.event_triggers();
         d.sequences();
         d.default_privileges();
         d.rebuild_foreign_keys();
         d.rebuild_dependants();
+        d.rebuild_event_triggers();
         d.out
     }
 

@@ -64,7 +64,7 @@ impl<'a> Differ<'a> {
             } else {
                 "RESTRICTIVE"
             },
-            policy_command(&p.command)
+            p.command.as_sql()
         );
         s.push_str(&format!(" TO {}", policy_roles(&p.roles)));
         if let Some(u) = &p.using {
@@ -147,19 +147,14 @@ impl<'a> Differ<'a> {
                             ObjectKind::Trigger,
                             &tobj,
                             "enabled",
-                            Some(tr.enabled.clone()),
-                            Some(tt.enabled.clone()),
+                            Some(tr.enabled.as_catalog().to_string()),
+                            Some(tt.enabled.as_catalog().to_string()),
                         );
-                        let mut enabled = tt.clone();
-                        if enabled.enabled == "O" {
-                            sql.push(format!(
-                                "ALTER TABLE {name} ENABLE TRIGGER {};",
-                                quote_ident(n)
-                            ));
-                        } else if let Some(s) = trigger_enable_sql(name, &enabled) {
-                            sql.push(s);
-                        }
-                        enabled.enabled.clear();
+                        sql.push(format!(
+                            "ALTER TABLE {name} {} {};",
+                            tt.enabled.alter_table_words(),
+                            quote_ident(n)
+                        ));
                     }
                     if tr.comment != tt.comment {
                         self.change_attr(
@@ -198,23 +193,13 @@ impl<'a> Differ<'a> {
 }
 
 pub(super) fn trigger_enable_sql(table: &QualName, tr: &Trigger) -> Option<String> {
-    let n = quote_ident(&tr.name);
-    match tr.enabled.as_str() {
-        "D" => Some(format!("ALTER TABLE {table} DISABLE TRIGGER {n};")),
-        "R" => Some(format!("ALTER TABLE {table} ENABLE REPLICA TRIGGER {n};")),
-        "A" => Some(format!("ALTER TABLE {table} ENABLE ALWAYS TRIGGER {n};")),
-        _ => None,
-    }
-}
-
-pub(super) fn policy_command(c: &str) -> &'static str {
-    match c.to_ascii_uppercase().as_str() {
-        "SELECT" | "R" => "SELECT",
-        "INSERT" | "A" => "INSERT",
-        "UPDATE" | "W" => "UPDATE",
-        "DELETE" | "D" => "DELETE",
-        _ => "ALL",
-    }
+    (tr.enabled != TriggerEnabled::Origin).then(|| {
+        format!(
+            "ALTER TABLE {table} {} {};",
+            tr.enabled.alter_table_words(),
+            quote_ident(&tr.name)
+        )
+    })
 }
 
 pub(super) fn policy_roles(roles: &[String]) -> String {

@@ -115,6 +115,13 @@ impl Interp {
                 Ok(q.and_then(|q| self.db.collations.get_mut(&q))
                     .map(|c| &mut c.common))
             }
+            ObjectType::ObjectEventTrigger => {
+                let n = names.join(".");
+                match self.db.event_triggers.get_mut(&n) {
+                    Some(e) => Ok(Some(&mut e.common)),
+                    None => fail(format!("event trigger \"{n}\" does not exist"), -1),
+                }
+            }
             _ => Ok(None),
         }
     }

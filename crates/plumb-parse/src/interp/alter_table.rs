@@ -603,10 +603,10 @@ impl Interp {
             }
             A::AtEnableTrig | A::AtDisableTrig | A::AtEnableAlwaysTrig | A::AtEnableReplicaTrig => {
                 let state = match cmd.subtype() {
-                    A::AtEnableTrig => "O",
-                    A::AtDisableTrig => "D",
-                    A::AtEnableAlwaysTrig => "A",
-                    _ => "R",
+                    A::AtEnableTrig => TriggerEnabled::Origin,
+                    A::AtDisableTrig => TriggerEnabled::Disabled,
+                    A::AtEnableAlwaysTrig => TriggerEnabled::Always,
+                    _ => TriggerEnabled::Replica,
                 };
                 let Some(tr) = self
                     .db
@@ -622,20 +622,20 @@ impl Interp {
                         -1,
                     );
                 };
-                tr.enabled = state.into();
+                tr.enabled = state;
             }
             A::AtEnableTrigAll
             | A::AtDisableTrigAll
             | A::AtEnableTrigUser
             | A::AtDisableTrigUser => {
                 let state = if matches!(cmd.subtype(), A::AtEnableTrigAll | A::AtEnableTrigUser) {
-                    "O"
+                    TriggerEnabled::Origin
                 } else {
-                    "D"
+                    TriggerEnabled::Disabled
                 };
                 if let Some(t) = self.db.tables.get_mut(q) {
                     for tr in t.triggers.values_mut() {
-                        tr.enabled = state.into();
+                        tr.enabled = state;
                     }
                 }
             }

@@ -75,6 +75,7 @@ impl Interp {
                     self.db.sequences.retain(|q, _| q.schema != n);
                     self.db.types.retain(|q, _| q.schema != n);
                     self.db.functions.retain(|q, _| q.schema != n);
+                    self.db.event_triggers.retain(|_, e| e.function.schema != n);
                     self.db.collations.retain(|q, _| q.schema != n);
                     self.db.schemas.remove(&n);
                 }
@@ -129,13 +130,15 @@ impl Interp {
                                 .db
                                 .tables
                                 .values()
-                                .any(|t| t.triggers.values().any(|tr| tr.function == id));
+                                .any(|t| t.triggers.values().any(|tr| tr.function == id))
+                                || self.db.event_triggers.values().any(|e| e.function == id);
                             if used && !cascade {
                                 return fail(format!("cannot drop function {} because other objects depend on it", id.name), -1);
                             }
                             for t in self.db.tables.values_mut() {
                                 t.triggers.retain(|_, tr| tr.function != id);
                             }
+                            self.db.event_triggers.retain(|_, e| e.function != id);
                             self.db.functions.remove(&id);
                         }
                         Err(e) => {
@@ -149,6 +152,12 @@ impl Interp {
                     let n = names.join(".");
                     if self.db.extensions.remove(&n).is_none() {
                         missing("extension", &n)?;
+                    }
+                }
+                ObjectType::ObjectEventTrigger => {
+                    let n = names.join(".");
+                    if self.db.event_triggers.remove(&n).is_none() {
+                        missing("event trigger", &n)?;
                     }
                 }
                 ObjectType::ObjectTrigger | ObjectType::ObjectPolicy | ObjectType::ObjectRule => {

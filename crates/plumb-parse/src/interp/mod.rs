@@ -15,8 +15,9 @@ use plumb_model::{
     quote_ident, quote_literal, AclKind, Attribute, Collation, Column, ColumnRef, Common,
     Constraint, ConstraintKind, Database, DefaultPrivileges, Dependency, DomainConstraint,
     Extension, Function, FunctionId, FunctionKind, Grant, Identity, Index, Namespace, ObjectRef,
-    PartitionOf, Persistence, Policy, QualName, ReplicaIdentity, Sequence, SequenceOptions,
-    Storage, Table, Trigger, Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
+    PartitionOf, Persistence, Policy, PolicyCommand, QualName, ReplicaIdentity, Sequence,
+    SequenceOptions, Storage, Table, Trigger, TriggerEnabled, Type, TypeKind, Unsupported, View,
+    ViewColumn, ViewKind,
 };
 
 use crate::expr::{self, coerce, deparse_expr, figure_colname, Analyzer, Env, TExpr};
@@ -39,6 +40,7 @@ mod constraints;
 mod deps;
 mod do_block;
 mod drop;
+mod event_triggers;
 mod indexes;
 mod nodes;
 mod rename;
@@ -460,10 +462,8 @@ impl Interp {
                 self.warn("database-level statement ignored");
                 Ok(())
             }
-            N::CreateEventTrigStmt(s) => {
-                self.unsupported("event trigger", quote_ident(&s.trigname));
-                Ok(())
-            }
+            N::CreateEventTrigStmt(s) => self.create_event_trigger(s),
+            N::AlterEventTrigStmt(s) => self.alter_event_trigger(s),
             N::CreateForeignTableStmt(s) => {
                 let name = s
                     .base_stmt
@@ -544,10 +544,7 @@ impl Interp {
                 self.warn("SECURITY LABEL is not modelled");
                 Ok(())
             }
-            N::AlterCollationStmt(_)
-            | N::AlterEventTrigStmt(_)
-            | N::AlterStatsStmt(_)
-            | N::AlterOperatorStmt(_) => {
+            N::AlterCollationStmt(_) | N::AlterStatsStmt(_) | N::AlterOperatorStmt(_) => {
                 self.warn("statement on an object plumb does not model: ignored");
                 Ok(())
             }

@@ -217,6 +217,17 @@ impl Interp {
                 p.name = newname.clone();
                 t.policies.insert(newname, p);
             }
+            ObjectType::ObjectEventTrigger => {
+                let old = obj.join(".");
+                let Some(mut e) = self.db.event_triggers.remove(&old) else {
+                    return fail(format!("event trigger \"{old}\" does not exist"), -1);
+                };
+                if self.db.event_triggers.contains_key(&newname) {
+                    return fail(format!("event trigger \"{newname}\" already exists"), -1);
+                }
+                e.name = newname.clone();
+                self.db.event_triggers.insert(newname, e);
+            }
             ObjectType::ObjectSchema => {
                 let old = s.subname.clone();
                 if !self.db.schemas.contains_key(&old) {
@@ -371,6 +382,11 @@ impl Interp {
                         1,
                     );
                     f.id = new.clone();
+                    for e in self.db.event_triggers.values_mut() {
+                        if e.function == id {
+                            e.function = new.clone();
+                        }
+                    }
                     self.db.functions.insert(new, f);
                 }
             }
@@ -648,6 +664,11 @@ impl Interp {
                         1,
                     );
                     f.id = new.clone();
+                    for e in self.db.event_triggers.values_mut() {
+                        if e.function == id {
+                            e.function = new.clone();
+                        }
+                    }
                     self.db.functions.insert(new, f);
                 }
             }

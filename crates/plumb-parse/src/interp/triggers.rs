@@ -130,7 +130,7 @@ impl Interp {
             definition: def,
             function: fid,
             constraint: s.isconstraint,
-            enabled: "O".into(),
+            enabled: TriggerEnabled::Origin,
             comment: None,
         };
         if let Some(t) = self.db.tables.get_mut(&rel) {
@@ -188,7 +188,12 @@ impl Interp {
         }
         let p = Policy {
             name: name.clone(),
-            command: s.cmd_name.to_uppercase(),
+            command: PolicyCommand::from_sql(&s.cmd_name).ok_or_else(|| {
+                (
+                    format!("unrecognized policy command \"{}\"", s.cmd_name),
+                    -1,
+                )
+            })?,
             permissive: s.permissive,
             roles: self.policy_roles(&s.roles),
             using: self.policy_expr(&t, s.qual.as_deref())?,
