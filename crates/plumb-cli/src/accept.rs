@@ -76,7 +76,7 @@ impl Entry {
             && self
                 .attribute
                 .as_ref()
-                .is_none_or(|a| c.attribute.as_deref() == Some(a.as_str()))
+                .is_none_or(|a| c.attribute.map(|x| x.as_str()) == Some(a.as_str()))
     }
 
     fn label(&self) -> String {
@@ -144,6 +144,18 @@ impl Accepted {
             let entry = e.into_inner();
             if entry.reason.trim().is_empty() {
                 bail!("{at}: accepted drift {} has no reason", entry.label());
+            }
+            if let Some(a) = &entry.attribute {
+                if plumb_diff::Attribute::from_name(a).is_none() {
+                    let known: Vec<&str> = plumb_diff::Attribute::ALL
+                        .iter()
+                        .map(|a| a.as_str())
+                        .collect();
+                    bail!(
+                        "{at}: attribute = {a:?} is not an attribute plumb compares (one of: {})",
+                        known.join(", ")
+                    );
+                }
             }
             if let Some(x) = &entry.expires {
                 if !valid_date(x) {
@@ -277,7 +289,7 @@ pub fn write_list(plan: &Plan, today: &str) -> String {
             drift_str(drift_of(c))
         );
         if let Some(a) = &c.attribute {
-            let _ = writeln!(out, "attribute = {}", toml_str(a));
+            let _ = writeln!(out, "attribute = {}", toml_str(a.as_str()));
         }
         let _ = writeln!(
             out,

@@ -644,7 +644,7 @@ impl Fleet<'_> {
                     drift: drift_kind(c),
                     kind: c.kind.as_str(),
                     object: &c.object,
-                    attribute: c.attribute.as_deref(),
+                    attribute: c.attribute.map(|a| a.as_str()),
                     message,
                     detail: drift_detail(c),
                     targets: Vec::new(),

@@ -44,7 +44,7 @@ pub(crate) fn drift_sentence(c: &Change) -> String {
         Action::Create => format!("{what} is declared but missing from the database"),
         Action::Drop => format!("{what} is in the database but not declared"),
         Action::Alter => {
-            let attr = c.attribute.as_deref().unwrap_or("definition");
+            let attr = c.attribute.map_or("definition", |a| a.as_str());
             match (&c.from, &c.to) {
                 (Some(db), Some(decl))
                     if db.len() + decl.len() < 160

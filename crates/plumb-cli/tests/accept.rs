@@ -153,4 +153,18 @@ reason = "long gone"
     let run = check(&db, &schema, &["--accept", list.to_str().unwrap()]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("not a date"), "{run:?}");
+    std::fs::write(
+        &list,
+        "[[accept]]\nkind = \"column\"\nobject = \"x.y\"\nattribute = \"colour\"\nreason = \"r\"\n",
+    )
+    .unwrap();
+    let run = check(&db, &schema, &["--accept", list.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "{}:1: attribute = \"colour\" is not an attribute plumb compares (one of: comment, definition,",
+            list.display()
+        )),
+        "{run:?}"
+    );
 }

@@ -112,6 +112,103 @@ impl ObjectKind {
     }
 }
 
+/// The attribute of an object that an [`Action::Alter`] change is about. Serialised (JSON, `plumb.toml`'s
+/// accepted drift) as the names below.
+macro_rules! attributes {
+    ($($variant:ident => $name:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Attribute {
+            $($variant,)*
+        }
+
+        impl Attribute {
+            /// Every attribute, for lookups by name.
+            pub const ALL: &'static [Attribute] = &[$(Attribute::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Attribute::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+attributes! {
+    Comment => "comment",
+    Definition => "definition",
+    Identity => "identity",
+    PartitionOf => "partition_of",
+    Options => "options",
+    Enabled => "enabled",
+    Default => "default",
+    NotNull => "not_null",
+    Constraint => "constraint",
+    Attribute => "attribute",
+    Grants => "grants",
+    Generated => "generated",
+    Returns => "returns",
+    Schema => "schema",
+    Version => "version",
+    StorageParameters => "storage parameters",
+    ClusteredOnIndex => "clustered on index",
+    OfType => "of_type",
+    Inherits => "inherits",
+    Persistence => "persistence",
+    RlsEnabled => "rls_enabled",
+    RlsForced => "rls_forced",
+    Validated => "validated",
+    Roles => "roles",
+    Using => "using",
+    WithCheck => "with_check",
+    OwnedBy => "owned_by",
+    Labels => "labels",
+    Base => "base",
+    AttributeType => "attribute type",
+    Owner => "owner",
+    Type => "type",
+    NotNullConstraint => "not_null_constraint",
+    NotNullNoInherit => "not_null_no_inherit",
+    NotNullValidated => "not_null_validated",
+    IdentityOptions => "identity options",
+    Partitioning => "partitioning",
+    ReplicaIdentity => "replica_identity",
+    ParentIndex => "parent_index",
+    Language => "language",
+    Volatility => "volatility",
+    Strict => "strict",
+    SecurityDefiner => "security_definer",
+    Config => "config",
+    Body => "body",
+    Storage => "storage",
+    Compression => "compression",
+    Statistics => "statistics",
+}
+
+impl Attribute {
+    /// The attribute of that name (as [`Attribute::as_str`] writes it).
+    pub fn from_name(name: &str) -> Option<Attribute> {
+        Attribute::ALL.iter().copied().find(|a| a.as_str() == name)
+    }
+
+    /// Whether the values are SQL texts shown as a line diff (view definitions, function bodies), not inline.
+    pub fn is_text(self) -> bool {
+        matches!(self, Attribute::Definition | Attribute::Body)
+    }
+}
+
+impl Serialize for Attribute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Attribute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One difference between the two models.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
@@ -121,7 +218,7 @@ pub struct Change {
     pub action: Action,
     /// For an alter: the attribute that changed (`type`, `default`, `not_null`, `labels`, `definition`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attribute: Option<String>,
+    pub attribute: Option<Attribute>,
     /// Old value of the attribute, as text (for an alter).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 use similar::TextDiff;
 
-use crate::{Action, Change, Plan, Step};
+use crate::{Action, Attribute, Change, Plan, Step};
 
 /// Version of the JSON form written by [`json`]. Bumped on incompatible change.
 pub const JSON_VERSION: u32 = 1;
@@ -61,7 +61,7 @@ fn one_line(s: &str) -> String {
 }
 
 fn attributes_with_text(c: &Change) -> bool {
-    matches!(c.attribute.as_deref(), Some("definition" | "body"))
+    c.attribute.is_some_and(Attribute::is_text)
 }
 
 /// `a` against `b` as a unified diff (changed lines with a little context).
@@ -220,7 +220,7 @@ pub fn human(plan: &Plan, header: &Header, color: bool) -> String {
             let mut line = format!("  {} {}", s, c.action.as_str());
             if let Some(a) = &c.attribute {
                 line.push(' ');
-                line.push_str(a);
+                line.push_str(a.as_str());
                 if !attributes_with_text(c) && (c.from.is_some() || c.to.is_some()) {
                     let show = |v: &Option<String>| {
                         v.as_deref()

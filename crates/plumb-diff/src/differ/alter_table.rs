@@ -120,7 +120,7 @@ impl<'a> Differ<'a> {
         self.change_attr(
             kind,
             obj,
-            "storage parameters",
+            Attribute::StorageParameters,
             Some(from_def.to_string()),
             Some(to_def.to_string()),
         );
@@ -184,7 +184,7 @@ impl<'a> Differ<'a> {
             self.change_attr(
                 kind,
                 &obj,
-                "clustered on index",
+                Attribute::ClusteredOnIndex,
                 or_none(was),
                 or_none(will.clone()),
             );
@@ -211,7 +211,7 @@ impl<'a> Differ<'a> {
                 self.change_attr(
                     ObjectKind::Table,
                     &obj,
-                    "partition_of",
+                    Attribute::PartitionOf,
                     Some(format!("{} {}", p.parent, p.bound)),
                     t.partition_of
                         .as_ref()
@@ -232,7 +232,7 @@ impl<'a> Differ<'a> {
                 self.change_attr(
                     ObjectKind::Table,
                     &obj,
-                    "partition_of",
+                    Attribute::PartitionOf,
                     None,
                     t.partition_of
                         .as_ref()
@@ -262,7 +262,7 @@ impl<'a> Differ<'a> {
             self.change_attr(
                 ObjectKind::Table,
                 &obj,
-                "of_type",
+                Attribute::OfType,
                 show(&f.of_type),
                 show(&t.of_type),
             );
@@ -297,7 +297,7 @@ impl<'a> Differ<'a> {
             self.change_attr(
                 ObjectKind::Table,
                 &obj,
-                "inherits",
+                Attribute::Inherits,
                 Some(
                     f.inherits
                         .iter()
@@ -349,7 +349,7 @@ impl<'a> Differ<'a> {
             self.change_attr(
                 ObjectKind::Table,
                 &obj,
-                "persistence",
+                Attribute::Persistence,
                 Some(format!("{:?}", f.persistence).to_lowercase()),
                 Some(format!("{:?}", t.persistence).to_lowercase()),
             );
@@ -376,7 +376,7 @@ impl<'a> Differ<'a> {
             self.change_attr(
                 ObjectKind::Table,
                 &obj,
-                "options",
+                Attribute::Options,
                 Some(f.options.join(", ")),
                 Some(t.options.join(", ")),
             );
@@ -418,7 +418,7 @@ impl<'a> Differ<'a> {
             self.change_attr(
                 ObjectKind::Table,
                 &obj,
-                "rls_enabled",
+                Attribute::RlsEnabled,
                 Some(f.rls_enabled.to_string()),
                 Some(t.rls_enabled.to_string()),
             );
@@ -441,7 +441,7 @@ impl<'a> Differ<'a> {
             self.change_attr(
                 ObjectKind::Table,
                 &obj,
-                "rls_forced",
+                Attribute::RlsForced,
                 Some(f.rls_forced.to_string()),
                 Some(t.rls_forced.to_string()),
             );
@@ -528,7 +528,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             ObjectKind::Constraint,
                             &format!("{} on {name}", quote_ident(cn)),
-                            "definition",
+                            Attribute::Definition,
                             Some(c.definition.clone()),
                             Some(tc.definition.clone()),
                         );
@@ -540,7 +540,7 @@ impl<'a> Differ<'a> {
                             self.change_attr(
                                 ObjectKind::Constraint,
                                 &cobj,
-                                "validated",
+                                Attribute::Validated,
                                 Some("false".into()),
                                 Some("true".into()),
                             );
@@ -567,7 +567,7 @@ impl<'a> Differ<'a> {
                             self.change_attr(
                                 ObjectKind::Constraint,
                                 &cobj,
-                                "comment",
+                                Attribute::Comment,
                                 c.comment.clone(),
                                 tc.comment.clone(),
                             );
@@ -639,7 +639,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             ObjectKind::Index,
                             &iobj,
-                            "definition",
+                            Attribute::Definition,
                             Some(i.definition.clone()),
                             Some(ti.definition.clone()),
                         );
@@ -649,7 +649,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             ObjectKind::Index,
                             &iobj,
-                            "comment",
+                            Attribute::Comment,
                             i.comment.clone(),
                             ti.comment.clone(),
                         );
@@ -728,7 +728,13 @@ impl<'a> Differ<'a> {
                         || (p.with_check.is_some() && tp.with_check.is_none());
                     let mut sql = Vec::new();
                     if recreate {
-                        self.change_attr(ObjectKind::Policy, &pobj, "definition", None, None);
+                        self.change_attr(
+                            ObjectKind::Policy,
+                            &pobj,
+                            Attribute::Definition,
+                            None,
+                            None,
+                        );
                         self.drop_policy(name, p, false);
                         self.create_policy(name, tp, false);
                         continue;
@@ -738,7 +744,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             ObjectKind::Policy,
                             &pobj,
-                            "roles",
+                            Attribute::Roles,
                             Some(p.roles.join(", ")),
                             Some(tp.roles.join(", ")),
                         );
@@ -748,7 +754,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             ObjectKind::Policy,
                             &pobj,
-                            "using",
+                            Attribute::Using,
                             p.using.clone(),
                             tp.using.clone(),
                         );
@@ -760,7 +766,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             ObjectKind::Policy,
                             &pobj,
-                            "with_check",
+                            Attribute::WithCheck,
                             p.with_check.clone(),
                             tp.with_check.clone(),
                         );
@@ -779,7 +785,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             ObjectKind::Policy,
                             &pobj,
-                            "comment",
+                            Attribute::Comment,
                             p.comment.clone(),
                             tp.comment.clone(),
                         );

@@ -320,7 +320,7 @@ impl<'a> Differ<'a> {
                     self.change_attr(
                         ObjectKind::Column,
                         &cobj,
-                        "generated",
+                        Attribute::Generated,
                         fc.generated.clone(),
                         tc.and_then(|c| c.generated.clone()),
                     );
@@ -450,7 +450,7 @@ impl<'a> Differ<'a> {
             self.change_attr(
                 ObjectKind::Column,
                 &cobj,
-                "identity",
+                Attribute::Identity,
                 Some(identity_text(fc)),
                 None,
             );
@@ -460,7 +460,7 @@ impl<'a> Differ<'a> {
             self.change_attr(
                 ObjectKind::Column,
                 &cobj,
-                "generated",
+                Attribute::Generated,
                 fc.generated.clone(),
                 None,
             );
@@ -495,7 +495,7 @@ impl<'a> Differ<'a> {
             self.change_attr(
                 ObjectKind::Column,
                 &cobj,
-                "default",
+                Attribute::Default,
                 fdefault.cloned(),
                 tdefault.cloned(),
             );
@@ -509,7 +509,7 @@ impl<'a> Differ<'a> {
             self.change_attr(
                 ObjectKind::Column,
                 &cobj,
-                "type",
+                Attribute::Type,
                 Some(type_with_collation(fc)),
                 Some(type_with_collation(tc)),
             );
@@ -569,7 +569,7 @@ impl<'a> Differ<'a> {
             self.change_attr(
                 ObjectKind::Column,
                 &cobj,
-                "not_null",
+                Attribute::NotNull,
                 Some(fc.not_null.to_string()),
                 Some(tc.not_null.to_string()),
             );
@@ -607,7 +607,7 @@ impl<'a> Differ<'a> {
                 self.change_attr(
                     ObjectKind::Column,
                     &cobj,
-                    "not_null_constraint",
+                    Attribute::NotNullConstraint,
                     Some(a.name.clone()),
                     Some(b.name.clone()),
                 );
@@ -621,7 +621,7 @@ impl<'a> Differ<'a> {
                 self.change_attr(
                     ObjectKind::Column,
                     &cobj,
-                    "not_null_no_inherit",
+                    Attribute::NotNullNoInherit,
                     Some(a.no_inherit.to_string()),
                     Some(b.no_inherit.to_string()),
                 );
@@ -635,7 +635,7 @@ impl<'a> Differ<'a> {
                 self.change_attr(
                     ObjectKind::Column,
                     &cobj,
-                    "not_null_validated",
+                    Attribute::NotNullValidated,
                     Some((!a.not_valid).to_string()),
                     Some((!b.not_valid).to_string()),
                 );
@@ -664,7 +664,7 @@ impl<'a> Differ<'a> {
                 self.change_attr(
                     ObjectKind::Column,
                     &cobj,
-                    "identity",
+                    Attribute::Identity,
                     None,
                     Some(identity_text(tc)),
                 );
@@ -693,7 +693,7 @@ impl<'a> Differ<'a> {
                     self.change_attr(
                         ObjectKind::Column,
                         &cobj,
-                        "identity",
+                        Attribute::Identity,
                         Some(identity_text(fc)),
                         Some(identity_text(tc)),
                     );
@@ -710,7 +710,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             ObjectKind::Column,
                             &cobj,
-                            "identity options",
+                            Attribute::IdentityOptions,
                             None,
                             Some(opts.join(" ")),
                         );
@@ -745,7 +745,7 @@ impl<'a> Differ<'a> {
             self.change_attr(
                 ObjectKind::Column,
                 &cobj,
-                "comment",
+                Attribute::Comment,
                 fc.comment.clone(),
                 tc.comment.clone(),
             );
@@ -767,7 +767,7 @@ impl<'a> Differ<'a> {
         if !self.opts.ignore_privileges && fc.grants != tc.grants {
             let sql = column_grant_sql(name, &tc.name, &fc.grants, &tc.grants);
             if !sql.is_empty() {
-                self.change_attr(ObjectKind::Column, &cobj, "grants", None, None);
+                self.change_attr(ObjectKind::Column, &cobj, Attribute::Grants, None, None);
                 self.op(
                     Key::Column(name.clone(), tc.name.clone()),
                     Action::Alter,
@@ -809,22 +809,22 @@ impl<'a> Differ<'a> {
             let cobj = format!("{name}.{}", quote_ident(&tc.name));
             for (attr, a, b) in [
                 (
-                    "storage",
+                    Attribute::Storage,
                     fc.storage.map(|s| s.keyword().to_string()),
                     tc.storage.map(|s| s.keyword().to_string()),
                 ),
                 (
-                    "compression",
+                    Attribute::Compression,
                     fc.compression.clone(),
                     tc.compression.clone(),
                 ),
                 (
-                    "statistics",
+                    Attribute::Statistics,
                     fc.statistics.map(|n| n.to_string()),
                     tc.statistics.map(|n| n.to_string()),
                 ),
                 (
-                    "options",
+                    Attribute::Options,
                     Some(fc.options.join(", ")).filter(|o| !o.is_empty()),
                     Some(tc.options.join(", ")).filter(|o| !o.is_empty()),
                 ),

@@ -23,7 +23,7 @@ impl<'a> Differ<'a> {
                 self.change_attr(
                     ObjectKind::EventTrigger,
                     &obj,
-                    "definition",
+                    Attribute::Definition,
                     Some(event_trigger_definition(f)),
                     Some(event_trigger_definition(t)),
                 );
@@ -37,7 +37,7 @@ impl<'a> Differ<'a> {
                 self.change_attr(
                     ObjectKind::EventTrigger,
                     &obj,
-                    "enabled",
+                    Attribute::Enabled,
                     Some(f.enabled.as_catalog().to_string()),
                     Some(t.enabled.as_catalog().to_string()),
                 );

@@ -155,7 +155,13 @@ impl<'a> Differ<'a> {
             };
             let same_body = self.same_function_body(kind, &obj, f, t);
             if sig(f) != sig(t) {
-                self.change_attr(kind, &obj, "returns", f.returns.clone(), t.returns.clone());
+                self.change_attr(
+                    kind,
+                    &obj,
+                    Attribute::Returns,
+                    f.returns.clone(),
+                    t.returns.clone(),
+                );
                 self.drop_function(f);
                 self.create_function(t);
                 self.rebuilt.insert(Key::Function(id.clone()));
@@ -163,16 +169,24 @@ impl<'a> Differ<'a> {
             }
             if body(f) != body(t) || !same_body {
                 for (attr, a, b) in [
-                    ("language", f.language.clone(), t.language.clone()),
-                    ("volatility", f.volatility.clone(), t.volatility.clone()),
-                    ("strict", f.strict.to_string(), t.strict.to_string()),
+                    (Attribute::Language, f.language.clone(), t.language.clone()),
                     (
-                        "security_definer",
+                        Attribute::Volatility,
+                        f.volatility.clone(),
+                        t.volatility.clone(),
+                    ),
+                    (
+                        Attribute::Strict,
+                        f.strict.to_string(),
+                        t.strict.to_string(),
+                    ),
+                    (
+                        Attribute::SecurityDefiner,
                         f.security_definer.to_string(),
                         t.security_definer.to_string(),
                     ),
-                    ("config", f.config.join(", "), t.config.join(", ")),
-                    ("body", f.body.clone(), t.body.clone()),
+                    (Attribute::Config, f.config.join(", "), t.config.join(", ")),
+                    (Attribute::Body, f.body.clone(), t.body.clone()),
                 ] {
                     if a != b {
                         self.change_attr(kind, &obj, attr, Some(a), Some(b));

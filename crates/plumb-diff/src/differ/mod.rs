@@ -14,7 +14,7 @@ use plumb_model::{
 
 use crate::keys::{Index, Key};
 use crate::same::Sql;
-use crate::{Action, Change, Hazard, HazardKind, ObjectKind, Options};
+use crate::{Action, Attribute, Change, Hazard, HazardKind, ObjectKind, Options};
 
 mod alter_table;
 mod columns;
@@ -199,7 +199,7 @@ impl<'a> Differ<'a> {
         &mut self,
         kind: ObjectKind,
         object: &str,
-        attr: &str,
+        attr: Attribute,
         from: Option<String>,
         to: Option<String>,
     ) {
@@ -207,7 +207,7 @@ impl<'a> Differ<'a> {
             kind,
             object: object.to_string(),
             action: Action::Alter,
-            attribute: Some(attr.to_string()),
+            attribute: Some(attr),
             from,
             to,
         });
@@ -339,7 +339,7 @@ impl<'a> Differ<'a> {
             self.change_attr(
                 kind,
                 object,
-                "comment",
+                Attribute::Comment,
                 opt_text(&f.comment),
                 opt_text(&t.comment),
             );
@@ -358,7 +358,13 @@ impl<'a> Differ<'a> {
         if self.owners_compared() {
             if let (Some(a), Some(b)) = (&f.owner, &t.owner) {
                 if a != b {
-                    self.change_attr(kind, object, "owner", Some(a.clone()), Some(b.clone()));
+                    self.change_attr(
+                        kind,
+                        object,
+                        Attribute::Owner,
+                        Some(a.clone()),
+                        Some(b.clone()),
+                    );
                     let sql = vec![format!("ALTER {owner_target} OWNER TO {};", quote_ident(b))];
                     self.op(
                         key.clone(),
@@ -399,7 +405,13 @@ impl<'a> Differ<'a> {
                             .collect::<Vec<_>>()
                             .join(", ")
                     };
-                    self.change_attr(kind, object, "grants", Some(show(&a)), Some(show(&b)));
+                    self.change_attr(
+                        kind,
+                        object,
+                        Attribute::Grants,
+                        Some(show(&a)),
+                        Some(show(&b)),
+                    );
                     self.op(
                         key.clone(),
                         Action::Alter,

@@ -218,7 +218,7 @@ impl<'a> Differ<'a> {
                 kind: ObjectKind::DefaultPrivileges,
                 object: key.clone(),
                 action,
-                attribute: (action == Action::Alter).then(|| "grants".to_string()),
+                attribute: (action == Action::Alter).then_some(Attribute::Grants),
                 from: (action == Action::Alter).then(|| describe(&a)),
                 to: (action == Action::Alter).then(|| describe(&b)),
             });

@@ -121,7 +121,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             ObjectKind::Extension,
                             &obj,
-                            "schema",
+                            Attribute::Schema,
                             Some(f.schema.clone()),
                             Some(e.schema.clone()),
                         );
@@ -145,7 +145,7 @@ impl<'a> Differ<'a> {
                             self.change_attr(
                                 ObjectKind::Extension,
                                 &obj,
-                                "version",
+                                Attribute::Version,
                                 Some(a.clone()),
                                 Some(b.clone()),
                             );
@@ -169,7 +169,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             ObjectKind::Extension,
                             &obj,
-                            "comment",
+                            Attribute::Comment,
                             f.comment.clone(),
                             e.comment.clone(),
                         );
@@ -217,7 +217,13 @@ impl<'a> Differ<'a> {
                 if t.is_none() {
                     self.change(ObjectKind::Collation, &obj, Action::Drop);
                 } else {
-                    self.change_attr(ObjectKind::Collation, &obj, "definition", None, None);
+                    self.change_attr(
+                        ObjectKind::Collation,
+                        &obj,
+                        Attribute::Definition,
+                        None,
+                        None,
+                    );
                 }
                 let sql = vec![format!("DROP COLLATION {obj};")];
                 self.op(

@@ -172,7 +172,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             ObjectKind::Sequence,
                             &obj,
-                            "options",
+                            Attribute::Options,
                             None,
                             Some(opts.join(" ")),
                         );
@@ -201,7 +201,7 @@ impl<'a> Differ<'a> {
                             self.change_attr(
                                 ObjectKind::Sequence,
                                 &obj,
-                                "owned_by",
+                                Attribute::OwnedBy,
                                 f.owned_by
                                     .as_ref()
                                     .map(|o| format!("{}.{}", o.table, quote_ident(&o.column))),

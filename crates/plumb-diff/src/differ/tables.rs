@@ -69,7 +69,7 @@ impl<'a> Differ<'a> {
                 self.change_attr(
                     ObjectKind::Table,
                     &obj,
-                    "partitioning",
+                    Attribute::Partitioning,
                     f.partition_by.clone(),
                     to.tables.get(name).and_then(|t| t.partition_by.clone()),
                 );
@@ -176,7 +176,7 @@ impl<'a> Differ<'a> {
                 self.change_attr(
                     ObjectKind::Table,
                     &obj,
-                    "replica_identity",
+                    Attribute::ReplicaIdentity,
                     before.map(|b| b.sql()),
                     Some(t.replica_identity.sql()),
                 );
@@ -343,7 +343,7 @@ impl<'a> Differ<'a> {
                     self.change_attr(
                         ObjectKind::Index,
                         &obj,
-                        "parent_index",
+                        Attribute::ParentIndex,
                         None,
                         Some(pi.to_string()),
                     );

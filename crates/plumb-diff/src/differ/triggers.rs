@@ -133,7 +133,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             ObjectKind::Trigger,
                             &tobj,
-                            "definition",
+                            Attribute::Definition,
                             Some(tr.definition.clone()),
                             Some(tt.definition.clone()),
                         );
@@ -146,7 +146,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             ObjectKind::Trigger,
                             &tobj,
-                            "enabled",
+                            Attribute::Enabled,
                             Some(tr.enabled.as_catalog().to_string()),
                             Some(tt.enabled.as_catalog().to_string()),
                         );
@@ -160,7 +160,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             ObjectKind::Trigger,
                             &tobj,
-                            "comment",
+                            Attribute::Comment,
                             tr.comment.clone(),
                             tt.comment.clone(),
                         );

@@ -139,7 +139,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             kind,
                             &obj,
-                            "labels",
+                            Attribute::Labels,
                             Some(a.join(", ")),
                             Some(b.join(", ")),
                         );
@@ -163,7 +163,13 @@ impl<'a> Differ<'a> {
                     },
                 ) => {
                     if fb != tb || fc != tc {
-                        self.change_attr(kind, &obj, "base", Some(fb.clone()), Some(tb.clone()));
+                        self.change_attr(
+                            kind,
+                            &obj,
+                            Attribute::Base,
+                            Some(fb.clone()),
+                            Some(tb.clone()),
+                        );
                         if self.retyped_set.contains(name) {
                             continue; // rebuilt with its users by `retype`
                         }
@@ -183,7 +189,7 @@ impl<'a> Differ<'a> {
                     }
                     let mut sql = Vec::new();
                     if fd != td {
-                        self.change_attr(kind, &obj, "default", fd.clone(), td.clone());
+                        self.change_attr(kind, &obj, Attribute::Default, fd.clone(), td.clone());
                         sql.push(match td {
                             Some(d) => format!("ALTER DOMAIN {name} SET DEFAULT {d};"),
                             None => format!("ALTER DOMAIN {name} DROP DEFAULT;"),
@@ -193,7 +199,7 @@ impl<'a> Differ<'a> {
                         self.change_attr(
                             kind,
                             &obj,
-                            "not_null",
+                            Attribute::NotNull,
                             Some(fnn.to_string()),
                             Some(tnn.to_string()),
                         );
@@ -207,7 +213,7 @@ impl<'a> Differ<'a> {
                             self.change_attr(
                                 kind,
                                 &obj,
-                                "constraint",
+                                Attribute::Constraint,
                                 Some(c.definition.clone()),
                                 tcs.get(cn).map(|c| c.definition.clone()),
                             );
@@ -223,7 +229,7 @@ impl<'a> Differ<'a> {
                                 self.change_attr(
                                     kind,
                                     &obj,
-                                    "constraint",
+                                    Attribute::Constraint,
                                     None,
                                     Some(c.definition.clone()),
                                 );
@@ -266,7 +272,13 @@ impl<'a> Differ<'a> {
                             continue;
                         }
                         if !ta.iter().any(|b| b.name == a.name) {
-                            self.change_attr(kind, &obj, "attribute", Some(a.name.clone()), None);
+                            self.change_attr(
+                                kind,
+                                &obj,
+                                Attribute::Attribute,
+                                Some(a.name.clone()),
+                                None,
+                            );
                             sql.push(format!(
                                 "ALTER TYPE {name} DROP ATTRIBUTE {};",
                                 quote_ident(&a.name)
@@ -286,7 +298,7 @@ impl<'a> Differ<'a> {
                                 self.change_attr(
                                     kind,
                                     &obj,
-                                    "attribute",
+                                    Attribute::Attribute,
                                     None,
                                     Some(b.name.clone()),
                                 );
@@ -304,7 +316,7 @@ impl<'a> Differ<'a> {
                                 self.change_attr(
                                     kind,
                                     &obj,
-                                    "attribute type",
+                                    Attribute::AttributeType,
                                     Some(a.type_name.clone()),
                                     Some(b.type_name.clone()),
                                 );
@@ -340,7 +352,7 @@ impl<'a> Differ<'a> {
                 }
                 (a, b) if a == b => {}
                 _ => {
-                    self.change_attr(kind, &obj, "definition", None, None);
+                    self.change_attr(kind, &obj, Attribute::Definition, None, None);
                     if let Some(user) = self.type_user(name) {
                         self.out.errors.push((
                             obj.clone(),

@@ -156,7 +156,7 @@ impl<'a> Differ<'a> {
                 self.change_attr(
                     kind,
                     &obj,
-                    "definition",
+                    Attribute::Definition,
                     Some(f.definition.clone()),
                     Some(t.definition.clone()),
                 );
@@ -213,7 +213,7 @@ impl<'a> Differ<'a> {
                     self.change_attr(
                         ObjectKind::Column,
                         &cobj,
-                        "comment",
+                        Attribute::Comment,
                         fcm,
                         tc.comment.clone(),
                     );
