@@ -127,6 +127,9 @@ enum Cmd {
         /// Connections to read with at most (`introspect_target`); 1 reads on one connection.
         #[arg(long, default_value_t = plumb_introspect::Connections::default().max)]
         connections: usize,
+        /// One connection per this many relations (`Connections::relations_each`).
+        #[arg(long, default_value_t = plumb_introspect::Connections::default().relations_each)]
+        relations_each: u64,
     },
 }
 
@@ -192,7 +195,8 @@ fn main() -> Result<()> {
             timings,
             again,
             connections,
-        } => introspect_once(&url, json, timings, again, connections),
+            relations_each,
+        } => introspect_once(&url, json, timings, again, connections, relations_each),
     }
 }
 
@@ -217,6 +221,7 @@ fn introspect_once(
     show_timings: bool,
     again: bool,
     connections: usize,
+    relations_each: u64,
 ) -> Result<()> {
     let start = Instant::now();
     let (db, stats, wall) = runtime()?.block_on(async {
@@ -224,7 +229,7 @@ fn introspect_once(
         let opts = plumb_introspect::Options::default();
         let plan = plumb_introspect::Connections {
             max: connections,
-            ..plumb_introspect::Connections::default()
+            relations_each,
         };
         let (db, stats) = plumb_introspect::introspect_target_with(&target, &opts, plan).await?;
         let wall = start.elapsed();

@@ -4,13 +4,16 @@
 //! server-generated text is schema-qualified, whatever the session's own path), and reads each object kind
 //! with one set-based query: the number of queries does not depend on the size of the schema.
 //!
-//! The queries are pipelined (`reader.rs`, `Pipeline`): after the schemas are known, every query is sent at
-//! once and each connection's rows are read off the socket as they come, while the rows are handled kind by
-//! kind in a fixed order; the server never waits for this process. [`introspect_target`] opens its own
-//! connections: for a large schema two or three (see [`Connections`]), whose transactions share one exported
-//! snapshot, and gives each a share of the object kinds: the table parts (constraints, indexes, triggers,
-//! policies, whose deparsing makes the server open each table) on one, the rest on the others, so the server
-//! works on several backends at once.
+//! Round trips are few and the queries pipelined (`reader.rs`, `read` and `Pipeline`): the transaction's start,
+//! its settings, the relation count and the small lists the other queries need go out in one flight; then
+//! every other query is sent at once (parse, bind and execute in one message: `query_typed`, no separate
+//! prepare step) and each connection's rows are read off the socket as they come, while the rows are handled
+//! kind by kind in a fixed order; the server never waits for this process. [`introspect_target`] opens its
+//! own connections: from a few hundred relations two (see [`Connections`]), whose transactions share one
+//! exported snapshot, and gives each a share of the object kinds: the table parts (constraints, indexes,
+//! triggers, policies, whose deparsing makes the server open each table) on one, the rest on the other, so
+//! the server works on several backends at once. The second connection is opened while the first one's
+//! queries already run, and closed when its own are done.
 //!
 //! Deparsing is most of the server's work, so the queries avoid what they can: a column default is deparsed
 //! without its table (it cannot refer to a column, and opening the table costs more than deparsing); primary
@@ -152,35 +155,25 @@ pub async fn introspect_timed(
     client: &tokio_postgres::Client,
     opts: &Options,
 ) -> Result<(Database, Vec<(&'static str, Duration)>), Error> {
-    client
-        .batch_execute(BEGIN)
-        .await
-        .map_err(|e| Error::query("begin transaction", e))?;
-    finish(&[client], reader::read(&[client], opts).await).await
+    let read = finish(client, reader::read(client, None, opts).await).await?;
+    Ok((read.db, read.timings))
 }
 
-const BEGIN: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+pub(crate) const BEGIN: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
-/// Commit every transaction after a successful read, roll them back after a failed one.
-async fn finish<T>(
-    clients: &[&tokio_postgres::Client],
-    outcome: Result<T, Error>,
-) -> Result<T, Error> {
+/// Commit the transaction after a successful read, roll it back after a failed one.
+async fn finish<T>(client: &tokio_postgres::Client, outcome: Result<T, Error>) -> Result<T, Error> {
     match outcome {
         Ok(done) => {
-            for client in clients {
-                client
-                    .batch_execute("COMMIT")
-                    .await
-                    .map_err(|e| Error::query("commit", e))?;
-            }
+            client
+                .batch_execute("COMMIT")
+                .await
+                .map_err(|e| Error::query("commit", e))?;
             Ok(done)
         }
         Err(e) => {
-            // The transactions only read; whether the rollbacks succeed or not changes nothing.
-            for client in clients {
-                let _ = client.batch_execute("ROLLBACK").await;
-            }
+            // The transaction only reads; whether the rollback succeeds or not changes nothing.
+            let _ = client.batch_execute("ROLLBACK").await;
             Err(e)
         }
     }
@@ -199,14 +192,17 @@ pub struct Connections {
     pub relations_each: u64,
 }
 
-/// Two connections from 2,500 relations on: measured at 10,000 tables on a 2-core machine (client and server on
-/// it), two read in 1.26-1.37 s, three in 1.37-1.43 s, one in 1.63-1.71 s (the table parts take about as long
-/// on the server as all the rest). A server with more free cores may gain from three or four.
+/// Two connections from 500 relations on. At 10,000 tables on a 2-core machine (client and server on it), two
+/// read in 1.26-1.37 s, three in 1.37-1.43 s, one in 1.63-1.71 s (the table parts take about as long on the
+/// server as all the rest). At 1,000 tables (load average 17), the median of 7 reads was 0.90 s on one, 0.76 s
+/// on two and 0.63 s on three; the second connection is opened while the first one's queries run, so it costs
+/// little wall time, and its backend about 20 ms of server CPU (the caches a new backend fills). At 100 tables
+/// a second one gained nothing measurable. A server with more free cores may gain from three or four.
 impl Default for Connections {
     fn default() -> Self {
         Connections {
             max: 2,
-            relations_each: 2500,
+            relations_each: 500,
         }
     }
 }
@@ -243,74 +239,31 @@ pub async fn introspect_target(
 
 /// [`introspect_target`] with a choice of how many connections, also returning how the read went. A
 /// connection beyond the first that cannot be opened, or cannot import the snapshot (a server near
-/// `max_connections`, a pooler that does not keep sessions), is done without.
+/// `max_connections`, a pooler that does not keep sessions), is done without: its queries run on the first.
+/// When the snapshot cannot be exported, the read is done again on one connection.
 pub async fn introspect_target_with(
     target: &plumb_pg::Target,
     opts: &Options,
     connections: Connections,
 ) -> Result<(Database, ReadStats), Error> {
     let main = target.connect().await?;
-    main.batch_execute(BEGIN)
-        .await
-        .map_err(|e| Error::query("begin transaction", e))?;
-    let wanted = if connections.max > 1 {
-        match main.query_one(queries::RELATION_COUNT, &[]).await {
-            Ok(row) => {
-                let relations: i64 = row.try_get(0).map_err(|source| Error::Decode {
-                    kind: "relation count",
-                    column: "count".into(),
-                    source,
-                })?;
-                connections.for_relations(u64::try_from(relations).unwrap_or(0))
-            }
-            Err(e) => {
-                let _ = main.batch_execute("ROLLBACK").await;
-                return Err(Error::query("relation count", e));
-            }
-        }
-    } else {
-        1
+    let more = reader::MoreConnections {
+        target,
+        plan: connections,
     };
-    let mut extra = Vec::new();
-    if wanted > 1 {
-        // A failed export aborts the transaction: start over on one connection.
-        match main
-            .query_one("SELECT pg_catalog.pg_export_snapshot()", &[])
-            .await
-        {
-            Ok(row) => {
-                let snapshot: String = row.try_get(0).map_err(|source| Error::Decode {
-                    kind: "snapshot",
-                    column: "pg_export_snapshot".into(),
-                    source,
-                })?;
-                let import = format!(
-                    "{BEGIN}; SET TRANSACTION SNAPSHOT {}",
-                    plumb_model::quote_literal(&snapshot)
-                );
-                let opened = futures_util::future::join_all((1..wanted).map(|_| async {
-                    let client = target.connect().await.ok()?;
-                    client.batch_execute(&import).await.ok()?;
-                    Some(client)
-                }))
-                .await;
-                extra.extend(opened.into_iter().flatten());
-            }
-            Err(_) => {
-                main.batch_execute(&format!("ROLLBACK; {BEGIN}"))
-                    .await
-                    .map_err(|e| Error::query("begin transaction", e))?;
-            }
+    let read = match reader::read(&main, Some(more), opts).await {
+        Err(Error::Query { kind, .. }) if kind == reader::EXPORT_STEP => {
+            let _ = main.batch_execute("ROLLBACK").await;
+            reader::read(&main, None, opts).await
         }
-    }
-    let clients: Vec<&tokio_postgres::Client> =
-        std::iter::once(&main).chain(extra.iter()).collect();
-    let (db, timings) = finish(&clients, reader::read(&clients, opts).await).await?;
+        other => other,
+    };
+    let read = finish(&main, read).await?;
     Ok((
-        db,
+        read.db,
         ReadStats {
-            timings,
-            connections: clients.len(),
+            timings: read.timings,
+            connections: read.connections,
         },
     ))
 }

@@ -27,6 +27,11 @@ pub const SETUP: &str = "SELECT pg_catalog.set_config('search_path', '', true), 
 pub const NO_PARALLEL_WORKERS: &str =
     "SELECT pg_catalog.set_config('max_parallel_workers_per_gather', '0', true)";
 
+/// The snapshot the other connections import; on several connections the work is already spread over
+/// backends (see [`NO_PARALLEL_WORKERS`]).
+pub const EXPORT_SNAPSHOT: &str = "SELECT pg_catalog.pg_export_snapshot() AS snapshot, \
+    pg_catalog.set_config('max_parallel_workers_per_gather', '0', true)";
+
 /// Catalog oids, for reading pg_depend.
 pub const CATALOG_OIDS: &str =
     "SELECT 'pg_class'::regclass::oid AS pg_class, 'pg_type'::regclass::oid AS pg_type, \
@@ -168,8 +173,9 @@ pub fn relations() -> String {
         "SELECT c.oid, c.reltype, rt.typarray AS reltype_array, n.nspname::text AS schema, c.relname::text AS name, \
            c.relkind::text AS relkind, c.relpersistence::text AS persistence, \
            c.relreplident::text AS replident, \
-           (SELECT ic.relname::text FROM pg_index ri JOIN pg_class ic ON ic.oid = ri.indexrelid \
-              WHERE ri.indrelid = c.oid AND ri.indisreplident LIMIT 1) AS replident_index, \
+           CASE WHEN c.relreplident = 'i' THEN (SELECT ic.relname::text FROM pg_index ri \
+              JOIN pg_class ic ON ic.oid = ri.indexrelid \
+              WHERE ri.indrelid = c.oid AND ri.indisreplident LIMIT 1) END AS replident_index, \
            CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by, \
            CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, \
            c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced, \
@@ -317,40 +323,6 @@ pub fn constraints(v: u32) -> String {
 pub const CONSTRAINT_DEFINITIONS: &str =
     "SELECT x.oid, pg_get_constraintdef(x.oid) AS definition FROM unnest($1::oid[]) x(oid)";
 
-/// A numeric field of the top node of the node tree text `t` (`pg_node_tree` as text): the first occurrence of
-/// `:name` is the top node's when the field comes before the node's arguments. NULL when absent. String
-/// functions, not regular expressions: a regular expression with captures costs a hundred times more here.
-fn node_field(t: &str, name: &str) -> String {
-    let key = format!(":{name} ");
-    format!(
-        "CASE WHEN position('{key}' in {t}) > 0 THEN \
-         split_part(substr({t}, position('{key}' in {t}) + {}), ' ', 1) END",
-        key.len()
-    )
-}
-
-/// The top node of an index's only expression (`t`: its `indexprs` as text, or NULL): `{type, collation, form}`,
-/// the expression's type and collation, which `pg_get_indexdef` compares with the index column's operator class
-/// and collation, and how `pg_get_indexdef` writes it: a function call (`call`: explicit calls, SQL-syntax
-/// calls such as `EXTRACT`, `COALESCE`) bare, anything else (`parens`: operators, casts) in parentheses. NULL
-/// for other nodes (their definition is read from the server).
-fn expression_shape(t: &str) -> String {
-    let f = |name: &str| node_field(t, name);
-    format!(
-        "CASE WHEN starts_with({t}, '({{FUNCEXPR ') THEN ARRAY[{}, {}, \
-           CASE WHEN {} IN ('0', '3') THEN 'call' ELSE 'parens' END] \
-         WHEN starts_with({t}, '({{COALESCEEXPR ') THEN ARRAY[{}, {}, 'call'] \
-         WHEN starts_with({t}, '({{OPEXPR ') THEN ARRAY[{}, {}, 'parens'] END",
-        f("funcresulttype"),
-        f("funccollid"),
-        f("funcformat"),
-        f("coalescetype"),
-        f("coalescecollid"),
-        f("opresulttype"),
-        f("opcollid"),
-    )
-}
-
 /// Indexes of tables and materialized views. `pg_get_indexdef` is costly (it looks up the default operator class
 /// of every key column with a catalog scan: tens of microseconds an index), so it runs here only for indexes
 /// with storage options, opclass options, a sort order, or expressions other than one function call, operator
@@ -359,7 +331,9 @@ fn expression_shape(t: &str) -> String {
 /// definition is written client-side when the operator classes and collations are the defaults
 /// `pg_get_indexdef` leaves out (otherwise it is read with [`INDEX_DEFINITIONS`]).
 ///
-/// `expression_shape` is `{type, collation, form}` of the expression: form `call` or `parens`.
+/// `expression_tree` is the node tree of the expression (`indexprs` as text) when the index has exactly one:
+/// the client reads from its top node what `pg_get_indexdef` would compare and how it would write it
+/// (`reader.rs`, `expression_shape`); string functions on the server cost more than the deparsing here.
 pub fn indexes(v: u32) -> String {
     let nulls_not_distinct = if v >= 150000 {
         "i.indnullsnotdistinct"
@@ -374,21 +348,20 @@ pub fn indexes(v: u32) -> String {
            CASE WHEN q.plain THEN NULL ELSE pg_get_indexdef(q.indexrelid) END AS definition, \
            CASE WHEN q.plain THEN pg_get_expr(q.indpred, q.indrelid) END AS predicate, \
            CASE WHEN q.plain THEN pg_get_expr(q.indexprs, q.indrelid) END AS expression, \
-           q.shape AS expression_shape, q.description, q.clustered \
+           q.tree AS expression_tree, q.description, q.clustered \
          FROM (SELECT i.indexrelid, i.indrelid, ic.relname::text AS name, i.indisunique AS is_unique, \
              con.conname::text AS constraint_name, \
              (i.indkey::int2[])[0:i.indnkeyatts - 1] AS columns, \
              (i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1] AS include, \
              am.amname::text AS method, ic.relam AS method_oid, i.indclass::oid[] AS opclasses, \
              i.indcollation::oid[] AS collations, {nulls_not_distinct} AS nulls_not_distinct, \
-             i.indpred, i.indexprs, e.shape, d.description, i.indisclustered AS clustered, \
-             (i.indexprs IS NULL OR e.shape IS NOT NULL) AND ic.reloptions IS NULL AND ic.relkind = 'i' \
+             i.indpred, i.indexprs, x.tree, d.description, i.indisclustered AS clustered, \
+             (i.indexprs IS NULL OR x.tree IS NOT NULL) AND ic.reloptions IS NULL AND ic.relkind = 'i' \
                AND 0 = ALL (i.indoption::int2[]) AND ao.attrelid IS NULL AS plain \
            FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid \
            JOIN pg_am am ON am.oid = ic.relam \
-           CROSS JOIN LATERAL (SELECT {shape} AS shape \
-             FROM (SELECT CASE WHEN cardinality(array_positions(i.indkey::int2[], 0::int2)) = 1 \
-               THEN i.indexprs::text END AS t) x) e \
+           CROSS JOIN LATERAL (SELECT CASE WHEN cardinality(array_positions(i.indkey::int2[], 0::int2)) = 1 \
+             THEN i.indexprs::text END AS tree) x \
            LEFT JOIN (SELECT DISTINCT a.attrelid FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
              WHERE a.attoptions IS NOT NULL AND c.relkind IN ('i', 'I')) ao ON ao.attrelid = i.indexrelid \
            LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
@@ -396,8 +369,7 @@ pub fn indexes(v: u32) -> String {
            LEFT JOIN pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass \
              AND d.objsubid = 0 \
            WHERE r.relnamespace = ANY($1) AND r.relkind IN ('r', 'p', 'm') \
-           OFFSET 0) q",
-        shape = expression_shape("x.t"),
+           OFFSET 0) q"
     )
 }
 

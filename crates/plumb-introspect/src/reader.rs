@@ -15,7 +15,7 @@ use plumb_model::{
     ViewColumn, ViewKind,
 };
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
-use tokio_postgres::types::{FromSql, ToSql};
+use tokio_postgres::types::{FromSql, ToSql, Type as PgType};
 use tokio_postgres::{Client, Row};
 
 use crate::aggregate::{create_statement, AggregateRow};
@@ -123,7 +123,8 @@ fn connection_for(kind: &str, n: usize) -> usize {
     if n < 2 {
         return 0;
     }
-    if TABLE_PARTS.contains(&kind) {
+    // The type names are handled first: on the connection that starts first.
+    if TABLE_PARTS.contains(&kind) || kind == "type names" {
         return 0;
     }
     match kind {
@@ -138,6 +139,7 @@ fn jobs(version: u32) -> Vec<Job> {
     use Params::{None as NoParams, Schemas, SchemasAndWhole};
     let job = |kind, sql: String, params| Job { kind, sql, params };
     vec![
+        job("type names", queries::type_names(version), NoParams),
         job("extensions", queries::EXTENSIONS.to_string(), NoParams),
         job("collations", queries::collations(version), Schemas),
         job("types", queries::types(version), Schemas),
@@ -228,15 +230,16 @@ async fn produce(
     finished: &RefCell<Vec<(&'static str, Duration)>>,
 ) -> Result<(), Error> {
     try_join_all(queue.into_iter().map(|(job, tx)| async move {
-        let one: [&(dyn ToSql + Sync); 1] = [&schemas];
-        let two: [&(dyn ToSql + Sync); 2] = [&schemas, &whole];
-        let params: &[&(dyn ToSql + Sync)] = match job.params {
-            Params::None => &[],
-            Params::Schemas => &one,
-            Params::SchemasAndWhole => &two,
-        };
+        let mut params: Vec<(&(dyn ToSql + Sync), PgType)> = Vec::with_capacity(2);
+        if job.params != Params::None {
+            params.push((&schemas, PgType::OID_ARRAY));
+        }
+        if job.params == Params::SchemasAndWhole {
+            params.push((&whole, PgType::BOOL));
+        }
+        // Parse, bind and execute in one message: no round trip to prepare the statement first.
         let stream = client
-            .query_raw(job.sql.as_str(), params.iter().copied())
+            .query_typed_raw(job.sql.as_str(), params)
             .await
             .map_err(|e| Error::query(job.kind, e))?;
         let mut stream = std::pin::pin!(stream);
@@ -254,6 +257,51 @@ async fn produce(
     }))
     .await
     .map(|_| ())
+}
+
+/// What `pg_get_indexdef` needs of an index's one expression: its type and collation (compared with the index
+/// column's operator class and collation) and how it is written: bare (`call`: a function call, including
+/// SQL-syntax calls such as `EXTRACT`, and `COALESCE`) or in parentheses (operators, casts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ExpressionShape {
+    type_oid: u32,
+    collation: u32,
+    call: bool,
+}
+
+/// The shape of the top node of a node tree (`pg_node_tree` as text, one expression in a list: `({FUNCEXPR
+/// :funcid 870 :funcresulttype 25 ...} )`) when it is a function call, `COALESCE` or an operator; `None` for
+/// any other node, whose index definition is then read from the server. A field's first occurrence is the
+/// top node's: these fields come before the node's arguments.
+fn expression_shape(tree: &str) -> Option<ExpressionShape> {
+    let field = |name: &str| -> Option<&str> {
+        let key = format!(":{name} ");
+        let at = tree.find(&key)? + key.len();
+        tree[at..].split(' ').next()
+    };
+    let oid = |name: &str| field(name)?.parse::<u32>().ok();
+    if tree.starts_with("({FUNCEXPR ") {
+        Some(ExpressionShape {
+            type_oid: oid("funcresulttype")?,
+            collation: oid("funccollid")?,
+            // COERCE_EXPLICIT_CALL (0) and COERCE_SQL_SYNTAX (3) are written as calls; casts in parentheses.
+            call: matches!(field("funcformat"), Some("0" | "3")),
+        })
+    } else if tree.starts_with("({COALESCEEXPR ") {
+        Some(ExpressionShape {
+            type_oid: oid("coalescetype")?,
+            collation: oid("coalescecollid")?,
+            call: true,
+        })
+    } else if tree.starts_with("({OPEXPR ") {
+        Some(ExpressionShape {
+            type_oid: oid("opresulttype")?,
+            collation: oid("opcollid")?,
+            call: false,
+        })
+    } else {
+        None
+    }
 }
 
 /// The catalogs' own oids, to read pg_depend.
@@ -338,45 +386,78 @@ struct Maps {
     unwritten_indexes: BTreeMap<u32, (u32, String)>,
 }
 
-/// Read everything; also returns when each catalog query finished (its last row arrived), from the start of
-/// the read. Every client is inside a read-only `REPEATABLE READ` transaction, all on one snapshot.
+/// More connections a read may open: the target to open them on and how many the schema's size asks for.
+pub(crate) struct MoreConnections<'a> {
+    pub target: &'a plumb_pg::Target,
+    pub plan: crate::Connections,
+}
+
+/// What a read found, and how it went.
+pub(crate) struct Read {
+    pub db: Database,
+    /// When each catalog query finished (its last row arrived), from the start of the read.
+    pub timings: Vec<(&'static str, Duration)>,
+    /// Connections that read (the first one included).
+    pub connections: usize,
+}
+
+/// The step a failed `pg_export_snapshot` is reported as: the read is then done again on one connection.
+pub(crate) const EXPORT_STEP: &str = "snapshot export";
+
+/// Read everything on `client` (not inside a transaction: the read begins its own read-only `REPEATABLE READ`
+/// transaction, which the caller ends), and on more connections when `more` allows it and the schema is large
+/// enough: they import the first one's snapshot and are closed when their queries are done.
+///
+/// Round trips are few: the transaction's start, its settings, the relation count and the small lists every
+/// query needs go out in one flight; then every catalog query (with the parameters the first flight gave) in
+/// a second flight per connection, sent without a separate prepare step (`query_typed`). A second connection
+/// is opened while the first one's queries run.
 pub(crate) async fn read(
-    clients: &[&Client],
+    client: &Client,
+    more: Option<MoreConnections<'_>>,
     opts: &Options,
-) -> Result<(Database, Vec<(&'static str, Duration)>), Error> {
+) -> Result<Read, Error> {
     let start = Instant::now();
-    let client = *clients.first().ok_or(Error::NoConnection)?;
-    let setups = try_join_all(clients.iter().map(|c| c.query_one(queries::SETUP, &[])))
-        .await
-        .map_err(|e| Error::query("session settings", e))?;
-    if clients.len() > 1 {
-        try_join_all(
-            clients
-                .iter()
-                .map(|c| c.query_one(queries::NO_PARALLEL_WORKERS, &[])),
-        )
-        .await
-        .map_err(|e| Error::query("session settings", e))?;
+    let more = more.filter(|m| m.plan.max > 1);
+    let counting = more.is_some();
+    // The first flight: each request is sent when its future is first polled, in this order.
+    let (_, setup, count, cat, (keywords, opclasses, schemas)) = futures_util::future::try_join5(
+        async {
+            client
+                .batch_execute(crate::BEGIN)
+                .await
+                .map_err(|e| Error::query("begin transaction", e))
+        },
+        typed_one(client, "session settings", queries::SETUP),
+        async {
+            if counting {
+                typed_one(client, "relation count", queries::RELATION_COUNT)
+                    .await
+                    .map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        typed_one(client, "catalog oids", queries::CATALOG_OIDS),
+        futures_util::future::try_join3(
+            small(client, "keywords", queries::KEYWORDS),
+            small(client, "operator classes", queries::DEFAULT_OPCLASSES),
+            small(client, "schemas", &queries::schemas()),
+        ),
+    )
+    .await?;
+    let v: i32 = Rec {
+        row: &setup,
+        kind: "server version",
     }
-    let mut version = 0;
-    for setup in &setups {
-        let v: i32 = Rec {
-            row: setup,
-            kind: "server version",
-        }
-        .get("version")?;
-        version = u32::try_from(v).unwrap_or(0);
-    }
+    .get("version")?;
+    let version = u32::try_from(v).unwrap_or(0);
     if version < MIN_SERVER_VERSION {
         return Err(Error::ServerVersion(version));
     }
     let cat = {
-        let row = client
-            .query_one(queries::CATALOG_OIDS, &[])
-            .await
-            .map_err(|e| Error::query("catalog oids", e))?;
         let r = Rec {
-            row: &row,
+            row: &cat,
             kind: "catalog oids",
         };
         Catalogs {
@@ -393,6 +474,17 @@ pub(crate) async fn read(
             collation: r.get("pg_collation")?,
         }
     };
+    let wanted = match (&more, &count) {
+        (Some(m), Some(row)) => {
+            let relations: i64 = Rec {
+                row,
+                kind: "relation count",
+            }
+            .get("count")?;
+            m.plan.for_relations(u64::try_from(relations).unwrap_or(0))
+        }
+        _ => 1,
+    };
     let mut rd = Reader {
         db: Database {
             server_version: Some(version),
@@ -401,34 +493,6 @@ pub(crate) async fn read(
         m: Maps::default(),
     };
     let finished = RefCell::new(Vec::new());
-
-    // What every other query needs: the schemas read, and two small lists.
-    let (keywords, opclasses, type_names, schemas) = futures_util::future::try_join4(
-        small(client, "keywords", queries::KEYWORDS.to_string()),
-        small(
-            client,
-            "operator classes",
-            queries::DEFAULT_OPCLASSES.to_string(),
-        ),
-        small(client, "type names", queries::type_names(version)),
-        small(client, "schemas", queries::schemas()),
-    )
-    .await?;
-    for row in &type_names {
-        let r = Rec {
-            row,
-            kind: "type names",
-        };
-        rd.m.type_names.insert(
-            r.get("oid")?,
-            crate::typename::TypeName {
-                schema: r.get("schema")?,
-                name: r.get("name")?,
-                element: r.get("element")?,
-                typmodout: r.get("typmodout")?,
-            },
-        );
-    }
     for row in &keywords {
         let word: String = Rec {
             row,
@@ -452,14 +516,57 @@ pub(crate) async fn read(
     let nsp: Vec<u32> = rd.m.schemas.keys().copied().collect();
     let whole = opts.include_schemas.is_empty();
 
-    let (mut p, queues) = Pipeline::new(jobs(version), clients.len());
-    let producers = try_join_all(
-        clients
-            .iter()
-            .zip(queues)
-            .map(|(c, queue)| produce(c, queue, &nsp, whole, start, &finished)),
+    let (mut p, mut queues) = Pipeline::new(jobs(version), wanted);
+    let main_queue = queues.remove(0);
+    let opened = std::cell::Cell::new(1usize);
+    // Sent before the first connection's queries, so that the snapshot is exported at once; the other
+    // connections are opened meanwhile.
+    let export = (wanted > 1).then(|| typed_one(client, EXPORT_STEP, queries::EXPORT_SNAPSHOT));
+    let others = async {
+        let Some(export) = export else {
+            return Ok(());
+        };
+        let row = export.await?;
+        let snapshot: String = Rec {
+            row: &row,
+            kind: EXPORT_STEP,
+        }
+        .get("snapshot")?;
+        let import = format!(
+            "{}; SET TRANSACTION SNAPSHOT {}; {}; {}",
+            crate::BEGIN,
+            plumb_model::quote_literal(&snapshot),
+            queries::SETUP,
+            queries::NO_PARALLEL_WORKERS
+        );
+        let (nsp, finished, import, more, opened) = (&nsp, &finished, &import, &more, &opened);
+        try_join_all(queues.into_iter().map(|queue| async move {
+            // A connection that cannot be opened or cannot import the snapshot (a server near
+            // max_connections, a pooler that does not keep sessions): its queries run on the first one.
+            let extra = async {
+                let c = more.as_ref()?.target.connect().await.ok()?;
+                c.batch_execute(import).await.ok()?;
+                Some(c)
+            }
+            .await;
+            match extra {
+                Some(c) => {
+                    opened.set(opened.get() + 1);
+                    // Closed (its read-only transaction with it) when its queries are done.
+                    produce(&c, queue, nsp, whole, start, finished).await
+                }
+                None => produce(client, queue, nsp, whole, start, finished).await,
+            }
+        }))
+        .await
+        .map(|_| ())
+    };
+    let producers = futures_util::future::try_join(
+        others,
+        produce(client, main_queue, &nsp, whole, start, &finished),
     );
     let handling = async {
+        p.rows("type names", |row| rd.type_names(row)).await?;
         p.rows("extensions", |row| rd.extensions(row, opts)).await?;
         p.rows("collations", |row| rd.collations(row)).await?;
         p.rows("types", |row| rd.types(row)).await?;
@@ -521,14 +628,25 @@ pub(crate) async fn read(
 
     rd.db.unsupported.sort();
     rd.db.unsupported.dedup();
-    let timings = finished.into_inner();
-    Ok((rd.db, timings))
+    Ok(Read {
+        db: rd.db,
+        timings: finished.into_inner(),
+        connections: opened.get(),
+    })
 }
 
-/// A small query on one connection, its rows all at once.
-async fn small(client: &Client, kind: &'static str, sql: String) -> Result<Vec<Row>, Error> {
+/// A query without parameters, its rows all at once (one round trip: no separate prepare step).
+async fn small(client: &Client, kind: &'static str, sql: &str) -> Result<Vec<Row>, Error> {
     client
-        .query(sql.as_str(), &[])
+        .query_typed(sql, &[])
+        .await
+        .map_err(|e| Error::query(kind, e))
+}
+
+/// A query without parameters that returns one row (one round trip).
+async fn typed_one(client: &Client, kind: &'static str, sql: &str) -> Result<Row, Error> {
+    client
+        .query_typed_one(sql, &[])
         .await
         .map_err(|e| Error::query(kind, e))
 }
@@ -596,6 +714,23 @@ impl Reader {
             },
         };
         self.db.event_triggers.insert(name, e);
+        Ok(())
+    }
+
+    fn type_names(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: "type names",
+        };
+        self.m.type_names.insert(
+            r.get("oid")?,
+            crate::typename::TypeName {
+                schema: r.get("schema")?,
+                name: r.get("name")?,
+                element: r.get("element")?,
+                typmodout: r.get("typmodout")?,
+            },
+        );
         Ok(())
     }
 
@@ -1451,23 +1586,20 @@ impl Reader {
         }
         // The one expression, if any: its text and its type, collation and form.
         let expression: Option<String> = r.get("expression")?;
-        let shape: Option<Vec<Option<String>>> = r.get("expression_shape")?;
+        let shape = r
+            .get::<Option<&str>>("expression_tree")?
+            .and_then(expression_shape);
         let mut key_names = Vec::with_capacity(keys.len());
         for ((attnum, opclass), collation) in keys.iter().zip(&opclasses).zip(&collations) {
             let (text, type_oid, own_collation) = if *attnum == 0 {
-                let (Some(text), Some([Some(type_oid), Some(collation_oid), Some(form)])) =
-                    (expression.as_ref(), shape.as_deref())
-                else {
+                let (Some(text), Some(shape)) = (expression.as_ref(), shape.as_ref()) else {
                     return Ok(None);
                 };
-                let (Ok(type_oid), Ok(collation_oid)) =
-                    (type_oid.parse::<u32>(), collation_oid.parse::<u32>())
-                else {
-                    return Ok(None);
-                };
-                let text = match form.as_str() {
-                    "call" => text.clone(),
-                    _ => format!("({text})"),
+                let (type_oid, collation_oid) = (shape.type_oid, shape.collation);
+                let text = if shape.call {
+                    text.clone()
+                } else {
+                    format!("({text})")
                 };
                 (text, type_oid, collation_oid)
             } else {
@@ -1524,7 +1656,7 @@ impl Reader {
         }
         let oids: Vec<u32> = pending.keys().copied().collect();
         let rows = client
-            .query(late.query(), &[&oids])
+            .query_typed(late.query(), &[(&oids, PgType::OID_ARRAY)])
             .await
             .map_err(|e| Error::query(late.step(), e))?;
         let mut definitions = BTreeMap::new();
@@ -2018,4 +2150,57 @@ fn implied_schema(from: &ObjectRef, to: &ObjectRef) -> bool {
         ObjectRef::Schema(_) | ObjectRef::Extension(_) => return false,
     };
     own == s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{expression_shape, ExpressionShape};
+
+    #[test]
+    fn expression_shape_reads_the_top_node() {
+        // lower(name), as PostgreSQL 15 stores it.
+        let call = "({FUNCEXPR :funcid 870 :funcresulttype 25 :funcretset false :funcvariadic false \
+                    :funcformat 0 :funccollid 100 :inputcollid 100 :args ({VAR :varno 1 :varattno 2 \
+                    :vartype 25 :vartypmod -1 :varcollid 100 :varlevelsup 0 :varnosyn 1 :varattnosyn 2 \
+                    :location 62}) :location 56})";
+        assert_eq!(
+            expression_shape(call),
+            Some(ExpressionShape {
+                type_oid: 25,
+                collation: 100,
+                call: true
+            })
+        );
+        // A cast written as a function (funcformat 1): in parentheses.
+        let cast = call.replace(":funcformat 0", ":funcformat 1");
+        assert_eq!(expression_shape(&cast).map(|s| s.call), Some(false));
+        let coalesce = "({COALESCEEXPR :coalescetype 23 :coalescecollid 0 :args ({VAR :varno 1}) :location 5})";
+        assert_eq!(
+            expression_shape(coalesce),
+            Some(ExpressionShape {
+                type_oid: 23,
+                collation: 0,
+                call: true
+            })
+        );
+        let op = "({OPEXPR :opno 551 :opfuncid 177 :opresulttype 23 :opretset false :opcollid 0 \
+                  :inputcollid 0 :args ({VAR :varno 1} {CONST :consttype 23}) :location 10})";
+        assert_eq!(
+            expression_shape(op),
+            Some(ExpressionShape {
+                type_oid: 23,
+                collation: 0,
+                call: false
+            })
+        );
+        // Other nodes, and a missing field: the definition is read from the server.
+        assert_eq!(
+            expression_shape("({CASE :casetype 25 :casecollid 100})"),
+            None
+        );
+        assert_eq!(
+            expression_shape("({FUNCEXPR :funcid 870 :funcformat 0})"),
+            None
+        );
+    }
 }
