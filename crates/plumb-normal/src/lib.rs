@@ -333,6 +333,9 @@ fn norm(v: &mut Value) {
             if let Some(inner) = m.get_mut("node") {
                 rewrite(inner);
                 // a cast removed: the wrapper takes its operand's node
+                if let Some(Value::Object(cast)) = inner.get_mut("TypeCast") {
+                    epoch_value(cast);
+                }
                 if let Some(Value::Object(cast)) = inner.get("TypeCast") {
                     if let Some(arg) = cast.get("arg").and_then(|a| a.get("node")) {
                         if implicit_cast_operand(arg)
@@ -360,6 +363,41 @@ fn norm(v: &mut Value) {
             }
         }
         _ => {}
+    }
+}
+
+/// `'epoch'` cast to `date`, `timestamp` or `timestamp with time zone` is the value the server stores and
+/// prints (`'1970-01-01 00:00:00+00'::timestamp with time zone`, the introspection session being in UTC):
+/// the special input is read when the expression is stored.
+fn epoch_value(cast: &mut Map<String, Value>) {
+    let ty = cast
+        .get("type_name")
+        .and_then(|t| t.get("names"))
+        .and_then(Value::as_array)
+        .and_then(|n| n.last())
+        .and_then(string_node)
+        .map(str::to_string);
+    let value = match ty.as_deref() {
+        Some("timestamptz") => "1970-01-01 00:00:00+00",
+        Some("timestamp") => "1970-01-01 00:00:00",
+        Some("date") => "1970-01-01",
+        _ => return,
+    };
+    let Some(Value::Object(sval)) = cast
+        .get_mut("arg")
+        .and_then(|a| a.get_mut("node"))
+        .and_then(|n| n.get_mut("AConst"))
+        .and_then(|c| c.get_mut("val"))
+        .and_then(|v| v.get_mut("Sval"))
+    else {
+        return;
+    };
+    if sval
+        .get("sval")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("epoch"))
+    {
+        sval.insert("sval".into(), Value::String(value.into()));
     }
 }
 

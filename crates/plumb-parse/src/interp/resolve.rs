@@ -287,13 +287,36 @@ impl Interp {
                 )
             });
         }
+        // an extension's type keeps its modifier, as its `typmod_out` prints it
+        let with_mods = |q: String, n: &str| -> String {
+            if tn.typmods.is_empty() {
+                return q;
+            }
+            let mods: Vec<Typmod> = tn
+                .typmods
+                .iter()
+                .filter_map(|m| match int_of(m) {
+                    Some(i) => Some(Typmod::Int(i)),
+                    None => match &m.node {
+                        Some(N::ColumnRef(c)) if c.fields.len() == 1 => {
+                            str_of(&c.fields[0]).map(Typmod::Word)
+                        }
+                        _ => str_of(m).map(Typmod::Word),
+                    },
+                })
+                .collect();
+            match extension_typmod(n, &mods) {
+                Some(m) => format!("{q}{m}"),
+                None => q,
+            }
+        };
         let found = match names.as_slice() {
             [c, n] if c == "pg_catalog" => builtin(n, &typmods, true),
             [n] => builtin(n, &typmods, false)
                 .or_else(|| self.find_type_or_row_type("", n).map(|q| q.to_string()))
                 .or_else(|| {
                     self.extension_schema()
-                        .map(|s| QualName::new(s, n).to_string())
+                        .map(|s| with_mods(QualName::new(s, n).to_string(), n))
                 }),
             [s, n] | [_, s, n] => self
                 .find_type_or_row_type(s, n)
@@ -303,7 +326,7 @@ impl Interp {
                         .extensions
                         .values()
                         .any(|e| &e.schema == s)
-                        .then(|| QualName::new(s, n).to_string())
+                        .then(|| with_mods(QualName::new(s, n).to_string(), n))
                 }),
             _ => None,
         };
