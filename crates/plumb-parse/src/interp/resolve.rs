@@ -158,8 +158,10 @@ impl Interp {
     /// The extension a type that no statement created comes from: by its name for well-known ones, or the
     /// only extension there is.
     pub(super) fn extension_of_type(&self, type_name: &str) -> Option<String> {
-        let t = type_name.trim_end_matches("[]");
-        let q: QualName = t.parse().ok()?;
+        // an extension's type may carry its modifier (`public.geometry(Point,4326)`)
+        let t = base(type_name.trim_end_matches("[]"));
+        let t = t.as_str();
+        let q: QualName = qualified(t)?;
         if q.schema == "pg_catalog" || builtin(t, &[], false).is_some() {
             return None;
         }
@@ -340,8 +342,7 @@ impl Interp {
     }
 
     pub(super) fn user_type_of(&self, type_name: &str) -> Option<QualName> {
-        let t = type_name.trim_end_matches("[]");
-        let q: QualName = t.parse().ok()?;
+        let q = qualified(type_name.trim_end_matches("[]"))?;
         self.db.types.contains_key(&q).then_some(q)
     }
 
@@ -391,4 +392,14 @@ impl Interp {
             *n = n.saturating_sub(1);
         }
     }
+}
+
+/// A type or relation name as the model writes it (`schema.name`, quoted where needed), read back; `None`
+/// for a built-in type's name (`integer`, `character varying(20)`), which has no `.`: most column types, so
+/// this is checked before the name is parsed (a parse allocates).
+pub(super) fn qualified(t: &str) -> Option<QualName> {
+    if !t.contains('.') {
+        return None;
+    }
+    t.parse().ok()
 }
