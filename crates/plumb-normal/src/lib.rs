@@ -13,6 +13,8 @@
 //!   `ARRAY[]::text[]`, `ARRAY['USER'::"Role"]`), and a cast of anything to `character varying`,
 //!   `character` or `name` (added where a `text` value meets such a parameter or column). Any other cast of
 //!   an expression (a function call, an operator) is kept;
+//! - `'epoch'` cast to `date`, `timestamp` or `timestamptz` is the instant it names, as the server stores it
+//!   (`'1970-01-01 00:00:00+00'::timestamp with time zone`);
 //! - `x IN (a, b)` is `x = ANY (ARRAY[a, b])`, `x NOT IN (...)` is `x <> ALL (ARRAY[...])`; `LIKE`/`ILIKE`
 //!   are their operators `~~`/`~~*`; `a BETWEEN x AND y` is `a >= x AND a <= y`;
 //! - nested `AND`/`OR` are flattened (`(a AND b) AND c` is `a AND b AND c`);
