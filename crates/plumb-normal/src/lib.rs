@@ -13,6 +13,8 @@
 //!   `ARRAY[]::text[]`, `ARRAY['USER'::"Role"]`), and a cast of anything to `character varying`,
 //!   `character` or `name` (added where a `text` value meets such a parameter or column). Any other cast of
 //!   an expression (a function call, an operator) is kept;
+//! - `'epoch'` cast to `date`, `timestamp` or `timestamptz` is the instant it names, as the server stores it
+//!   (`'1970-01-01 00:00:00+00'::timestamp with time zone`);
 //! - `x IN (a, b)` is `x = ANY (ARRAY[a, b])`, `x NOT IN (...)` is `x <> ALL (ARRAY[...])`; `LIKE`/`ILIKE`
 //!   are their operators `~~`/`~~*`; `a BETWEEN x AND y` is `a >= x AND a <= y`;
 //! - nested `AND`/`OR` are flattened (`(a AND b) AND c` is `a AND b AND c`);
@@ -333,6 +335,9 @@ fn norm(v: &mut Value) {
             if let Some(inner) = m.get_mut("node") {
                 rewrite(inner);
                 // a cast removed: the wrapper takes its operand's node
+                if let Some(Value::Object(cast)) = inner.get_mut("TypeCast") {
+                    epoch_value(cast);
+                }
                 if let Some(Value::Object(cast)) = inner.get("TypeCast") {
                     if let Some(arg) = cast.get("arg").and_then(|a| a.get("node")) {
                         if implicit_cast_operand(arg)
@@ -360,6 +365,41 @@ fn norm(v: &mut Value) {
             }
         }
         _ => {}
+    }
+}
+
+/// `'epoch'` cast to `date`, `timestamp` or `timestamp with time zone` is the value the server stores and
+/// prints (`'1970-01-01 00:00:00+00'::timestamp with time zone`, the introspection session being in UTC):
+/// the special input is read when the expression is stored.
+fn epoch_value(cast: &mut Map<String, Value>) {
+    let ty = cast
+        .get("type_name")
+        .and_then(|t| t.get("names"))
+        .and_then(Value::as_array)
+        .and_then(|n| n.last())
+        .and_then(string_node)
+        .map(str::to_string);
+    let value = match ty.as_deref() {
+        Some("timestamptz") => "1970-01-01 00:00:00+00",
+        Some("timestamp") => "1970-01-01 00:00:00",
+        Some("date") => "1970-01-01",
+        _ => return,
+    };
+    let Some(Value::Object(sval)) = cast
+        .get_mut("arg")
+        .and_then(|a| a.get_mut("node"))
+        .and_then(|n| n.get_mut("AConst"))
+        .and_then(|c| c.get_mut("val"))
+        .and_then(|v| v.get_mut("Sval"))
+    else {
+        return;
+    };
+    if sval
+        .get("sval")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("epoch"))
+    {
+        sval.insert("sval".into(), Value::String(value.into()));
     }
 }
 

@@ -318,3 +318,26 @@ fn sql_standard_function_bodies() {
         Verdict::Uncertain(_)
     ));
 }
+
+#[test]
+fn epoch_is_the_value_the_server_stores() {
+    let e = Sql::Expr;
+    assert!(same(
+        e,
+        "TIMESTAMP WITH TIME ZONE 'epoch'",
+        "'1970-01-01 00:00:00+00'::timestamp with time zone"
+    ));
+    assert!(same(
+        e,
+        "'epoch'::timestamp",
+        "'1970-01-01 00:00:00'::timestamp without time zone"
+    ));
+    assert!(same(e, "DATE 'Epoch'", "'1970-01-01'::date"));
+    // another instant is another value; 'epoch' as text is just a word
+    assert!(!same(
+        e,
+        "TIMESTAMP WITH TIME ZONE 'epoch'",
+        "'1970-01-02 00:00:00+00'::timestamp with time zone"
+    ));
+    assert!(!same(e, "'epoch'::text", "'1970-01-01'::text"));
+}

@@ -174,7 +174,7 @@ pub(crate) fn chunk_bounds(sql: &str) -> Vec<(usize, usize)> {
 /// comment is not terminated.
 pub(crate) fn statement_ends(sql: &str) -> Option<Vec<usize>> {
     let b = sql.as_bytes();
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
+    let ident = |c: u8| IDENT[c as usize];
     let mut ends = Vec::new();
     let mut i = 0usize;
     while i < b.len() {
@@ -195,6 +195,10 @@ pub(crate) fn statement_ends(sql: &str) -> Option<Vec<usize>> {
                     i >= 1 && (b[i - 1] == b'E' || b[i - 1] == b'e') && (i < 2 || !ident(b[i - 2]));
                 i += 1;
                 loop {
+                    if !escapes {
+                        // to the next quote at once (a doubled quote is two of them)
+                        i += sql[i..].find('\'')?;
+                    }
                     match b.get(i) {
                         None => return None,
                         Some(b'\\') if escapes => i += 2,
@@ -210,6 +214,7 @@ pub(crate) fn statement_ends(sql: &str) -> Option<Vec<usize>> {
             b'"' => {
                 i += 1;
                 loop {
+                    i += sql[i..].find('"')?;
                     match b.get(i) {
                         None => return None,
                         Some(b'"') if b.get(i + 1) == Some(&b'"') => i += 2,
@@ -242,7 +247,7 @@ pub(crate) fn statement_ends(sql: &str) -> Option<Vec<usize>> {
             _ if ident(c) => {
                 // Skip the rest of a word so that a `$` inside it is not taken for a dollar quote.
                 i += 1;
-                while i < b.len() && ident(b[i]) && b[i] != b'\'' {
+                while i < b.len() && ident(b[i]) {
                     i += 1;
                 }
             }
@@ -251,6 +256,19 @@ pub(crate) fn statement_ends(sql: &str) -> Option<Vec<usize>> {
     }
     Some(ends)
 }
+
+/// Bytes that continue an identifier (and a word the statement scanner skips whole): letters, digits, `_`,
+/// `$`, and every byte of a multi-byte character.
+static IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+        c += 1;
+    }
+    t
+};
 
 /// The offset of the first character at or after `at` that is neither blank space nor part of a comment.
 pub(crate) fn skip_space_and_comments(sql: &str, at: usize) -> usize {

@@ -163,6 +163,83 @@ fn interval(typmods: &[i64]) -> String {
     }
 }
 
+/// A type modifier as written: a number, or a word (`POINT`, `'LINESTRING'`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Typmod {
+    Int(i64),
+    Word(String),
+}
+
+/// The modifier of an extension's type as `format_type` prints it (the type's `typmod_out`), `""` for none,
+/// from the type's unqualified name and the modifiers as written. PostGIS's `geometry` and `geography`
+/// (`geometry(POINT, 4326)` is `geometry(Point,4326)`, an SRID of 0 or less is none, `geography` defaults to
+/// SRID 4326, `geometry(GEOMETRY)` has no modifier); any other type with integer modifiers prints them as
+/// `(a,b)` (pgvector's `vector(1536)`). `None`: a modifier this does not know how to print.
+pub(crate) fn extension_typmod(name: &str, mods: &[Typmod]) -> Option<String> {
+    if mods.is_empty() {
+        return Some(String::new());
+    }
+    match name {
+        "geometry" | "geography" => postgis_typmod(name == "geography", mods),
+        _ => {
+            let ints: Option<Vec<String>> = mods
+                .iter()
+                .map(|m| match m {
+                    Typmod::Int(i) => Some(i.to_string()),
+                    Typmod::Word(_) => None,
+                })
+                .collect();
+            Some(format!("({})", ints?.join(",")))
+        }
+    }
+}
+
+fn postgis_typmod(geography: bool, mods: &[Typmod]) -> Option<String> {
+    const SHAPES: &[&str] = &[
+        "Geometry",
+        "Point",
+        "LineString",
+        "Polygon",
+        "MultiPoint",
+        "MultiLineString",
+        "MultiPolygon",
+        "GeometryCollection",
+        "CircularString",
+        "CompoundCurve",
+        "CurvePolygon",
+        "MultiCurve",
+        "MultiSurface",
+        "PolyhedralSurface",
+        "Triangle",
+        "Tin",
+    ];
+    let (word, srid) = match mods {
+        [Typmod::Word(w)] => (w, 0),
+        [Typmod::Word(w), Typmod::Int(s)] => (w, *s),
+        _ => return None,
+    };
+    let upper = word.to_ascii_uppercase();
+    let (shape, dims) = SHAPES.iter().find_map(|s| {
+        let rest = upper.strip_prefix(&s.to_ascii_uppercase())?;
+        matches!(rest, "" | "Z" | "M" | "ZM").then_some((*s, rest))
+    })?;
+    let srid = if srid > 0 {
+        srid
+    } else if geography {
+        4326
+    } else {
+        0
+    };
+    if shape == "Geometry" && dims.is_empty() && srid == 0 {
+        return Some(String::new());
+    }
+    Some(if srid > 0 {
+        format!("({shape}{dims},{srid})")
+    } else {
+        format!("({shape}{dims})")
+    })
+}
+
 /// The element type of an array type name (`text[]` -> `text`).
 pub(crate) fn element(t: &str) -> Option<&str> {
     t.strip_suffix("[]")
@@ -223,6 +300,51 @@ pub(crate) fn numeric_rank(t: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postgis_modifiers_as_format_type_prints_them() {
+        let w = |s: &str| Typmod::Word(s.into());
+        let cases: &[(&str, Vec<Typmod>, &str)] = &[
+            (
+                "geometry",
+                vec![w("point"), Typmod::Int(4326)],
+                "(Point,4326)",
+            ),
+            ("geography", vec![w("POINT")], "(Point,4326)"),
+            ("geometry", vec![w("POINTZ")], "(PointZ)"),
+            (
+                "geometry",
+                vec![w("multipolygonzm"), Typmod::Int(3857)],
+                "(MultiPolygonZM,3857)",
+            ),
+            ("geometry", vec![w("GEOMETRY")], ""),
+            (
+                "geometry",
+                vec![w("GEOMETRY"), Typmod::Int(4326)],
+                "(Geometry,4326)",
+            ),
+            ("geometry", vec![w("GEOMETRYZ")], "(GeometryZ)"),
+            ("geography", vec![w("GEOMETRY")], "(Geometry,4326)"),
+            ("geometry", vec![w("Point"), Typmod::Int(0)], "(Point)"),
+            ("geometry", vec![w("TIN"), Typmod::Int(4326)], "(Tin,4326)"),
+            (
+                "geometry",
+                vec![w("LINESTRING"), Typmod::Int(-1)],
+                "(LineString)",
+            ),
+            ("vector", vec![Typmod::Int(1536)], "(1536)"),
+            ("geometry", vec![], ""),
+        ];
+        for (name, mods, want) in cases {
+            assert_eq!(
+                extension_typmod(name, mods).as_deref(),
+                Some(*want),
+                "{name} {mods:?}"
+            );
+        }
+        assert_eq!(extension_typmod("geometry", &[w("POINTQ")]), None);
+        assert_eq!(extension_typmod("vector", &[w("x")]), None);
+    }
 
     #[test]
     fn aliases() {

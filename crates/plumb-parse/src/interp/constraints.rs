@@ -169,6 +169,10 @@ impl Interp {
                 let mut name_cols = keys.clone();
                 name_cols.extend(including.iter().cloned());
                 let name = match explicit {
+                    // a chosen name is free already; a stated one may name an existing relation
+                    Some(n) if self.rel_taken(&q.schema, &n) => {
+                        return fail(format!("relation \"{n}\" already exists"), c.location);
+                    }
                     Some(n) => n,
                     None => {
                         let add = if label == "pkey" {
@@ -181,9 +185,6 @@ impl Interp {
                         })
                     }
                 };
-                if self.rel_taken(&q.schema, &name) {
-                    return fail(format!("relation \"{name}\" already exists"), c.location);
-                }
                 let mut def = match kind {
                     ConstraintKind::PrimaryKey => format!("PRIMARY KEY ({})", ident_list(&keys)),
                     ConstraintKind::Exclude => {

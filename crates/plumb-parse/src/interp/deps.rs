@@ -92,7 +92,7 @@ impl Interp {
             |ty: &str| -> Option<ObjectRef> { self.user_type_of(ty).map(ObjectRef::Type) };
         // A table's or view's row type used as a type: the dependency is on the relation.
         let row_ref = |ty: &str| -> Option<ObjectRef> {
-            let q: QualName = ty.trim_end_matches("[]").parse().ok()?;
+            let q = super::resolve::qualified(ty.trim_end_matches("[]"))?;
             (self.db.tables.contains_key(&q) || self.db.views.contains_key(&q))
                 .then_some(ObjectRef::Relation(q))
         };

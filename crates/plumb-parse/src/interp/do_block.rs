@@ -218,16 +218,52 @@ fn is_quiet(v: &Value) -> bool {
 
 /// `'text'` (with doubled quotes) as its text; `None` for anything else (a concatenation, `format(…)`).
 fn string_literal(q: &str) -> Option<String> {
-    let inner = q.trim().strip_prefix('\'')?.strip_suffix('\'')?;
-    let mut out = String::new();
-    let mut chars = inner.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\'' && chars.next() != Some('\'') {
-            return None;
+    let parsed = pg_query::parse(&format!("SELECT {q}"), 0).ok()?;
+    let [raw] = parsed.protobuf.stmts.as_slice() else {
+        return None;
+    };
+    let Some(N::SelectStmt(sel)) = raw.stmt.as_deref().and_then(|n| n.node.as_ref()) else {
+        return None;
+    };
+    let [target] = sel.target_list.as_slice() else {
+        return None;
+    };
+    let Some(N::ResTarget(t)) = target.node.as_ref() else {
+        return None;
+    };
+    constant_text(t.val.as_deref()?)
+}
+
+/// The value of a constant text expression: string literals, joined with `||`, or cast to a type that keeps
+/// their text as it is (`text`, `varchar`, `json`; `$$ {…} $$::json || '…'`). `None` for anything else.
+fn constant_text(n: &pg_query::protobuf::Node) -> Option<String> {
+    use pg_query::protobuf::a_const::Val;
+    match n.node.as_ref()? {
+        N::AConst(c) => match c.val.as_ref()? {
+            Val::Sval(s) => Some(s.sval.clone()),
+            _ => None,
+        },
+        N::AExpr(e) => {
+            let op = match e.name.as_slice() {
+                [o] => str_of(o)?,
+                _ => return None,
+            };
+            if op != "||" || e.kind() != pg_query::protobuf::AExprKind::AexprOp {
+                return None;
+            }
+            let mut l = constant_text(e.lexpr.as_deref()?)?;
+            l.push_str(&constant_text(e.rexpr.as_deref()?)?);
+            Some(l)
         }
-        out.push(c);
+        N::TypeCast(c) => {
+            let tn = c.type_name.as_ref()?;
+            let name = tn.names.last().and_then(str_of)?;
+            let keeps_text = matches!(name.as_str(), "text" | "varchar" | "json");
+            (keeps_text && tn.typmods.is_empty() && tn.array_bounds.is_empty())
+                .then(|| constant_text(c.arg.as_deref()?))?
+        }
+        _ => None,
     }
-    Some(out)
 }
 
 /// `[NOT] EXISTS (SELECT … FROM <catalog relation> …)`, alone: a test of what the catalog holds.
@@ -349,7 +385,24 @@ mod tests {
             string_literal("'CREATE TABLE it''s (a int)'").as_deref(),
             Some("CREATE TABLE it's (a int)")
         );
-        assert_eq!(string_literal("'a' || 'b'"), None);
         assert_eq!(string_literal("format('x %I', n)"), None);
+        assert_eq!(string_literal("'a' || n"), None);
+        assert_eq!(string_literal("'a' || 1"), None);
+        assert_eq!(string_literal("'a' || $$ {} $$::jsonb"), None);
+        assert_eq!(string_literal("'a'; DROP TABLE t"), None);
+    }
+
+    #[test]
+    fn constant_concatenations_are_executed() {
+        // martin's fixtures: a JSON comment spliced into COMMENT ON with dollar quotes
+        assert_eq!(
+            string_literal("'COMMENT ON TABLE t IS $tj$' || $$\n{\"a\": 1}\n$$::json || '$tj$'")
+                .as_deref(),
+            Some("COMMENT ON TABLE t IS $tj$\n{\"a\": 1}\n$tj$")
+        );
+        assert_eq!(
+            string_literal("'a' || ('b'::text || E'\\'')").as_deref(),
+            Some("ab'")
+        );
     }
 }

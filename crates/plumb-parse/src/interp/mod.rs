@@ -26,7 +26,7 @@ use crate::names::{
 };
 use crate::source::LineIndex;
 use crate::split::{chunk_bounds, skip_space_and_comments};
-use crate::types::{base, builtin};
+use crate::types::{base, builtin, extension_typmod, Typmod};
 use crate::{Error, Parsed, Script, Warning};
 
 /// A failure inside one statement: message and byte offset (or -1: the statement start).

@@ -158,8 +158,10 @@ impl Interp {
     /// The extension a type that no statement created comes from: by its name for well-known ones, or the
     /// only extension there is.
     pub(super) fn extension_of_type(&self, type_name: &str) -> Option<String> {
-        let t = type_name.trim_end_matches("[]");
-        let q: QualName = t.parse().ok()?;
+        // an extension's type may carry its modifier (`public.geometry(Point,4326)`)
+        let t = base(type_name.trim_end_matches("[]"));
+        let t = t.as_str();
+        let q: QualName = qualified(t)?;
         if q.schema == "pg_catalog" || builtin(t, &[], false).is_some() {
             return None;
         }
@@ -287,13 +289,36 @@ impl Interp {
                 )
             });
         }
+        // an extension's type keeps its modifier, as its `typmod_out` prints it
+        let with_mods = |q: String, n: &str| -> String {
+            if tn.typmods.is_empty() {
+                return q;
+            }
+            let mods: Vec<Typmod> = tn
+                .typmods
+                .iter()
+                .filter_map(|m| match int_of(m) {
+                    Some(i) => Some(Typmod::Int(i)),
+                    None => match &m.node {
+                        Some(N::ColumnRef(c)) if c.fields.len() == 1 => {
+                            str_of(&c.fields[0]).map(Typmod::Word)
+                        }
+                        _ => str_of(m).map(Typmod::Word),
+                    },
+                })
+                .collect();
+            match extension_typmod(n, &mods) {
+                Some(m) => format!("{q}{m}"),
+                None => q,
+            }
+        };
         let found = match names.as_slice() {
             [c, n] if c == "pg_catalog" => builtin(n, &typmods, true),
             [n] => builtin(n, &typmods, false)
                 .or_else(|| self.find_type_or_row_type("", n).map(|q| q.to_string()))
                 .or_else(|| {
                     self.extension_schema()
-                        .map(|s| QualName::new(s, n).to_string())
+                        .map(|s| with_mods(QualName::new(s, n).to_string(), n))
                 }),
             [s, n] | [_, s, n] => self
                 .find_type_or_row_type(s, n)
@@ -303,7 +328,7 @@ impl Interp {
                         .extensions
                         .values()
                         .any(|e| &e.schema == s)
-                        .then(|| QualName::new(s, n).to_string())
+                        .then(|| with_mods(QualName::new(s, n).to_string(), n))
                 }),
             _ => None,
         };
@@ -317,8 +342,7 @@ impl Interp {
     }
 
     pub(super) fn user_type_of(&self, type_name: &str) -> Option<QualName> {
-        let t = type_name.trim_end_matches("[]");
-        let q: QualName = t.parse().ok()?;
+        let q = qualified(type_name.trim_end_matches("[]"))?;
         self.db.types.contains_key(&q).then_some(q)
     }
 
@@ -368,4 +392,14 @@ impl Interp {
             *n = n.saturating_sub(1);
         }
     }
+}
+
+/// A type or relation name as the model writes it (`schema.name`, quoted where needed), read back; `None`
+/// for a built-in type's name (`integer`, `character varying(20)`), which has no `.`: most column types, so
+/// this is checked before the name is parsed (a parse allocates).
+pub(super) fn qualified(t: &str) -> Option<QualName> {
+    if !t.contains('.') {
+        return None;
+    }
+    t.parse().ok()
 }

@@ -112,6 +112,11 @@ pub(super) fn extension_comment(name: &str) -> Option<&'static str> {
         "unaccent" => "text search dictionary that removes accents",
         "uuid-ossp" => "generate universally unique identifiers (UUIDs)",
         "plpgsql" => "PL/pgSQL procedural language",
+        "postgis" => "PostGIS geometry and geography spatial types and functions",
+        "postgis_raster" => "PostGIS raster types and functions",
+        "postgis_topology" => "PostGIS topology spatial types and functions",
+        "postgis_sfcgal" => "PostGIS SFCGAL functions",
+        "postgis_tiger_geocoder" => "PostGIS tiger geocoder and reverse geocoder",
         _ => return None,
     })
 }
