@@ -306,10 +306,8 @@ mod tests {
 
     /// A scratch fixture tree: `files` (path, content) under a fresh folder.
     fn tree(tag: &str, files: &[(&str, &str)]) -> PathBuf {
-        let root = std::env::temp_dir().join(format!(
-            "plumb-testdb-fixture-{}-{tag}",
-            std::process::id()
-        ));
+        let root =
+            std::env::temp_dir().join(format!("plumb-testdb-fixture-{}-{tag}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         for (path, text) in files {
             let p = root.join(path);
