@@ -14,9 +14,14 @@ setup:
 demo: _ensure-setup
     scripts/demo.sh
 
-# Run every test against the local PostgreSQL (installs what is missing first)
+# Run every test against the local PostgreSQL (installs what is missing first; stops with a hint when no server answers)
 test: _ensure-setup
-    DATABASE_URL="$(scripts/database-url)" cargo test --workspace --no-fail-fast
+    DATABASE_URL="$(scripts/database-url)"; export DATABASE_URL; cargo test --workspace --no-fail-fast
+
+# The quick loop, no server needed: unit tests and the `fast_*` test targets (parse, plan of hand-built models, layouts, CLI offline)
+test-fast:
+    # plumb-cli's `verify` unit tests apply plans on a dev server: the one server-bound part of a unit test suite
+    cargo test --workspace --no-fail-fast --lib --bins --test 'fast_*' -- --skip verify::tests::
 
 # The version matrix: the server-facing tests on throwaway PostgreSQL 14, 16, 17, 18 clusters (fetched once)
 test-matrix *MAJORS:

@@ -1,5 +1,6 @@
 //! Accepted drift end to end: a reviewed list of known differences; the gate fails only on drift not in it
-//! (new), on expired entries, and warns about entries that no longer match (stale).
+//! (new), on expired entries, and warns about entries that no longer match (stale). Output checked whole
+//! (insta snapshots in `tests/snapshots/`).
 
 mod common;
 
@@ -30,6 +31,7 @@ fn check(db: &TestDb, schema: &std::path::Path, extra: &[&str]) -> Run {
 
 #[test]
 fn accepted_drift_passes_new_and_expired_fail_stale_is_warned() {
+    bless_env();
     let (db, schema, dir) = setup("accept_gate");
     assert_eq!(check(&db, &schema, &[]).code, 1);
 
@@ -37,15 +39,13 @@ fn accepted_drift_passes_new_and_expired_fail_stale_is_warned() {
     let list = dir.join("accepted.toml");
     let run = check(&db, &schema, &["--write-accepted", list.to_str().unwrap()]);
     assert_eq!(run.code, 1, "{run:?}");
-    let text = std::fs::read_to_string(&list).unwrap();
-    assert!(
-        text.contains("object = \"public.users.legacy_code\"")
-            && text.contains("object = \"public.old_reports\""),
-        "{text}"
+    insta::assert_snapshot!(
+        "written_list",
+        stable(&std::fs::read_to_string(&list).unwrap())
     );
     let run = check(&db, &schema, &["--accept", list.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stdout.contains("accepted drift: 2"), "{run:?}");
+    insta::assert_snapshot!("all_accepted", whole(&run));
     // It never overwrites.
     let again = check(&db, &schema, &["--write-accepted", list.to_str().unwrap()]);
     assert_eq!(again.code, 2, "{again:?}");
@@ -76,19 +76,7 @@ reason = "long gone"
     .unwrap();
     let run = check(&db, &schema, &["--accept", list.to_str().unwrap()]);
     assert_eq!(run.code, 1, "expired entry fails: {run:?}");
-    assert!(
-        run.stdout.contains("expired accepted drift") && run.stdout.contains("public.old_reports"),
-        "{run:?}"
-    );
-    assert!(
-        run.stdout.contains("no longer matches") && run.stdout.contains("public.gone_idx"),
-        "{run:?}"
-    );
-    assert!(
-        run.stderr
-            .contains("public.gone_idx no longer matches anything"),
-        "{run:?}"
-    );
+    insta::assert_snapshot!("expired_and_stale", whole(&run));
     let json = check(
         &db,
         &schema,
@@ -128,7 +116,7 @@ reason = "long gone"
     db.execute("CREATE INDEX users_email_idx ON users (email)");
     let run = check(&db, &schema, &["--accept", list.to_str().unwrap()]);
     assert_eq!(run.code, 1, "new drift fails: {run:?}");
-    assert!(run.stdout.contains("users_email_idx"), "{run:?}");
+    insta::assert_snapshot!("new_drift", whole(&run));
 
     // Bad lists are errors with file and line.
     std::fs::write(
@@ -138,13 +126,7 @@ reason = "long gone"
     .unwrap();
     let run = check(&db, &schema, &["--accept", list.to_str().unwrap()]);
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(
-        run.stderr.contains(&format!(
-            "{}:1: accepted drift table x has no reason",
-            list.display()
-        )),
-        "{run:?}"
-    );
+    insta::assert_snapshot!("no_reason", whole(&run));
     std::fs::write(
         &list,
         "[[accept]]\nkind = \"table\"\nobject = \"x\"\nreason = \"r\"\nexpires = \"soon\"\n",
@@ -152,19 +134,12 @@ reason = "long gone"
     .unwrap();
     let run = check(&db, &schema, &["--accept", list.to_str().unwrap()]);
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.contains("not a date"), "{run:?}");
+    insta::assert_snapshot!("not_a_date", whole(&run));
     std::fs::write(
         &list,
         "[[accept]]\nkind = \"column\"\nobject = \"x.y\"\nattribute = \"colour\"\nreason = \"r\"\n",
     )
     .unwrap();
     let run = check(&db, &schema, &["--accept", list.to_str().unwrap()]);
-    assert_eq!(run.code, 2, "{run:?}");
-    assert!(
-        run.stderr.contains(&format!(
-            "{}:1: attribute = \"colour\" is not an attribute plumb compares (one of: comment, definition,",
-            list.display()
-        )),
-        "{run:?}"
-    );
+    insta::assert_snapshot!("unknown_attribute", whole(&run));
 }

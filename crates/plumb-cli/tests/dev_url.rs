@@ -2,13 +2,16 @@
 //! `from` (a file, or a directory: schema files or migrations) to scratch databases on the test server and
 //! diffs it against `to.sql`. `expected.txt` gives the exit code and blocks of lines stdout / stderr must
 //! contain (`{dir}` stands for the case directory). Every run also checks that the scratch databases plumb
-//! created are gone afterwards and that the dev URL's password is printed nowhere.
+//! created are gone afterwards and that the dev URL's password is printed nowhere. One test per case
+//! (`harness = false`, see `plumb_testdb::fixture`).
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::process::ExitCode;
 
 use common::*;
+use plumb_testdb::fixture::{Case, CaseResult, Snapshots, Suite};
 
 /// What a case expects.
 struct Expected {
@@ -91,7 +94,9 @@ fn scratch_names(stderr: &str) -> Vec<String> {
         .collect()
 }
 
-fn run_case(case: &Path, admin: &TestDb) -> Result<(), String> {
+fn run_case(case: &Path) -> Result<(), String> {
+    // A database of the test's own, to look at the server's list of databases from.
+    let admin = TestDb::new("dev_url");
     let expected = read_expected(case);
     let from = if case.join("from").is_dir() {
         case.join("from")
@@ -151,45 +156,25 @@ fn run_case(case: &Path, admin: &TestDb) -> Result<(), String> {
     }
 }
 
-fn cases() -> Vec<PathBuf> {
-    let root = workspace_root().join("fixtures/dev-url");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("expected.txt").is_file())
-        .collect();
-    cases.sort();
-    cases
+fn main() -> ExitCode {
+    let mut suite = Suite::new();
+    suite
+        .cases(
+            "dev-url",
+            &workspace_root().join("fixtures/dev-url"),
+            1,
+            &|dir: &Path| dir.join("expected.txt").is_file(),
+            6,
+            Snapshots::NONE,
+            |case: &Case| -> CaseResult { run_case(&case.dir) },
+        )
+        .test(
+            "expected_blocks_are_read_as_written",
+            expected_blocks_are_read_as_written,
+        );
+    suite.run()
 }
 
-#[test]
-fn dev_url_fixtures() {
-    let cases = cases();
-    assert!(
-        cases.len() >= 6,
-        "fixtures/dev-url cases missing: {cases:?}"
-    );
-    // A database of the test's own, to look at the server's list of databases from.
-    let admin = TestDb::new("dev_url");
-    let failures: Vec<String> = cases
-        .iter()
-        .filter_map(|case| {
-            run_case(case, &admin)
-                .err()
-                .map(|e| format!("{}: {e}", case.display()))
-        })
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n\n")
-    );
-}
-
-#[test]
 fn expected_blocks_are_read_as_written() {
     let dir = scratch_dir("dev_url_expected");
     std::fs::write(

@@ -1,13 +1,18 @@
 //! `plumb check` over many targets, on the real server: each case of `fixtures/fleet` is a declared schema,
 //! a number of databases loaded from it (copies of one, `CREATE DATABASE ... TEMPLATE`), drift SQL run in some
 //! of them, targets that cannot be reached, the expected human report and exit code. Every database is a
-//! `TestDb`, dropped when the test ends, also when it fails.
+//! `TestDb`, dropped when the test ends, also when it fails. One test per case (`harness = false`, see
+//! `plumb_testdb::fixture`); the reports are compared whole with the case's snapshots `expected.snap`
+//! (human), `expected-markdown.snap` and `expected-github.snap`.
 
 mod common;
 
 use std::path::Path;
+use std::process::ExitCode;
 
-use common::{plumb_at, workspace_root, TestDb};
+use common::{bless_env, plumb_at, whole, workspace_root, TestDb};
+use plumb_testdb::fixture::{Case, CaseResult, Snapshots, Suite};
+use plumb_testdb::snapshot::check_versioned;
 
 /// The databases of one case and the targets file that names them (`name = URL` per line).
 struct Fleet {
@@ -69,17 +74,9 @@ fn scratch_dir(tag: &str) -> std::path::PathBuf {
     dir
 }
 
-#[test]
-fn fleet_cases() {
-    let root = workspace_root().join("fixtures/fleet");
-    let mut cases: Vec<_> = std::fs::read_dir(&root)
-        .expect("fixtures/fleet")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
-    assert!(!cases.is_empty());
-    for case in cases {
+fn fleet_case(c: &Case) -> CaseResult {
+    let case = c.dir.clone();
+    {
         let tag = case.file_name().unwrap().to_string_lossy().to_string();
         let scratch = scratch_dir(&tag);
         let fleet = build(&case, &scratch);
@@ -106,13 +103,12 @@ fn fleet_cases() {
             .parse()
             .expect("exit code");
         assert_eq!(human.code, want_exit, "{tag}: {human:?}");
-        if let Err(e) =
-            plumb_testdb::snapshot::check_snapshot(&case, "expected", "txt", &human.stdout)
-        {
-            panic!("{tag}: {e}\n{human:?}");
-        }
+        check_versioned(&case, "expected", &human.stdout);
 
-        for (format, ext) in [("markdown", "md"), ("github", "github")] {
+        for (format, stem) in [
+            ("markdown", "expected-markdown"),
+            ("github", "expected-github"),
+        ] {
             let run = plumb_at(
                 Some(&case),
                 &[
@@ -128,11 +124,7 @@ fn fleet_cases() {
                 &[],
             );
             assert_eq!(run.code, want_exit, "{tag} {format}: {run:?}");
-            if let Err(e) =
-                plumb_testdb::snapshot::check_snapshot(&case, "expected", ext, &run.stdout)
-            {
-                panic!("{tag} {format}: {e}\n{run:?}");
-            }
+            check_versioned(&case, stem, &run.stdout);
         }
 
         // One at a time gives the same report: the order is the targets', not the order reads finish in.
@@ -214,10 +206,37 @@ fn fleet_cases() {
         let _ = std::fs::remove_dir_all(&scratch);
         fleet.drop_all();
     }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    bless_env();
+    let mut suite = Suite::new();
+    suite
+        .cases(
+            "fleet",
+            &workspace_root().join("fixtures/fleet"),
+            1,
+            &|dir: &Path| dir.join("schema.sql").is_file(),
+            1,
+            Snapshots::versioned(&["expected", "expected-markdown", "expected-github"]),
+            fleet_case,
+        )
+        .test(
+            "targets_query_lists_databases_read_only",
+            targets_query_lists_databases_read_only,
+        )
+        .test("targets_file_errors", targets_file_errors)
+        .test(
+            "map_schema_compares_each_tenant_schema_with_the_declared_one",
+            map_schema_compares_each_tenant_schema_with_the_declared_one,
+        )
+        .test("targets_of_plumb_toml", targets_of_plumb_toml)
+        .test("passwords_are_not_printed", passwords_are_not_printed);
+    suite.run()
 }
 
 /// `--targets-query` lists the targets on one server; the query runs read-only, so it cannot write.
-#[test]
 fn targets_query_lists_databases_read_only() {
     let template = TestDb::with_sql("fleetq", "CREATE TABLE t (id integer PRIMARY KEY);");
     let a = template.copy("fleetq_a");
@@ -247,20 +266,7 @@ fn targets_query_lists_databases_read_only() {
         &[],
     );
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(
-        run.stdout.contains(&format!("{}  in sync", a.name())),
-        "{run:?}"
-    );
-    assert!(
-        run.stdout
-            .contains("1 target: column public.t.extra is in the database but not declared"),
-        "{run:?}"
-    );
-    assert!(
-        run.stdout
-            .contains("2 targets: 1 in sync, 1 with drift, 0 errors"),
-        "{run:?}"
-    );
+    insta::assert_snapshot!("targets_query", whole(&run));
 
     // A query that writes is refused by the server (read-only transaction): exit 2, nothing written.
     let run = plumb_at(
@@ -278,7 +284,7 @@ fn targets_query_lists_databases_read_only() {
         &[],
     );
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.contains("read-only transaction"), "{run:?}");
+    insta::assert_snapshot!("targets_query_writes", whole(&run));
     assert!(
         a.try_execute("SELECT 1 FROM written").is_err(),
         "the query wrote"
@@ -300,12 +306,11 @@ fn targets_query_lists_databases_read_only() {
         &[],
     );
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.contains("no targets"), "{run:?}");
+    insta::assert_snapshot!("targets_query_none", whole(&run));
     let _ = std::fs::remove_dir_all(&scratch);
 }
 
 /// A bad line of a targets file is an error naming file and line; a duplicate name is an error.
-#[test]
 fn targets_file_errors() {
     let scratch = scratch_dir("file");
     let schema = scratch.join("schema.sql");
@@ -329,11 +334,7 @@ fn targets_file_errors() {
         &[],
     );
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(
-        run.stderr
-            .contains(&format!("{}:4:1: expected a URL", file.display())),
-        "{run:?}"
-    );
+    insta::assert_snapshot!("targets_file_bad_line", whole(&run));
     std::fs::write(
         &file,
         "a = postgresql://u@127.0.0.1:1/a\na = postgresql://u@127.0.0.1:1/b\n",
@@ -352,7 +353,7 @@ fn targets_file_errors() {
         &[],
     );
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.contains("target a is named twice"), "{run:?}");
+    insta::assert_snapshot!("targets_file_named_twice", whole(&run));
     let _ = std::fs::remove_dir_all(&scratch);
 }
 
@@ -370,7 +371,6 @@ fn app_schema(s: &str) -> String {
 
 /// `--map-schema 'tenant_*=app'`: each tenant schema of one database compared with the declared `app`; a
 /// schema that is not a tenant's is left alone; a quoted (hostile) schema name is renamed as a whole.
-#[test]
 fn map_schema_compares_each_tenant_schema_with_the_declared_one() {
     let db = TestDb::new("fleet_map");
     db.execute(&app_schema("tenant_a"));
@@ -416,11 +416,7 @@ fn map_schema_compares_each_tenant_schema_with_the_declared_one() {
         ["tenant_c", "drift", "in", "1", "place"],
         "{run:?}"
     );
-    assert!(
-        run.stdout
-            .contains("1 target: column app.users.hotfix_flag is in the database but not declared\n      in tenant_c"),
-        "{run:?}"
-    );
+    insta::assert_snapshot!("map_schema", whole(&run));
 
     // A declared schema the declaration does not have, and a glob that matches nothing: errors.
     let run = plumb_at(
@@ -438,10 +434,7 @@ fn map_schema_compares_each_tenant_schema_with_the_declared_one() {
         &[],
     );
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(
-        run.stderr.contains("declared schema nope does not exist"),
-        "{run:?}"
-    );
+    insta::assert_snapshot!("map_schema_declared_missing", whole(&run));
     let run = plumb_at(
         None,
         &[
@@ -457,16 +450,11 @@ fn map_schema_compares_each_tenant_schema_with_the_declared_one() {
         &[],
     );
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(
-        run.stdout
-            .contains("error: --map-schema shard_*: no schema matches"),
-        "{run:?}"
-    );
+    insta::assert_snapshot!("map_schema_no_match", whole(&run));
     let _ = std::fs::remove_dir_all(&scratch);
 }
 
 /// The `[targets]` table of plumb.toml names the targets when the command line names none.
-#[test]
 fn targets_of_plumb_toml() {
     let template = TestDb::with_sql("fleett", "CREATE TABLE t (id integer PRIMARY KEY);");
     let eu = template.copy("fleett_eu");
@@ -485,18 +473,7 @@ fn targets_of_plumb_toml() {
     .unwrap();
     let run = plumb_at(Some(&dir), &["check", "--schema", "schema.sql"], &[]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(
-        run.stdout.starts_with(
-            "checked 2 targets against schema.sql\n  eu  in sync\n  us  drift in 1 place\n"
-        ),
-        "{run:?}"
-    );
-    assert!(
-        run.stdout.contains(
-            "1 target: table public.t is declared but missing from the database\n      in us"
-        ),
-        "{run:?}"
-    );
+    insta::assert_snapshot!("plumb_toml_targets", whole(&run));
     // A --database on the command line wins: one database, the single-target check.
     let run = plumb_at(
         Some(&dir),
@@ -504,16 +481,15 @@ fn targets_of_plumb_toml() {
         &[],
     );
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stdout.starts_with("schema in sync"), "{run:?}");
+    insta::assert_snapshot!("plumb_toml_database_wins", whole(&run));
     std::fs::write(dir.join("plumb.toml"), "[targets]\neu = 1\n").unwrap();
     let run = plumb_at(Some(&dir), &["check", "--schema", "schema.sql"], &[]);
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.contains("plumb.toml:2:6"), "{run:?}");
+    insta::assert_snapshot!("plumb_toml_bad_target", whole(&run));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Passwords in target URLs never reach the report, in any format, nor stderr.
-#[test]
 fn passwords_are_not_printed() {
     let scratch = scratch_dir("pw");
     let schema = scratch.join("schema.sql");

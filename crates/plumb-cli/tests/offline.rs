@@ -4,17 +4,19 @@
 //! way. No difference may be reported. A case's `drift.sql`, run on the database afterwards, must then be
 //! reported by `plumb check`. See `fixtures/offline/README.md` and `fixtures/real/README.md`.
 //!
-//! `PLUMB_CASE=substring` runs the matching cases only; `--nocapture` prints the changes each comparison
-//! reported (the false-drift count per case).
+//! One test per case (`harness = false`, see `plumb_testdb::fixture`): `cargo test -p plumb-cli --test offline
+//! -- in_list` (or `PLUMB_CASE=in_list`) runs the matching cases only; `--nocapture` prints the changes each
+//! comparison reported (the false-drift count per case).
 
 #![allow(clippy::print_stdout)]
 
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, ExitCode};
 
 use common::*;
+use plumb_testdb::fixture::{Case, CaseResult, Snapshots, Suite};
 
 /// The declared source of a case: `schema.sql`, else a `migrations` or `schema` directory.
 fn source_of(case: &Path) -> Option<PathBuf> {
@@ -24,17 +26,8 @@ fn source_of(case: &Path) -> Option<PathBuf> {
         .find(|p| p.exists())
 }
 
-fn cases(root: &Path) -> Vec<PathBuf> {
-    let Ok(rd) = std::fs::read_dir(root) else {
-        return Vec::new();
-    };
-    let mut v: Vec<PathBuf> = rd
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| source_of(p).is_some())
-        .collect();
-    v.sort();
-    v
+fn is_case(dir: &Path) -> bool {
+    source_of(dir).is_some()
 }
 
 /// Changes a `plumb diff --format json` reported, as `kind object action` lines; `Err` when plumb failed.
@@ -195,74 +188,60 @@ fn run_case(case: &Path) -> (Vec<String>, Vec<usize>) {
     (fail, counts)
 }
 
-fn run_all(root: &Path, min: usize) {
-    let only = std::env::var("PLUMB_CASE").unwrap_or_default();
-    let all: Vec<PathBuf> = cases(root)
-        .into_iter()
-        .filter(|c| only.is_empty() || c.to_string_lossy().contains(&only))
-        .collect();
-    if only.is_empty() {
-        assert!(
-            all.len() >= min,
-            "{}: expected at least {min} cases, found {}",
-            root.display(),
-            all.len()
-        );
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..3 {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(case) = all.get(i) else { break };
-                let r = run_case(case);
-                results.lock().unwrap().push((case.clone(), r));
-            });
-        }
-    });
-    let mut results = results.into_inner().unwrap();
-    results.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut failures = Vec::new();
-    for (case, (fail, counts)) in &results {
-        println!(
-            "{}: changes reported (declared file->db, db->file, pg_dump file->db, db->file): {counts:?}{}",
-            case.file_name().unwrap().to_string_lossy(),
-            if fail.is_empty() { "" } else { "  FAILS" }
-        );
-        failures.extend(fail.iter().cloned());
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} case(s) fail:\n  {}",
-        results.iter().filter(|r| !r.1 .0.is_empty()).count(),
-        results.len(),
-        failures.join("\n  ")
+/// One case: no false drift either way, from the declared source and from `pg_dump`'s.
+fn case_test(case: &Case) -> CaseResult {
+    let (fail, counts) = run_case(&case.dir);
+    println!(
+        "{}: changes reported (declared file->db, db->file, pg_dump file->db, db->file): {counts:?}{}",
+        case.name,
+        if fail.is_empty() { "" } else { "  FAILS" }
     );
-}
-
-#[test]
-fn offline_shapes_have_no_false_drift() {
-    run_all(&workspace_root().join("fixtures/offline"), 12);
+    if fail.is_empty() {
+        Ok(())
+    } else {
+        Err(fail.join("\n  "))
+    }
 }
 
 /// The real-world corpus is other projects' code and is not committed: `fixtures/real/fetch.py` writes it to
 /// `fixtures/real/corpus/` (git-ignored) from the pinned commits of `fixtures/real/manifest.tsv`. Where it has
-/// been fetched this test runs every case; where it has not (a clean clone, CI), it says so and checks nothing.
-#[test]
-fn real_projects_have_no_false_drift() {
+/// been fetched every case is a test (`real/<case>`); where it has not (a clean clone, CI), the one test
+/// `real/(not fetched)` says so and checks nothing.
+fn main() -> ExitCode {
+    let mut suite = Suite::new();
+    suite.cases(
+        "offline",
+        &workspace_root().join("fixtures/offline"),
+        1,
+        &is_case,
+        12,
+        Snapshots::NONE,
+        case_test,
+    );
     let corpus = workspace_root().join("fixtures/real/corpus");
-    if !corpus.is_dir() {
-        println!(
-            "not run: {} is missing (run fixtures/real/fetch.py to fetch the real-world corpus)",
-            corpus.display()
+    if corpus.is_dir() {
+        let listed = std::fs::read_to_string(workspace_root().join("fixtures/real/manifest.tsv"))
+            .map(|t| {
+                t.lines()
+                    .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                    .count()
+            })
+            .unwrap_or(usize::MAX);
+        suite.cases(
+            "real",
+            &corpus,
+            1,
+            &is_case,
+            listed,
+            Snapshots::NONE,
+            case_test,
         );
-        return;
+    } else {
+        suite.test("real/(not fetched)", || {
+            println!(
+                "not run: fixtures/real/corpus is missing (run fixtures/real/fetch.py to fetch the real-world corpus)"
+            );
+        });
     }
-    let listed = std::fs::read_to_string(workspace_root().join("fixtures/real/manifest.tsv"))
-        .expect("fixtures/real/manifest.tsv")
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .count();
-    run_all(&corpus, listed);
+    suite.run()
 }

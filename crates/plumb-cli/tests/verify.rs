@@ -1,4 +1,5 @@
-//! `plumb diff --verify`: the plan proved on the dev server, its result reported on stderr.
+//! `plumb diff --verify`: the plan proved on the dev server, its result reported on stderr (output checked
+//! whole: insta snapshots in `tests/snapshots/`).
 
 mod common;
 
@@ -6,6 +7,7 @@ use common::*;
 
 #[test]
 fn verify_proves_the_plan_on_the_dev_server() {
+    bless_env();
     let dir = scratch_dir("verify_ok");
     let from = dir.join("from.sql");
     let to = dir.join("to.sql");
@@ -32,16 +34,8 @@ fn verify_proves_the_plan_on_the_dev_server() {
         "--verify",
     ]);
     assert_eq!(run.code, 1, "differences found: {run:?}");
-    assert!(
-        run.stderr
-            .contains("the plan's 2 step(s) apply and leave no difference"),
-        "{run:?}"
-    );
+    insta::assert_snapshot!("verified", whole(&run));
     let none = plumb(&["diff", "--from", from, "--to", to, "--verify"]);
     assert_eq!(none.code, 2, "{none:?}");
-    assert!(
-        none.stderr
-            .contains("--verify proves the plan on a dev server"),
-        "{none:?}"
-    );
+    insta::assert_snapshot!("no_dev_server", whole(&none));
 }

@@ -1,39 +1,23 @@
-//! Data-driven convergence tests: every `fixtures/diff/<area>/<case>/` holds `from.sql` and `to.sql` (and
-//! optionally `options`, one word a line: `online`, `ignore_owners`, `ignore_privileges`). For each case the
-//! two schemas are loaded into fresh databases and introspected; the plan is compared with the snapshot
-//! `expected.sql` (`expected.pgNN.sql` on PostgreSQL NN where the plan differs there: `plumb_testdb::snapshot`; written
-//! when `PLUMB_BLESS=1`), applied to the "from" database, and the result introspected
-//! again: it must not differ from "to" any more.
+//! Data-driven convergence tests, one test per case (`harness = false`, see `plumb_testdb::fixture`): every
+//! `fixtures/diff/<area>/<case>/` holds `from.sql` and `to.sql` (and optionally `options`, one word a line:
+//! `online`, `ignore_owners`, `ignore_privileges`). For each case the two schemas are loaded into fresh
+//! databases and introspected; the plan is compared with the snapshot `expected.snap` (`expected@pgNN.snap`
+//! on PostgreSQL NN where the plan differs there: `plumb_testdb::snapshot`; written when `PLUMB_BLESS=1`),
+//! applied to the "from" database, and the result introspected again: it must not differ from "to" any more.
 
 #![allow(clippy::print_stderr)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::process::ExitCode;
 
 use plumb_diff::{diff, plan, render, Options};
 use plumb_model::Database;
-use plumb_testdb::snapshot::{check_snapshot, skip_reason};
+use plumb_testdb::fixture::{fixtures_root, Case, CaseResult, Snapshots, Suite};
+use plumb_testdb::snapshot::{check_versioned, skip_reason};
 use plumb_testdb::TestDb;
 
-fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/diff")
-}
-
-fn cases() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for area in std::fs::read_dir(fixtures_root()).expect("fixtures/diff exists") {
-        let area = area.unwrap().path();
-        if !area.is_dir() {
-            continue;
-        }
-        for case in std::fs::read_dir(&area).unwrap() {
-            let case = case.unwrap().path();
-            if case.join("from.sql").exists() && case.join("to.sql").exists() {
-                out.push(case);
-            }
-        }
-    }
-    out.sort();
-    out
+fn is_case(dir: &Path) -> bool {
+    dir.join("from.sql").exists() && dir.join("to.sql").exists()
 }
 
 fn introspect(rt: &tokio::runtime::Runtime, db: &TestDb) -> Database {
@@ -89,16 +73,13 @@ fn options(case: &Path) -> Options {
     o
 }
 
-fn run_case(rt: &tokio::runtime::Runtime, case: &Path) -> Result<(), String> {
-    let name = format!(
-        "{}/{}",
-        case.parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_string_lossy(),
-        case.file_name().unwrap().to_string_lossy()
-    );
+fn run_case(case: &Case) -> CaseResult {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let name = case.name.as_str();
+    let case = case.dir.as_path();
     if let Some(why) = skip_reason(case) {
         eprintln!("{why}");
         return Ok(());
@@ -110,7 +91,7 @@ fn run_case(rt: &tokio::runtime::Runtime, case: &Path) -> Result<(), String> {
     let roles = plumb_testdb::TestRoles::new();
     let a = TestDb::with_sql(&format!("{name}_a"), &roles.apply(&from_sql));
     let b = TestDb::with_sql(&format!("{name}_b"), &roles.apply(&to_sql));
-    let (ma, mb) = (introspect(rt, &a), introspect(rt, &b));
+    let (ma, mb) = (introspect(&rt, &a), introspect(&rt, &b));
     let p = plan(&ma, &mb, &opts).map_err(|e| format!("{name}: plan failed: {e}"))?;
     let header = render::Header {
         from: format!("{name}/from.sql"),
@@ -118,18 +99,14 @@ fn run_case(rt: &tokio::runtime::Runtime, case: &Path) -> Result<(), String> {
     };
     let script = render::sql(&p, &header);
     let snapshot = roles.restore(&script);
-    check_snapshot(case, "expected", "sql", &snapshot).map_err(|e| format!("{name}: plan {e}"))?;
-    // the other renderers accept every plan
-    let j = render::json(&p, &header);
-    assert_eq!(j["version"], 1);
-    let _ = render::human(&p, &header, true);
-    let _ = render::markdown(&p, &header);
+    check_versioned(case, "expected", &snapshot);
+    check_other_renderers(name, &p, &header, &script)?;
     if p.steps.is_empty() && !p.changes.is_empty() {
         return Err(format!("{name}: changes without steps: {:?}", p.changes));
     }
     apply_with_psql(a.url(), &script)
         .map_err(|e| format!("{name}: plan does not apply: {e}\n{script}"))?;
-    let ma2 = introspect(rt, &a);
+    let ma2 = introspect(&rt, &a);
     let left = diff(&ma2, &mb, &opts);
     if !left.is_empty() {
         let again = plan(&ma2, &mb, &opts)
@@ -147,36 +124,75 @@ fn run_case(rt: &tokio::runtime::Runtime, case: &Path) -> Result<(), String> {
     Ok(())
 }
 
-#[test]
-fn diff_fixtures_converge_and_match_their_snapshots() {
-    let only = std::env::var("PLUMB_CASE").unwrap_or_default();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {}); // runtime usable
-    let all = cases();
-    assert!(
-        all.len() >= 20,
-        "expected the fixture folders, found {}",
-        all.len()
+/// The other renderers agree with the plan: the JSON form carries its version and every change and step;
+/// the human report counts the changes, objects, steps and hazards; the Markdown report has one table row
+/// per change and ends with the SQL script in a `sql` block.
+fn check_other_renderers(
+    name: &str,
+    p: &plumb_diff::Plan,
+    header: &render::Header,
+    script: &str,
+) -> Result<(), String> {
+    let j = render::json(p, header);
+    let changes = j["changes"].as_array().map_or(0, Vec::len);
+    let steps = j["steps"].as_array().map_or(0, Vec::len);
+    if j["version"] != 1 || changes != p.changes.len() || steps != p.steps.len() {
+        return Err(format!(
+            "{name}: JSON version {}, {changes} changes, {steps} steps; the plan has {} and {}",
+            j["version"],
+            p.changes.len(),
+            p.steps.len()
+        ));
+    }
+    let human = render::human(p, header, false);
+    let objects: std::collections::BTreeSet<&str> =
+        p.changes.iter().map(|c| c.object.as_str()).collect();
+    let summary = if p.changes.is_empty() && p.steps.is_empty() {
+        "no differences\n".to_string()
+    } else {
+        format!(
+            "{} change(s) in {} object(s), {} step(s), {} hazard(s)\n",
+            p.changes.len(),
+            objects.len(),
+            p.steps.len(),
+            p.hazards().count()
+        )
+    };
+    if !human.contains(&summary) {
+        return Err(format!(
+            "{name}: the human report lacks {summary:?}:\n{human}"
+        ));
+    }
+    let markdown = render::markdown(p, header);
+    let rows = markdown
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| | Object |"))
+        .count();
+    if rows != p.changes.len() {
+        return Err(format!(
+            "{name}: the Markdown table has {rows} rows for {} changes:\n{markdown}",
+            p.changes.len()
+        ));
+    }
+    let sql_block = format!("```sql\n{}```\n", script.replace("```", "`\u{200b}``"));
+    if !markdown.ends_with(&sql_block) {
+        return Err(format!(
+            "{name}: the Markdown report does not end with the SQL script:\n{markdown}"
+        ));
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let mut suite = Suite::new();
+    suite.cases(
+        "diff",
+        &fixtures_root().join("diff"),
+        2,
+        &is_case,
+        20,
+        Snapshots::versioned(&["expected"]),
+        run_case,
     );
-    let mut failures = Vec::new();
-    let mut ran = 0;
-    for case in &all {
-        if !only.is_empty() && !case.to_string_lossy().contains(&only) {
-            continue;
-        }
-        ran += 1;
-        if let Err(e) = run_case(&rt, case) {
-            failures.push(e);
-        }
-    }
-    assert!(ran > 0, "no case matched PLUMB_CASE={only}");
-    if !failures.is_empty() {
-        for f in &failures {
-            eprintln!("{f}\n");
-        }
-        panic!("{} of {ran} diff fixture(s) failed", failures.len());
-    }
+    suite.run()
 }

@@ -1,5 +1,6 @@
-//! Introspection of the fixtures in `fixtures/introspect/<case>/schema.sql` against a real server, compared with
-//! `expected.json` in the same folder (regenerate with `PLUMB_BLESS=1`).
+//! Introspection of the fixtures in `fixtures/introspect/<case>/schema.sql` against a real server, one test per
+//! case (`harness = false`, see `plumb_testdb::fixture`), compared with the snapshot `expected.snap` in the
+//! same folder (`expected@pgNN.snap` where PostgreSQL NN differs; regenerate with `PLUMB_BLESS=1`).
 //!
 //! Every case is read twice, once from a plain session and once from a session whose `search_path`,
 //! `DateStyle` and `IntervalStyle` are unusual: both must give the same model, and the session's settings must
@@ -9,14 +10,16 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use plumb_introspect::{introspect, Options};
 use plumb_model::{Database, ObjectRef, QualName};
-use plumb_testdb::snapshot::{check_snapshot, skip_reason};
+use plumb_testdb::fixture::{fixtures_root, Case, CaseResult, Snapshots, Suite};
+use plumb_testdb::snapshot::{check_versioned, skip_reason};
 use plumb_testdb::{TestDb, TestRoles};
 
 fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/introspect")
+    fixtures_root().join("introspect")
 }
 
 /// A fixture loaded into a fresh database, with its own stand-ins for the roles it grants to (roles are
@@ -84,52 +87,67 @@ fn snapshot(db: &Database, user: &str) -> String {
     serde_json::to_string_pretty(&value).unwrap() + "\n"
 }
 
-#[test]
-fn fixtures_match_their_expected_snapshots() {
-    let mut cases: Vec<String> = std::fs::read_dir(fixtures_dir())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("schema.sql").exists())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    cases.sort();
-    assert!(cases.len() >= 7, "fixtures missing: {cases:?}");
-    let mut failures = Vec::new();
-    for case in &cases {
-        if let Some(why) = skip_reason(&fixtures_dir().join(case)) {
-            eprintln!("{why}");
-            continue;
-        }
-        let (db, roles) = load(case);
-        let (plain, before_settings, user) = read(db.url(), &Options::default(), "");
-        let odd_session = "SET search_path = \"My.Schema\", \"select\", app, t, ext, public; \
-                           SET DateStyle = 'SQL, DMY'; SET IntervalStyle = 'sql_standard'; \
-                           SET extra_float_digits = 0";
-        let (odd, after_settings, _) = read(db.url(), &Options::default(), odd_session);
-        if plain != odd {
-            failures.push(format!(
-                "{case}: the model depends on the session's settings\n--- plain\n{}\n--- odd session\n{}",
-                roles.restore(&snapshot(&plain, &user)),
-                roles.restore(&snapshot(&odd, &user))
-            ));
-        }
-        assert!(
-            before_settings.starts_with("\"$user\", public"),
-            "{case}: session changed: {before_settings}"
-        );
-        assert_eq!(
-            after_settings, "\"My.Schema\", \"select\", app, t, ext, public / SQL, DMY",
-            "{case}: introspection must leave the session's settings alone"
-        );
-        let actual = roles.restore(&snapshot(&plain, &user));
-        if let Err(e) = check_snapshot(&fixtures_dir().join(case), "expected", "json", &actual) {
-            failures.push(format!("{case}: model {e}"));
-        }
+/// One case: the model read from a plain session and from an odd one are the same, the session's settings
+/// are left alone, and the model matches the snapshot.
+fn run_case(c: &Case) -> CaseResult {
+    let case = c.name.as_str();
+    if let Some(why) = skip_reason(&c.dir) {
+        eprintln!("{why}");
+        return Ok(());
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    let (db, roles) = load(case);
+    let (plain, before_settings, user) = read(db.url(), &Options::default(), "");
+    let odd_session = "SET search_path = \"My.Schema\", \"select\", app, t, ext, public; \
+                       SET DateStyle = 'SQL, DMY'; SET IntervalStyle = 'sql_standard'; \
+                       SET extra_float_digits = 0";
+    let (odd, after_settings, _) = read(db.url(), &Options::default(), odd_session);
+    if plain != odd {
+        return Err(format!(
+            "{case}: the model depends on the session's settings\n--- plain\n{}\n--- odd session\n{}",
+            roles.restore(&snapshot(&plain, &user)),
+            roles.restore(&snapshot(&odd, &user))
+        ));
+    }
+    if !before_settings.starts_with("\"$user\", public") {
+        return Err(format!("{case}: session changed: {before_settings}"));
+    }
+    if after_settings != "\"My.Schema\", \"select\", app, t, ext, public / SQL, DMY" {
+        return Err(format!(
+            "{case}: introspection must leave the session's settings alone: {after_settings}"
+        ));
+    }
+    let actual = roles.restore(&snapshot(&plain, &user));
+    check_versioned(&c.dir, "expected", &actual);
+    Ok(())
 }
 
-#[test]
+fn main() -> ExitCode {
+    let mut suite = Suite::new();
+    suite
+        .cases(
+            "introspect",
+            &fixtures_dir(),
+            1,
+            &|dir: &Path| dir.join("schema.sql").exists(),
+            7,
+            Snapshots::versioned(&["expected"]),
+            run_case,
+        )
+        .test(
+            "extension_members_are_not_the_users_objects",
+            extension_members_are_not_the_users_objects,
+        )
+        .test(
+            "unsupported_kinds_are_reported",
+            unsupported_kinds_are_reported,
+        )
+        .test(
+            "schema_filters_choose_what_is_read",
+            schema_filters_choose_what_is_read,
+        );
+    suite.run()
+}
+
 fn extension_members_are_not_the_users_objects() {
     let (db, _roles) = load("extensions");
     let (model, _, _) = read(db.url(), &Options::default(), "");
@@ -158,7 +176,6 @@ fn extension_members_are_not_the_users_objects() {
     ));
 }
 
-#[test]
 fn unsupported_kinds_are_reported() {
     let (db, _roles) = load("unsupported");
     let (model, _, _) = read(db.url(), &Options::default(), "");
@@ -198,7 +215,6 @@ fn unsupported_kinds_are_reported() {
     );
 }
 
-#[test]
 fn schema_filters_choose_what_is_read() {
     if let Some(why) = skip_reason(&fixtures_dir().join("tables")) {
         eprintln!("{why}");

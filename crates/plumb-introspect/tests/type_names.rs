@@ -1,27 +1,19 @@
 //! Type names written client-side are the server's `format_type(atttypid, atttypmod)`, character for
 //! character, for every column, view column and composite-type attribute of each case of
 //! `fixtures/type-names` (every shape: arrays, typmods, domains, `"char"`, intervals with fields, time zones,
-//! quoted and schema-qualified names, and a column of every built-in type).
+//! quoted and schema-qualified names, and a column of every built-in type). One test per case
+//! (`harness = false`, see `plumb_testdb::fixture`).
 
 #![allow(clippy::print_stdout)]
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
+use std::process::ExitCode;
 
 use plumb_introspect::{introspect_target_with, Connections, Options};
 use plumb_model::{Database, TypeKind};
+use plumb_testdb::fixture::{fixtures_root, Case, CaseResult, Snapshots, Suite};
 use plumb_testdb::TestDb;
-
-fn cases() -> Vec<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/type-names");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("input.sql").exists())
-        .collect();
-    cases.sort();
-    cases
-}
 
 /// (relation or type, column) to the type name, as the server writes it.
 fn server_type_names(db: &TestDb) -> BTreeMap<(String, String), String> {
@@ -66,55 +58,71 @@ fn model_type_names(db: &Database) -> BTreeMap<(String, String), String> {
     out
 }
 
-#[test]
-fn type_names_are_format_types() {
+/// One case: every column's type name in the model, read over one connection and over three, is the
+/// server's `format_type`.
+fn run_case(c: &Case) -> CaseResult {
+    let case = &c.dir;
+    if let Some(why) = plumb_testdb::snapshot::skip_reason(case) {
+        println!("{why}");
+        return Ok(());
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap();
-    let mut checked = 0;
-    for case in cases() {
-        if let Some(why) = plumb_testdb::snapshot::skip_reason(&case) {
-            println!("{why}");
-            continue;
-        }
-        let sql = std::fs::read_to_string(case.join("input.sql")).unwrap();
-        let db = TestDb::with_sql("type_names", &sql);
-        let server = server_type_names(&db);
-        for connections in [1, 3] {
-            let plan = Connections {
-                max: connections,
-                relations_each: 1,
-            };
-            let model = rt.block_on(async {
-                let target = plumb_pg::Target::parse(db.url()).unwrap();
-                introspect_target_with(&target, &Options::default(), plan)
-                    .await
-                    .unwrap_or_else(|e| panic!("{}: introspection failed: {e}", case.display()))
-                    .0
-            });
-            let model = model_type_names(&model);
-            assert_eq!(
-                model.keys().collect::<Vec<_>>(),
-                server.keys().collect::<Vec<_>>(),
-                "{}: the model's columns are not the server's",
-                case.display()
-            );
-            let wrong: Vec<String> = server
-                .iter()
-                .filter(|(k, v)| model.get(*k) != Some(*v))
-                .map(|(k, v)| format!("{}.{}: server {v:?}, plumb {:?}", k.0, k.1, model[k]))
-                .collect();
-            assert!(
-                wrong.is_empty(),
-                "{}: type names differ from format_type:\n{}",
-                case.display(),
-                wrong.join("\n")
-            );
-        }
-        checked += server.len();
-        println!("{}: {} columns match", case.display(), server.len());
+        .map_err(|e| e.to_string())?;
+    let sql = std::fs::read_to_string(case.join("input.sql")).map_err(|e| e.to_string())?;
+    let db = TestDb::with_sql("type_names", &sql);
+    let server = server_type_names(&db);
+    // An empty comparison would prove nothing.
+    if server.is_empty() {
+        return Err("no column to compare".to_string());
     }
-    // The cases hold hundreds of columns: an empty comparison would prove nothing.
-    assert!(checked > 300, "only {checked} columns were compared");
+    for connections in [1, 3] {
+        let plan = Connections {
+            max: connections,
+            relations_each: 1,
+        };
+        let model = rt.block_on(async {
+            let target = plumb_pg::Target::parse(db.url()).map_err(|e| e.to_string())?;
+            introspect_target_with(&target, &Options::default(), plan)
+                .await
+                .map(|r| r.0)
+                .map_err(|e| format!("introspection failed: {e}"))
+        })?;
+        let model = model_type_names(&model);
+        if model.keys().ne(server.keys()) {
+            return Err(format!(
+                "the model's columns are not the server's:\nmodel:  {:?}\nserver: {:?}",
+                model.keys().collect::<Vec<_>>(),
+                server.keys().collect::<Vec<_>>()
+            ));
+        }
+        let wrong: Vec<String> = server
+            .iter()
+            .filter(|(k, v)| model.get(*k) != Some(*v))
+            .map(|(k, v)| format!("{}.{}: server {v:?}, plumb {:?}", k.0, k.1, model[k]))
+            .collect();
+        if !wrong.is_empty() {
+            return Err(format!(
+                "type names differ from format_type ({connections} connection(s)):\n{}",
+                wrong.join("\n")
+            ));
+        }
+    }
+    println!("{}: {} columns match", case.display(), server.len());
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let mut suite = Suite::new();
+    suite.cases(
+        "type-names",
+        &fixtures_root().join("type-names"),
+        1,
+        &|dir: &Path| dir.join("input.sql").exists(),
+        5,
+        Snapshots::NONE,
+        run_case,
+    );
+    suite.run()
 }

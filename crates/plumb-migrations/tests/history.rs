@@ -3,14 +3,17 @@
 //!
 //! Data-driven part: every `fixtures/migrations/<layout>/<case>/` with a `history.sql` (the tool's table and rows,
 //! as the tool writes them) is loaded into a fresh database, and the status of `migrations/` against it is
-//! compared with `expected-status.txt`. `PLUMB_BLESS=1` rewrites the expected files (review the diff).
+//! compared with the snapshot `expected-status.snap`, one test per case (`harness = false`, see
+//! `plumb_testdb::fixture`). `PLUMB_BLESS=1` rewrites the snapshots (review the diff).
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use plumb_migrations::{
     detect_history, mark_applied, read_dir, read_history, status, write_baseline, Error, Layout,
     State, Status,
 };
+use plumb_testdb::fixture::{Case, CaseResult, Snapshots, Suite};
 use plumb_testdb::TestDb;
 
 fn fixtures() -> PathBuf {
@@ -74,74 +77,75 @@ fn render(st: &Status, root: &Path) -> String {
     s
 }
 
-#[test]
-fn history_fixtures() {
-    let bless = std::env::var("PLUMB_BLESS").is_ok_and(|v| v == "1");
+/// One case: the status of `migrations/` against the history `history.sql` writes.
+fn history_case(c: &Case) -> CaseResult {
+    let case = &c.dir;
     let rt = runtime();
-    let mut cases = Vec::new();
-    for group in std::fs::read_dir(fixtures()).unwrap() {
-        let group = group.unwrap().path();
-        if !group.is_dir() {
-            continue;
-        }
-        for case in std::fs::read_dir(&group).unwrap() {
-            let case = case.unwrap().path();
-            if case.join("history.sql").is_file() {
-                cases.push(case);
-            }
-        }
-    }
-    cases.sort();
-    assert!(cases.len() >= 12, "history fixtures not found");
-    let mut failures = Vec::new();
-    for case in &cases {
-        let sql = std::fs::read_to_string(case.join("history.sql")).unwrap();
-        let tag = case.file_name().unwrap().to_string_lossy().to_string();
-        let db = TestDb::with_sql(&tag, &sql);
-        let root = case.join("migrations");
-        let forced: Option<Layout> = std::fs::read_to_string(case.join("layout.txt"))
-            .ok()
-            .map(|t| t.trim().parse().unwrap());
-        let dir = read_dir(&root, forced).unwrap();
-        let got = rt.block_on(async {
-            let client = connect(db.url()).await;
-            let detected = detect_history(&client).await.unwrap();
-            let history = read_history(&client, dir.layout)
-                .await
-                .unwrap()
-                .expect("history table exists");
-            let st = status(&dir, &history);
-            // The JSON form serialises and carries its format version.
-            let json = serde_json::to_value(&st).unwrap();
-            assert_eq!(json["version"], 1);
-            format!(
-                "detect_history {}\n{}",
-                detected.map(|l| l.to_string()).unwrap_or("-".into()),
-                render(&st, &root)
-            )
-        });
-        let expected_path = case.join("expected-status.txt");
-        if bless {
-            std::fs::write(&expected_path, &got).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if got != expected {
-            failures.push(format!(
-                "{}:\n--- expected\n{expected}--- got\n{got}",
-                case.display()
-            ));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} case(s) differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    let sql = std::fs::read_to_string(case.join("history.sql")).map_err(|e| e.to_string())?;
+    let tag = case.file_name().unwrap().to_string_lossy().to_string();
+    let db = TestDb::with_sql(&tag, &sql);
+    let root = case.join("migrations");
+    let forced: Option<Layout> = std::fs::read_to_string(case.join("layout.txt"))
+        .ok()
+        .map(|t| t.trim().parse().unwrap());
+    let dir = read_dir(&root, forced).map_err(|e| e.to_string())?;
+    let got = rt.block_on(async {
+        let client = connect(db.url()).await;
+        let detected = detect_history(&client).await.unwrap();
+        let history = read_history(&client, dir.layout)
+            .await
+            .unwrap()
+            .expect("history table exists");
+        let st = status(&dir, &history);
+        // The JSON form serialises and carries its format version.
+        let json = serde_json::to_value(&st).unwrap();
+        assert_eq!(json["version"], 1);
+        format!(
+            "detect_history {}\n{}",
+            detected.map(|l| l.to_string()).unwrap_or("-".into()),
+            render(&st, &root)
+        )
+    });
+    plumb_testdb::snapshot::check(case, "expected-status", &got);
+    Ok(())
 }
 
-#[test]
+fn main() -> ExitCode {
+    let mut suite = Suite::new();
+    suite
+        .cases(
+            "migrations-history",
+            &fixtures(),
+            2,
+            &|case: &Path| case.join("history.sql").is_file(),
+            12,
+            Snapshots::plain(&["expected-status"]),
+            history_case,
+        )
+        .test("no_history_table", no_history_table)
+        .test(
+            "wrong_schema_migrations_table_is_an_error",
+            wrong_schema_migrations_table_is_an_error,
+        )
+        .test(
+            "baseline_write_and_mark_applied_in_every_layout",
+            baseline_write_and_mark_applied_in_every_layout,
+        )
+        .test(
+            "prisma_mark_applied_resolves_a_failed_migration",
+            prisma_mark_applied_resolves_a_failed_migration,
+        )
+        .test(
+            "golang_migrate_refuses_to_move_the_version",
+            golang_migrate_refuses_to_move_the_version,
+        )
+        .test(
+            "foreign_table_with_a_tool_name_is_an_error",
+            foreign_table_with_a_tool_name_is_an_error,
+        );
+    suite.run()
+}
+
 fn no_history_table() {
     let db = TestDb::new("no_history");
     runtime().block_on(async {
@@ -161,7 +165,6 @@ fn no_history_table() {
     });
 }
 
-#[test]
 fn wrong_schema_migrations_table_is_an_error() {
     let db = TestDb::with_sql(
         "wrong_table",
@@ -239,7 +242,6 @@ fn version_for(layout: Layout) -> &'static str {
     }
 }
 
-#[test]
 fn baseline_write_and_mark_applied_in_every_layout() {
     let rt = runtime();
     for layout in Layout::ALL {
@@ -390,7 +392,6 @@ fn baseline_write_and_mark_applied_in_every_layout() {
 
 /// Prisma `migrate resolve --applied` on a failed migration: the failed attempt is marked rolled back and a
 /// finished row is added, so the migration counts as applied.
-#[test]
 fn prisma_mark_applied_resolves_a_failed_migration() {
     let case = fixtures().join("prisma/history_drift");
     let db = TestDb::with_sql(
@@ -456,7 +457,6 @@ fn prisma_mark_applied_resolves_a_failed_migration() {
 
 /// golang-migrate keeps one version: recording a baseline beside another version is refused, and nothing is
 /// written.
-#[test]
 fn golang_migrate_refuses_to_move_the_version() {
     let case = fixtures().join("golang-migrate/history_missing");
     let db = TestDb::with_sql(
@@ -479,7 +479,6 @@ fn golang_migrate_refuses_to_move_the_version() {
 }
 
 /// A table with the tool's name but not its columns is an error that names the table and the server's reason.
-#[test]
 fn foreign_table_with_a_tool_name_is_an_error() {
     let db = TestDb::with_sql(
         "foreign_prisma",

@@ -1,18 +1,27 @@
-//! Snapshot files of the data-driven tests, one per PostgreSQL major version where the server's output
-//! differs.
+//! Snapshot files of the data-driven tests, written and compared by [`insta`]: a case's snapshot is the file
+//! `<stem>.snap` in the case's own folder (e.g. `fixtures/diff/column/add/expected.snap`).
 //!
-//! A case's snapshot is `stem.ext` (e.g. `expected.sql`), written on the reference version
-//! ([`REFERENCE_MAJOR`]). On another major version, `stem.pgNN.ext` is read instead when it exists: the
+//! Snapshots of what a server prints exist once per PostgreSQL major version where the server's output
+//! differs ([`check_versioned`]): `<stem>.snap` is written on the reference version ([`REFERENCE_MAJOR`]); on
+//! another major version, `<stem>@pgNN.snap` (insta's snapshot suffix) is read instead when it exists: the
 //! server's own text changed there (PostgreSQL 16+ leaves single-table column references in view definitions
-//! unqualified, 17 adds the MAINTAIN privilege, an extension ships another version). `PLUMB_BLESS=1` writes
-//! the snapshot of the version the tests run on, and writes a versioned file only when it differs from
-//! `stem.ext`, so the versioned files list exactly what differs by version.
+//! unqualified, 17 adds the MAINTAIN privilege, an extension ships another version). Blessing writes the
+//! snapshot of the version the tests run on, and writes a versioned file only when it differs from
+//! `<stem>.snap`, so the versioned files list exactly what differs by version.
+//!
+//! Blessing: `PLUMB_BLESS=1` (the same as insta's `INSTA_UPDATE=always`) rewrites the snapshots; without it
+//! a differing snapshot fails the case and, outside CI, leaves `<stem>.snap.new` next to it for
+//! `cargo insta review` (or delete it). [`crate::fixture`]'s check fails on any `.snap.new` and on snapshots
+//! no case reads.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The version whose output is `stem.ext`: the PostgreSQL of the project's machines.
+/// The version whose output is `<stem>.snap`: the PostgreSQL of the project's machines.
 pub const REFERENCE_MAJOR: u32 = 15;
+
+/// The major versions a versioned snapshot may name (`<stem>@pgNN.snap`): those the version matrix runs.
+pub const MAJORS: &[u32] = &[14, 15, 16, 17, 18];
 
 /// The major version of the server the tests run on (`DATABASE_URL`).
 pub fn server_major() -> u32 {
@@ -26,86 +35,77 @@ pub fn server_major() -> u32 {
     })
 }
 
-/// Whether `PLUMB_BLESS` asks to write snapshots.
+/// Whether snapshots are being rewritten (`PLUMB_BLESS=1`, or insta's `INSTA_UPDATE=always`).
 pub fn blessing() -> bool {
     std::env::var("PLUMB_BLESS").is_ok_and(|v| !v.is_empty() && v != "0")
+        || std::env::var("INSTA_UPDATE").is_ok_and(|v| v == "always" || v == "1")
 }
 
-fn versioned(dir: &Path, stem: &str, ext: &str, major: u32) -> PathBuf {
-    dir.join(format!("{stem}.pg{major}.{ext}"))
-}
-
-/// The snapshot file that applies on this server.
-pub fn snapshot_path(dir: &Path, stem: &str, ext: &str) -> PathBuf {
-    let major = server_major();
-    let v = versioned(dir, stem, ext, major);
-    if major != REFERENCE_MAJOR && v.exists() {
-        v
-    } else {
-        dir.join(format!("{stem}.{ext}"))
+/// The file of snapshot `stem` in `dir`, with insta's suffix for a server version (`None`: the base file).
+pub fn snapshot_file(dir: &Path, stem: &str, major: Option<u32>) -> PathBuf {
+    match major {
+        Some(m) => dir.join(format!("{stem}@pg{m}.snap")),
+        None => dir.join(format!("{stem}.snap")),
     }
 }
 
-/// Compare `actual` with the snapshot that applies on this server (or write it, with `PLUMB_BLESS=1`).
-/// The error names the file and shows the first lines that differ.
-pub fn check_snapshot(dir: &Path, stem: &str, ext: &str, actual: &str) -> Result<(), String> {
+/// The text a `.snap` file holds (what follows its metadata header), as insta compares it: trailing
+/// whitespace ignored.
+pub fn read_contents(file: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let body = match text.strip_prefix("---\n") {
+        Some(rest) => rest.split_once("\n---\n").map(|(_, b)| b).unwrap_or(rest),
+        None => &text,
+    };
+    Some(body.trim_end().to_string())
+}
+
+/// Compare `actual` with the snapshot `<stem>.snap` in `case_dir` (output that does not depend on the
+/// server). Fails the test (insta's diff names the file) when it differs.
+pub fn check(case_dir: &Path, stem: &str, actual: &str) {
+    assert_with_insta(case_dir, stem, None, actual);
+}
+
+/// Compare `actual`, output that depends on the server's version, with the snapshot that applies on this
+/// server: `<stem>@pgNN.snap` when it exists on a server other than the reference version, else
+/// `<stem>.snap`. While blessing on another version, a versioned file is written only when the output
+/// differs from `<stem>.snap`, and removed when it no longer does.
+pub fn check_versioned(case_dir: &Path, stem: &str, actual: &str) {
     let major = server_major();
-    let base = dir.join(format!("{stem}.{ext}"));
-    if blessing() {
-        let write = |p: &Path| {
-            std::fs::write(p, actual).map_err(|e| format!("cannot write {}: {e}", p.display()))
-        };
-        if major == REFERENCE_MAJOR || !base.exists() {
-            return write(&base);
-        }
-        let v = versioned(dir, stem, ext, major);
-        if std::fs::read_to_string(&base).is_ok_and(|b| b == actual) {
-            if v.exists() {
-                std::fs::remove_file(&v)
-                    .map_err(|e| format!("cannot remove {}: {e}", v.display()))?;
+    if major == REFERENCE_MAJOR {
+        return assert_with_insta(case_dir, stem, None, actual);
+    }
+    let versioned = snapshot_file(case_dir, stem, Some(major));
+    let base = read_contents(&snapshot_file(case_dir, stem, None));
+    if blessing() && base.is_some() {
+        if base.as_deref() == Some(actual.trim_end()) {
+            if versioned.exists() {
+                if let Err(e) = std::fs::remove_file(&versioned) {
+                    panic!("cannot remove {}: {e}", versioned.display());
+                }
             }
-            return Ok(());
+            return;
         }
-        return write(&v);
+        return assert_with_insta(case_dir, stem, Some(major), actual);
     }
-    let path = snapshot_path(dir, stem, ext);
-    match std::fs::read_to_string(&path) {
-        Ok(expected) if expected == actual => Ok(()),
-        Ok(expected) => Err(format!(
-            "differs from {} (PostgreSQL {major}; PLUMB_BLESS=1 to accept)\n{}",
-            path.display(),
-            first_difference(&expected, actual)
-        )),
-        Err(e) => Err(format!(
-            "cannot read {} ({e}; PLUMB_BLESS=1 writes it)",
-            path.display()
-        )),
-    }
+    let suffix = versioned.exists().then_some(major);
+    assert_with_insta(case_dir, stem, suffix, actual)
 }
 
-/// The first lines that differ, with a little context.
-pub fn first_difference(expected: &str, actual: &str) -> String {
-    let e: Vec<&str> = expected.lines().collect();
-    let a: Vec<&str> = actual.lines().collect();
-    let first = e
-        .iter()
-        .zip(&a)
-        .position(|(x, y)| x != y)
-        .unwrap_or(e.len().min(a.len()));
-    let from = first.saturating_sub(3);
-    let mut out = format!("first difference at line {}\n", first + 1);
-    for (i, line) in e.iter().enumerate().skip(from).take(8) {
-        out.push_str(&format!("- {:>5} {line}\n", i + 1));
+fn assert_with_insta(case_dir: &Path, stem: &str, major: Option<u32>, actual: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(case_dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    if let Some(m) = major {
+        settings.set_snapshot_suffix(format!("pg{m}"));
     }
-    for (i, line) in a.iter().enumerate().skip(from).take(8) {
-        out.push_str(&format!("+ {:>5} {line}\n", i + 1));
-    }
-    out
+    settings.bind(|| insta::assert_snapshot!(stem, actual));
 }
 
 /// Why the fixture case in `case_dir` cannot run on this server, if it cannot: a case that uses a feature of
-/// PostgreSQL N and later holds a file `min-version` with N (e.g. `NULLS NOT DISTINCT` needs 15). The tests
-/// print the reason and go on with the other cases.
+/// PostgreSQL N and later holds a file `min-version` with N (e.g. `NULLS NOT DISTINCT` needs 15). The case
+/// prints the reason and passes.
 pub fn skip_reason(case_dir: &Path) -> Option<String> {
     let text = std::fs::read_to_string(case_dir.join("min-version")).ok()?;
     let min: u32 = match text.trim().parse() {

@@ -153,3 +153,131 @@ pub fn first_difference(a: &[String], b: &[String]) -> String {
     }
     format!("lengths differ: {} vs {}", a.len(), b.len())
 }
+
+/// The run as one text for a whole-output snapshot: exit code, stdout and stderr, with what changes from run to
+/// run made stable ([`stable`]).
+pub fn whole(run: &Run) -> String {
+    stable(&format!(
+        "exit {}\n--- stdout\n{}--- stderr\n{}",
+        run.code, run.stdout, run.stderr
+    ))
+}
+
+/// `text` with the unstable parts replaced: the test server's address (`[server]`), the names of this
+/// process's test databases (`plumb_test_<pid>_<n>_<hex>_<tag>` → `[db <tag>]`) and roles, the scratch
+/// folders of [`scratch_dir`] (`[scratch]`), the workspace root (`[root]`), today's date and durations. A name
+/// padded to a column's width is followed by two spaces.
+pub fn stable(text: &str) -> String {
+    let server = plumb_testdb::redact(&plumb_testdb::url_with_database(
+        &plumb_testdb::server_url(),
+        "",
+    ));
+    let scratch = std::env::temp_dir()
+        .join(format!("plumb-cli-test-{}-", std::process::id()))
+        .display()
+        .to_string();
+    let fleet_scratch = std::env::temp_dir()
+        .join(format!("plumb-fleet-{}-", std::process::id()))
+        .display()
+        .to_string();
+    let root = workspace_root().display().to_string();
+    let text = text
+        .replace(&scratch, "[scratch]/")
+        .replace(&fleet_scratch, "[scratch]/")
+        .replace(&root, "[root]")
+        .replace(server.trim_end_matches('/'), "[server]");
+    let prefix = format!("plumb_test_{}_", std::process::id());
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(&prefix) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + prefix.len()..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let name = &after[..end];
+        // `<n>_<hex>_<tag>` for a database, `r<n>_<role>` for a role stand-in.
+        let mut parts = name.splitn(3, '_');
+        let shown = match (parts.next(), parts.next(), parts.next()) {
+            (Some(n), Some(_), Some(tag)) if n.chars().all(|c| c.is_ascii_digit()) => {
+                format!("[db {tag}]")
+            }
+            (Some(r), Some(role), rest) if r.starts_with('r') => match rest {
+                Some(more) => format!("[role {role}_{more}]"),
+                None => format!("[role {role}]"),
+            },
+            _ => format!("[{name}]"),
+        };
+        out.push_str(&shown);
+        rest = &after[end..];
+        // Padding after a name in a column (its width varies with the name): two spaces.
+        let pad = rest.len() - rest.trim_start_matches(' ').len();
+        if pad >= 2 {
+            out.push_str("  ");
+            rest = &rest[pad..];
+        }
+    }
+    out.push_str(rest);
+    dates_and_durations(&out)
+}
+
+/// `listed on YYYY-MM-DD` (today, in a written accepted-drift list) → `listed on [date]`; a duration in
+/// parentheses, `(1.37 s)` or `(12 ms)` → `([duration])`.
+fn dates_and_durations(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("listed on ") {
+        let start = at + "listed on ".len();
+        let date = rest.get(start..start + 10).unwrap_or("");
+        let is_date = date.len() == 10
+            && date.chars().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        out.push_str(&rest[..start]);
+        if is_date {
+            out.push_str("[date]");
+            rest = &rest[start + 10..];
+        } else {
+            rest = &rest[start..];
+        }
+    }
+    out.push_str(rest);
+    let text = out;
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(open) = rest.find('(') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let number = after
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(after.len());
+        let unit = [" s)", " ms)"]
+            .into_iter()
+            .find(|u| after[number..].starts_with(u));
+        match unit {
+            Some(u) if number > 0 => {
+                out.push_str("([duration])");
+                rest = &after[number + u.len()..];
+            }
+            _ => {
+                out.push('(');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Accept changed snapshots in this run when `PLUMB_BLESS=1` (insta's `INSTA_UPDATE=always`).
+pub fn bless_env() {
+    if std::env::var("PLUMB_BLESS").is_ok_and(|v| !v.is_empty() && v != "0")
+        && std::env::var_os("INSTA_UPDATE").is_none()
+    {
+        std::env::set_var("INSTA_UPDATE", "always");
+    }
+}
