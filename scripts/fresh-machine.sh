@@ -55,9 +55,15 @@ if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
   cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
   chroot "$root" update-ca-certificates >/dev/null 2>&1
 fi
-rm -rf "$root/home/dev/plumb" "$root/home/dev/.cargo"
-git clone -q "$repo" "$root/home/dev/plumb"
-git -C "$root/home/dev/plumb" checkout -q "$(git -C "$repo" rev-parse "$ref")"
+# A second run on the same root checks the new commit out in the existing clone (its target/ and ~/.cargo
+# kept, so nothing is built twice); REFRESH=1 starts from a new clone and an empty ~/.cargo.
+if [ -d "$root/home/dev/plumb/.git" ] && [ "${REFRESH:-0}" != 1 ]; then
+  git -C "$root/home/dev/plumb" fetch -q "$repo" '+refs/heads/*:refs/remotes/host/*'
+else
+  rm -rf "$root/home/dev/plumb" "$root/home/dev/.cargo"
+  git clone -q "$repo" "$root/home/dev/plumb"
+fi
+git -C "$root/home/dev/plumb" -c advice.detachedHead=false checkout -q "$(git -C "$repo" rev-parse "$ref")"
 chroot "$root" chown -R dev:dev /home/dev
 
 mounts=()
