@@ -58,12 +58,12 @@ fi
 # A second run on the same root checks the new commit out in the existing clone (its target/ and ~/.cargo
 # kept, so nothing is built twice); REFRESH=1 starts from a new clone and an empty ~/.cargo.
 if [ -d "$root/home/dev/plumb/.git" ] && [ "${REFRESH:-0}" != 1 ]; then
-  git -C "$root/home/dev/plumb" fetch -q "$repo" '+refs/heads/*:refs/remotes/host/*'
+  git -c safe.directory="$root/home/dev/plumb" -C "$root/home/dev/plumb" fetch -q "$repo" '+refs/heads/*:refs/remotes/host/*'
 else
   rm -rf "$root/home/dev/plumb" "$root/home/dev/.cargo"
   git clone -q "$repo" "$root/home/dev/plumb"
 fi
-git -C "$root/home/dev/plumb" -c advice.detachedHead=false checkout -q "$(git -C "$repo" rev-parse "$ref")"
+git -c safe.directory="$root/home/dev/plumb" -C "$root/home/dev/plumb" -c advice.detachedHead=false checkout -q "$(git -C "$repo" rev-parse "$ref")"
 chroot "$root" chown -R dev:dev /home/dev
 
 mounts=()
