@@ -75,7 +75,10 @@ fn a_schema_file_annotates_tables_columns_indexes_functions_and_views() {
 
 #[test]
 fn a_directory_of_files_annotates_the_file_that_declares_the_object() {
-    let db = TestDb::with_sql("ann_dir", "CREATE TABLE a (x int);\nCREATE TABLE b (y int);");
+    let db = TestDb::with_sql(
+        "ann_dir",
+        "CREATE TABLE a (x int);\nCREATE TABLE b (y int);",
+    );
     let dir = scratch_dir("ann_dir").join("schema");
     let a = write(&dir, "01-a.sql", "CREATE TABLE a (x int);\n");
     let b = write(&dir, "02-b.sql", "\n\nCREATE TABLE b (\n  y bigint\n);\n");
