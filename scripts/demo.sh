@@ -21,7 +21,7 @@ if ! server=$(scripts/database-url 2>/dev/null); then
   exit 0
 fi
 db=plumb_demo_$$
-live=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit((p.scheme, p.netloc, "/" + sys.argv[2], p.query, p.fragment)))' "$server" "$db")
+live=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(f"{p.scheme}://{p.netloc}/{sys.argv[2]}" + (f"?{p.query}" if p.query else ""))' "$server" "$db")
 psql -w -X -q -d "$server" -c "CREATE DATABASE $db"
 trap 'psql -w -X -q -d "$server" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"' EXIT
 psql -w -X -q -d "$live" -f fixtures/demo/v1.sql

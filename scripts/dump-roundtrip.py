@@ -27,7 +27,8 @@ def sh(cmd, **kw):
 
 def db_url(server, name):
     p = urllib.parse.urlsplit(server)
-    return urllib.parse.urlunsplit((p.scheme, p.netloc, "/" + name, p.query, p.fragment))
+    # Not urlunsplit: it drops the `//` of a URL without a host (postgresql:///postgres?host=/var/run/...).
+    return f"{p.scheme}://{p.netloc}/{name}" + (f"?{p.query}" if p.query else "")
 
 
 def normalise(text):

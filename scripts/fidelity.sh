@@ -13,7 +13,7 @@ if [ $# -eq 0 ]; then
          $(find fixtures/diff fixtures/introspect fixtures/demo \( -name from.sql -o -name to.sql -o -name schema.sql -o -name 'v[0-9].sql' \) | sort)
 fi
 [ -f ../shared/corpus/migra/setup.sql ] && psql -w -X -q -d "$server" -f ../shared/corpus/migra/setup.sql >/dev/null 2>&1
-url_for() { python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit((p.scheme, p.netloc, "/" + sys.argv[2], p.query, p.fragment)))' "$server" "$1"; }
+url_for() { python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(f"{p.scheme}://{p.netloc}/{sys.argv[2]}" + (f"?{p.query}" if p.query else ""))' "$server" "$1"; }
 db=plumb_fidelity_$$
 url=$(url_for "$db")
 total=0; off_ok=0; dev_ok=0; skipped=0

@@ -503,11 +503,20 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         None => None,
     };
     let accept_outcome = accepted.as_ref().map(|l| l.apply(&to_declared, &today));
-    let declared_file = a
-        .schema
-        .as_ref()
-        .filter(|p| p.is_file())
-        .map(|p| p.display().to_string());
+    // Where annotations point: the statements of the declared files (read again; only for this format).
+    let declared_file = (a.format == Some(CheckFormat::Github)).then(|| {
+        let file = a
+            .schema
+            .as_ref()
+            .filter(|p| p.is_file())
+            .map(|p| p.display().to_string());
+        let scripts = match (&a.schema, &history) {
+            (Some(p), _) => plumb_parse::scripts(p).unwrap_or_default(),
+            (None, Some((dir, st))) => applied_scripts(dir, st).0,
+            (None, None) => Vec::new(),
+        };
+        crate::report::DeclaredAt::of(&scripts, file)
+    });
     let report = crate::report::Check {
         database: target.to_string(),
         declared: declared.label,
@@ -617,6 +626,16 @@ pub(crate) async fn applied_migrations(
     dev_url: Option<&str>,
     f: &Filters,
 ) -> Result<source::Loaded> {
+    let (scripts, label) = applied_scripts(dir, st);
+    source::load_scripts(&scripts, &label, dev_url, f).await
+}
+
+/// The scripts of the migrations the database has applied (all of them when it has no history table), and
+/// a label that says how many.
+fn applied_scripts(
+    dir: &plumb_migrations::MigrationDir,
+    st: &plumb_migrations::Status,
+) -> (Vec<plumb_parse::Script>, String) {
     let mut scripts = plumb_parse::migration_scripts(dir);
     let label = if st.table.is_some() {
         let applied: std::collections::BTreeSet<&std::path::Path> =
@@ -637,5 +656,5 @@ pub(crate) async fn applied_migrations(
         ));
         dir.root.display().to_string()
     };
-    source::load_scripts(&scripts, &label, dev_url, f).await
+    (scripts, label)
 }

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use plumb_diff::render::{self, Header};
-use plumb_diff::{Action, Change, Plan};
+use plumb_diff::{Action, Change, ObjectKind, Plan};
 use plumb_migrations::{MigrationDir, State, Status, StatusEntry};
 use serde_json::json;
 
@@ -17,8 +17,8 @@ use crate::commands::JSON_VERSION;
 pub struct Check<'a> {
     pub database: String,
     pub declared: String,
-    /// The declared schema when it is one file: where drift annotations point (`--format github`).
-    pub declared_file: Option<String>,
+    /// Where the declared SQL declares each object: where drift annotations point (`--format github`).
+    pub declared_file: Option<DeclaredAt>,
     /// Warnings from reading the declared SQL (annotations in `--format github`).
     pub warnings: &'a [plumb_parse::Warning],
     /// Database -> declaration.
@@ -27,6 +27,68 @@ pub struct Check<'a> {
     /// Pending migrations fail the check (`--require-applied`).
     pub require_applied: bool,
     pub fix: Option<(FixSql, &'a Plan)>,
+}
+
+/// Where drift annotations point: the statement that declares each object, found in the declared scripts.
+pub struct DeclaredAt {
+    pub declarations: plumb_parse::Declarations,
+    /// The declared schema when it is one file: what an annotation names when the object has no statement
+    /// (an object in the database that the file does not declare).
+    pub file: Option<String>,
+}
+
+impl DeclaredAt {
+    /// Read where the scripts declare each object.
+    pub fn of(scripts: &[plumb_parse::Script], file: Option<String>) -> DeclaredAt {
+        DeclaredAt {
+            declarations: plumb_parse::Declarations::of(scripts),
+            file,
+        }
+    }
+
+    /// The annotation's properties (`file=…,line=…,col=…,`, or `file=…,` alone, or nothing) and a note for
+    /// its message when the place is not the object's own declaration.
+    fn properties(&self, c: &Change) -> (String, &'static str) {
+        use plumb_parse::{Class, Found};
+        let class = match c.kind {
+            ObjectKind::Schema => Some(Class::Schema),
+            ObjectKind::Extension => Some(Class::Extension),
+            ObjectKind::Table
+            | ObjectKind::View
+            | ObjectKind::MaterializedView
+            | ObjectKind::Sequence => Some(Class::Relation),
+            ObjectKind::Type | ObjectKind::Domain => Some(Class::Type),
+            ObjectKind::Column => Some(Class::Column),
+            ObjectKind::Constraint => Some(Class::Constraint),
+            ObjectKind::Index => Some(Class::Index),
+            ObjectKind::Trigger => Some(Class::Trigger),
+            ObjectKind::Policy => Some(Class::Policy),
+            ObjectKind::Function | ObjectKind::Procedure | ObjectKind::Aggregate => {
+                Some(Class::Function)
+            }
+            ObjectKind::Session | ObjectKind::Collation | ObjectKind::DefaultPrivileges => None,
+        };
+        let found = class.map_or(Found::Nowhere, |k| self.declarations.find(k, &c.object));
+        let note = match found {
+            Found::Dropped(_) => " (the declared SQL drops it here)",
+            Found::Parent(_) => " (declared in this table)",
+            Found::Declared(_) | Found::Nowhere => "",
+        };
+        let props = match found.location() {
+            Some(l) => format!(
+                "file={},line={},col={},",
+                Check::escape_property(&l.file.display().to_string()),
+                l.line,
+                l.column
+            ),
+            None => self
+                .file
+                .as_ref()
+                .map(|f| format!("file={},", Check::escape_property(f)))
+                .unwrap_or_default(),
+        };
+        (props, note)
+    }
 }
 
 /// How a change reads as drift.
@@ -420,18 +482,23 @@ impl Check<'_> {
         }
         let mut out = String::new();
         for c in &self.plan.changes {
+            let (place, note) = self
+                .declared_file
+                .as_ref()
+                .map(|d| d.properties(c))
+                .unwrap_or_default();
             let mut message = drift_sentence(c);
+            match message.strip_suffix(':') {
+                Some(m) => message = format!("{m}{note}:"),
+                None => message.push_str(note),
+            }
             if let Some(d) = drift_detail(c) {
                 message.push('\n');
                 message.push_str(&d);
             }
             let _ = writeln!(
                 out,
-                "::error {}title=Schema drift ({})::{}",
-                self.declared_file
-                    .as_ref()
-                    .map(|f| format!("file={},", Self::escape_property(f)))
-                    .unwrap_or_default(),
+                "::error {place}title=Schema drift ({})::{}",
                 drift_kind(c),
                 escape(&message)
             );

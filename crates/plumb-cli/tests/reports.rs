@@ -107,7 +107,7 @@ fn github_annotations_name_the_file_and_warnings_are_annotations() {
     assert_eq!(
         lines[0],
         format!(
-            "::error file={file},title=Schema drift (changed)::view public.v differs in definition \
+            "::error file={file},line=2,col=1,title=Schema drift (changed)::view public.v differs in definition \
              (database, then declared):%0A--- from%0A+++ to%0A@@ -1,2 +1,3 @@%0A- SELECT t.a%0A+ SELECT t.a,%0A+    (t.a + 1) AS b%0A    FROM public.t;%0A"
         ),
         "{run:?}"

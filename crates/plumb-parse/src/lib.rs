@@ -80,6 +80,7 @@
 
 mod expr;
 mod interp;
+mod locate;
 mod names;
 mod source;
 mod split;
@@ -88,6 +89,7 @@ mod types;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use locate::{Class, Declarations, Found};
 pub use source::{migration_scripts, scripts, Script};
 pub use split::{split_statements, Statement};
 
