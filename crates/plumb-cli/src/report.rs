@@ -66,7 +66,11 @@ impl DeclaredAt {
             ObjectKind::Function | ObjectKind::Procedure | ObjectKind::Aggregate => {
                 Some(Class::Function)
             }
-            ObjectKind::Session | ObjectKind::Collation | ObjectKind::DefaultPrivileges => None,
+            // locate.rs does not look for these: the annotation names the file only
+            ObjectKind::Session
+            | ObjectKind::Collation
+            | ObjectKind::DefaultPrivileges
+            | ObjectKind::EventTrigger => None,
         };
         let found = class.map_or(Found::Nowhere, |k| self.declarations.find(k, &c.object));
         let note = match found {
