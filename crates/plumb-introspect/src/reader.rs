@@ -637,6 +637,7 @@ impl Reader {
                 owner: r.get("owner")?,
                 comment: r.get("description")?,
                 grants: grants_if(r.get("has_acl")?),
+                acl_order: Vec::new(),
             },
         };
         self.db.schemas.insert(name, ns);
@@ -690,6 +691,7 @@ impl Reader {
                 owner: r.get("owner")?,
                 comment: r.get("description")?,
                 grants: None,
+                acl_order: Vec::new(),
             },
         };
         self.db.collations.insert(name, c);
@@ -765,6 +767,7 @@ impl Reader {
                 owner: r.get("owner")?,
                 comment: r.get("description")?,
                 grants: grants_if(r.get("has_acl")?),
+                acl_order: Vec::new(),
             },
         };
         self.db.types.insert(name, t);
@@ -857,6 +860,7 @@ impl Reader {
                 owner: r.get("owner")?,
                 comment: r.get("description")?,
                 grants: grants_if(r.get("has_acl")?),
+                acl_order: Vec::new(),
             },
         };
         self.db.sequences.insert(name, s);
@@ -877,6 +881,7 @@ impl Reader {
             owner: r.get("owner")?,
             comment: r.get("description")?,
             grants: grants_if(r.get("has_acl")?),
+            acl_order: Vec::new(),
         };
         let raw_options: Option<Vec<String>> = r.get("options")?;
         let as_ref = match relkind.as_str() {
@@ -1620,6 +1625,7 @@ impl Reader {
                 owner: r.get("owner")?,
                 comment: r.get("description")?,
                 grants: grants_if(r.get("has_acl")?),
+                acl_order: Vec::new(),
             },
         };
         self.db.functions.insert(id, f);
@@ -1834,6 +1840,10 @@ impl Reader {
             _ => None,
         };
         if let Some(common) = common {
+            // aclexplode gives an ACL's items in order: the grantees' order is pg_dump's
+            if !common.acl_order.contains(&grant.grantee) {
+                common.acl_order.push(grant.grantee.clone());
+            }
             common
                 .grants
                 .get_or_insert_with(BTreeSet::new)
