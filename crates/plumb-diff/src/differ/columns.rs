@@ -519,7 +519,29 @@ impl<'a> Differ<'a> {
             if let Some(c) = &tc.collation {
                 s.push_str(&format!(" COLLATE {c}"));
             }
-            if fc.type_name != tc.type_name {
+            let given = self
+                .opts
+                .using
+                .iter()
+                .find(|u| &u.table == name && u.column == tc.name);
+            if let Some(u) = given {
+                // the user's conversion, whatever the types
+                s.push_str(&format!(" USING {}", u.expr));
+                hazards.push(hz(
+                    HazardKind::DataLoss,
+                    format!(
+                        "converts {} to {} with the expression given by --using ({}), run on every row as given",
+                        fc.type_name, tc.type_name, u.expr
+                    ),
+                ));
+                hazards.push(hz(
+                    HazardKind::TableRewrite,
+                    format!(
+                        "rewrites the table to convert {} to {}",
+                        fc.type_name, tc.type_name
+                    ),
+                ));
+            } else if fc.type_name != tc.type_name {
                 if self.is_enum_type(&fc.type_name) || self.is_enum_type(&tc.type_name) {
                     s.push_str(&format!(" USING {col}::text::{}", tc.type_name));
                 } else if let Some((using, how)) =

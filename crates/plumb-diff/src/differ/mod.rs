@@ -176,6 +176,22 @@ impl<'a> Differ<'a> {
         d.default_privileges();
         d.rebuild_foreign_keys();
         d.rebuild_dependants();
+        d.drop_cascaded_constraints();
+        // a --using entry for a column whose type the plan does not change is a mistake the user must hear of
+        for u in &opts.using {
+            let column = u.column_name();
+            let converted = d.out.changes.iter().any(|c| {
+                c.kind == ObjectKind::Column
+                    && c.attribute.as_deref() == Some("type")
+                    && c.object == column
+            });
+            if !converted {
+                d.out.errors.push((
+                    column,
+                    "--using names a column whose type the plan does not change".to_string(),
+                ));
+            }
+        }
         d.out
     }
 
