@@ -386,7 +386,8 @@ impl<'a> Differ<'a> {
     /// A partition's own PRIMARY KEY / UNIQUE constraint (local, not inherited from a key of the parent)
     /// whose index is attached to an index of the parent: PostgreSQL does not attach it when the key or the
     /// parent index is created, so the plan does, after both (the key's dependency on the parent index:
-    /// `keys::Index::deps`). A partition created or attached here gets its indexes from PostgreSQL instead.
+    /// `keys::Index::deps`). A partition created or attached here under a parent index that exists already
+    /// gets its indexes from PostgreSQL instead.
     #[allow(clippy::too_many_arguments)]
     fn attach_local_key(
         &mut self,
@@ -399,12 +400,19 @@ impl<'a> Differ<'a> {
         created: &BTreeSet<(QualName, String)>,
         attach: String,
     ) {
-        let (Some(f), Some(p)) = (ft, &t.partition_of) else {
+        let Some(p) = &t.partition_of else {
             return;
         };
-        if !t.constraints.get(cn).is_some_and(|c| c.is_local)
-            || !self.same_partition(&tn.to_string(), f.partition_of.as_ref(), Some(p))
-        {
+        if !t.constraints.get(cn).is_some_and(|c| c.is_local) {
+            return;
+        }
+        let parent_created = created.contains(&(p.parent.clone(), pi.name.clone()));
+        // a partition created or attached here, under a parent index that exists already, gets that index's
+        // partition from PostgreSQL
+        let joins = ft.is_none_or(|f| {
+            !self.same_partition(&tn.to_string(), f.partition_of.as_ref(), Some(p))
+        });
+        if joins && !parent_created {
             return;
         }
         let key = Key::Constraint(tn.clone(), cn.to_string());
@@ -413,11 +421,10 @@ impl<'a> Differ<'a> {
             .ops
             .iter()
             .any(|o| o.key == key && o.role == Action::Create);
-        let parent_created = created.contains(&(p.parent.clone(), pi.name.clone()));
-        let attached = f
-            .indexes
-            .get(&i.name)
-            .is_some_and(|x| x.parent_index.as_ref() == Some(pi));
+        let attached = !joins
+            && ft
+                .and_then(|f| f.indexes.get(&i.name))
+                .is_some_and(|x| x.parent_index.as_ref() == Some(pi));
         if attached && !key_created && !parent_created {
             return;
         }
