@@ -123,6 +123,12 @@ pub struct CompareOpts {
     /// validated, SET lock_timeout.
     #[arg(long)]
     pub online: bool,
+    /// The conversion of a column whose type the plan changes (repeatable): `[schema.]table.column=EXPR`
+    /// (schema `public` when left out; names as SQL writes them, quoted where needed), written as
+    /// `ALTER COLUMN ... TYPE ... USING EXPR` instead of plumb's cast. Checked with PostgreSQL's parser; an
+    /// entry for a column whose type does not change is an error.
+    #[arg(long = "using", value_name = "TABLE.COLUMN=EXPR")]
+    pub using: Vec<plumb_diff::using::Using>,
     /// A PostgreSQL server where plumb may create (and drop) a scratch database: declared SQL is applied there
     /// and read back, which is exact for everything PostgreSQL accepts. `local`: a throwaway cluster plumb
     /// starts from the PostgreSQL binaries on this machine (PLUMB_PG_BIN, PATH, pg_config, Debian's

@@ -56,6 +56,7 @@ pub(crate) fn diff_options(c: &CompareOpts) -> plumb_diff::Options {
         include_schemas: c.include_schemas.clone(),
         exclude_schemas: c.exclude_schemas.clone(),
         online: c.online,
+        using: c.using.clone(),
     }
 }
 

@@ -54,6 +54,11 @@ pub(crate) fn lost_object(from: &Database, to: &Database, ops: &[Op]) -> Option<
         let still = match k {
             Key::Relation(q) => to.tables.contains_key(q) || to.views.contains_key(q),
             Key::Function(id) => to.functions.contains_key(id),
+            // a partition's own key that a parent index's DROP ... CASCADE takes
+            Key::Constraint(t, n) => to
+                .tables
+                .get(t)
+                .is_some_and(|t| t.constraints.contains_key(n)),
             _ => false,
         };
         if still && !created.contains(k) {

@@ -412,17 +412,27 @@ impl<'a> Index<'a> {
             }
             Key::Column(t, c) => {
                 out.insert(Key::Relation(t.clone()));
-                if let Some(col) = db.tables.get(t).and_then(|t| t.column(c)) {
-                    self.column_refs(col, &mut out);
+                if let Some(tb) = db.tables.get(t) {
+                    if let Some(col) = tb.column(c) {
+                        self.column_refs(col, &mut out);
+                    }
+                    // a partition's column after its parent's (a parent's DROP NOT NULL reaches it)
+                    if let Some(p) = &tb.partition_of {
+                        out.insert(Key::Column(p.parent.clone(), c.clone()));
+                    }
                 }
             }
             Key::Constraint(t, n) => {
                 out.insert(Key::Relation(t.clone()));
-                // the index it takes over (`ADD CONSTRAINT ... USING INDEX`, planned with --online)
+                // the index it takes over (`ADD CONSTRAINT ... USING INDEX`, planned with --online), and the
+                // parent's index that index is attached to (a partition's own key)
                 if let Some(tb) = db.tables.get(t) {
                     for i in tb.indexes.values() {
                         if i.constraint.as_deref() == Some(n.as_str()) {
                             out.insert(Key::Index(t.clone(), i.name.clone()));
+                            if let (Some(pi), Some(p)) = (&i.parent_index, &tb.partition_of) {
+                                out.insert(Key::Index(p.parent.clone(), pi.name.clone()));
+                            }
                         }
                     }
                 }

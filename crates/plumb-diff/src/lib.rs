@@ -18,6 +18,7 @@ mod order;
 pub mod policy;
 pub mod render;
 mod same;
+pub mod using;
 
 use plumb_model::Database;
 use serde::Serialize;
@@ -36,6 +37,8 @@ pub struct Options {
     /// Emit the forms that hold weaker locks: `CREATE INDEX CONCURRENTLY`, `NOT VALID` + `VALIDATE`,
     /// and a `SET lock_timeout` at the start.
     pub online: bool,
+    /// `--using`: the conversions of columns whose type changes, given by the user.
+    pub using: Vec<using::Using>,
 }
 
 /// What is done to an object.
@@ -146,6 +149,7 @@ attributes! {
     Constraint => "constraint",
     Attribute => "attribute",
     Grants => "grants",
+    GrantOrder => "grant_order",
     Generated => "generated",
     Returns => "returns",
     Schema => "schema",

@@ -1,6 +1,8 @@
 //! Orders operations: a `petgraph` graph with a node per operation and an edge per "must run before",
 //! sorted topologically. Ties are broken by (drops first, object class, generation order), so the same
-//! input always gives the same plan; a cycle is broken at its lowest-priority node.
+//! input always gives the same plan. A cycle is broken where it can be: on an edge that only orders (the
+//! steps of one table's stages, default privileges after creates), at a node that waits for nothing outside
+//! its cycle (see [`sort`]).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
@@ -235,47 +237,54 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
             }
         }
     }
+    // Edges from here on only order (a convention, not a dependency): a cycle may be broken on them.
+    let mut soft: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut add_soft = |edges: &mut BTreeSet<(usize, usize)>, e: (usize, usize)| {
+        if edges.insert(e) {
+            soft.insert(e);
+        }
+    };
     // default privileges change after every object is created, as pg_dump writes them: what the plan creates
     // gets the privileges the plan writes for it, not those of the default privileges it changes
     let creates: Vec<usize> = (0..ops.len()).filter(|&i| ops[i].role == c).collect();
     for (x, op) in ops.iter().enumerate() {
         if matches!(op.key, Key::DefaultPrivileges(..)) {
-            edges.extend(creates.iter().map(|&y| (y, x)));
+            for &y in &creates {
+                add_soft(&mut edges, (y, x));
+            }
         }
     }
-    // within a table: sub-object drops, then column changes, then sub-object creates
+    // within a table: sub-object drops, then column changes, then sub-object creates (a step that also
+    // drops sub-objects of another table, a partition's keys, is in that table's stages too)
     let mut stages: BTreeMap<&plumb_model::QualName, [Vec<usize>; 3]> = BTreeMap::new();
     for (i, o) in ops.iter().enumerate() {
         let Some(stage) = o.stage else { continue };
-        let table = match &o.key {
-            Key::Relation(t) => t,
-            k => match k.table() {
-                Some(t) => t,
-                None => continue,
-            },
-        };
         let slot = match stage {
             Stage::BeforeColumns => 0,
             Stage::Columns => 1,
             Stage::AfterColumns => 2,
         };
-        stages.entry(table).or_default()[slot].push(i);
+        let tables: BTreeSet<&plumb_model::QualName> = std::iter::once(&o.key)
+            .chain(o.also.iter())
+            .filter_map(|k| match k {
+                Key::Relation(t) => Some(t),
+                k => k.table(),
+            })
+            .collect();
+        for table in tables {
+            stages.entry(table).or_default()[slot].push(i);
+        }
     }
     for groups in stages.values() {
         for (a_i, b_i) in [(0, 1), (1, 2), (0, 2)] {
             for &p in &groups[a_i] {
                 for &q in &groups[b_i] {
-                    edges.insert((p, q));
+                    add_soft(&mut edges, (p, q));
                 }
             }
         }
     }
 
-    let mut g: DiGraph<usize, ()> = DiGraph::with_capacity(ops.len(), edges.len());
-    let nodes: Vec<NodeIndex> = (0..ops.len()).map(|i| g.add_node(i)).collect();
-    for &(p, q) in &edges {
-        g.add_edge(nodes[p], nodes[q], ());
-    }
     let prio = |i: usize| -> Prio {
         let o = &ops[i];
         if o.key == Key::Session {
@@ -286,49 +295,9 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
             (2, o.class, i)
         }
     };
-    let mut indeg: Vec<usize> = nodes
-        .iter()
-        .map(|&n| g.neighbors_directed(n, Direction::Incoming).count())
-        .collect();
-    let mut heap: BinaryHeap<Reverse<(Prio, usize)>> = BinaryHeap::new();
-    for (i, &deg) in indeg.iter().enumerate() {
-        if deg == 0 {
-            heap.push(Reverse((prio(i), i)));
-        }
-    }
-    let mut done = vec![false; ops.len()];
-    let mut order = Vec::with_capacity(ops.len());
-    while order.len() < ops.len() {
-        let next = match heap.pop() {
-            Some(Reverse((_, i))) => i,
-            None => {
-                // a cycle: take the lowest-priority node still waiting
-                match (0..ops.len())
-                    .filter(|&i| !done[i])
-                    .min_by_key(|&i| prio(i))
-                {
-                    Some(i) => i,
-                    None => break,
-                }
-            }
-        };
-        if done[next] {
-            continue;
-        }
-        done[next] = true;
-        order.push(next);
-        for n in g.neighbors_directed(nodes[next], Direction::Outgoing) {
-            let j = g[n];
-            if !done[j] {
-                indeg[j] = indeg[j].saturating_sub(1);
-                if indeg[j] == 0 {
-                    heap.push(Reverse((prio(j), j)));
-                }
-            }
-        }
-    }
+    let order = sort(ops.len(), &edges, &soft, prio);
     // The operations become the steps (their text moved, not copied: a full dump is tens of megabytes of it).
-    drop((g, by_key, stages, edges));
+    drop((by_key, stages, edges, soft));
     let mut ops: Vec<Option<Op>> = ops.into_iter().map(Some).collect();
     order
         .into_iter()
@@ -347,4 +316,144 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
             }
         })
         .collect()
+}
+
+/// The nodes `0..n` in an order that respects `edges` (`(p, q)`: p runs before q), the smallest `prio` first
+/// among those ready. When every node left waits for another, the graph has a cycle, and it is broken at a
+/// node of a cycle that waits for nothing outside it (a node downstream of a cycle never goes before the
+/// cycle), preferring one that only `soft` edges hold back, then the one held by the fewest edges that are
+/// not soft, then the smallest `prio`.
+fn sort(
+    n: usize,
+    edges: &BTreeSet<(usize, usize)>,
+    soft: &BTreeSet<(usize, usize)>,
+    prio: impl Fn(usize) -> Prio,
+) -> Vec<usize> {
+    let mut g: DiGraph<usize, ()> = DiGraph::with_capacity(n, edges.len());
+    let nodes: Vec<NodeIndex> = (0..n).map(|i| g.add_node(i)).collect();
+    for &(p, q) in edges {
+        g.add_edge(nodes[p], nodes[q], ());
+    }
+    let mut indeg: Vec<usize> = nodes
+        .iter()
+        .map(|&x| g.neighbors_directed(x, Direction::Incoming).count())
+        .collect();
+    let mut heap: BinaryHeap<Reverse<(Prio, usize)>> = BinaryHeap::new();
+    for (i, &deg) in indeg.iter().enumerate() {
+        if deg == 0 {
+            heap.push(Reverse((prio(i), i)));
+        }
+    }
+    // the strongly connected component of each node, worked out at the first cycle
+    let mut component: Option<Vec<usize>> = None;
+    let mut done = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    while order.len() < n {
+        let next = match heap.pop() {
+            Some(Reverse((_, i))) => i,
+            None => {
+                let comp = component.get_or_insert_with(|| {
+                    let mut c = vec![0; n];
+                    for (k, scc) in petgraph::algo::tarjan_scc(&g).into_iter().enumerate() {
+                        for x in scc {
+                            c[g[x]] = k;
+                        }
+                    }
+                    c
+                });
+                let waiting_on = |i: usize| -> Vec<usize> {
+                    g.neighbors_directed(nodes[i], Direction::Incoming)
+                        .map(|x| g[x])
+                        .filter(|&p| !done[p])
+                        .collect()
+                };
+                let pick = (0..n)
+                    .filter(|&i| !done[i])
+                    .filter_map(|i| {
+                        let preds = waiting_on(i);
+                        if preds.iter().any(|&p| comp[p] != comp[i]) {
+                            return None; // behind a cycle, not in it
+                        }
+                        let hard = preds.iter().filter(|&&p| !soft.contains(&(p, i))).count();
+                        Some(((hard, prio(i)), i))
+                    })
+                    .min()
+                    .map(|(_, i)| i)
+                    .or_else(|| (0..n).filter(|&i| !done[i]).min_by_key(|&i| prio(i)));
+                match pick {
+                    Some(i) => i,
+                    None => break,
+                }
+            }
+        };
+        if done[next] {
+            continue;
+        }
+        done[next] = true;
+        order.push(next);
+        for x in g.neighbors_directed(nodes[next], Direction::Outgoing) {
+            let j = g[x];
+            if !done[j] {
+                indeg[j] = indeg[j].saturating_sub(1);
+                if indeg[j] == 0 {
+                    heap.push(Reverse((prio(j), j)));
+                }
+            }
+        }
+    }
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Node `i`'s priority is `prios[i]`: smaller runs first.
+    fn run(n: usize, hard: &[(usize, usize)], soft: &[(usize, usize)], prios: &[u8]) -> Vec<usize> {
+        let mut edges: BTreeSet<(usize, usize)> = hard.iter().copied().collect();
+        edges.extend(soft.iter().copied());
+        let soft: BTreeSet<(usize, usize)> = soft.iter().copied().collect();
+        sort(n, &edges, &soft, |i| (2, prios[i], i))
+    }
+
+    fn before(order: &[usize], a: usize, b: usize) -> bool {
+        let pos = |x| order.iter().position(|&y| y == x);
+        pos(a) < pos(b)
+    }
+
+    #[test]
+    fn a_cycle_is_broken_on_its_soft_edge() {
+        // 0 -> 1 is a dependency, 1 -> 0 only a stage convention; 0 has the worse priority, and the old rule
+        // (lowest priority first) ran 1 before what it depends on
+        let order = run(2, &[(0, 1)], &[(1, 0)], &[9, 1]);
+        assert_eq!(order, vec![0, 1]);
+    }
+
+    #[test]
+    fn a_node_behind_a_cycle_waits_for_it() {
+        // 1 <-> 2 form a cycle (2 -> 1 soft); 3 depends on 2 and has the best priority: the old rule took 3
+        // first, before the cycle it waits for
+        let order = run(4, &[(0, 1), (1, 2), (2, 3)], &[(2, 1)], &[5, 5, 5, 0]);
+        assert_eq!(order, vec![0, 1, 2, 3]);
+        assert!(before(&order, 2, 3));
+    }
+
+    #[test]
+    fn without_soft_edges_the_fewest_dependencies_are_broken() {
+        // a cycle of dependencies alone: the node held by one edge goes before the one held by two
+        let order = run(
+            3,
+            &[(0, 1), (1, 0), (2, 1), (1, 2), (2, 0)],
+            &[],
+            &[0, 5, 5],
+        );
+        assert_eq!(order.len(), 3);
+        assert_eq!(order[0], 2, "{order:?}");
+    }
+
+    #[test]
+    fn an_acyclic_graph_is_sorted_by_priority_among_the_ready() {
+        let order = run(4, &[(0, 2), (1, 2)], &[(2, 3)], &[3, 1, 0, 0]);
+        assert_eq!(order, vec![1, 0, 2, 3]);
+    }
 }

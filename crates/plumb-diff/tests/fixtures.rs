@@ -1,9 +1,11 @@
 //! Data-driven convergence tests, one test per case (`harness = false`, see `plumb_testdb::fixture`): every
 //! `fixtures/diff/<area>/<case>/` holds `from.sql` and `to.sql` (and optionally `options`, one word a line:
-//! `online`, `ignore_owners`, `ignore_privileges`). For each case the two schemas are loaded into fresh
-//! databases and introspected; the plan is compared with the snapshot `expected.snap` (`expected@pgNN.snap`
-//! on PostgreSQL NN where the plan differs there: `plumb_testdb::snapshot`; written when `PLUMB_BLESS=1`),
-//! applied to the "from" database, and the result introspected again: it must not differ from "to" any more.
+//! `online`, `ignore_owners`, `ignore_privileges`, and `pg_dump`: the result must also give the same
+//! `pg_dump --schema-only` as "to", which sees what the model leaves out, such as the order of an ACL's
+//! grantees). For each case the two schemas are loaded into fresh databases and introspected; the plan is
+//! compared with the snapshot `expected.snap` (`expected@pgNN.snap` on PostgreSQL NN where the plan differs
+//! there: `plumb_testdb::snapshot`; written when `PLUMB_BLESS=1`), applied to the "from" database, and the
+//! result introspected again: it must not differ from "to" any more.
 
 #![allow(clippy::print_stderr)]
 
@@ -58,19 +60,37 @@ fn apply_with_psql(url: &str, script: &str) -> Result<(), String> {
     }
 }
 
-fn options(case: &Path) -> Options {
+fn options(case: &Path) -> (Options, bool) {
     let mut o = Options::default();
+    let mut pg_dump = false;
     if let Ok(text) = std::fs::read_to_string(case.join("options")) {
         for w in text.split_whitespace() {
             match w {
                 "online" => o.online = true,
                 "ignore_owners" => o.ignore_owners = true,
                 "ignore_privileges" => o.ignore_privileges = true,
+                "pg_dump" => pg_dump = true,
                 other => panic!("{}: unknown option {other}", case.display()),
             }
         }
     }
-    o
+    (o, pg_dump)
+}
+
+/// `pg_dump --schema-only` of a database, without its comments, blank lines and `\restrict` lines.
+fn schema_dump(url: &str) -> Result<String, String> {
+    let out = std::process::Command::new("pg_dump")
+        .args(["--schema-only", "-d", url])
+        .output()
+        .map_err(|e| format!("cannot run pg_dump: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with("--") && !l.starts_with("\\"))
+        .collect::<Vec<_>>()
+        .join("\n"))
 }
 
 fn run_case(case: &Case) -> CaseResult {
@@ -86,7 +106,7 @@ fn run_case(case: &Case) -> CaseResult {
     }
     let from_sql = std::fs::read_to_string(case.join("from.sql")).unwrap();
     let to_sql = std::fs::read_to_string(case.join("to.sql")).unwrap();
-    let opts = options(case);
+    let (opts, compare_dumps) = options(case);
     // Stand-ins for the roles the fixtures grant to; fixture names again in what is compared.
     let roles = plumb_testdb::TestRoles::new();
     let a = TestDb::with_sql(&format!("{name}_a"), &roles.apply(&from_sql));
@@ -115,6 +135,20 @@ fn run_case(case: &Case) -> CaseResult {
         return Err(format!(
             "{name}: not converged after the plan: {left:#?}\n{again}"
         ));
+    }
+    if compare_dumps {
+        let (got, want) = (schema_dump(a.url())?, schema_dump(b.url())?);
+        if got != want {
+            let first = got
+                .lines()
+                .zip(want.lines())
+                .find(|(x, y)| x != y)
+                .map(|(x, y)| format!("result: {x}\n    to: {y}"))
+                .unwrap_or_else(|| "one dump is longer".to_string());
+            return Err(format!(
+                "{name}: pg_dump of the result differs from pg_dump of to: first difference\n{first}\n{script}"
+            ));
+        }
     }
     // same input, same output
     let p2 = plan(&ma, &mb, &opts).unwrap();

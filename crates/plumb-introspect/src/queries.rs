@@ -509,7 +509,8 @@ pub const AGGREGATES: &str = "SELECT a.aggfnoid::oid AS aggfnoid, a.aggkind::tex
     WHERE p.pronamespace = ANY($1)";
 
 /// Explicit privileges (`aclexplode`) of relations, columns, schemas, types and functions whose ACL is not
-/// NULL. `kind`: `r` relation, `c` column (`subid` = attnum), `n` schema, `t` type, `f` function.
+/// NULL. `kind`: `r` relation, `c` column (`subid` = attnum), `n` schema, `t` type, `f` function. An object's
+/// rows come in the order of its ACL's items (the reader keeps the grantees' order).
 pub const GRANTS: &str = "SELECT x.kind, x.objid, x.subid, \
       CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee)::text END AS grantee, \
       a.privilege_type AS privilege, a.is_grantable \

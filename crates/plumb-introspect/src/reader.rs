@@ -710,7 +710,7 @@ impl Reader {
             common: Common {
                 owner: Some(r.get("owner")?),
                 comment: r.get("description")?,
-                grants: None,
+                ..Common::default()
             },
         };
         self.db.event_triggers.insert(name, e);
@@ -808,6 +808,7 @@ impl Reader {
                 owner: r.get("owner")?,
                 comment: r.get("description")?,
                 grants: grants_if(r.get("has_acl")?),
+                acl_order: Vec::new(),
             },
         };
         self.db.schemas.insert(name, ns);
@@ -861,6 +862,7 @@ impl Reader {
                 owner: r.get("owner")?,
                 comment: r.get("description")?,
                 grants: None,
+                acl_order: Vec::new(),
             },
         };
         self.db.collations.insert(name, c);
@@ -936,6 +938,7 @@ impl Reader {
                 owner: r.get("owner")?,
                 comment: r.get("description")?,
                 grants: grants_if(r.get("has_acl")?),
+                acl_order: Vec::new(),
             },
         };
         self.db.types.insert(name, t);
@@ -1028,6 +1031,7 @@ impl Reader {
                 owner: r.get("owner")?,
                 comment: r.get("description")?,
                 grants: grants_if(r.get("has_acl")?),
+                acl_order: Vec::new(),
             },
         };
         self.db.sequences.insert(name, s);
@@ -1048,6 +1052,7 @@ impl Reader {
             owner: r.get("owner")?,
             comment: r.get("description")?,
             grants: grants_if(r.get("has_acl")?),
+            acl_order: Vec::new(),
         };
         let raw_options: Option<Vec<String>> = r.get("options")?;
         let as_ref = match relkind.as_str() {
@@ -1778,6 +1783,7 @@ impl Reader {
                 owner: r.get("owner")?,
                 comment: r.get("description")?,
                 grants: grants_if(r.get("has_acl")?),
+                acl_order: Vec::new(),
             },
         };
         self.db.functions.insert(id, f);
@@ -1993,6 +1999,10 @@ impl Reader {
             _ => None,
         };
         if let Some(common) = common {
+            // aclexplode gives an ACL's items in order: the grantees' order is pg_dump's
+            if !common.acl_order.contains(&grant.grantee) {
+                common.acl_order.push(grant.grantee.clone());
+            }
             common
                 .grants
                 .get_or_insert_with(BTreeSet::new)

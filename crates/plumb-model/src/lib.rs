@@ -361,6 +361,10 @@ pub struct Common {
     pub comment: Option<String>,
     /// `None` means the object has its default privileges (NULL acl); `Some(set)` the explicit set.
     pub grants: Option<BTreeSet<Grant>>,
+    /// The grantees of `grants` in the order of the ACL (`aclitem[]`), which is the order `pg_dump` writes
+    /// them in; empty when not known (declared SQL). Not part of the JSON form.
+    #[serde(skip)]
+    pub acl_order: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -519,7 +519,29 @@ impl<'a> Differ<'a> {
             if let Some(c) = &tc.collation {
                 s.push_str(&format!(" COLLATE {c}"));
             }
-            if fc.type_name != tc.type_name {
+            let given = self
+                .opts
+                .using
+                .iter()
+                .find(|u| &u.table == name && u.column == tc.name);
+            if let Some(u) = given {
+                // the user's conversion, whatever the types
+                s.push_str(&format!(" USING {}", u.expr));
+                hazards.push(hz(
+                    HazardKind::DataLoss,
+                    format!(
+                        "converts {} to {} with the expression given by --using ({}), run on every row as given",
+                        fc.type_name, tc.type_name, u.expr
+                    ),
+                ));
+                hazards.push(hz(
+                    HazardKind::TableRewrite,
+                    format!(
+                        "rewrites the table to convert {} to {}",
+                        fc.type_name, tc.type_name
+                    ),
+                ));
+            } else if fc.type_name != tc.type_name {
                 if self.is_enum_type(&fc.type_name) || self.is_enum_type(&tc.type_name) {
                     s.push_str(&format!(" USING {col}::text::{}", tc.type_name));
                 } else if let Some((using, how)) =
@@ -573,30 +595,7 @@ impl<'a> Differ<'a> {
                 Some(fc.not_null.to_string()),
                 Some(tc.not_null.to_string()),
             );
-            if tc.not_null {
-                let implied = NotNullConstraint::default_name(&name.name, &tc.name);
-                match tc.not_null_constraint.as_deref() {
-                    Some(n) if n.name != implied || n.no_inherit || n.not_valid => {
-                        sql.push(format!(
-                            "ALTER TABLE {name} ADD CONSTRAINT {} NOT NULL {}{}{};",
-                            quote_ident(&n.name),
-                            quote_ident(&tc.name),
-                            if n.no_inherit { " NO INHERIT" } else { "" },
-                            if n.not_valid { " NOT VALID" } else { "" },
-                        ));
-                    }
-                    _ => sql.push(format!("{pre} SET NOT NULL;")),
-                }
-                if !tc
-                    .not_null_constraint
-                    .as_deref()
-                    .is_some_and(|n| n.not_valid)
-                {
-                    hazards.push(hz(HazardKind::LongLock, "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock, and fails if a row holds NULL"));
-                }
-            } else {
-                sql.push(format!("{pre} DROP NOT NULL;"));
-            }
+            not_null_sql(name, tc, &mut sql, &mut hazards);
         } else if let (true, Some(a), Some(b)) = (
             tc.not_null,
             fc.not_null_constraint.as_deref(),
@@ -845,6 +844,26 @@ impl<'a> Differ<'a> {
         sql
     }
 
+    /// The NOT NULL of a column of a partition (on both sides) when it is the partition's own (the parent's
+    /// column is nullable in "to") and differs from what the partition has once its parent's changes ran: a
+    /// parent's DROP NOT NULL reaches its partitions. `Some(had)`: the partition's NOT NULL changes from
+    /// `had`. A NOT NULL the parent has in "to" is the parent's to set.
+    fn partition_not_null(&self, f: &Table, t: &Table, fc: &Column, tc: &Column) -> Option<bool> {
+        let parent_nn = |db: &Database, tb: &Table| {
+            tb.partition_of
+                .as_ref()
+                .and_then(|p| db.tables.get(&p.parent))
+                .and_then(|p| p.column(&tc.name))
+                .is_some_and(|c| c.not_null)
+        };
+        if parent_nn(self.to, t) {
+            return None;
+        }
+        let dropped_by_parent = parent_nn(self.from, f);
+        let had = fc.not_null && !dropped_by_parent;
+        (had != tc.not_null).then_some(fc.not_null)
+    }
+
     /// The storage, compression and statistics target of the columns a table has on both sides that
     /// [`Self::columns`] does not compare: a partition's, and those only inherited on both sides.
     pub(super) fn inherited_column_attrs(&mut self, f: &Table, t: &Table) {
@@ -856,21 +875,64 @@ impl<'a> Differ<'a> {
             if !both_partitions && (tc.is_local || fc.is_local) {
                 continue;
             }
-            let sql = self.column_attrs(&t.name, fc, tc, fc.type_name != tc.type_name);
+            let mut sql = self.column_attrs(&t.name, fc, tc, fc.type_name != tc.type_name);
+            let cobj = format!("{}.{}", t.name, quote_ident(&tc.name));
+            let mut hazards = Vec::new();
+            if both_partitions {
+                if let Some(had) = self.partition_not_null(f, t, fc, tc) {
+                    self.change_attr(
+                        ObjectKind::Column,
+                        &cobj,
+                        Attribute::NotNull,
+                        Some(had.to_string()),
+                        Some(tc.not_null.to_string()),
+                    );
+                    not_null_sql(&t.name, tc, &mut sql, &mut hazards);
+                }
+            }
             if !sql.is_empty() {
-                let cobj = format!("{}.{}", t.name, quote_ident(&tc.name));
                 self.op(
                     Key::Column(t.name.clone(), tc.name.clone()),
                     Action::Alter,
                     ObjectKind::Column,
                     &cobj,
                     sql,
-                    vec![],
+                    hazards,
                     class::COLUMN,
                     Some(Stage::Columns),
                 );
             }
         }
+    }
+}
+
+/// `SET NOT NULL` (or `ADD CONSTRAINT name NOT NULL`, for a constraint named otherwise, `NO INHERIT` or `NOT
+/// VALID`: PostgreSQL 18) or `DROP NOT NULL` that gives column `tc` of table `name` its NOT NULL.
+fn not_null_sql(name: &QualName, tc: &Column, sql: &mut Vec<String>, hazards: &mut Vec<Hazard>) {
+    let pre = format!("ALTER TABLE {name} ALTER COLUMN {}", quote_ident(&tc.name));
+    if !tc.not_null {
+        sql.push(format!("{pre} DROP NOT NULL;"));
+        return;
+    }
+    let implied = NotNullConstraint::default_name(&name.name, &tc.name);
+    match tc.not_null_constraint.as_deref() {
+        Some(n) if n.name != implied || n.no_inherit || n.not_valid => {
+            sql.push(format!(
+                "ALTER TABLE {name} ADD CONSTRAINT {} NOT NULL {}{}{};",
+                quote_ident(&n.name),
+                quote_ident(&tc.name),
+                if n.no_inherit { " NO INHERIT" } else { "" },
+                if n.not_valid { " NOT VALID" } else { "" },
+            ));
+        }
+        _ => sql.push(format!("{pre} SET NOT NULL;")),
+    }
+    if !tc
+        .not_null_constraint
+        .as_deref()
+        .is_some_and(|n| n.not_valid)
+    {
+        hazards.push(hz(HazardKind::LongLock, "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock, and fails if a row holds NULL"));
     }
 }
 

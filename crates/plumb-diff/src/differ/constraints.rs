@@ -272,16 +272,72 @@ impl<'a> Differ<'a> {
         if report {
             self.change(ObjectKind::Index, &obj, Action::Drop);
         }
-        self.op(
+        // Partitions' own keys attached to this index: neither can be dropped without the other but by
+        // `DROP INDEX ... CASCADE`, which takes exactly those keys (and the partitions' indexes) with it. Keys
+        // the target still has are created again.
+        let parent = QualName::new(table.schema.clone(), i.name.clone());
+        let attached: Vec<(&Table, &Constraint)> = self
+            .from
+            .tables
+            .values()
+            .filter(|p| {
+                p.partition_of
+                    .as_ref()
+                    .is_some_and(|po| &po.parent == table)
+            })
+            .flat_map(|p| {
+                p.indexes
+                    .values()
+                    .filter(|x| x.parent_index.as_ref() == Some(&parent))
+                    .filter_map(|x| x.constraint.as_ref())
+                    .filter_map(move |c| p.constraints.get(c))
+                    .filter(|c| c.is_local)
+                    .map(move |c| (p, c))
+            })
+            .collect();
+        let cascade = if attached.is_empty() { "" } else { " CASCADE" };
+        let n = self.op(
             Key::Index(table.clone(), i.name.clone()),
             Action::Drop,
             ObjectKind::Index,
             &obj,
-            vec![format!("DROP INDEX {obj};")],
+            vec![format!("DROP INDEX {obj}{cascade};")],
             vec![],
             class::INDEX,
             Some(Stage::BeforeColumns),
         );
+        let keys: Vec<Key> = attached
+            .iter()
+            .map(|(p, c)| Key::Constraint(p.name.clone(), c.name.clone()))
+            .collect();
+        self.out.ops[n].also.extend(keys);
+        for (p, c) in attached {
+            let kept = self
+                .to
+                .tables
+                .get(&p.name)
+                .filter(|_| !self.dropped_tables.contains(&p.name))
+                .and_then(|t| t.constraints.get(&c.name).map(|tc| (t, tc)));
+            if let Some((t, tc)) = kept {
+                if tc == c {
+                    self.add_constraint(t, tc, false, false);
+                }
+            }
+        }
+    }
+
+    /// Drops of constraints that a `DROP INDEX ... CASCADE` takes with it (see [`Self::drop_index`]).
+    pub(super) fn drop_cascaded_constraints(&mut self) {
+        let cascaded: BTreeSet<Key> = self
+            .out
+            .ops
+            .iter()
+            .filter(|o| o.role == Action::Drop && matches!(o.key, Key::Index(..)))
+            .flat_map(|o| o.also.iter().cloned())
+            .collect();
+        self.out
+            .ops
+            .retain(|o| !(o.role == Action::Drop && cascaded.contains(&o.key)));
     }
 }
 

@@ -179,6 +179,22 @@ impl<'a> Differ<'a> {
         d.rebuild_foreign_keys();
         d.rebuild_dependants();
         d.rebuild_event_triggers();
+        d.drop_cascaded_constraints();
+        // a --using entry for a column whose type the plan does not change is a mistake the user must hear of
+        for u in &opts.using {
+            let column = u.column_name();
+            let converted = d.out.changes.iter().any(|c| {
+                c.kind == ObjectKind::Column
+                    && c.attribute == Some(Attribute::Type)
+                    && c.object == column
+            });
+            if !converted {
+                d.out.errors.push((
+                    column,
+                    "--using names a column whose type the plan does not change".to_string(),
+                ));
+            }
+        }
         d.out
     }
 
@@ -390,8 +406,33 @@ impl<'a> Differ<'a> {
             let a = crate::grants::effective(on, f, self.grants_stated.0, t, version);
             let b = crate::grants::effective(on, t, self.grants_stated.1, f, version);
             if let (Some(a), Some(b)) = (a, b) {
-                let sql = grant_sql(target, &a, &b);
-                if !sql.is_empty() {
+                let base = t
+                    .owner
+                    .as_deref()
+                    .or(f.owner.as_deref())
+                    .map(|o| on.default_grants_at(o, version))
+                    .unwrap_or_default();
+                let sql = ordered_grant_sql(target, (&a, &f.acl_order), (&b, &t.acl_order), &base);
+                if !sql.is_empty() && a == b {
+                    // the same privileges, the grantees in another order (pg_dump writes them in ACL order)
+                    self.change_attr(
+                        kind,
+                        object,
+                        Attribute::GrantOrder,
+                        Some(f.acl_order.join(", ")),
+                        Some(t.acl_order.join(", ")),
+                    );
+                    self.op(
+                        key.clone(),
+                        Action::Alter,
+                        kind,
+                        object,
+                        sql,
+                        vec![],
+                        class::MISC,
+                        stage,
+                    );
+                } else if !sql.is_empty() {
                     let show = |s: &BTreeSet<Grant>| {
                         s.iter()
                             .map(|g| {
@@ -447,10 +488,12 @@ impl<'a> Differ<'a> {
         if let (Some((on, target)), Some(g), Some(owner)) = (grant, &c.grants, &c.owner) {
             if !self.opts.ignore_privileges {
                 let version = self.live_version();
-                sql.extend(grant_sql(
+                let default = on.default_grants_at(owner, version);
+                sql.extend(ordered_grant_sql(
                     target,
-                    &on.default_grants_at(owner, version),
-                    &on.grants_at(g, version),
+                    (&default, &[]),
+                    (&on.grants_at(g, version), &c.acl_order),
+                    &default,
                 ));
             }
         }

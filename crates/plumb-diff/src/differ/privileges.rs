@@ -17,33 +17,148 @@ pub(super) fn privilege_ok(p: &str) -> bool {
 
 /// GRANT/REVOKE statements that turn privilege set `from` into `to` on `target` (`TABLE public.t`).
 pub(super) fn grant_sql(target: &str, from: &BTreeSet<Grant>, to: &BTreeSet<Grant>) -> Vec<String> {
+    let (mut out, grants) = grant_steps(target, from, to);
+    out.extend(grants.into_iter().map(|(_, s)| s));
+    out
+}
+
+/// The REVOKEs, and the GRANTs with their grantee, that turn `from` into `to` on `target`.
+fn grant_steps<'g>(
+    target: &str,
+    from: &BTreeSet<Grant>,
+    to: &'g BTreeSet<Grant>,
+) -> (Vec<String>, Vec<(&'g str, String)>) {
     let key = |g: &Grant| (g.grantee.clone(), g.privilege.clone());
     let fm: BTreeMap<_, bool> = from.iter().map(|g| (key(g), g.with_grant_option)).collect();
-    let tm: BTreeMap<_, bool> = to.iter().map(|g| (key(g), g.with_grant_option)).collect();
-    let mut out = Vec::new();
+    let mut revokes = Vec::new();
     for ((who, p), opt) in &fm {
         if !privilege_ok(p) {
             continue;
         }
-        match tm.get(&(who.clone(), p.clone())) {
-            None => out.push(format!("REVOKE {p} ON {target} FROM {};", grantee(who))),
-            Some(false) if *opt => out.push(format!(
+        match to.iter().find(|g| &g.grantee == who && &g.privilege == p) {
+            None => revokes.push(format!("REVOKE {p} ON {target} FROM {};", grantee(who))),
+            Some(g) if *opt && !g.with_grant_option => revokes.push(format!(
                 "REVOKE GRANT OPTION FOR {p} ON {target} FROM {};",
                 grantee(who)
             )),
             _ => {}
         }
     }
-    for ((who, p), opt) in &tm {
-        if !privilege_ok(p) {
+    let mut grants = Vec::new();
+    for g in to {
+        if !privilege_ok(&g.privilege) {
             continue;
         }
-        let had = fm.get(&(who.clone(), p.clone()));
-        if had.is_none() || (*opt && had == Some(&false)) {
-            let wgo = if *opt { " WITH GRANT OPTION" } else { "" };
-            out.push(format!("GRANT {p} ON {target} TO {}{wgo};", grantee(who)));
+        let had = fm.get(&(g.grantee.clone(), g.privilege.clone()));
+        if had.is_none() || (g.with_grant_option && had == Some(&false)) {
+            let wgo = if g.with_grant_option {
+                " WITH GRANT OPTION"
+            } else {
+                ""
+            };
+            grants.push((
+                g.grantee.as_str(),
+                format!(
+                    "GRANT {} ON {target} TO {}{wgo};",
+                    g.privilege,
+                    grantee(&g.grantee)
+                ),
+            ));
         }
     }
+    (revokes, grants)
+}
+
+/// An ACL's privileges by grantee: (privilege, with grant option).
+fn by_grantee(set: &BTreeSet<Grant>) -> BTreeMap<&str, BTreeSet<(&str, bool)>> {
+    let mut m: BTreeMap<&str, BTreeSet<(&str, bool)>> = BTreeMap::new();
+    for g in set {
+        m.entry(g.grantee.as_str())
+            .or_default()
+            .insert((g.privilege.as_str(), g.with_grant_option));
+    }
+    m
+}
+
+/// [`grant_sql`], with the GRANTs in the order of the target's ACL (`to_order`, the grantees in `aclitem[]`
+/// order; empty when not known) so that the result's ACL, and `pg_dump`'s GRANT lines, come in the target's
+/// order. PostgreSQL appends a grantee new to an ACL at its end and keeps the others in place, and `pg_dump`
+/// writes the items that differ from the object's default privileges (`base`) in ACL order: when the
+/// grantees kept from `from` (`from_order`) would stand in another order than the target's among those
+/// items, those that break the order are moved to the end (`REVOKE ALL` and granted again).
+pub(super) fn ordered_grant_sql(
+    target: &str,
+    (from, from_order): (&BTreeSet<Grant>, &[String]),
+    (to, to_order): (&BTreeSet<Grant>, &[String]),
+    base: &BTreeSet<Grant>,
+) -> Vec<String> {
+    let (mut out, plain) = grant_steps(target, from, to);
+    if to_order.is_empty() {
+        out.extend(plain.into_iter().map(|(_, s)| s));
+        return out;
+    }
+    let (fm, tm, bm) = (by_grantee(from), by_grantee(to), by_grantee(base));
+    // the position of each grantee in the target's ACL (those it does not list after, by name)
+    let pos = |g: &str| {
+        to_order
+            .iter()
+            .position(|x| x == g)
+            .unwrap_or(to_order.len())
+    };
+    let visible = |g: &str| tm.get(g).is_some_and(|p| bm.get(g) != Some(p));
+    let target_seq: Vec<&str> = to_order
+        .iter()
+        .map(String::as_str)
+        .filter(|g| visible(g))
+        .collect();
+    // grantees that keep their place in the ACL: in both, visible in the result
+    let kept: Vec<&str> = from_order
+        .iter()
+        .map(String::as_str)
+        .filter(|g| fm.contains_key(g) && visible(g))
+        .collect();
+    let known = fm
+        .keys()
+        .all(|g| !visible(g) || from_order.iter().any(|x| x == g));
+    let mut moved: BTreeSet<&str> = BTreeSet::new();
+    if known {
+        // the longest prefix of the target's order the kept grantees give without moving; the rest move
+        let mut j = 0;
+        let mut stay: BTreeSet<&str> = BTreeSet::new();
+        for g in &target_seq {
+            match kept[j..].iter().position(|k| k == g) {
+                Some(off) => {
+                    stay.insert(g);
+                    j += off + 1;
+                }
+                None => break,
+            }
+        }
+        moved = kept.iter().copied().filter(|g| !stay.contains(g)).collect();
+    }
+    // REVOKEs first (removing a grantee keeps the others' places), then every grantee that gets something,
+    // in the target's order
+    let mut grants: Vec<(usize, &str, String)> = Vec::new();
+    for g in &moved {
+        out.push(format!("REVOKE ALL ON {target} FROM {};", grantee(g)));
+        for (p, opt) in tm.get(g).into_iter().flatten() {
+            if privilege_ok(p) {
+                let wgo = if *opt { " WITH GRANT OPTION" } else { "" };
+                grants.push((
+                    pos(g),
+                    g,
+                    format!("GRANT {p} ON {target} TO {}{wgo};", grantee(g)),
+                ));
+            }
+        }
+    }
+    for (who, s) in plain {
+        if !moved.contains(who) {
+            grants.push((pos(who), who, s));
+        }
+    }
+    grants.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    out.extend(grants.into_iter().map(|(_, _, s)| s));
     out
 }
 

@@ -313,11 +313,12 @@ impl<'a> Differ<'a> {
                 .filter(|_| !self.dropped_tables.contains(tn));
             for i in t.indexes.values() {
                 let Some(pi) = &i.parent_index else { continue };
-                if i.constraint.is_some() {
-                    continue;
-                }
                 let obj = format!("{}.{}", quote_ident(&tn.schema), quote_ident(&i.name));
                 let attach = format!("ALTER INDEX {pi} ATTACH PARTITION {obj};");
+                if let Some(cn) = &i.constraint {
+                    self.attach_local_key(tn, t, ft, i, cn, pi, &created, attach);
+                    continue;
+                }
                 let fi = ft.and_then(|f| f.indexes.get(&i.name));
                 let standalone = fi.is_some_and(|x| {
                     x.parent_index.is_none()
@@ -380,6 +381,73 @@ impl<'a> Differ<'a> {
                 // otherwise PostgreSQL creates or attaches it when the partition is created or attached
             }
         }
+    }
+
+    /// A partition's own PRIMARY KEY / UNIQUE constraint (local, not inherited from a key of the parent)
+    /// whose index is attached to an index of the parent: PostgreSQL does not attach it when the key or the
+    /// parent index is created, so the plan does, after both (the key's dependency on the parent index:
+    /// `keys::Index::deps`). A partition created or attached here under a parent index that exists already
+    /// gets its indexes from PostgreSQL instead.
+    #[allow(clippy::too_many_arguments)]
+    fn attach_local_key(
+        &mut self,
+        tn: &QualName,
+        t: &Table,
+        ft: Option<&Table>,
+        i: &PgIndex,
+        cn: &str,
+        pi: &QualName,
+        created: &BTreeSet<(QualName, String)>,
+        attach: String,
+    ) {
+        let Some(p) = &t.partition_of else {
+            return;
+        };
+        if !t.constraints.get(cn).is_some_and(|c| c.is_local) {
+            return;
+        }
+        let parent_created = created.contains(&(p.parent.clone(), pi.name.clone()));
+        // a partition created or attached here, under a parent index that exists already, gets that index's
+        // partition from PostgreSQL
+        let joins = ft.is_none_or(|f| {
+            !self.same_partition(&tn.to_string(), f.partition_of.as_ref(), Some(p))
+        });
+        if joins && !parent_created {
+            return;
+        }
+        let key = Key::Constraint(tn.clone(), cn.to_string());
+        let key_created = self
+            .out
+            .ops
+            .iter()
+            .any(|o| o.key == key && o.role == Action::Create);
+        let attached = !joins
+            && ft
+                .and_then(|f| f.indexes.get(&i.name))
+                .is_some_and(|x| x.parent_index.as_ref() == Some(pi));
+        if attached && !key_created && !parent_created {
+            return;
+        }
+        let obj = format!("{} on {tn}", quote_ident(cn));
+        if !attached {
+            self.change_attr(
+                ObjectKind::Constraint,
+                &obj,
+                Attribute::ParentIndex,
+                None,
+                Some(pi.to_string()),
+            );
+        }
+        self.op(
+            key,
+            Action::Alter,
+            ObjectKind::Constraint,
+            &obj,
+            vec![attach],
+            vec![],
+            class::INDEX,
+            Some(Stage::AfterColumns),
+        );
     }
 
     pub(super) fn create_table(&mut self, t: &Table) {
