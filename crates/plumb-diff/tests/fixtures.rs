@@ -5,7 +5,8 @@
 //! grantees). For each case the two schemas are loaded into fresh databases and introspected; the plan is
 //! compared with the snapshot `expected.snap` (`expected@pgNN.snap` on PostgreSQL NN where the plan differs
 //! there: `plumb_testdb::snapshot`; written when `PLUMB_BLESS=1`), applied to the "from" database, and the
-//! result introspected again: it must not differ from "to" any more.
+//! result introspected again: it must not differ from "to" any more. A second plan from fresh reads of both
+//! databases must be byte-identical to the first.
 
 #![allow(clippy::print_stderr)]
 
@@ -120,6 +121,15 @@ fn run_case(case: &Case) -> CaseResult {
     let script = render::sql(&p, &header);
     let snapshot = roles.restore(&script);
     check_versioned(case, "expected", &snapshot);
+    // Planning again from fresh reads of both databases gives the same script, byte for byte.
+    let replan = plan(&introspect(&rt, &a), &introspect(&rt, &b), &opts)
+        .map(|p| render::sql(&p, &header))
+        .map_err(|e| format!("{name}: second plan failed: {e}"))?;
+    if replan != script {
+        return Err(format!(
+            "{name}: a second plan from fresh reads differs:\n{script}\n---\n{replan}"
+        ));
+    }
     check_other_renderers(name, &p, &header, &script)?;
     if p.steps.is_empty() && !p.changes.is_empty() {
         return Err(format!("{name}: changes without steps: {:?}", p.changes));
