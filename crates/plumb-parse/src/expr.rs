@@ -206,7 +206,8 @@ impl TExpr {
     }
 }
 
-fn node_strings(nodes: &[Node]) -> Vec<String> {
+/// The string values of a list of name nodes (`schema`, `name`, ...), as pg_query gives a dotted name.
+pub(crate) fn node_strings(nodes: &[Node]) -> Vec<String> {
     nodes
         .iter()
         .filter_map(|n| match &n.node {

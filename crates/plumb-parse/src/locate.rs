@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 use pg_query::protobuf::{self, node::Node as N, ConstrType, Node, ObjectType};
 use plumb_model::split_qualified;
 
-use crate::expr::figure_colname;
+use crate::expr::{figure_colname, node_strings as strings};
 use crate::names::{index_column_names, make_object_name, name_addition};
 use crate::source::LineIndex;
 use crate::split::skip_blank_and_comments;
@@ -733,16 +733,6 @@ impl Reader {
             [] => None,
         }
     }
-}
-
-fn strings(nodes: &[Node]) -> Vec<String> {
-    nodes
-        .iter()
-        .filter_map(|n| match &n.node {
-            Some(N::String(s)) => Some(s.sval.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn string_of(n: &Node) -> Option<String> {

@@ -2,15 +2,7 @@
 
 use super::*;
 
-pub(super) fn strs(nodes: &[Node]) -> Vec<String> {
-    nodes
-        .iter()
-        .filter_map(|n| match &n.node {
-            Some(N::String(s)) => Some(s.sval.clone()),
-            _ => None,
-        })
-        .collect()
-}
+pub(super) use crate::expr::node_strings as strs;
 
 pub(super) fn int_of(n: &Node) -> Option<i64> {
     match &n.node {
