@@ -75,15 +75,7 @@ impl<'a> Differ<'a> {
             let Some(f) = from.event_triggers.get(name) else {
                 continue;
             };
-            let key = Key::EventTrigger(name.clone());
-            if self.seeds.contains(&Key::Function(f.function.clone()))
-                && !self
-                    .out
-                    .ops
-                    .iter()
-                    .any(|o| o.key == key && o.role == Action::Drop)
-            {
-                self.out.ops.retain(|o| o.key != key);
+            if self.rebuilds_with_function(&Key::EventTrigger(name.clone()), &f.function) {
                 self.drop_event_trigger(f, false);
                 self.create_event_trigger(t, false);
             }

@@ -180,18 +180,31 @@ impl<'a> Differ<'a> {
                     continue;
                 };
                 let key = Key::Trigger(tn.clone(), n.clone());
-                if self.seeds.contains(&Key::Function(ftr.function.clone()))
-                    && !self
-                        .out
-                        .ops
-                        .iter()
-                        .any(|o| o.key == key && o.role == Action::Drop)
-                {
-                    self.out.ops.retain(|o| o.key != key);
+                if self.rebuilds_with_function(&key, &ftr.function) {
                     self.drop_trigger(tn, ftr, false);
                     self.create_trigger(tn, tr, false);
                 }
             }
         }
+    }
+
+    /// Whether `key`, which calls `function`, must be dropped and created again because the function is
+    /// (a drop of its own is already planned otherwise). When so, its planned operations are taken back, for
+    /// the caller to plan the drop and the create.
+    pub(super) fn rebuilds_with_function(
+        &mut self,
+        key: &Key,
+        function: &plumb_model::FunctionId,
+    ) -> bool {
+        let rebuild = self.seeds.contains(&Key::Function(function.clone()))
+            && !self
+                .out
+                .ops
+                .iter()
+                .any(|o| &o.key == key && o.role == Action::Drop);
+        if rebuild {
+            self.out.ops.retain(|o| &o.key != key);
+        }
+        rebuild
     }
 }
