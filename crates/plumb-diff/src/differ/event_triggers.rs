@@ -27,8 +27,6 @@ impl<'a> Differ<'a> {
                     Some(event_trigger_definition(f)),
                     Some(event_trigger_definition(t)),
                 );
-            }
-            if f.event != t.event || f.tags != t.tags || f.function != t.function {
                 self.drop_event_trigger(f, false);
                 self.create_event_trigger(t, false);
                 continue;
