@@ -110,7 +110,8 @@ pub struct CompareOpts {
     #[arg(long = "exclude", value_name = "PATTERN")]
     pub exclude: Vec<plumb_diff::filter::Pattern>,
     /// Compare (or dump) the migration tools' history tables too (_prisma_migrations, _sqlx_migrations,
-    /// flyway_schema_history, schema_migrations, ar_internal_metadata); left out by default.
+    /// flyway_schema_history, schema_migrations, django_migrations, alembic_version, ...: the README lists
+    /// them); left out by default.
     #[arg(long)]
     pub include_history_tables: bool,
     /// Do not compare object owners.
@@ -208,7 +209,8 @@ pub struct DumpArgs {
     #[arg(long = "exclude", value_name = "PATTERN")]
     pub exclude: Vec<plumb_diff::filter::Pattern>,
     /// Compare (or dump) the migration tools' history tables too (_prisma_migrations, _sqlx_migrations,
-    /// flyway_schema_history, schema_migrations, ar_internal_metadata); left out by default.
+    /// flyway_schema_history, schema_migrations, django_migrations, alembic_version, ...: the README lists
+    /// them); left out by default.
     #[arg(long)]
     pub include_history_tables: bool,
 }
@@ -322,7 +324,8 @@ pub struct BaselineArgs {
     #[arg(long = "exclude", value_name = "PATTERN")]
     pub exclude: Vec<plumb_diff::filter::Pattern>,
     /// Compare (or dump) the migration tools' history tables too (_prisma_migrations, _sqlx_migrations,
-    /// flyway_schema_history, schema_migrations, ar_internal_metadata); left out by default.
+    /// flyway_schema_history, schema_migrations, django_migrations, alembic_version, ...: the README lists
+    /// them); left out by default.
     #[arg(long)]
     pub include_history_tables: bool,
 }

@@ -12,16 +12,39 @@ use plumb_model::{Database, ObjectRef, QualName};
 
 use crate::log;
 
-/// Tables migration tools keep their history in: Prisma, sqlx, Flyway, golang-migrate and dbmate
-/// (`schema_migrations`, shared with Rails, whose `ar_internal_metadata` is here too). The tool creates them,
-/// no migration declares them: comparing them would report drift on every database the tool manages, and a
-/// diff would drop them.
+/// Tables migration tools keep their history in. The tool creates them, no migration declares them: comparing
+/// them would report drift on every database the tool manages, and a diff would drop them. Matched by table
+/// name in any schema; the sequences they own go with them.
 pub const HISTORY_TABLES: &[&str] = &[
+    // Prisma
     "_prisma_migrations",
+    // sqlx
     "_sqlx_migrations",
+    // Flyway
     "flyway_schema_history",
+    // golang-migrate, dbmate and Rails (whose `ar_internal_metadata` is next)
     "schema_migrations",
     "ar_internal_metadata",
+    // Django
+    "django_migrations",
+    // Alembic
+    "alembic_version",
+    // goose
+    "goose_db_version",
+    // Diesel
+    "__diesel_schema_migrations",
+    // refinery
+    "refinery_schema_history",
+    // SeaORM
+    "seaql_migrations",
+    // Knex
+    "knex_migrations",
+    "knex_migrations_lock",
+    // node-pg-migrate
+    "pgmigrations",
+    // Liquibase
+    "databasechangelog",
+    "databasechangeloglock",
 ];
 
 /// Schema filters and the history-table rule, applied to every model a command reads.
@@ -108,9 +131,24 @@ pub fn strip_history_tables(db: &mut Database) -> Vec<QualName> {
     for n in &names {
         db.tables.remove(n);
     }
+    // A serial column's sequence (goose, Knex, node-pg-migrate, older Django) belongs to its table.
+    let sequences: Vec<QualName> = db
+        .sequences
+        .values()
+        .filter(|s| {
+            s.owned_by
+                .as_ref()
+                .is_some_and(|c| names.contains(&c.table))
+        })
+        .map(|s| s.name.clone())
+        .collect();
+    for n in &sequences {
+        db.sequences.remove(n);
+    }
     if !names.is_empty() {
         let names_one = |r: &ObjectRef| match r {
             ObjectRef::Relation(t) => names.contains(t),
+            ObjectRef::Sequence(q) => sequences.contains(q),
             ObjectRef::Column(c) => names.contains(&c.table),
             _ => false,
         };

@@ -191,9 +191,11 @@ async fn exact(
 ) -> Result<(Database, BTreeSet<String>)> {
     for s in scripts {
         if !plumb_parse::has_statement(&s.sql) {
+            // As the offline reading says it (plumb_parse::parse_scripts).
             log::warn(format_args!(
-                "{}: empty file: no SQL statements",
-                s.path.display()
+                "{}:{}:1: empty file: no SQL statements",
+                s.path.display(),
+                s.first_line
             ));
         }
     }

@@ -76,6 +76,21 @@ fn warnings_have_one_prefix_and_empty_files_are_warned() {
         "warning: <dir>/a.sql:2:1: DO block (PERFORM): its effect cannot be known offline (use --dev-url)\n\
          warning: <dir>/b.sql:1:1: empty file: no SQL statements\n"
     );
+    // Read through a scratch database, the empty file is named the same way.
+    let run = plumb(&[
+        "diff",
+        "--from",
+        &d,
+        "--to",
+        &other,
+        "--dev-url",
+        &dev_url(),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stderr.replace(&d, "<dir>"),
+        "warning: <dir>/b.sql:1:1: empty file: no SQL statements\n"
+    );
 }
 
 #[test]
