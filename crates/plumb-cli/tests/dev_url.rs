@@ -64,24 +64,27 @@ fn read_expected(case: &Path) -> Expected {
 
 const PASSWORD: &str = "plumb-dev-url-secret";
 
-/// The dev server URL with a password (ignored by a trust-auth server), unless it has one already.
+/// The dev server URL with a password (ignored by a trust- or peer-auth server), unless it has one already:
+/// in the URL's user part, or as `password=` when it names no user (a unix socket as the OS user).
 fn dev_url_with_password() -> (String, String) {
     let url = dev_url();
-    let (scheme, rest) = url.split_once("://").expect("a URL");
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) if !rest[..at].contains(':') => (
-            format!("{scheme}://{}:{PASSWORD}{}", &rest[..at], &rest[at..]),
-            PASSWORD.to_string(),
-        ),
-        Some(at) => {
-            let password = rest[..at].split_once(':').map(|(_, p)| p).unwrap_or("");
-            (url.clone(), password.to_string())
+    let mut u = plumb_pg::pgurl::PgUrl::split(&url).expect("a URL");
+    match u.userinfo.as_mut() {
+        Some(info) => match info.split_once(':') {
+            Some((_, password)) => {
+                let password = password.to_string();
+                (url, password)
+            }
+            None => {
+                info.push(':');
+                info.push_str(PASSWORD);
+                (u.to_string(), PASSWORD.to_string())
+            }
+        },
+        None => {
+            u.query.push(("password".to_string(), PASSWORD.to_string()));
+            (u.to_string(), PASSWORD.to_string())
         }
-        None => (
-            format!("{scheme}://postgres:{PASSWORD}@{rest}"),
-            PASSWORD.to_string(),
-        ),
     }
 }
 

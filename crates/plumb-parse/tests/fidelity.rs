@@ -98,6 +98,8 @@ fn corpus_fidelity_count() {
     };
     let root = &corpus.join("migra");
     let setup = root.join("setup.sql");
+    // setup.sql creates cluster-wide roles: dropped when the test ends, whatever its result.
+    let _roles = plumb_testdb::NewRolesDropped::new();
     if setup.is_file() {
         let db = plumb_testdb::TestDb::new("setup");
         let _ = db.try_execute(&read(&setup));

@@ -6,6 +6,7 @@
 
 mod libpq;
 pub mod local;
+pub mod pgurl;
 mod tls;
 
 use std::collections::BTreeMap;
@@ -132,33 +133,13 @@ pub fn is_url(text: &str) -> bool {
 /// Replace the password of a URL (or `password=...` of a key/value string) with `***`.
 pub fn redact(text: &str) -> String {
     if is_url(text) {
-        if let Ok(mut u) = url::Url::parse(text) {
-            if u.password().is_some() {
-                let _ = u.set_password(Some("***"));
+        return match pgurl::PgUrl::split(text) {
+            Some(mut u) => {
+                u.redact();
+                u.to_string()
             }
-            let pairs: Vec<(String, String)> = u
-                .query_pairs()
-                .map(|(k, v)| {
-                    let v = if k == "password" {
-                        "***".to_string()
-                    } else {
-                        v.into_owned()
-                    };
-                    (k.into_owned(), v)
-                })
-                .collect();
-            if !pairs.is_empty() {
-                u.query_pairs_mut().clear().extend_pairs(pairs);
-            }
-            return u.to_string();
-        }
-        // Not parseable: drop everything between "://" and the last '@'.
-        if let (Some(start), Some(at)) = (text.find("://"), text.rfind('@')) {
-            if at > start {
-                return format!("{}://***@{}", &text[..start], &text[at + 1..]);
-            }
-        }
-        return "<connection URL>".to_string();
+            None => "<connection URL>".to_string(),
+        };
     }
     text.split_whitespace()
         .map(|kv| {
@@ -193,19 +174,13 @@ impl Target {
         let mut url_form = None;
         let mut kv_form = Vec::new();
         if is_url(text) {
-            let mut u = url::Url::parse(text).map_err(|e| bad(e.to_string()))?;
-            let mut kept = Vec::new();
-            for (k, v) in u.query_pairs() {
-                if ours_key(&k) {
-                    ours.insert(k.into_owned(), v.into_owned());
-                } else {
-                    kept.push((k.into_owned(), v.into_owned()));
-                }
-            }
-            u.set_query(None);
-            if !kept.is_empty() {
-                u.query_pairs_mut().extend_pairs(kept);
-            }
+            let mut u = pgurl::PgUrl::split(text)
+                .ok_or_else(|| bad("a query value is not UTF-8".to_string()))?;
+            let (mine, kept) = std::mem::take(&mut u.query)
+                .into_iter()
+                .partition(|(k, _)| ours_key(k));
+            ours.extend(mine);
+            u.query = kept;
             url_form = Some(u);
         } else {
             for kv in text.split_whitespace() {
@@ -245,14 +220,13 @@ impl Target {
             Some(mut u) => {
                 // The driver reads a URL host without a port as port 5432: give it the port a service or
                 // PGPORT names first.
-                let port_given = u.port().is_some() || u.query_pairs().any(|(k, _)| k == "port");
-                if !port_given && u.host_str().is_some_and(|h| !h.is_empty()) {
+                if !u.has_port() && u.has_host() {
                     if let Some(p) = service.get("port").or(from_env.get("port")) {
                         let port = p
                             .trim()
                             .parse::<u16>()
                             .map_err(|_| bad(format!("invalid port {p}")))?;
-                        let _ = u.set_port(Some(port));
+                        u.set_port(port);
                     }
                 }
                 u.to_string()
@@ -390,13 +364,7 @@ impl Target {
         let mut t = self.clone();
         t.config.dbname(db);
         t.original = if is_url(&self.original) {
-            match url::Url::parse(&self.original) {
-                Ok(mut u) => {
-                    u.set_path(&format!("/{db}"));
-                    u.to_string()
-                }
-                Err(_) => self.original.clone(),
-            }
+            pgurl::with_database(&self.original, db).unwrap_or_else(|| self.original.clone())
         } else {
             let mut parts: Vec<String> = self
                 .original
@@ -419,7 +387,8 @@ impl Target {
     pub async fn connect(&self) -> Result<Client, Error> {
         let url = self.to_string();
         let (mut config, note) = self.config_for_connect();
-        // libpq never uses TLS on a unix socket; `prefer` means plain there.
+        // libpq never uses TLS on a unix socket: every sslmode, `require` and `verify-full` too, means plain
+        // there ("sslmode is ignored for Unix domain socket communication").
         #[cfg(unix)]
         let socket_only = !config.get_hosts().is_empty()
             && config
@@ -428,11 +397,10 @@ impl Target {
                 .all(|h| matches!(h, tokio_postgres::config::Host::Unix(_)));
         #[cfg(not(unix))]
         let socket_only = false;
-        if self.ssl == SslMode::Prefer && socket_only {
+        if socket_only {
             config.ssl_mode(PgSslMode::Disable);
         }
-        let client = if self.ssl == SslMode::Disable || (self.ssl == SslMode::Prefer && socket_only)
-        {
+        let client = if self.ssl == SslMode::Disable || socket_only {
             let (client, conn) = config
                 .connect(NoTls)
                 .await

@@ -1,6 +1,7 @@
 //! Connections against the real server: plain, TLS (`sslmode=require` encrypts, `verify-full` rejects a
 //! certificate no trusted authority signed), scratch databases, and messages that never carry the password.
 
+use plumb_pg::pgurl::PgUrl;
 use plumb_pg::{ScratchDb, Target};
 use plumb_testdb::{server_url, url_with_database};
 
@@ -41,7 +42,13 @@ fn sslmode_require_encrypts_when_the_server_offers_tls() {
             })?;
         Ok::<bool, plumb_pg::Error>(row.get(0))
     });
-    if server_ssl == "on" {
+    if !PgUrl::split(&base).unwrap().has_host() {
+        // A unix socket (DATABASE_URL names no host): libpq ignores sslmode there, and so does plumb.
+        assert!(
+            !result.unwrap(),
+            "sslmode=require over a unix socket is plain"
+        );
+    } else if server_ssl == "on" {
         assert!(
             result.unwrap(),
             "sslmode=require must give an encrypted connection"
@@ -71,22 +78,26 @@ fn sslmode_require_encrypts_when_the_server_offers_tls() {
 fn verify_full_rejects_an_untrusted_certificate_without_leaking_the_password() {
     let rt = runtime();
     let base = url_with_database(&server_url(), "postgres");
-    // The local server's certificate (Debian's snakeoil, or none at all) is signed by no web PKI root, so
-    // verify-full must refuse it; the error names the server without its password.
-    let mut url = url::Url::parse(&with_params(&base, "sslmode=verify-full")).unwrap();
-    url.set_password(Some("pa55word")).unwrap();
-    let err = rt
-        .block_on(async {
-            Target::parse(url.as_str())
-                .unwrap()
-                .connect()
-                .await
-                .err()
-                .unwrap()
-        })
-        .to_string();
-    assert!(!err.contains("pa55word"), "{err}");
-    assert!(err.contains("cannot connect"), "{err}");
+    let mut url = PgUrl::split(&with_params(&base, "sslmode=verify-full")).unwrap();
+    match url.userinfo.as_mut() {
+        Some(user) => *user = format!("{}:pa55word", user.split(':').next().unwrap_or_default()),
+        None => url.query.push(("password".into(), "pa55word".into())),
+    }
+    let result = rt.block_on(async { Target::parse(&url.to_string()).unwrap().connect().await });
+    if url.has_host() {
+        // The local server's certificate (Debian's snakeoil, or none at all) is signed by no web PKI root, so
+        // verify-full must refuse it; the error names the server without its password.
+        let err = result.err().unwrap().to_string();
+        assert!(!err.contains("pa55word"), "{err}");
+        assert!(err.contains("cannot connect"), "{err}");
+    } else {
+        // A unix socket (DATABASE_URL names no host): libpq ignores sslmode there, and so does plumb.
+        assert!(
+            result.is_ok(),
+            "verify-full over a unix socket: {:?}",
+            result.err()
+        );
+    }
 }
 
 #[test]

@@ -321,6 +321,23 @@ fn libpq_conventions_against_a_scram_server() {
         session(&socket, &env(&[("HOME", &h)])),
         "~/.pgpass over the unix socket",
     );
+    // libpq ignores sslmode on a unix socket (this server has no TLS at all), and takes a user with no host.
+    for mode in ["require", "verify-full"] {
+        ok(
+            session(&format!("{socket}&sslmode={mode}"), &env(&[("HOME", &h)])),
+            "sslmode over the unix socket",
+        );
+    }
+    ok(
+        session(
+            &format!(
+                "postgresql://postgres@/postgres?host={}&port={port}",
+                cluster.dir.display()
+            ),
+            &env(&[("HOME", &h)]),
+        ),
+        "a user with no host, the socket in ?host=",
+    );
     // A password file others can read is ignored, and the message says why.
     std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o644)).unwrap();
     let e = session(&socket, &env(&[("HOME", &h)]))

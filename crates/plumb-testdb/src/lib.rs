@@ -25,24 +25,68 @@ no PostgreSQL server is reachable at DATABASE_URL.
   install one on Debian/Ubuntu:          just setup   (or: apt-get install postgresql)
   elsewhere: install PostgreSQL 14-18 and set DATABASE_URL=postgresql://USER@HOST:PORT/postgres";
 
-/// The admin URL tests use: `DATABASE_URL`, or the local default when unset.
+/// What to do when the server has no role `postgres` the tests can act as.
+pub const NO_POSTGRES_ROLE_HINT: &str = "\
+the tests create their objects as the role postgres (their snapshots name it), acting as it with
+options=-c role=postgres when DATABASE_URL logs in as another user. Create it, or let that user act as it:
+  psql -c 'CREATE ROLE postgres SUPERUSER'      (a server made by Homebrew's initdb has no such role)
+  psql -c 'GRANT postgres TO \"$USER\"'";
+
+/// The admin URL tests use: `DATABASE_URL`, or the local default when unset, acting as the role `postgres`.
+///
+/// The tests' objects are owned by `postgres` and their snapshots say so (`OWNER TO postgres`, `FOR ROLE
+/// postgres`). A server reached as another superuser (Debian's `just setup` adds one for the OS user, over the
+/// unix socket with peer authentication) is asked to act as `postgres` for the session: `options=-c
+/// role=postgres`, as `SET ROLE` would. Decided from the URL alone (its user, else `PGUSER`, else the OS user, as
+/// libpq does), so that building a URL never needs a server.
 pub fn server_url() -> String {
-    std::env::var("DATABASE_URL")
+    let given = std::env::var("DATABASE_URL")
         .ok()
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| DEFAULT_URL.to_string())
+        .unwrap_or_else(|| DEFAULT_URL.to_string());
+    as_postgres(&given, |k| std::env::var(k).ok())
+}
+
+/// `url` acting as the role `postgres` when it logs in as another user (see [`server_url`]).
+fn as_postgres(url: &str, env: impl Fn(&str) -> Option<String>) -> String {
+    let Some(mut u) = plumb_pg::pgurl::PgUrl::split(url) else {
+        panic!("DATABASE_URL is not a URL; expected postgresql://USER@HOST:PORT/DB")
+    };
+    let in_authority = u.userinfo.as_deref().map(|i| {
+        let user = i.split_once(':').map_or(i, |(user, _)| user);
+        percent_encoding::percent_decode_str(user)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
+    let user = in_authority
+        .filter(|user| !user.is_empty())
+        .or_else(|| {
+            u.query
+                .iter()
+                .find(|(k, _)| k == "user")
+                .map(|(_, v)| v.clone())
+        })
+        .or_else(|| env("PGUSER"))
+        .or_else(|| env("USER"))
+        .or_else(|| env("LOGNAME"));
+    if user.as_deref() == Some("postgres") {
+        return url.to_string();
+    }
+    match u.query.iter_mut().find(|(k, _)| k == "options") {
+        Some((_, v)) if v.contains("role=") => return url.to_string(),
+        Some((_, v)) => v.push_str(" -c role=postgres"),
+        None => u
+            .query
+            .push(("options".to_string(), "-c role=postgres".to_string())),
+    }
+    u.to_string()
 }
 
 /// `base` with its database name replaced by `db`.
 pub fn url_with_database(base: &str, db: &str) -> String {
-    match url::Url::parse(base) {
-        Ok(mut u) => {
-            u.set_path(&format!("/{db}"));
-            u.to_string()
-        }
-        Err(e) => {
-            panic!("DATABASE_URL is not a URL ({e}); expected postgresql://USER@HOST:PORT/DB")
-        }
+    match plumb_pg::pgurl::with_database(base, db) {
+        Some(url) => url,
+        None => panic!("DATABASE_URL is not a URL; expected postgresql://USER@HOST:PORT/DB"),
     }
 }
 
@@ -52,6 +96,10 @@ pub use plumb_pg::redact;
 fn connect(url_text: &str) -> Client {
     match Client::connect(url_text, NoTls) {
         Ok(c) => c,
+        Err(e) if e.to_string().contains("role \"postgres\"") => panic!(
+            "cannot connect to {}: {e}\n{NO_POSTGRES_ROLE_HINT}",
+            redact(url_text)
+        ),
         Err(e) => panic!(
             "cannot connect to {}: {e}\n{NO_SERVER_HINT}",
             redact(url_text)
@@ -312,6 +360,45 @@ impl Drop for TestRoles {
     }
 }
 
+/// Drops, when it goes out of scope, the roles created on the server meanwhile by SQL a test does not write
+/// itself (an external corpus's `setup.sql`), with what they own or were granted: roles are cluster-wide
+/// and would outlive the test's databases. Other tests' [`TestRoles`] stand-ins are left to their owners.
+pub struct NewRolesDropped {
+    before: std::collections::BTreeSet<String>,
+}
+
+fn role_names(admin: &mut Client) -> std::collections::BTreeSet<String> {
+    match admin.query("SELECT rolname::text FROM pg_roles", &[]) {
+        Ok(rows) => rows.iter().map(|r| r.get(0)).collect(),
+        Err(e) => panic!("cannot list roles: {e}"),
+    }
+}
+
+impl NewRolesDropped {
+    pub fn new() -> NewRolesDropped {
+        NewRolesDropped {
+            before: role_names(&mut admin()),
+        }
+    }
+}
+
+impl Default for NewRolesDropped {
+    fn default() -> Self {
+        NewRolesDropped::new()
+    }
+}
+
+impl Drop for NewRolesDropped {
+    fn drop(&mut self) {
+        let mut admin = admin();
+        for role in role_names(&mut admin) {
+            if !self.before.contains(&role) && !role.starts_with(PREFIX) {
+                drop_role(&mut admin, &role);
+            }
+        }
+    }
+}
+
 /// `text` with `from` replaced by `to` where it is a whole identifier (not part of a longer one).
 fn replace_ident(text: &str, from: &str, to: &str) -> String {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
@@ -366,5 +453,30 @@ mod tests {
             url_with_database("postgresql://u@h:5432/x?sslmode=disable", "y"),
             "postgresql://u@h:5432/y?sslmode=disable"
         );
+    }
+
+    #[test]
+    fn another_user_acts_as_postgres() {
+        let env = |user: &'static str| move |k: &str| (k == "USER").then(|| user.to_string());
+        // Logged in as postgres (in the URL, or by default as the OS user): unchanged.
+        let url = "postgresql://postgres@127.0.0.1:5432/postgres";
+        assert_eq!(as_postgres(url, env("dev")), url);
+        let url = "postgresql:///postgres?host=/var/run/postgresql";
+        assert_eq!(as_postgres(url, env("postgres")), url);
+        // As another user: the session's role is postgres.
+        assert_eq!(
+            as_postgres(url, env("dev")),
+            "postgresql:///postgres?host=/var/run/postgresql&options=-c%20role%3Dpostgres"
+        );
+        assert_eq!(
+            as_postgres(
+                "postgresql://dev@/db?host=/s&options=-c%20x%3D1",
+                env("dev")
+            ),
+            "postgresql://dev@/db?host=/s&options=-c%20x%3D1%20-c%20role%3Dpostgres"
+        );
+        // A role chosen by the user wins.
+        let url = "postgresql://dev@/db?options=-c%20role%3Dother";
+        assert_eq!(as_postgres(url, env("dev")), url);
     }
 }

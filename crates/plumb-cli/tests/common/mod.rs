@@ -154,6 +154,29 @@ pub fn first_difference(a: &[String], b: &[String]) -> String {
     format!("lengths differ: {} vs {}", a.len(), b.len())
 }
 
+/// `head` + NAME + `tail` (a URL with its query after the database name) → `[server]/` + NAME.
+fn server_urls(text: &str, head: &str, tail: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(head) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + head.len()..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        if after[end..].starts_with(tail) {
+            out.push_str("[server]/");
+            out.push_str(&after[..end]);
+            rest = &after[end + tail.len()..];
+        } else {
+            out.push_str(head);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The run as one text for a whole-output snapshot: exit code, stdout and stderr, with what changes from run to
 /// run made stable ([`stable`]).
 pub fn whole(run: &Run) -> String {
@@ -168,10 +191,16 @@ pub fn whole(run: &Run) -> String {
 /// folders of [`scratch_dir`] (`[scratch]`), the workspace root (`[root]`), today's date and durations. A name
 /// padded to a column's width is followed by two spaces.
 pub fn stable(text: &str) -> String {
+    // The server's URL around a database name: `postgresql://postgres@127.0.0.1:5432/` + name, or, over a
+    // unix socket, `postgresql:///` + name + `?host=...`.
+    const MARK: &str = "PLUMBDBNAMEMARK";
     let server = plumb_testdb::redact(&plumb_testdb::url_with_database(
         &plumb_testdb::server_url(),
-        "",
+        MARK,
     ));
+    let (head, tail) = server
+        .split_once(MARK)
+        .expect("the database name is in the URL");
     let scratch = std::env::temp_dir()
         .join(format!("plumb-cli-test-{}-", std::process::id()))
         .display()
@@ -181,11 +210,18 @@ pub fn stable(text: &str) -> String {
         .display()
         .to_string();
     let root = workspace_root().display().to_string();
+    // The server first: a unix socket's folder may be under the workspace.
+    let text = if tail.is_empty() {
+        text.replace(head.trim_end_matches('/'), "[server]")
+    } else {
+        // Also as a GitHub annotation's message writes it (`%` escaped as `%25`).
+        let text = server_urls(text, head, tail);
+        server_urls(&text, head, &tail.replace('%', "%25"))
+    };
     let text = text
         .replace(&scratch, "[scratch]/")
         .replace(&fleet_scratch, "[scratch]/")
-        .replace(&root, "[root]")
-        .replace(server.trim_end_matches('/'), "[server]");
+        .replace(&root, "[root]");
     let prefix = format!("plumb_test_{}_", std::process::id());
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
