@@ -48,6 +48,8 @@ if ! chroot "$root" id dev >/dev/null 2>&1; then
   echo 'dev ALL=(ALL) NOPASSWD:ALL' > "$root/etc/sudoers.d/dev"
 fi
 echo "nameserver 10.0.2.3" > "$root/etc/resolv.conf"
+# debootstrap writes no /etc/hosts; every installed system has localhost in it (PostgreSQL listens there).
+grep -q "localhost" "$root/etc/hosts" 2>/dev/null || printf '127.0.0.1 localhost\n::1 localhost ip6-localhost\n' >> "$root/etc/hosts"
 grep -q "$(hostname)" "$root/etc/hosts" 2>/dev/null || echo "127.0.1.1 $(hostname)" >> "$root/etc/hosts"
 # This machine's local certificate authorities (a network that intercepts TLS has one): without them nothing
 # in the root can download. Not part of a fresh machine elsewhere.
