@@ -3,9 +3,9 @@
 #   - libclang (pg_query's build uses bindgen), a C compiler
 #   - PostgreSQL server and client (psql, pg_dump)
 # On Debian/Ubuntu it installs missing packages with apt-get (as root, or through sudo). Elsewhere it says what
-# to install. It changes nothing that is already there, and it never changes authentication settings: on a
-# server it installed itself it adds a superuser role for the current OS user (peer authentication over the
-# unix socket), which is what scripts/database-url then finds.
+# to install. It changes nothing that is already there, and it never changes authentication settings: when no
+# way into the local server works, it adds a superuser role for the current OS user (peer authentication over
+# the unix socket, as the `postgres` OS user may), which is what scripts/database-url then finds.
 set -euo pipefail
 
 say() { printf 'setup: %s\n' "$*" >&2; }
@@ -35,7 +35,6 @@ command -v cc >/dev/null 2>&1 || missing+=(build-essential)
 have_server || missing+=(postgresql)
 have_client || missing+=(postgresql-client)
 
-installed_server=0
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     say "installing: ${missing[*]}"
@@ -43,7 +42,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     # Progress, one line per package downloaded and set up (a fresh server takes a minute or two).
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}" \
       | awk '/^(Get:|Setting up)/ { print "  " $0; fflush() }' >&2
-    [[ " ${missing[*]} " == *" postgresql "* ]] && installed_server=1
   else
     say "missing: ${missing[*]}"
     say "install them with your package manager: libclang (LLVM/Clang development files), a C compiler,"
@@ -72,9 +70,13 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 
-if [ "$installed_server" = 1 ] && command -v runuser >/dev/null 2>&1; then
+# No way in yet (a server this script or an earlier, interrupted run installed; Debian's default: peer
+# authentication over the unix socket, a password over TCP that the role `postgres` does not have): add a
+# superuser role for the current OS user, as the local `postgres` OS user may. Nothing else is changed.
+if ! "$(dirname "$0")/database-url" >/dev/null 2>&1 && command -v runuser >/dev/null 2>&1 \
+  && id postgres >/dev/null 2>&1; then
   me=$(id -un)
-  if [ "$me" != postgres ]; then
+  if [ "$me" != postgres ] && ($SUDO runuser -u postgres -- psql -w -qXAtc 'SELECT 1' postgres) >/dev/null 2>&1; then
     say "creating superuser role $me (peer authentication over the unix socket)"
     $SUDO runuser -u postgres -- psql -qXc "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$me') THEN CREATE ROLE \"$me\" SUPERUSER LOGIN; END IF; END \$\$" postgres
   fi
