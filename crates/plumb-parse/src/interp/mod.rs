@@ -29,8 +29,42 @@ use crate::split::{chunk_bounds, skip_space_and_comments};
 use crate::types::{base, builtin, extension_typmod, Typmod};
 use crate::{Error, Parsed, Script, Warning};
 
-/// A failure inside one statement: message and byte offset (or -1: the statement start).
-type Fail = (String, i32);
+/// Where in the parsed text a failure is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Loc {
+    /// The start of the statement: nothing more precise is known.
+    Statement,
+    /// A byte offset in the parsed text.
+    Byte(usize),
+}
+
+impl Loc {
+    /// A parse node's `location` (pg_query gives -1 to a node that has none: then the statement).
+    fn at(location: i32) -> Loc {
+        usize::try_from(location).map_or(Loc::Statement, Loc::Byte)
+    }
+}
+
+/// A failure inside one statement: its message and where it is.
+#[derive(Clone, Debug)]
+pub(crate) struct Fail {
+    message: String,
+    loc: Loc,
+}
+
+impl Fail {
+    fn new(message: impl Into<String>, loc: Loc) -> Fail {
+        Fail {
+            message: message.into(),
+            loc,
+        }
+    }
+
+    /// A failure of the statement as a whole.
+    fn statement(message: impl Into<String>) -> Fail {
+        Fail::new(message, Loc::Statement)
+    }
+}
 
 type R<T> = Result<T, Fail>;
 
@@ -60,8 +94,8 @@ use self::{
     views::*,
 };
 
-fn fail<T>(msg: impl Into<String>, loc: i32) -> R<T> {
-    Err((msg.into(), loc))
+fn fail<T>(msg: impl Into<String>, loc: Loc) -> R<T> {
+    Err(Fail::new(msg, loc))
 }
 
 /// Interpreter state.
@@ -227,9 +261,12 @@ impl Interp {
             let Some(node) = raw.stmt.as_deref().and_then(|n| n.node.as_ref()) else {
                 continue;
             };
-            if let Err((msg, loc)) = self.statement(node) {
-                let at = if loc >= 0 { base + loc as usize } else { start };
-                return Err(idx.error(at, msg));
+            if let Err(Fail { message, loc }) = self.statement(node) {
+                let at = match loc {
+                    Loc::Byte(offset) => base + offset,
+                    Loc::Statement => start,
+                };
+                return Err(idx.error(at, message));
             }
             let pending: Vec<String> = std::mem::take(&mut self.pending_warnings);
             for w in pending {
@@ -477,7 +514,7 @@ impl Interp {
             N::RuleStmt(s) => {
                 let rel = match s.relation.as_ref() {
                     Some(rv) => self.table_or_view(rv)?,
-                    None => return fail("rule without a relation", -1),
+                    None => return fail("rule without a relation", Loc::Statement),
                 };
                 self.unsupported("rule", format!("{} ON {rel}", quote_ident(&s.rulename)));
                 Ok(())

@@ -16,14 +16,14 @@ impl Interp {
                 let rv = s
                     .relation
                     .as_ref()
-                    .ok_or(("RENAME without a relation".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("RENAME without a relation"))?;
                 let Some(rel) = self.find_rel(&rv.schemaname, &rv.relname) else {
                     if s.missing_ok {
                         return Ok(());
                     }
                     return fail(
                         format!("relation \"{}\" does not exist", display_rv(rv)),
-                        rv.location,
+                        Loc::at(rv.location),
                     );
                 };
                 let (schema, old) = match &rel {
@@ -33,7 +33,10 @@ impl Interp {
                 };
                 let new = QualName::new(&schema, &newname);
                 if self.relation_exists(&new) {
-                    return fail(format!("relation \"{newname}\" already exists"), -1);
+                    return fail(
+                        format!("relation \"{newname}\" already exists"),
+                        Loc::Statement,
+                    );
                 }
                 match rel {
                     Rel::Table(_) => {
@@ -112,7 +115,7 @@ impl Interp {
                 let rv = s
                     .relation
                     .as_ref()
-                    .ok_or(("RENAME without a relation".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("RENAME without a relation"))?;
                 let q = self.table_or_view(rv)?;
                 if let Some(t) = self.db.tables.get(&q) {
                     if t.column(&newname).is_some() {
@@ -121,11 +124,14 @@ impl Interp {
                                 "column \"{newname}\" of relation \"{}\" already exists",
                                 q.name
                             ),
-                            -1,
+                            Loc::Statement,
                         );
                     }
                     if t.column(&s.subname).is_none() {
-                        return fail(format!("column \"{}\" does not exist", s.subname), -1);
+                        return fail(
+                            format!("column \"{}\" does not exist", s.subname),
+                            Loc::Statement,
+                        );
                     }
                 }
                 self.rename_column(&q, &s.subname, &newname);
@@ -134,7 +140,7 @@ impl Interp {
                 let rv = s
                     .relation
                     .as_ref()
-                    .ok_or(("RENAME without a relation".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("RENAME without a relation"))?;
                 let q = self.table(rv)?;
                 let Some(t) = self.db.tables.get_mut(&q) else {
                     return Ok(());
@@ -145,7 +151,7 @@ impl Interp {
                             "constraint \"{}\" for table \"{}\" does not exist",
                             s.subname, q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 };
                 c.name = newname.clone();
@@ -174,7 +180,7 @@ impl Interp {
                 let rv = s
                     .relation
                     .as_ref()
-                    .ok_or(("RENAME without a relation".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("RENAME without a relation"))?;
                 let q = self.table_or_view(rv)?;
                 let Some(t) = self.db.tables.get_mut(&q) else {
                     return Ok(());
@@ -185,7 +191,7 @@ impl Interp {
                             "trigger \"{}\" for table \"{}\" does not exist",
                             s.subname, q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 };
                 tr.definition = tr.definition.replacen(
@@ -200,7 +206,7 @@ impl Interp {
                 let rv = s
                     .relation
                     .as_ref()
-                    .ok_or(("RENAME without a relation".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("RENAME without a relation"))?;
                 let q = self.table(rv)?;
                 let Some(t) = self.db.tables.get_mut(&q) else {
                     return Ok(());
@@ -211,7 +217,7 @@ impl Interp {
                             "policy \"{}\" for table \"{}\" does not exist",
                             s.subname, q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 };
                 p.name = newname.clone();
@@ -220,10 +226,16 @@ impl Interp {
             ObjectType::ObjectEventTrigger => {
                 let old = obj.join(".");
                 let Some(mut e) = self.db.event_triggers.remove(&old) else {
-                    return fail(format!("event trigger \"{old}\" does not exist"), -1);
+                    return fail(
+                        format!("event trigger \"{old}\" does not exist"),
+                        Loc::Statement,
+                    );
                 };
                 if self.db.event_triggers.contains_key(&newname) {
-                    return fail(format!("event trigger \"{newname}\" already exists"), -1);
+                    return fail(
+                        format!("event trigger \"{newname}\" already exists"),
+                        Loc::Statement,
+                    );
                 }
                 e.name = newname.clone();
                 self.db.event_triggers.insert(newname, e);
@@ -231,10 +243,13 @@ impl Interp {
             ObjectType::ObjectSchema => {
                 let old = s.subname.clone();
                 if !self.db.schemas.contains_key(&old) {
-                    return fail(format!("schema \"{old}\" does not exist"), -1);
+                    return fail(format!("schema \"{old}\" does not exist"), Loc::Statement);
                 }
                 if self.db.schemas.contains_key(&newname) {
-                    return fail(format!("schema \"{newname}\" already exists"), -1);
+                    return fail(
+                        format!("schema \"{newname}\" already exists"),
+                        Loc::Statement,
+                    );
                 }
 
                 let mut db = std::mem::take(&mut self.db);
@@ -338,10 +353,10 @@ impl Interp {
                 }
             }
             ObjectType::ObjectType | ObjectType::ObjectDomain => {
-                let q = self.type_q(&obj, -1)?;
+                let q = self.type_q(&obj, Loc::Statement)?;
                 let new = QualName::new(&q.schema, &newname);
                 if self.db.types.contains_key(&new) {
-                    return fail(format!("type \"{newname}\" already exists"), -1);
+                    return fail(format!("type \"{newname}\" already exists"), Loc::Statement);
                 }
                 if let Some(mut t) = self.db.types.remove(&q) {
                     t.name = new.clone();
@@ -373,7 +388,7 @@ impl Interp {
                 } else {
                     Some(owa.objargs.as_slice())
                 };
-                let id = self.function_by_names(&strs(&owa.objname), args, -1)?;
+                let id = self.function_by_names(&strs(&owa.objname), args, Loc::Statement)?;
                 if let Some(mut f) = self.db.functions.remove(&id) {
                     let new = FunctionId::new(&id.schema, &newname, &id.args);
                     f.definition = f.definition.replacen(
@@ -394,13 +409,13 @@ impl Interp {
                 let rv = s
                     .relation
                     .as_ref()
-                    .ok_or(("RENAME without a type".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("RENAME without a type"))?;
                 let q = self.type_q(
                     &[rv.schemaname.clone(), rv.relname.clone()]
                         .into_iter()
                         .filter(|x| !x.is_empty())
                         .collect::<Vec<_>>(),
-                    -1,
+                    Loc::Statement,
                 )?;
                 if let Some(Type {
                     kind: TypeKind::Composite { attributes },
@@ -572,7 +587,7 @@ impl Interp {
     pub(super) fn set_schema(&mut self, s: &protobuf::AlterObjectSchemaStmt) -> R<()> {
         let ns = s.newschema.clone();
         if !self.db.schemas.contains_key(&ns) {
-            return fail(format!("schema \"{ns}\" does not exist"), -1);
+            return fail(format!("schema \"{ns}\" does not exist"), Loc::Statement);
         }
         match s.object_type() {
             ObjectType::ObjectTable
@@ -582,14 +597,14 @@ impl Interp {
                 let rv = s
                     .relation
                     .as_ref()
-                    .ok_or(("SET SCHEMA without a relation".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("SET SCHEMA without a relation"))?;
                 let Some(rel) = self.find_rel(&rv.schemaname, &rv.relname) else {
                     if s.missing_ok {
                         return Ok(());
                     }
                     return fail(
                         format!("relation \"{}\" does not exist", display_rv(rv)),
-                        rv.location,
+                        Loc::at(rv.location),
                     );
                 };
                 match rel {
@@ -637,7 +652,10 @@ impl Interp {
                 }
             }
             ObjectType::ObjectType | ObjectType::ObjectDomain => {
-                let q = self.type_q(&s.object.as_deref().map(obj_names).unwrap_or_default(), -1)?;
+                let q = self.type_q(
+                    &s.object.as_deref().map(obj_names).unwrap_or_default(),
+                    Loc::Statement,
+                )?;
                 if let Some(mut t) = self.db.types.remove(&q) {
                     t.name = QualName::new(&ns, &q.name);
                     self.db.types.insert(t.name.clone(), t);
@@ -655,7 +673,7 @@ impl Interp {
                 } else {
                     Some(owa.objargs.as_slice())
                 };
-                let id = self.function_by_names(&strs(&owa.objname), args, -1)?;
+                let id = self.function_by_names(&strs(&owa.objname), args, Loc::Statement)?;
                 if let Some(mut f) = self.db.functions.remove(&id) {
                     let new = FunctionId::new(&ns, &id.name, &id.args);
                     f.definition = f.definition.replacen(
