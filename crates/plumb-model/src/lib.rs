@@ -10,6 +10,7 @@
 //! schemas are the same.
 
 mod ident;
+mod schema_names;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -21,6 +22,7 @@ pub use ident::{
     is_keyword, is_plain_ident, is_plain_ident_with, quote_ident, quote_ident_with, quote_literal,
     split_qualified, BadQualName, QualName,
 };
+pub use schema_names::{rename_schema_in_sql, SchemaNames, SchemaRename};
 
 /// Version of the JSON form of the model (`plumb dump --format json`). Bumped on incompatible change.
 pub const MODEL_JSON_VERSION: u32 = 1;

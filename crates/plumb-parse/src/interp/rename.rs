@@ -252,89 +252,8 @@ impl Interp {
                     );
                 }
 
-                let mut db = std::mem::take(&mut self.db);
-                if let Some(mut ns) = db.schemas.remove(&old) {
-                    ns.name = newname.clone();
-                    db.schemas.insert(newname.clone(), ns);
-                }
-                let mv = |q: &QualName| {
-                    if q.schema == old {
-                        QualName::new(&newname, &q.name)
-                    } else {
-                        q.clone()
-                    }
-                };
-                db.tables = db
-                    .tables
-                    .into_iter()
-                    .map(|(k, mut v)| {
-                        v.name = mv(&v.name);
-                        (mv(&k), v)
-                    })
-                    .collect();
-                db.views = db
-                    .views
-                    .into_iter()
-                    .map(|(k, mut v)| {
-                        v.name = mv(&v.name);
-                        (mv(&k), v)
-                    })
-                    .collect();
-                db.sequences = db
-                    .sequences
-                    .into_iter()
-                    .map(|(k, mut v)| {
-                        v.name = mv(&v.name);
-                        (mv(&k), v)
-                    })
-                    .collect();
-                db.types = db
-                    .types
-                    .into_iter()
-                    .map(|(k, mut v)| {
-                        v.name = mv(&v.name);
-                        (mv(&k), v)
-                    })
-                    .collect();
-                db.functions = db
-                    .functions
-                    .into_iter()
-                    .map(|(mut k, mut v)| {
-                        if k.schema == old {
-                            k.schema = newname.clone();
-                            v.id.schema = newname.clone();
-                        }
-                        (k, v)
-                    })
-                    .collect();
-                self.db = db;
-                self.index_owner = std::mem::take(&mut self.index_owner)
-                    .into_iter()
-                    .map(|(k, v)| (mv(&k), mv(&v)))
-                    .collect();
-                self.view_reads = std::mem::take(&mut self.view_reads)
-                    .into_iter()
-                    .map(|(k, v)| (mv(&k), v.iter().map(mv).collect()))
-                    .collect();
-                let mv_ref = |r: &ObjectRef| match r {
-                    ObjectRef::Relation(q) => ObjectRef::Relation(mv(q)),
-                    ObjectRef::Type(q) => ObjectRef::Type(mv(q)),
-                    other => other.clone(),
-                };
-                self.view_uses = std::mem::take(&mut self.view_uses)
-                    .into_iter()
-                    .map(|(k, (cols, other))| {
-                        let cols = cols
-                            .iter()
-                            .map(|c| ColumnRef {
-                                table: mv(&c.table),
-                                column: c.column.clone(),
-                            })
-                            .collect();
-                        (mv(&k), (cols, other.iter().map(mv_ref).collect()))
-                    })
-                    .collect();
-                self.db = rename_schema_in_texts(std::mem::take(&mut self.db), &old, &newname);
+                self.db.rename_schema(&old, &newname);
+                self.rename_schema_in_state(&old, &newname);
                 self.parents = self
                     .db
                     .tables
@@ -710,27 +629,58 @@ impl Interp {
     }
 }
 
-/// Rewrite `old.` qualifications into `new.` in every text of the model (definitions, defaults, type names),
-/// where `old` stands as a whole identifier.
-pub(super) fn rename_schema_in_texts(db: Database, old: &str, new: &str) -> Database {
-    let Ok(json) = serde_json::to_string(&db) else {
-        return db;
-    };
-    // In JSON a quoted identifier's quotes are escaped.
-    let from = format!("{}.", quote_ident(old)).replace('"', "\\\"");
-    let to = format!("{}.", quote_ident(new)).replace('"', "\\\"");
-    let mut out = String::with_capacity(json.len());
-    let mut rest = json.as_str();
-    while let Some(i) = rest.find(&from) {
-        let before = rest[..i].chars().last();
-        out.push_str(&rest[..i]);
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
-            out.push_str(&from);
-        } else {
-            out.push_str(&to);
+impl Interp {
+    /// The schema rename of the model ([`Database::rename_schema`]) in the names the interpreter keeps beside
+    /// it: index owners, what views and SQL-standard function bodies use, constraint names per schema.
+    fn rename_schema_in_state(&mut self, old: &str, new: &str) {
+        let mut r = SchemaRename { old, new };
+        let mut qual = |mut q: QualName| {
+            r.qual_name(&mut q);
+            q
+        };
+        self.index_owner = std::mem::take(&mut self.index_owner)
+            .into_iter()
+            .map(|(k, v)| (qual(k), qual(v)))
+            .collect();
+        self.view_reads = std::mem::take(&mut self.view_reads)
+            .into_iter()
+            .map(|(k, v)| (qual(k), v.into_iter().map(&mut qual).collect()))
+            .collect();
+        let mut r = SchemaRename { old, new };
+        let mut column = |mut c: ColumnRef| {
+            r.column_ref(&mut c);
+            c
+        };
+        let mut r = SchemaRename { old, new };
+        let mut object = |mut o: ObjectRef| {
+            r.object_ref(&mut o);
+            o
+        };
+        self.view_uses = std::mem::take(&mut self.view_uses)
+            .into_iter()
+            .map(|(k, (cols, other))| {
+                let cols = cols.into_iter().map(&mut column).collect();
+                (
+                    qual(k),
+                    (cols, other.into_iter().map(&mut object).collect()),
+                )
+            })
+            .collect();
+        let mut r = SchemaRename { old, new };
+        self.function_uses = std::mem::take(&mut self.function_uses)
+            .into_iter()
+            .map(|(mut id, (rels, cols, other))| {
+                r.function_id(&mut id);
+                let rels = rels.into_iter().map(&mut qual).collect();
+                let cols = cols.into_iter().map(&mut column).collect();
+                (
+                    id,
+                    (rels, cols, other.into_iter().map(&mut object).collect()),
+                )
+            })
+            .collect();
+        if let Some(names) = self.cons.remove(old) {
+            self.cons.insert(new.to_string(), names);
         }
-        rest = &rest[i + from.len()..];
     }
-    out.push_str(rest);
-    serde_json::from_str(&out).unwrap_or(db)
 }
