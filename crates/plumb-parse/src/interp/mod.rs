@@ -4,8 +4,8 @@
 //! dispatch of one statement (`statement`) to the module of its family: `schemas`, `typedefs`, `sequences`,
 //! `tables`, `constraints`, `indexes`, `views`, `routines`, `triggers` (and policies), `alter_table`,
 //! `rename`, `drop`, `acl` (owners, grants, comments), `do_block`; `resolve` finds names in the model,
-//! `nodes` reads pg_query nodes, `deps` computes dependencies once the script has run. Statement splitting
-//! lives in `crate::split`.
+//! `nodes` reads pg_query nodes, `query_refs` finds the names a query refers to, `deps` computes dependencies
+//! once the script has run. Statement splitting lives in `crate::split`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -77,6 +77,7 @@ mod drop;
 mod event_triggers;
 mod indexes;
 mod nodes;
+mod query_refs;
 mod rename;
 mod resolve;
 mod routines;
@@ -89,9 +90,9 @@ mod views;
 
 #[allow(unused_imports)]
 use self::{
-    acl::*, alter_table::*, constraints::*, deps::*, drop::*, indexes::*, nodes::*, rename::*,
-    resolve::*, routines::*, schemas::*, sequences::*, tables::*, triggers::*, typedefs::*,
-    views::*,
+    acl::*, alter_table::*, constraints::*, deps::*, drop::*, indexes::*, nodes::*, query_refs::*,
+    rename::*, resolve::*, routines::*, schemas::*, sequences::*, tables::*, triggers::*,
+    typedefs::*, views::*,
 };
 
 fn fail<T>(msg: impl Into<String>, loc: Loc) -> R<T> {
