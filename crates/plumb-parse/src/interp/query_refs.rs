@@ -1,9 +1,11 @@
 //! The names a query refers to ([`QueryRefs`]), found by walking its whole parse tree: the relations it
 //! reads (with their aliases), the common table expressions it defines, the columns, functions and types it
 //! names. The walk is typed: a [`Walk`] implementation per pg_query node struct visits every field that holds
-//! nodes (the table at the end of this file, written from pg_query 18.1's `protobuf.rs`: every struct with a
-//! node-bearing field, every such field), and the dispatch over `Node` variants has no catch-all, so a
-//! pg_query upgrade that adds a node kind does not compile until it is listed here.
+//! nodes (the table at the end of this file, as `scripts/query-refs-table.py` prints it from pg_query 18.1's
+//! `protobuf.rs`: every struct with a node-bearing field, every such field), and the dispatch over `Node`
+//! variants has no catch-all, so a pg_query upgrade that adds a node kind does not compile until it is listed
+//! here (a field added to a struct is not caught so: after an upgrade, compare the script's output with the
+//! table).
 
 use std::collections::BTreeSet;
 
