@@ -2,7 +2,8 @@
 //! each qualified name and function id, the schema an extension or a default-privileges entry is in, and SQL
 //! text (definitions, expressions, type names, argument lists) that may name objects schema-qualified. Each
 //! struct is taken apart field by field, without `..`, so that a field added to the model does not compile
-//! until this walk says whether it names a schema.
+//! until this walk says whether it names a schema (`Database::all_in_schemas` and `retain_schemas`, which look
+//! at the top-level collections only, take `Database` apart the same way).
 
 use std::collections::BTreeMap;
 
