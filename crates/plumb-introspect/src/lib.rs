@@ -49,11 +49,14 @@
 mod aggregate;
 mod queries;
 mod reader;
+mod step;
 mod typename;
 
 use std::time::Duration;
 
 use plumb_model::Database;
+
+pub use step::Step;
 
 /// Which schemas to read.
 #[derive(Debug, Clone, Default)]
@@ -78,8 +81,9 @@ pub enum Error {
     /// The server refused a catalog query.
     #[error("reading {kind} from the catalog failed: {detail}")]
     Query {
-        /// Object kind the query reads (`tables`, `columns`, ...) or the step (`begin transaction`).
-        kind: &'static str,
+        /// The query, by the kind of object it reads (`relations`, `columns`, ...), or the step (`begin
+        /// transaction`).
+        kind: Step,
         detail: String,
         #[source]
         source: tokio_postgres::Error,
@@ -87,7 +91,7 @@ pub enum Error {
     /// A catalog value did not have the expected type.
     #[error("reading {kind} from the catalog: column {column} has an unexpected value: {source}")]
     Decode {
-        kind: &'static str,
+        kind: Step,
         column: String,
         #[source]
         source: tokio_postgres::Error,
@@ -105,7 +109,7 @@ pub enum Error {
     /// A catalog query's rows stopped before the end (the query failed; its own error is reported instead
     /// whenever it arrives first).
     #[error("reading {kind} from the catalog stopped before the last row")]
-    Interrupted { kind: &'static str },
+    Interrupted { kind: Step },
     /// No connection was given to read with.
     #[error("no connection to read the catalog with")]
     NoConnection,
@@ -117,7 +121,7 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn query(kind: &'static str, source: tokio_postgres::Error) -> Error {
+    pub(crate) fn query(kind: Step, source: tokio_postgres::Error) -> Error {
         let detail = match source.as_db_error() {
             Some(db) => {
                 let mut d = format!("{}: {}", db.severity(), db.message());
@@ -154,7 +158,7 @@ pub async fn introspect(
 pub async fn introspect_timed(
     client: &tokio_postgres::Client,
     opts: &Options,
-) -> Result<(Database, Vec<(&'static str, Duration)>), Error> {
+) -> Result<(Database, Vec<(Step, Duration)>), Error> {
     let read = finish(client, reader::read(client, None, opts).await).await?;
     Ok((read.db, read.timings))
 }
@@ -168,7 +172,7 @@ async fn finish<T>(client: &tokio_postgres::Client, outcome: Result<T, Error>) -
             client
                 .batch_execute("COMMIT")
                 .await
-                .map_err(|e| Error::query("commit", e))?;
+                .map_err(|e| Error::query(Step::Commit, e))?;
             Ok(done)
         }
         Err(e) => {
@@ -220,7 +224,7 @@ impl Connections {
 /// How a read went: the time of each catalog query and how many connections read.
 #[derive(Debug, Clone, Default)]
 pub struct ReadStats {
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<(Step, Duration)>,
     pub connections: usize,
 }
 
@@ -252,7 +256,10 @@ pub async fn introspect_target_with(
         plan: connections,
     };
     let read = match reader::read(&main, Some(more), opts).await {
-        Err(Error::Query { kind, .. }) if kind == reader::EXPORT_STEP => {
+        Err(Error::Query {
+            kind: Step::SnapshotExport,
+            ..
+        }) => {
             let _ = main.batch_execute("ROLLBACK").await;
             reader::read(&main, None, opts).await
         }
@@ -271,7 +278,7 @@ pub async fn introspect_target_with(
 /// The catalog queries run for a server of that `server_version_num`, by name, for profiling. `$1` is the
 /// array of oids of the schemas read; the `unsupported objects` query also takes `$2`, a boolean.
 #[doc(hidden)]
-pub fn catalog_queries(server_version: u32) -> Vec<(&'static str, String)> {
+pub fn catalog_queries(server_version: u32) -> Vec<(Step, String)> {
     queries::all(server_version)
 }
 

@@ -4,6 +4,8 @@
 //! user object a `format_type` / `pg_get_*` function prints is schema-qualified. Version-specific columns are
 //! guarded by `server_version_num` (the `v` argument).
 
+use crate::Step;
+
 /// `NOT EXISTS` clause that excludes members of an extension; `class` is the catalog, `oid` the object.
 fn not_ext(class: &str, oid: &str) -> String {
     format!(
@@ -652,31 +654,31 @@ pub fn unsupported() -> String {
 }
 
 /// Every catalog query of a given server version, by name (for profiling: `plumb-bench queries`).
-pub fn all(v: u32) -> Vec<(&'static str, String)> {
+pub fn all(v: u32) -> Vec<(Step, String)> {
     vec![
-        ("keywords", KEYWORDS.to_string()),
-        ("operator classes", DEFAULT_OPCLASSES.to_string()),
-        ("type names", type_names(v)),
-        ("schemas", schemas()),
-        ("extensions", EXTENSIONS.to_string()),
-        ("collations", collations(v)),
-        ("types", types(v)),
-        ("domain constraints", DOMAIN_CONSTRAINTS.to_string()),
-        ("sequences", sequences()),
-        ("relations", relations()),
-        ("inheritance", INHERITS.to_string()),
-        ("columns", columns(v)),
-        ("constraints", constraints(v)),
-        ("indexes", indexes(v)),
-        ("functions", functions(v)),
-        ("aggregates", AGGREGATES.to_string()),
-        ("triggers", triggers(v)),
-        ("policies", POLICIES.to_string()),
-        ("rules", rules()),
-        ("privileges", GRANTS.to_string()),
-        ("event triggers", event_triggers()),
-        ("dependencies", DEPENDENCIES.to_string()),
-        ("unsupported objects", unsupported()),
+        (Step::Keywords, KEYWORDS.to_string()),
+        (Step::OperatorClasses, DEFAULT_OPCLASSES.to_string()),
+        (Step::TypeNames, type_names(v)),
+        (Step::Schemas, schemas()),
+        (Step::Extensions, EXTENSIONS.to_string()),
+        (Step::Collations, collations(v)),
+        (Step::Types, types(v)),
+        (Step::DomainConstraints, DOMAIN_CONSTRAINTS.to_string()),
+        (Step::Sequences, sequences()),
+        (Step::Relations, relations()),
+        (Step::Inheritance, INHERITS.to_string()),
+        (Step::Columns, columns(v)),
+        (Step::Constraints, constraints(v)),
+        (Step::Indexes, indexes(v)),
+        (Step::Functions, functions(v)),
+        (Step::Aggregates, AGGREGATES.to_string()),
+        (Step::Triggers, triggers(v)),
+        (Step::Policies, POLICIES.to_string()),
+        (Step::Rules, rules()),
+        (Step::Privileges, GRANTS.to_string()),
+        (Step::EventTriggers, event_triggers()),
+        (Step::Dependencies, DEPENDENCIES.to_string()),
+        (Step::UnsupportedObjects, unsupported()),
     ]
 }
 

@@ -19,7 +19,7 @@ use tokio_postgres::types::{FromSql, ToSql, Type as PgType};
 use tokio_postgres::{Client, Row};
 
 use crate::aggregate::{create_statement, AggregateRow};
-use crate::{queries, Error, Options, MIN_SERVER_VERSION};
+use crate::{queries, Error, Options, Step, MIN_SERVER_VERSION};
 
 /// Objects whose definition is read from the server after their rows, when it could not be written
 /// client-side.
@@ -38,10 +38,10 @@ impl Late {
     }
 
     /// The step, as timings and errors name it.
-    fn step(self) -> &'static str {
+    fn step(self) -> Step {
         match self {
-            Late::Constraint => "constraint definitions",
-            Late::Index => "index definitions",
+            Late::Constraint => Step::ConstraintDefinitions,
+            Late::Index => Step::IndexDefinitions,
         }
     }
 
@@ -63,7 +63,7 @@ impl Late {
 /// One row of a query, with the kind of object it describes for error messages.
 struct Rec<'a> {
     row: &'a Row,
-    kind: &'static str,
+    kind: Step,
 }
 
 impl<'a> Rec<'a> {
@@ -100,7 +100,7 @@ enum Params {
 
 /// A catalog query of the pipeline: what it reads, its text and its parameters.
 struct Job {
-    kind: &'static str,
+    kind: Step,
     sql: String,
     params: Params,
 }
@@ -114,22 +114,27 @@ enum Msg {
 /// The queries that read the parts of tables (constraints, indexes, triggers, policies). Deparsing a CHECK
 /// constraint, an index predicate or a trigger's WHEN clause makes the server open the table (build its
 /// relation cache entry): these queries run on one connection, so each table is opened by one backend only.
-const TABLE_PARTS: [&str; 4] = ["constraints", "indexes", "triggers", "policies"];
+const TABLE_PARTS: [Step; 4] = [
+    Step::Constraints,
+    Step::Indexes,
+    Step::Triggers,
+    Step::Policies,
+];
 
 /// The connection (of `n`) a query runs on. On one connection, all. On two, the table parts on one and the
 /// rest on the other (the two halves cost about the same on the server); on three, the columns get their own;
 /// on four, the relations (view definitions) and rules too.
-fn connection_for(kind: &str, n: usize) -> usize {
+fn connection_for(kind: Step, n: usize) -> usize {
     if n < 2 {
         return 0;
     }
     // The type names are handled first: on the connection that starts first.
-    if TABLE_PARTS.contains(&kind) || kind == "type names" {
+    if TABLE_PARTS.contains(&kind) || kind == Step::TypeNames {
         return 0;
     }
     match kind {
-        "columns" if n >= 3 => 2,
-        "relations" | "rules" if n >= 4 => 3,
+        Step::Columns if n >= 3 => 2,
+        Step::Relations | Step::Rules if n >= 4 => 3,
         _ => 1,
     }
 }
@@ -139,36 +144,44 @@ fn jobs(version: u32) -> Vec<Job> {
     use Params::{None as NoParams, Schemas, SchemasAndWhole};
     let job = |kind, sql: String, params| Job { kind, sql, params };
     vec![
-        job("type names", queries::type_names(version), NoParams),
-        job("extensions", queries::EXTENSIONS.to_string(), NoParams),
-        job("collations", queries::collations(version), Schemas),
-        job("types", queries::types(version), Schemas),
+        job(Step::TypeNames, queries::type_names(version), NoParams),
+        job(Step::Extensions, queries::EXTENSIONS.to_string(), NoParams),
+        job(Step::Collations, queries::collations(version), Schemas),
+        job(Step::Types, queries::types(version), Schemas),
         job(
-            "domain constraints",
+            Step::DomainConstraints,
             queries::DOMAIN_CONSTRAINTS.to_string(),
             Schemas,
         ),
-        job("sequences", queries::sequences(), Schemas),
-        job("relations", queries::relations(), Schemas),
-        job("inheritance", queries::INHERITS.to_string(), Schemas),
-        job("columns", queries::columns(version), Schemas),
-        job("constraints", queries::constraints(version), Schemas),
-        job("indexes", queries::indexes(version), Schemas),
-        job("functions", queries::functions(version), Schemas),
-        job("aggregates", queries::AGGREGATES.to_string(), Schemas),
-        job("triggers", queries::triggers(version), Schemas),
-        job("policies", queries::POLICIES.to_string(), Schemas),
-        job("rules", queries::rules(), Schemas),
-        job("privileges", queries::GRANTS.to_string(), Schemas),
+        job(Step::Sequences, queries::sequences(), Schemas),
+        job(Step::Relations, queries::relations(), Schemas),
+        job(Step::Inheritance, queries::INHERITS.to_string(), Schemas),
+        job(Step::Columns, queries::columns(version), Schemas),
+        job(Step::Constraints, queries::constraints(version), Schemas),
+        job(Step::Indexes, queries::indexes(version), Schemas),
+        job(Step::Functions, queries::functions(version), Schemas),
+        job(Step::Aggregates, queries::AGGREGATES.to_string(), Schemas),
+        job(Step::Triggers, queries::triggers(version), Schemas),
+        job(Step::Policies, queries::POLICIES.to_string(), Schemas),
+        job(Step::Rules, queries::rules(), Schemas),
+        job(Step::Privileges, queries::GRANTS.to_string(), Schemas),
         job(
-            "default privileges",
+            Step::DefaultPrivileges,
             queries::DEFAULT_PRIVILEGES.to_string(),
             SchemasAndWhole,
         ),
-        job("event triggers", queries::event_triggers(), SchemasAndWhole),
-        job("dependencies", queries::DEPENDENCIES.to_string(), NoParams),
         job(
-            "unsupported objects",
+            Step::EventTriggers,
+            queries::event_triggers(),
+            SchemasAndWhole,
+        ),
+        job(
+            Step::Dependencies,
+            queries::DEPENDENCIES.to_string(),
+            NoParams,
+        ),
+        job(
+            Step::UnsupportedObjects,
             queries::unsupported(),
             SchemasAndWhole,
         ),
@@ -180,7 +193,7 @@ fn jobs(version: u32) -> Vec<Job> {
 /// server never waits for this process and several backends work at once. Rows are handed over, kind by kind
 /// in the order of [`jobs`], through [`Pipeline::rows`]; rows of a kind not yet being handled wait in memory.
 struct Pipeline {
-    receivers: BTreeMap<&'static str, UnboundedReceiver<Msg>>,
+    receivers: BTreeMap<Step, UnboundedReceiver<Msg>>,
 }
 
 /// Per connection, its jobs with the sender of each one's rows.
@@ -200,13 +213,13 @@ impl Pipeline {
     }
 
     /// Hand every row of `kind` to `handle`, in order.
-    async fn rows<F>(&mut self, kind: &'static str, mut handle: F) -> Result<(), Error>
+    async fn rows<F>(&mut self, kind: Step, mut handle: F) -> Result<(), Error>
     where
         F: FnMut(&Row) -> Result<(), Error>,
     {
         let mut rx = self
             .receivers
-            .remove(kind)
+            .remove(&kind)
             .ok_or(Error::Interrupted { kind })?;
         loop {
             match rx.recv().await {
@@ -227,7 +240,7 @@ async fn produce(
     schemas: &[u32],
     whole: bool,
     start: Instant,
-    finished: &RefCell<Vec<(&'static str, Duration)>>,
+    finished: &RefCell<Vec<(Step, Duration)>>,
 ) -> Result<(), Error> {
     try_join_all(queue.into_iter().map(|(job, tx)| async move {
         let mut params: Vec<(&(dyn ToSql + Sync), PgType)> = Vec::with_capacity(2);
@@ -396,13 +409,10 @@ pub(crate) struct MoreConnections<'a> {
 pub(crate) struct Read {
     pub db: Database,
     /// When each catalog query finished (its last row arrived), from the start of the read.
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<(Step, Duration)>,
     /// Connections that read (the first one included).
     pub connections: usize,
 }
-
-/// The step a failed `pg_export_snapshot` is reported as: the read is then done again on one connection.
-pub(crate) const EXPORT_STEP: &str = "snapshot export";
 
 /// Read everything on `client` (not inside a transaction: the read begins its own read-only `REPEATABLE READ`
 /// transaction, which the caller ends), and on more connections when `more` allows it and the schema is large
@@ -426,29 +436,29 @@ pub(crate) async fn read(
             client
                 .batch_execute(crate::BEGIN)
                 .await
-                .map_err(|e| Error::query("begin transaction", e))
+                .map_err(|e| Error::query(Step::BeginTransaction, e))
         },
-        typed_one(client, "session settings", queries::SETUP),
+        typed_one(client, Step::SessionSettings, queries::SETUP),
         async {
             if counting {
-                typed_one(client, "relation count", queries::RELATION_COUNT)
+                typed_one(client, Step::RelationCount, queries::RELATION_COUNT)
                     .await
                     .map(Some)
             } else {
                 Ok(None)
             }
         },
-        typed_one(client, "catalog oids", queries::CATALOG_OIDS),
+        typed_one(client, Step::CatalogOids, queries::CATALOG_OIDS),
         futures_util::future::try_join3(
-            small(client, "keywords", queries::KEYWORDS),
-            small(client, "operator classes", queries::DEFAULT_OPCLASSES),
-            small(client, "schemas", &queries::schemas()),
+            small(client, Step::Keywords, queries::KEYWORDS),
+            small(client, Step::OperatorClasses, queries::DEFAULT_OPCLASSES),
+            small(client, Step::Schemas, &queries::schemas()),
         ),
     )
     .await?;
     let v: i32 = Rec {
         row: &setup,
-        kind: "server version",
+        kind: Step::ServerVersion,
     }
     .get("version")?;
     let version = u32::try_from(v).unwrap_or(0);
@@ -458,7 +468,7 @@ pub(crate) async fn read(
     let cat = {
         let r = Rec {
             row: &cat,
-            kind: "catalog oids",
+            kind: Step::CatalogOids,
         };
         Catalogs {
             class: r.get("pg_class")?,
@@ -478,7 +488,7 @@ pub(crate) async fn read(
         (Some(m), Some(row)) => {
             let relations: i64 = Rec {
                 row,
-                kind: "relation count",
+                kind: Step::RelationCount,
             }
             .get("count")?;
             m.plan.for_relations(u64::try_from(relations).unwrap_or(0))
@@ -496,7 +506,7 @@ pub(crate) async fn read(
     for row in &keywords {
         let word: String = Rec {
             row,
-            kind: "keywords",
+            kind: Step::Keywords,
         }
         .get("word")?;
         rd.m.keywords.insert(word);
@@ -504,7 +514,7 @@ pub(crate) async fn read(
     for row in &opclasses {
         let r = Rec {
             row,
-            kind: "operator classes",
+            kind: Step::OperatorClasses,
         };
         rd.m.default_opclasses
             .insert(r.get("oid")?, (r.get("opcmethod")?, r.get("opcintype")?));
@@ -512,7 +522,7 @@ pub(crate) async fn read(
     for row in &schemas {
         rd.schemas(row, opts)?;
     }
-    finished.borrow_mut().push(("schemas", start.elapsed()));
+    finished.borrow_mut().push((Step::Schemas, start.elapsed()));
     let nsp: Vec<u32> = rd.m.schemas.keys().copied().collect();
     let whole = opts.include_schemas.is_empty();
 
@@ -521,7 +531,8 @@ pub(crate) async fn read(
     let opened = std::cell::Cell::new(1usize);
     // Sent before the first connection's queries, so that the snapshot is exported at once; the other
     // connections are opened meanwhile.
-    let export = (wanted > 1).then(|| typed_one(client, EXPORT_STEP, queries::EXPORT_SNAPSHOT));
+    let export =
+        (wanted > 1).then(|| typed_one(client, Step::SnapshotExport, queries::EXPORT_SNAPSHOT));
     let others = async {
         let Some(export) = export else {
             return Ok(());
@@ -529,7 +540,7 @@ pub(crate) async fn read(
         let row = export.await?;
         let snapshot: String = Rec {
             row: &row,
-            kind: EXPORT_STEP,
+            kind: Step::SnapshotExport,
         }
         .get("snapshot")?;
         let import = format!(
@@ -566,15 +577,16 @@ pub(crate) async fn read(
         produce(client, main_queue, &nsp, whole, start, &finished),
     );
     let handling = async {
-        p.rows("type names", |row| rd.type_names(row)).await?;
-        p.rows("extensions", |row| rd.extensions(row, opts)).await?;
-        p.rows("collations", |row| rd.collations(row)).await?;
-        p.rows("types", |row| rd.types(row)).await?;
-        p.rows("domain constraints", |row| rd.domain_constraints(row))
+        p.rows(Step::TypeNames, |row| rd.type_names(row)).await?;
+        p.rows(Step::Extensions, |row| rd.extensions(row, opts))
             .await?;
-        p.rows("sequences", |row| rd.sequences(row)).await?;
-        p.rows("relations", |row| rd.relations(row)).await?;
-        p.rows("inheritance", |row| rd.inherits(row)).await?;
+        p.rows(Step::Collations, |row| rd.collations(row)).await?;
+        p.rows(Step::Types, |row| rd.types(row)).await?;
+        p.rows(Step::DomainConstraints, |row| rd.domain_constraints(row))
+            .await?;
+        p.rows(Step::Sequences, |row| rd.sequences(row)).await?;
+        p.rows(Step::Relations, |row| rd.relations(row)).await?;
+        p.rows(Step::Inheritance, |row| rd.inherits(row)).await?;
         let orphan = rd.db.tables.values().find(|t| {
             t.partition_of
                 .as_ref()
@@ -587,7 +599,7 @@ pub(crate) async fn read(
                 reason: "no parent table in pg_inherits".into(),
             });
         }
-        p.rows("columns", |row| rd.columns(row)).await?;
+        p.rows(Step::Columns, |row| rd.columns(row)).await?;
         // Columns were pushed one by one: give back the unused capacity (megabytes at 10,000 tables).
         for t in rd.db.tables.values_mut() {
             t.columns.shrink_to_fit();
@@ -595,31 +607,31 @@ pub(crate) async fn read(
         for v in rd.db.views.values_mut() {
             v.columns.shrink_to_fit();
         }
-        p.rows("constraints", |row| rd.constraints(row)).await?;
+        p.rows(Step::Constraints, |row| rd.constraints(row)).await?;
         if rd.read_late(client, Late::Constraint).await? {
             finished
                 .borrow_mut()
                 .push((Late::Constraint.step(), start.elapsed()));
         }
-        p.rows("indexes", |row| rd.indexes(row)).await?;
+        p.rows(Step::Indexes, |row| rd.indexes(row)).await?;
         if rd.read_late(client, Late::Index).await? {
             finished
                 .borrow_mut()
                 .push((Late::Index.step(), start.elapsed()));
         }
-        p.rows("functions", |row| rd.functions(row)).await?;
-        p.rows("aggregates", |row| rd.aggregates(row)).await?;
-        p.rows("triggers", |row| rd.triggers(row)).await?;
-        p.rows("policies", |row| rd.policies(row)).await?;
-        p.rows("rules", |row| rd.rules(row)).await?;
-        p.rows("privileges", |row| rd.grants(row)).await?;
-        p.rows("default privileges", |row| rd.default_privileges(row))
+        p.rows(Step::Functions, |row| rd.functions(row)).await?;
+        p.rows(Step::Aggregates, |row| rd.aggregates(row)).await?;
+        p.rows(Step::Triggers, |row| rd.triggers(row)).await?;
+        p.rows(Step::Policies, |row| rd.policies(row)).await?;
+        p.rows(Step::Rules, |row| rd.rules(row)).await?;
+        p.rows(Step::Privileges, |row| rd.grants(row)).await?;
+        p.rows(Step::DefaultPrivileges, |row| rd.default_privileges(row))
             .await?;
-        p.rows("event triggers", |row| rd.event_triggers(row))
+        p.rows(Step::EventTriggers, |row| rd.event_triggers(row))
             .await?;
-        p.rows("dependencies", |row| rd.dependencies(row, &cat))
+        p.rows(Step::Dependencies, |row| rd.dependencies(row, &cat))
             .await?;
-        p.rows("unsupported objects", |row| rd.unsupported(row))
+        p.rows(Step::UnsupportedObjects, |row| rd.unsupported(row))
             .await?;
         Ok(())
     };
@@ -636,7 +648,7 @@ pub(crate) async fn read(
 }
 
 /// A query without parameters, its rows all at once (one round trip: no separate prepare step).
-async fn small(client: &Client, kind: &'static str, sql: &str) -> Result<Vec<Row>, Error> {
+async fn small(client: &Client, kind: Step, sql: &str) -> Result<Vec<Row>, Error> {
     client
         .query_typed(sql, &[])
         .await
@@ -644,7 +656,7 @@ async fn small(client: &Client, kind: &'static str, sql: &str) -> Result<Vec<Row
 }
 
 /// A query without parameters that returns one row (one round trip).
-async fn typed_one(client: &Client, kind: &'static str, sql: &str) -> Result<Row, Error> {
+async fn typed_one(client: &Client, kind: Step, sql: &str) -> Result<Row, Error> {
     client
         .query_typed_one(sql, &[])
         .await
@@ -688,7 +700,7 @@ impl Reader {
     fn event_triggers(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "event triggers",
+            kind: Step::EventTriggers,
         };
         let name: String = r.get("name")?;
         let letter: String = r.get("enabled")?;
@@ -720,7 +732,7 @@ impl Reader {
     fn type_names(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "type names",
+            kind: Step::TypeNames,
         };
         self.m.type_names.insert(
             r.get("oid")?,
@@ -737,7 +749,7 @@ impl Reader {
     fn default_privileges(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "default privileges",
+            kind: Step::DefaultPrivileges,
         };
         let role: String = r.get("role")?;
         let schema: Option<String> = r.get("schema")?;
@@ -779,7 +791,7 @@ impl Reader {
     fn unsupported(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "unsupported objects",
+            kind: Step::UnsupportedObjects,
         };
         self.report(r.get::<String>("kind")?, r.get::<String>("name")?);
         Ok(())
@@ -795,7 +807,7 @@ impl Reader {
     fn schemas(&mut self, row: &Row, opts: &Options) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "schemas",
+            kind: Step::Schemas,
         };
         let name: String = r.get("name")?;
         if !opts.selects(&name) {
@@ -818,7 +830,7 @@ impl Reader {
     fn extensions(&mut self, row: &Row, opts: &Options) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "extensions",
+            kind: Step::Extensions,
         };
         let schema: String = r.get("schema")?;
         // An extension installed in pg_catalog belongs to no user schema: kept unless schemas are chosen.
@@ -847,7 +859,7 @@ impl Reader {
     fn collations(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "collations",
+            kind: Step::Collations,
         };
         let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
         self.m.collations.insert(r.get("oid")?, name.clone());
@@ -870,7 +882,10 @@ impl Reader {
     }
 
     fn types(&mut self, row: &Row) -> Result<(), Error> {
-        let r = Rec { row, kind: "types" };
+        let r = Rec {
+            row,
+            kind: Step::Types,
+        };
         let oid: u32 = r.get("oid")?;
         let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
         let typtype: String = r.get("typtype")?;
@@ -948,7 +963,7 @@ impl Reader {
     fn domain_constraints(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "domain constraints",
+            kind: Step::DomainConstraints,
         };
         let typ: u32 = r.get("contypid")?;
         let Some(tname) = self.m.model_types.get(&typ).cloned() else {
@@ -982,7 +997,7 @@ impl Reader {
     fn sequences(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "sequences",
+            kind: Step::Sequences,
         };
         let oid: u32 = r.get("oid")?;
         let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
@@ -1041,7 +1056,7 @@ impl Reader {
     fn relations(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "relations",
+            kind: Step::Relations,
         };
         let oid: u32 = r.get("oid")?;
         let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
@@ -1162,7 +1177,7 @@ impl Reader {
     fn inherits(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "inheritance",
+            kind: Step::Inheritance,
         };
         let child: u32 = r.get("child")?;
         let parent = QualName::new(
@@ -1186,7 +1201,7 @@ impl Reader {
     fn columns(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "columns",
+            kind: Step::Columns,
         };
         let rel: u32 = r.get("attrelid")?;
         let attnum: i16 = r.get("attnum")?;
@@ -1354,7 +1369,7 @@ impl Reader {
     fn constraints(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "constraints",
+            kind: Step::Constraints,
         };
         let rel: u32 = r.get("conrelid")?;
         let columns = self.column_names(rel, r.get::<Option<Vec<i16>>>("columns")?);
@@ -1531,7 +1546,7 @@ impl Reader {
     fn indexes(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "indexes",
+            kind: Step::Indexes,
         };
         let oid: u32 = r.get("indexrelid")?;
         let rel: u32 = r.get("indrelid")?;
@@ -1744,7 +1759,7 @@ impl Reader {
     fn functions(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "functions",
+            kind: Step::Functions,
         };
         let oid: u32 = r.get("oid")?;
         let id = FunctionId::new(
@@ -1793,7 +1808,7 @@ impl Reader {
     fn aggregates(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "aggregates",
+            kind: Step::Aggregates,
         };
         let oid: u32 = r.get("aggfnoid")?;
         let Some(id) = self.m.functions.get(&oid).cloned() else {
@@ -1843,7 +1858,7 @@ impl Reader {
     fn triggers(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "triggers",
+            kind: Step::Triggers,
         };
         let rel: u32 = r.get("tgrelid")?;
         let name: String = r.get("name")?;
@@ -1880,7 +1895,7 @@ impl Reader {
     fn policies(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "policies",
+            kind: Step::Policies,
         };
         let rel: u32 = r.get("polrelid")?;
         let Some(Rel::Table(tname)) = self.m.rels.get(&rel) else {
@@ -1914,7 +1929,10 @@ impl Reader {
     }
 
     fn rules(&mut self, row: &Row) -> Result<(), Error> {
-        let r = Rec { row, kind: "rules" };
+        let r = Rec {
+            row,
+            kind: Step::Rules,
+        };
         let rel: u32 = r.get("ev_class")?;
         let name: String = r.get("name")?;
         match self.m.rels.get(&rel) {
@@ -1933,7 +1951,7 @@ impl Reader {
     fn grants(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "privileges",
+            kind: Step::Privileges,
         };
         let objid: u32 = r.get("objid")?;
         let grant = Grant {
@@ -2089,7 +2107,7 @@ impl Reader {
     fn dependencies(&mut self, row: &Row, cat: &Catalogs) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: "dependencies",
+            kind: Step::Dependencies,
         };
         let class: u32 = r.get("classid")?;
         let objid: u32 = r.get("objid")?;

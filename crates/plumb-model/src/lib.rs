@@ -10,6 +10,7 @@
 //! schemas are the same.
 
 mod ident;
+mod schema_names;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -21,6 +22,7 @@ pub use ident::{
     is_keyword, is_plain_ident, is_plain_ident_with, quote_ident, quote_ident_with, quote_literal,
     split_qualified, BadQualName, QualName,
 };
+pub use schema_names::{rename_schema_in_sql, SchemaNames, SchemaRename};
 
 /// Version of the JSON form of the model (`plumb dump --format json`). Bumped on incompatible change.
 pub const MODEL_JSON_VERSION: u32 = 1;
@@ -133,29 +135,61 @@ impl Database {
 
     /// Whether every top-level object in a schema is in one that `keep` keeps.
     pub fn all_in_schemas(&self, keep: impl Fn(&str) -> bool) -> bool {
-        self.schemas.keys().all(|k| keep(k))
-            && self.extensions.values().all(|e| keep(&e.schema))
-            && self.collations.keys().all(|k| keep(&k.schema))
-            && self.types.keys().all(|k| keep(&k.schema))
-            && self.sequences.keys().all(|k| keep(&k.schema))
-            && self.tables.keys().all(|k| keep(&k.schema))
-            && self.views.keys().all(|k| keep(&k.schema))
-            && self.functions.keys().all(|k| keep(&k.schema))
+        // taken apart without `..`: a collection added to the model is looked at here (see also
+        // `retain_schemas` and `visit_schema_names`)
+        let Database {
+            server_version: _,
+            schemas,
+            extensions,
+            collations,
+            types,
+            sequences,
+            tables,
+            views,
+            functions,
+            default_privileges: _,
+            event_triggers: _,
+            dependencies: _,
+            unsupported: _,
+        } = self;
+        schemas.keys().all(|k| keep(k))
+            && extensions.values().all(|e| keep(&e.schema))
+            && collations.keys().all(|k| keep(&k.schema))
+            && types.keys().all(|k| keep(&k.schema))
+            && sequences.keys().all(|k| keep(&k.schema))
+            && tables.keys().all(|k| keep(&k.schema))
+            && views.keys().all(|k| keep(&k.schema))
+            && functions.keys().all(|k| keep(&k.schema))
     }
 
     /// Keep only the top-level objects in schemas that `keep` keeps (their sub-objects go with them).
     /// Event triggers are not in a schema: `keep_global` says whether they stay.
     pub fn retain_schemas(&mut self, keep: impl Fn(&str) -> bool, keep_global: bool) {
-        self.schemas.retain(|k, _| keep(k));
-        self.extensions.retain(|_, e| keep(&e.schema));
-        self.collations.retain(|k, _| keep(&k.schema));
-        self.types.retain(|k, _| keep(&k.schema));
-        self.sequences.retain(|k, _| keep(&k.schema));
-        self.tables.retain(|k, _| keep(&k.schema));
-        self.views.retain(|k, _| keep(&k.schema));
-        self.functions.retain(|k, _| keep(&k.schema));
+        let Database {
+            server_version: _,
+            schemas,
+            extensions,
+            collations,
+            types,
+            sequences,
+            tables,
+            views,
+            functions,
+            default_privileges: _,
+            event_triggers,
+            dependencies: _,
+            unsupported: _,
+        } = self;
+        schemas.retain(|k, _| keep(k));
+        extensions.retain(|_, e| keep(&e.schema));
+        collations.retain(|k, _| keep(&k.schema));
+        types.retain(|k, _| keep(&k.schema));
+        sequences.retain(|k, _| keep(&k.schema));
+        tables.retain(|k, _| keep(&k.schema));
+        views.retain(|k, _| keep(&k.schema));
+        functions.retain(|k, _| keep(&k.schema));
         if !keep_global {
-            self.event_triggers.clear();
+            event_triggers.clear();
         }
     }
 }

@@ -64,7 +64,7 @@ impl Interp {
                 let n = names.first().cloned().unwrap_or_default();
                 match self.db.schemas.get_mut(&n) {
                     Some(s) => Ok(Some(&mut s.common)),
-                    None => fail(format!("schema \"{n}\" does not exist"), -1),
+                    None => fail(format!("schema \"{n}\" does not exist"), Loc::Statement),
                 }
             }
             ObjectType::ObjectTable
@@ -73,7 +73,7 @@ impl Interp {
             | ObjectType::ObjectSequence => {
                 let (s, n) = match relation {
                     Some(rv) => (rv.schemaname.clone(), rv.relname.clone()),
-                    None => self.name_from_list(&names, -1)?,
+                    None => self.name_from_list(&names, Loc::Statement)?,
                 };
                 match self.find_rel(&s, &n) {
                     Some(Rel::Table(q)) => Ok(self.db.tables.get_mut(&q).map(|t| &mut t.common)),
@@ -81,11 +81,11 @@ impl Interp {
                     Some(Rel::Sequence(q)) => {
                         Ok(self.db.sequences.get_mut(&q).map(|t| &mut t.common))
                     }
-                    _ => fail(format!("relation \"{n}\" does not exist"), -1),
+                    _ => fail(format!("relation \"{n}\" does not exist"), Loc::Statement),
                 }
             }
             ObjectType::ObjectType | ObjectType::ObjectDomain => {
-                let q = self.type_q(&names, -1)?;
+                let q = self.type_q(&names, Loc::Statement)?;
                 Ok(self.db.types.get_mut(&q).map(|t| &mut t.common))
             }
             // aggregates are not modelled (listed as unsupported): their owner, grants and comment neither
@@ -104,11 +104,11 @@ impl Interp {
                 } else {
                     Some(owa.objargs.as_slice())
                 };
-                let id = self.function_by_names(&strs(&owa.objname), args, -1)?;
+                let id = self.function_by_names(&strs(&owa.objname), args, Loc::Statement)?;
                 Ok(self.db.functions.get_mut(&id).map(|f| &mut f.common))
             }
             ObjectType::ObjectCollation => {
-                let (s, n) = self.name_from_list(&names, -1)?;
+                let (s, n) = self.name_from_list(&names, Loc::Statement)?;
                 let q = self.lookup(&s, &n, |q| {
                     self.db.collations.contains_key(q).then(|| q.clone())
                 });
@@ -119,7 +119,10 @@ impl Interp {
                 let n = names.join(".");
                 match self.db.event_triggers.get_mut(&n) {
                     Some(e) => Ok(Some(&mut e.common)),
-                    None => fail(format!("event trigger \"{n}\" does not exist"), -1),
+                    None => fail(
+                        format!("event trigger \"{n}\" does not exist"),
+                        Loc::Statement,
+                    ),
                 }
             }
             _ => Ok(None),
@@ -152,7 +155,7 @@ impl Interp {
                 let (rel, col) = match names.as_slice() {
                     [t, c] => (("".to_string(), t.clone()), c.clone()),
                     [sc, t, c] => ((sc.clone(), t.clone()), c.clone()),
-                    _ => return fail("column name must be qualified", -1),
+                    _ => return fail("column name must be qualified", Loc::Statement),
                 };
                 match self.find_rel(&rel.0, &rel.1) {
                     Some(Rel::Table(q)) => {
@@ -167,7 +170,7 @@ impl Interp {
                                     "column \"{col}\" of relation \"{}\" does not exist",
                                     q.name
                                 ),
-                                -1,
+                                Loc::Statement,
                             );
                         };
                         c.comment = text;
@@ -182,11 +185,16 @@ impl Interp {
                             c.comment = text;
                         }
                     }
-                    _ => return fail(format!("relation \"{}\" does not exist", rel.1), -1),
+                    _ => {
+                        return fail(
+                            format!("relation \"{}\" does not exist", rel.1),
+                            Loc::Statement,
+                        )
+                    }
                 }
             }
             ObjectType::ObjectIndex => {
-                let (sc, n) = self.name_from_list(&names, -1)?;
+                let (sc, n) = self.name_from_list(&names, Loc::Statement)?;
                 match self.find_rel(&sc, &n) {
                     Some(Rel::Index(q, owner)) => {
                         if let Some(i) = self
@@ -205,7 +213,7 @@ impl Interp {
                             i.comment = text;
                         }
                     }
-                    _ => return fail(format!("relation \"{n}\" does not exist"), -1),
+                    _ => return fail(format!("relation \"{n}\" does not exist"), Loc::Statement),
                 }
             }
             ObjectType::ObjectTabconstraint
@@ -214,11 +222,16 @@ impl Interp {
                 let (rel, n) = match names.as_slice() {
                     [t, n] => (("".to_string(), t.clone()), n.clone()),
                     [sc, t, n] => ((sc.clone(), t.clone()), n.clone()),
-                    _ => return fail("name must be qualified", -1),
+                    _ => return fail("name must be qualified", Loc::Statement),
                 };
                 let q = match self.find_rel(&rel.0, &rel.1) {
                     Some(Rel::Table(q)) | Some(Rel::View(q)) => q,
-                    _ => return fail(format!("relation \"{}\" does not exist", rel.1), -1),
+                    _ => {
+                        return fail(
+                            format!("relation \"{}\" does not exist", rel.1),
+                            Loc::Statement,
+                        )
+                    }
                 };
                 let slot = match s.objtype() {
                     ObjectType::ObjectTabconstraint => self
@@ -248,7 +261,7 @@ impl Interp {
                     None => {
                         return fail(
                             format!("\"{n}\" for relation \"{}\" does not exist", q.name),
-                            -1,
+                            Loc::Statement,
                         )
                     }
                 }
@@ -259,7 +272,9 @@ impl Interp {
                     Some(e) => e.comment = text,
                     // always installed, not modelled (see create_extension)
                     None if n == "plpgsql" => {}
-                    None => return fail(format!("extension \"{n}\" does not exist"), -1),
+                    None => {
+                        return fail(format!("extension \"{n}\" does not exist"), Loc::Statement)
+                    }
                 }
             }
             ObjectType::ObjectDomconstraint => {
@@ -332,7 +347,7 @@ impl Interp {
                                             "column \"{cn}\" of relation \"{}\" does not exist",
                                             q.name
                                         ),
-                                        -1,
+                                        Loc::Statement,
                                     );
                                 };
                                 for g in &grantees {
@@ -421,7 +436,7 @@ impl Interp {
         if on == AclKind::Schema && schemas.iter().any(Option::is_some) {
             return fail(
                 "cannot use IN SCHEMA clause when using GRANT/REVOKE ON SCHEMAS",
-                -1,
+                Loc::Statement,
             );
         }
         let mut privs: Vec<String> = Vec::new();
@@ -450,7 +465,7 @@ impl Interp {
             })
             .collect();
         if a.is_grant && a.grant_option && grantees.iter().any(|g| g == "PUBLIC") {
-            return fail("grant options can only be granted to roles", -1);
+            return fail("grant options can only be granted to roles", Loc::Statement);
         }
         for role in &roles {
             for schema in &schemas {

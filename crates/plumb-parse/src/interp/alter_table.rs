@@ -7,7 +7,7 @@ impl Interp {
         let rv = s
             .relation
             .as_ref()
-            .ok_or(("ALTER without a relation".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("ALTER without a relation"))?;
         self.alter_only = !rv.inh;
         let rel = self.find_rel(&rv.schemaname, &rv.relname);
         let rel = match rel {
@@ -16,7 +16,7 @@ impl Interp {
             None => {
                 return fail(
                     format!("relation \"{}\" does not exist", display_rv(rv)),
-                    rv.location,
+                    Loc::at(rv.location),
                 )
             }
         };
@@ -103,7 +103,7 @@ impl Interp {
                         else {
                             return fail(
                                 format!("index \"{}\" does not exist", crv.relname),
-                                crv.location,
+                                Loc::at(crv.location),
                             );
                         };
                         let parent_con = self
@@ -150,13 +150,10 @@ impl Interp {
             .iter()
             .position(|c| c.name == name)
             .ok_or_else(|| {
-                (
-                    format!(
-                        "column \"{name}\" of relation \"{}\" does not exist",
-                        q.name
-                    ),
-                    -1,
-                )
+                Fail::statement(format!(
+                    "column \"{name}\" of relation \"{}\" does not exist",
+                    q.name
+                ))
             })
     }
 
@@ -177,7 +174,7 @@ impl Interp {
                             "column \"{}\" of relation \"{}\" already exists",
                             cd.colname, q.name
                         ),
-                        cd.location,
+                        Loc::at(cd.location),
                     );
                 }
                 let cols = self.db.tables[q].columns.clone();
@@ -233,7 +230,7 @@ impl Interp {
                             "column \"{}\" of relation \"{}\" does not exist",
                             cmd.name, q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 };
                 let cascade = cmd.behavior() == protobuf::DropBehavior::DropCascade;
@@ -266,7 +263,7 @@ impl Interp {
                 let tn = cd
                     .type_name
                     .as_ref()
-                    .ok_or(("ALTER TYPE without a type".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("ALTER TYPE without a type"))?;
                 let ty = self.resolve_type(tn)?;
                 let name = cmd.name.clone();
                 if let Some(t) = self.db.tables.get_mut(q) {
@@ -314,7 +311,7 @@ impl Interp {
                             "column \"{}\" of relation \"{}\" is not an identity column",
                             cmd.name, q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 };
                 let mut id = id;
@@ -411,7 +408,7 @@ impl Interp {
                             "constraint \"{}\" of relation \"{}\" does not exist",
                             cmd.name, q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 };
                 con.validated = true;
@@ -432,7 +429,7 @@ impl Interp {
                             "constraint \"{}\" of relation \"{}\" does not exist",
                             c.conname, q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 };
                 let base_def = con
@@ -460,7 +457,7 @@ impl Interp {
                             "constraint \"{}\" of relation \"{}\" does not exist",
                             cmd.name, q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 }
                 self.drop_constraint(
@@ -508,7 +505,7 @@ impl Interp {
                 let prv = pc
                     .name
                     .as_ref()
-                    .ok_or(("ATTACH PARTITION without a table".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("ATTACH PARTITION without a table"))?;
                 let child = self.table(prv)?;
                 self.parents.insert(q.clone());
                 let parent = self.db.tables.get(q).cloned();
@@ -540,7 +537,7 @@ impl Interp {
                 let prv = pc
                     .name
                     .as_ref()
-                    .ok_or(("DETACH PARTITION without a table".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("DETACH PARTITION without a table"))?;
                 let child = self.table(prv)?;
                 if let Some(t) = self.db.tables.get_mut(&child) {
                     t.partition_of = None;
@@ -619,7 +616,7 @@ impl Interp {
                             "trigger \"{}\" for table \"{}\" does not exist",
                             cmd.name, q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 };
                 tr.enabled = state;
@@ -654,7 +651,7 @@ impl Interp {
                 let word = cmd.def.as_deref().and_then(str_of).unwrap_or_default();
                 let i = self.col_index(q, &cmd.name)?;
                 let ty = self.db.tables[q].columns[i].type_name.clone();
-                let storage = self.storage_of(&ty, &word, -1)?;
+                let storage = self.storage_of(&ty, &word, Loc::Statement)?;
                 for t in self.with_descendants(q) {
                     if let Some(c) = self.column_mut(&t, &cmd.name) {
                         c.storage = storage;
@@ -663,7 +660,7 @@ impl Interp {
             }
             A::AtSetCompression => {
                 let method = cmd.def.as_deref().and_then(str_of).unwrap_or_default();
-                let method = compression_method(&method, -1)?;
+                let method = compression_method(&method, Loc::Statement)?;
                 self.col_index(q, &cmd.name)?;
                 for t in self.with_descendants(q) {
                     if let Some(c) = self.column_mut(&t, &cmd.name) {
@@ -723,7 +720,7 @@ impl Interp {
                                     "index \"{}\" for table \"{}\" does not exist",
                                     ri.name, q.name
                                 ),
-                                -1,
+                                Loc::Statement,
                             );
                         }
                         ReplicaIdentity::Index(ri.name.clone())
@@ -754,7 +751,7 @@ impl Interp {
         let Some(mut idx) = t.indexes.remove(&c.indexname) else {
             return fail(
                 format!("index \"{}\" does not exist", c.indexname),
-                c.location,
+                Loc::at(c.location),
             );
         };
         let name = if c.conname.is_empty() {
@@ -864,7 +861,7 @@ impl Interp {
                     .get(&v)
                     .is_some_and(|vw| vw.definition.contains(&name));
                 if uses {
-                    return fail(format!("cannot drop column {name} of table {} because other objects depend on it", q.name), -1);
+                    return fail(format!("cannot drop column {name} of table {} because other objects depend on it", q.name), Loc::Statement);
                 }
             }
         }
@@ -985,7 +982,7 @@ impl Interp {
             if !dependents.is_empty() && !cascade {
                 return fail(
                     format!("cannot drop constraint {name} on table {} because other objects depend on it", q.name),
-                    -1,
+                    Loc::Statement,
                 );
             }
             for (t, c) in dependents {

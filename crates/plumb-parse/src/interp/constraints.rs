@@ -45,7 +45,7 @@ impl Interp {
         let c = p.con;
         let skip_validation = c.skip_validation && !p.in_create;
         let Some(table) = self.db.tables.get(q) else {
-            return fail("table vanished", -1);
+            return fail("table vanished", Loc::Statement);
         };
         let columns: &[Column] = &table.columns;
         let explicit = (!c.conname.is_empty()).then(|| truncate_ident(&c.conname));
@@ -56,7 +56,7 @@ impl Interp {
                         "constraint \"{n}\" for relation \"{}\" already exists",
                         q.name
                     ),
-                    c.location,
+                    Loc::at(c.location),
                 );
             }
         }
@@ -66,7 +66,7 @@ impl Interp {
                 if !columns.iter().any(|x| &x.name == k) {
                     return fail(
                         format!("column \"{k}\" named in key does not exist"),
-                        c.location,
+                        Loc::at(c.location),
                     );
                 }
             }
@@ -78,7 +78,7 @@ impl Interp {
                 let e = c
                     .raw_expr
                     .as_deref()
-                    .ok_or(("CHECK without expression".to_string(), c.location))?;
+                    .ok_or_else(|| Fail::new("CHECK without expression", Loc::at(c.location)))?;
                 let (text, cols) = self.render_check(columns, e)?;
                 let col_for_name = if cols.len() == 1 {
                     Some(cols[0].clone())
@@ -129,7 +129,7 @@ impl Interp {
                             "multiple primary keys for table \"{}\" are not allowed",
                             q.name
                         ),
-                        c.location,
+                        Loc::at(c.location),
                     );
                 }
                 let mut keys = match (&p.column, c.keys.is_empty()) {
@@ -171,7 +171,10 @@ impl Interp {
                 let name = match explicit {
                     // a chosen name is free already; a stated one may name an existing relation
                     Some(n) if self.rel_taken(&q.schema, &n) => {
-                        return fail(format!("relation \"{n}\" already exists"), c.location);
+                        return fail(
+                            format!("relation \"{n}\" already exists"),
+                            Loc::at(c.location),
+                        );
                     }
                     Some(n) => n,
                     None => {
@@ -309,7 +312,7 @@ impl Interp {
                 let prv = c
                     .pktable
                     .as_ref()
-                    .ok_or(("REFERENCES without a table".to_string(), c.location))?;
+                    .ok_or_else(|| Fail::new("REFERENCES without a table", Loc::at(c.location)))?;
                 let target = if prv.schemaname.is_empty()
                     && prv.relname == q.name
                     && self.find_rel("", &prv.relname).is_none()
@@ -333,7 +336,7 @@ impl Interp {
                                     "there is no primary key for referenced table \"{}\"",
                                     target.name
                                 ),
-                                prv.location,
+                                Loc::at(prv.location),
                             )
                         }
                     }
@@ -342,13 +345,13 @@ impl Interp {
                 };
                 for rc in &ref_cols {
                     if ref_table.column(rc).is_none() {
-                        return fail(format!("column \"{rc}\" referenced in foreign key constraint does not exist"), c.location);
+                        return fail(format!("column \"{rc}\" referenced in foreign key constraint does not exist"), Loc::at(c.location));
                     }
                 }
                 if ref_cols.len() != fk_cols.len() {
                     return fail(
                         "number of referencing and referenced columns for foreign key disagree",
-                        c.location,
+                        Loc::at(c.location),
                     );
                 }
                 let name = match explicit {

@@ -14,7 +14,7 @@ use pg_query::protobuf::node::Node as N;
 use pg_query::protobuf::DoStmt;
 use serde_json::Value;
 
-use super::{def_elems, str_of, Interp, R};
+use super::{def_elems, str_of, Fail, Interp, R};
 
 /// Why a block's effect is not known offline.
 struct Unknown(String);
@@ -188,7 +188,7 @@ impl Interp {
             }
             self.alter_only = false;
             let before = guarded.then(|| self.clone());
-            if let Err((msg, _)) = self.statement(node) {
+            if let Err(Fail { message: msg, .. }) = self.statement(node) {
                 match before {
                     Some(b) if msg.contains("already exists") || msg.contains("does not exist") => {
                         *self = b;

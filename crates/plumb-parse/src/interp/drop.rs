@@ -11,7 +11,7 @@ impl Interp {
                 if s.missing_ok {
                     Ok(())
                 } else {
-                    fail(format!("{what} \"{n}\" does not exist"), -1)
+                    fail(format!("{what} \"{n}\" does not exist"), Loc::Statement)
                 }
             };
             match s.remove_type() {
@@ -21,7 +21,7 @@ impl Interp {
                 | ObjectType::ObjectSequence
                 | ObjectType::ObjectIndex
                 | ObjectType::ObjectForeignTable => {
-                    let (sc, n) = self.name_from_list(&names, -1)?;
+                    let (sc, n) = self.name_from_list(&names, Loc::Statement)?;
                     let Some(rel) = self.find_rel(&sc, &n) else {
                         if s.remove_type() == ObjectType::ObjectForeignTable {
                             continue;
@@ -52,7 +52,7 @@ impl Interp {
                     if has && !cascade {
                         return fail(
                             format!("cannot drop schema {n} because other objects depend on it"),
-                            -1,
+                            Loc::Statement,
                         );
                     }
                     let rels: Vec<Rel> = self
@@ -80,7 +80,7 @@ impl Interp {
                     self.db.schemas.remove(&n);
                 }
                 ObjectType::ObjectType | ObjectType::ObjectDomain => {
-                    let (sc, n) = self.name_from_list(&names, -1)?;
+                    let (sc, n) = self.name_from_list(&names, Loc::Statement)?;
                     let Some(q) = self.find_type(&sc, &n) else {
                         missing("type", &n)?;
                         continue;
@@ -104,7 +104,7 @@ impl Interp {
                                 "cannot drop type {} because other objects depend on it",
                                 q.name
                             ),
-                            -1,
+                            Loc::Statement,
                         );
                     }
                     for (t, i) in users.into_iter().rev() {
@@ -124,7 +124,7 @@ impl Interp {
                     } else {
                         Some(owa.objargs.as_slice())
                     };
-                    match self.function_by_names(&strs(&owa.objname), args, -1) {
+                    match self.function_by_names(&strs(&owa.objname), args, Loc::Statement) {
                         Ok(id) => {
                             let used = self
                                 .db
@@ -133,7 +133,7 @@ impl Interp {
                                 .any(|t| t.triggers.values().any(|tr| tr.function == id))
                                 || self.db.event_triggers.values().any(|e| e.function == id);
                             if used && !cascade {
-                                return fail(format!("cannot drop function {} because other objects depend on it", id.name), -1);
+                                return fail(format!("cannot drop function {} because other objects depend on it", id.name), Loc::Statement);
                             }
                             for t in self.db.tables.values_mut() {
                                 t.triggers.retain(|_, tr| tr.function != id);
@@ -214,7 +214,7 @@ impl Interp {
                     }
                 }
                 ObjectType::ObjectCollation => {
-                    let (sc, n) = self.name_from_list(&names, -1)?;
+                    let (sc, n) = self.name_from_list(&names, Loc::Statement)?;
                     let q = self.lookup(&sc, &n, |q| {
                         self.db.collations.contains_key(q).then(|| q.clone())
                     });
@@ -272,7 +272,7 @@ impl Interp {
                             "cannot drop table {} because other objects depend on it",
                             q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 }
                 for v in dependents {
@@ -315,7 +315,7 @@ impl Interp {
                             "cannot drop view {} because other objects depend on it",
                             q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 }
                 for v in dependents {
@@ -341,7 +341,7 @@ impl Interp {
                             "cannot drop sequence {} because other objects depend on it",
                             q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 }
                 for t in self.db.tables.values_mut() {
@@ -366,7 +366,7 @@ impl Interp {
                             "cannot drop index {} because constraint {c} on table {} requires it",
                             q.name, owner.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 }
                 if let Some(t) = self.db.tables.get_mut(&owner) {

@@ -18,21 +18,30 @@ impl Interp {
     pub(super) fn create_event_trigger(&mut self, s: &protobuf::CreateEventTrigStmt) -> R<()> {
         let name = truncate_ident(&s.trigname);
         if self.db.event_triggers.contains_key(&name) {
-            return fail(format!("event trigger \"{name}\" already exists"), -1);
+            return fail(
+                format!("event trigger \"{name}\" already exists"),
+                Loc::Statement,
+            );
         }
         if !EVENTS.contains(&s.eventname.as_str()) {
-            return fail(format!("unrecognized event name \"{}\"", s.eventname), -1);
+            return fail(
+                format!("unrecognized event name \"{}\"", s.eventname),
+                Loc::Statement,
+            );
         }
         let mut tags = Vec::new();
         for d in def_elems(&s.whenclause) {
             if d.defname != "tag" {
                 return fail(
                     format!("unrecognized filter variable \"{}\"", d.defname),
-                    d.location,
+                    Loc::at(d.location),
                 );
             }
             let Some(N::List(list)) = d.arg.as_deref().and_then(|a| a.node.as_ref()) else {
-                return fail("WHEN TAG IN needs a list of command tags", d.location);
+                return fail(
+                    "WHEN TAG IN needs a list of command tags",
+                    Loc::at(d.location),
+                );
             };
             // the server stores tags in upper case, in the order given
             tags.extend(
@@ -41,7 +50,7 @@ impl Interp {
                     .map(|t| t.to_ascii_uppercase()),
             );
         }
-        let function = self.function_by_names(&strs(&s.funcname), Some(&[]), -1)?;
+        let function = self.function_by_names(&strs(&s.funcname), Some(&[]), Loc::Statement)?;
         match self.db.functions.get(&function) {
             Some(f) if f.returns.as_deref() == Some("event_trigger") => {}
             Some(_) => {
@@ -50,7 +59,7 @@ impl Interp {
                         "function {}() must return type event_trigger",
                         function.qual_name()
                     ),
-                    -1,
+                    Loc::Statement,
                 )
             }
             None => {}
@@ -74,14 +83,11 @@ impl Interp {
         let Some(e) = self.db.event_triggers.get_mut(&s.trigname) else {
             return fail(
                 format!("event trigger \"{}\" does not exist", s.trigname),
-                -1,
+                Loc::Statement,
             );
         };
         e.enabled = TriggerEnabled::from_catalog(&s.tgenabled).ok_or_else(|| {
-            (
-                format!("unexpected event trigger state {:?}", s.tgenabled),
-                -1,
-            )
+            Fail::statement(format!("unexpected event trigger state {:?}", s.tgenabled))
         })?;
         Ok(())
     }

@@ -11,7 +11,10 @@ impl Interp {
     ) -> R<(String, Option<String>)> {
         let (mut s, col) = if !ie.name.is_empty() {
             if !columns.iter().any(|c| c.name == ie.name) {
-                return fail(format!("column \"{}\" does not exist", ie.name), -1);
+                return fail(
+                    format!("column \"{}\" does not exist", ie.name),
+                    Loc::Statement,
+                );
             }
             (quote_ident(&ie.name), Some(ie.name.clone()))
         } else if let Some(e) = ie.expr.as_deref() {
@@ -23,7 +26,7 @@ impl Interp {
                 _ => (format!("({txt})"), None),
             }
         } else {
-            return fail("index element without column or expression", -1);
+            return fail("index element without column or expression", Loc::Statement);
         };
         if !ie.collation.is_empty() {
             s.push_str(&format!(
@@ -53,7 +56,7 @@ impl Interp {
         let rv = s
             .relation
             .as_ref()
-            .ok_or(("index without a table".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("index without a table"))?;
         let (owner, columns, partitioned) = match self.find_rel(&rv.schemaname, &rv.relname) {
             Some(Rel::Table(q)) => {
                 let t = &self.db.tables[&q];
@@ -79,13 +82,13 @@ impl Interp {
             Some(_) => {
                 return fail(
                     format!("cannot create index on relation \"{}\"", rv.relname),
-                    rv.location,
+                    Loc::at(rv.location),
                 )
             }
             None => {
                 return fail(
                     format!("relation \"{}\" does not exist", display_rv(rv)),
-                    rv.location,
+                    Loc::at(rv.location),
                 )
             }
         };
@@ -124,7 +127,10 @@ impl Interp {
                 self.warn(format!("relation \"{name}\" already exists, skipping"));
                 return Ok(());
             }
-            return fail(format!("relation \"{name}\" already exists"), -1);
+            return fail(
+                format!("relation \"{name}\" already exists"),
+                Loc::Statement,
+            );
         }
         let am = if s.access_method.is_empty() {
             "btree"

@@ -4,8 +4,8 @@
 //! dispatch of one statement (`statement`) to the module of its family: `schemas`, `typedefs`, `sequences`,
 //! `tables`, `constraints`, `indexes`, `views`, `routines`, `triggers` (and policies), `alter_table`,
 //! `rename`, `drop`, `acl` (owners, grants, comments), `do_block`; `resolve` finds names in the model,
-//! `nodes` reads pg_query nodes, `deps` computes dependencies once the script has run. Statement splitting
-//! lives in `crate::split`.
+//! `nodes` reads pg_query nodes, `query_refs` finds the names a query refers to, `deps` computes dependencies
+//! once the script has run. Statement splitting lives in `crate::split`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,9 +15,9 @@ use plumb_model::{
     quote_ident, quote_literal, AclKind, Attribute, Collation, Column, ColumnRef, Common,
     Constraint, ConstraintKind, Database, DefaultPrivileges, Dependency, DomainConstraint,
     Extension, Function, FunctionId, FunctionKind, Grant, Identity, Index, Namespace, ObjectRef,
-    PartitionOf, Persistence, Policy, PolicyCommand, QualName, ReplicaIdentity, Sequence,
-    SequenceOptions, Storage, Table, Trigger, TriggerEnabled, Type, TypeKind, Unsupported, View,
-    ViewColumn, ViewKind,
+    PartitionOf, Persistence, Policy, PolicyCommand, QualName, ReplicaIdentity, SchemaNames,
+    SchemaRename, Sequence, SequenceOptions, Storage, Table, Trigger, TriggerEnabled, Type,
+    TypeKind, Unsupported, View, ViewColumn, ViewKind,
 };
 
 use crate::expr::{self, coerce, deparse_expr, figure_colname, Analyzer, Env, TExpr};
@@ -29,8 +29,42 @@ use crate::split::{chunk_bounds, skip_space_and_comments};
 use crate::types::{base, builtin, extension_typmod, Typmod};
 use crate::{Error, Parsed, Script, Warning};
 
-/// A failure inside one statement: message and byte offset (or -1: the statement start).
-type Fail = (String, i32);
+/// Where in the parsed text a failure is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Loc {
+    /// The start of the statement: nothing more precise is known.
+    Statement,
+    /// A byte offset in the parsed text.
+    Byte(usize),
+}
+
+impl Loc {
+    /// A parse node's `location` (pg_query gives -1 to a node that has none: then the statement).
+    fn at(location: i32) -> Loc {
+        usize::try_from(location).map_or(Loc::Statement, Loc::Byte)
+    }
+}
+
+/// A failure inside one statement: its message and where it is.
+#[derive(Clone, Debug)]
+pub(crate) struct Fail {
+    message: String,
+    loc: Loc,
+}
+
+impl Fail {
+    fn new(message: impl Into<String>, loc: Loc) -> Fail {
+        Fail {
+            message: message.into(),
+            loc,
+        }
+    }
+
+    /// A failure of the statement as a whole.
+    fn statement(message: impl Into<String>) -> Fail {
+        Fail::new(message, Loc::Statement)
+    }
+}
 
 type R<T> = Result<T, Fail>;
 
@@ -43,6 +77,7 @@ mod drop;
 mod event_triggers;
 mod indexes;
 mod nodes;
+mod query_refs;
 mod rename;
 mod resolve;
 mod routines;
@@ -55,13 +90,13 @@ mod views;
 
 #[allow(unused_imports)]
 use self::{
-    acl::*, alter_table::*, constraints::*, deps::*, drop::*, indexes::*, nodes::*, rename::*,
-    resolve::*, routines::*, schemas::*, sequences::*, tables::*, triggers::*, typedefs::*,
-    views::*,
+    acl::*, alter_table::*, constraints::*, deps::*, drop::*, indexes::*, nodes::*, query_refs::*,
+    rename::*, resolve::*, routines::*, schemas::*, sequences::*, tables::*, triggers::*,
+    typedefs::*, views::*,
 };
 
-fn fail<T>(msg: impl Into<String>, loc: i32) -> R<T> {
-    Err((msg.into(), loc))
+fn fail<T>(msg: impl Into<String>, loc: Loc) -> R<T> {
+    Err(Fail::new(msg, loc))
 }
 
 /// Interpreter state.
@@ -227,9 +262,12 @@ impl Interp {
             let Some(node) = raw.stmt.as_deref().and_then(|n| n.node.as_ref()) else {
                 continue;
             };
-            if let Err((msg, loc)) = self.statement(node) {
-                let at = if loc >= 0 { base + loc as usize } else { start };
-                return Err(idx.error(at, msg));
+            if let Err(Fail { message, loc }) = self.statement(node) {
+                let at = match loc {
+                    Loc::Byte(offset) => base + offset,
+                    Loc::Statement => start,
+                };
+                return Err(idx.error(at, message));
             }
             let pending: Vec<String> = std::mem::take(&mut self.pending_warnings);
             for w in pending {
@@ -477,7 +515,7 @@ impl Interp {
             N::RuleStmt(s) => {
                 let rel = match s.relation.as_ref() {
                     Some(rv) => self.table_or_view(rv)?,
-                    None => return fail("rule without a relation", -1),
+                    None => return fail("rule without a relation", Loc::Statement),
                 };
                 self.unsupported("rule", format!("{} ON {rel}", quote_ident(&s.rulename)));
                 Ok(())

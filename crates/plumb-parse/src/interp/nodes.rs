@@ -19,7 +19,7 @@ pub(super) fn int_of(n: &Node) -> Option<i64> {
 }
 
 /// A `COMPRESSION` clause's method as the model keeps it (`None`: the default).
-pub(super) fn compression_method(word: &str, location: i32) -> R<Option<String>> {
+pub(super) fn compression_method(word: &str, location: Loc) -> R<Option<String>> {
     match word.to_ascii_lowercase().as_str() {
         "default" => Ok(None),
         m @ ("pglz" | "lz4") => Ok(Some(m.to_string())),

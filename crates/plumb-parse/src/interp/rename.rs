@@ -16,14 +16,14 @@ impl Interp {
                 let rv = s
                     .relation
                     .as_ref()
-                    .ok_or(("RENAME without a relation".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("RENAME without a relation"))?;
                 let Some(rel) = self.find_rel(&rv.schemaname, &rv.relname) else {
                     if s.missing_ok {
                         return Ok(());
                     }
                     return fail(
                         format!("relation \"{}\" does not exist", display_rv(rv)),
-                        rv.location,
+                        Loc::at(rv.location),
                     );
                 };
                 let (schema, old) = match &rel {
@@ -33,7 +33,10 @@ impl Interp {
                 };
                 let new = QualName::new(&schema, &newname);
                 if self.relation_exists(&new) {
-                    return fail(format!("relation \"{newname}\" already exists"), -1);
+                    return fail(
+                        format!("relation \"{newname}\" already exists"),
+                        Loc::Statement,
+                    );
                 }
                 match rel {
                     Rel::Table(_) => {
@@ -112,7 +115,7 @@ impl Interp {
                 let rv = s
                     .relation
                     .as_ref()
-                    .ok_or(("RENAME without a relation".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("RENAME without a relation"))?;
                 let q = self.table_or_view(rv)?;
                 if let Some(t) = self.db.tables.get(&q) {
                     if t.column(&newname).is_some() {
@@ -121,11 +124,14 @@ impl Interp {
                                 "column \"{newname}\" of relation \"{}\" already exists",
                                 q.name
                             ),
-                            -1,
+                            Loc::Statement,
                         );
                     }
                     if t.column(&s.subname).is_none() {
-                        return fail(format!("column \"{}\" does not exist", s.subname), -1);
+                        return fail(
+                            format!("column \"{}\" does not exist", s.subname),
+                            Loc::Statement,
+                        );
                     }
                 }
                 self.rename_column(&q, &s.subname, &newname);
@@ -134,7 +140,7 @@ impl Interp {
                 let rv = s
                     .relation
                     .as_ref()
-                    .ok_or(("RENAME without a relation".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("RENAME without a relation"))?;
                 let q = self.table(rv)?;
                 let Some(t) = self.db.tables.get_mut(&q) else {
                     return Ok(());
@@ -145,7 +151,7 @@ impl Interp {
                             "constraint \"{}\" for table \"{}\" does not exist",
                             s.subname, q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 };
                 c.name = newname.clone();
@@ -174,7 +180,7 @@ impl Interp {
                 let rv = s
                     .relation
                     .as_ref()
-                    .ok_or(("RENAME without a relation".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("RENAME without a relation"))?;
                 let q = self.table_or_view(rv)?;
                 let Some(t) = self.db.tables.get_mut(&q) else {
                     return Ok(());
@@ -185,7 +191,7 @@ impl Interp {
                             "trigger \"{}\" for table \"{}\" does not exist",
                             s.subname, q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 };
                 tr.definition = tr.definition.replacen(
@@ -200,7 +206,7 @@ impl Interp {
                 let rv = s
                     .relation
                     .as_ref()
-                    .ok_or(("RENAME without a relation".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("RENAME without a relation"))?;
                 let q = self.table(rv)?;
                 let Some(t) = self.db.tables.get_mut(&q) else {
                     return Ok(());
@@ -211,7 +217,7 @@ impl Interp {
                             "policy \"{}\" for table \"{}\" does not exist",
                             s.subname, q.name
                         ),
-                        -1,
+                        Loc::Statement,
                     );
                 };
                 p.name = newname.clone();
@@ -220,10 +226,16 @@ impl Interp {
             ObjectType::ObjectEventTrigger => {
                 let old = obj.join(".");
                 let Some(mut e) = self.db.event_triggers.remove(&old) else {
-                    return fail(format!("event trigger \"{old}\" does not exist"), -1);
+                    return fail(
+                        format!("event trigger \"{old}\" does not exist"),
+                        Loc::Statement,
+                    );
                 };
                 if self.db.event_triggers.contains_key(&newname) {
-                    return fail(format!("event trigger \"{newname}\" already exists"), -1);
+                    return fail(
+                        format!("event trigger \"{newname}\" already exists"),
+                        Loc::Statement,
+                    );
                 }
                 e.name = newname.clone();
                 self.db.event_triggers.insert(newname, e);
@@ -231,95 +243,17 @@ impl Interp {
             ObjectType::ObjectSchema => {
                 let old = s.subname.clone();
                 if !self.db.schemas.contains_key(&old) {
-                    return fail(format!("schema \"{old}\" does not exist"), -1);
+                    return fail(format!("schema \"{old}\" does not exist"), Loc::Statement);
                 }
                 if self.db.schemas.contains_key(&newname) {
-                    return fail(format!("schema \"{newname}\" already exists"), -1);
+                    return fail(
+                        format!("schema \"{newname}\" already exists"),
+                        Loc::Statement,
+                    );
                 }
 
-                let mut db = std::mem::take(&mut self.db);
-                if let Some(mut ns) = db.schemas.remove(&old) {
-                    ns.name = newname.clone();
-                    db.schemas.insert(newname.clone(), ns);
-                }
-                let mv = |q: &QualName| {
-                    if q.schema == old {
-                        QualName::new(&newname, &q.name)
-                    } else {
-                        q.clone()
-                    }
-                };
-                db.tables = db
-                    .tables
-                    .into_iter()
-                    .map(|(k, mut v)| {
-                        v.name = mv(&v.name);
-                        (mv(&k), v)
-                    })
-                    .collect();
-                db.views = db
-                    .views
-                    .into_iter()
-                    .map(|(k, mut v)| {
-                        v.name = mv(&v.name);
-                        (mv(&k), v)
-                    })
-                    .collect();
-                db.sequences = db
-                    .sequences
-                    .into_iter()
-                    .map(|(k, mut v)| {
-                        v.name = mv(&v.name);
-                        (mv(&k), v)
-                    })
-                    .collect();
-                db.types = db
-                    .types
-                    .into_iter()
-                    .map(|(k, mut v)| {
-                        v.name = mv(&v.name);
-                        (mv(&k), v)
-                    })
-                    .collect();
-                db.functions = db
-                    .functions
-                    .into_iter()
-                    .map(|(mut k, mut v)| {
-                        if k.schema == old {
-                            k.schema = newname.clone();
-                            v.id.schema = newname.clone();
-                        }
-                        (k, v)
-                    })
-                    .collect();
-                self.db = db;
-                self.index_owner = std::mem::take(&mut self.index_owner)
-                    .into_iter()
-                    .map(|(k, v)| (mv(&k), mv(&v)))
-                    .collect();
-                self.view_reads = std::mem::take(&mut self.view_reads)
-                    .into_iter()
-                    .map(|(k, v)| (mv(&k), v.iter().map(mv).collect()))
-                    .collect();
-                let mv_ref = |r: &ObjectRef| match r {
-                    ObjectRef::Relation(q) => ObjectRef::Relation(mv(q)),
-                    ObjectRef::Type(q) => ObjectRef::Type(mv(q)),
-                    other => other.clone(),
-                };
-                self.view_uses = std::mem::take(&mut self.view_uses)
-                    .into_iter()
-                    .map(|(k, (cols, other))| {
-                        let cols = cols
-                            .iter()
-                            .map(|c| ColumnRef {
-                                table: mv(&c.table),
-                                column: c.column.clone(),
-                            })
-                            .collect();
-                        (mv(&k), (cols, other.iter().map(mv_ref).collect()))
-                    })
-                    .collect();
-                self.db = rename_schema_in_texts(std::mem::take(&mut self.db), &old, &newname);
+                self.db.rename_schema(&old, &newname);
+                self.rename_schema_in_state(&old, &newname);
                 self.parents = self
                     .db
                     .tables
@@ -338,10 +272,10 @@ impl Interp {
                 }
             }
             ObjectType::ObjectType | ObjectType::ObjectDomain => {
-                let q = self.type_q(&obj, -1)?;
+                let q = self.type_q(&obj, Loc::Statement)?;
                 let new = QualName::new(&q.schema, &newname);
                 if self.db.types.contains_key(&new) {
-                    return fail(format!("type \"{newname}\" already exists"), -1);
+                    return fail(format!("type \"{newname}\" already exists"), Loc::Statement);
                 }
                 if let Some(mut t) = self.db.types.remove(&q) {
                     t.name = new.clone();
@@ -373,7 +307,7 @@ impl Interp {
                 } else {
                     Some(owa.objargs.as_slice())
                 };
-                let id = self.function_by_names(&strs(&owa.objname), args, -1)?;
+                let id = self.function_by_names(&strs(&owa.objname), args, Loc::Statement)?;
                 if let Some(mut f) = self.db.functions.remove(&id) {
                     let new = FunctionId::new(&id.schema, &newname, &id.args);
                     f.definition = f.definition.replacen(
@@ -394,13 +328,13 @@ impl Interp {
                 let rv = s
                     .relation
                     .as_ref()
-                    .ok_or(("RENAME without a type".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("RENAME without a type"))?;
                 let q = self.type_q(
                     &[rv.schemaname.clone(), rv.relname.clone()]
                         .into_iter()
                         .filter(|x| !x.is_empty())
                         .collect::<Vec<_>>(),
-                    -1,
+                    Loc::Statement,
                 )?;
                 if let Some(Type {
                     kind: TypeKind::Composite { attributes },
@@ -572,7 +506,7 @@ impl Interp {
     pub(super) fn set_schema(&mut self, s: &protobuf::AlterObjectSchemaStmt) -> R<()> {
         let ns = s.newschema.clone();
         if !self.db.schemas.contains_key(&ns) {
-            return fail(format!("schema \"{ns}\" does not exist"), -1);
+            return fail(format!("schema \"{ns}\" does not exist"), Loc::Statement);
         }
         match s.object_type() {
             ObjectType::ObjectTable
@@ -582,14 +516,14 @@ impl Interp {
                 let rv = s
                     .relation
                     .as_ref()
-                    .ok_or(("SET SCHEMA without a relation".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("SET SCHEMA without a relation"))?;
                 let Some(rel) = self.find_rel(&rv.schemaname, &rv.relname) else {
                     if s.missing_ok {
                         return Ok(());
                     }
                     return fail(
                         format!("relation \"{}\" does not exist", display_rv(rv)),
-                        rv.location,
+                        Loc::at(rv.location),
                     );
                 };
                 match rel {
@@ -637,7 +571,10 @@ impl Interp {
                 }
             }
             ObjectType::ObjectType | ObjectType::ObjectDomain => {
-                let q = self.type_q(&s.object.as_deref().map(obj_names).unwrap_or_default(), -1)?;
+                let q = self.type_q(
+                    &s.object.as_deref().map(obj_names).unwrap_or_default(),
+                    Loc::Statement,
+                )?;
                 if let Some(mut t) = self.db.types.remove(&q) {
                     t.name = QualName::new(&ns, &q.name);
                     self.db.types.insert(t.name.clone(), t);
@@ -655,7 +592,7 @@ impl Interp {
                 } else {
                     Some(owa.objargs.as_slice())
                 };
-                let id = self.function_by_names(&strs(&owa.objname), args, -1)?;
+                let id = self.function_by_names(&strs(&owa.objname), args, Loc::Statement)?;
                 if let Some(mut f) = self.db.functions.remove(&id) {
                     let new = FunctionId::new(&ns, &id.name, &id.args);
                     f.definition = f.definition.replacen(
@@ -692,27 +629,58 @@ impl Interp {
     }
 }
 
-/// Rewrite `old.` qualifications into `new.` in every text of the model (definitions, defaults, type names),
-/// where `old` stands as a whole identifier.
-pub(super) fn rename_schema_in_texts(db: Database, old: &str, new: &str) -> Database {
-    let Ok(json) = serde_json::to_string(&db) else {
-        return db;
-    };
-    // In JSON a quoted identifier's quotes are escaped.
-    let from = format!("{}.", quote_ident(old)).replace('"', "\\\"");
-    let to = format!("{}.", quote_ident(new)).replace('"', "\\\"");
-    let mut out = String::with_capacity(json.len());
-    let mut rest = json.as_str();
-    while let Some(i) = rest.find(&from) {
-        let before = rest[..i].chars().last();
-        out.push_str(&rest[..i]);
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
-            out.push_str(&from);
-        } else {
-            out.push_str(&to);
+impl Interp {
+    /// The schema rename of the model ([`Database::rename_schema`]) in the names the interpreter keeps beside
+    /// it: index owners, what views and SQL-standard function bodies use, constraint names per schema.
+    fn rename_schema_in_state(&mut self, old: &str, new: &str) {
+        let mut r = SchemaRename { old, new };
+        let mut qual = |mut q: QualName| {
+            r.qual_name(&mut q);
+            q
+        };
+        self.index_owner = std::mem::take(&mut self.index_owner)
+            .into_iter()
+            .map(|(k, v)| (qual(k), qual(v)))
+            .collect();
+        self.view_reads = std::mem::take(&mut self.view_reads)
+            .into_iter()
+            .map(|(k, v)| (qual(k), v.into_iter().map(&mut qual).collect()))
+            .collect();
+        let mut r = SchemaRename { old, new };
+        let mut column = |mut c: ColumnRef| {
+            r.column_ref(&mut c);
+            c
+        };
+        let mut r = SchemaRename { old, new };
+        let mut object = |mut o: ObjectRef| {
+            r.object_ref(&mut o);
+            o
+        };
+        self.view_uses = std::mem::take(&mut self.view_uses)
+            .into_iter()
+            .map(|(k, (cols, other))| {
+                let cols = cols.into_iter().map(&mut column).collect();
+                (
+                    qual(k),
+                    (cols, other.into_iter().map(&mut object).collect()),
+                )
+            })
+            .collect();
+        let mut r = SchemaRename { old, new };
+        self.function_uses = std::mem::take(&mut self.function_uses)
+            .into_iter()
+            .map(|(mut id, (rels, cols, other))| {
+                r.function_id(&mut id);
+                let rels = rels.into_iter().map(&mut qual).collect();
+                let cols = cols.into_iter().map(&mut column).collect();
+                (
+                    id,
+                    (rels, cols, other.into_iter().map(&mut object).collect()),
+                )
+            })
+            .collect();
+        if let Some(names) = self.cons.remove(old) {
+            self.cons.insert(new.to_string(), names);
         }
-        rest = &rest[i + from.len()..];
     }
-    out.push_str(rest);
-    serde_json::from_str(&out).unwrap_or(db)
 }

@@ -21,9 +21,9 @@ impl Interp {
             .ok_or_else(|| "no schema has been selected to create in".to_string())
     }
 
-    pub(super) fn new_name(&self, schema: &str, name: &str, loc: i32) -> R<QualName> {
+    pub(super) fn new_name(&self, schema: &str, name: &str, loc: Loc) -> R<QualName> {
         let schema = if schema.is_empty() {
-            self.creation_schema().map_err(|m| (m, loc))?
+            self.creation_schema().map_err(|m| Fail::new(m, loc))?
         } else {
             schema.to_string()
         };
@@ -34,10 +34,10 @@ impl Interp {
     }
 
     pub(super) fn new_rel_name(&self, rv: &protobuf::RangeVar) -> R<QualName> {
-        self.new_name(&rv.schemaname, &rv.relname, rv.location)
+        self.new_name(&rv.schemaname, &rv.relname, Loc::at(rv.location))
     }
 
-    pub(super) fn name_from_list(&self, names: &[String], loc: i32) -> R<(String, String)> {
+    pub(super) fn name_from_list(&self, names: &[String], loc: Loc) -> R<(String, String)> {
         match names {
             [n] => Ok((String::new(), n.clone())),
             [s, n] => Ok((s.clone(), n.clone())),
@@ -91,10 +91,13 @@ impl Interp {
     pub(super) fn table(&self, rv: &protobuf::RangeVar) -> R<QualName> {
         match self.find_rel(&rv.schemaname, &rv.relname) {
             Some(Rel::Table(q)) => Ok(q),
-            Some(_) => fail(format!("\"{}\" is not a table", rv.relname), rv.location),
+            Some(_) => fail(
+                format!("\"{}\" is not a table", rv.relname),
+                Loc::at(rv.location),
+            ),
             None => fail(
                 format!("relation \"{}\" does not exist", display_rv(rv)),
-                rv.location,
+                Loc::at(rv.location),
             ),
         }
     }
@@ -104,11 +107,11 @@ impl Interp {
             Some(Rel::Table(q)) | Some(Rel::View(q)) => Ok(q),
             Some(_) => fail(
                 format!("\"{}\" is not a table or view", rv.relname),
-                rv.location,
+                Loc::at(rv.location),
             ),
             None => fail(
                 format!("relation \"{}\" does not exist", display_rv(rv)),
-                rv.location,
+                Loc::at(rv.location),
             ),
         }
     }
@@ -271,7 +274,7 @@ impl Interp {
                     c,
                 ),
                 [s, t, c] => (QualName::new(s, t), c),
-                _ => return fail("improper %TYPE reference", tn.location),
+                _ => return fail("improper %TYPE reference", Loc::at(tn.location)),
             };
             let found = self.find_rel(&rel.schema, &rel.name).and_then(|r| match r {
                 Rel::Table(q) => self
@@ -283,9 +286,9 @@ impl Interp {
                 _ => None,
             });
             return found.ok_or_else(|| {
-                (
+                Fail::new(
                     format!("column \"{col}\" of %TYPE does not exist"),
-                    tn.location,
+                    Loc::at(tn.location),
                 )
             });
         }
@@ -336,7 +339,7 @@ impl Interp {
             Some(t) => Ok(format!("{t}{array}")),
             None => fail(
                 format!("type \"{}\" does not exist", names.join(".")),
-                tn.location,
+                Loc::at(tn.location),
             ),
         }
     }

@@ -4,8 +4,8 @@ use super::*;
 
 impl Interp {
     pub(super) fn create_function(&mut self, s: &protobuf::CreateFunctionStmt) -> R<()> {
-        let (schema, name) = self.name_from_list(&strs(&s.funcname), -1)?;
-        let q = self.new_name(&schema, &name, -1)?;
+        let (schema, name) = self.name_from_list(&strs(&s.funcname), Loc::Statement)?;
+        let q = self.new_name(&schema, &name, Loc::Statement)?;
         use protobuf::FunctionParameterMode as M;
         let mut ident_args = Vec::new();
         let mut full_args = Vec::new();
@@ -65,7 +65,7 @@ impl Interp {
                     "function \"{}\" already exists with same argument types",
                     q.name
                 ),
-                -1,
+                Loc::Statement,
             );
         }
         let returns = if s.is_procedure {
@@ -292,7 +292,7 @@ impl Interp {
         &self,
         names: &[String],
         args: Option<&[Node]>,
-        loc: i32,
+        loc: Loc,
     ) -> R<FunctionId> {
         let (schema, name) = self.name_from_list(names, loc)?;
         let wanted: Option<Vec<String>> = match args {
@@ -328,7 +328,7 @@ impl Interp {
                 })
                 .cloned()
         });
-        found.ok_or_else(|| (format!("function {name} does not exist"), loc))
+        found.ok_or_else(|| Fail::new(format!("function {name} does not exist"), loc))
     }
 }
 
@@ -447,13 +447,13 @@ impl Interp {
         let owa = s
             .func
             .as_ref()
-            .ok_or(("ALTER FUNCTION without a function".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("ALTER FUNCTION without a function"))?;
         let args = if owa.args_unspecified {
             None
         } else {
             Some(owa.objargs.as_slice())
         };
-        let id = self.function_by_names(&strs(&owa.objname), args, -1)?;
+        let id = self.function_by_names(&strs(&owa.objname), args, Loc::Statement)?;
         let Some(f) = self.db.functions.get_mut(&id) else {
             return Ok(());
         };

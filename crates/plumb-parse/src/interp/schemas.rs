@@ -7,7 +7,7 @@ impl Interp {
         let name = if s.schemaname.is_empty() {
             match s.authrole.as_ref() {
                 Some(r) => role_spec(r),
-                None => return fail("schema name missing", -1),
+                None => return fail("schema name missing", Loc::Statement),
             }
         } else {
             truncate_ident(&s.schemaname)
@@ -16,7 +16,7 @@ impl Interp {
             if s.if_not_exists {
                 return Ok(());
             }
-            return fail(format!("schema \"{name}\" already exists"), -1);
+            return fail(format!("schema \"{name}\" already exists"), Loc::Statement);
         }
         let owner = s.authrole.as_ref().map(role_spec);
         let grants = self.default_acl(AclKind::Schema, None, owner.as_deref());
@@ -55,7 +55,10 @@ impl Interp {
             if s.if_not_exists {
                 return Ok(());
             }
-            return fail(format!("extension \"{}\" already exists", s.extname), -1);
+            return fail(
+                format!("extension \"{}\" already exists", s.extname),
+                Loc::Statement,
+            );
         }
         let mut schema = None;
         let mut version = None;
@@ -69,11 +72,11 @@ impl Interp {
         let schema = match schema {
             Some(s) => {
                 if !self.db.schemas.contains_key(&s) {
-                    return fail(format!("schema \"{s}\" does not exist"), -1);
+                    return fail(format!("schema \"{s}\" does not exist"), Loc::Statement);
                 }
                 s
             }
-            None => self.creation_schema().map_err(|m| (m, -1))?,
+            None => self.creation_schema().map_err(Fail::statement)?,
         };
         let comment = extension_comment(&s.extname).map(str::to_string);
         self.db.extensions.insert(

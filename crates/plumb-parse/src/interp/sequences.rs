@@ -45,7 +45,7 @@ pub(super) fn seq_options(
             other => {
                 return fail(
                     format!("unrecognized sequence option \"{other}\""),
-                    d.location,
+                    Loc::at(d.location),
                 )
             }
         }
@@ -81,7 +81,7 @@ impl Interp {
         let rv = s
             .sequence
             .as_ref()
-            .ok_or(("sequence name missing".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("sequence name missing"))?;
         let q = self.new_rel_name(rv)?;
         if self.relation_exists(&q) {
             if s.if_not_exists {
@@ -89,7 +89,7 @@ impl Interp {
             }
             return fail(
                 format!("relation \"{}\" already exists", q.name),
-                rv.location,
+                Loc::at(rv.location),
             );
         }
         let opts = def_elems(&s.options);
@@ -124,10 +124,13 @@ impl Interp {
                 let (rel, col) = match names.as_slice() {
                     [t, c] => (("".to_string(), t.clone()), c.clone()),
                     [s, t, c] => ((s.clone(), t.clone()), c.clone()),
-                    _ => return fail("invalid OWNED BY option", d.location),
+                    _ => return fail("invalid OWNED BY option", Loc::at(d.location)),
                 };
                 let Some(Rel::Table(t)) = self.find_rel(&rel.0, &rel.1) else {
-                    return fail(format!("relation \"{}\" does not exist", rel.1), d.location);
+                    return fail(
+                        format!("relation \"{}\" does not exist", rel.1),
+                        Loc::at(d.location),
+                    );
                 };
                 if self
                     .db
@@ -138,7 +141,7 @@ impl Interp {
                 {
                     return fail(
                         format!("column \"{col}\" of relation \"{}\" does not exist", t.name),
-                        d.location,
+                        Loc::at(d.location),
                     );
                 }
                 return Ok(Some(ColumnRef {
@@ -154,7 +157,7 @@ impl Interp {
         let rv = s
             .sequence
             .as_ref()
-            .ok_or(("sequence name missing".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("sequence name missing"))?;
         let q = match self.find_rel(&rv.schemaname, &rv.relname) {
             Some(Rel::Sequence(q)) => q,
             _ => {
@@ -163,7 +166,7 @@ impl Interp {
                 }
                 return fail(
                     format!("relation \"{}\" does not exist", display_rv(rv)),
-                    rv.location,
+                    Loc::at(rv.location),
                 );
             }
         };

@@ -18,7 +18,7 @@ impl Env for TableEnv<'_> {
             .map(|c| c.type_name.clone())
     }
     fn type_name(&self, tn: &protobuf::TypeName) -> Result<String, String> {
-        self.interp.resolve_type(tn).map_err(|e| e.0)
+        self.interp.resolve_type(tn).map_err(|e| e.message)
     }
     fn function(
         &self,
@@ -74,7 +74,7 @@ impl Interp {
             columns,
             more,
         };
-        Analyzer { env: &env }.analyze(e).map_err(|m| (m, -1))
+        Analyzer { env: &env }.analyze(e).map_err(Fail::statement)
     }
 
     pub(super) fn render_default(
@@ -126,7 +126,7 @@ impl Interp {
         let Some(existing) = cols.iter().find(|c| c.name == cd.colname) else {
             return fail(
                 format!("column \"{}\" does not exist", cd.colname),
-                cd.location,
+                Loc::at(cd.location),
             );
         };
         let mut col = Column {
@@ -196,10 +196,11 @@ impl Interp {
             col.collation = Some(self.collation_name(&strs(&c.collname)));
         }
         if !cd.compression.is_empty() {
-            col.compression = compression_method(&cd.compression, cd.location)?;
+            col.compression = compression_method(&cd.compression, Loc::at(cd.location))?;
         }
         if !cd.storage_name.is_empty() {
-            col.storage = self.storage_of(&col.type_name, &cd.storage_name, cd.location)?;
+            col.storage =
+                self.storage_of(&col.type_name, &cd.storage_name, Loc::at(cd.location))?;
         }
         self.column_constraints(table, cd, cols, col, seq, serial.is_some())
     }
@@ -220,7 +221,7 @@ impl Interp {
         &self,
         type_name: &str,
         word: &str,
-        location: i32,
+        location: Loc,
     ) -> R<Option<Storage>> {
         if word.eq_ignore_ascii_case("default") {
             return Ok(None);
@@ -266,7 +267,7 @@ impl Interp {
             if !has {
                 return fail(
                     format!("index \"{i}\" for table \"{}\" does not exist", q.name),
-                    -1,
+                    Loc::Statement,
                 );
             }
         }
@@ -302,7 +303,7 @@ impl Interp {
                 ConstrType::ConstrNull => col.not_null = false,
                 ConstrType::ConstrDefault => {
                     if serial {
-                        return fail(format!("multiple default values specified for column \"{name}\" of table \"{}\"", table.name), c.location);
+                        return fail(format!("multiple default values specified for column \"{name}\" of table \"{}\"", table.name), Loc::at(c.location));
                     }
                     if let Some(e) = c.raw_expr.as_deref() {
                         let default = self.render_default_with(
@@ -349,7 +350,7 @@ impl Interp {
         let rv = s
             .relation
             .as_ref()
-            .ok_or(("table name missing".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("table name missing"))?;
         let q = self.new_rel_name(rv)?;
         if self.relation_exists(&q) || self.db.types.contains_key(&q) {
             if s.if_not_exists {
@@ -358,7 +359,7 @@ impl Interp {
             }
             return fail(
                 format!("relation \"{}\" already exists", q.name),
-                rv.location,
+                Loc::at(rv.location),
             );
         }
         if rv.relpersistence == "t" {
@@ -432,7 +433,12 @@ impl Interp {
             let tq = self.user_type_of(&ty).filter(|_| !ty.ends_with("[]"));
             let attributes = match tq.as_ref().map(|q| &self.db.types[q].kind) {
                 Some(TypeKind::Composite { attributes }) => attributes,
-                _ => return fail(format!("type {ty} is not a composite type"), tn.location),
+                _ => {
+                    return fail(
+                        format!("type {ty} is not a composite type"),
+                        Loc::at(tn.location),
+                    )
+                }
             };
             for a in attributes {
                 table.columns.push(Column {
@@ -455,7 +461,7 @@ impl Interp {
                         if self.rel_taken(&sq.name.schema, &sq.name.name) {
                             return fail(
                                 format!("relation \"{}\" already exists", sq.name.name),
-                                cd.location,
+                                Loc::at(cd.location),
                             );
                         }
                         seqs.push(sq);
@@ -464,7 +470,7 @@ impl Interp {
                         if existing.is_local || existing.type_name != col.type_name {
                             return fail(
                                 format!("column \"{}\" specified more than once", col.name),
-                                cd.location,
+                                Loc::at(cd.location),
                             );
                         }
                         // A partition's column stays inherited when given options.
@@ -524,7 +530,7 @@ impl Interp {
                     let lrv = l
                         .relation
                         .as_ref()
-                        .ok_or(("LIKE without a table".to_string(), -1))?;
+                        .ok_or_else(|| Fail::statement("LIKE without a table"))?;
                     let src = self.table(lrv)?;
                     if let Some(src) = self.db.tables.get(&src) {
                         const DEFAULTS: u32 = 1 << 3;
@@ -742,7 +748,7 @@ impl Interp {
                             "column \"{}\" named in partition key does not exist",
                             pe.name
                         ),
-                        pe.location,
+                        Loc::at(pe.location),
                     );
                 }
                 quote_ident(&pe.name)

@@ -7,10 +7,10 @@ impl Interp {
         let rv = s
             .relation
             .as_ref()
-            .ok_or(("trigger without a table".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("trigger without a table"))?;
         let rel = self.table_or_view(rv)?;
         let funcname = strs(&s.funcname);
-        let fid = match self.function_by_names(&funcname, Some(&[]), -1) {
+        let fid = match self.function_by_names(&funcname, Some(&[]), Loc::Statement) {
             Ok(f) => f,
             // PostgreSQL's own trigger functions (in pg_catalog, which the model leaves out)
             Err(e) => match funcname.as_slice() {
@@ -42,7 +42,7 @@ impl Interp {
                     "trigger \"{name}\" for relation \"{}\" already exists",
                     rel.name
                 ),
-                -1,
+                Loc::Statement,
             );
         }
         let timing = match s.timing {
@@ -177,22 +177,19 @@ impl Interp {
         let rv = s
             .table
             .as_ref()
-            .ok_or(("policy without a table".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("policy without a table"))?;
         let t = self.table(rv)?;
         let name = truncate_ident(&s.policy_name);
         if self.db.tables[&t].policies.contains_key(&name) {
             return fail(
                 format!("policy \"{name}\" for table \"{}\" already exists", t.name),
-                -1,
+                Loc::Statement,
             );
         }
         let p = Policy {
             name: name.clone(),
             command: PolicyCommand::from_sql(&s.cmd_name).ok_or_else(|| {
-                (
-                    format!("unrecognized policy command \"{}\"", s.cmd_name),
-                    -1,
-                )
+                Fail::statement(format!("unrecognized policy command \"{}\"", s.cmd_name))
             })?,
             permissive: s.permissive,
             roles: self.policy_roles(&s.roles),
@@ -210,7 +207,7 @@ impl Interp {
         let rv = s
             .table
             .as_ref()
-            .ok_or(("policy without a table".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("policy without a table"))?;
         let t = self.table(rv)?;
         let using = self.policy_expr(&t, s.qual.as_deref())?;
         let check = self.policy_expr(&t, s.with_check.as_deref())?;
@@ -226,7 +223,7 @@ impl Interp {
                     "policy \"{}\" for table \"{}\" does not exist",
                     s.policy_name, t.name
                 ),
-                -1,
+                Loc::Statement,
             );
         };
         if !s.roles.is_empty() {

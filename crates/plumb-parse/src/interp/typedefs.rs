@@ -3,7 +3,7 @@
 use super::*;
 
 impl Interp {
-    pub(super) fn check_new_type(&self, q: &QualName, loc: i32) -> R<()> {
+    pub(super) fn check_new_type(&self, q: &QualName, loc: Loc) -> R<()> {
         if self.db.types.contains_key(q)
             || self.db.tables.contains_key(q)
             || self.db.views.contains_key(q)
@@ -14,9 +14,9 @@ impl Interp {
     }
 
     pub(super) fn create_enum(&mut self, s: &protobuf::CreateEnumStmt) -> R<()> {
-        let (schema, name) = self.name_from_list(&strs(&s.type_name), -1)?;
-        let q = self.new_name(&schema, &name, -1)?;
-        self.check_new_type(&q, -1)?;
+        let (schema, name) = self.name_from_list(&strs(&s.type_name), Loc::Statement)?;
+        let q = self.new_name(&schema, &name, Loc::Statement)?;
+        self.check_new_type(&q, Loc::Statement)?;
         let labels = s.vals.iter().filter_map(str_of).collect();
         self.db.types.insert(
             q.clone(),
@@ -33,13 +33,13 @@ impl Interp {
     }
 
     pub(super) fn create_domain(&mut self, s: &protobuf::CreateDomainStmt) -> R<()> {
-        let (schema, name) = self.name_from_list(&strs(&s.domainname), -1)?;
-        let q = self.new_name(&schema, &name, -1)?;
-        self.check_new_type(&q, -1)?;
+        let (schema, name) = self.name_from_list(&strs(&s.domainname), Loc::Statement)?;
+        let q = self.new_name(&schema, &name, Loc::Statement)?;
+        self.check_new_type(&q, Loc::Statement)?;
         let tn = s
             .type_name
             .as_ref()
-            .ok_or(("domain without a type".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("domain without a type"))?;
         let base_ty = self.resolve_type(tn)?;
         let collation = s
             .coll_clause
@@ -66,10 +66,9 @@ impl Interp {
                     }
                 }
                 ConstrType::ConstrCheck => {
-                    let e = c
-                        .raw_expr
-                        .as_deref()
-                        .ok_or(("CHECK without expression".to_string(), c.location))?;
+                    let e = c.raw_expr.as_deref().ok_or_else(|| {
+                        Fail::new("CHECK without expression", Loc::at(c.location))
+                    })?;
                     let text = self
                         .render_check(&value_col, e)?
                         .0
@@ -129,9 +128,9 @@ impl Interp {
         let rv = s
             .typevar
             .as_ref()
-            .ok_or(("type name missing".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("type name missing"))?;
         let q = self.new_rel_name(rv)?;
-        self.check_new_type(&q, rv.location)?;
+        self.check_new_type(&q, Loc::at(rv.location))?;
         let mut attributes = Vec::new();
         for c in &s.coldeflist {
             let Some(N::ColumnDef(cd)) = &c.node else {
@@ -140,7 +139,7 @@ impl Interp {
             let tn = cd
                 .type_name
                 .as_ref()
-                .ok_or(("attribute without a type".to_string(), cd.location))?;
+                .ok_or_else(|| Fail::new("attribute without a type", Loc::at(cd.location)))?;
             let type_name = self.resolve_type(tn)?;
             let collation = cd
                 .coll_clause
@@ -167,9 +166,9 @@ impl Interp {
     }
 
     pub(super) fn create_range(&mut self, s: &protobuf::CreateRangeStmt) -> R<()> {
-        let (schema, name) = self.name_from_list(&strs(&s.type_name), -1)?;
-        let q = self.new_name(&schema, &name, -1)?;
-        self.check_new_type(&q, -1)?;
+        let (schema, name) = self.name_from_list(&strs(&s.type_name), Loc::Statement)?;
+        let q = self.new_name(&schema, &name, Loc::Statement)?;
+        self.check_new_type(&q, Loc::Statement)?;
         let mut subtype = None;
         let mut subtype_opclass = None;
         let mut collation = None;
@@ -197,7 +196,8 @@ impl Interp {
                 _ => {}
             }
         }
-        let subtype = subtype.ok_or(("type attribute \"subtype\" is required".to_string(), -1))?;
+        let subtype =
+            subtype.ok_or_else(|| Fail::statement("type attribute \"subtype\" is required"))?;
         // makeMultirangeTypeName: "range" in the name becomes "multirange", else "_multirange" is appended.
         let multirange = multirange.or_else(|| {
             let n = if q.name.contains("range") {
@@ -231,26 +231,26 @@ impl Interp {
 }
 
 impl Interp {
-    pub(super) fn type_q(&self, names: &[String], loc: i32) -> R<QualName> {
+    pub(super) fn type_q(&self, names: &[String], loc: Loc) -> R<QualName> {
         let (s, n) = self.name_from_list(names, loc)?;
         self.find_type(&s, &n)
-            .ok_or_else(|| (format!("type \"{}\" does not exist", names.join(".")), loc))
+            .ok_or_else(|| Fail::new(format!("type \"{}\" does not exist", names.join(".")), loc))
     }
 
     pub(super) fn alter_enum(&mut self, s: &protobuf::AlterEnumStmt) -> R<()> {
-        let q = self.type_q(&strs(&s.type_name), -1)?;
+        let q = self.type_q(&strs(&s.type_name), Loc::Statement)?;
         let Some(Type {
             kind: TypeKind::Enum { labels },
             ..
         }) = self.db.types.get_mut(&q)
         else {
-            return fail(format!("\"{}\" is not an enum", q.name), -1);
+            return fail(format!("\"{}\" is not an enum", q.name), Loc::Statement);
         };
         if !s.old_val.is_empty() {
             let Some(l) = labels.iter_mut().find(|l| **l == s.old_val) else {
                 return fail(
                     format!("\"{}\" is not an existing enum label", s.old_val),
-                    -1,
+                    Loc::Statement,
                 );
             };
             *l = s.new_val.clone();
@@ -260,7 +260,10 @@ impl Interp {
             if s.skip_if_new_val_exists {
                 return Ok(());
             }
-            return fail(format!("enum label \"{}\" already exists", s.new_val), -1);
+            return fail(
+                format!("enum label \"{}\" already exists", s.new_val),
+                Loc::Statement,
+            );
         }
         if s.new_val_neighbor.is_empty() {
             labels.push(s.new_val.clone());
@@ -268,7 +271,7 @@ impl Interp {
             let Some(i) = labels.iter().position(|l| *l == s.new_val_neighbor) else {
                 return fail(
                     format!("\"{}\" is not an existing enum label", s.new_val_neighbor),
-                    -1,
+                    Loc::Statement,
                 );
             };
             labels.insert(
@@ -280,10 +283,10 @@ impl Interp {
     }
 
     pub(super) fn alter_domain(&mut self, s: &protobuf::AlterDomainStmt) -> R<()> {
-        let q = self.type_q(&strs(&s.type_name), -1)?;
+        let q = self.type_q(&strs(&s.type_name), Loc::Statement)?;
         let base_ty = match &self.db.types[&q].kind {
             TypeKind::Domain { base, .. } => base.clone(),
-            _ => return fail(format!("\"{}\" is not a domain", q.name), -1),
+            _ => return fail(format!("\"{}\" is not a domain", q.name), Loc::Statement),
         };
         let value_col = [Column {
             name: "value".into(),
@@ -302,7 +305,7 @@ impl Interp {
                 let e = c
                     .raw_expr
                     .as_deref()
-                    .ok_or(("CHECK without expression".to_string(), -1))?;
+                    .ok_or_else(|| Fail::statement("CHECK without expression"))?;
                 let text = self
                     .render_check(&value_col, e)?
                     .0
@@ -357,7 +360,7 @@ impl Interp {
                         "constraint \"{}\" of domain \"{}\" does not exist",
                         s.name, q.name
                     ),
-                    -1,
+                    Loc::Statement,
                 );
             }
             "V" => {
@@ -377,13 +380,16 @@ impl Interp {
         let names = strs(&s.defnames);
         match s.kind() {
             ObjectType::ObjectCollation => {
-                let (sc, n) = self.name_from_list(&names, -1)?;
-                let q = self.new_name(&sc, &n, -1)?;
+                let (sc, n) = self.name_from_list(&names, Loc::Statement)?;
+                let q = self.new_name(&sc, &n, Loc::Statement)?;
                 if self.db.collations.contains_key(&q) {
                     if s.if_not_exists {
                         return Ok(());
                     }
-                    return fail(format!("collation \"{}\" already exists", q.name), -1);
+                    return fail(
+                        format!("collation \"{}\" already exists", q.name),
+                        Loc::Statement,
+                    );
                 }
                 let mut c = Collation {
                     name: q.clone(),
@@ -420,7 +426,7 @@ impl Interp {
             ObjectType::ObjectAggregate => self.unsupported("aggregate", names.join(".")),
             ObjectType::ObjectOperator => {
                 // named as the catalog names it (`regoperator`): `public.~<<(text,text)`
-                let name = match self.name_from_list(&names, -1) {
+                let name = match self.name_from_list(&names, Loc::Statement) {
                     Ok((sc, op)) => {
                         let arg = |key: &str| -> String {
                             def_elems(&s.definition)

@@ -65,7 +65,7 @@ impl Interp {
             }
         }
         for names in &refs.types {
-            if let Ok((sc, n)) = self.name_from_list(names, -1) {
+            if let Ok((sc, n)) = self.name_from_list(names, Loc::Statement) {
                 if let Some(t) = self.find_type(&sc, &n) {
                     other.insert(ObjectRef::Type(t));
                 }
@@ -257,13 +257,13 @@ impl Interp {
         let rv = s
             .view
             .as_ref()
-            .ok_or(("view name missing".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("view name missing"))?;
         let q = self.new_rel_name(rv)?;
         let query = s
             .query
             .as_deref()
             .and_then(|n| n.node.as_ref())
-            .ok_or(("view without a query".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("view without a query"))?;
         if self.relation_exists(&q) {
             let replaceable = s.replace
                 && self
@@ -274,7 +274,7 @@ impl Interp {
             if !replaceable {
                 return fail(
                     format!("relation \"{}\" already exists", q.name),
-                    rv.location,
+                    Loc::at(rv.location),
                 );
             }
         }
@@ -337,11 +337,11 @@ impl Interp {
         let into = s
             .into
             .as_deref()
-            .ok_or(("CREATE ... AS without a target".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("CREATE ... AS without a target"))?;
         let rv = into
             .rel
             .as_ref()
-            .ok_or(("CREATE ... AS without a name".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("CREATE ... AS without a name"))?;
         let q = self.new_rel_name(rv)?;
         if self.relation_exists(&q) {
             if s.if_not_exists {
@@ -349,14 +349,14 @@ impl Interp {
             }
             return fail(
                 format!("relation \"{}\" already exists", q.name),
-                rv.location,
+                Loc::at(rv.location),
             );
         }
         let query = s
             .query
             .as_deref()
             .and_then(|n| n.node.as_ref())
-            .ok_or(("CREATE ... AS without a query".to_string(), -1))?;
+            .ok_or_else(|| Fail::statement("CREATE ... AS without a query"))?;
         let (reads, mut columns) = self.query_shape(query);
         for (i, a) in strs(&into.col_names).into_iter().enumerate() {
             if let Some(c) = columns.get_mut(i) {
@@ -570,7 +570,7 @@ impl Env for ViewEnv<'_> {
         self.find(fields).map(|(r, _)| r.to_string())
     }
     fn type_name(&self, tn: &protobuf::TypeName) -> Result<String, String> {
-        self.interp.resolve_type(tn).map_err(|e| e.0)
+        self.interp.resolve_type(tn).map_err(|e| e.message)
     }
     fn function(
         &self,
