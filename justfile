@@ -27,6 +27,12 @@ test-fast:
 test-matrix *MAJORS:
     scripts/test-matrix.sh {{MAJORS}}
 
+# A self-contained release binary: glibc linked in (static-pie), no shared library needed at run time. `--target`
+# keeps build scripts and proc macros dynamic, as they must be. Prints where it is, its size and version.
+release-static:
+    h="$(rustc -vV | sed -n 's/^host: //p')"; RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked -p plumb-cli --target "$h"
+    t="$(scripts/target-dir)"; h="$(rustc -vV | sed -n 's/^host: //p')"; strip -o "$t/plumb-static" "$t/$h/release/plumb"; ls -l "$t/plumb-static"; file "$t/plumb-static"; "$t/plumb-static" --version
+
 # Formatting and lints, as CI runs them
 lint:
     cargo fmt --all -- --check
