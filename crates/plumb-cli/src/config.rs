@@ -282,6 +282,11 @@ impl Config {
         c.include_history_tables |= self.raw.include_history_tables.unwrap_or(false);
         c.ignore_owners |= self.raw.ignore_owners.unwrap_or(false);
         c.ignore_privileges |= self.raw.ignore_privileges.unwrap_or(false);
+        // An empty PLUMB_DEV_URL is how CI systems pass an unset input (GitHub Actions' `env:` of an empty
+        // `with:`): it means "offline", not libpq's empty connection string (every default, a local server).
+        if c.dev_url.as_deref().is_some_and(|u| u.trim().is_empty()) {
+            c.dev_url = None;
+        }
         if c.dev_url.is_none() {
             // `--dev-url` / PLUMB_DEV_URL were read by clap; `dev_url_env` names another variable.
             c.dev_url = self.env_url(self.raw.dev_url_env.as_ref())?;

@@ -632,3 +632,24 @@ fn fleet_compares_each_database_with_its_applied_migrations() {
         .collect();
     assert_eq!(pending, vec![0, 1], "{}", json.stdout);
 }
+
+/// An empty PLUMB_DEV_URL, as a CI system passes an input left unset (action.yml's `dev-url`), means offline,
+/// not libpq's empty connection string (a scratch database on whatever local server the defaults reach).
+#[test]
+fn empty_dev_url_variable_means_offline() {
+    let (db, dir) = synced("empty_dev_url");
+    let run = plumb_env(
+        &[
+            "-v",
+            "check",
+            "--database",
+            db.url(),
+            "--migrations",
+            dir.to_str().unwrap(),
+        ],
+        &[("PLUMB_DEV_URL", "")],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stderr.contains("scratch database"), "{run:?}");
+    assert!(run.stdout.starts_with("schema in sync"), "{run:?}");
+}
