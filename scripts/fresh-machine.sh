@@ -66,6 +66,8 @@ else
   git clone -q "$repo" "$root/home/dev/plumb"
 fi
 git -c safe.directory="$root/home/dev/plumb" -C "$root/home/dev/plumb" -c advice.detachedHead=false checkout -q "$(git -C "$repo" rev-parse "$ref")"
+# What an earlier run left in the clone (a failed snapshot's .snap.new), but its build: as a new clone would be.
+git -c safe.directory="$root/home/dev/plumb" -C "$root/home/dev/plumb" clean -q -fdx -e /target
 chroot "$root" chown -R dev:dev /home/dev
 
 mounts=()
