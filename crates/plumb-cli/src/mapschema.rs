@@ -5,7 +5,7 @@
 
 use std::str::FromStr;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use plumb_diff::filter::Pattern;
 use plumb_model::{quote_ident, Database, ObjectRef};
 
@@ -140,45 +140,15 @@ fn only_schema(db: &Database, s: &str) -> Database {
     out
 }
 
-/// Rename schema `old` to `new` in a model holding that schema alone: its key, and every `old.` qualification
-/// (as a whole identifier) in the model's names and texts. The same rewrite as plumb-parse's `ALTER SCHEMA ...
-/// RENAME TO`, through the model's JSON form.
-fn rename(db: Database, old: &str, new: &str) -> Result<Database> {
-    if old == new {
-        return Ok(db);
-    }
-    let json = serde_json::to_string(&db).context("map-schema: writing the model")?;
-    // In JSON a quoted identifier's quotes are escaped.
-    let from = format!("{}.", quote_ident(old)).replace('"', "\\\"");
-    let to = format!("{}.", quote_ident(new)).replace('"', "\\\"");
-    let mut out = String::with_capacity(json.len());
-    let mut rest = json.as_str();
-    while let Some(i) = rest.find(&from) {
-        let before = rest[..i].chars().last();
-        out.push_str(&rest[..i]);
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
-            out.push_str(&from);
-        } else {
-            out.push_str(&to);
-        }
-        rest = &rest[i + from.len()..];
-    }
-    out.push_str(rest);
-    let mut db: Database =
-        serde_json::from_str(&out).context("map-schema: reading the renamed model")?;
-    if let Some(mut ns) = db.schemas.remove(old) {
-        ns.name = new.to_string();
-        db.schemas.insert(new.to_string(), ns);
-    }
-    Ok(db)
-}
-
 /// Every schema of `db` the glob matches, as a model of that schema alone renamed to the declared schema; in
 /// schema name order. None matching is an error (a check of nothing would say "in sync").
 pub fn split(db: &Database, map: &MapSchema) -> Result<Vec<(String, Database)>> {
     let mut out = Vec::new();
     for s in db.schemas.keys().filter(|s| map.glob.matches_schema(s)) {
-        out.push((s.clone(), rename(only_schema(db, s), s, &map.declared)?));
+        let mut one = only_schema(db, s);
+        // The schema's key and every place the model names it (the parser's ALTER SCHEMA ... RENAME TO).
+        one.rename_schema(s, &map.declared);
+        out.push((s.clone(), one));
     }
     if out.is_empty() {
         bail!(
