@@ -320,11 +320,7 @@ impl LocalCluster {
             text = String::from_utf8_lossy(&out.stdout).trim().to_string();
         }
         if let Ok(log) = std::fs::read_to_string(self.dir.join("server.log")) {
-            let tail: Vec<&str> = log.lines().rev().take(5).collect();
-            if !tail.is_empty() {
-                text.push_str("\nserver log: ");
-                text.push_str(&tail.into_iter().rev().collect::<Vec<_>>().join("\n  "));
-            }
+            text.push_str(&log_excerpt(&log));
         }
         Err(LocalError::Command {
             command: format!("{} {tool}", self.installation),
@@ -405,9 +401,66 @@ impl Drop for LocalCluster {
     }
 }
 
+/// What a failed `pg_ctl` shows of the server's log: the first lines that say why the server went down (a
+/// PANIC, a process killed by a signal, a full disk, no memory), which the end of a long log no longer holds
+/// after crash recovery, then the last 5 lines.
+fn log_excerpt(log: &str) -> String {
+    const CAUSES: [&str; 6] = [
+        "PANIC:",
+        "terminated by signal",
+        "was terminated",
+        "No space left on device",
+        "out of memory",
+        "could not write",
+    ];
+    let lines: Vec<&str> = log.lines().collect();
+    let tail_from = lines.len().saturating_sub(5);
+    let causes: Vec<&str> = lines[..tail_from]
+        .iter()
+        .filter(|l| CAUSES.iter().any(|c| l.contains(c)))
+        .take(5)
+        .copied()
+        .collect();
+    let mut text = String::new();
+    if !causes.is_empty() {
+        text.push_str("\nserver log, first signs of trouble: ");
+        text.push_str(&causes.join("\n  "));
+    }
+    if tail_from < lines.len() {
+        text.push_str("\nserver log: ");
+        text.push_str(&lines[tail_from..].join("\n  "));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_stop_shows_why_the_server_went_down() {
+        let mut log = vec!["LOG:  database system is ready to accept connections".to_string()];
+        log.push(
+            "PANIC:  could not write to file \"pg_wal/xlogtemp.9\": No space left on device".into(),
+        );
+        log.push("LOG:  server process (PID 7) was terminated by signal 6: Aborted".into());
+        for i in 0..20 {
+            log.push(format!("LOG:  line {i}"));
+        }
+        let text = log_excerpt(&log.join("\n"));
+        assert!(
+            text.starts_with("\nserver log, first signs of trouble: PANIC:  could not write")
+                && text.contains("\n  LOG:  server process (PID 7) was terminated by signal 6")
+                && text.ends_with("server log: LOG:  line 15\n  LOG:  line 16\n  LOG:  line 17\n  LOG:  line 18\n  LOG:  line 19"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("line 14") && !text.contains("ready to accept"),
+            "{text}"
+        );
+        assert_eq!(log_excerpt(""), "");
+        assert_eq!(log_excerpt("LOG:  one"), "\nserver log: LOG:  one");
+    }
 
     fn inst(major: u32) -> Installation {
         Installation {
