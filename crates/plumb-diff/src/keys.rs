@@ -138,6 +138,10 @@ pub(crate) fn filtered<'a>(db: &'a Database, opts: &Options) -> Cow<'a, Database
 /// in a SQL text. Three-part chains also yield their first two and last two parts.
 pub(crate) fn names_in(text: &str) -> Vec<QualName> {
     let mut out = Vec::new();
+    // A qualified name has a '.': most texts asked about (type names, `now()`) have none.
+    if !text.contains('.') {
+        return out;
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
     let mut chain: Vec<String> = Vec::new();

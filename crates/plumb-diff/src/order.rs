@@ -5,7 +5,7 @@
 //! its cycle (see [`sort`]).
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
@@ -99,7 +99,7 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
     let ops = ops;
 
     // lookup: key -> operations
-    let mut by_key: BTreeMap<&Key, Vec<usize>> = BTreeMap::new();
+    let mut by_key: HashMap<&Key, Vec<usize>> = HashMap::new();
     for (i, o) in ops.iter().enumerate() {
         by_key.entry(&o.key).or_default().push(i);
         for k in &o.also {
