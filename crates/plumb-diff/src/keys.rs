@@ -143,42 +143,73 @@ pub(crate) fn names_in(text: &str) -> Vec<QualName> {
         return out;
     }
     let chars: Vec<char> = text.chars().collect();
+    // A part of a chain is a span of `chars`: its text is only built for a chain of two parts or more (most
+    // words of a definition stand alone).
+    #[derive(Clone, Copy)]
+    struct Part {
+        start: usize,
+        end: usize,
+        quoted: bool,
+    }
+    let word = |p: Part| -> String {
+        let span = &chars[p.start..p.end];
+        if p.quoted {
+            let mut s = String::with_capacity(span.len());
+            let mut k = 0;
+            while k < span.len() {
+                s.push(span[k]);
+                // a doubled quote stands for one
+                k += if span[k] == '"' { 2 } else { 1 };
+            }
+            s
+        } else {
+            span.iter().map(|c| c.to_ascii_lowercase()).collect()
+        }
+    };
     let mut i = 0;
-    let mut chain: Vec<String> = Vec::new();
-    let flush = |chain: &mut Vec<String>, out: &mut Vec<QualName>| {
-        for w in chain.windows(2) {
-            out.push(QualName::new(w[0].clone(), w[1].clone()));
+    let mut chain: Vec<Part> = Vec::new();
+    let flush = |chain: &mut Vec<Part>, out: &mut Vec<QualName>| {
+        if chain.len() >= 2 {
+            let words: Vec<String> = chain.iter().map(|&p| word(p)).collect();
+            for w in words.windows(2) {
+                out.push(QualName::new(w[0].clone(), w[1].clone()));
+            }
         }
         chain.clear();
     };
     while i < chars.len() {
         let c = chars[i];
         if c == '"' {
-            let mut part = String::new();
             i += 1;
+            let start = i;
             while i < chars.len() {
                 if chars[i] == '"' {
                     if chars.get(i + 1) == Some(&'"') {
-                        part.push('"');
                         i += 2;
                         continue;
                     }
                     break;
                 }
-                part.push(chars[i]);
                 i += 1;
             }
+            chain.push(Part {
+                start,
+                end: i.min(chars.len()),
+                quoted: true,
+            });
             i += 1;
-            chain.push(part);
         } else if c.is_alphabetic() || c == '_' {
-            let mut part = String::new();
+            let start = i;
             while i < chars.len()
                 && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
             {
-                part.push(chars[i].to_ascii_lowercase());
                 i += 1;
             }
-            chain.push(part);
+            chain.push(Part {
+                start,
+                end: i,
+                quoted: false,
+            });
         } else {
             flush(&mut chain, &mut out);
             // digits after a letter were consumed above; skip any other character
@@ -572,5 +603,13 @@ mod tests {
         assert!(names_in("x1.y2 3.5")
             .iter()
             .any(|q| q.schema == "x1" && q.name == "y2"));
+        // a doubled quote inside a quoted name, upper case folded outside quotes, unicode, an unclosed quote
+        let n = names_in("\"a\"\"b\".C + Ünï.\"X\" + s.\"open");
+        let s: Vec<(&str, &str)> = n
+            .iter()
+            .map(|q| (q.schema.as_str(), q.name.as_str()))
+            .collect();
+        assert_eq!(s, [("a\"b", "c"), ("Ünï", "X"), ("s", "open")]);
+        assert!(names_in("now() + integer").is_empty());
     }
 }
