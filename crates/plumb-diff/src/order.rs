@@ -5,11 +5,12 @@
 //! its cycle (see [`sort`]).
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 use plumb_model::Database;
+use rustc_hash::FxHashMap;
 
 use crate::differ::{class, Op, Stage};
 use crate::keys::{Index, Key};
@@ -99,7 +100,7 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
     let ops = ops;
 
     // lookup: key -> operations
-    let mut by_key: HashMap<&Key, Vec<usize>> = HashMap::new();
+    let mut by_key: FxHashMap<&Key, Vec<usize>> = FxHashMap::default();
     for (i, o) in ops.iter().enumerate() {
         by_key.entry(&o.key).or_default().push(i);
         for k in &o.also {
