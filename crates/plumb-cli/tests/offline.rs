@@ -2,7 +2,8 @@
 //! projects' declared schemas) is loaded into a fresh database and compared, offline, with its own
 //! declaration both ways; then the database's `pg_dump --schema-only` is read as a file and compared the same
 //! way. No difference may be reported. A case's `drift.sql`, run on the database afterwards, must then be
-//! reported by `plumb check`. See `fixtures/offline/README.md` and `fixtures/real/README.md`.
+//! reported by `plumb check`; with a `drift.expect`, each of its lines must be among the drift `plumb check
+//! --format json` reports, offline and with `--dev-url` (the test server) alike. See `fixtures/offline/README.md` and `fixtures/real/README.md`.
 //!
 //! One test per case (`harness = false`, see `plumb_testdb::fixture`): `cargo test -p plumb-cli --test offline
 //! -- in_list` (or `PLUMB_CASE=in_list`) runs the matching cases only; `--nocapture` prints the changes each
@@ -171,21 +172,111 @@ fn run_case(case: &Path) -> (Vec<String>, Vec<usize>) {
         if let Err(e) = db.try_execute(&drift) {
             fail.push(format!("{name}: drift.sql: {e}"));
         } else {
-            let run = plumb(&[
-                "check",
-                "--database",
-                url,
-                "--schema",
-                source.to_str().unwrap(),
-            ]);
-            if run.code != 1 {
-                fail.push(format!(
-                    "{name}: the drift of drift.sql is not reported offline: {run:?}"
-                ));
+            let expected = std::fs::read_to_string(case.join("drift.expect"))
+                .ok()
+                .map(|t| expectations(&t));
+            let source = source.to_str().unwrap();
+            let offline = check_drift(&name, "offline", url, source, None, &mut fail);
+            if let Some(expected) = expected {
+                // The same declaration read by running it on the dev server: both readings must report
+                // every expected drift.
+                let dev = dev_url();
+                let with_dev = check_drift(&name, "--dev-url", url, source, Some(&dev), &mut fail);
+                let mut found = Vec::new();
+                for (how, reported) in [("offline", &offline), ("--dev-url", &with_dev)] {
+                    let Some(reported) = reported else { continue };
+                    let missing: Vec<&String> =
+                        expected.iter().filter(|l| !reported.contains(l)).collect();
+                    found.push(format!(
+                        "{how} {}/{}",
+                        expected.len() - missing.len(),
+                        expected.len()
+                    ));
+                    for line in missing {
+                        fail.push(format!(
+                            "{name}: drift.expect: `{line}` is not reported by plumb check {how}; it reports:\n      {}",
+                            reported.join("\n      ")
+                        ));
+                    }
+                }
+                println!("{name}: drift.expect: reported {}", found.join(", "));
+                if let (Some(a), Some(b)) = (&offline, &with_dev) {
+                    for (only, one, other) in [("offline", a, b), ("--dev-url", b, a)] {
+                        for line in one.iter().filter(|l| !other.contains(l)) {
+                            println!("{name}: drift reported {only} only: {line}");
+                        }
+                    }
+                }
             }
         }
     }
     (fail, counts)
+}
+
+/// The lines of a `drift.expect`: one expected drift a line, blank lines and `#` comments left out.
+fn expectations(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `plumb check --format json` of the database against the declared source (offline, or with `--dev-url`),
+/// which must exit 1 (drift): its drift as lines `<drift> <kind> <object>[ <attribute>]` (`extra column
+/// public.t.c`, `changed column public.t.c not_null`), the words of the report's JSON `drift` entries. `None`
+/// (and a failure pushed) when plumb did not report drift.
+fn check_drift(
+    name: &str,
+    how: &str,
+    url: &str,
+    source: &str,
+    dev: Option<&str>,
+    fail: &mut Vec<String>,
+) -> Option<Vec<String>> {
+    let mut args = vec![
+        "check",
+        "--database",
+        url,
+        "--schema",
+        source,
+        "--format",
+        "json",
+    ];
+    if let Some(dev) = dev {
+        args.extend(["--dev-url", dev]);
+    }
+    let run = plumb(&args);
+    if run.code != 1 {
+        fail.push(format!(
+            "{name}: the drift of drift.sql is not reported ({how}): {run:?}"
+        ));
+        return None;
+    }
+    let lines = serde_json::from_str::<serde_json::Value>(&run.stdout)
+        .ok()
+        .and_then(|v| v["drift"].as_array().cloned())
+        .map(|drift| drift.iter().map(drift_line).collect::<Vec<_>>());
+    if lines.as_ref().is_none_or(Vec::is_empty) {
+        fail.push(format!(
+            "{name}: plumb check ({how}) exits 1 without a drift list: {run:?}"
+        ));
+    }
+    lines
+}
+
+/// One drift entry of `plumb check --format json` as a `drift.expect` line.
+fn drift_line(d: &serde_json::Value) -> String {
+    let mut line = ["drift", "kind", "object"]
+        .iter()
+        .map(|k| d[*k].as_str().unwrap_or("?"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if let Some(attribute) = d["attribute"].as_str() {
+        line.push(' ');
+        line.push_str(attribute);
+    }
+    line
 }
 
 /// One case: no false drift either way, from the declared source and from `pg_dump`'s.
