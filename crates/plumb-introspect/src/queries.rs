@@ -478,6 +478,8 @@ pub fn functions(v: u32) -> String {
        CASE WHEN p.prokind <> 'p' THEN pg_get_function_result(p.oid) END AS returns, \
        l.lanname::text AS language, p.provolatile::text AS volatility, p.proisstrict AS strict, \
        p.prosecdef AS security_definer, p.proconfig AS config, {body} AS body, \
+       p.proleakproof AS leakproof, p.proparallel::text AS parallel, p.procost::text AS cost, \
+       p.prorows::text AS rows, \
        pg_get_userbyid(p.proowner)::text AS owner, p.proacl IS NOT NULL AS has_acl, d.description \
      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang \
      LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0 \

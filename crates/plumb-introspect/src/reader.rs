@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 use futures_util::future::try_join_all;
 use futures_util::TryStreamExt;
 use plumb_model::{
-    quote_ident, AclKind, Collation, Column, ColumnRef, Common, Constraint, ConstraintKind,
-    Database, DefaultPrivileges, Dependency, DomainConstraint, EventTrigger, Extension, Function,
-    FunctionId, FunctionKind, Grant, Identity, Index, Namespace, NotNullConstraint, ObjectRef,
-    PartitionOf, Persistence, Policy, PolicyCommand, QualName, ReplicaIdentity, Sequence,
-    SequenceOptions, Storage, Table, Trigger, TriggerEnabled, Type, TypeKind, Unsupported, View,
-    ViewColumn, ViewKind,
+    estimate_text, quote_ident, AclKind, Collation, Column, ColumnRef, Common, Constraint,
+    ConstraintKind, Database, DefaultPrivileges, Dependency, DomainConstraint, EventTrigger,
+    Extension, Function, FunctionId, FunctionKind, Grant, Identity, Index, Namespace,
+    NotNullConstraint, ObjectRef, Parallel, PartitionOf, Persistence, Policy, PolicyCommand,
+    QualName, ReplicaIdentity, Sequence, SequenceOptions, Storage, Table, Trigger, TriggerEnabled,
+    Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
 };
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio_postgres::types::{FromSql, ToSql, Type as PgType};
@@ -1784,17 +1784,32 @@ impl Reader {
         };
         // Aggregates get their definition from the aggregates query.
         let definition = r.get::<Option<String>>("definition")?.unwrap_or_default();
+        let language: String = r.get("language")?;
+        let letter: String = r.get("parallel")?;
+        let parallel = Parallel::from_catalog(&letter).ok_or_else(|| Error::Catalog {
+            kind: "function",
+            name: id.to_string(),
+            reason: format!("unexpected proparallel {letter:?}"),
+        })?;
+        // COST and ROWS as pg_get_functiondef shows them: only when not the default
+        let cost = estimate_text(&r.get::<String>("cost")?)
+            .filter(|c| c != plumb_model::default_function_cost(&language));
+        let rows = estimate_text(&r.get::<String>("rows")?).filter(|n| n != "0" && n != "1000");
         self.m.functions.insert(oid, id.clone());
         let f = Function {
             id: id.clone(),
             kind,
             definition,
             returns: r.get("returns")?,
-            language: r.get("language")?,
+            language,
             volatility: r.get("volatility")?,
             strict: r.get("strict")?,
             security_definer: r.get("security_definer")?,
             config: r.get::<Option<Vec<String>>>("config")?.unwrap_or_default(),
+            leakproof: r.get("leakproof")?,
+            parallel,
+            cost,
+            rows,
             body: r.get::<Option<String>>("body")?.unwrap_or_default(),
             common: plumb_model::Common {
                 owner: r.get("owner")?,

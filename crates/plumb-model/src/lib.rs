@@ -1190,10 +1190,84 @@ pub struct Function {
     /// `SET` clauses, `name=value`.
     #[serde(default)]
     pub config: Vec<String>,
+    /// `LEAKPROOF`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub leakproof: bool,
+    /// `PARALLEL SAFE` / `RESTRICTED` / `UNSAFE` (the default).
+    #[serde(default, skip_serializing_if = "Parallel::is_unsafe")]
+    pub parallel: Parallel,
+    /// `COST`, when it is not the language's default (1 for C and internal functions, 100 for others), as
+    /// [`estimate_text`] writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<String>,
+    /// `ROWS` of a set-returning function, when it is not the default 1000, as [`estimate_text`] writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<String>,
     /// Function body (`prosrc`).
     pub body: String,
     #[serde(flatten)]
     pub common: Common,
+}
+
+/// A function's `PARALLEL` marking (`proparallel`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Parallel {
+    #[default]
+    Unsafe,
+    Restricted,
+    Safe,
+}
+
+impl Parallel {
+    /// From `proparallel`'s letter.
+    pub fn from_catalog(letter: &str) -> Option<Parallel> {
+        match letter {
+            "u" => Some(Parallel::Unsafe),
+            "r" => Some(Parallel::Restricted),
+            "s" => Some(Parallel::Safe),
+            _ => None,
+        }
+    }
+
+    /// From the word of `PARALLEL word` (any case).
+    pub fn from_word(word: &str) -> Option<Parallel> {
+        match word.to_ascii_lowercase().as_str() {
+            "unsafe" => Some(Parallel::Unsafe),
+            "restricted" => Some(Parallel::Restricted),
+            "safe" => Some(Parallel::Safe),
+            _ => None,
+        }
+    }
+
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Parallel::Unsafe => "UNSAFE",
+            Parallel::Restricted => "RESTRICTED",
+            Parallel::Safe => "SAFE",
+        }
+    }
+
+    pub fn is_unsafe(&self) -> bool {
+        *self == Parallel::Unsafe
+    }
+}
+
+/// The `COST` a function of `language` gets when none is given: 1 for C and internal functions, 100 for
+/// others.
+pub fn default_function_cost(language: &str) -> &'static str {
+    if language.eq_ignore_ascii_case("c") || language.eq_ignore_ascii_case("internal") {
+        "1"
+    } else {
+        "100"
+    }
+}
+
+/// A `COST` or `ROWS` estimate as one text whatever its spelling (`500`, `500.0`, `5e2` all give `500`), so
+/// the server's `float4` and a declared number compare; `None` when it is not a number.
+pub fn estimate_text(text: &str) -> Option<String> {
+    let v: f64 = text.trim().parse().ok()?;
+    v.is_finite().then(|| format!("{}", v as f32))
 }
 
 /// Anything a dependency edge can point at.

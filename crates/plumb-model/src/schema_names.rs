@@ -172,6 +172,10 @@ impl Database {
                 strict: _,
                 security_definer: _,
                 config: _,
+                leakproof: _,
+                parallel: _,
+                cost: _,
+                rows: _,
                 body,
                 common,
             } = f;

@@ -151,6 +151,7 @@ impl<'a> Differ<'a> {
                     x.strict,
                     x.security_definer,
                     x.config.clone(),
+                    (x.leakproof, x.parallel, x.cost.clone(), x.rows.clone()),
                 )
             };
             let same_body = self.same_function_body(kind, &obj, f, t);
@@ -185,6 +186,18 @@ impl<'a> Differ<'a> {
                         f.security_definer.to_string(),
                         t.security_definer.to_string(),
                     ),
+                    (
+                        Attribute::Leakproof,
+                        f.leakproof.to_string(),
+                        t.leakproof.to_string(),
+                    ),
+                    (
+                        Attribute::Parallel,
+                        f.parallel.keyword().to_lowercase(),
+                        t.parallel.keyword().to_lowercase(),
+                    ),
+                    (Attribute::Cost, estimate(&f.cost, f), estimate(&t.cost, t)),
+                    (Attribute::Rows, rows(&f.rows), rows(&t.rows)),
                     (Attribute::Config, f.config.join(", "), t.config.join(", ")),
                     (Attribute::Body, f.body.clone(), t.body.clone()),
                 ] {
@@ -219,6 +232,17 @@ impl<'a> Differ<'a> {
             );
         }
     }
+}
+
+/// A function's `COST`, its language's default when the model has none.
+fn estimate(cost: &Option<String>, f: &Function) -> String {
+    cost.clone()
+        .unwrap_or_else(|| plumb_model::default_function_cost(&f.language).to_string())
+}
+
+/// A function's `ROWS`: the default (1000 for a set-returning function) when the model has none.
+fn rows(rows: &Option<String>) -> String {
+    rows.clone().unwrap_or_else(|| "default".to_string())
 }
 
 /// A body `pg_get_function_sqlbody` printed (or the parser wrote the same way), not a string constant.

@@ -88,7 +88,7 @@ impl Interp {
         let mut strict = false;
         let mut security_definer = false;
         let mut leakproof = false;
-        let mut parallel = "";
+        let mut parallel = Parallel::Unsafe;
         let mut body = String::new();
         let mut probin = None;
         let mut config = Vec::new();
@@ -122,11 +122,10 @@ impl Interp {
                         .is_some_and(|v| v == "true" || v == "on")
                 }
                 "parallel" => {
-                    parallel = match arg.and_then(str_of).as_deref() {
-                        Some("safe") => " PARALLEL SAFE",
-                        Some("restricted") => " PARALLEL RESTRICTED",
-                        _ => "",
-                    }
+                    parallel = arg
+                        .and_then(str_of)
+                        .and_then(|w| Parallel::from_word(&w))
+                        .unwrap_or_default()
                 }
                 "as" => {
                     if let Some(Node {
@@ -190,36 +189,25 @@ impl Interp {
             def.push_str(&format!(" RETURNS {r}\n"));
         }
         def.push_str(&format!(" LANGUAGE {}\n", quote_ident(&language)));
-        let mut misc = String::new();
-        if window {
-            misc.push_str(" WINDOW");
-        }
-        misc.push_str(match volatility {
-            "i" => " IMMUTABLE",
-            "s" => " STABLE",
-            _ => "",
+        // as pg_get_functiondef shows them: only when not the default
+        let cost = cost
+            .as_deref()
+            .and_then(estimate_text)
+            .filter(|c| c != default_function_cost(&language));
+        let rows = rows
+            .as_deref()
+            .and_then(estimate_text)
+            .filter(|r| r != "1000" && r != "0");
+        let misc = misc_line(&Misc {
+            window,
+            volatility,
+            parallel,
+            strict,
+            security_definer,
+            leakproof,
+            cost: cost.as_deref(),
+            rows: rows.as_deref(),
         });
-        misc.push_str(parallel);
-        if strict {
-            misc.push_str(" STRICT");
-        }
-        if security_definer {
-            misc.push_str(" SECURITY DEFINER");
-        }
-        if leakproof {
-            misc.push_str(" LEAKPROOF");
-        }
-        let default_cost = if language == "c" || language == "internal" {
-            "1"
-        } else {
-            "100"
-        };
-        if let Some(c) = cost.as_deref().filter(|c| *c != default_cost) {
-            misc.push_str(&format!(" COST {c}"));
-        }
-        if let Some(r) = rows.as_deref().filter(|r| *r != "1000" && *r != "0") {
-            misc.push_str(&format!(" ROWS {r}"));
-        }
         if !misc.is_empty() {
             def.push_str(&misc);
             def.push('\n');
@@ -260,6 +248,10 @@ impl Interp {
             strict,
             security_definer,
             config: config_entries,
+            leakproof,
+            parallel,
+            cost,
+            rows,
             body,
             common,
         };
@@ -461,71 +453,130 @@ impl Interp {
             let v = d.arg.as_deref().and_then(str_of);
             match d.defname.as_str() {
                 "volatility" => {
-                    let new = match v.as_deref() {
+                    f.volatility = match v.as_deref() {
                         Some("immutable") => "i",
                         Some("stable") => "s",
                         _ => "v",
-                    };
-                    let words = |x: &str| match x {
-                        "i" => " IMMUTABLE",
-                        "s" => " STABLE",
-                        _ => "",
-                    };
-                    let old = words(&f.volatility);
-                    if !old.is_empty() {
-                        f.definition = f.definition.replacen(old, words(new), 1);
-                    } else if !words(new).is_empty() {
-                        f.definition = insert_misc(&f.definition, words(new));
                     }
-                    f.volatility = new.into();
+                    .into();
                 }
                 "strict" => {
-                    let on = v
+                    f.strict = v
                         .as_deref()
                         .is_none_or(|x| x == "true" || x == "on" || x == "1");
-                    if on && !f.strict {
-                        f.definition = insert_misc(&f.definition, " STRICT");
-                    } else if !on && f.strict {
-                        f.definition = f.definition.replacen(" STRICT", "", 1);
-                    }
-                    f.strict = on;
                 }
                 "security" => {
-                    let on = v
+                    f.security_definer = v
                         .as_deref()
                         .is_some_and(|x| x == "true" || x == "on" || x == "1");
-                    if on && !f.security_definer {
-                        f.definition = insert_misc(&f.definition, " SECURITY DEFINER");
-                    } else if !on && f.security_definer {
-                        f.definition = f.definition.replacen(" SECURITY DEFINER", "", 1);
-                    }
-                    f.security_definer = on;
+                }
+                "leakproof" => {
+                    f.leakproof = v.as_deref().is_some_and(|x| x == "true" || x == "on");
+                }
+                "parallel" => {
+                    f.parallel = v
+                        .as_deref()
+                        .and_then(Parallel::from_word)
+                        .unwrap_or_default();
+                }
+                "cost" => {
+                    f.cost = v
+                        .as_deref()
+                        .and_then(estimate_text)
+                        .filter(|c| c != default_function_cost(&f.language));
+                }
+                "rows" => {
+                    f.rows = v
+                        .as_deref()
+                        .and_then(estimate_text)
+                        .filter(|r| r != "1000" && r != "0");
                 }
                 _ => self
                     .pending_warnings
                     .push(format!("ALTER FUNCTION ... {}: not modelled", d.defname)),
             }
         }
+        // the attribute line written again from the attributes, in pg_get_functiondef's order
+        let misc = misc_line(&Misc {
+            window: f.kind == FunctionKind::Window,
+            volatility: &f.volatility,
+            parallel: f.parallel,
+            strict: f.strict,
+            security_definer: f.security_definer,
+            leakproof: f.leakproof,
+            cost: f.cost.as_deref(),
+            rows: f.rows.as_deref(),
+        });
+        f.definition = set_misc(&f.definition, &misc);
         Ok(())
     }
 }
 
-/// Add an attribute word to the one-line attribute list of a `pg_get_functiondef` text.
-pub(super) fn insert_misc(def: &str, word: &str) -> String {
+/// The attributes `pg_get_functiondef` writes on the line after `LANGUAGE`.
+struct Misc<'a> {
+    window: bool,
+    volatility: &'a str,
+    parallel: Parallel,
+    strict: bool,
+    security_definer: bool,
+    leakproof: bool,
+    cost: Option<&'a str>,
+    rows: Option<&'a str>,
+}
+
+/// That line, in the server's order (` WINDOW IMMUTABLE PARALLEL SAFE STRICT SECURITY DEFINER LEAKPROOF COST 5
+/// ROWS 10`); empty when every attribute has its default.
+fn misc_line(m: &Misc<'_>) -> String {
+    let mut misc = String::new();
+    if m.window {
+        misc.push_str(" WINDOW");
+    }
+    misc.push_str(match m.volatility {
+        "i" => " IMMUTABLE",
+        "s" => " STABLE",
+        _ => "",
+    });
+    if !m.parallel.is_unsafe() {
+        misc.push_str(&format!(" PARALLEL {}", m.parallel.keyword()));
+    }
+    if m.strict {
+        misc.push_str(" STRICT");
+    }
+    if m.security_definer {
+        misc.push_str(" SECURITY DEFINER");
+    }
+    if m.leakproof {
+        misc.push_str(" LEAKPROOF");
+    }
+    if let Some(c) = m.cost {
+        misc.push_str(&format!(" COST {c}"));
+    }
+    if let Some(r) = m.rows {
+        misc.push_str(&format!(" ROWS {r}"));
+    }
+    misc
+}
+
+/// A `pg_get_functiondef` text with its attribute line replaced by `misc` (added after `LANGUAGE`, or removed
+/// when `misc` is empty).
+fn set_misc(def: &str, misc: &str) -> String {
     let mut lines: Vec<String> = def.split('\n').map(str::to_string).collect();
     // Line 0: CREATE, then RETURNS (functions), LANGUAGE, then the optional attribute line.
-    let lang = lines
+    let next = lines
         .iter()
         .position(|l| l.starts_with(" LANGUAGE "))
-        .unwrap_or(0);
-    let next = lang + 1;
+        .unwrap_or(0)
+        + 1;
     let is_misc = lines
         .get(next)
         .is_some_and(|l| l.starts_with(' ') && !l.starts_with(" SET ") && !l.starts_with("AS "));
-    if is_misc {
-        lines[next].push_str(word);
-    } else {
-        lines.insert(next, word.to_string());
+    match (is_misc, misc.is_empty()) {
+        (true, true) => {
+            lines.remove(next);
+        }
+        (true, false) => lines[next] = misc.to_string(),
+        (false, false) => lines.insert(next.min(lines.len()), misc.to_string()),
+        (false, true) => {}
     }
     lines.join("\n")
 }
