@@ -306,7 +306,7 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// What `from` depends on according to the introspector (the dependencies are sorted by `from`).
+    /// What `from` depends on according to the introspector.
     fn explicit(&self, from: &ObjectRef, out: &mut BTreeSet<Key>) {
         for &to in self.explicit.get(from).into_iter().flatten() {
             // Ownership (sequence -> column) is planned as its own OWNED BY step; as a creation order it

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use futures_util::future::try_join_all;
 use futures_util::TryStreamExt;
 use plumb_model::{
-    estimate_text, quote_ident, AclKind, Collation, Column, ColumnRef, Common, Constraint,
-    ConstraintKind, Database, DefaultPrivileges, Dependency, DomainConstraint, EventTrigger,
-    Extension, Function, FunctionId, FunctionKind, Grant, Identity, Index, Namespace,
+    function_cost, function_rows, quote_ident, AclKind, Collation, Column, ColumnRef, Common,
+    Constraint, ConstraintKind, Database, DefaultPrivileges, Dependency, DomainConstraint,
+    EventTrigger, Extension, Function, FunctionId, FunctionKind, Grant, Identity, Index, Namespace,
     NotNullConstraint, ObjectRef, Parallel, PartitionOf, Persistence, Policy, PolicyCommand,
     QualName, ReplicaIdentity, Sequence, SequenceOptions, Storage, Table, Trigger, TriggerEnabled,
     Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
@@ -1791,10 +1791,8 @@ impl Reader {
             name: id.to_string(),
             reason: format!("unexpected proparallel {letter:?}"),
         })?;
-        // COST and ROWS as pg_get_functiondef shows them: only when not the default
-        let cost = estimate_text(&r.get::<String>("cost")?)
-            .filter(|c| c != plumb_model::default_function_cost(&language));
-        let rows = estimate_text(&r.get::<String>("rows")?).filter(|n| n != "0" && n != "1000");
+        let cost = function_cost(&r.get::<String>("cost")?, &language);
+        let rows = function_rows(&r.get::<String>("rows")?);
         self.m.functions.insert(oid, id.clone());
         let f = Function {
             id: id.clone(),

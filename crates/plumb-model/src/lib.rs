@@ -1196,11 +1196,11 @@ pub struct Function {
     /// `PARALLEL SAFE` / `RESTRICTED` / `UNSAFE` (the default).
     #[serde(default, skip_serializing_if = "Parallel::is_unsafe")]
     pub parallel: Parallel,
-    /// `COST`, when it is not the language's default (1 for C and internal functions, 100 for others), as
-    /// [`estimate_text`] writes it.
+    /// `COST`, when it is not the language's default (1 for C and internal functions, 100 for others): see
+    /// [`function_cost`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<String>,
-    /// `ROWS` of a set-returning function, when it is not the default 1000, as [`estimate_text`] writes it.
+    /// `ROWS` of a set-returning function, when it is not the default 1000: see [`function_rows`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<String>,
     /// Function body (`prosrc`).
@@ -1265,9 +1265,21 @@ pub fn default_function_cost(language: &str) -> &'static str {
 
 /// A `COST` or `ROWS` estimate as one text whatever its spelling (`500`, `500.0`, `5e2` all give `500`), so
 /// the server's `float4` and a declared number compare; `None` when it is not a number.
-pub fn estimate_text(text: &str) -> Option<String> {
+fn estimate_text(text: &str) -> Option<String> {
     let v: f64 = text.trim().parse().ok()?;
     v.is_finite().then(|| format!("{}", v as f32))
+}
+
+/// [`Function::cost`] for a `COST` written `text` (as declared, or `procost` as text): `None` when it is the
+/// language's default, as `pg_get_functiondef` leaves it out then.
+pub fn function_cost(text: &str, language: &str) -> Option<String> {
+    estimate_text(text).filter(|c| c != default_function_cost(language))
+}
+
+/// [`Function::rows`] for a `ROWS` written `text`: `None` for the default 1000 of a set-returning function and
+/// the 0 of any other.
+pub fn function_rows(text: &str) -> Option<String> {
+    estimate_text(text).filter(|r| r != "1000" && r != "0")
 }
 
 /// Anything a dependency edge can point at.

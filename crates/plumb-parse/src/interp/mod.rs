@@ -12,12 +12,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use pg_query::protobuf::{self, node::Node as N, ConstrType, Node, ObjectType};
 
 use plumb_model::{
-    default_function_cost, estimate_text, quote_ident, quote_literal, AclKind, Attribute,
-    Collation, Column, ColumnRef, Common, Constraint, ConstraintKind, Database, DefaultPrivileges,
-    Dependency, DomainConstraint, Extension, Function, FunctionId, FunctionKind, Grant, Identity,
-    Index, Namespace, ObjectRef, Parallel, PartitionOf, Persistence, Policy, PolicyCommand,
-    QualName, ReplicaIdentity, SchemaNames, SchemaRename, Sequence, SequenceOptions, Storage,
-    Table, Trigger, TriggerEnabled, Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
+    function_cost, function_rows, quote_ident, quote_literal, AclKind, Attribute, Collation,
+    Column, ColumnRef, Common, Constraint, ConstraintKind, Database, DefaultPrivileges, Dependency,
+    DomainConstraint, Extension, Function, FunctionId, FunctionKind, Grant, Identity, Index,
+    Namespace, ObjectRef, Parallel, PartitionOf, Persistence, Policy, PolicyCommand, QualName,
+    ReplicaIdentity, SchemaNames, SchemaRename, Sequence, SequenceOptions, Storage, Table, Trigger,
+    TriggerEnabled, Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
 };
 
 use crate::expr::{self, coerce, deparse_expr, figure_colname, Analyzer, Env, TExpr};

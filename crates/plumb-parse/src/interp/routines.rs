@@ -99,13 +99,7 @@ impl Interp {
             let arg = d.arg.as_deref();
             match d.defname.as_str() {
                 "language" => language = arg.and_then(str_of).unwrap_or_default().to_lowercase(),
-                "volatility" => {
-                    volatility = match arg.and_then(str_of).as_deref() {
-                        Some("immutable") => "i",
-                        Some("stable") => "s",
-                        _ => "v",
-                    }
-                }
+                "volatility" => volatility = volatility_letter(arg.and_then(str_of).as_deref()),
                 "strict" => {
                     strict = arg
                         .and_then(str_of)
@@ -189,29 +183,7 @@ impl Interp {
             def.push_str(&format!(" RETURNS {r}\n"));
         }
         def.push_str(&format!(" LANGUAGE {}\n", quote_ident(&language)));
-        // as pg_get_functiondef shows them: only when not the default
-        let cost = cost
-            .as_deref()
-            .and_then(estimate_text)
-            .filter(|c| c != default_function_cost(&language));
-        let rows = rows
-            .as_deref()
-            .and_then(estimate_text)
-            .filter(|r| r != "1000" && r != "0");
-        let misc = misc_line(&Misc {
-            window,
-            volatility,
-            parallel,
-            strict,
-            security_definer,
-            leakproof,
-            cost: cost.as_deref(),
-            rows: rows.as_deref(),
-        });
-        if !misc.is_empty() {
-            def.push_str(&misc);
-            def.push('\n');
-        }
+        // the attribute line goes after LANGUAGE, written from the attributes below (`set_misc`)
         let mut config_entries = Vec::new();
         for (name, vals) in &config {
             let list = name == "search_path" || name.contains("_preload_libraries");
@@ -238,10 +210,11 @@ impl Interp {
                 ..Common::default()
             },
         };
-        let f = Function {
+        let cost = cost.as_deref().and_then(|c| function_cost(c, &language));
+        let mut f = Function {
             id: id.clone(),
             kind,
-            definition: def,
+            definition: String::new(),
             returns,
             language,
             volatility: volatility.into(),
@@ -251,10 +224,11 @@ impl Interp {
             leakproof,
             parallel,
             cost,
-            rows,
+            rows: rows.as_deref().and_then(function_rows),
             body,
             common,
         };
+        f.definition = set_misc(&def, &misc_line(&f));
         self.db.functions.insert(id, f);
         Ok(())
     }
@@ -452,14 +426,7 @@ impl Interp {
         for d in def_elems(&s.actions) {
             let v = d.arg.as_deref().and_then(str_of);
             match d.defname.as_str() {
-                "volatility" => {
-                    f.volatility = match v.as_deref() {
-                        Some("immutable") => "i",
-                        Some("stable") => "s",
-                        _ => "v",
-                    }
-                    .into();
-                }
+                "volatility" => f.volatility = volatility_letter(v.as_deref()).into(),
                 "strict" => {
                     f.strict = v
                         .as_deref()
@@ -479,59 +446,37 @@ impl Interp {
                         .and_then(Parallel::from_word)
                         .unwrap_or_default();
                 }
-                "cost" => {
-                    f.cost = v
-                        .as_deref()
-                        .and_then(estimate_text)
-                        .filter(|c| c != default_function_cost(&f.language));
-                }
-                "rows" => {
-                    f.rows = v
-                        .as_deref()
-                        .and_then(estimate_text)
-                        .filter(|r| r != "1000" && r != "0");
-                }
+                "cost" => f.cost = v.as_deref().and_then(|c| function_cost(c, &f.language)),
+                "rows" => f.rows = v.as_deref().and_then(function_rows),
                 _ => self
                     .pending_warnings
                     .push(format!("ALTER FUNCTION ... {}: not modelled", d.defname)),
             }
         }
-        // the attribute line written again from the attributes, in pg_get_functiondef's order
-        let misc = misc_line(&Misc {
-            window: f.kind == FunctionKind::Window,
-            volatility: &f.volatility,
-            parallel: f.parallel,
-            strict: f.strict,
-            security_definer: f.security_definer,
-            leakproof: f.leakproof,
-            cost: f.cost.as_deref(),
-            rows: f.rows.as_deref(),
-        });
-        f.definition = set_misc(&f.definition, &misc);
+        // the attribute line written again from the attributes
+        f.definition = set_misc(&f.definition, &misc_line(f));
         Ok(())
     }
 }
 
-/// The attributes `pg_get_functiondef` writes on the line after `LANGUAGE`.
-struct Misc<'a> {
-    window: bool,
-    volatility: &'a str,
-    parallel: Parallel,
-    strict: bool,
-    security_definer: bool,
-    leakproof: bool,
-    cost: Option<&'a str>,
-    rows: Option<&'a str>,
+/// `provolatile`'s letter for the word of `IMMUTABLE` / `STABLE` / `VOLATILE`.
+fn volatility_letter(word: Option<&str>) -> &'static str {
+    match word {
+        Some("immutable") => "i",
+        Some("stable") => "s",
+        _ => "v",
+    }
 }
 
-/// That line, in the server's order (` WINDOW IMMUTABLE PARALLEL SAFE STRICT SECURITY DEFINER LEAKPROOF COST 5
-/// ROWS 10`); empty when every attribute has its default.
-fn misc_line(m: &Misc<'_>) -> String {
+/// The attributes `pg_get_functiondef` writes on the line after `LANGUAGE`, in the server's order (` WINDOW
+/// IMMUTABLE PARALLEL SAFE STRICT SECURITY DEFINER LEAKPROOF COST 5 ROWS 10`); empty when every attribute has
+/// its default.
+fn misc_line(m: &Function) -> String {
     let mut misc = String::new();
-    if m.window {
+    if m.kind == FunctionKind::Window {
         misc.push_str(" WINDOW");
     }
-    misc.push_str(match m.volatility {
+    misc.push_str(match m.volatility.as_str() {
         "i" => " IMMUTABLE",
         "s" => " STABLE",
         _ => "",
@@ -548,10 +493,10 @@ fn misc_line(m: &Misc<'_>) -> String {
     if m.leakproof {
         misc.push_str(" LEAKPROOF");
     }
-    if let Some(c) = m.cost {
+    if let Some(c) = &m.cost {
         misc.push_str(&format!(" COST {c}"));
     }
-    if let Some(r) = m.rows {
+    if let Some(r) = &m.rows {
         misc.push_str(&format!(" ROWS {r}"));
     }
     misc
