@@ -115,12 +115,7 @@ impl Interp {
                         .and_then(str_of)
                         .is_some_and(|v| v == "true" || v == "on")
                 }
-                "parallel" => {
-                    parallel = arg
-                        .and_then(str_of)
-                        .and_then(|w| Parallel::from_word(&w))
-                        .unwrap_or_default()
-                }
+                "parallel" => parallel = parallel_of(arg.and_then(str_of).as_deref(), d.location)?,
                 "as" => {
                     if let Some(Node {
                         node: Some(N::List(l)),
@@ -440,12 +435,7 @@ impl Interp {
                 "leakproof" => {
                     f.leakproof = v.as_deref().is_some_and(|x| x == "true" || x == "on");
                 }
-                "parallel" => {
-                    f.parallel = v
-                        .as_deref()
-                        .and_then(Parallel::from_word)
-                        .unwrap_or_default();
-                }
+                "parallel" => f.parallel = parallel_of(v.as_deref(), d.location)?,
                 "cost" => f.cost = v.as_deref().and_then(|c| function_cost(c, &f.language)),
                 "rows" => f.rows = v.as_deref().and_then(function_rows),
                 _ => self
@@ -456,6 +446,17 @@ impl Interp {
         // the attribute line written again from the attributes
         f.definition = set_misc(&f.definition, &misc_line(f));
         Ok(())
+    }
+}
+
+/// The word of `PARALLEL word`; another word is the server's error.
+fn parallel_of(word: Option<&str>, location: i32) -> R<Parallel> {
+    match word.and_then(Parallel::from_word) {
+        Some(p) => Ok(p),
+        None => fail(
+            "parameter \"parallel\" must be SAFE, RESTRICTED, or UNSAFE",
+            Loc::at(location),
+        ),
     }
 }
 
