@@ -40,6 +40,9 @@ pub enum Outcome {
     Failed,
 }
 
+/// How long plumb waits, at the end, for its connections to the servers to close.
+pub const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     log::init(cli.verbose, cli.quiet);
@@ -54,7 +57,12 @@ fn main() -> ExitCode {
         }
     };
     let verbose = cli.verbose;
-    match runtime.block_on(commands::run(cli)) {
+    let done = runtime.block_on(async {
+        let done = commands::run(cli).await;
+        plumb_pg::close_connections(CLOSE_WAIT).await;
+        done
+    });
+    match done {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Different) => ExitCode::from(1),
         Ok(Outcome::Failed) => ExitCode::from(2),

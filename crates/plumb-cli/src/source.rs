@@ -76,7 +76,13 @@ impl<T> Background<T> {
                     .enable_all()
                     .build()
                     .context("cannot start the async runtime of a second reader")
-                    .and_then(|rt| rt.block_on(read()))
+                    .and_then(|rt| {
+                        rt.block_on(async {
+                            let done = read().await;
+                            plumb_pg::close_connections(crate::CLOSE_WAIT).await;
+                            done
+                        })
+                    })
             })
         });
         Background { handle }

@@ -405,9 +405,7 @@ impl Target {
                 .connect(NoTls)
                 .await
                 .map_err(|source| self.connect_error(source, note.clone()))?;
-            tokio::spawn(async move {
-                let _ = conn.await;
-            });
+            drive(conn);
             client
         } else {
             let tls =
@@ -421,13 +419,47 @@ impl Target {
                 .connect(tls)
                 .await
                 .map_err(|source| self.connect_error(source, note.clone()))?;
-            tokio::spawn(async move {
-                let _ = conn.await;
-            });
+            drive(conn);
             client
         };
         Ok(client)
     }
+}
+
+thread_local! {
+    /// The tasks that drive the connections opened on this thread (see [`close_connections`]).
+    static CONNECTION_TASKS: std::cell::RefCell<Vec<tokio::task::JoinHandle<()>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Run a connection's protocol on a task of its own, as long as its client lives.
+fn drive<C>(conn: C)
+where
+    C: std::future::Future<Output = Result<(), tokio_postgres::Error>> + Send + 'static,
+{
+    let task = tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    CONNECTION_TASKS.with(|tasks| {
+        let mut tasks = tasks.borrow_mut();
+        tasks.retain(|t| !t.is_finished());
+        tasks.push(task);
+    });
+}
+
+/// Let the connections opened on this thread end properly. A connection whose client is dropped says goodbye to
+/// the server (the protocol's `Terminate` message) the next time its task runs; a process that exits first
+/// leaves the server to log `could not receive data from client: Connection reset by peer` for each one. Call
+/// it last on a runtime, once every client is dropped; it waits at most `limit` (a client still held keeps its
+/// connection open, and that one is left as it was).
+pub async fn close_connections(limit: std::time::Duration) {
+    let tasks = CONNECTION_TASKS.with(|tasks| std::mem::take(&mut *tasks.borrow_mut()));
+    let all = async {
+        for task in tasks {
+            let _ = task.await;
+        }
+    };
+    let _ = tokio::time::timeout(limit, all).await;
 }
 
 /// Fill what `config` (and our own settings) leave unset from libpq-keyword `settings` (a service or the
