@@ -68,6 +68,64 @@ impl Tool {
 }
 
 /// The load average of the machine (1, 5, 15 minutes), as /proc/loadavg gives it.
+/// The pg_dump binary to measure. A bare name is looked up on `PATH`; when what is found there is a script (on
+/// Debian and Ubuntu `/usr/bin/pg_dump` is `pg_wrapper`, a Perl script that picks a version and then runs the
+/// real binary, about 25 ms of its own per run), the real `pg_dump` of the server's major version is measured
+/// instead, so that the reference is pg_dump's own time. Returns the binary and, when it was swapped, why.
+pub fn pg_dump_binary(requested: &str, server_major: u32) -> (String, Option<String>) {
+    let on_path = if requested.contains('/') {
+        Some(PathBuf::from(requested))
+    } else {
+        std::env::var_os("PATH").and_then(|path| {
+            std::env::split_paths(&path)
+                .map(|dir| dir.join(requested))
+                .find(|p| p.is_file())
+        })
+    };
+    let Some(found) = on_path else {
+        return (requested.to_string(), None);
+    };
+    let script = std::fs::read(&found).is_ok_and(|bytes| bytes.starts_with(b"#!"));
+    if !script {
+        return (requested.to_string(), None);
+    }
+    let real = plumb_pg::local::installations()
+        .into_iter()
+        .filter(|i| i.major == server_major)
+        .map(|i| i.bindir.join("pg_dump"))
+        .find(|p| p.is_file() && std::fs::read(p).is_ok_and(|b| !b.starts_with(b"#!")));
+    match real {
+        Some(real) => {
+            let note = format!(
+                "{} is a script (a version-picking wrapper): measuring {} instead",
+                found.display(),
+                real.display()
+            );
+            (real.display().to_string(), Some(note))
+        }
+        None => (
+            requested.to_string(),
+            Some(format!(
+                "{} is a script and no pg_dump {server_major} binary was found: the reference includes \
+                 the script's own time",
+                found.display()
+            )),
+        ),
+    }
+}
+
+/// The server's major version (e.g. 15).
+pub async fn server_major(target: &plumb_pg::Target) -> Result<u32> {
+    let client = target.connect().await?;
+    let row = client
+        .query_one(
+            "SELECT current_setting('server_version_num')::int4 / 10000",
+            &[],
+        )
+        .await?;
+    Ok(u32::try_from(row.get::<_, i32>(0)).unwrap_or(0))
+}
+
 pub fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))

@@ -362,6 +362,12 @@ struct Tool {
 fn dump(tables: usize, database: &str, runs: usize, pg_dump: &str) -> Result<()> {
     let admin = plumb_pg::Target::parse(database)?;
     let rt = runtime()?;
+    let major = rt.block_on(compare::server_major(&admin))?;
+    let (pg_dump, swapped) = compare::pg_dump_binary(pg_dump, major);
+    if let Some(why) = swapped {
+        eprintln!("pg_dump: {why}");
+    }
+    let pg_dump = pg_dump.as_str();
     let chunks = gen::chunks(tables, 200);
     let scratch = rt.block_on(plumb_pg::ScratchDb::create(&admin))?;
     let result = (|| -> Result<()> {
@@ -613,13 +619,18 @@ fn all(a: All) -> Result<()> {
         compare::load_average(),
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
+    let major = rt.block_on(compare::server_major(&admin))?;
+    let (pg_dump, swapped) = compare::pg_dump_binary(&a.pg_dump, major);
+    if let Some(why) = swapped {
+        println!("pg_dump: {why}");
+    }
     let opts = compare::Options {
         admin: &admin,
         runs: a.runs,
         plumb,
         before: a.before.clone(),
         migra,
-        pg_dump: a.pg_dump.clone(),
+        pg_dump,
     };
     let mut schemas: Vec<compare::Schema> =
         a.sizes.iter().map(|&n| compare::generated(n)).collect();
