@@ -16,12 +16,17 @@ fn not_ext(class: &str, oid: &str) -> String {
 
 /// Settings for the snapshot, local to the transaction: an empty `search_path` (every name qualified) and the
 /// output formats pg_dump uses, so constants in expressions print the same whatever the session's settings.
+/// The planner keeps the joins in the order they are written (each query starts from the catalog it lists and
+/// looks the rest up by key): the types query's twelve joins took 2-3 ms to plan otherwise, and the planning
+/// of all the queries was most of a small schema's read (15 ms of 21 in a fresh backend, 11 ms with this).
 pub const SETUP: &str = "SELECT pg_catalog.set_config('search_path', '', true), \
     pg_catalog.set_config('datestyle', 'ISO', true), \
     pg_catalog.set_config('intervalstyle', 'postgres', true), \
     pg_catalog.set_config('extra_float_digits', '3', true), \
     pg_catalog.set_config('quote_all_identifiers', 'off', true), \
     pg_catalog.set_config('jit', 'off', true), \
+    pg_catalog.set_config('join_collapse_limit', '1', true), \
+    pg_catalog.set_config('from_collapse_limit', '1', true), \
     pg_catalog.current_setting('server_version_num')::int4 AS version";
 
 /// On several connections the work is already spread over backends: parallel workers would only add

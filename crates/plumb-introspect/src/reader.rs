@@ -405,7 +405,12 @@ struct Maps {
 pub(crate) struct MoreConnections<'a> {
     pub target: &'a plumb_pg::Target,
     pub plan: crate::Connections,
+    /// A connection already being opened (the first extra one uses it).
+    pub early: std::cell::Cell<Option<EarlyConnection>>,
 }
+
+/// A connection opened in the background while the first one starts reading.
+pub(crate) type EarlyConnection = tokio::task::JoinHandle<Result<Client, plumb_pg::Error>>;
 
 /// What a read found, and how it went.
 pub(crate) struct Read {
@@ -497,6 +502,12 @@ pub(crate) async fn read(
         }
         _ => 1,
     };
+    if wanted == 1 {
+        // Too small a schema for a second connection: the one opened early is closed at once.
+        if let Some(m) = &more {
+            drop(m.early.take());
+        }
+    }
     let mut rd = Reader {
         db: Database {
             server_version: Some(version),
@@ -557,7 +568,11 @@ pub(crate) async fn read(
             // A connection that cannot be opened or cannot import the snapshot (a server near
             // max_connections, a pooler that does not keep sessions): its queries run on the first one.
             let extra = async {
-                let c = more.as_ref()?.target.connect().await.ok()?;
+                let more = more.as_ref()?;
+                let c = match more.early.take() {
+                    Some(early) => early.await.ok()?.ok()?,
+                    None => more.target.connect().await.ok()?,
+                };
                 c.batch_execute(import).await.ok()?;
                 Some(c)
             }

@@ -252,6 +252,41 @@ fn connections_follow_the_schema_size() {
     assert_eq!(zero.for_relations(5), 1);
 }
 
+/// By default a schema with one table is read on two connections, the second opened beside the first, and an
+/// empty one on one; either way no backend of the read is left behind once it is done.
+#[test]
+fn a_small_schema_is_read_on_two_connections_and_none_is_left_open() {
+    let db = TestDb::new("small_two");
+    let backends = || -> i64 {
+        db.client()
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    };
+    let (empty, used) = read_many(db.url(), Connections::default());
+    assert!(empty.tables.is_empty());
+    assert_eq!(used, 1, "an empty schema is read on one connection");
+    db.execute("CREATE TABLE t (id integer PRIMARY KEY, v text CHECK (v <> ''))");
+    let (one_table, used) = read_many(db.url(), Connections::default());
+    assert_eq!(one_table.tables.len(), 1);
+    assert_eq!(used, 2, "a schema with a table is read on two connections");
+    assert_eq!(one_table, read_one(db.url()));
+    // A backend goes away shortly after its client does: wait for it a little.
+    let mut left = backends();
+    for _ in 0..50 {
+        if left == 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        left = backends();
+    }
+    assert_eq!(left, 0, "connections of the reads still open");
+}
+
 /// Constraint shapes: keys written client-side (composite, INCLUDE, NULLS NOT DISTINCT, deferrable, foreign
 /// keys with every match type and action, `ON DELETE SET NULL (...)` columns, NOT VALID, names that need
 /// quoting, keys across schemas, partitioned tables) and the ones read from the server (CHECK, EXCLUDE).
