@@ -117,7 +117,8 @@ fn render_plan(
 }
 
 async fn diff(a: DiffArgs) -> Result<Outcome> {
-    let f = filters(&a.compare);
+    let mut f = filters(&a.compare);
+    f.connections = plumb_introspect::Connections::beside_another();
     f.validate("--include-schema")?;
     a.hazards.validate()?;
     if a.verify && a.compare.dev_url.is_none() {
@@ -440,7 +441,8 @@ pub async fn check(a: CheckArgs) -> Result<Outcome> {
         return crate::fleet::check(a).await;
     }
     let target = plumb_pg::target_from(a.database.first().map(String::as_str))?;
-    let f = filters(&a.compare);
+    let mut f = filters(&a.compare);
+    f.connections = plumb_introspect::Connections::beside_another();
     f.validate("--include-schema")?;
     a.hazards.validate()?;
     if a.require_applied && a.migrations.is_none() {

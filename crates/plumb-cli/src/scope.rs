@@ -58,6 +58,9 @@ pub struct Filters {
     pub patterns: Vec<Pattern>,
     /// How many objects each pattern matched, over every model the filters were applied to.
     hits: Arc<Mutex<Vec<usize>>>,
+    /// How many connections a live database is read on ([`plumb_introspect::Connections::beside_another`]
+    /// when the command reads both sides at once).
+    pub connections: plumb_introspect::Connections,
 }
 
 impl Filters {
@@ -80,6 +83,7 @@ impl Filters {
             include_history_tables,
             patterns,
             hits: Arc::default(),
+            connections: plumb_introspect::Connections::default(),
         }
     }
 

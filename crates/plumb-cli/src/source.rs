@@ -45,9 +45,13 @@ pub async fn introspect(target: &Target, filters: &Filters) -> Result<Database> 
 /// database, which the user never named).
 async fn introspect_as(target: &Target, label: &str, filters: &Filters) -> Result<Database> {
     log::info(format_args!("reading {target}"));
-    let mut db = plumb_introspect::introspect_target(target, &filters.introspect_options())
-        .await
-        .with_context(|| format!("reading the schema of {target}"))?;
+    let (mut db, _) = plumb_introspect::introspect_target_with(
+        target,
+        &filters.introspect_options(),
+        filters.connections,
+    )
+    .await
+    .with_context(|| format!("reading the schema of {target}"))?;
     for u in &db.unsupported {
         log::warn(format_args!("{label}: {u}"));
     }

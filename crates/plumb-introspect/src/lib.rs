@@ -214,6 +214,24 @@ impl Default for Connections {
 }
 
 impl Connections {
+    /// For a read that runs beside another one (`plumb diff` and `plumb check` read both sides at once): two
+    /// reads already keep two backends busy, so a second connection each pays only from a larger schema on. At
+    /// 100 tables and on Synapse's schema, `plumb diff` of two databases took 0.101 s and 0.083 s with two
+    /// connections a side (the default), 0.088 s and 0.073 s with one; from 1,000 tables two a side are as fast
+    /// or faster.
+    pub fn beside_another() -> Connections {
+        Connections {
+            max: 2,
+            relations_each: 500,
+        }
+    }
+
+    /// Whether the second connection is opened at the start, beside the first: when any schema with a table
+    /// gets one. Otherwise it is opened once the first knows the schema's size (and only when it is wanted).
+    pub fn opens_early(&self) -> bool {
+        self.max.clamp(1, MAX_CONNECTIONS) > 1 && self.relations_each <= 1
+    }
+
     /// How many to open for a schema of `relations` tables, views and materialized views.
     pub fn for_relations(&self, relations: u64) -> usize {
         let wanted = relations / self.relations_each.max(1) + 1;
@@ -255,7 +273,7 @@ pub async fn introspect_target_with(
     // The second connection is opened at once, beside the first: on a small schema the whole read takes a few
     // times what opening a connection does, so opening it only once the first one knows the schema's size
     // would leave it little to do. When the schema turns out too small for it, it is closed unused.
-    let early = (connections.max.clamp(1, MAX_CONNECTIONS) > 1).then(|| {
+    let early = connections.opens_early().then(|| {
         let target = target.clone();
         tokio::spawn(async move { target.connect().await })
     });

@@ -250,6 +250,15 @@ fn connections_follow_the_schema_size() {
         relations_each: 0,
     };
     assert_eq!(zero.for_relations(5), 1);
+    assert!(!zero.opens_early());
+    // Any table gets a second connection, opened at the start.
+    assert_eq!(plan.for_relations(1), 2);
+    assert!(plan.opens_early());
+    // Beside another read (diff, check): a second one from 500 relations on, opened when wanted.
+    let beside = Connections::beside_another();
+    assert_eq!(beside.for_relations(499), 1);
+    assert_eq!(beside.for_relations(500), 2);
+    assert!(!beside.opens_early());
 }
 
 /// By default a schema with one table is read on two connections, the second opened beside the first, and an
