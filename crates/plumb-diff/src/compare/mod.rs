@@ -6,7 +6,7 @@
 //! DDL writer (`crate::write`) turns the same deltas into operations without comparing again.
 //!
 //! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`); each
-//! family has its own module. The families not moved here yet (types, tables with their columns,
+//! family has its own module. The families not moved here yet (tables with their columns,
 //! constraints, indexes, triggers and policies, and views) are still compared and written in one walk by
 //! `crate::differ`; [`Obj::Walk`] marks where their changes stand in the list.
 
@@ -22,11 +22,13 @@ mod event_triggers;
 mod functions;
 mod schemas;
 mod sequences;
+mod types;
 
 pub(crate) use self::default_privileges::DefaultPrivilegesDelta;
 pub(crate) use self::event_triggers::event_trigger_definition;
 pub(crate) use self::functions::function_kind;
 pub(crate) use self::sequences::identity_sequences;
+pub(crate) use self::types::{refs_any, type_kind};
 
 /// What happens to one object: created, dropped, or kept with some attributes changed.
 #[derive(Debug)]
@@ -46,6 +48,9 @@ pub(crate) struct AttrDelta {
     pub attr: Attribute,
     pub from: Option<String>,
     pub to: Option<String>,
+    /// The part of the object it is about, when the values do not name it (a domain's constraint, a
+    /// composite type's attribute whose type changes).
+    pub item: Option<String>,
     /// For [`Attribute::Grants`] and [`Attribute::GrantOrder`]: the privileges compared.
     pub grants: Option<Box<GrantDelta>>,
 }
@@ -56,6 +61,7 @@ impl AttrDelta {
             attr,
             from,
             to,
+            item: None,
             grants: None,
         }
     }
@@ -79,6 +85,9 @@ pub(crate) enum Obj<'a> {
     Extension(ObjDelta<'a, plumb_model::Extension>),
     /// An altered collation whose definition changed is dropped and created again.
     Collation(ObjDelta<'a, plumb_model::Collation>),
+    /// An alter of [`Attribute::Base`] (a domain) or [`Attribute::Definition`] (another kind, a range) alone:
+    /// created anew, or rebuilt with the types of [`ChangeSet::retyped`].
+    Type(ObjDelta<'a, plumb_model::Type>),
     /// The families still compared and written in one walk (`crate::differ`): their changes stand here.
     Walk,
     /// `redefine`: the function is replaced (`CREATE OR REPLACE`), also when no attribute shown differs (a
@@ -112,6 +121,7 @@ impl Delta<'_> {
             Obj::Schema(d) => d.action_or_attrs(),
             Obj::Extension(d) => d.action_or_attrs(),
             Obj::Collation(d) => d.action_or_attrs(),
+            Obj::Type(d) => d.action_or_attrs(),
             Obj::Function { delta, .. } => delta.action_or_attrs(),
             Obj::EventTrigger(d) => d.action_or_attrs(),
             Obj::Sequence(d) => d.action_or_attrs(),
@@ -152,6 +162,9 @@ impl<T> ObjDelta<'_, T> {
 #[derive(Debug, Default)]
 pub(crate) struct ChangeSet<'a> {
     pub deltas: Vec<Delta<'a>>,
+    /// Types rebuilt in place (renamed away, created anew, their users converted), in creation order: see
+    /// [`types::retyped`].
+    pub retyped: Vec<plumb_model::QualName>,
     /// Objects whose SQL text could not be compared offline: treated as unchanged.
     pub uncertain: Vec<Uncertain>,
 }
@@ -198,6 +211,8 @@ pub(crate) fn compare<'a>(
     c.schemas(&mut deltas);
     c.extensions(&mut deltas);
     c.collations(&mut deltas);
+    let retyped = types::retyped(from, to);
+    c.types(&retyped.iter().cloned().collect(), &mut deltas);
     deltas.push(Delta {
         kind: ObjectKind::Session,
         object: String::new(),
@@ -209,6 +224,7 @@ pub(crate) fn compare<'a>(
     c.default_privileges(&mut deltas);
     ChangeSet {
         deltas,
+        retyped,
         uncertain: c.uncertain,
     }
 }

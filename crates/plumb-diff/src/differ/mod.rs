@@ -11,8 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use plumb_model::{
     quote_ident, quote_literal, AclKind, Column, Common, Constraint, ConstraintKind, Database,
     DefaultPrivileges, Grant, Index as PgIndex, NotNullConstraint, Persistence, Policy, QualName,
-    ReplicaIdentity, SequenceOptions, Table, Trigger, TriggerEnabled, Type, TypeKind, View,
-    ViewKind,
+    ReplicaIdentity, SequenceOptions, Table, Trigger, TriggerEnabled, View, ViewKind,
 };
 
 use crate::keys::{Index, Key};
@@ -27,7 +26,6 @@ mod rebuild;
 mod sequences;
 mod tables;
 mod triggers;
-mod types;
 mod views;
 
 pub(crate) use self::privileges::{
@@ -38,7 +36,7 @@ pub(crate) use self::sequences::{narrowed, restart_hazard, seq_option_clauses};
 #[allow(unused_imports)]
 use self::{
     alter_table::*, columns::*, constraints::*, privileges::*, rebuild::*, tables::*, triggers::*,
-    types::*, views::*,
+    views::*,
 };
 use crate::compare::{ChangeSet, Comparer};
 use crate::write::Targets;
@@ -116,10 +114,9 @@ pub(crate) struct Differ<'a> {
     pub(crate) dropped_tables: BTreeSet<QualName>,
     /// Views and functions dropped and created again.
     pub(crate) rebuilt: BTreeSet<Key>,
-    /// Types rebuilt in place (renamed away, created anew, their users converted), in creation order: enums
-    /// that lose or reorder values, domains whose base changes, and the domains over those.
-    retyped: Vec<QualName>,
-    retyped_set: BTreeSet<QualName>,
+    /// Types rebuilt in place (renamed away, created anew, their users converted): enums that lose or
+    /// reorder values, domains whose base changes, and the domains over those (`ChangeSet::retyped`).
+    pub(crate) retyped_set: BTreeSet<QualName>,
 }
 
 pub(crate) fn hz(kind: HazardKind, message: impl Into<String>) -> Hazard {
@@ -173,16 +170,15 @@ impl<'a> Differ<'a> {
             seeds: BTreeSet::new(),
             dropped_tables: BTreeSet::new(),
             rebuilt: BTreeSet::new(),
-            retyped: Vec::new(),
-            retyped_set: BTreeSet::new(),
+            retyped_set: cs.retyped.iter().cloned().collect(),
         };
         if write {
             d.write_schemas(&cs);
             d.write_extensions(&cs);
             d.write_collations(&cs);
+            d.write_types(&cs);
         }
         // the families still compared and written in one walk
-        d.types();
         d.tables();
         d.replica_identities();
         d.views();

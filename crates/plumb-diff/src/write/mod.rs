@@ -19,6 +19,7 @@ mod event_triggers;
 mod functions;
 mod schemas;
 mod sequences;
+mod types;
 
 /// Where the SQL of an object's comment, owner and grants points (`SCHEMA s`, `FUNCTION f(integer)`).
 pub(crate) struct Targets<'t> {
