@@ -6,9 +6,10 @@
 //! DDL writer (`crate::write`) turns the same deltas into operations without comparing again.
 //!
 //! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`); each
-//! family has its own module. The families not moved here yet (tables with their columns,
-//! constraints, indexes, triggers and policies, and views) are still compared and written in one walk by
-//! `crate::differ`; [`Obj::Walk`] marks where their changes stand in the list.
+//! family has its own module. The families not moved here yet (tables with their columns, constraints,
+//! indexes, policies, partitions and replica identity) are still compared and written in one walk by
+//! `crate::differ`, which uses [`Comparer::triggers`] and [`Comparer::common`] from here; [`Obj::Walk`] marks
+//! where their changes stand in the list.
 
 use std::collections::BTreeSet;
 
@@ -22,13 +23,16 @@ mod event_triggers;
 mod functions;
 mod schemas;
 mod sequences;
+mod triggers;
 mod types;
+mod views;
 
 pub(crate) use self::default_privileges::DefaultPrivilegesDelta;
 pub(crate) use self::event_triggers::event_trigger_definition;
 pub(crate) use self::functions::function_kind;
 pub(crate) use self::sequences::identity_sequences;
 pub(crate) use self::types::{refs_any, type_kind};
+pub(crate) use self::views::{clustered, view_object_kind};
 
 /// What happens to one object: created, dropped, or kept with some attributes changed.
 #[derive(Debug)]
@@ -92,6 +96,32 @@ pub(crate) enum Obj<'a> {
     Walk,
     /// `redefine`: the function is replaced (`CREATE OR REPLACE`), also when no attribute shown differs (a
     /// `COST` stated on one side only, equal to the language's default).
+    /// `recreate`: an altered view whose new definition `CREATE OR REPLACE VIEW` cannot express is dropped
+    /// and created again (its alter has [`Attribute::Definition`] alone).
+    View {
+        delta: ObjDelta<'a, plumb_model::View>,
+        recreate: bool,
+    },
+    /// The comment of a view's column.
+    ViewColumn {
+        view: &'a plumb_model::View,
+        attr: AttrDelta,
+    },
+    /// An index of a view: created or dropped (a changed one is both).
+    Index {
+        table: &'a plumb_model::QualName,
+        delta: ObjDelta<'a, plumb_model::Index>,
+    },
+    /// A trigger of a view (a table's are compared and written by the walk, with `Comparer::triggers`).
+    Trigger {
+        table: &'a plumb_model::QualName,
+        delta: ObjDelta<'a, plumb_model::Trigger>,
+    },
+    /// The index a (materialized) view is clustered on changes, or is created again.
+    Cluster {
+        view: &'a plumb_model::View,
+        attr: AttrDelta,
+    },
     Function {
         delta: ObjDelta<'a, plumb_model::Function>,
         redefine: bool,
@@ -111,7 +141,7 @@ pub(crate) struct Delta<'a> {
 
 impl Delta<'_> {
     /// The public changes this delta stands for, in order.
-    fn changes(&self, out: &mut Vec<Change>) {
+    pub(crate) fn changes(&self, out: &mut Vec<Change>) {
         let attrs = match &self.obj {
             Obj::Walk => return,
             Obj::DefaultPrivileges(d) => {
@@ -122,6 +152,12 @@ impl Delta<'_> {
             Obj::Extension(d) => d.action_or_attrs(),
             Obj::Collation(d) => d.action_or_attrs(),
             Obj::Type(d) => d.action_or_attrs(),
+            Obj::View { delta, .. } => delta.action_or_attrs(),
+            Obj::ViewColumn { attr, .. } | Obj::Cluster { attr, .. } => {
+                Ok(std::slice::from_ref(attr))
+            }
+            Obj::Index { delta, .. } => delta.action_or_attrs(),
+            Obj::Trigger { delta, .. } => delta.action_or_attrs(),
             Obj::Function { delta, .. } => delta.action_or_attrs(),
             Obj::EventTrigger(d) => d.action_or_attrs(),
             Obj::Sequence(d) => d.action_or_attrs(),
@@ -218,6 +254,7 @@ pub(crate) fn compare<'a>(
         object: String::new(),
         obj: Obj::Walk,
     });
+    c.views(&mut deltas);
     c.functions(&mut deltas);
     c.event_triggers(&mut deltas);
     c.sequences(&mut deltas);

@@ -3,7 +3,16 @@
 use super::*;
 
 /// `name=value` storage parameters as SQL: `name = 'value'`, each part quoted.
-pub(super) fn reloption(opt: &str) -> String {
+/// The kind of relation `ALTER {kw}` names: a table, else a (materialized) view.
+fn cluster_kind(kw: &str) -> ObjectKind {
+    if kw == "TABLE" {
+        ObjectKind::Table
+    } else {
+        ObjectKind::MaterializedView
+    }
+}
+
+pub(crate) fn reloption(opt: &str) -> String {
     let (name, value) = opt.split_once('=').unwrap_or((opt, ""));
     let name = name
         .split('.')
@@ -146,17 +155,8 @@ impl<'a> Differ<'a> {
         from: Option<&BTreeMap<String, PgIndex>>,
         to: &BTreeMap<String, PgIndex>,
     ) {
-        let marked = |m: &BTreeMap<String, PgIndex>| {
-            m.values().find(|i| i.clustered).map(|i| i.name.clone())
-        };
-        let (was, will) = (from.and_then(marked), marked(to));
-        let obj = name.to_string();
-        let kind = if kw == "TABLE" {
-            ObjectKind::Table
-        } else {
-            ObjectKind::MaterializedView
-        };
-        let (key, sql) = match &will {
+        let (was, will) = (from.and_then(clustered), clustered(to));
+        match will {
             Some(n) => {
                 let index_key = Key::Index(name.clone(), n.clone());
                 let con_key = to[n]
@@ -167,33 +167,55 @@ impl<'a> Differ<'a> {
                     o.role == Action::Create
                         && (o.key == index_key || Some(&o.key) == con_key.as_ref())
                 });
-                if was.as_ref() == Some(n) && !created {
+                if was == Some(n) && !created {
                     return;
                 }
-                let sql = format!("ALTER {kw} {name} CLUSTER ON {};", quote_ident(n));
-                (con_key.unwrap_or(index_key), sql)
             }
-            None if was.is_some() => (
+            None if was.is_some() => {}
+            None => return,
+        }
+        if from.is_some() {
+            let kind = cluster_kind(kw);
+            let or_none = |v: Option<&String>| Some(v.map_or("none".into(), |n| quote_ident(n)));
+            self.change_attr(
+                kind,
+                &name.to_string(),
+                Attribute::ClusteredOnIndex,
+                or_none(was),
+                or_none(will),
+            );
+        }
+        self.write_cluster(name, kw, to);
+    }
+
+    /// `CLUSTER ON` the index `to` marks, or `SET WITHOUT CLUSTER` when it marks none.
+    pub(crate) fn write_cluster(
+        &mut self,
+        name: &QualName,
+        kw: &str,
+        to: &BTreeMap<String, PgIndex>,
+    ) {
+        let (key, sql) = match clustered(to) {
+            Some(n) => {
+                let key = match &to[n].constraint {
+                    Some(c) => Key::Constraint(name.clone(), c.clone()),
+                    None => Key::Index(name.clone(), n.clone()),
+                };
+                (
+                    key,
+                    format!("ALTER {kw} {name} CLUSTER ON {};", quote_ident(n)),
+                )
+            }
+            None => (
                 Key::Relation(name.clone()),
                 format!("ALTER {kw} {name} SET WITHOUT CLUSTER;"),
             ),
-            None => return,
         };
-        if from.is_some() {
-            let or_none = |v: Option<String>| Some(v.map_or("none".into(), |n| quote_ident(&n)));
-            self.change_attr(
-                kind,
-                &obj,
-                Attribute::ClusteredOnIndex,
-                or_none(was),
-                or_none(will.clone()),
-            );
-        }
         self.op(
             key,
             Action::Alter,
-            kind,
-            &obj,
+            cluster_kind(kw),
+            &name.to_string(),
             vec![sql],
             vec![],
             class::MISC,

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use plumb_model::{
     quote_ident, quote_literal, AclKind, Column, Common, Constraint, ConstraintKind, Database,
     DefaultPrivileges, Grant, Index as PgIndex, NotNullConstraint, Persistence, Policy, QualName,
-    ReplicaIdentity, SequenceOptions, Table, Trigger, TriggerEnabled, View, ViewKind,
+    ReplicaIdentity, SequenceOptions, Table, Trigger, TriggerEnabled,
 };
 
 use crate::keys::{Index, Key};
@@ -26,8 +26,8 @@ mod rebuild;
 mod sequences;
 mod tables;
 mod triggers;
-mod views;
 
+pub(crate) use self::alter_table::reloption;
 pub(crate) use self::privileges::{
     grant_sql, grantee, grants_needed, ordered_grant_sql, public_schema_defaults,
     resolve_assumed_roles,
@@ -36,9 +36,8 @@ pub(crate) use self::sequences::{narrowed, restart_hazard, seq_option_clauses};
 #[allow(unused_imports)]
 use self::{
     alter_table::*, columns::*, constraints::*, privileges::*, rebuild::*, tables::*, triggers::*,
-    views::*,
 };
-use crate::compare::{ChangeSet, Comparer};
+use crate::compare::{clustered, ChangeSet, Comparer};
 use crate::write::Targets;
 
 /// Priority classes: the default order of creates (drops run in the reverse order) when the graph does not
@@ -131,7 +130,7 @@ pub(crate) fn strip_stmt(sql: &str) -> &str {
 }
 
 /// Storage parameters compare as a set: their order in `reloptions` is only the order they were given in.
-fn same_options(a: &[String], b: &[String]) -> bool {
+pub(crate) fn same_options(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().collect::<BTreeSet<_>>() == b.iter().collect::<BTreeSet<_>>()
 }
 
@@ -181,9 +180,9 @@ impl<'a> Differ<'a> {
         // the families still compared and written in one walk
         d.tables();
         d.replica_identities();
-        d.views();
         d.out.changes.extend(cs.changes(false));
         if write {
+            d.write_views(&cs);
             d.write_functions(&cs);
             d.write_event_triggers(&cs);
             d.write_sequences(&cs);

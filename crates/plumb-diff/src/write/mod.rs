@@ -19,7 +19,9 @@ mod event_triggers;
 mod functions;
 mod schemas;
 mod sequences;
+mod triggers;
 mod types;
+mod views;
 
 /// Where the SQL of an object's comment, owner and grants points (`SCHEMA s`, `FUNCTION f(integer)`).
 pub(crate) struct Targets<'t> {
