@@ -41,7 +41,7 @@ impl<'a> Differ<'a> {
                         }
                     }
                     let target = format!("EVENT TRIGGER {}", d.object);
-                    let targets = Targets::same(&target, false);
+                    let targets = Targets::new(&target, None);
                     self.write_common(
                         &key,
                         ObjectKind::EventTrigger,

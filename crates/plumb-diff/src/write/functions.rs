@@ -40,7 +40,7 @@ impl<'a> Differ<'a> {
                         );
                     }
                     let target = format!("{} {}", function_kind(to).1, d.object);
-                    let targets = Targets::same(&target, true);
+                    let targets = Targets::new(&target, Some(&target));
                     self.write_common(&key, d.kind, &d.object, &targets, attrs, None);
                 }
             }

@@ -32,12 +32,12 @@ pub(crate) struct Targets<'t> {
 }
 
 impl<'t> Targets<'t> {
-    /// Comment, owner and grants all on the same target.
-    pub(crate) fn same(target: &'t str, grants: bool) -> Targets<'t> {
+    /// Comment and owner on `target`, grants (if any) on `grant`.
+    pub(crate) fn new(target: &'t str, grant: Option<&'t str>) -> Targets<'t> {
         Targets {
             comment: target,
             owner: target,
-            grant: grants.then_some(target),
+            grant,
         }
     }
 }

@@ -53,7 +53,7 @@ impl<'a> Differ<'a> {
                 }
                 ObjDelta::Alter { to, attrs, .. } => {
                     let key = Key::Schema(to.name.clone());
-                    let targets = Targets::same(&target, true);
+                    let targets = Targets::new(&target, Some(&target));
                     self.write_common(&key, ObjectKind::Schema, obj, &targets, attrs, None);
                 }
             }
@@ -184,7 +184,7 @@ impl<'a> Differ<'a> {
                 ObjDelta::Alter { to, attrs, .. } if !redefined(c) => {
                     let target = format!("COLLATION {obj}");
                     let key = Key::Collation(to.name.clone());
-                    let targets = Targets::same(&target, false);
+                    let targets = Targets::new(&target, None);
                     self.write_common(&key, ObjectKind::Collation, obj, &targets, attrs, None);
                     continue;
                 }

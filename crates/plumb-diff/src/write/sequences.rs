@@ -128,7 +128,7 @@ impl<'a> Differ<'a> {
             }
         }
         let target = format!("SEQUENCE {name}");
-        let targets = Targets::same(&target, true);
+        let targets = Targets::new(&target, Some(&target));
         self.write_common(&key, ObjectKind::Sequence, &obj, &targets, attrs, None);
     }
 

@@ -143,13 +143,8 @@ impl<'a> Differ<'a> {
                 None,
             );
         }
-        let target = format!("{kw} {name}");
-        let type_target = format!("TYPE {name}");
-        let targets = Targets {
-            comment: &target,
-            owner: &target,
-            grant: Some(&type_target),
-        };
+        let (target, type_target) = (format!("{kw} {name}"), format!("TYPE {name}"));
+        let targets = Targets::new(&target, Some(&type_target));
         self.write_common(&key, kind, &obj, &targets, attrs, None);
     }
 

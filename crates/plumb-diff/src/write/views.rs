@@ -86,13 +86,8 @@ impl<'a> Differ<'a> {
                 None,
             );
         }
-        let target = format!("{kw} {name}");
-        let table_target = format!("TABLE {name}");
-        let targets = Targets {
-            comment: &target,
-            owner: &target,
-            grant: Some(&table_target),
-        };
+        let (target, table_target) = (format!("{kw} {name}"), format!("TABLE {name}"));
+        let targets = Targets::new(&target, Some(&table_target));
         self.write_common(&key, kind, &obj, &targets, attrs, None);
     }
 
