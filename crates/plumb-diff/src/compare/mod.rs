@@ -1,4 +1,6 @@
-//! Comparing: two models to a typed [`ChangeSet`], without writing any SQL statement.
+//! Comparing: two models to a typed [`ChangeSet`], without writing the plan's statements. (Some values a
+//! change shows are SQL text: a sequence's option clauses, an event trigger's definition. Whether grants
+//! differ is whether `ordered_grant_sql` has anything to write: see `differ::grants_needed`.)
 //!
 //! [`compare`] walks the object families in the plan's order and records, per object, a [`Delta`]: created,
 //! dropped, or altered with the attributes that differ ([`AttrDelta`], each with its old and new value as the
@@ -6,10 +8,10 @@
 //! DDL writer (`crate::write`) turns the same deltas into operations without comparing again.
 //!
 //! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`); each
-//! family has its own module. The families not moved here yet (tables with their columns, constraints,
-//! indexes, policies, partitions and replica identity) are still compared and written in one walk by
-//! `crate::differ`, which uses [`Comparer::triggers`] and [`Comparer::common`] from here; [`Obj::Walk`] marks
-//! where their changes stand in the list.
+//! family has its own module. Tables (with their columns, constraints, indexes, partitions, storage
+//! parameters and replica identity) are not moved here yet: they are still compared and written in one walk
+//! by `crate::differ`, which takes [`Comparer::triggers`], [`Comparer::policies`] and [`Comparer::common`]
+//! from here; [`Obj::Walk`] marks where their changes stand in the list.
 
 use std::collections::BTreeSet;
 
@@ -21,6 +23,7 @@ use crate::{Action, Attribute, Change, ObjectKind, Options, Uncertain};
 mod default_privileges;
 mod event_triggers;
 mod functions;
+mod policies;
 mod schemas;
 mod sequences;
 mod triggers;
@@ -92,10 +95,8 @@ pub(crate) enum Obj<'a> {
     /// An alter of [`Attribute::Base`] (a domain) or [`Attribute::Definition`] (another kind, a range) alone:
     /// created anew, or rebuilt with the types of [`ChangeSet::retyped`].
     Type(ObjDelta<'a, plumb_model::Type>),
-    /// The families still compared and written in one walk (`crate::differ`): their changes stand here.
+    /// Tables, still compared and written in one walk (`crate::differ`): their changes stand here.
     Walk,
-    /// `redefine`: the function is replaced (`CREATE OR REPLACE`), also when no attribute shown differs (a
-    /// `COST` stated on one side only, equal to the language's default).
     /// `recreate`: an altered view whose new definition `CREATE OR REPLACE VIEW` cannot express is dropped
     /// and created again (its alter has [`Attribute::Definition`] alone).
     View {
@@ -117,11 +118,20 @@ pub(crate) enum Obj<'a> {
         table: &'a plumb_model::QualName,
         delta: ObjDelta<'a, plumb_model::Trigger>,
     },
+    /// A policy of a table (compared and written by the walk, with `Comparer::policies`). `recreate`: dropped
+    /// and created again.
+    Policy {
+        table: &'a plumb_model::QualName,
+        delta: ObjDelta<'a, plumb_model::Policy>,
+        recreate: bool,
+    },
     /// The index a (materialized) view is clustered on changes, or is created again.
     Cluster {
         view: &'a plumb_model::View,
         attr: AttrDelta,
     },
+    /// `redefine`: the function is replaced (`CREATE OR REPLACE`), also when no attribute shown differs (a
+    /// `COST` stated on one side only, equal to the language's default).
     Function {
         delta: ObjDelta<'a, plumb_model::Function>,
         redefine: bool,
@@ -158,6 +168,7 @@ impl Delta<'_> {
             }
             Obj::Index { delta, .. } => delta.action_or_attrs(),
             Obj::Trigger { delta, .. } => delta.action_or_attrs(),
+            Obj::Policy { delta, .. } => delta.action_or_attrs(),
             Obj::Function { delta, .. } => delta.action_or_attrs(),
             Obj::EventTrigger(d) => d.action_or_attrs(),
             Obj::Sequence(d) => d.action_or_attrs(),
@@ -320,6 +331,25 @@ impl<'a> Comparer<'a> {
                 self.note_uncertain(kind, object, reason);
                 true
             }
+        }
+    }
+
+    /// [`Self::same_sql`] of texts either side may lack: `DEFAULT NULL` declared is no default stored.
+    pub(crate) fn same_sql_opt(
+        &mut self,
+        sql: Sql,
+        kind: ObjectKind,
+        object: &str,
+        a: Option<&str>,
+        b: Option<&str>,
+    ) -> bool {
+        match (a, b) {
+            (Some(a), Some(b)) => self.same_sql(sql, kind, object, a, b),
+            // `DEFAULT NULL` declared, no default stored (or the server's `NULL::type` against none)
+            (Some(x), None) | (None, Some(x)) if sql == Sql::Expr && !self.both_live() => {
+                crate::same::is_null(x)
+            }
+            (a, b) => a == b,
         }
     }
 

@@ -1,10 +1,12 @@
 //! The writer's state ([`Differ`]) and the order of a plan's making (`Differ::run`): the change set
-//! (`crate::compare`) written family by family (`crate::write`), and the families not split yet, which are
-//! still compared and written in one walk here: types, tables (columns, constraints, indexes, triggers,
-//! policies, partitions) and views. Then the dependants of what goes away are rebuilt.
+//! (`crate::compare`) written family by family (`crate::write`), around the one family not split yet, which
+//! is still compared and written in one walk here: tables (columns, constraints, indexes, partitions,
+//! storage parameters, replica identity; their triggers and policies are compared by `Comparer::triggers`
+//! and `Comparer::policies` and written by `crate::write`). Then the dependants of what goes away are
+//! rebuilt (`rebuild.rs`).
 //!
-//! This module holds the helpers every family uses (`change`, `op`, `same_sql`, `create_extras`); each
-//! family of the walk has its own module (see each module's header).
+//! This module holds the helpers the walk and the writers use (`change`, `op`, `same_sql`, `create_extras`);
+//! each part of the walk has its own module (see each module's header).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,6 +35,7 @@ pub(crate) use self::privileges::{
     resolve_assumed_roles,
 };
 pub(crate) use self::sequences::{narrowed, restart_hazard, seq_option_clauses};
+pub(crate) use self::triggers::policy_roles;
 #[allow(unused_imports)]
 use self::{
     alter_table::*, columns::*, constraints::*, privileges::*, rebuild::*, tables::*, triggers::*,
@@ -146,7 +149,7 @@ type StorageParam = (String, String);
 
 impl<'a> Differ<'a> {
     /// The plan's changes and operations. `write`: false for the changes alone ([`crate::diff`]): the change
-    /// set is not written (the walk of the families not split yet still is).
+    /// set is not written (the walk of tables, not split yet, still is).
     pub(crate) fn run(
         from: &'a Database,
         to: &'a Database,
@@ -283,6 +286,7 @@ impl<'a> Differ<'a> {
         self.cmp.same_sql(sql, kind, object, a, b)
     }
 
+    /// See [`Comparer::same_sql_opt`].
     pub(super) fn same_sql_opt(
         &mut self,
         sql: Sql,
@@ -291,18 +295,24 @@ impl<'a> Differ<'a> {
         a: Option<&str>,
         b: Option<&str>,
     ) -> bool {
-        match (a, b) {
-            (Some(a), Some(b)) => self.same_sql(sql, kind, object, a, b),
-            // `DEFAULT NULL` declared, no default stored (or the server's `NULL::type` against none)
-            (Some(x), None) | (None, Some(x)) if sql == Sql::Expr && !self.both_live() => {
-                crate::same::is_null(x)
-            }
-            (a, b) => a == b,
-        }
+        self.cmp.same_sql_opt(sql, kind, object, a, b)
     }
 
-    pub(super) fn both_live(&self) -> bool {
-        self.cmp.both_live()
+    /// Deltas of a table's triggers or policies, compared for the walk: recorded as changes and written.
+    pub(super) fn record_and_write(&mut self, deltas: Vec<crate::compare::Delta<'_>>) {
+        use crate::compare::Obj;
+        for d in deltas {
+            d.changes(&mut self.out.changes);
+            match &d.obj {
+                Obj::Trigger { table, delta } => self.write_trigger(table, delta),
+                Obj::Policy {
+                    table,
+                    delta,
+                    recreate,
+                } => self.write_policy(table, delta, *recreate),
+                _ => {}
+            }
+        }
     }
 
     /// The same parent and a bound of the same meaning (see [`Self::same_sql`]).

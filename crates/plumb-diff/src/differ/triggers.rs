@@ -51,7 +51,7 @@ impl<'a> Differ<'a> {
         );
     }
 
-    pub(super) fn create_policy(&mut self, table: &QualName, p: &Policy, report: bool) {
+    pub(crate) fn create_policy(&mut self, table: &QualName, p: &Policy, report: bool) {
         let obj = format!("{} on {table}", quote_ident(&p.name));
         if report {
             self.change(ObjectKind::Policy, &obj, Action::Create);
@@ -92,7 +92,7 @@ impl<'a> Differ<'a> {
         );
     }
 
-    pub(super) fn drop_policy(&mut self, table: &QualName, p: &Policy, report: bool) {
+    pub(crate) fn drop_policy(&mut self, table: &QualName, p: &Policy, report: bool) {
         let obj = format!("{} on {table}", quote_ident(&p.name));
         if report {
             self.change(ObjectKind::Policy, &obj, Action::Drop);
@@ -117,12 +117,8 @@ impl<'a> Differ<'a> {
         f: &BTreeMap<String, Trigger>,
         t: &BTreeMap<String, Trigger>,
     ) {
-        for d in self.cmp.triggers(name, f, t) {
-            d.changes(&mut self.out.changes);
-            if let crate::compare::Obj::Trigger { table, delta } = &d.obj {
-                self.write_trigger(table, delta);
-            }
-        }
+        let triggers = self.cmp.triggers(name, f, t);
+        self.record_and_write(triggers);
     }
 }
 
@@ -136,7 +132,7 @@ pub(super) fn trigger_enable_sql(table: &QualName, tr: &Trigger) -> Option<Strin
     })
 }
 
-pub(super) fn policy_roles(roles: &[String]) -> String {
+pub(crate) fn policy_roles(roles: &[String]) -> String {
     if roles.is_empty() {
         return "PUBLIC".to_string();
     }

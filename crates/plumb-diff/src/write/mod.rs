@@ -17,6 +17,7 @@ use crate::{Action, Attribute, ObjectKind};
 mod default_privileges;
 mod event_triggers;
 mod functions;
+mod policies;
 mod schemas;
 mod sequences;
 mod triggers;
