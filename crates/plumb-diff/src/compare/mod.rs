@@ -10,7 +10,8 @@
 //! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`); each
 //! family has its own module. Tables (with their columns, constraints, indexes, partitions, storage
 //! parameters and replica identity) are not moved here yet: they are still compared and written in one walk
-//! by `crate::differ`, which takes [`Comparer::triggers`], [`Comparer::policies`] and [`Comparer::common`]
+//! by `crate::differ`, which takes [`Comparer::table_attrs`], [`Comparer::triggers`], [`Comparer::policies`]
+//! and [`Comparer::common`]
 //! from here; [`Obj::Walk`] marks where their changes stand in the list.
 
 use std::collections::BTreeSet;
@@ -26,6 +27,7 @@ mod functions;
 mod policies;
 mod schemas;
 mod sequences;
+mod tables;
 mod triggers;
 mod types;
 mod views;
@@ -97,6 +99,8 @@ pub(crate) enum Obj<'a> {
     Type(ObjDelta<'a, plumb_model::Type>),
     /// Tables, still compared and written in one walk (`crate::differ`): their changes stand here.
     Walk,
+    /// A table's own attributes (compared and written by the walk, with `Comparer::table_attrs`).
+    Table(ObjDelta<'a, plumb_model::Table>),
     /// `recreate`: an altered view whose new definition `CREATE OR REPLACE VIEW` cannot express is dropped
     /// and created again (its alter has [`Attribute::Definition`] alone).
     View {
@@ -162,6 +166,7 @@ impl Delta<'_> {
             Obj::Extension(d) => d.action_or_attrs(),
             Obj::Collation(d) => d.action_or_attrs(),
             Obj::Type(d) => d.action_or_attrs(),
+            Obj::Table(d) => d.action_or_attrs(),
             Obj::View { delta, .. } => delta.action_or_attrs(),
             Obj::ViewColumn { attr, .. } | Obj::Cluster { attr, .. } => {
                 Ok(std::slice::from_ref(attr))

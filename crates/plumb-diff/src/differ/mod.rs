@@ -29,7 +29,7 @@ mod sequences;
 mod tables;
 mod triggers;
 
-pub(crate) use self::alter_table::reloption;
+pub(crate) use self::alter_table::{reloption, reloption_name};
 pub(crate) use self::privileges::{
     grant_sql, grantee, grants_needed, ordered_grant_sql, public_schema_defaults,
     resolve_assumed_roles,
@@ -41,7 +41,6 @@ use self::{
     alter_table::*, columns::*, constraints::*, privileges::*, rebuild::*, tables::*, triggers::*,
 };
 use crate::compare::{clustered, ChangeSet, Comparer};
-use crate::write::Targets;
 
 /// Priority classes: the default order of creates (drops run in the reverse order) when the graph does not
 /// decide.
@@ -298,9 +297,9 @@ impl<'a> Differ<'a> {
         self.cmp.same_sql_opt(sql, kind, object, a, b)
     }
 
-    /// Deltas of a table's triggers or policies, compared for the walk: recorded as changes and written.
+    /// Deltas of a table's own attributes, triggers or policies, compared for the walk: recorded as changes and written.
     pub(super) fn record_and_write(&mut self, deltas: Vec<crate::compare::Delta<'_>>) {
-        use crate::compare::Obj;
+        use crate::compare::{Obj, ObjDelta};
         for d in deltas {
             d.changes(&mut self.out.changes);
             match &d.obj {
@@ -310,57 +309,22 @@ impl<'a> Differ<'a> {
                     delta,
                     recreate,
                 } => self.write_policy(table, delta, *recreate),
+                Obj::Table(ObjDelta::Alter { from, to, attrs }) => {
+                    self.write_table_alter(from, to, attrs)
+                }
                 _ => {}
             }
         }
     }
 
-    /// The same parent and a bound of the same meaning (see [`Self::same_sql`]).
+    /// See [`Comparer::same_partition`].
     pub(super) fn same_partition(
         &mut self,
         object: &str,
         a: Option<&plumb_model::PartitionOf>,
         b: Option<&plumb_model::PartitionOf>,
     ) -> bool {
-        match (a, b) {
-            (Some(a), Some(b)) => {
-                a.parent == b.parent
-                    && self.same_sql(
-                        Sql::PartitionBound,
-                        ObjectKind::Table,
-                        object,
-                        &a.bound,
-                        &b.bound,
-                    )
-            }
-            (a, b) => a == b,
-        }
-    }
-
-    /// Comment, owner and grant changes of an object present on both sides, each as its own operation.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn common_alters(
-        &mut self,
-        key: &Key,
-        kind: ObjectKind,
-        object: &str,
-        comment_target: &str,
-        owner_target: &str,
-        grant: Option<(AclKind, &str)>,
-        f: &Common,
-        t: &Common,
-        stage: Option<Stage>,
-    ) {
-        let attrs = self.cmp.common(grant.map(|(on, _)| on), f, t);
-        for a in &attrs {
-            self.change_attr(kind, object, a.attr, a.from.clone(), a.to.clone());
-        }
-        let targets = Targets {
-            comment: comment_target,
-            owner: owner_target,
-            grant: grant.map(|(_, target)| target),
-        };
-        self.write_common(key, kind, object, &targets, &attrs, stage);
+        self.cmp.same_partition(object, a, b)
     }
 
     /// See [`Comparer::live_version`].

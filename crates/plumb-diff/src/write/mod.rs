@@ -20,6 +20,7 @@ mod functions;
 mod policies;
 mod schemas;
 mod sequences;
+mod tables;
 mod triggers;
 mod types;
 mod views;
