@@ -273,6 +273,19 @@ impl<'a> Differ<'a> {
         self.out.ops.len() - 1
     }
 
+    /// An operation that alters an object, without hazards.
+    pub(crate) fn alter_op(
+        &mut self,
+        key: Key,
+        kind: ObjectKind,
+        object: &str,
+        sql: Vec<String>,
+        class: u8,
+        stage: Option<Stage>,
+    ) -> usize {
+        self.op(key, Action::Alter, kind, object, sql, vec![], class, stage)
+    }
+
     /// Whether two SQL texts of an object mean the same (see [`Comparer::same_sql`]).
     pub(super) fn same_sql(
         &mut self,

@@ -26,13 +26,11 @@ impl<'a> Differ<'a> {
                                 self.create_event_trigger(to);
                             }
                             Attribute::Enabled => {
-                                self.op(
+                                self.alter_op(
                                     key.clone(),
-                                    Action::Alter,
                                     ObjectKind::EventTrigger,
                                     &d.object,
                                     vec![enabled_sql(to)],
-                                    vec![],
                                     class::MISC,
                                     None,
                                 );

@@ -28,16 +28,7 @@ impl<'a> Differ<'a> {
                     }
                     if *redefine {
                         let sql = self.create_function_sql(to, true);
-                        self.op(
-                            key.clone(),
-                            Action::Alter,
-                            d.kind,
-                            &d.object,
-                            sql,
-                            vec![],
-                            class::FUNCTION,
-                            None,
-                        );
+                        self.alter_op(key.clone(), d.kind, &d.object, sql, class::FUNCTION, None);
                     }
                     let target = format!("{} {}", function_kind(to).1, d.object);
                     let targets = Targets::new(&target, Some(&target));

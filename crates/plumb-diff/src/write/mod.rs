@@ -12,7 +12,7 @@ use plumb_model::quote_ident;
 use crate::compare::{AttrDelta, ChangeSet, Delta, ObjDelta};
 use crate::differ::{class, comment_sql, ordered_grant_sql, Differ, Stage};
 use crate::keys::Key;
-use crate::{Action, Attribute, ObjectKind};
+use crate::{Attribute, ObjectKind};
 
 mod default_privileges;
 mod event_triggers;
@@ -77,16 +77,7 @@ impl<'a> Differ<'a> {
                 }
                 _ => continue,
             };
-            self.op(
-                key.clone(),
-                Action::Alter,
-                kind,
-                object,
-                sql,
-                vec![],
-                class::MISC,
-                stage,
-            );
+            self.alter_op(key.clone(), kind, object, sql, class::MISC, stage);
         }
     }
 }

@@ -5,7 +5,7 @@ use plumb_model::{quote_ident, Policy, QualName};
 use crate::compare::ObjDelta;
 use crate::differ::{class, comment_sql, policy_roles, Differ, Stage};
 use crate::keys::Key;
-use crate::{Action, Attribute, ObjectKind};
+use crate::{Attribute, ObjectKind};
 
 impl Differ<'_> {
     pub(crate) fn write_policy(
@@ -51,13 +51,11 @@ impl Differ<'_> {
             ));
         }
         if !sql.is_empty() {
-            self.op(
+            self.alter_op(
                 Key::Policy(name.clone(), n.clone()),
-                Action::Alter,
                 ObjectKind::Policy,
                 &format!("{} on {name}", quote_ident(n)),
                 sql,
-                vec![],
                 class::POLICY,
                 Some(Stage::AfterColumns),
             );

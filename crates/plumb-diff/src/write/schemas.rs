@@ -110,13 +110,11 @@ impl<'a> Differ<'a> {
                                 class::MISC,
                             ),
                         };
-                        self.op(
+                        self.alter_op(
                             Key::Extension(to.name.clone()),
-                            Action::Alter,
                             ObjectKind::Extension,
                             obj,
                             vec![sql],
-                            vec![],
                             class,
                             None,
                         );

@@ -148,13 +148,11 @@ impl Differ<'_> {
         if !set.is_empty() {
             sql.push(format!("ALTER TABLE {name} SET ({});", set.join(", ")));
         }
-        self.op(
+        self.alter_op(
             Key::Relation(name.clone()),
-            Action::Alter,
             ObjectKind::Table,
             &name.to_string(),
             sql,
-            vec![],
             class::TABLE,
             None,
         );

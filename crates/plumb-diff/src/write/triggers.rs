@@ -5,7 +5,7 @@ use plumb_model::{quote_ident, QualName, Trigger};
 use crate::compare::ObjDelta;
 use crate::differ::{class, comment_sql, Differ, Stage};
 use crate::keys::Key;
-use crate::{Action, Attribute, ObjectKind};
+use crate::{Attribute, ObjectKind};
 
 impl Differ<'_> {
     pub(crate) fn write_trigger(&mut self, table: &QualName, delta: &ObjDelta<'_, Trigger>) {
@@ -36,13 +36,11 @@ impl Differ<'_> {
             }
         }
         if !sql.is_empty() {
-            self.op(
+            self.alter_op(
                 Key::Trigger(table.clone(), n.clone()),
-                Action::Alter,
                 ObjectKind::Trigger,
                 &format!("{} on {table}", quote_ident(n)),
                 sql,
-                vec![],
                 class::TRIGGER,
                 Some(Stage::AfterColumns),
             );

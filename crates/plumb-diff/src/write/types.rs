@@ -583,16 +583,7 @@ impl<'a> Differ<'a> {
                     quote_literal(l)
                 ));
             }
-            self.op(
-                key,
-                Action::Alter,
-                ObjectKind::Type,
-                &obj,
-                sql,
-                vec![],
-                class::TYPE,
-                None,
-            );
+            self.alter_op(key, ObjectKind::Type, &obj, sql, class::TYPE, None);
         }
     }
 

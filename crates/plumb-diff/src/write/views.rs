@@ -31,13 +31,11 @@ impl<'a> Differ<'a> {
                         &format!("COLUMN {}", d.object),
                         attr.to.as_deref(),
                     )];
-                    self.op(
+                    self.alter_op(
                         Key::Relation(view.name.clone()),
-                        Action::Alter,
                         kind,
                         &view.name.to_string(),
                         sql,
-                        vec![],
                         class::MISC,
                         None,
                     );
@@ -75,16 +73,7 @@ impl<'a> Differ<'a> {
         if attrs.iter().any(|a| a.attr == Attribute::Definition) {
             let def = strip_stmt(&to.definition);
             let sql = vec![format!("CREATE OR REPLACE VIEW {name} AS\n{def};")];
-            self.op(
-                key.clone(),
-                Action::Alter,
-                kind,
-                &obj,
-                sql,
-                vec![],
-                class,
-                None,
-            );
+            self.alter_op(key.clone(), kind, &obj, sql, class, None);
         }
         let (target, table_target) = (format!("{kw} {name}"), format!("TABLE {name}"));
         let targets = Targets::new(&target, Some(&table_target));
