@@ -269,7 +269,7 @@ impl<'a> Differ<'a> {
                     }
                     if params.is_none()
                         && (c.kind != tc.kind
-                            || !self.same_sql(
+                            || !self.cmp.same_sql(
                                 Sql::Constraint,
                                 ObjectKind::Constraint,
                                 &cobj,
@@ -382,7 +382,7 @@ impl<'a> Differ<'a> {
                         );
                     }
                     if params.is_none()
-                        && (!self.same_sql(
+                        && (!self.cmp.same_sql(
                             Sql::Statement,
                             ObjectKind::Index,
                             &iobj,

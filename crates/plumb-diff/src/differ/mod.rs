@@ -5,7 +5,7 @@
 //! and `Comparer::policies` and written by `crate::write`). Then the dependants of what goes away are
 //! rebuilt (`rebuild.rs`).
 //!
-//! This module holds the helpers the walk and the writers use (`change`, `op`, `same_sql`, `create_extras`);
+//! This module holds the helpers the walk and the writers use (`change`, `op`, `alter_op`, `create_extras`);
 //! each part of the walk has its own module (see each module's header).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -286,31 +286,8 @@ impl<'a> Differ<'a> {
         self.op(key, Action::Alter, kind, object, sql, vec![], class, stage)
     }
 
-    /// Whether two SQL texts of an object mean the same (see [`Comparer::same_sql`]).
-    pub(super) fn same_sql(
-        &mut self,
-        sql: Sql,
-        kind: ObjectKind,
-        object: &str,
-        a: &str,
-        b: &str,
-    ) -> bool {
-        self.cmp.same_sql(sql, kind, object, a, b)
-    }
-
-    /// See [`Comparer::same_sql_opt`].
-    pub(super) fn same_sql_opt(
-        &mut self,
-        sql: Sql,
-        kind: ObjectKind,
-        object: &str,
-        a: Option<&str>,
-        b: Option<&str>,
-    ) -> bool {
-        self.cmp.same_sql_opt(sql, kind, object, a, b)
-    }
-
-    /// Deltas of a table's own attributes, triggers or policies, compared for the walk: recorded as changes and written.
+    /// Deltas of a table's own attributes, triggers or policies, compared for the walk: recorded as changes
+    /// and written.
     pub(super) fn record_and_write(&mut self, deltas: Vec<crate::compare::Delta<'_>>) {
         use crate::compare::{Obj, ObjDelta};
         for d in deltas {
@@ -328,16 +305,6 @@ impl<'a> Differ<'a> {
                 _ => {}
             }
         }
-    }
-
-    /// See [`Comparer::same_partition`].
-    pub(super) fn same_partition(
-        &mut self,
-        object: &str,
-        a: Option<&plumb_model::PartitionOf>,
-        b: Option<&plumb_model::PartitionOf>,
-    ) -> bool {
-        self.cmp.same_partition(object, a, b)
     }
 
     /// See [`Comparer::live_version`].

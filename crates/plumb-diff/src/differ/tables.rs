@@ -329,7 +329,7 @@ impl<'a> Differ<'a> {
                 // the partition is created or attached here: PostgreSQL clones the parent's indexes
                 let joins = match ft {
                     None => true,
-                    Some(f) => !self.same_partition(
+                    Some(f) => !self.cmp.same_partition(
                         &tn.to_string(),
                         f.partition_of.as_ref(),
                         t.partition_of.as_ref(),
@@ -410,7 +410,9 @@ impl<'a> Differ<'a> {
         // a partition created or attached here, under a parent index that exists already, gets that index's
         // partition from PostgreSQL
         let joins = ft.is_none_or(|f| {
-            !self.same_partition(&tn.to_string(), f.partition_of.as_ref(), Some(p))
+            !self
+                .cmp
+                .same_partition(&tn.to_string(), f.partition_of.as_ref(), Some(p))
         });
         if joins && !parent_created {
             return;
