@@ -8,8 +8,8 @@
 //! DDL writer (`crate::write`) turns the same deltas into operations without comparing again.
 //!
 //! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`); each
-//! family has its own module. Tables (with their columns, constraints, indexes, partitions, storage
-//! parameters and replica identity) are not moved here yet: they are still compared and written in one walk
+//! family has its own module. Tables' columns, constraints, indexes and partition indexes, and which tables
+//! are created, are not moved here yet: they are still compared and written in one walk
 //! by `crate::differ`, which takes [`Comparer::table_attrs`], [`Comparer::triggers`], [`Comparer::policies`]
 //! and [`Comparer::common`]
 //! from here; [`Obj::Walk`] marks where their changes stand in the list.
@@ -99,8 +99,18 @@ pub(crate) enum Obj<'a> {
     Type(ObjDelta<'a, plumb_model::Type>),
     /// Tables, still compared and written in one walk (`crate::differ`): their changes stand here.
     Walk,
+    /// A table that goes away: dropped, or (`partitioning`: the change shown) dropped to be created again.
+    TableGone {
+        table: &'a plumb_model::Table,
+        partitioning: Option<AttrDelta>,
+    },
     /// A table's own attributes (compared and written by the walk, with `Comparer::table_attrs`).
     Table(ObjDelta<'a, plumb_model::Table>),
+    /// A table's `REPLICA IDENTITY` differs; `attr` (the change shown) for a table that stays.
+    ReplicaIdentity {
+        table: &'a plumb_model::Table,
+        attr: Option<AttrDelta>,
+    },
     /// `recreate`: an altered view whose new definition `CREATE OR REPLACE VIEW` cannot express is dropped
     /// and created again (its alter has [`Attribute::Definition`] alone).
     View {
@@ -167,6 +177,11 @@ impl Delta<'_> {
             Obj::Collation(d) => d.action_or_attrs(),
             Obj::Type(d) => d.action_or_attrs(),
             Obj::Table(d) => d.action_or_attrs(),
+            Obj::ReplicaIdentity { attr, .. } => Ok(attr.as_slice()),
+            Obj::TableGone { partitioning, .. } => match partitioning {
+                Some(a) => Ok(std::slice::from_ref(a)),
+                None => Err(Action::Drop),
+            },
             Obj::View { delta, .. } => delta.action_or_attrs(),
             Obj::ViewColumn { attr, .. } | Obj::Cluster { attr, .. } => {
                 Ok(std::slice::from_ref(attr))
@@ -217,6 +232,10 @@ pub(crate) struct ChangeSet<'a> {
     /// Types rebuilt in place (renamed away, created anew, their users converted), in creation order: see
     /// [`types::retyped`].
     pub retyped: Vec<plumb_model::QualName>,
+    /// Tables that go away (dropped, or dropped and created again), and those created again: see
+    /// [`tables::dropped_tables`].
+    pub dropped_tables: BTreeSet<plumb_model::QualName>,
+    pub recreated_tables: BTreeSet<plumb_model::QualName>,
     /// Objects whose SQL text could not be compared offline: treated as unchanged.
     pub uncertain: Vec<Uncertain>,
 }
@@ -265,11 +284,14 @@ pub(crate) fn compare<'a>(
     c.collations(&mut deltas);
     let retyped = types::retyped(from, to);
     c.types(&retyped.iter().cloned().collect(), &mut deltas);
+    let (dropped_tables, recreated_tables) = tables::dropped_tables(from, to);
+    c.tables_gone(&dropped_tables, &recreated_tables, &mut deltas);
     deltas.push(Delta {
         kind: ObjectKind::Session,
         object: String::new(),
         obj: Obj::Walk,
     });
+    c.replica_identities(&dropped_tables, &mut deltas);
     c.views(&mut deltas);
     c.functions(&mut deltas);
     c.event_triggers(&mut deltas);
@@ -278,6 +300,8 @@ pub(crate) fn compare<'a>(
     ChangeSet {
         deltas,
         retyped,
+        dropped_tables,
+        recreated_tables,
         uncertain: c.uncertain,
     }
 }

@@ -1,8 +1,8 @@
 //! The writer's state ([`Differ`]) and the order of a plan's making (`Differ::run`): the change set
 //! (`crate::compare`) written family by family (`crate::write`), around the one family not split yet, which
-//! is still compared and written in one walk here: tables (columns, constraints, indexes, partitions,
-//! storage parameters, replica identity; their triggers and policies are compared by `Comparer::triggers`
-//! and `Comparer::policies` and written by `crate::write`). Then the dependants of what goes away are
+//! is still compared and written in one walk here: tables (which are created and dropped, columns,
+//! constraints, indexes, partition indexes; a kept table's own attributes, triggers and policies are
+//! compared by `Comparer::table_attrs`, `triggers` and `policies` and written by `crate::write`). Then the dependants of what goes away are
 //! rebuilt (`rebuild.rs`).
 //!
 //! This module holds the helpers the walk and the writers use (`change`, `op`, `alter_op`, `create_extras`);
@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use plumb_model::{
     quote_ident, quote_literal, AclKind, Column, Common, Constraint, ConstraintKind, Database,
     DefaultPrivileges, Grant, Index as PgIndex, NotNullConstraint, Persistence, Policy, QualName,
-    ReplicaIdentity, SequenceOptions, Table, Trigger, TriggerEnabled,
+    SequenceOptions, Table, Trigger, TriggerEnabled,
 };
 
 use crate::keys::{Index, Key};
@@ -169,7 +169,7 @@ impl<'a> Differ<'a> {
             },
             cmp: Comparer::new(from, to, opts),
             seeds: BTreeSet::new(),
-            dropped_tables: BTreeSet::new(),
+            dropped_tables: cs.dropped_tables.clone(),
             rebuilt: BTreeSet::new(),
             retyped_set: cs.retyped.iter().cloned().collect(),
         };
@@ -179,11 +179,14 @@ impl<'a> Differ<'a> {
             d.write_collations(&cs);
             d.write_types(&cs);
         }
-        // the families still compared and written in one walk
-        d.tables();
-        d.replica_identities();
+        // tables, still compared and written in one walk but for the drops
+        if write {
+            d.write_tables_gone(&cs);
+        }
+        d.tables(&cs.recreated_tables);
         d.out.changes.extend(cs.changes(false));
         if write {
+            d.write_replica_identities(&cs);
             d.write_views(&cs);
             d.write_functions(&cs);
             d.write_event_triggers(&cs);

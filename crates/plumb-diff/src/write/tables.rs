@@ -1,11 +1,13 @@
-//! Tables: the statements of a table's own attributes that change (`ALTER TABLE ... ATTACH/DETACH
+//! Tables: `REPLICA IDENTITY`, and the statements of a table's own attributes that change (`ALTER TABLE ... ATTACH/DETACH
 //! PARTITION, [NOT] OF, [NO] INHERIT, SET [UN]LOGGED, SET/RESET (...), ... ROW LEVEL SECURITY`), before or
 //! after its column changes. Creating, dropping and the table's parts are still the walk's (`crate::differ`).
 
-use plumb_model::{Persistence, Table};
+use std::collections::BTreeMap;
+
+use plumb_model::{Persistence, QualName, ReplicaIdentity, Table};
 
 use super::Targets;
-use crate::compare::AttrDelta;
+use crate::compare::{AttrDelta, ChangeSet, Obj};
 use crate::differ::{class, hz, reloption, reloption_name, Differ, Stage};
 use crate::keys::Key;
 use crate::{Action, Attribute, HazardKind, ObjectKind};
@@ -18,7 +20,127 @@ type TableStep = (
     Option<Stage>,
 );
 
-impl Differ<'_> {
+impl<'a> Differ<'a> {
+    /// `DROP TABLE` of the tables that go away (a partition dropped with its parent has no step of its own:
+    /// the parent's names it in `Op::also`), then the foreign keys of a cycle among them.
+    pub(crate) fn write_tables_gone(&mut self, cs: &ChangeSet<'a>) {
+        let from = self.from;
+        let dropped = self.dropped_tables.clone();
+        for d in &cs.deltas {
+            let Obj::TableGone { table: f, .. } = &d.obj else {
+                continue;
+            };
+            let name = &f.name;
+            let obj = &d.object;
+            self.seeds.insert(Key::Relation(name.clone()));
+            if f.partition_of
+                .as_ref()
+                .is_some_and(|p| dropped.contains(&p.parent))
+            {
+                continue;
+            }
+            let parts = dropped
+                .iter()
+                .filter(|n| {
+                    from.tables
+                        .get(*n)
+                        .and_then(|x| x.partition_of.as_ref())
+                        .is_some_and(|p| &p.parent == name)
+                })
+                .count();
+            let h = vec![hz(
+                HazardKind::DataLoss,
+                if parts == 0 {
+                    format!("drops table {obj} and its rows")
+                } else {
+                    format!("drops table {obj} with its {parts} partition(s) and their rows")
+                },
+            )];
+            let i = self.op(
+                Key::Relation(name.clone()),
+                Action::Drop,
+                ObjectKind::Table,
+                obj,
+                vec![format!("DROP TABLE {obj};")],
+                h,
+                class::TABLE,
+                None,
+            );
+            // the partitions it drops with it (at any depth) are dropped by this step: their names are free
+            // after it, and what depends on them (their schema, a view) is ordered around it
+            let mut under = vec![name.clone()];
+            while let Some(p) = under.pop() {
+                for (n, x) in &from.tables {
+                    if x.partition_of.as_ref().is_some_and(|po| po.parent == p) {
+                        self.out.ops[i].also.push(Key::Relation(n.clone()));
+                        under.push(n.clone());
+                    }
+                }
+            }
+        }
+        self.break_dropped_fk_cycles(&dropped);
+    }
+
+    /// `REPLICA IDENTITY` of tables and partitioned tables. `USING INDEX` is set by the step that creates
+    /// the index when this plan creates it (a new table, or an index created again, which loses the setting:
+    /// then set again even when it did not change), with a new table's creation, else by a step of its own
+    /// after the table's column changes.
+    pub(crate) fn write_replica_identities(&mut self, cs: &ChangeSet<'a>) {
+        let changed: BTreeMap<&QualName, bool> = cs
+            .deltas
+            .iter()
+            .filter_map(|d| match &d.obj {
+                Obj::ReplicaIdentity { table, attr } => Some((&table.name, attr.is_some())),
+                _ => None,
+            })
+            .collect();
+        for (name, t) in &self.to.tables {
+            let index_created = match &t.replica_identity {
+                ReplicaIdentity::Index(i) => {
+                    let k = Key::Index(name.clone(), i.clone());
+                    self.out
+                        .ops
+                        .iter()
+                        .position(|o| o.key == k && o.role == Action::Create)
+                }
+                _ => None,
+            };
+            let kept = changed.get(name);
+            if kept.is_none() && index_created.is_none() {
+                continue;
+            }
+            let stmt = format!(
+                "ALTER TABLE {name} REPLICA IDENTITY {};",
+                t.replica_identity.sql()
+            );
+            if let Some(i) = index_created {
+                self.out.ops[i].sql.push(stmt);
+            } else if kept == Some(&false) {
+                // a new table: with its creation
+                let k = Key::Relation(name.clone());
+                if let Some(o) = self
+                    .out
+                    .ops
+                    .iter_mut()
+                    .find(|o| o.key == k && o.role == Action::Create)
+                {
+                    o.sql.push(stmt);
+                }
+            } else {
+                let obj = name.to_string();
+                let key = Key::Relation(name.clone());
+                self.alter_op(
+                    key,
+                    ObjectKind::Table,
+                    &obj,
+                    vec![stmt],
+                    class::MISC,
+                    Some(Stage::AfterColumns),
+                );
+            }
+        }
+    }
+
     pub(crate) fn write_table_alter(&mut self, f: &Table, t: &Table, attrs: &[AttrDelta]) {
         let name = &t.name;
         for a in attrs {
