@@ -3,7 +3,16 @@
 use super::*;
 
 /// `name=value` storage parameters as SQL: `name = 'value'`, each part quoted.
-pub(super) fn reloption(opt: &str) -> String {
+/// The kind of relation `ALTER {kw}` names: a table, else a (materialized) view.
+fn cluster_kind(kw: &str) -> ObjectKind {
+    if kw == "TABLE" {
+        ObjectKind::Table
+    } else {
+        ObjectKind::MaterializedView
+    }
+}
+
+pub(crate) fn reloption(opt: &str) -> String {
     let (name, value) = opt.split_once('=').unwrap_or((opt, ""));
     let name = name
         .split('.')
@@ -13,7 +22,7 @@ pub(super) fn reloption(opt: &str) -> String {
     format!("{name} = {}", quote_literal(value))
 }
 
-pub(super) fn reloption_name(opt: &str) -> String {
+pub(crate) fn reloption_name(opt: &str) -> String {
     let name = opt.split_once('=').map(|(n, _)| n).unwrap_or(opt);
     name.split('.')
         .map(quote_ident)
@@ -146,17 +155,8 @@ impl<'a> Differ<'a> {
         from: Option<&BTreeMap<String, PgIndex>>,
         to: &BTreeMap<String, PgIndex>,
     ) {
-        let marked = |m: &BTreeMap<String, PgIndex>| {
-            m.values().find(|i| i.clustered).map(|i| i.name.clone())
-        };
-        let (was, will) = (from.and_then(marked), marked(to));
-        let obj = name.to_string();
-        let kind = if kw == "TABLE" {
-            ObjectKind::Table
-        } else {
-            ObjectKind::MaterializedView
-        };
-        let (key, sql) = match &will {
+        let (was, will) = (from.and_then(clustered), clustered(to));
+        match will {
             Some(n) => {
                 let index_key = Key::Index(name.clone(), n.clone());
                 let con_key = to[n]
@@ -167,33 +167,55 @@ impl<'a> Differ<'a> {
                     o.role == Action::Create
                         && (o.key == index_key || Some(&o.key) == con_key.as_ref())
                 });
-                if was.as_ref() == Some(n) && !created {
+                if was == Some(n) && !created {
                     return;
                 }
-                let sql = format!("ALTER {kw} {name} CLUSTER ON {};", quote_ident(n));
-                (con_key.unwrap_or(index_key), sql)
             }
-            None if was.is_some() => (
+            None if was.is_some() => {}
+            None => return,
+        }
+        if from.is_some() {
+            let kind = cluster_kind(kw);
+            let or_none = |v: Option<&String>| Some(v.map_or("none".into(), |n| quote_ident(n)));
+            self.change_attr(
+                kind,
+                &name.to_string(),
+                Attribute::ClusteredOnIndex,
+                or_none(was),
+                or_none(will),
+            );
+        }
+        self.write_cluster(name, kw, to);
+    }
+
+    /// `CLUSTER ON` the index `to` marks, or `SET WITHOUT CLUSTER` when it marks none.
+    pub(crate) fn write_cluster(
+        &mut self,
+        name: &QualName,
+        kw: &str,
+        to: &BTreeMap<String, PgIndex>,
+    ) {
+        let (key, sql) = match clustered(to) {
+            Some(n) => {
+                let key = match &to[n].constraint {
+                    Some(c) => Key::Constraint(name.clone(), c.clone()),
+                    None => Key::Index(name.clone(), n.clone()),
+                };
+                (
+                    key,
+                    format!("ALTER {kw} {name} CLUSTER ON {};", quote_ident(n)),
+                )
+            }
+            None => (
                 Key::Relation(name.clone()),
                 format!("ALTER {kw} {name} SET WITHOUT CLUSTER;"),
             ),
-            None => return,
         };
-        if from.is_some() {
-            let or_none = |v: Option<String>| Some(v.map_or("none".into(), |n| quote_ident(&n)));
-            self.change_attr(
-                kind,
-                &obj,
-                Attribute::ClusteredOnIndex,
-                or_none(was),
-                or_none(will.clone()),
-            );
-        }
         self.op(
             key,
             Action::Alter,
-            kind,
-            &obj,
+            cluster_kind(kw),
+            &name.to_string(),
             vec![sql],
             vec![],
             class::MISC,
@@ -203,275 +225,8 @@ impl<'a> Differ<'a> {
 
     pub(super) fn alter_table(&mut self, f: &Table, t: &Table) {
         let name = &t.name;
-        let obj = name.to_string();
-        let key = Key::Relation(name.clone());
-        // partition membership: detach before the column changes, attach after
-        if !self.same_partition(&obj, f.partition_of.as_ref(), t.partition_of.as_ref()) {
-            if let Some(p) = &f.partition_of {
-                self.change_attr(
-                    ObjectKind::Table,
-                    &obj,
-                    Attribute::PartitionOf,
-                    Some(format!("{} {}", p.parent, p.bound)),
-                    t.partition_of
-                        .as_ref()
-                        .map(|p| format!("{} {}", p.parent, p.bound)),
-                );
-                let sql = vec![format!("ALTER TABLE {} DETACH PARTITION {name};", p.parent)];
-                self.op(
-                    key.clone(),
-                    Action::Alter,
-                    ObjectKind::Table,
-                    &obj,
-                    sql,
-                    vec![],
-                    class::TABLE,
-                    Some(Stage::BeforeColumns),
-                );
-            } else {
-                self.change_attr(
-                    ObjectKind::Table,
-                    &obj,
-                    Attribute::PartitionOf,
-                    None,
-                    t.partition_of
-                        .as_ref()
-                        .map(|p| format!("{} {}", p.parent, p.bound)),
-                );
-            }
-            if let Some(p) = &t.partition_of {
-                let sql = vec![format!(
-                    "ALTER TABLE {} ATTACH PARTITION {name} {};",
-                    p.parent, p.bound
-                )];
-                let h = vec![hz(HazardKind::LongLock, "scans the table to check the partition bound unless a matching CHECK constraint exists")];
-                self.op(
-                    key.clone(),
-                    Action::Alter,
-                    ObjectKind::Table,
-                    &obj,
-                    sql,
-                    h,
-                    class::TABLE,
-                    Some(Stage::AfterColumns),
-                );
-            }
-        }
-        if f.of_type != t.of_type {
-            let show = |o: &Option<QualName>| o.as_ref().map(|q| q.to_string());
-            self.change_attr(
-                ObjectKind::Table,
-                &obj,
-                Attribute::OfType,
-                show(&f.of_type),
-                show(&t.of_type),
-            );
-            if f.of_type.is_some() {
-                let sql = vec![format!("ALTER TABLE {name} NOT OF;")];
-                self.op(
-                    key.clone(),
-                    Action::Alter,
-                    ObjectKind::Table,
-                    &obj,
-                    sql,
-                    vec![],
-                    class::TABLE,
-                    Some(Stage::BeforeColumns),
-                );
-            }
-            if let Some(ty) = &t.of_type {
-                let sql = vec![format!("ALTER TABLE {name} OF {ty};")];
-                self.op(
-                    key.clone(),
-                    Action::Alter,
-                    ObjectKind::Table,
-                    &obj,
-                    sql,
-                    vec![],
-                    class::TABLE,
-                    Some(Stage::AfterColumns),
-                );
-            }
-        }
-        if f.inherits != t.inherits {
-            self.change_attr(
-                ObjectKind::Table,
-                &obj,
-                Attribute::Inherits,
-                Some(
-                    f.inherits
-                        .iter()
-                        .map(|p| p.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
-                Some(
-                    t.inherits
-                        .iter()
-                        .map(|p| p.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
-            );
-            for p in &f.inherits {
-                if !t.inherits.contains(p) {
-                    let sql = vec![format!("ALTER TABLE {name} NO INHERIT {p};")];
-                    self.op(
-                        key.clone(),
-                        Action::Alter,
-                        ObjectKind::Table,
-                        &obj,
-                        sql,
-                        vec![],
-                        class::TABLE,
-                        Some(Stage::BeforeColumns),
-                    );
-                }
-            }
-            for p in &t.inherits {
-                if !f.inherits.contains(p) {
-                    let sql = vec![format!("ALTER TABLE {name} INHERIT {p};")];
-                    self.op(
-                        key.clone(),
-                        Action::Alter,
-                        ObjectKind::Table,
-                        &obj,
-                        sql,
-                        vec![],
-                        class::TABLE,
-                        Some(Stage::AfterColumns),
-                    );
-                }
-            }
-        }
-        if f.persistence != t.persistence {
-            let logged = t.persistence == Persistence::Permanent;
-            self.change_attr(
-                ObjectKind::Table,
-                &obj,
-                Attribute::Persistence,
-                Some(format!("{:?}", f.persistence).to_lowercase()),
-                Some(format!("{:?}", t.persistence).to_lowercase()),
-            );
-            let sql = vec![format!(
-                "ALTER TABLE {name} SET {};",
-                if logged { "LOGGED" } else { "UNLOGGED" }
-            )];
-            let h = vec![hz(
-                HazardKind::TableRewrite,
-                "rewrites the table under an ACCESS EXCLUSIVE lock",
-            )];
-            self.op(
-                key.clone(),
-                Action::Alter,
-                ObjectKind::Table,
-                &obj,
-                sql,
-                h,
-                class::TABLE,
-                None,
-            );
-        }
-        if !same_options(&f.options, &t.options) {
-            self.change_attr(
-                ObjectKind::Table,
-                &obj,
-                Attribute::Options,
-                Some(f.options.join(", ")),
-                Some(t.options.join(", ")),
-            );
-            let mut sql = Vec::new();
-            let reset: Vec<String> = f
-                .options
-                .iter()
-                .filter(|o| {
-                    !t.options
-                        .iter()
-                        .any(|x| reloption_name(x) == reloption_name(o))
-                })
-                .map(|o| reloption_name(o))
-                .collect();
-            if !reset.is_empty() {
-                sql.push(format!("ALTER TABLE {name} RESET ({});", reset.join(", ")));
-            }
-            let set: Vec<String> = t
-                .options
-                .iter()
-                .filter(|o| !f.options.contains(o))
-                .map(|o| reloption(o))
-                .collect();
-            if !set.is_empty() {
-                sql.push(format!("ALTER TABLE {name} SET ({});", set.join(", ")));
-            }
-            self.op(
-                key.clone(),
-                Action::Alter,
-                ObjectKind::Table,
-                &obj,
-                sql,
-                vec![],
-                class::TABLE,
-                None,
-            );
-        }
-        if f.rls_enabled != t.rls_enabled {
-            self.change_attr(
-                ObjectKind::Table,
-                &obj,
-                Attribute::RlsEnabled,
-                Some(f.rls_enabled.to_string()),
-                Some(t.rls_enabled.to_string()),
-            );
-            let sql = vec![format!(
-                "ALTER TABLE {name} {} ROW LEVEL SECURITY;",
-                if t.rls_enabled { "ENABLE" } else { "DISABLE" }
-            )];
-            self.op(
-                key.clone(),
-                Action::Alter,
-                ObjectKind::Table,
-                &obj,
-                sql,
-                vec![],
-                class::MISC,
-                None,
-            );
-        }
-        if f.rls_forced != t.rls_forced {
-            self.change_attr(
-                ObjectKind::Table,
-                &obj,
-                Attribute::RlsForced,
-                Some(f.rls_forced.to_string()),
-                Some(t.rls_forced.to_string()),
-            );
-            let sql = vec![format!(
-                "ALTER TABLE {name} {} ROW LEVEL SECURITY;",
-                if t.rls_forced { "FORCE" } else { "NO FORCE" }
-            )];
-            self.op(
-                key.clone(),
-                Action::Alter,
-                ObjectKind::Table,
-                &obj,
-                sql,
-                vec![],
-                class::MISC,
-                None,
-            );
-        }
-        let target = format!("TABLE {name}");
-        self.common_alters(
-            &key,
-            ObjectKind::Table,
-            &obj,
-            &target,
-            &target,
-            Some((AclKind::Table, &target)),
-            &f.common,
-            &t.common,
-            None,
-        );
+        let attrs = self.cmp.table_attrs(f, t);
+        self.record_and_write(attrs.into_iter().collect());
 
         // columns
         let recreated_cols = self.columns(f, t);
@@ -514,7 +269,7 @@ impl<'a> Differ<'a> {
                     }
                     if params.is_none()
                         && (c.kind != tc.kind
-                            || !self.same_sql(
+                            || !self.cmp.same_sql(
                                 Sql::Constraint,
                                 ObjectKind::Constraint,
                                 &cobj,
@@ -627,7 +382,7 @@ impl<'a> Differ<'a> {
                         );
                     }
                     if params.is_none()
-                        && (!self.same_sql(
+                        && (!self.cmp.same_sql(
                             Sql::Statement,
                             ObjectKind::Index,
                             &iobj,
@@ -683,137 +438,7 @@ impl<'a> Differ<'a> {
         }
         self.triggers(name, &f.triggers, &t.triggers);
         self.cluster_on(name, "TABLE", Some(&f.indexes), &t.indexes);
-        // policies
-        for (n, p) in &f.policies {
-            // a policy that uses a column dropped or converted here must be out of the way first
-            // (PostgreSQL refuses to drop or convert a column a policy uses): dropped before the column
-            // changes and created after them, even when it did not change itself
-            let uses_changed_column = {
-                let mut words = BTreeSet::new();
-                for e in p.using.iter().chain(p.with_check.iter()) {
-                    words.extend(crate::keys::words_in(e));
-                }
-                f.columns.iter().any(|c| {
-                    words.contains(&c.name)
-                        && t.column(&c.name)
-                            .is_none_or(|tc| tc.type_name != c.type_name)
-                })
-            };
-            match t.policies.get(n) {
-                None => self.drop_policy(name, p, true),
-                Some(tp) if tp == p && uses_changed_column => {
-                    self.drop_policy(name, p, false);
-                    self.create_policy(name, tp, false);
-                }
-                Some(tp) if tp != p => {
-                    let pobj = format!("{} on {name}", quote_ident(n));
-                    let using_same = self.same_sql_opt(
-                        Sql::Expr,
-                        ObjectKind::Policy,
-                        &pobj,
-                        p.using.as_deref(),
-                        tp.using.as_deref(),
-                    );
-                    let check_same = self.same_sql_opt(
-                        Sql::Expr,
-                        ObjectKind::Policy,
-                        &pobj,
-                        p.with_check.as_deref(),
-                        tp.with_check.as_deref(),
-                    );
-                    let recreate = uses_changed_column
-                        || p.command != tp.command
-                        || p.permissive != tp.permissive
-                        || (p.using.is_some() && tp.using.is_none())
-                        || (p.with_check.is_some() && tp.with_check.is_none());
-                    let mut sql = Vec::new();
-                    if recreate {
-                        self.change_attr(
-                            ObjectKind::Policy,
-                            &pobj,
-                            Attribute::Definition,
-                            None,
-                            None,
-                        );
-                        self.drop_policy(name, p, false);
-                        self.create_policy(name, tp, false);
-                        continue;
-                    }
-                    let mut parts = Vec::new();
-                    if p.roles != tp.roles {
-                        self.change_attr(
-                            ObjectKind::Policy,
-                            &pobj,
-                            Attribute::Roles,
-                            Some(p.roles.join(", ")),
-                            Some(tp.roles.join(", ")),
-                        );
-                        parts.push(format!("TO {}", policy_roles(&tp.roles)));
-                    }
-                    if !using_same {
-                        self.change_attr(
-                            ObjectKind::Policy,
-                            &pobj,
-                            Attribute::Using,
-                            p.using.clone(),
-                            tp.using.clone(),
-                        );
-                        if let Some(u) = &tp.using {
-                            parts.push(format!("USING ({u})"));
-                        }
-                    }
-                    if !check_same {
-                        self.change_attr(
-                            ObjectKind::Policy,
-                            &pobj,
-                            Attribute::WithCheck,
-                            p.with_check.clone(),
-                            tp.with_check.clone(),
-                        );
-                        if let Some(w) = &tp.with_check {
-                            parts.push(format!("WITH CHECK ({w})"));
-                        }
-                    }
-                    if !parts.is_empty() {
-                        sql.push(format!(
-                            "ALTER POLICY {} ON {name} {};",
-                            quote_ident(n),
-                            parts.join(" ")
-                        ));
-                    }
-                    if p.comment != tp.comment {
-                        self.change_attr(
-                            ObjectKind::Policy,
-                            &pobj,
-                            Attribute::Comment,
-                            p.comment.clone(),
-                            tp.comment.clone(),
-                        );
-                        sql.push(comment_sql(
-                            &format!("POLICY {} ON {name}", quote_ident(n)),
-                            tp.comment.as_deref(),
-                        ));
-                    }
-                    if !sql.is_empty() {
-                        self.op(
-                            Key::Policy(name.clone(), n.clone()),
-                            Action::Alter,
-                            ObjectKind::Policy,
-                            &pobj,
-                            sql,
-                            vec![],
-                            class::POLICY,
-                            Some(Stage::AfterColumns),
-                        );
-                    }
-                }
-                Some(_) => {}
-            }
-        }
-        for (n, p) in &t.policies {
-            if !f.policies.contains_key(n) {
-                self.create_policy(name, p, true);
-            }
-        }
+        let policies = self.cmp.policies(name, f, t);
+        self.record_and_write(policies);
     }
 }

@@ -306,7 +306,7 @@ impl<'a> Differ<'a> {
             let cobj = format!("{name}.{}", quote_ident(&fc.name));
             let regenerate = tc.is_some_and(|tc| tc.generated.is_some())
                 && (tc.is_some_and(|tc| tc.generated_virtual != fc.generated_virtual)
-                    || !self.same_sql_opt(
+                    || !self.cmp.same_sql_opt(
                         Sql::Expr,
                         ObjectKind::Column,
                         &cobj,
@@ -467,7 +467,7 @@ impl<'a> Differ<'a> {
             sql.push(format!("{pre} DROP EXPRESSION;"));
         }
         let default_changes = fc.identity.is_none() == tc.identity.is_none()
-            && !self.same_sql_opt(
+            && !self.cmp.same_sql_opt(
                 Sql::Expr,
                 ObjectKind::Column,
                 &cobj,
@@ -484,7 +484,7 @@ impl<'a> Differ<'a> {
         } else {
             None
         };
-        let default_same = self.same_sql_opt(
+        let default_same = self.cmp.same_sql_opt(
             Sql::Expr,
             ObjectKind::Column,
             &cobj,

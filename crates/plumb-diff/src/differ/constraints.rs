@@ -191,7 +191,7 @@ impl<'a> Differ<'a> {
         );
     }
 
-    pub(super) fn create_index(
+    pub(crate) fn create_index(
         &mut self,
         table: &QualName,
         i: &PgIndex,
@@ -267,7 +267,7 @@ impl<'a> Differ<'a> {
         }
     }
 
-    pub(super) fn drop_index(&mut self, table: &QualName, i: &PgIndex, report: bool) {
+    pub(crate) fn drop_index(&mut self, table: &QualName, i: &PgIndex, report: bool) {
         let obj = format!("{}.{}", quote_ident(&table.schema), quote_ident(&i.name));
         if report {
             self.change(ObjectKind::Index, &obj, Action::Drop);

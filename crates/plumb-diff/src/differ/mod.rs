@@ -1,15 +1,19 @@
-//! Walks both models side by side and produces the [`Change`]s and the unordered operations of a plan.
+//! The writer's state ([`Differ`]) and the order of a plan's making (`Differ::run`): the change set
+//! (`crate::compare`) written family by family (`crate::write`), around the one family not split yet, which
+//! is still compared and written in one walk here: tables (which are created and dropped, columns,
+//! constraints, indexes, partition indexes; a kept table's own attributes, triggers and policies are
+//! compared by `Comparer::table_attrs`, `triggers` and `policies` and written by `crate::write`). Then the dependants of what goes away are
+//! rebuilt (`rebuild.rs`).
 //!
-//! This module holds the walk's state ([`Differ`]), its order (`Differ::run`) and the helpers every family
-//! uses (`change`, `op`, `same_sql`); each object family has its own module (see each module's header).
+//! This module holds the helpers the walk and the writers use (`change`, `op`, `alter_op`, `create_extras`);
+//! each part of the walk has its own module (see each module's header).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use plumb_model::{
     quote_ident, quote_literal, AclKind, Column, Common, Constraint, ConstraintKind, Database,
-    DefaultPrivileges, Function, FunctionKind, Grant, Index as PgIndex, NotNullConstraint,
-    Persistence, Policy, QualName, ReplicaIdentity, Sequence, SequenceOptions, Table, Trigger,
-    TriggerEnabled, Type, TypeKind, View, ViewKind,
+    DefaultPrivileges, Grant, Index as PgIndex, NotNullConstraint, Persistence, Policy, QualName,
+    SequenceOptions, Table, Trigger, TriggerEnabled,
 };
 
 use crate::keys::{Index, Key};
@@ -19,22 +23,24 @@ use crate::{Action, Attribute, Change, Hazard, HazardKind, ObjectKind, Options};
 mod alter_table;
 mod columns;
 mod constraints;
-mod event_triggers;
-mod functions;
 mod privileges;
 mod rebuild;
-mod schemas;
 mod sequences;
 mod tables;
 mod triggers;
-mod types;
-mod views;
 
+pub(crate) use self::alter_table::{reloption, reloption_name};
+pub(crate) use self::privileges::{
+    grant_sql, grantee, grants_needed, ordered_grant_sql, public_schema_defaults,
+    resolve_assumed_roles,
+};
+pub(crate) use self::sequences::{narrowed, restart_hazard, seq_option_clauses};
+pub(crate) use self::triggers::policy_roles;
 #[allow(unused_imports)]
 use self::{
-    alter_table::*, columns::*, constraints::*, functions::*, privileges::*, rebuild::*,
-    schemas::*, sequences::*, tables::*, triggers::*, types::*, views::*,
+    alter_table::*, columns::*, constraints::*, privileges::*, rebuild::*, tables::*, triggers::*,
 };
+use crate::compare::{clustered, ChangeSet, Comparer};
 
 /// Priority classes: the default order of creates (drops run in the reverse order) when the graph does not
 /// decide.
@@ -96,46 +102,41 @@ pub(crate) struct Output {
 }
 
 pub(crate) struct Differ<'a> {
-    from: &'a Database,
-    to: &'a Database,
+    pub(crate) from: &'a Database,
+    pub(crate) to: &'a Database,
     opts: &'a Options,
     fi: Index<'a>,
-    out: Output,
+    pub(crate) out: Output,
+    /// Compares for the walk (the families not split yet), and notes what it could not compare.
+    cmp: Comparer<'a>,
     /// Keys that go away (dropped, or changed so that dependants must be dropped first).
-    seeds: BTreeSet<Key>,
+    pub(crate) seeds: BTreeSet<Key>,
     /// Tables dropped, explicitly or with their parent.
-    dropped_tables: BTreeSet<QualName>,
+    pub(crate) dropped_tables: BTreeSet<QualName>,
     /// Views and functions dropped and created again.
-    rebuilt: BTreeSet<Key>,
-    /// Types rebuilt in place (renamed away, created anew, their users converted), in creation order: enums
-    /// that lose or reorder values, domains whose base changes, and the domains over those.
-    retyped: Vec<QualName>,
-    retyped_set: BTreeSet<QualName>,
-    /// Whether each side states privileges (see `grants::stated`).
-    grants_stated: (bool, bool),
+    pub(crate) rebuilt: BTreeSet<Key>,
+    /// Types rebuilt in place (renamed away, created anew, their users converted): enums that lose or
+    /// reorder values, domains whose base changes, and the domains over those (`ChangeSet::retyped`).
+    pub(crate) retyped_set: BTreeSet<QualName>,
 }
 
-fn hz(kind: HazardKind, message: impl Into<String>) -> Hazard {
+pub(crate) fn hz(kind: HazardKind, message: impl Into<String>) -> Hazard {
     Hazard {
         kind,
         message: message.into(),
     }
 }
 
-fn opt_text(o: &Option<String>) -> Option<String> {
-    o.clone()
-}
-
-fn strip_stmt(sql: &str) -> &str {
+pub(crate) fn strip_stmt(sql: &str) -> &str {
     sql.trim().trim_end_matches(';').trim_end()
 }
 
 /// Storage parameters compare as a set: their order in `reloptions` is only the order they were given in.
-fn same_options(a: &[String], b: &[String]) -> bool {
+pub(crate) fn same_options(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().collect::<BTreeSet<_>>() == b.iter().collect::<BTreeSet<_>>()
 }
 
-fn comment_sql(target: &str, comment: Option<&str>) -> String {
+pub(crate) fn comment_sql(target: &str, comment: Option<&str>) -> String {
     match comment {
         Some(c) => format!("COMMENT ON {target} IS {};", quote_literal(c)),
         None => format!("COMMENT ON {target} IS NULL;"),
@@ -146,40 +147,56 @@ fn comment_sql(target: &str, comment: Option<&str>) -> String {
 type StorageParam = (String, String);
 
 impl<'a> Differ<'a> {
-    pub(crate) fn run(from: &'a Database, to: &'a Database, opts: &'a Options) -> Output {
+    /// The plan's changes and operations. `write`: false for the changes alone ([`crate::diff`]): the change
+    /// set is not written (the walk of tables, not split yet, still is).
+    pub(crate) fn run(
+        from: &'a Database,
+        to: &'a Database,
+        opts: &'a Options,
+        write: bool,
+    ) -> Output {
+        let cs: ChangeSet<'a> = crate::compare::compare(from, to, opts);
         let mut d = Differ {
             from,
             to,
             opts,
             fi: Index::new(from),
             out: Output {
-                changes: Vec::new(),
+                changes: cs.changes(true),
                 ops: Vec::new(),
                 errors: Vec::new(),
                 uncertain: Vec::new(),
             },
+            cmp: Comparer::new(from, to, opts),
             seeds: BTreeSet::new(),
-            dropped_tables: BTreeSet::new(),
+            dropped_tables: cs.dropped_tables.clone(),
             rebuilt: BTreeSet::new(),
-            retyped: Vec::new(),
-            retyped_set: BTreeSet::new(),
-            grants_stated: (crate::grants::stated(from), crate::grants::stated(to)),
+            retyped_set: cs.retyped.iter().cloned().collect(),
         };
-        d.schemas();
-        d.extensions();
-        d.collations();
-        d.types();
-        d.tables();
-        d.replica_identities();
-        d.views();
-        d.functions();
-        d.event_triggers();
-        d.sequences();
-        d.default_privileges();
-        d.rebuild_foreign_keys();
-        d.rebuild_dependants();
-        d.rebuild_event_triggers();
-        d.drop_cascaded_constraints();
+        if write {
+            d.write_schemas(&cs);
+            d.write_extensions(&cs);
+            d.write_collations(&cs);
+            d.write_types(&cs);
+        }
+        // tables, still compared and written in one walk but for the drops
+        if write {
+            d.write_tables_gone(&cs);
+        }
+        d.tables(&cs.recreated_tables);
+        d.out.changes.extend(cs.changes(false));
+        if write {
+            d.write_replica_identities(&cs);
+            d.write_views(&cs);
+            d.write_functions(&cs);
+            d.write_event_triggers(&cs);
+            d.write_sequences(&cs);
+            d.write_default_privileges(&cs);
+            d.rebuild_foreign_keys();
+            d.rebuild_dependants();
+            d.rebuild_event_triggers();
+            d.drop_cascaded_constraints();
+        }
         // a --using entry for a column whose type the plan does not change is a mistake the user must hear of
         for u in &opts.using {
             let column = u.column_name();
@@ -195,6 +212,8 @@ impl<'a> Differ<'a> {
                 ));
             }
         }
+        d.out.uncertain.extend(cs.uncertain);
+        d.out.uncertain.append(&mut d.cmp.uncertain);
         d.out
     }
 
@@ -230,7 +249,7 @@ impl<'a> Differ<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn op(
+    pub(crate) fn op(
         &mut self,
         key: Key,
         role: Action,
@@ -257,225 +276,47 @@ impl<'a> Differ<'a> {
         self.out.ops.len() - 1
     }
 
-    /// Whether two SQL texts of an object mean the same. Between two live databases the server's text is
-    /// canonical and compared as text; when a side is declared SQL read offline (no server version), both
-    /// texts go through the normaliser (`plumb_normal`). Text the normaliser cannot compare is noted as
-    /// uncertain and treated as unchanged, so no destructive step is planned for it.
-    pub(super) fn same_sql(
+    /// An operation that alters an object, without hazards.
+    pub(crate) fn alter_op(
         &mut self,
-        sql: Sql,
+        key: Key,
         kind: ObjectKind,
         object: &str,
-        a: &str,
-        b: &str,
-    ) -> bool {
-        if a == b {
-            return true;
-        }
-        if self.both_live() {
-            return false;
-        }
-        match crate::same::compare(sql, a, b) {
-            crate::same::Verdict::Same => true,
-            crate::same::Verdict::Different => false,
-            crate::same::Verdict::Uncertain(reason) => {
-                self.out.uncertain.push(crate::Uncertain {
-                    kind,
-                    object: object.to_string(),
-                    reason,
-                });
-                true
-            }
-        }
-    }
-
-    pub(super) fn same_sql_opt(
-        &mut self,
-        sql: Sql,
-        kind: ObjectKind,
-        object: &str,
-        a: Option<&str>,
-        b: Option<&str>,
-    ) -> bool {
-        match (a, b) {
-            (Some(a), Some(b)) => self.same_sql(sql, kind, object, a, b),
-            // `DEFAULT NULL` declared, no default stored (or the server's `NULL::type` against none)
-            (Some(x), None) | (None, Some(x)) if sql == Sql::Expr && !self.both_live() => {
-                crate::same::is_null(x)
-            }
-            (a, b) => a == b,
-        }
-    }
-
-    pub(super) fn both_live(&self) -> bool {
-        self.from.server_version.is_some() && self.to.server_version.is_some()
-    }
-
-    /// The same parent and a bound of the same meaning (see [`Self::same_sql`]).
-    pub(super) fn same_partition(
-        &mut self,
-        object: &str,
-        a: Option<&plumb_model::PartitionOf>,
-        b: Option<&plumb_model::PartitionOf>,
-    ) -> bool {
-        match (a, b) {
-            (Some(a), Some(b)) => {
-                a.parent == b.parent
-                    && self.same_sql(
-                        Sql::PartitionBound,
-                        ObjectKind::Table,
-                        object,
-                        &a.bound,
-                        &b.bound,
-                    )
-            }
-            (a, b) => a == b,
-        }
-    }
-
-    pub(super) fn owners_compared(&self) -> bool {
-        !self.opts.ignore_owners
-    }
-
-    /// Comment, owner and grant changes of an object present on both sides, each as its own operation.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn common_alters(
-        &mut self,
-        key: &Key,
-        kind: ObjectKind,
-        object: &str,
-        comment_target: &str,
-        owner_target: &str,
-        grant: Option<(AclKind, &str)>,
-        f: &Common,
-        t: &Common,
+        sql: Vec<String>,
+        class: u8,
         stage: Option<Stage>,
-    ) {
-        if f.comment != t.comment {
-            self.change_attr(
-                kind,
-                object,
-                Attribute::Comment,
-                opt_text(&f.comment),
-                opt_text(&t.comment),
-            );
-            let sql = vec![comment_sql(comment_target, t.comment.as_deref())];
-            self.op(
-                key.clone(),
-                Action::Alter,
-                kind,
-                object,
-                sql,
-                vec![],
-                class::MISC,
-                stage,
-            );
-        }
-        if self.owners_compared() {
-            if let (Some(a), Some(b)) = (&f.owner, &t.owner) {
-                if a != b {
-                    self.change_attr(
-                        kind,
-                        object,
-                        Attribute::Owner,
-                        Some(a.clone()),
-                        Some(b.clone()),
-                    );
-                    let sql = vec![format!("ALTER {owner_target} OWNER TO {};", quote_ident(b))];
-                    self.op(
-                        key.clone(),
-                        Action::Alter,
-                        kind,
-                        object,
-                        sql,
-                        vec![],
-                        class::MISC,
-                        stage,
-                    );
+    ) -> usize {
+        self.op(key, Action::Alter, kind, object, sql, vec![], class, stage)
+    }
+
+    /// Deltas of a table's own attributes, triggers or policies, compared for the walk: recorded as changes
+    /// and written.
+    pub(super) fn record_and_write(&mut self, deltas: Vec<crate::compare::Delta<'_>>) {
+        use crate::compare::{Obj, ObjDelta};
+        for d in deltas {
+            d.changes(&mut self.out.changes);
+            match &d.obj {
+                Obj::Trigger { table, delta } => self.write_trigger(table, delta),
+                Obj::Policy {
+                    table,
+                    delta,
+                    recreate,
+                } => self.write_policy(table, delta, *recreate),
+                Obj::Table(ObjDelta::Alter { from, to, attrs }) => {
+                    self.write_table_alter(from, to, attrs)
                 }
-            }
-        }
-        if let Some((on, target)) = grant {
-            if self.opts.ignore_privileges {
-                return;
-            }
-            let version = self.live_version();
-            if f.grants.is_none() && t.grants.is_none() && f.owner.is_some() && t.owner.is_some() {
-                return;
-            }
-            let a = crate::grants::effective(on, f, self.grants_stated.0, t, version);
-            let b = crate::grants::effective(on, t, self.grants_stated.1, f, version);
-            if let (Some(a), Some(b)) = (a, b) {
-                let base = t
-                    .owner
-                    .as_deref()
-                    .or(f.owner.as_deref())
-                    .map(|o| on.default_grants_at(o, version))
-                    .unwrap_or_default();
-                let sql = ordered_grant_sql(target, (&a, &f.acl_order), (&b, &t.acl_order), &base);
-                if !sql.is_empty() && a == b {
-                    // the same privileges, the grantees in another order (pg_dump writes them in ACL order)
-                    self.change_attr(
-                        kind,
-                        object,
-                        Attribute::GrantOrder,
-                        Some(f.acl_order.join(", ")),
-                        Some(t.acl_order.join(", ")),
-                    );
-                    self.op(
-                        key.clone(),
-                        Action::Alter,
-                        kind,
-                        object,
-                        sql,
-                        vec![],
-                        class::MISC,
-                        stage,
-                    );
-                } else if !sql.is_empty() {
-                    let show = |s: &BTreeSet<Grant>| {
-                        s.iter()
-                            .map(|g| {
-                                format!(
-                                    "{}:{}{}",
-                                    g.grantee,
-                                    g.privilege,
-                                    if g.with_grant_option { "*" } else { "" }
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    };
-                    self.change_attr(
-                        kind,
-                        object,
-                        Attribute::Grants,
-                        Some(show(&a)),
-                        Some(show(&b)),
-                    );
-                    self.op(
-                        key.clone(),
-                        Action::Alter,
-                        kind,
-                        object,
-                        sql,
-                        vec![],
-                        class::MISC,
-                        stage,
-                    );
-                }
+                _ => {}
             }
         }
     }
 
-    /// The version of the server whose privileges are compared: the live side's (`from` first, the database
-    /// the plan runs on). `None` when both sides are declared SQL.
+    /// See [`Comparer::live_version`].
     pub(super) fn live_version(&self) -> Option<u32> {
-        self.from.server_version.or(self.to.server_version)
+        self.cmp.live_version()
     }
 
     /// Comment and grants written right after a create.
-    pub(super) fn create_extras(
+    pub(crate) fn create_extras(
         &self,
         comment_target: &str,
         grant: Option<(AclKind, &str)>,
@@ -502,7 +343,7 @@ impl<'a> Differ<'a> {
 
 /// Both maps side by side, in key order (a merge join: no lookups).
 #[allow(clippy::type_complexity)]
-fn pairs<'m, K: Ord, A, B>(
+pub(crate) fn pairs<'m, K: Ord, A, B>(
     a: &'m BTreeMap<K, A>,
     b: &'m BTreeMap<K, B>,
 ) -> Vec<(&'m K, Option<&'m A>, Option<&'m B>)> {
@@ -540,7 +381,7 @@ fn pairs<'m, K: Ord, A, B>(
 }
 
 /// `CREATE FUNCTION` -> `CREATE OR REPLACE FUNCTION` (any kind).
-fn or_replace(def: &str) -> String {
+pub(crate) fn or_replace(def: &str) -> String {
     let upper = def.get(..30).unwrap_or(def).to_ascii_uppercase();
     if upper.starts_with("CREATE OR REPLACE ") {
         def.to_string()

@@ -1,8 +1,9 @@
-//! Grants, owners' default privileges (`ALTER DEFAULT PRIVILEGES`) and the privileges of schema `public`.
+//! Grants: the statements that turn one ACL into another, and what both sides' default privileges
+//! (`ALTER DEFAULT PRIVILEGES`, the privileges of schema `public`) are compared as.
 
 use super::*;
 
-pub(super) fn grantee(g: &str) -> String {
+pub(crate) fn grantee(g: &str) -> String {
     if g == "PUBLIC" {
         "PUBLIC".to_string()
     } else {
@@ -16,7 +17,7 @@ pub(super) fn privilege_ok(p: &str) -> bool {
 }
 
 /// GRANT/REVOKE statements that turn privilege set `from` into `to` on `target` (`TABLE public.t`).
-pub(super) fn grant_sql(target: &str, from: &BTreeSet<Grant>, to: &BTreeSet<Grant>) -> Vec<String> {
+pub(crate) fn grant_sql(target: &str, from: &BTreeSet<Grant>, to: &BTreeSet<Grant>) -> Vec<String> {
     let (mut out, grants) = grant_steps(target, from, to);
     out.extend(grants.into_iter().map(|(_, s)| s));
     out
@@ -86,7 +87,7 @@ fn by_grantee(set: &BTreeSet<Grant>) -> BTreeMap<&str, BTreeSet<(&str, bool)>> {
 /// writes the items that differ from the object's default privileges (`base`) in ACL order: when the
 /// grantees kept from `from` (`from_order`) would stand in another order than the target's among those
 /// items, those that break the order are moved to the end (`REVOKE ALL` and granted again).
-pub(super) fn ordered_grant_sql(
+pub(crate) fn ordered_grant_sql(
     target: &str,
     (from, from_order): (&BTreeSet<Grant>, &[String]),
     (to, to_order): (&BTreeSet<Grant>, &[String]),
@@ -165,7 +166,7 @@ pub(super) fn ordered_grant_sql(
 /// The default-privilege entries of one side, those declared without a role (`role_assumed`) given the
 /// role of the other side's entries when one role alone has entries there (and the assumed role none): the
 /// entry's key and the privileges held by the assumed role move to that role.
-pub(super) fn resolve_assumed_roles(
+pub(crate) fn resolve_assumed_roles(
     side: &BTreeMap<String, DefaultPrivileges>,
     other: &BTreeMap<String, DefaultPrivileges>,
 ) -> BTreeMap<String, DefaultPrivileges> {
@@ -202,7 +203,7 @@ pub(super) fn resolve_assumed_roles(
 /// untouched `public` schema is owned by the bootstrap superuser and open to `CREATE` by everyone, the
 /// declared side takes the live side's owner and grants when the live side holds that older default, so an
 /// untouched schema is not drift on PostgreSQL 14.
-pub(super) fn public_schema_defaults(
+pub(crate) fn public_schema_defaults(
     name: &str,
     from: &Database,
     fc: &Common,
@@ -249,109 +250,10 @@ pub(super) fn public_schema_defaults(
     (fc, tc)
 }
 
-impl<'a> Differ<'a> {
-    /// `ALTER DEFAULT PRIVILEGES` entries, compared when both sides' privileges are known. An entry declared
-    /// without a role (`role_assumed`) is compared with the other side's entry of the one role that has
-    /// entries there, and written without `FOR ROLE` (it is for whoever runs the plan). Entries in a schema
-    /// the plan drops go with it.
-    pub(super) fn default_privileges(&mut self) {
-        // a side knows its default privileges when it is live, states privileges, or is empty (what
-        // `plumb dump` plans from)
-        let knows = |db: &Database, stated: bool| {
-            stated
-                || (db.tables.is_empty()
-                    && db.views.is_empty()
-                    && db.functions.is_empty()
-                    && db.sequences.is_empty()
-                    && db.types.is_empty())
-        };
-        if self.opts.ignore_privileges
-            || !knows(self.from, self.grants_stated.0)
-            || !knows(self.to, self.grants_stated.1)
-        {
-            return;
-        }
-        let version = self.live_version();
-        let from =
-            resolve_assumed_roles(&self.from.default_privileges, &self.to.default_privileges);
-        let to = resolve_assumed_roles(&self.to.default_privileges, &self.from.default_privileges);
-        let keys: BTreeSet<&String> = from.keys().chain(to.keys()).collect();
-        for key in keys {
-            let (fe, te) = (from.get(key), to.get(key));
-            let Some(e) = te.or(fe) else { continue };
-            if let Some(schema) = &e.schema {
-                if !self.to.schemas.contains_key(schema) {
-                    continue;
-                }
-            }
-            let acl = |x: Option<&DefaultPrivileges>| match x {
-                Some(x) => x.on.grants_at(&x.grants, version),
-                None => match &e.schema {
-                    None => e.on.default_grants_at(&e.role, version),
-                    Some(_) => BTreeSet::new(),
-                },
-            };
-            let (a, b) = (acl(fe), acl(te));
-            if a == b {
-                continue;
-            }
-            let mut pre = "ALTER DEFAULT PRIVILEGES".to_string();
-            if !te.is_some_and(|t| t.role_assumed) {
-                pre.push_str(&format!(" FOR ROLE {}", quote_ident(&e.role)));
-            }
-            if let Some(schema) = &e.schema {
-                pre.push_str(&format!(" IN SCHEMA {}", quote_ident(schema)));
-            }
-            let sql: Vec<String> = grant_sql(e.on.plural(), &a, &b)
-                .into_iter()
-                .map(|g| format!("{pre} {g}"))
-                .collect();
-            let action = match (fe, te) {
-                (None, Some(_)) => Action::Create,
-                (Some(_), None) => Action::Drop,
-                _ => Action::Alter,
-            };
-            let describe = |set: &BTreeSet<Grant>| {
-                let parts: Vec<String> = set
-                    .iter()
-                    .map(|g| {
-                        let opt = if g.with_grant_option {
-                            " WITH GRANT OPTION"
-                        } else {
-                            ""
-                        };
-                        format!("{} to {}{opt}", g.privilege, grantee(&g.grantee))
-                    })
-                    .collect();
-                if parts.is_empty() {
-                    "none".to_string()
-                } else {
-                    parts.join(", ")
-                }
-            };
-            self.out.changes.push(Change {
-                kind: ObjectKind::DefaultPrivileges,
-                object: key.clone(),
-                action,
-                attribute: (action == Action::Alter).then_some(Attribute::Grants),
-                from: (action == Action::Alter).then(|| describe(&a)),
-                to: (action == Action::Alter).then(|| describe(&b)),
-            });
-            self.op(
-                Key::DefaultPrivileges(key.clone(), e.schema.clone()),
-                Action::Alter,
-                ObjectKind::DefaultPrivileges,
-                key,
-                sql,
-                vec![hz(
-                    HazardKind::AuthzUpdate,
-                    "changes the privileges of objects created from now on",
-                )],
-                class::MISC,
-                None,
-            );
-        }
-    }
+/// Whether any GRANT or REVOKE is needed to turn one side's privileges into the other's (privileges or their
+/// ACL order differ in what `pg_dump` shows): the statements [`ordered_grant_sql`] writes, counted.
+pub(crate) fn grants_needed(g: &crate::compare::GrantDelta) -> bool {
+    !ordered_grant_sql("", (&g.from, &g.from_order), (&g.to, &g.to_order), &g.base).is_empty()
 }
 
 pub(super) fn column_grant_sql(

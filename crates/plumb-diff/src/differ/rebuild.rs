@@ -191,7 +191,7 @@ impl<'a> Differ<'a> {
     /// Whether `key`, which calls `function`, must be dropped and created again because the function is
     /// (a drop of its own is already planned otherwise). When so, its planned operations are taken back, for
     /// the caller to plan the drop and the create.
-    pub(super) fn rebuilds_with_function(
+    pub(crate) fn rebuilds_with_function(
         &mut self,
         key: &Key,
         function: &plumb_model::FunctionId,

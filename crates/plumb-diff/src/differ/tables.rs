@@ -1,4 +1,4 @@
-//! Tables as a whole: create, drop, recreate (persistence, partitioning), partition indexes, replica identity.
+//! Tables as a whole: create, drop, recreate (partitioning), partition indexes.
 
 use super::*;
 
@@ -13,117 +13,11 @@ pub(super) fn local_columns(t: &Table, all: bool) -> Vec<&Column> {
 impl<'a> Differ<'a> {
     // ----- tables -------------------------------------------------------------------------------------
 
-    pub(super) fn tables(&mut self) {
+    /// Tables created, and kept tables changed (after `write::tables`' drops). `recreate`: tables dropped
+    /// to be created again (`ChangeSet::recreated_tables`).
+    pub(super) fn tables(&mut self, recreate: &BTreeSet<QualName>) {
         let (from, to) = (self.from, self.to);
-        // which tables go away: gone from `to`, or changed in a way ALTER cannot express
-        let mut recreate: BTreeSet<QualName> = BTreeSet::new();
         let table_pairs = pairs(&from.tables, &to.tables);
-        for &(name, f, t) in &table_pairs {
-            let Some(f) = f else { continue };
-            let gone = match t {
-                None => true,
-                Some(t) => f.partition_by != t.partition_by,
-            };
-            if gone {
-                self.dropped_tables.insert(name.clone());
-                if t.is_some() {
-                    recreate.insert(name.clone());
-                }
-            }
-        }
-        // partitions of a dropped partitioned table go with it
-        loop {
-            let mut more = Vec::new();
-            for (name, f) in &from.tables {
-                if let Some(p) = &f.partition_of {
-                    if self.dropped_tables.contains(&p.parent)
-                        && !self.dropped_tables.contains(name)
-                    {
-                        more.push(name.clone());
-                    }
-                }
-            }
-            if more.is_empty() {
-                break;
-            }
-            for n in more {
-                if to.tables.contains_key(&n) {
-                    recreate.insert(n.clone());
-                }
-                self.dropped_tables.insert(n);
-            }
-        }
-        let dropped = self.dropped_tables.clone();
-        for name in &dropped {
-            let Some(f) = from.tables.get(name) else {
-                continue;
-            };
-            let obj = name.to_string();
-            let implicit = f
-                .partition_of
-                .as_ref()
-                .is_some_and(|p| dropped.contains(&p.parent));
-            if !recreate.contains(name) {
-                self.change(ObjectKind::Table, &obj, Action::Drop);
-            } else {
-                self.change_attr(
-                    ObjectKind::Table,
-                    &obj,
-                    Attribute::Partitioning,
-                    f.partition_by.clone(),
-                    to.tables.get(name).and_then(|t| t.partition_by.clone()),
-                );
-            }
-            self.seeds.insert(Key::Relation(name.clone()));
-            if implicit {
-                continue;
-            }
-            let parts = dropped
-                .iter()
-                .filter(|n| {
-                    from.tables
-                        .get(*n)
-                        .and_then(|x| x.partition_of.as_ref())
-                        .is_some_and(|p| &p.parent == name)
-                })
-                .count();
-            let h = vec![hz(
-                HazardKind::DataLoss,
-                if parts == 0 {
-                    format!("drops table {obj} and its rows")
-                } else {
-                    format!("drops table {obj} with its {parts} partition(s) and their rows")
-                },
-            )];
-            self.op(
-                Key::Relation(name.clone()),
-                Action::Drop,
-                ObjectKind::Table,
-                &obj,
-                vec![format!("DROP TABLE {obj};")],
-                h,
-                class::TABLE,
-                None,
-            );
-            // the partitions it drops with it (at any depth) are dropped by this step: their names are free
-            // after it, and what depends on them (their schema, a view) is ordered around it
-            let mut also = Vec::new();
-            let mut under = vec![name.clone()];
-            while let Some(p) = under.pop() {
-                for (n, x) in &from.tables {
-                    if x.partition_of.as_ref().is_some_and(|po| po.parent == p) {
-                        also.push(Key::Relation(n.clone()));
-                        under.push(n.clone());
-                    }
-                }
-            }
-            if let Some(last) = self.out.ops.last_mut() {
-                if last.key == Key::Relation(name.clone()) && last.role == Action::Drop {
-                    last.also.extend(also);
-                }
-            }
-        }
-        self.break_dropped_fk_cycles(&dropped);
         for &(name, f, t) in &table_pairs {
             let Some(t) = t else { continue };
             match f {
@@ -142,79 +36,10 @@ impl<'a> Differ<'a> {
         self.partition_indexes();
     }
 
-    /// `REPLICA IDENTITY` of tables and partitioned tables. `USING INDEX` is set by the step that creates
-    /// the index when this plan creates it (a new table, or an index created again, which loses the setting),
-    /// else by a step of its own after the table's column changes.
-    pub(super) fn replica_identities(&mut self) {
-        let (from, to) = (self.from, self.to);
-        for (name, t) in &to.tables {
-            let before = if self.dropped_tables.contains(name) {
-                None
-            } else {
-                from.tables.get(name).map(|f| &f.replica_identity)
-            };
-            let index_created = match &t.replica_identity {
-                ReplicaIdentity::Index(i) => {
-                    let k = Key::Index(name.clone(), i.clone());
-                    self.out
-                        .ops
-                        .iter()
-                        .position(|o| o.key == k && o.role == Action::Create)
-                }
-                _ => None,
-            };
-            let changed = before.unwrap_or(&ReplicaIdentity::Default) != &t.replica_identity;
-            if !changed && index_created.is_none() {
-                continue;
-            }
-            let obj = name.to_string();
-            let stmt = format!(
-                "ALTER TABLE {name} REPLICA IDENTITY {};",
-                t.replica_identity.sql()
-            );
-            if changed && before.is_some() {
-                self.change_attr(
-                    ObjectKind::Table,
-                    &obj,
-                    Attribute::ReplicaIdentity,
-                    before.map(|b| b.sql()),
-                    Some(t.replica_identity.sql()),
-                );
-            }
-            if let Some(i) = index_created {
-                self.out.ops[i].sql.push(stmt);
-                continue;
-            }
-            if before.is_none() {
-                // a new table: with its creation
-                let k = Key::Relation(name.clone());
-                if let Some(o) = self
-                    .out
-                    .ops
-                    .iter_mut()
-                    .find(|o| o.key == k && o.role == Action::Create)
-                {
-                    o.sql.push(stmt);
-                }
-                continue;
-            }
-            self.op(
-                Key::Relation(name.clone()),
-                Action::Alter,
-                ObjectKind::Table,
-                &obj,
-                vec![stmt],
-                vec![],
-                class::MISC,
-                Some(Stage::AfterColumns),
-            );
-        }
-    }
-
     /// Tables dropped here whose foreign keys form a cycle (a references b, b references a) cannot be dropped
     /// one after the other: the foreign keys of the cycle are dropped first, as creating such tables adds
     /// them last. The planner then orders each table's drop after its own foreign keys' drops only.
-    pub(super) fn break_dropped_fk_cycles(&mut self, dropped: &BTreeSet<QualName>) {
+    pub(crate) fn break_dropped_fk_cycles(&mut self, dropped: &BTreeSet<QualName>) {
         use petgraph::graph::DiGraph;
         let from = self.from;
         // the tables dropped by a step of their own (not with a partitioned parent)
@@ -329,7 +154,7 @@ impl<'a> Differ<'a> {
                 // the partition is created or attached here: PostgreSQL clones the parent's indexes
                 let joins = match ft {
                     None => true,
-                    Some(f) => !self.same_partition(
+                    Some(f) => !self.cmp.same_partition(
                         &tn.to_string(),
                         f.partition_of.as_ref(),
                         t.partition_of.as_ref(),
@@ -410,7 +235,9 @@ impl<'a> Differ<'a> {
         // a partition created or attached here, under a parent index that exists already, gets that index's
         // partition from PostgreSQL
         let joins = ft.is_none_or(|f| {
-            !self.same_partition(&tn.to_string(), f.partition_of.as_ref(), Some(p))
+            !self
+                .cmp
+                .same_partition(&tn.to_string(), f.partition_of.as_ref(), Some(p))
         });
         if joins && !parent_created {
             return;

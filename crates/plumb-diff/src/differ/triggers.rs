@@ -1,9 +1,9 @@
-//! Triggers and row-level security policies.
+//! Triggers' and row-level security policies' statements; the triggers of a table that stays.
 
 use super::*;
 
 impl<'a> Differ<'a> {
-    pub(super) fn create_trigger(&mut self, table: &QualName, tr: &Trigger, report: bool) {
+    pub(crate) fn create_trigger(&mut self, table: &QualName, tr: &Trigger, report: bool) {
         let obj = format!("{} on {table}", quote_ident(&tr.name));
         if report {
             self.change(ObjectKind::Trigger, &obj, Action::Create);
@@ -30,7 +30,7 @@ impl<'a> Differ<'a> {
         );
     }
 
-    pub(super) fn drop_trigger(&mut self, table: &QualName, tr: &Trigger, report: bool) {
+    pub(crate) fn drop_trigger(&mut self, table: &QualName, tr: &Trigger, report: bool) {
         let obj = format!("{} on {table}", quote_ident(&tr.name));
         if report {
             self.change(ObjectKind::Trigger, &obj, Action::Drop);
@@ -51,7 +51,7 @@ impl<'a> Differ<'a> {
         );
     }
 
-    pub(super) fn create_policy(&mut self, table: &QualName, p: &Policy, report: bool) {
+    pub(crate) fn create_policy(&mut self, table: &QualName, p: &Policy, report: bool) {
         let obj = format!("{} on {table}", quote_ident(&p.name));
         if report {
             self.change(ObjectKind::Policy, &obj, Action::Create);
@@ -92,7 +92,7 @@ impl<'a> Differ<'a> {
         );
     }
 
-    pub(super) fn drop_policy(&mut self, table: &QualName, p: &Policy, report: bool) {
+    pub(crate) fn drop_policy(&mut self, table: &QualName, p: &Policy, report: bool) {
         let obj = format!("{} on {table}", quote_ident(&p.name));
         if report {
             self.change(ObjectKind::Policy, &obj, Action::Drop);
@@ -110,85 +110,15 @@ impl<'a> Differ<'a> {
         );
     }
 
+    /// The triggers of a table: compared (`Comparer::triggers`), recorded and written.
     pub(super) fn triggers(
         &mut self,
         name: &QualName,
         f: &BTreeMap<String, Trigger>,
         t: &BTreeMap<String, Trigger>,
     ) {
-        for (n, tr) in f {
-            match t.get(n) {
-                None => self.drop_trigger(name, tr, true),
-                Some(tt) => {
-                    let tobj = format!("{} on {name}", quote_ident(n));
-                    if !self.same_sql(
-                        Sql::Statement,
-                        ObjectKind::Trigger,
-                        &tobj,
-                        strip_stmt(&tr.definition),
-                        strip_stmt(&tt.definition),
-                    ) || tr.function != tt.function
-                        || tr.constraint != tt.constraint
-                    {
-                        self.change_attr(
-                            ObjectKind::Trigger,
-                            &tobj,
-                            Attribute::Definition,
-                            Some(tr.definition.clone()),
-                            Some(tt.definition.clone()),
-                        );
-                        self.drop_trigger(name, tr, false);
-                        self.create_trigger(name, tt, false);
-                        continue;
-                    }
-                    let mut sql = Vec::new();
-                    if tr.enabled != tt.enabled {
-                        self.change_attr(
-                            ObjectKind::Trigger,
-                            &tobj,
-                            Attribute::Enabled,
-                            Some(tr.enabled.as_catalog().to_string()),
-                            Some(tt.enabled.as_catalog().to_string()),
-                        );
-                        sql.push(format!(
-                            "ALTER TABLE {name} {} {};",
-                            tt.enabled.alter_table_words(),
-                            quote_ident(n)
-                        ));
-                    }
-                    if tr.comment != tt.comment {
-                        self.change_attr(
-                            ObjectKind::Trigger,
-                            &tobj,
-                            Attribute::Comment,
-                            tr.comment.clone(),
-                            tt.comment.clone(),
-                        );
-                        sql.push(comment_sql(
-                            &format!("TRIGGER {} ON {name}", quote_ident(n)),
-                            tt.comment.as_deref(),
-                        ));
-                    }
-                    if !sql.is_empty() {
-                        self.op(
-                            Key::Trigger(name.clone(), n.clone()),
-                            Action::Alter,
-                            ObjectKind::Trigger,
-                            &tobj,
-                            sql,
-                            vec![],
-                            class::TRIGGER,
-                            Some(Stage::AfterColumns),
-                        );
-                    }
-                }
-            }
-        }
-        for (n, tr) in t {
-            if !f.contains_key(n) {
-                self.create_trigger(name, tr, true);
-            }
-        }
+        let triggers = self.cmp.triggers(name, f, t);
+        self.record_and_write(triggers);
     }
 }
 
@@ -202,7 +132,7 @@ pub(super) fn trigger_enable_sql(table: &QualName, tr: &Trigger) -> Option<Strin
     })
 }
 
-pub(super) fn policy_roles(roles: &[String]) -> String {
+pub(crate) fn policy_roles(roles: &[String]) -> String {
     if roles.is_empty() {
         return "PUBLIC".to_string();
     }

@@ -1,18 +1,154 @@
-//! Enums, domains, composites and ranges; types rebuilt in place when an enum loses values or a domain's base changes.
+//! Enums, domains, composites and ranges: created, altered in place, dropped, or rebuilt in one step with
+//! their users converted (the types of `ChangeSet::retyped`).
 
-use super::*;
+use plumb_model::{quote_ident, quote_literal, AclKind, QualName, Type, TypeKind};
 
-pub(super) fn type_kind(t: &Type) -> (ObjectKind, &'static str) {
-    match t.kind {
-        TypeKind::Domain { .. } => (ObjectKind::Domain, "DOMAIN"),
-        _ => (ObjectKind::Type, "TYPE"),
-    }
-}
+use super::Targets;
+use crate::compare::{refs_any, type_kind, AttrDelta, ChangeSet, Obj, ObjDelta};
+use crate::differ::{class, hz, Differ};
+use crate::keys::Key;
+use crate::{Action, Attribute, HazardKind, ObjectKind};
 
 impl<'a> Differ<'a> {
-    // ----- types --------------------------------------------------------------------------------------
+    /// The rebuild step first, then the deltas in the change set's order.
+    pub(crate) fn write_types(&mut self, cs: &ChangeSet<'a>) {
+        self.retype(&cs.retyped);
+        for d in &cs.deltas {
+            let Obj::Type(delta) = &d.obj else { continue };
+            match delta {
+                ObjDelta::Drop(f) => self.drop_type(f),
+                ObjDelta::Create(t) => self.create_type(t),
+                ObjDelta::Alter { from, to, attrs } => self.alter_type(from, to, attrs),
+            }
+        }
+    }
 
-    pub(super) fn create_type_sql(&self, t: &Type) -> Vec<String> {
+    fn create_type(&mut self, t: &Type) {
+        let sql = self.create_type_sql(t);
+        let kind = type_kind(t).0;
+        self.op(
+            Key::Type(t.name.clone()),
+            Action::Create,
+            kind,
+            &t.name.to_string(),
+            sql,
+            vec![],
+            class::TYPE,
+            None,
+        );
+    }
+
+    fn alter_type(&mut self, f: &Type, t: &Type, attrs: &[AttrDelta]) {
+        let name = &t.name;
+        let obj = name.to_string();
+        let (kind, kw) = type_kind(t);
+        let key = Key::Type(name.clone());
+        let has = |attr| attrs.iter().any(|a: &AttrDelta| a.attr == attr);
+        if has(Attribute::Definition) {
+            if let Some(user) = self.type_user(name) {
+                self.out.errors.push((
+                    obj.clone(),
+                    format!(
+                        "its definition changes, which takes DROP TYPE and CREATE TYPE, but {user} uses it; \
+                         change or drop that first"
+                    ),
+                ));
+            }
+        }
+        if has(Attribute::Base) && self.retyped_set.contains(name) {
+            return; // rebuilt with its users by `retype`
+        }
+        if has(Attribute::Definition) || has(Attribute::Base) {
+            self.drop_type(f);
+            self.create_type(t);
+            return;
+        }
+        let mut sql = Vec::new();
+        let mut hazards = Vec::new();
+        let mut adds = Vec::new();
+        for a in attrs {
+            match (a.attr, &t.kind) {
+                (Attribute::Labels, TypeKind::Enum { labels: b }) => {
+                    if let TypeKind::Enum { labels: old } = &f.kind {
+                        self.enum_change(t, old, b);
+                    }
+                }
+                (Attribute::Default, _) => sql.push(match &a.to {
+                    Some(d) => format!("ALTER DOMAIN {name} SET DEFAULT {d};"),
+                    None => format!("ALTER DOMAIN {name} DROP DEFAULT;"),
+                }),
+                (Attribute::NotNull, TypeKind::Domain { not_null, .. }) => sql.push(format!(
+                    "ALTER DOMAIN {name} {} NOT NULL;",
+                    if *not_null { "SET" } else { "DROP" }
+                )),
+                (Attribute::Constraint, _) => {
+                    let cn = a.item.as_deref().unwrap_or_default();
+                    if a.from.is_some() {
+                        sql.push(format!(
+                            "ALTER DOMAIN {name} DROP CONSTRAINT {};",
+                            quote_ident(cn)
+                        ));
+                    }
+                    if let Some(def) = &a.to {
+                        adds.push((cn, def));
+                    }
+                }
+                (Attribute::Attribute, TypeKind::Composite { attributes: ta }) => {
+                    match (&a.from, &a.to) {
+                        (Some(gone), _) => {
+                            sql.push(format!(
+                                "ALTER TYPE {name} DROP ATTRIBUTE {};",
+                                quote_ident(gone)
+                            ));
+                            hazards.push(hz(
+                                HazardKind::DataLoss,
+                                format!("drops attribute {}", quote_ident(gone)),
+                            ));
+                        }
+                        (None, Some(new)) => {
+                            if let Some(b) = ta.iter().find(|b| &b.name == new) {
+                                sql.push(attribute_sql(name, "ADD", b, " "));
+                            }
+                        }
+                        (None, None) => {}
+                    }
+                }
+                (Attribute::AttributeType, TypeKind::Composite { attributes: ta }) => {
+                    if let Some(b) = ta.iter().find(|b| Some(&b.name) == a.item.as_ref()) {
+                        sql.push(attribute_sql(name, "ALTER", b, " TYPE "));
+                        hazards.push(hz(HazardKind::DataLoss, "changes the type of an attribute"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        // constraints added (new, or changed: dropped above) in name order
+        adds.sort_by_key(|(cn, _)| *cn);
+        for (cn, def) in adds {
+            sql.push(format!(
+                "ALTER DOMAIN {name} ADD CONSTRAINT {} {def};",
+                quote_ident(cn)
+            ));
+        }
+        // a domain over a rebuilt type is created anew from its new definition
+        if !sql.is_empty() && !self.retyped_set.contains(name) {
+            self.op(
+                key.clone(),
+                Action::Alter,
+                kind,
+                &obj,
+                sql,
+                hazards,
+                class::TYPE,
+                None,
+            );
+        }
+        let (target, type_target) = (format!("{kw} {name}"), format!("TYPE {name}"));
+        let targets = Targets::new(&target, Some(&type_target));
+        self.write_common(&key, kind, &obj, &targets, attrs, None);
+    }
+
+    pub(crate) fn create_type_sql(&self, t: &Type) -> Vec<String> {
         let name = &t.name;
         let mut sql = Vec::new();
         match &t.kind {
@@ -105,306 +241,14 @@ impl<'a> Differ<'a> {
         sql
     }
 
-    pub(super) fn types(&mut self) {
-        let (from, to) = (self.from, self.to);
-        self.retype();
-        for (name, f) in &from.types {
-            if !to.types.contains_key(name) {
-                self.drop_type(f, false);
-            }
-        }
-        for (name, t) in &to.types {
-            let obj = name.to_string();
-            let (kind, kw) = type_kind(t);
-            let key = Key::Type(name.clone());
-            let Some(f) = from.types.get(name) else {
-                self.change(kind, &obj, Action::Create);
-                let sql = self.create_type_sql(t);
-                self.op(
-                    key,
-                    Action::Create,
-                    kind,
-                    &obj,
-                    sql,
-                    vec![],
-                    class::TYPE,
-                    None,
-                );
-                continue;
-            };
-            let target = format!("{kw} {name}");
-            match (&f.kind, &t.kind) {
-                (TypeKind::Enum { labels: a }, TypeKind::Enum { labels: b }) => {
-                    if a != b {
-                        self.change_attr(
-                            kind,
-                            &obj,
-                            Attribute::Labels,
-                            Some(a.join(", ")),
-                            Some(b.join(", ")),
-                        );
-                        self.enum_change(t, a, b);
-                    }
-                }
-                (
-                    TypeKind::Domain {
-                        base: fb,
-                        collation: fc,
-                        default: fd,
-                        not_null: fnn,
-                        constraints: fcs,
-                    },
-                    TypeKind::Domain {
-                        base: tb,
-                        collation: tc,
-                        default: td,
-                        not_null: tnn,
-                        constraints: tcs,
-                    },
-                ) => {
-                    if fb != tb || fc != tc {
-                        self.change_attr(
-                            kind,
-                            &obj,
-                            Attribute::Base,
-                            Some(fb.clone()),
-                            Some(tb.clone()),
-                        );
-                        if self.retyped_set.contains(name) {
-                            continue; // rebuilt with its users by `retype`
-                        }
-                        self.drop_type(f, true);
-                        let sql = self.create_type_sql(t);
-                        self.op(
-                            key.clone(),
-                            Action::Create,
-                            kind,
-                            &obj,
-                            sql,
-                            vec![],
-                            class::TYPE,
-                            None,
-                        );
-                        continue;
-                    }
-                    let mut sql = Vec::new();
-                    if fd != td {
-                        self.change_attr(kind, &obj, Attribute::Default, fd.clone(), td.clone());
-                        sql.push(match td {
-                            Some(d) => format!("ALTER DOMAIN {name} SET DEFAULT {d};"),
-                            None => format!("ALTER DOMAIN {name} DROP DEFAULT;"),
-                        });
-                    }
-                    if fnn != tnn {
-                        self.change_attr(
-                            kind,
-                            &obj,
-                            Attribute::NotNull,
-                            Some(fnn.to_string()),
-                            Some(tnn.to_string()),
-                        );
-                        sql.push(format!(
-                            "ALTER DOMAIN {name} {} NOT NULL;",
-                            if *tnn { "SET" } else { "DROP" }
-                        ));
-                    }
-                    for (cn, c) in fcs {
-                        if tcs.get(cn) != Some(c) {
-                            self.change_attr(
-                                kind,
-                                &obj,
-                                Attribute::Constraint,
-                                Some(c.definition.clone()),
-                                tcs.get(cn).map(|c| c.definition.clone()),
-                            );
-                            sql.push(format!(
-                                "ALTER DOMAIN {name} DROP CONSTRAINT {};",
-                                quote_ident(cn)
-                            ));
-                        }
-                    }
-                    for (cn, c) in tcs {
-                        if fcs.get(cn) != Some(c) {
-                            if !fcs.contains_key(cn) {
-                                self.change_attr(
-                                    kind,
-                                    &obj,
-                                    Attribute::Constraint,
-                                    None,
-                                    Some(c.definition.clone()),
-                                );
-                            }
-                            sql.push(format!(
-                                "ALTER DOMAIN {name} ADD CONSTRAINT {} {};",
-                                quote_ident(cn),
-                                c.definition
-                            ));
-                        }
-                    }
-                    // a domain over a rebuilt type is created anew from its new definition
-                    if !sql.is_empty() && !self.retyped_set.contains(name) {
-                        self.op(
-                            key.clone(),
-                            Action::Alter,
-                            kind,
-                            &obj,
-                            sql,
-                            vec![],
-                            class::TYPE,
-                            None,
-                        );
-                    }
-                }
-                (
-                    TypeKind::Composite { attributes: fa },
-                    TypeKind::Composite { attributes: ta },
-                ) => {
-                    let mut sql = Vec::new();
-                    let mut hazards = Vec::new();
-                    // attributes of a rebuilt type are converted by `retype`
-                    let retyped: BTreeSet<&str> = fa
-                        .iter()
-                        .filter(|a| self.refs_retyped(&a.type_name))
-                        .map(|a| a.name.as_str())
-                        .collect();
-                    for a in fa {
-                        if retyped.contains(a.name.as_str()) {
-                            continue;
-                        }
-                        if !ta.iter().any(|b| b.name == a.name) {
-                            self.change_attr(
-                                kind,
-                                &obj,
-                                Attribute::Attribute,
-                                Some(a.name.clone()),
-                                None,
-                            );
-                            sql.push(format!(
-                                "ALTER TYPE {name} DROP ATTRIBUTE {};",
-                                quote_ident(&a.name)
-                            ));
-                            hazards.push(hz(
-                                HazardKind::DataLoss,
-                                format!("drops attribute {}", quote_ident(&a.name)),
-                            ));
-                        }
-                    }
-                    for b in ta {
-                        if retyped.contains(b.name.as_str()) {
-                            continue;
-                        }
-                        match fa.iter().find(|a| a.name == b.name) {
-                            None => {
-                                self.change_attr(
-                                    kind,
-                                    &obj,
-                                    Attribute::Attribute,
-                                    None,
-                                    Some(b.name.clone()),
-                                );
-                                let mut s = format!(
-                                    "ALTER TYPE {name} ADD ATTRIBUTE {} {}",
-                                    quote_ident(&b.name),
-                                    b.type_name
-                                );
-                                if let Some(c) = &b.collation {
-                                    s.push_str(&format!(" COLLATE {c}"));
-                                }
-                                sql.push(s + ";");
-                            }
-                            Some(a) if a != b => {
-                                self.change_attr(
-                                    kind,
-                                    &obj,
-                                    Attribute::AttributeType,
-                                    Some(a.type_name.clone()),
-                                    Some(b.type_name.clone()),
-                                );
-                                let mut s = format!(
-                                    "ALTER TYPE {name} ALTER ATTRIBUTE {} TYPE {}",
-                                    quote_ident(&b.name),
-                                    b.type_name
-                                );
-                                if let Some(c) = &b.collation {
-                                    s.push_str(&format!(" COLLATE {c}"));
-                                }
-                                sql.push(s + ";");
-                                hazards.push(hz(
-                                    HazardKind::DataLoss,
-                                    "changes the type of an attribute",
-                                ));
-                            }
-                            _ => {}
-                        }
-                    }
-                    if !sql.is_empty() {
-                        self.op(
-                            key.clone(),
-                            Action::Alter,
-                            kind,
-                            &obj,
-                            sql,
-                            hazards,
-                            class::TYPE,
-                            None,
-                        );
-                    }
-                }
-                (a, b) if a == b => {}
-                _ => {
-                    self.change_attr(kind, &obj, Attribute::Definition, None, None);
-                    if let Some(user) = self.type_user(name) {
-                        self.out.errors.push((
-                            obj.clone(),
-                            format!(
-                                "its definition changes, which takes DROP TYPE and CREATE TYPE, but {user} uses it; \
-                                 change or drop that first"
-                            ),
-                        ));
-                    }
-                    self.drop_type(f, true);
-                    let sql = self.create_type_sql(t);
-                    self.op(
-                        key.clone(),
-                        Action::Create,
-                        kind,
-                        &obj,
-                        sql,
-                        vec![],
-                        class::TYPE,
-                        None,
-                    );
-                    continue;
-                }
-            }
-            if self.retyped_set.contains(name) {
-                continue; // created anew with its comment and grants
-            }
-            self.common_alters(
-                &key,
-                kind,
-                &obj,
-                &target,
-                &target,
-                Some((AclKind::Type, &format!("TYPE {name}"))),
-                &f.common,
-                &t.common,
-                None,
-            );
-        }
-    }
-
     /// True when a type name or SQL text names a type rebuilt by [`Self::retype`].
-    pub(super) fn refs_retyped(&self, text: &str) -> bool {
-        !self.retyped_set.is_empty()
-            && crate::keys::names_in(text)
-                .iter()
-                .any(|q| self.retyped_set.contains(q))
+    pub(crate) fn refs_retyped(&self, text: &str) -> bool {
+        refs_any(&self.retyped_set, text)
     }
 
     /// Something in `from` that would keep type `ty` from being dropped and that plumb cannot convert: a
     /// column, a typed table, a domain, a composite attribute or a range over it.
-    pub(super) fn type_user(&self, ty: &QualName) -> Option<String> {
+    pub(crate) fn type_user(&self, ty: &QualName) -> Option<String> {
         let from = self.from;
         let names = |text: &str| crate::keys::names_in(text).contains(ty);
         for (tn, t) in &from.tables {
@@ -448,80 +292,13 @@ impl<'a> Differ<'a> {
     /// columns with `ALTER COLUMN ... TYPE ... USING`), and drops the old types. Functions, views,
     /// constraints and indexes that name these types are dropped before the step and created after it (they
     /// are seeds of `rebuild_dependants`, or recreated by `alter_table`). What PostgreSQL cannot convert is
-    /// reported as an error rather than planned as SQL that fails.
-    pub(super) fn retype(&mut self) {
+    /// reported as an error rather than planned as SQL that fails. `order`: `ChangeSet::retyped`.
+    pub(crate) fn retype(&mut self, order: &[QualName]) {
         let (from, to) = (self.from, self.to);
-        let mut roots: Vec<&QualName> = Vec::new();
-        for (name, f) in &from.types {
-            let Some(t) = to.types.get(name) else {
-                continue;
-            };
-            let root = match (&f.kind, &t.kind) {
-                (TypeKind::Enum { labels: a }, TypeKind::Enum { labels: b }) => {
-                    let mut it = b.iter();
-                    !a.iter().all(|x| it.any(|y| y == x))
-                }
-                (
-                    TypeKind::Domain {
-                        base: fb,
-                        collation: fc,
-                        ..
-                    },
-                    TypeKind::Domain {
-                        base: tb,
-                        collation: tc,
-                        ..
-                    },
-                ) => fb != tb || fc != tc,
-                _ => false,
-            };
-            if root {
-                roots.push(name);
-            }
-        }
-        if roots.is_empty() {
+        if order.is_empty() {
             return;
         }
-        // the closure: domains (on both sides) over a rebuilt type, in an order where each comes after
-        // its base
-        let mut set: BTreeSet<QualName> = roots.iter().map(|q| (*q).clone()).collect();
-        loop {
-            let mut more = Vec::new();
-            for (name, f) in &from.types {
-                if set.contains(name) || !to.types.contains_key(name) {
-                    continue;
-                }
-                if let TypeKind::Domain { base, .. } = &f.kind {
-                    if crate::keys::names_in(base).iter().any(|q| set.contains(q)) {
-                        more.push(name.clone());
-                    }
-                }
-            }
-            if more.is_empty() {
-                break;
-            }
-            set.extend(more);
-        }
-        let base_of = |q: &QualName| match from.types.get(q).map(|t| &t.kind) {
-            Some(TypeKind::Domain { base, .. }) => crate::keys::names_in(base)
-                .into_iter()
-                .find(|b| set.contains(b) && b != q),
-            _ => None,
-        };
-        let mut order: Vec<QualName> = Vec::new();
-        while order.len() < set.len() {
-            let before = order.len();
-            for q in &set {
-                if !order.contains(q) && base_of(q).is_none_or(|b| order.contains(&b)) {
-                    order.push(q.clone());
-                }
-            }
-            if order.len() == before {
-                break; // a cycle cannot come from a catalog
-            }
-        }
-        self.retyped = order.clone();
-        self.retyped_set = set.clone();
+        let set = self.retyped_set.clone();
         let first = order[0].clone();
         let obj = first.to_string();
         let mut errors: Vec<(String, String)> = Vec::new();
@@ -554,7 +331,7 @@ impl<'a> Differ<'a> {
                 }
             ),
         )];
-        for q in &order {
+        for q in order {
             let (Some(f), Some(t)) = (from.types.get(q), to.types.get(q)) else {
                 continue;
             };
@@ -759,12 +536,9 @@ impl<'a> Differ<'a> {
         self.seeds.extend(also);
     }
 
-    pub(super) fn drop_type(&mut self, f: &Type, recreate: bool) {
+    pub(crate) fn drop_type(&mut self, f: &Type) {
         let (kind, kw) = type_kind(f);
         let obj = f.name.to_string();
-        if !recreate {
-            self.change(kind, &obj, Action::Drop);
-        }
         let h = vec![hz(
             HazardKind::DataLoss,
             format!(
@@ -787,7 +561,7 @@ impl<'a> Differ<'a> {
 
     /// Values added (in an order compatible with the old one) become `ALTER TYPE ... ADD VALUE`; a removal
     /// or a reorder rebuilds the type, planned by [`Self::retype`].
-    pub(super) fn enum_change(&mut self, t: &Type, a: &[String], b: &[String]) {
+    pub(crate) fn enum_change(&mut self, t: &Type, a: &[String], b: &[String]) {
         let name = &t.name;
         let obj = name.to_string();
         let key = Key::Type(name.clone());
@@ -809,20 +583,11 @@ impl<'a> Differ<'a> {
                     quote_literal(l)
                 ));
             }
-            self.op(
-                key,
-                Action::Alter,
-                ObjectKind::Type,
-                &obj,
-                sql,
-                vec![],
-                class::TYPE,
-                None,
-            );
+            self.alter_op(key, ObjectKind::Type, &obj, sql, class::TYPE, None);
         }
     }
 
-    pub(super) fn is_enum_type(&self, type_name: &str) -> bool {
+    pub(crate) fn is_enum_type(&self, type_name: &str) -> bool {
         let base = type_name.trim_end_matches("[]");
         let Ok(q) = base.parse::<QualName>() else {
             return false;
@@ -833,4 +598,17 @@ impl<'a> Differ<'a> {
                 .is_some_and(|t| matches!(t.kind, TypeKind::Enum { .. }))
         })
     }
+}
+
+/// `ALTER TYPE t ADD ATTRIBUTE a type` or `... ALTER ATTRIBUTE a TYPE type`, with its collation.
+fn attribute_sql(name: &QualName, verb: &str, b: &plumb_model::Attribute, sep: &str) -> String {
+    let mut s = format!(
+        "ALTER TYPE {name} {verb} ATTRIBUTE {}{sep}{}",
+        quote_ident(&b.name),
+        b.type_name
+    );
+    if let Some(c) = &b.collation {
+        s.push_str(&format!(" COLLATE {c}"));
+    }
+    s + ";"
 }
