@@ -36,10 +36,10 @@ const DUMP_TARGET: f64 = 1.0 / 3.0;
 const DIFF_TARGET: f64 = 1.0 / 5.0;
 
 /// One run of a tool.
-struct Sample {
-    wall: Duration,
-    cpu: Duration,
-    peak_kb: u64,
+pub(crate) struct Sample {
+    pub wall: Duration,
+    pub cpu: Duration,
+    pub peak_kb: u64,
 }
 
 /// A tool: how to run it, which exit codes mean success, and its runs.
@@ -134,7 +134,8 @@ pub fn load_average() -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
-fn proc_status_kb(pid: &str, field: &str) -> Option<u64> {
+/// A `kB` field of `/proc/PID/status` (`VmHWM:`, peak resident memory); `pid` may be `self`.
+pub(crate) fn proc_status_kb(pid: &str, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
@@ -157,6 +158,15 @@ fn cpu_time(pid: &str) -> Option<Duration> {
 /// blocks in `wait` on the child, so the wall time ends when the child does (polling alone would add up to one
 /// poll interval, a tenth of a 50 ms run).
 fn measure(cmd: &mut Command, ok_codes: &[i32]) -> Result<Sample> {
+    run_measured(cmd, ok_codes, false).map(|(sample, _)| sample)
+}
+
+/// [`measure`], also returning the child's stdout when `keep_stdout` (else it is read and dropped).
+pub(crate) fn run_measured(
+    cmd: &mut Command,
+    ok_codes: &[i32],
+    keep_stdout: bool,
+) -> Result<(Sample, String)> {
     let start = Instant::now();
     let mut child = cmd
         .stdout(Stdio::piped())
@@ -166,7 +176,16 @@ fn measure(cmd: &mut Command, ok_codes: &[i32]) -> Result<Sample> {
     let pid = child.id().to_string();
     let mut stdout = child.stdout.take().context("no stdout")?;
     let mut stderr = child.stderr.take().context("no stderr")?;
-    let out = std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    // Read on threads, so that a child writing a lot never blocks on a full pipe.
+    let out = std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        if keep_stdout {
+            let _ = std::io::copy(&mut stdout, &mut kept);
+        } else {
+            let _ = std::io::copy(&mut stdout, &mut std::io::sink());
+        }
+        kept
+    });
     let err = std::thread::spawn(move || {
         let mut text = String::new();
         let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
@@ -194,14 +213,17 @@ fn measure(cmd: &mut Command, ok_codes: &[i32]) -> Result<Sample> {
         }
     };
     let wall = end.duration_since(start);
-    let _ = out.join();
+    let out = out.join().unwrap_or_default();
     let err = err.join().unwrap_or_default();
     match status.code() {
-        Some(code) if ok_codes.contains(&code) => Ok(Sample {
-            wall,
-            cpu,
-            peak_kb: peak,
-        }),
+        Some(code) if ok_codes.contains(&code) => Ok((
+            Sample {
+                wall,
+                cpu,
+                peak_kb: peak,
+            },
+            String::from_utf8_lossy(&out).into_owned(),
+        )),
         _ => bail!(
             "{:?} failed ({status}): {}",
             cmd.get_program(),

@@ -21,7 +21,7 @@ mod gen;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -206,15 +206,6 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-/// Peak resident set size (VmHWM) of a process, in kB.
-fn vm_hwm_kb(pid: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-}
-
 fn introspect_once(
     url: &str,
     json: bool,
@@ -249,50 +240,16 @@ fn introspect_once(
     if json {
         println!("{}", serde_json::to_string_pretty(&db)?);
     } else {
-        let peak = vm_hwm_kb("self").unwrap_or(0);
+        let peak = compare::proc_status_kb("self", "VmHWM:").unwrap_or(0);
         println!("{} {} {}", wall.as_millis(), peak, db.object_count());
     }
     Ok(())
 }
 
-/// Run a child to completion, polling its peak memory; returns wall time, peak kB and its stdout.
+/// Run a child to completion (it must exit 0): wall time, peak kB and its stdout (see
+/// [`compare::run_measured`]).
 fn measure(cmd: &mut Command) -> Result<(Duration, u64, String)> {
-    let start = Instant::now();
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("cannot start child")?;
-    let pid = child.id().to_string();
-    // Read stdout on a thread so a child writing a lot never blocks on a full pipe.
-    let mut stdout = child.stdout.take().context("no stdout")?;
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let _ = std::io::copy(&mut stdout, &mut out);
-        out
-    });
-    let mut peak = 0;
-    let status = loop {
-        if let Some(kb) = vm_hwm_kb(&pid) {
-            peak = peak.max(kb);
-        }
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let wall = start.elapsed();
-    let out = reader
-        .join()
-        .map_err(|_| anyhow::anyhow!("stdout reader panicked"))?;
-    if !status.success() {
-        let mut err = String::new();
-        if let Some(mut e) = child.stderr.take() {
-            let _ = std::io::Read::read_to_string(&mut e, &mut err);
-        }
-        bail!("{:?} failed ({status}): {err}", cmd.get_program());
-    }
-    Ok((wall, peak, String::from_utf8_lossy(&out).into_owned()))
+    compare::run_measured(cmd, &[0], true).map(|(s, out)| (s.wall, s.peak_kb, out))
 }
 
 struct Sample {

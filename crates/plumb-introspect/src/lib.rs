@@ -191,8 +191,8 @@ pub const MAX_CONNECTIONS: usize = 4;
 pub struct Connections {
     /// At most this many (at least one; never more than [`MAX_CONNECTIONS`]).
     pub max: usize,
-    /// One connection per this many tables, views and materialized views (a small schema is read on one
-    /// connection: opening more costs more than it saves).
+    /// One connection per this many tables, views and materialized views (1: a second one for any schema with
+    /// a table or view; an empty one is read on one).
     pub relations_each: u64,
 }
 
