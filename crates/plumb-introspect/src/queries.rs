@@ -602,84 +602,71 @@ pub const DEPENDENCIES: &str = "SELECT d.classid, d.objid, d.objsubid, d.refclas
 /// This query's planning is most of its cost, and on a small schema a large part of the whole read (a fresh
 /// backend plans it with cold caches): security labels are read from the catalogs `pg_seclabel` and
 /// `pg_shseclabel`, not the view `pg_seclabels`, a union over every labelled kind that alone took 5 of the
-/// query's 11 ms of planning on an empty database.
+/// query's 11 ms of planning on an empty database. One anti-join against `pg_depend` for every branch, not
+/// one per branch, brought a fresh backend's planning of it on Synapse's schema from 2.8 to 2.1 ms and its
+/// execution from 1.0 to 0.6 ms.
 pub fn unsupported() -> String {
     // Members of extensions, and objects PostgreSQL made for another one (the casts between a range type and
-    // its multirange), are not the user's.
-    let ns = |class: &str, oid: &str| {
-        not_ext(class, oid).replace("xd.deptype = 'e'", "xd.deptype IN ('e', 'i')")
-    };
-    format!(
-        "SELECT 'operator' AS kind, o.oid::regoperator::text AS name FROM pg_operator o \
-           WHERE o.oprnamespace = ANY($1) AND {op} \
-         UNION ALL SELECT 'tablespace', quote_ident(n.nspname) || '.' || quote_ident(c.relname) \
-             || ' IN ' || quote_ident(ts.spcname) \
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-           JOIN pg_tablespace ts ON ts.oid = c.reltablespace \
-           WHERE c.relnamespace = ANY($1) AND c.relkind IN ('r', 'p', 'm', 'i', 'I') \
-         UNION ALL SELECT 'operator class', quote_ident(n.nspname) || '.' || quote_ident(c.opcname) \
-             || ' USING ' || quote_ident(am.amname) \
-           FROM pg_opclass c JOIN pg_namespace n ON n.oid = c.opcnamespace JOIN pg_am am ON am.oid = c.opcmethod \
-           WHERE c.opcnamespace = ANY($1) AND {opc} \
-         UNION ALL SELECT 'operator family', quote_ident(n.nspname) || '.' || quote_ident(f.opfname) \
-             || ' USING ' || quote_ident(am.amname) \
-           FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace JOIN pg_am am ON am.oid = f.opfmethod \
-           WHERE f.opfnamespace = ANY($1) AND {opf} \
-         UNION ALL SELECT 'conversion', quote_ident(n.nspname) || '.' || quote_ident(c.conname) \
-           FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace \
-           WHERE c.connamespace = ANY($1) AND {conv} \
-         UNION ALL SELECT 'text search configuration', c.oid::regconfig::text FROM pg_ts_config c \
-           WHERE c.cfgnamespace = ANY($1) AND {tscfg} \
-         UNION ALL SELECT 'text search dictionary', c.oid::regdictionary::text FROM pg_ts_dict c \
-           WHERE c.dictnamespace = ANY($1) AND {tsdict} \
-         UNION ALL SELECT 'text search parser', quote_ident(n.nspname) || '.' || quote_ident(c.prsname) \
-           FROM pg_ts_parser c JOIN pg_namespace n ON n.oid = c.prsnamespace \
-           WHERE c.prsnamespace = ANY($1) AND {tsprs} \
-         UNION ALL SELECT 'text search template', quote_ident(n.nspname) || '.' || quote_ident(c.tmplname) \
-           FROM pg_ts_template c JOIN pg_namespace n ON n.oid = c.tmplnamespace \
-           WHERE c.tmplnamespace = ANY($1) AND {tstmpl} \
-         UNION ALL SELECT 'statistics object', quote_ident(n.nspname) || '.' || quote_ident(s.stxname) \
-           FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace \
-           WHERE s.stxnamespace = ANY($1) AND {stx} \
-         UNION ALL SELECT 'cast', '(' || format_type(c.castsource, NULL) || ' AS ' \
-             || format_type(c.casttarget, NULL) || ')' FROM pg_cast c \
-           WHERE $2 AND c.oid >= 16384 AND {cast} \
-         UNION ALL SELECT 'procedural language', quote_ident(l.lanname) FROM pg_language l \
-           WHERE $2 AND l.oid >= 16384 AND {lang} \
-         UNION ALL SELECT 'access method', quote_ident(am.amname) FROM pg_am am \
-           WHERE $2 AND am.oid >= 16384 AND {am} \
-         UNION ALL SELECT 'transform', 'FOR ' || format_type(t.trftype, NULL) || ' LANGUAGE ' \
-             || quote_ident(l.lanname) FROM pg_transform t JOIN pg_language l ON l.oid = t.trflang \
-           WHERE $2 AND {trf} \
-         UNION ALL SELECT 'foreign-data wrapper', quote_ident(w.fdwname) FROM pg_foreign_data_wrapper w \
-           WHERE $2 AND {fdw} \
-         UNION ALL SELECT 'foreign server', quote_ident(s.srvname) FROM pg_foreign_server s \
-           WHERE $2 AND {srv} \
-         UNION ALL SELECT 'user mapping', 'FOR ' || quote_ident(m.usename) || ' SERVER ' || quote_ident(m.srvname) \
-           FROM pg_user_mappings m WHERE $2 \
-         UNION ALL SELECT 'publication', quote_ident(p.pubname) FROM pg_publication p WHERE $2 \
-         UNION ALL SELECT 'subscription', quote_ident(s.subname) FROM pg_subscription s \
-           WHERE $2 AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) \
-         UNION ALL SELECT 'security label', pg_describe_object(l.classoid, l.objoid, l.objsubid) \
-             || ' (provider ' || l.provider || ')' FROM pg_seclabel l WHERE $2 AND l.objoid >= 16384 \
-         UNION ALL SELECT 'security label', pg_describe_object(l.classoid, l.objoid, 0) \
-             || ' (provider ' || l.provider || ')' FROM pg_shseclabel l WHERE $2 AND l.objoid >= 16384",
-        op = ns("pg_operator", "o.oid"),
-        opc = ns("pg_opclass", "c.oid"),
-        opf = ns("pg_opfamily", "f.oid"),
-        conv = ns("pg_conversion", "c.oid"),
-        tscfg = ns("pg_ts_config", "c.oid"),
-        tsdict = ns("pg_ts_dict", "c.oid"),
-        tsprs = ns("pg_ts_parser", "c.oid"),
-        tstmpl = ns("pg_ts_template", "c.oid"),
-        stx = ns("pg_statistic_ext", "s.oid"),
-        cast = ns("pg_cast", "c.oid"),
-        lang = ns("pg_language", "l.oid"),
-        am = ns("pg_am", "am.oid"),
-        trf = ns("pg_transform", "t.oid"),
-        fdw = ns("pg_foreign_data_wrapper", "w.oid"),
-        srv = ns("pg_foreign_server", "s.oid"),
-    )
+    // its multirange), are not the user's: one anti-join over every branch (`cls`, `oid`; `NULL` where no
+    // extension can own the row), not one per branch, which took most of the planning. Every user object has
+    // an oid from 16384 on (pg_dump's rule), which the branches filter on first.
+    "SELECT u.kind, u.name FROM ( \
+       SELECT 'pg_operator'::regclass AS cls, o.oid, 'operator' AS kind, o.oid::regoperator::text AS name \
+         FROM pg_operator o WHERE o.oid >= 16384 AND o.oprnamespace = ANY($1) \
+       UNION ALL SELECT NULL, NULL, 'tablespace', c.relnamespace::regnamespace::text || '.' \
+           || quote_ident(c.relname) || ' IN ' || quote_ident(ts.spcname) \
+         FROM pg_class c JOIN pg_tablespace ts ON ts.oid = c.reltablespace \
+         WHERE c.reltablespace <> 0 AND c.relnamespace = ANY($1) AND c.relkind IN ('r', 'p', 'm', 'i', 'I') \
+       UNION ALL SELECT 'pg_opclass'::regclass, c.oid, 'operator class', c.opcnamespace::regnamespace::text \
+           || '.' || quote_ident(c.opcname) || ' USING ' || quote_ident(am.amname) \
+         FROM pg_opclass c JOIN pg_am am ON am.oid = c.opcmethod \
+         WHERE c.oid >= 16384 AND c.opcnamespace = ANY($1) \
+       UNION ALL SELECT 'pg_opfamily'::regclass, f.oid, 'operator family', f.opfnamespace::regnamespace::text \
+           || '.' || quote_ident(f.opfname) || ' USING ' || quote_ident(am.amname) \
+         FROM pg_opfamily f JOIN pg_am am ON am.oid = f.opfmethod \
+         WHERE f.oid >= 16384 AND f.opfnamespace = ANY($1) \
+       UNION ALL SELECT 'pg_conversion'::regclass, c.oid, 'conversion', \
+           c.connamespace::regnamespace::text || '.' || quote_ident(c.conname) \
+         FROM pg_conversion c WHERE c.oid >= 16384 AND c.connamespace = ANY($1) \
+       UNION ALL SELECT 'pg_ts_config'::regclass, c.oid, 'text search configuration', c.oid::regconfig::text \
+         FROM pg_ts_config c WHERE c.oid >= 16384 AND c.cfgnamespace = ANY($1) \
+       UNION ALL SELECT 'pg_ts_dict'::regclass, c.oid, 'text search dictionary', c.oid::regdictionary::text \
+         FROM pg_ts_dict c WHERE c.oid >= 16384 AND c.dictnamespace = ANY($1) \
+       UNION ALL SELECT 'pg_ts_parser'::regclass, c.oid, 'text search parser', \
+           c.prsnamespace::regnamespace::text || '.' || quote_ident(c.prsname) \
+         FROM pg_ts_parser c WHERE c.oid >= 16384 AND c.prsnamespace = ANY($1) \
+       UNION ALL SELECT 'pg_ts_template'::regclass, c.oid, 'text search template', \
+           c.tmplnamespace::regnamespace::text || '.' || quote_ident(c.tmplname) \
+         FROM pg_ts_template c WHERE c.oid >= 16384 AND c.tmplnamespace = ANY($1) \
+       UNION ALL SELECT 'pg_statistic_ext'::regclass, s.oid, 'statistics object', \
+           s.stxnamespace::regnamespace::text || '.' || quote_ident(s.stxname) \
+         FROM pg_statistic_ext s WHERE s.oid >= 16384 AND s.stxnamespace = ANY($1) \
+       UNION ALL SELECT 'pg_cast'::regclass, c.oid, 'cast', '(' || format_type(c.castsource, NULL) || ' AS ' \
+           || format_type(c.casttarget, NULL) || ')' FROM pg_cast c WHERE $2 AND c.oid >= 16384 \
+       UNION ALL SELECT 'pg_language'::regclass, l.oid, 'procedural language', quote_ident(l.lanname) \
+         FROM pg_language l WHERE $2 AND l.oid >= 16384 \
+       UNION ALL SELECT 'pg_am'::regclass, am.oid, 'access method', quote_ident(am.amname) FROM pg_am am \
+         WHERE $2 AND am.oid >= 16384 \
+       UNION ALL SELECT 'pg_transform'::regclass, t.oid, 'transform', 'FOR ' || format_type(t.trftype, NULL) \
+           || ' LANGUAGE ' || quote_ident(l.lanname) FROM pg_transform t JOIN pg_language l ON l.oid = t.trflang \
+         WHERE $2 AND t.oid >= 16384 \
+       UNION ALL SELECT 'pg_foreign_data_wrapper'::regclass, w.oid, 'foreign-data wrapper', quote_ident(w.fdwname) \
+         FROM pg_foreign_data_wrapper w WHERE $2 AND w.oid >= 16384 \
+       UNION ALL SELECT 'pg_foreign_server'::regclass, s.oid, 'foreign server', quote_ident(s.srvname) \
+         FROM pg_foreign_server s WHERE $2 AND s.oid >= 16384 \
+       UNION ALL SELECT NULL, NULL, 'user mapping', 'FOR ' || quote_ident(m.usename) || ' SERVER ' \
+           || quote_ident(m.srvname) FROM pg_user_mappings m WHERE $2 \
+       UNION ALL SELECT NULL, NULL, 'publication', quote_ident(p.pubname) FROM pg_publication p WHERE $2 \
+       UNION ALL SELECT NULL, NULL, 'subscription', quote_ident(s.subname) FROM pg_subscription s \
+         WHERE $2 AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+       UNION ALL SELECT NULL, NULL, 'security label', pg_describe_object(l.classoid, l.objoid, l.objsubid) \
+           || ' (provider ' || l.provider || ')' FROM pg_seclabel l WHERE $2 AND l.objoid >= 16384 \
+       UNION ALL SELECT NULL, NULL, 'security label', pg_describe_object(l.classoid, l.objoid, 0) \
+           || ' (provider ' || l.provider || ')' FROM pg_shseclabel l WHERE $2 AND l.objoid >= 16384 \
+     ) u \
+     WHERE NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = u.cls AND xd.objid = u.oid \
+       AND xd.deptype IN ('e', 'i'))"
+        .to_string()
 }
 
 /// Every catalog query of a given server version, by name (for profiling: `plumb-bench queries`).
