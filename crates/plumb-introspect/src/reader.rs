@@ -130,12 +130,7 @@ fn connection_for(kind: Step, n: usize) -> usize {
         return 0;
     }
     // The type names are handled first: on the connection that starts first.
-    if TABLE_PARTS.contains(&kind)
-        || matches!(
-            kind,
-            Step::Keywords | Step::OperatorClasses | Step::CatalogOids | Step::TypeNames
-        )
-    {
+    if TABLE_PARTS.contains(&kind) || kind == Step::TypeNames {
         return 0;
     }
     match kind {
@@ -151,17 +146,6 @@ fn jobs(version: u32) -> Vec<Job> {
     use Params::{None as NoParams, Schemas, SchemasAndWhole};
     let job = |kind, sql: String, params| Job { kind, sql, params };
     vec![
-        job(Step::Keywords, queries::KEYWORDS.to_string(), NoParams),
-        job(
-            Step::OperatorClasses,
-            queries::DEFAULT_OPCLASSES.to_string(),
-            NoParams,
-        ),
-        job(
-            Step::CatalogOids,
-            queries::CATALOG_OIDS.to_string(),
-            NoParams,
-        ),
         job(Step::TypeNames, queries::type_names(version), NoParams),
         job(Step::Extensions, queries::EXTENSIONS.to_string(), NoParams),
         job(Step::Collations, queries::collations(version), Schemas),
@@ -350,28 +334,6 @@ struct Catalogs {
     collation: u32,
 }
 
-impl Catalogs {
-    fn read(row: &Row) -> Result<Catalogs, Error> {
-        let r = Rec {
-            row,
-            kind: Step::CatalogOids,
-        };
-        Ok(Catalogs {
-            class: r.get("pg_class")?,
-            type_: r.get("pg_type")?,
-            proc_: r.get("pg_proc")?,
-            attrdef: r.get("pg_attrdef")?,
-            constraint: r.get("pg_constraint")?,
-            trigger: r.get("pg_trigger")?,
-            rewrite: r.get("pg_rewrite")?,
-            policy: r.get("pg_policy")?,
-            namespace: r.get("pg_namespace")?,
-            extension: r.get("pg_extension")?,
-            collation: r.get("pg_collation")?,
-        })
-    }
-}
-
 /// What a pg_class oid is in the model.
 #[derive(Debug, Clone)]
 enum Rel {
@@ -463,12 +425,10 @@ pub(crate) struct Read {
 /// transaction, which the caller ends), and on more connections when `more` allows it and the schema is large
 /// enough: they import the first one's snapshot and are closed when their queries are done.
 ///
-/// Round trips are few: the transaction's start, its settings, the snapshot a connection opened early imports,
-/// the relation count and the schemas go out in one flight, only what the other connections wait for; then
-/// every catalog query (with the parameters the first flight gave) in a second flight per connection, sent
-/// without a separate prepare step (`query_typed`), the first connection's starting with the small lists the
-/// handling needs (keywords, default operator classes, catalog oids). At 100 generated tables this order
-/// read in 32 ms where the small lists in the first flight took 36 (whole `plumb dump`, medians of 15).
+/// Round trips are few: the transaction's start, its settings, the relation count and the small lists every
+/// query needs go out in one flight; then every catalog query (with the parameters the first flight gave) in
+/// a second flight per connection, sent without a separate prepare step (`query_typed`). A second connection
+/// is opened while the first one's queries run.
 pub(crate) async fn read(
     client: &Client,
     more: Option<MoreConnections<'_>>,
@@ -477,13 +437,8 @@ pub(crate) async fn read(
     let start = Instant::now();
     let more = more.filter(|m| m.plan.max > 1);
     let counting = more.is_some();
-    // With a connection opened early, the snapshot it imports is exported in the first flight, so that it can
-    // start as soon as it is open and the schemas are known.
-    let export_early = more.as_ref().is_some_and(|m| m.plan.opens_early());
-    // The first flight, only what the other connections wait for (each request is sent when its future is
-    // first polled, in this order); the small lists the handling needs (keywords, operator classes, catalog
-    // oids) are the first connection's first queries of the second flight.
-    let (_, setup, exported, count, schemas) = futures_util::future::try_join5(
+    // The first flight: each request is sent when its future is first polled, in this order.
+    let (_, setup, count, cat, (keywords, opclasses, schemas)) = futures_util::future::try_join5(
         async {
             client
                 .batch_execute(crate::BEGIN)
@@ -491,15 +446,6 @@ pub(crate) async fn read(
                 .map_err(|e| Error::query(Step::BeginTransaction, e))
         },
         typed_one(client, Step::SessionSettings, queries::SETUP),
-        async {
-            if export_early {
-                typed_one(client, Step::SnapshotExport, queries::EXPORT_SNAPSHOT)
-                    .await
-                    .map(Some)
-            } else {
-                Ok(None)
-            }
-        },
         async {
             if counting {
                 typed_one(client, Step::RelationCount, queries::RELATION_COUNT)
@@ -509,7 +455,12 @@ pub(crate) async fn read(
                 Ok(None)
             }
         },
-        small(client, Step::Schemas, &queries::schemas()),
+        typed_one(client, Step::CatalogOids, queries::CATALOG_OIDS),
+        futures_util::future::try_join3(
+            small(client, Step::Keywords, queries::KEYWORDS),
+            small(client, Step::OperatorClasses, queries::DEFAULT_OPCLASSES),
+            small(client, Step::Schemas, &queries::schemas()),
+        ),
     )
     .await?;
     let v: i32 = Rec {
@@ -521,6 +472,25 @@ pub(crate) async fn read(
     if version < MIN_SERVER_VERSION {
         return Err(Error::ServerVersion(version));
     }
+    let cat = {
+        let r = Rec {
+            row: &cat,
+            kind: Step::CatalogOids,
+        };
+        Catalogs {
+            class: r.get("pg_class")?,
+            type_: r.get("pg_type")?,
+            proc_: r.get("pg_proc")?,
+            attrdef: r.get("pg_attrdef")?,
+            constraint: r.get("pg_constraint")?,
+            trigger: r.get("pg_trigger")?,
+            rewrite: r.get("pg_rewrite")?,
+            policy: r.get("pg_policy")?,
+            namespace: r.get("pg_namespace")?,
+            extension: r.get("pg_extension")?,
+            collation: r.get("pg_collation")?,
+        }
+    };
     let wanted = match (&more, &count) {
         (Some(m), Some(row)) => {
             let relations: i64 = Rec {
@@ -546,6 +516,22 @@ pub(crate) async fn read(
         m: Maps::default(),
     };
     let finished = RefCell::new(Vec::new());
+    for row in &keywords {
+        let word: String = Rec {
+            row,
+            kind: Step::Keywords,
+        }
+        .get("word")?;
+        rd.m.keywords.insert(word);
+    }
+    for row in &opclasses {
+        let r = Rec {
+            row,
+            kind: Step::OperatorClasses,
+        };
+        rd.m.default_opclasses
+            .insert(r.get("oid")?, (r.get("opcmethod")?, r.get("opcintype")?));
+    }
     for row in &schemas {
         rd.schemas(row, opts)?;
     }
@@ -558,14 +544,13 @@ pub(crate) async fn read(
     let opened = std::cell::Cell::new(1usize);
     // Sent before the first connection's queries, so that the snapshot is exported at once; the other
     // connections are opened meanwhile.
-    let export = (wanted > 1 && exported.is_none())
-        .then(|| typed_one(client, Step::SnapshotExport, queries::EXPORT_SNAPSHOT));
+    let export =
+        (wanted > 1).then(|| typed_one(client, Step::SnapshotExport, queries::EXPORT_SNAPSHOT));
     let others = async {
-        let row = match (exported, export) {
-            (Some(row), _) if wanted > 1 => row,
-            (_, Some(export)) => export.await?,
-            _ => return Ok(()),
+        let Some(export) = export else {
+            return Ok(());
         };
+        let row = export.await?;
         let snapshot: String = Rec {
             row: &row,
             kind: Step::SnapshotExport,
@@ -608,36 +593,7 @@ pub(crate) async fn read(
         others,
         produce(client, main_queue, &nsp, whole, start, &finished),
     );
-    let mut cat = None;
     let handling = async {
-        p.rows(Step::Keywords, |row| {
-            let word: String = Rec {
-                row,
-                kind: Step::Keywords,
-            }
-            .get("word")?;
-            rd.m.keywords.insert(word);
-            Ok(())
-        })
-        .await?;
-        p.rows(Step::OperatorClasses, |row| {
-            let r = Rec {
-                row,
-                kind: Step::OperatorClasses,
-            };
-            rd.m.default_opclasses
-                .insert(r.get("oid")?, (r.get("opcmethod")?, r.get("opcintype")?));
-            Ok(())
-        })
-        .await?;
-        p.rows(Step::CatalogOids, |row| {
-            cat = Some(Catalogs::read(row)?);
-            Ok(())
-        })
-        .await?;
-        let cat = cat.ok_or(Error::Interrupted {
-            kind: Step::CatalogOids,
-        })?;
         p.rows(Step::TypeNames, |row| rd.type_names(row)).await?;
         p.rows(Step::Extensions, |row| rd.extensions(row, opts))
             .await?;
