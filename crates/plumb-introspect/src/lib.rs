@@ -4,7 +4,7 @@
 //! server-generated text is schema-qualified, whatever the session's own path), and reads each object kind
 //! with one set-based query: the number of queries does not depend on the size of the schema.
 //!
-//! Round trips are few and the queries pipelined (`reader.rs`, `read` and `Pipeline`): the transaction's start,
+//! Round trips are few and the queries pipelined (`reader/`, `read` and `Pipeline`): the transaction's start,
 //! its settings, the relation count and the small lists the other queries need go out in one flight; then
 //! every other query is sent at once (parse, bind and execute in one message: `query_typed`, no separate
 //! prepare step) and each connection's rows are read off the socket as they come, while the rows are handled

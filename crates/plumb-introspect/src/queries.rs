@@ -354,7 +354,7 @@ pub const CONSTRAINT_DEFINITIONS: &str =
 ///
 /// `expression_tree` is the node tree of the expression (`indexprs` as text) when the index has exactly one:
 /// the client reads from its top node what `pg_get_indexdef` would compare and how it would write it
-/// (`reader.rs`, `expression_shape`); string functions on the server cost more than the deparsing here.
+/// (`reader/keys.rs`, `expression_shape`); string functions on the server cost more than the deparsing here.
 pub fn indexes(v: u32) -> String {
     let nulls_not_distinct = if v >= 150000 {
         "i.indnullsnotdistinct"

@@ -1,0 +1,456 @@
+//! Runs the catalog queries and turns their rows into the model, translating oids into model names.
+//!
+//! This module holds the read itself ([`read`]: the first flight, then the pipeline, then the rows handled kind
+//! by kind in a fixed order), the reader's state ([`Reader`], the oid maps in `Maps`) and the row accessor
+//! (`Rec`). `pipeline.rs` sends the catalog queries and spreads them over connections; each family's rows are
+//! turned into the model in its own module: `schemas.rs` (schemas, extensions, collations, event triggers,
+//! unsupported objects), `types.rs`, `relations.rs` (sequences, tables, views, inheritance, columns),
+//! `keys.rs` (constraints and indexes), `routines.rs` (functions, aggregates, triggers, policies, rules),
+//! `acl.rs` (privileges, default privileges), `deps.rs` (`pg_depend`).
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use futures_util::future::try_join_all;
+use futures_util::TryStreamExt;
+use plumb_model::{
+    function_cost, function_rows, quote_ident, AclKind, Collation, Column, ColumnRef, Common,
+    Constraint, ConstraintKind, Database, DefaultPrivileges, Dependency, DomainConstraint,
+    EventTrigger, Extension, Function, FunctionId, FunctionKind, Grant, Identity, Index, Namespace,
+    NotNullConstraint, ObjectRef, Parallel, PartitionOf, Persistence, Policy, PolicyCommand,
+    QualName, ReplicaIdentity, Sequence, SequenceOptions, Storage, Table, Trigger, TriggerEnabled,
+    Type, TypeKind, Unsupported, View, ViewColumn, ViewKind,
+};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio_postgres::types::{FromSql, ToSql, Type as PgType};
+use tokio_postgres::{Client, Row};
+
+use crate::aggregate::{create_statement, AggregateRow};
+use crate::{queries, Error, Options, Step, MIN_SERVER_VERSION};
+
+mod acl;
+mod deps;
+mod keys;
+mod pipeline;
+mod relations;
+mod routines;
+mod schemas;
+mod types;
+
+use self::keys::Late;
+use self::pipeline::{jobs, produce, Pipeline};
+
+/// One row of a query, with the kind of object it describes for error messages.
+struct Rec<'a> {
+    row: &'a Row,
+    kind: Step,
+}
+
+impl<'a> Rec<'a> {
+    fn get<T: FromSql<'a>>(&self, column: &str) -> Result<T, Error> {
+        self.row.try_get(column).map_err(|source| Error::Decode {
+            kind: self.kind,
+            column: column.to_string(),
+            source,
+        })
+    }
+
+    /// A qualified name from two columns, when both are set.
+    fn qual(&self, schema: &str, name: &str) -> Result<Option<QualName>, Error> {
+        Ok(
+            match (
+                self.get::<Option<String>>(schema)?,
+                self.get::<Option<String>>(name)?,
+            ) {
+                (Some(s), Some(n)) => Some(QualName::new(s, n)),
+                _ => None,
+            },
+        )
+    }
+}
+
+/// The catalogs' own oids, to read pg_depend.
+struct Catalogs {
+    class: u32,
+    type_: u32,
+    proc_: u32,
+    attrdef: u32,
+    constraint: u32,
+    trigger: u32,
+    rewrite: u32,
+    policy: u32,
+    namespace: u32,
+    extension: u32,
+    collation: u32,
+}
+
+/// What a pg_class oid is in the model.
+#[derive(Debug, Clone)]
+enum Rel {
+    Table(QualName),
+    View(QualName),
+    /// The relation behind a stand-alone composite type.
+    Composite(QualName),
+    Sequence(QualName),
+    /// An index of that table or materialized view (oid).
+    Index(u32),
+    /// Not modelled (foreign table): dependencies on it are dropped.
+    Other,
+}
+
+/// A column of a table or view, by (table oid, attnum).
+#[derive(Debug, Clone)]
+struct ColInfo {
+    name: String,
+    /// Position in `Table::columns` / `View::columns`.
+    pos: usize,
+    type_oid: u32,
+    collation: u32,
+}
+
+/// The object a pg_constraint row belongs to.
+#[derive(Debug, Clone, Copy)]
+enum ConOwner {
+    Relation(u32),
+    Type(u32),
+}
+
+#[derive(Default)]
+struct Maps {
+    schemas: BTreeMap<u32, String>,
+    extensions: BTreeMap<u32, String>,
+    collations: BTreeMap<u32, QualName>,
+    /// Type oids (model types, their array types, relation row types and their arrays) to what they are.
+    types: BTreeMap<u32, ObjectRef>,
+    /// Oids of the types in `Database::types` (not arrays, not row types).
+    model_types: BTreeMap<u32, QualName>,
+    rels: BTreeMap<u32, Rel>,
+    /// (table oid, attnum) to the column.
+    columns: BTreeMap<(u32, i16), ColInfo>,
+    attrdefs: BTreeMap<u32, (u32, i16)>,
+    constraints: BTreeMap<u32, ConOwner>,
+    triggers: BTreeMap<u32, u32>,
+    policies: BTreeMap<u32, u32>,
+    rules: BTreeMap<u32, u32>,
+    functions: BTreeMap<u32, FunctionId>,
+    /// Identity columns: (table oid, attnum) to the sequence and its options.
+    identities: BTreeMap<(u32, i16), (QualName, SequenceOptions)>,
+    /// Sequences owned by a column (OWNED BY): their dependency on the column is recorded as `owned_by`.
+    owned_sequences: BTreeSet<u32>,
+    /// Parent of each relation that is not a table in pg_inherits (partition indexes).
+    index_parents: BTreeMap<u32, QualName>,
+    /// Words `quote_ident` quotes on this server.
+    keywords: BTreeSet<String>,
+    /// What `format_type` needs of each type (not the row types of relations), by oid.
+    type_names: BTreeMap<u32, crate::typename::TypeName>,
+    /// Default operator classes: oid to (access method, input type).
+    default_opclasses: BTreeMap<u32, (u32, u32)>,
+    /// Constraints whose definition is still to be read: oid to (table oid, constraint name).
+    unwritten_constraints: BTreeMap<u32, (u32, String)>,
+    /// Indexes whose definition is still to be read: oid to (table oid, index name).
+    unwritten_indexes: BTreeMap<u32, (u32, String)>,
+}
+
+/// More connections a read may open: the target to open them on and how many the schema's size asks for.
+pub(crate) struct MoreConnections<'a> {
+    pub target: &'a plumb_pg::Target,
+    pub plan: crate::Connections,
+    /// A connection already being opened (the first extra one uses it).
+    pub early: std::cell::Cell<Option<EarlyConnection>>,
+}
+
+/// A connection opened in the background while the first one starts reading.
+pub(crate) type EarlyConnection = tokio::task::JoinHandle<Result<Client, plumb_pg::Error>>;
+
+/// What a read found, and how it went.
+pub(crate) struct Read {
+    pub db: Database,
+    /// When each catalog query finished (its last row arrived), from the start of the read.
+    pub timings: Vec<(Step, Duration)>,
+    /// Connections that read (the first one included).
+    pub connections: usize,
+}
+
+/// Read everything on `client` (not inside a transaction: the read begins its own read-only `REPEATABLE READ`
+/// transaction, which the caller ends), and on more connections when `more` allows it and the schema is large
+/// enough: they import the first one's snapshot and are closed when their queries are done.
+///
+/// Round trips are few: the transaction's start, its settings, the relation count and the small lists every
+/// query needs go out in one flight; then every catalog query (with the parameters the first flight gave) in
+/// a second flight per connection, sent without a separate prepare step (`query_typed`). A second connection
+/// is opened while the first one's queries run.
+pub(crate) async fn read(
+    client: &Client,
+    more: Option<MoreConnections<'_>>,
+    opts: &Options,
+) -> Result<Read, Error> {
+    let start = Instant::now();
+    let more = more.filter(|m| m.plan.max > 1);
+    let counting = more.is_some();
+    // The first flight: each request is sent when its future is first polled, in this order.
+    let (_, setup, count, cat, (keywords, opclasses, schemas)) = futures_util::future::try_join5(
+        async {
+            client
+                .batch_execute(crate::BEGIN)
+                .await
+                .map_err(|e| Error::query(Step::BeginTransaction, e))
+        },
+        typed_one(client, Step::SessionSettings, queries::SETUP),
+        async {
+            if counting {
+                typed_one(client, Step::RelationCount, queries::RELATION_COUNT)
+                    .await
+                    .map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        typed_one(client, Step::CatalogOids, queries::CATALOG_OIDS),
+        futures_util::future::try_join3(
+            small(client, Step::Keywords, queries::KEYWORDS),
+            small(client, Step::OperatorClasses, queries::DEFAULT_OPCLASSES),
+            small(client, Step::Schemas, &queries::schemas()),
+        ),
+    )
+    .await?;
+    let v: i32 = Rec {
+        row: &setup,
+        kind: Step::ServerVersion,
+    }
+    .get("version")?;
+    let version = u32::try_from(v).unwrap_or(0);
+    if version < MIN_SERVER_VERSION {
+        return Err(Error::ServerVersion(version));
+    }
+    let cat = {
+        let r = Rec {
+            row: &cat,
+            kind: Step::CatalogOids,
+        };
+        Catalogs {
+            class: r.get("pg_class")?,
+            type_: r.get("pg_type")?,
+            proc_: r.get("pg_proc")?,
+            attrdef: r.get("pg_attrdef")?,
+            constraint: r.get("pg_constraint")?,
+            trigger: r.get("pg_trigger")?,
+            rewrite: r.get("pg_rewrite")?,
+            policy: r.get("pg_policy")?,
+            namespace: r.get("pg_namespace")?,
+            extension: r.get("pg_extension")?,
+            collation: r.get("pg_collation")?,
+        }
+    };
+    let wanted = match (&more, &count) {
+        (Some(m), Some(row)) => {
+            let relations: i64 = Rec {
+                row,
+                kind: Step::RelationCount,
+            }
+            .get("count")?;
+            m.plan.for_relations(u64::try_from(relations).unwrap_or(0))
+        }
+        _ => 1,
+    };
+    if wanted == 1 {
+        // Too small a schema for a second connection: the one opened early is closed at once.
+        if let Some(m) = &more {
+            drop(m.early.take());
+        }
+    }
+    let mut rd = Reader {
+        db: Database {
+            server_version: Some(version),
+            ..Database::default()
+        },
+        m: Maps::default(),
+    };
+    let finished = RefCell::new(Vec::new());
+    for row in &keywords {
+        let word: String = Rec {
+            row,
+            kind: Step::Keywords,
+        }
+        .get("word")?;
+        rd.m.keywords.insert(word);
+    }
+    for row in &opclasses {
+        let r = Rec {
+            row,
+            kind: Step::OperatorClasses,
+        };
+        rd.m.default_opclasses
+            .insert(r.get("oid")?, (r.get("opcmethod")?, r.get("opcintype")?));
+    }
+    for row in &schemas {
+        rd.schemas(row, opts)?;
+    }
+    finished.borrow_mut().push((Step::Schemas, start.elapsed()));
+    let nsp: Vec<u32> = rd.m.schemas.keys().copied().collect();
+    let whole = opts.include_schemas.is_empty();
+
+    let (mut p, mut queues) = Pipeline::new(jobs(version), wanted);
+    let main_queue = queues.remove(0);
+    let opened = std::cell::Cell::new(1usize);
+    // Sent before the first connection's queries, so that the snapshot is exported at once; the other
+    // connections are opened meanwhile.
+    let export =
+        (wanted > 1).then(|| typed_one(client, Step::SnapshotExport, queries::EXPORT_SNAPSHOT));
+    let others = async {
+        let Some(export) = export else {
+            return Ok(());
+        };
+        let row = export.await?;
+        let snapshot: String = Rec {
+            row: &row,
+            kind: Step::SnapshotExport,
+        }
+        .get("snapshot")?;
+        let import = format!(
+            "{}; SET TRANSACTION SNAPSHOT {}; {}; {}",
+            crate::BEGIN,
+            plumb_model::quote_literal(&snapshot),
+            queries::SETUP,
+            queries::NO_PARALLEL_WORKERS
+        );
+        let (nsp, finished, import, more, opened) = (&nsp, &finished, &import, &more, &opened);
+        try_join_all(queues.into_iter().map(|queue| async move {
+            // A connection that cannot be opened or cannot import the snapshot (a server near
+            // max_connections, a pooler that does not keep sessions): its queries run on the first one.
+            let extra = async {
+                let more = more.as_ref()?;
+                let c = match more.early.take() {
+                    Some(early) => early.await.ok()?.ok()?,
+                    None => more.target.connect().await.ok()?,
+                };
+                c.batch_execute(import).await.ok()?;
+                Some(c)
+            }
+            .await;
+            match extra {
+                Some(c) => {
+                    opened.set(opened.get() + 1);
+                    // Closed (its read-only transaction with it) when its queries are done.
+                    produce(&c, queue, nsp, whole, start, finished).await
+                }
+                None => produce(client, queue, nsp, whole, start, finished).await,
+            }
+        }))
+        .await
+        .map(|_| ())
+    };
+    let producers = futures_util::future::try_join(
+        others,
+        produce(client, main_queue, &nsp, whole, start, &finished),
+    );
+    let handling = async {
+        p.rows(Step::TypeNames, |row| rd.type_names(row)).await?;
+        p.rows(Step::Extensions, |row| rd.extensions(row, opts))
+            .await?;
+        p.rows(Step::Collations, |row| rd.collations(row)).await?;
+        p.rows(Step::Types, |row| rd.types(row)).await?;
+        p.rows(Step::DomainConstraints, |row| rd.domain_constraints(row))
+            .await?;
+        p.rows(Step::Sequences, |row| rd.sequences(row)).await?;
+        p.rows(Step::Relations, |row| rd.relations(row)).await?;
+        p.rows(Step::Inheritance, |row| rd.inherits(row)).await?;
+        let orphan = rd.db.tables.values().find(|t| {
+            t.partition_of
+                .as_ref()
+                .is_some_and(|p| p.parent.name.is_empty())
+        });
+        if let Some(t) = orphan {
+            return Err(Error::Catalog {
+                kind: "partition",
+                name: t.name.to_string(),
+                reason: "no parent table in pg_inherits".into(),
+            });
+        }
+        p.rows(Step::Columns, |row| rd.columns(row)).await?;
+        // Columns were pushed one by one: give back the unused capacity (megabytes at 10,000 tables).
+        for t in rd.db.tables.values_mut() {
+            t.columns.shrink_to_fit();
+        }
+        for v in rd.db.views.values_mut() {
+            v.columns.shrink_to_fit();
+        }
+        p.rows(Step::Constraints, |row| rd.constraints(row)).await?;
+        if rd.read_late(client, Late::Constraint).await? {
+            finished
+                .borrow_mut()
+                .push((Late::Constraint.step(), start.elapsed()));
+        }
+        p.rows(Step::Indexes, |row| rd.indexes(row)).await?;
+        if rd.read_late(client, Late::Index).await? {
+            finished
+                .borrow_mut()
+                .push((Late::Index.step(), start.elapsed()));
+        }
+        p.rows(Step::Functions, |row| rd.functions(row)).await?;
+        p.rows(Step::Aggregates, |row| rd.aggregates(row)).await?;
+        p.rows(Step::Triggers, |row| rd.triggers(row)).await?;
+        p.rows(Step::Policies, |row| rd.policies(row)).await?;
+        p.rows(Step::Rules, |row| rd.rules(row)).await?;
+        p.rows(Step::Privileges, |row| rd.grants(row)).await?;
+        p.rows(Step::DefaultPrivileges, |row| rd.default_privileges(row))
+            .await?;
+        p.rows(Step::EventTriggers, |row| rd.event_triggers(row))
+            .await?;
+        p.rows(Step::Dependencies, |row| rd.dependencies(row, &cat))
+            .await?;
+        p.rows(Step::UnsupportedObjects, |row| rd.unsupported(row))
+            .await?;
+        Ok(())
+    };
+    // The producers come first: when a query fails, its error is returned, not the handling's "interrupted".
+    futures_util::future::try_join(producers, handling).await?;
+
+    rd.db.unsupported.sort();
+    rd.db.unsupported.dedup();
+    Ok(Read {
+        db: rd.db,
+        timings: finished.into_inner(),
+        connections: opened.get(),
+    })
+}
+
+/// A query without parameters, its rows all at once (one round trip: no separate prepare step).
+async fn small(client: &Client, kind: Step, sql: &str) -> Result<Vec<Row>, Error> {
+    client
+        .query_typed(sql, &[])
+        .await
+        .map_err(|e| Error::query(kind, e))
+}
+
+/// A query without parameters that returns one row (one round trip).
+async fn typed_one(client: &Client, kind: Step, sql: &str) -> Result<Row, Error> {
+    client
+        .query_typed_one(sql, &[])
+        .await
+        .map_err(|e| Error::query(kind, e))
+}
+
+struct Reader {
+    db: Database,
+    m: Maps,
+}
+
+fn grants_if(has_acl: bool) -> Option<BTreeSet<Grant>> {
+    has_acl.then(BTreeSet::new)
+}
+
+/// A column's attribute options (`n_distinct`, `n_distinct_inherited`), sorted; options the server keeps for
+/// itself (named `pg_…`, as some builds stamp on every column) are not the user's, and pg_dump leaves them
+/// out too.
+fn column_options(options: Option<Vec<String>>) -> Vec<String> {
+    let mut options = sorted_options(options);
+    options.retain(|o| !o.starts_with("pg_"));
+    options
+}
+
+fn sorted_options(options: Option<Vec<String>>) -> Vec<String> {
+    let mut options = options.unwrap_or_default();
+    options.sort();
+    options
+}
