@@ -7,8 +7,9 @@
 //! public [`Change`] shows them). The public change list of [`crate::diff`] is [`ChangeSet::changes`]; the
 //! DDL writer (`crate::write`) turns the same deltas into operations without comparing again.
 //!
-//! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`); each
-//! family has its own module. Tables' columns, constraints, indexes and partition indexes, and which tables
+//! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`;
+//! [`walk()`], the order in which a family's objects are dropped, created and compared); each family has its
+//! own module. Tables' columns, constraints, indexes and partition indexes, and which tables
 //! are created, are not moved here yet: they are still compared and written in one walk
 //! by `crate::differ`, which takes [`Comparer::table_attrs`], [`Comparer::triggers`], [`Comparer::policies`]
 //! and [`Comparer::common`]
@@ -31,6 +32,7 @@ mod tables;
 mod triggers;
 mod types;
 mod views;
+mod walk;
 
 pub(crate) use self::default_privileges::DefaultPrivilegesDelta;
 pub(crate) use self::event_triggers::event_trigger_definition;
@@ -38,6 +40,7 @@ pub(crate) use self::functions::function_kind;
 pub(crate) use self::sequences::identity_sequences;
 pub(crate) use self::types::{refs_any, type_kind};
 pub(crate) use self::views::{clustered, view_object_kind};
+pub(crate) use self::walk::{walk, Pair};
 
 /// What happens to one object: created, dropped, or kept with some attributes changed.
 #[derive(Debug)]
