@@ -9,11 +9,10 @@
 //!
 //! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`;
 //! [`walk()`], the order in which a family's objects are dropped, created and compared); each family has its
-//! own module. Tables' columns, constraints, indexes and partition indexes, and which tables
-//! are created, are not moved here yet: they are still compared and written in one walk
-//! by `crate::differ`, which takes [`Comparer::table_attrs`], [`Comparer::triggers`], [`Comparer::policies`]
-//! and [`Comparer::common`]
-//! from here; [`Obj::Walk`] marks where their changes stand in the list.
+//! own module. Tables' columns, indexes and partition indexes, and which tables are created, are not moved
+//! here yet: they are still compared and written in one walk by `crate::differ`, which takes
+//! [`Comparer::table_attrs`], [`Comparer::constraints`], [`Comparer::triggers`], [`Comparer::policies`] and
+//! [`Comparer::common`] from here; [`Obj::Walk`] marks where their changes stand in the list.
 
 use std::collections::BTreeSet;
 
@@ -22,6 +21,7 @@ use plumb_model::{AclKind, Common, Database, Grant};
 use crate::same::Sql;
 use crate::{Action, Attribute, Change, ObjectKind, Options, Uncertain};
 
+mod constraints;
 mod default_privileges;
 mod event_triggers;
 mod functions;
@@ -107,6 +107,12 @@ pub(crate) enum Obj<'a> {
         table: &'a plumb_model::Table,
         partitioning: Option<AttrDelta>,
     },
+    /// A constraint of a table that stays (`table`, the target's; compared by `Comparer::constraints` and
+    /// written by `write::constraints` for the walk).
+    Constraint {
+        table: &'a plumb_model::Table,
+        delta: ObjDelta<'a, plumb_model::Constraint>,
+    },
     /// A table's own attributes (compared and written by the walk, with `Comparer::table_attrs`).
     Table(ObjDelta<'a, plumb_model::Table>),
     /// A table's `REPLICA IDENTITY` differs; `attr` (the change shown) for a table that stays.
@@ -190,6 +196,7 @@ impl Delta<'_> {
                 Ok(std::slice::from_ref(attr))
             }
             Obj::Index { delta, .. } => delta.action_or_attrs(),
+            Obj::Constraint { delta, .. } => delta.action_or_attrs(),
             Obj::Trigger { delta, .. } => delta.action_or_attrs(),
             Obj::Policy { delta, .. } => delta.action_or_attrs(),
             Obj::Function { delta, .. } => delta.action_or_attrs(),

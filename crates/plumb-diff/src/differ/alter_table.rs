@@ -1,4 +1,5 @@
-//! Changes inside a table that stays: its columns' stage, constraints, indexes, storage parameters, `CLUSTER ON`.
+//! Changes inside a table that stays: its columns' stage, indexes, storage parameters, `CLUSTER ON` (its
+//! constraints compared by `Comparer::constraints` and written by `write::constraints`).
 
 use super::*;
 
@@ -33,7 +34,7 @@ pub(crate) fn reloption_name(opt: &str) -> String {
 /// An index or key definition without its storage parameters, and the parameters as (name, value): `WITH
 /// (fillfactor='70')` as `pg_get_indexdef` and `pg_get_constraintdef` write them (the value unquoted). `None`
 /// when the clause cannot be told apart safely.
-pub(super) fn split_storage_params(def: &str) -> Option<(String, Vec<StorageParam>)> {
+pub(crate) fn split_storage_params(def: &str) -> Option<(String, Vec<StorageParam>)> {
     let Some(start) = def.find(" WITH (") else {
         return Some((def.to_string(), Vec::new()));
     };
@@ -113,12 +114,11 @@ pub(super) fn storage_param_sql(
 
 impl<'a> Differ<'a> {
     /// Storage parameters of an index (behind a key or not) changed in place: `ALTER INDEX … SET/RESET`.
-    pub(super) fn alter_storage_params(
+    pub(crate) fn alter_storage_params(
         &mut self,
         key: Key,
         obj: &str,
         index: &str,
-        (from_def, to_def): (&str, &str),
         (a, b): (&[StorageParam], &[StorageParam]),
     ) {
         // the index behind a key is altered as part of its constraint
@@ -126,13 +126,6 @@ impl<'a> Differ<'a> {
             Key::Constraint(..) => (ObjectKind::Constraint, class::CONSTRAINT),
             _ => (ObjectKind::Index, class::INDEX),
         };
-        self.change_attr(
-            kind,
-            obj,
-            Attribute::StorageParameters,
-            Some(from_def.to_string()),
-            Some(to_def.to_string()),
-        );
         self.op(
             key,
             Action::Alter,
@@ -232,124 +225,11 @@ impl<'a> Differ<'a> {
         let recreated_cols = self.columns(f, t);
 
         // constraints
+        let constraints = self
+            .cmp
+            .constraints(f, t, &recreated_cols, &self.retyped_set);
+        self.record_and_write(constraints);
         let touches = |cols: &[String]| cols.iter().any(|c| recreated_cols.contains(c));
-        for (cn, c) in &f.constraints {
-            if !c.is_local {
-                continue;
-            }
-            match t.constraints.get(cn).filter(|x| x.is_local) {
-                None => self.drop_constraint(name, c, true),
-                Some(tc) => {
-                    let cobj = format!("{} on {name}", quote_ident(cn));
-                    // only the storage parameters of the index behind the key change: ALTER INDEX
-                    let params = (c.kind == tc.kind
-                        && t.partition_by.is_none()
-                        && !touches(&c.columns)
-                        && c.validated == tc.validated)
-                        .then(|| {
-                            split_storage_params(constraint_def_core(c))
-                                .zip(split_storage_params(constraint_def_core(tc)))
-                        })
-                        .flatten()
-                        .filter(|((a, ap), (b, bp))| ap != bp && a == b);
-                    let params = params.filter(|_| !self.refs_retyped(&c.definition));
-                    if let Some(((_, ap), (_, bp))) = &params {
-                        let index = t
-                            .indexes
-                            .values()
-                            .find(|i| i.constraint.as_deref() == Some(cn.as_str()))
-                            .map_or(cn.as_str(), |i| i.name.as_str());
-                        self.alter_storage_params(
-                            Key::Constraint(name.clone(), cn.clone()),
-                            &cobj,
-                            &QualName::new(&name.schema, index).to_string(),
-                            (&c.definition, &tc.definition),
-                            (ap, bp),
-                        );
-                    }
-                    if params.is_none()
-                        && (c.kind != tc.kind
-                            || !self.cmp.same_sql(
-                                Sql::Constraint,
-                                ObjectKind::Constraint,
-                                &cobj,
-                                constraint_def_core(c),
-                                constraint_def_core(tc),
-                            )
-                            || touches(&c.columns)
-                            || self.refs_retyped(&c.definition)
-                            || (c.validated && !tc.validated))
-                    {
-                        self.change_attr(
-                            ObjectKind::Constraint,
-                            &format!("{} on {name}", quote_ident(cn)),
-                            Attribute::Definition,
-                            Some(c.definition.clone()),
-                            Some(tc.definition.clone()),
-                        );
-                        self.drop_constraint(name, c, false);
-                        self.add_constraint(t, tc, false, false);
-                    } else {
-                        let cobj = format!("{} on {name}", quote_ident(cn));
-                        if !c.validated && tc.validated {
-                            self.change_attr(
-                                ObjectKind::Constraint,
-                                &cobj,
-                                Attribute::Validated,
-                                Some("false".into()),
-                                Some("true".into()),
-                            );
-                            let sql = vec![format!(
-                                "ALTER TABLE {name} VALIDATE CONSTRAINT {};",
-                                quote_ident(cn)
-                            )];
-                            let h = vec![hz(
-                                HazardKind::LongLock,
-                                "scans the table (with a lock that allows reads and writes)",
-                            )];
-                            self.op(
-                                Key::Constraint(name.clone(), cn.clone()),
-                                Action::Alter,
-                                ObjectKind::Constraint,
-                                &cobj,
-                                sql,
-                                h,
-                                class::CONSTRAINT,
-                                Some(Stage::AfterColumns),
-                            );
-                        }
-                        if c.comment != tc.comment {
-                            self.change_attr(
-                                ObjectKind::Constraint,
-                                &cobj,
-                                Attribute::Comment,
-                                c.comment.clone(),
-                                tc.comment.clone(),
-                            );
-                            let sql = vec![comment_sql(
-                                &format!("CONSTRAINT {} ON {name}", quote_ident(cn)),
-                                tc.comment.as_deref(),
-                            )];
-                            self.op(
-                                Key::Constraint(name.clone(), cn.clone()),
-                                Action::Alter,
-                                ObjectKind::Constraint,
-                                &cobj,
-                                sql,
-                                vec![],
-                                class::MISC,
-                                Some(Stage::AfterColumns),
-                            );
-                        }
-                    }
-                }
-            }
-        }
-        for (cn, c) in &t.constraints {
-            if c.is_local && !f.constraints.get(cn).is_some_and(|x| x.is_local) {
-                self.add_constraint(t, c, false, true);
-            }
-        }
         // indexes that do not belong to a constraint or a parent index
         let own = |i: &&PgIndex| i.constraint.is_none() && i.parent_index.is_none();
         let same =
@@ -373,11 +253,17 @@ impl<'a> Differ<'a> {
                     .flatten()
                     .filter(|((a, ap), (b, bp))| ap != bp && a == b);
                     if let Some(((_, ap), (_, bp))) = &params {
+                        self.change_attr(
+                            ObjectKind::Index,
+                            &iobj,
+                            Attribute::StorageParameters,
+                            Some(i.definition.clone()),
+                            Some(ti.definition.clone()),
+                        );
                         self.alter_storage_params(
                             Key::Index(name.clone(), n.clone()),
                             &iobj,
                             &iobj,
-                            (&i.definition, &ti.definition),
                             (ap, bp),
                         );
                     }

@@ -1,14 +1,15 @@
-//! Constraint and index operations: add (`USING INDEX`, `NOT VALID`), drop, `CREATE INDEX [CONCURRENTLY]`.
+//! Constraint and index operations: add (`USING INDEX`, `NOT VALID`), drop, `CREATE INDEX [CONCURRENTLY]`
+//! (used by the walk and by `write::constraints`).
 
 use super::*;
 
-pub(super) fn constraint_def_core(c: &Constraint) -> &str {
+pub(crate) fn constraint_def_core(c: &Constraint) -> &str {
     let d = c.definition.trim();
     d.strip_suffix(" NOT VALID").unwrap_or(d)
 }
 
 impl<'a> Differ<'a> {
-    pub(super) fn add_constraint(
+    pub(crate) fn add_constraint(
         &mut self,
         t: &Table,
         c: &Constraint,
@@ -25,19 +26,7 @@ impl<'a> Differ<'a> {
         let mut hazards = Vec::new();
         let mut sql = Vec::new();
         let checks_rows = matches!(c.kind, ConstraintKind::ForeignKey | ConstraintKind::Check);
-        // the index behind a PRIMARY KEY / UNIQUE, to build CONCURRENTLY before the constraint takes it
-        let online_index = t
-            .indexes
-            .values()
-            .find(|i| i.constraint.as_deref() == Some(c.name.as_str()))
-            .filter(|_| {
-                self.opts.online
-                    && !new_table
-                    && c.validated
-                    && t.partition_by.is_none()
-                    && matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
-            });
-        if let Some(i) = online_index {
+        if let Some(i) = self.online_index(t, c, new_table) {
             self.add_constraint_using_index(t, c, i, report);
             return;
         }
@@ -97,6 +86,26 @@ impl<'a> Differ<'a> {
             class,
             Some(Stage::AfterColumns),
         );
+    }
+
+    /// With `--online`, the index behind a PRIMARY KEY / UNIQUE added to an existing table, to build
+    /// CONCURRENTLY before the constraint takes it (see [`Self::add_constraint_using_index`]).
+    pub(crate) fn online_index<'t>(
+        &self,
+        t: &'t Table,
+        c: &Constraint,
+        new_table: bool,
+    ) -> Option<&'t PgIndex> {
+        t.indexes
+            .values()
+            .find(|i| i.constraint.as_deref() == Some(c.name.as_str()))
+            .filter(|_| {
+                self.opts.online
+                    && !new_table
+                    && c.validated
+                    && t.partition_by.is_none()
+                    && matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
+            })
     }
 
     /// `--online` form of a PRIMARY KEY or UNIQUE added to an existing table: the index is built with
@@ -165,7 +174,7 @@ impl<'a> Differ<'a> {
         );
     }
 
-    pub(super) fn drop_constraint(&mut self, table: &QualName, c: &Constraint, report: bool) {
+    pub(crate) fn drop_constraint(&mut self, table: &QualName, c: &Constraint, report: bool) {
         let obj = format!("{} on {table}", quote_ident(&c.name));
         if report {
             self.change(ObjectKind::Constraint, &obj, Action::Drop);

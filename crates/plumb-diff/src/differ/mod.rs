@@ -1,8 +1,8 @@
 //! The writer's state ([`Differ`]) and the order of a plan's making (`Differ::run`): the change set
 //! (`crate::compare`) written family by family (`crate::write`), around the one family not split yet, which
-//! is still compared and written in one walk here: tables (which are created and dropped, columns,
-//! constraints, indexes, partition indexes; a kept table's own attributes, triggers and policies are
-//! compared by `Comparer::table_attrs`, `triggers` and `policies` and written by `crate::write`). Then the dependants of what goes away are
+//! is still compared and written in one walk here: tables (which are created, columns, indexes, partition
+//! indexes, `CLUSTER ON`; a kept table's own attributes, constraints, triggers and policies are compared by
+//! `Comparer::table_attrs`, `constraints`, `triggers` and `policies` and written by `crate::write`). Then the dependants of what goes away are
 //! rebuilt (`rebuild.rs`).
 //!
 //! This module holds the helpers the walk and the writers use (`change`, `op`, `alter_op`, `create_extras`);
@@ -29,7 +29,8 @@ mod sequences;
 mod tables;
 mod triggers;
 
-pub(crate) use self::alter_table::{reloption, reloption_name};
+pub(crate) use self::alter_table::{reloption, reloption_name, split_storage_params};
+pub(crate) use self::constraints::constraint_def_core;
 pub(crate) use self::privileges::{
     grant_sql, grantee, grants_needed, ordered_grant_sql, public_schema_defaults,
     resolve_assumed_roles,
@@ -144,7 +145,7 @@ pub(crate) fn comment_sql(target: &str, comment: Option<&str>) -> String {
 }
 
 /// A storage parameter: name and (unquoted) value.
-type StorageParam = (String, String);
+pub(crate) type StorageParam = (String, String);
 
 impl<'a> Differ<'a> {
     /// The plan's changes and operations. `write`: false for the changes alone ([`crate::diff`]): the change
@@ -219,7 +220,7 @@ impl<'a> Differ<'a> {
 
     // ----- helpers -------------------------------------------------------------------------------------
 
-    pub(super) fn change(&mut self, kind: ObjectKind, object: &str, action: Action) {
+    pub(crate) fn change(&mut self, kind: ObjectKind, object: &str, action: Action) {
         self.out.changes.push(Change {
             kind,
             object: object.to_string(),
@@ -297,6 +298,7 @@ impl<'a> Differ<'a> {
             d.changes(&mut self.out.changes);
             match &d.obj {
                 Obj::Trigger { table, delta } => self.write_trigger(table, delta),
+                Obj::Constraint { table, delta } => self.write_constraint(table, delta),
                 Obj::Policy {
                     table,
                     delta,
