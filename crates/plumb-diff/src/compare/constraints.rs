@@ -83,13 +83,7 @@ impl Comparer<'_> {
                         Some("true".into()),
                     ));
                 }
-                if c.comment != tc.comment {
-                    attrs.push(AttrDelta::new(
-                        Attribute::Comment,
-                        c.comment.clone(),
-                        tc.comment.clone(),
-                    ));
-                }
+                attrs.extend(AttrDelta::comment(&c.comment, &tc.comment));
             }
             out.extend(alter(c, tc, attrs).map(|d| delta(tc, d)));
         }

@@ -9,10 +9,10 @@
 //!
 //! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`;
 //! [`walk()`], the order in which a family's objects are dropped, created and compared); each family has its
-//! own module. Tables' columns, indexes and partition indexes, and which tables are created, are not moved
-//! here yet: they are still compared and written in one walk by `crate::differ`, which takes
-//! [`Comparer::table_attrs`], [`Comparer::constraints`], [`Comparer::triggers`], [`Comparer::policies`] and
-//! [`Comparer::common`] from here; [`Obj::Walk`] marks where their changes stand in the list.
+//! own module. Tables' columns, partition indexes and `CLUSTER ON`, and which tables are created, are not
+//! moved here yet: they are still compared and written in one walk by `crate::differ`, which takes
+//! [`Comparer::table_attrs`], [`Comparer::constraints`], [`Comparer::indexes`], [`Comparer::triggers`],
+//! [`Comparer::policies`] and [`Comparer::common`] from here; [`Obj::Walk`] marks where their changes stand in the list.
 
 use std::collections::BTreeSet;
 
@@ -25,6 +25,7 @@ mod constraints;
 mod default_privileges;
 mod event_triggers;
 mod functions;
+mod indexes;
 mod policies;
 mod schemas;
 mod sequences;
@@ -77,6 +78,11 @@ impl AttrDelta {
             grants: None,
         }
     }
+
+    /// [`Attribute::Comment`], when the comments differ.
+    pub(crate) fn comment(from: &Option<String>, to: &Option<String>) -> Option<AttrDelta> {
+        (from != to).then(|| AttrDelta::new(Attribute::Comment, from.clone(), to.clone()))
+    }
 }
 
 /// The effective privileges of an object on each side, with the grantees' ACL order and the owner's default
@@ -112,6 +118,12 @@ pub(crate) enum Obj<'a> {
     Constraint {
         table: &'a plumb_model::Table,
         delta: ObjDelta<'a, plumb_model::Constraint>,
+    },
+    /// An index of a table that stays, not behind a constraint nor a parent index's partition (`table`, the
+    /// target's; compared by `Comparer::indexes` and written by `write::indexes` for the walk).
+    TableIndex {
+        table: &'a plumb_model::Table,
+        delta: ObjDelta<'a, plumb_model::Index>,
     },
     /// A table's own attributes (compared and written by the walk, with `Comparer::table_attrs`).
     Table(ObjDelta<'a, plumb_model::Table>),
@@ -197,6 +209,7 @@ impl Delta<'_> {
             }
             Obj::Index { delta, .. } => delta.action_or_attrs(),
             Obj::Constraint { delta, .. } => delta.action_or_attrs(),
+            Obj::TableIndex { delta, .. } => delta.action_or_attrs(),
             Obj::Trigger { delta, .. } => delta.action_or_attrs(),
             Obj::Policy { delta, .. } => delta.action_or_attrs(),
             Obj::Function { delta, .. } => delta.action_or_attrs(),
@@ -400,14 +413,9 @@ impl<'a> Comparer<'a> {
         f: &Common,
         t: &Common,
     ) -> Vec<AttrDelta> {
-        let mut out = Vec::new();
-        if f.comment != t.comment {
-            out.push(AttrDelta::new(
-                Attribute::Comment,
-                f.comment.clone(),
-                t.comment.clone(),
-            ));
-        }
+        let mut out: Vec<AttrDelta> = AttrDelta::comment(&f.comment, &t.comment)
+            .into_iter()
+            .collect();
         if !self.opts.ignore_owners {
             if let (Some(a), Some(b)) = (&f.owner, &t.owner) {
                 if a != b {

@@ -52,13 +52,7 @@ impl<'a> Comparer<'a> {
                     ));
                 }
             }
-            if f.comment != e.comment {
-                attrs.push(AttrDelta::new(
-                    Attribute::Comment,
-                    f.comment.clone(),
-                    e.comment.clone(),
-                ));
-            }
+            attrs.extend(AttrDelta::comment(&f.comment, &e.comment));
             out.extend(alter(f, e, attrs).map(|d| delta(name, d)));
         }
     }

@@ -1,7 +1,8 @@
 //! Tables: which go away (dropped, or dropped and created again; see [`dropped_tables`]), the attributes of a table that stays
 //! (partition membership, typed table, inheritance, persistence, storage parameters, row-level security,
-//! comment, owner, grants) and replica identity. Their constraints are `constraints.rs`'; their columns and
-//! indexes, and which tables are created, are still the walk's (`crate::differ`).
+//! comment, owner, grants) and replica identity. Their constraints and indexes are `constraints.rs`' and
+//! `indexes.rs`'; their columns, partition indexes and `CLUSTER ON`, and which tables are created, are still
+//! the walk's (`crate::differ`).
 
 use std::collections::BTreeSet;
 

@@ -1,5 +1,6 @@
-//! Changes inside a table that stays: its columns' stage, indexes, storage parameters, `CLUSTER ON` (its
-//! constraints compared by `Comparer::constraints` and written by `write::constraints`).
+//! Changes inside a table that stays: its columns' stage, `CLUSTER ON`, index storage parameters (its
+//! constraints and indexes compared by `Comparer::constraints` and `indexes`, written by `write::constraints`
+//! and `write::indexes`).
 
 use super::*;
 
@@ -229,99 +230,9 @@ impl<'a> Differ<'a> {
             .cmp
             .constraints(f, t, &recreated_cols, &self.retyped_set);
         self.record_and_write(constraints);
-        let touches = |cols: &[String]| cols.iter().any(|c| recreated_cols.contains(c));
         // indexes that do not belong to a constraint or a parent index
-        let own = |i: &&PgIndex| i.constraint.is_none() && i.parent_index.is_none();
-        let same =
-            |a: &PgIndex, b: &PgIndex| strip_stmt(&a.definition) == strip_stmt(&b.definition);
-        for (n, i) in f.indexes.iter().filter(|(_, i)| own(i)) {
-            match t.indexes.get(n).filter(own) {
-                // becomes the partition index of a parent index: attached, not rebuilt
-                None if t.indexes.get(n).is_some_and(|x| {
-                    x.constraint.is_none() && x.parent_index.is_some() && same(x, i)
-                }) => {}
-                None => self.drop_index(name, i, true),
-                Some(ti) => {
-                    let iobj = format!("{}.{}", quote_ident(&name.schema), quote_ident(n));
-                    let params = (t.partition_by.is_none()
-                        && !touches(&i.columns)
-                        && !self.refs_retyped(&i.definition))
-                    .then(|| {
-                        split_storage_params(strip_stmt(&i.definition))
-                            .zip(split_storage_params(strip_stmt(&ti.definition)))
-                    })
-                    .flatten()
-                    .filter(|((a, ap), (b, bp))| ap != bp && a == b);
-                    if let Some(((_, ap), (_, bp))) = &params {
-                        self.change_attr(
-                            ObjectKind::Index,
-                            &iobj,
-                            Attribute::StorageParameters,
-                            Some(i.definition.clone()),
-                            Some(ti.definition.clone()),
-                        );
-                        self.alter_storage_params(
-                            Key::Index(name.clone(), n.clone()),
-                            &iobj,
-                            &iobj,
-                            (ap, bp),
-                        );
-                    }
-                    if params.is_none()
-                        && (!self.cmp.same_sql(
-                            Sql::Statement,
-                            ObjectKind::Index,
-                            &iobj,
-                            strip_stmt(&i.definition),
-                            strip_stmt(&ti.definition),
-                        ) || touches(&i.columns)
-                            || self.refs_retyped(&i.definition))
-                    {
-                        self.change_attr(
-                            ObjectKind::Index,
-                            &iobj,
-                            Attribute::Definition,
-                            Some(i.definition.clone()),
-                            Some(ti.definition.clone()),
-                        );
-                        self.drop_index(name, i, false);
-                        self.create_index(name, ti, false, false, t.partition_by.is_some());
-                    } else if i.comment != ti.comment {
-                        self.change_attr(
-                            ObjectKind::Index,
-                            &iobj,
-                            Attribute::Comment,
-                            i.comment.clone(),
-                            ti.comment.clone(),
-                        );
-                        let sql =
-                            vec![comment_sql(&format!("INDEX {iobj}"), ti.comment.as_deref())];
-                        self.op(
-                            Key::Index(name.clone(), n.clone()),
-                            Action::Alter,
-                            ObjectKind::Index,
-                            &iobj,
-                            sql,
-                            vec![],
-                            class::MISC,
-                            Some(Stage::AfterColumns),
-                        );
-                    }
-                }
-            }
-        }
-        for (n, i) in t.indexes.iter().filter(|(_, i)| own(i)) {
-            // a partition index stays, standalone, when its partition is detached
-            let kept = f.indexes.get(n).is_some_and(|x| {
-                x.constraint.is_none()
-                    && x.parent_index.is_some()
-                    && same(x, i)
-                    && t.partition_of.is_none()
-            });
-            if !kept && !f.indexes.get(n).is_some_and(|x| own(&x)) {
-                self.create_index(name, i, false, true, t.partition_by.is_some());
-            }
-        }
+        let indexes = self.cmp.indexes(f, t, &recreated_cols, &self.retyped_set);
+        self.record_and_write(indexes);
         self.triggers(name, &f.triggers, &t.triggers);
         self.cluster_on(name, "TABLE", Some(&f.indexes), &t.indexes);
         let policies = self.cmp.policies(name, f, t);

@@ -1,8 +1,9 @@
 //! The writer's state ([`Differ`]) and the order of a plan's making (`Differ::run`): the change set
 //! (`crate::compare`) written family by family (`crate::write`), around the one family not split yet, which
-//! is still compared and written in one walk here: tables (which are created, columns, indexes, partition
-//! indexes, `CLUSTER ON`; a kept table's own attributes, constraints, triggers and policies are compared by
-//! `Comparer::table_attrs`, `constraints`, `triggers` and `policies` and written by `crate::write`). Then the dependants of what goes away are
+//! is still compared and written in one walk here: tables (which are created, columns, partition indexes,
+//! `CLUSTER ON`; a kept table's own attributes, constraints, indexes, triggers and policies are compared by
+//! `Comparer::table_attrs`, `constraints`, `indexes`, `triggers` and `policies` and written by
+//! `crate::write`). Then the dependants of what goes away are
 //! rebuilt (`rebuild.rs`).
 //!
 //! This module holds the helpers the walk and the writers use (`change`, `op`, `alter_op`, `create_extras`);
@@ -299,6 +300,7 @@ impl<'a> Differ<'a> {
             match &d.obj {
                 Obj::Trigger { table, delta } => self.write_trigger(table, delta),
                 Obj::Constraint { table, delta } => self.write_constraint(table, delta),
+                Obj::TableIndex { table, delta } => self.write_table_index(table, delta),
                 Obj::Policy {
                     table,
                     delta,

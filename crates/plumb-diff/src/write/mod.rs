@@ -18,6 +18,7 @@ mod constraints;
 mod default_privileges;
 mod event_triggers;
 mod functions;
+mod indexes;
 mod policies;
 mod schemas;
 mod sequences;

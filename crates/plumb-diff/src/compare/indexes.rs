@@ -1,0 +1,109 @@
+//! Indexes of a table that stays that belong to no constraint and no parent index (a new table's are
+//! created with it by the walk; partition indexes are the walk's `partition_indexes`).
+
+use std::collections::BTreeSet;
+
+use plumb_model::{quote_ident, Index, QualName, Table};
+
+use super::{alter, refs_any, AttrDelta, Comparer, Delta, Obj, ObjDelta};
+use crate::differ::{split_storage_params, strip_stmt};
+use crate::same::Sql;
+use crate::{Attribute, ObjectKind};
+
+/// An index of its table's own: not behind a constraint, not the partition of a parent index.
+fn own(i: &&Index) -> bool {
+    i.constraint.is_none() && i.parent_index.is_none()
+}
+
+fn same(a: &Index, b: &Index) -> bool {
+    strip_stmt(&a.definition) == strip_stmt(&b.definition)
+}
+
+impl Comparer<'_> {
+    /// The own indexes of table `t` that differ from `f`'s: dropped in `f`'s order (with the kept ones
+    /// altered), then created in `t`'s. One that becomes the partition index of a parent index with the same
+    /// definition is attached by `partition_indexes`, not dropped; a partition index that stays standalone
+    /// when its partition is detached is not created. `regenerated` and `retyped` as for
+    /// [`Self::constraints`]. A kept index is an alter of [`Attribute::StorageParameters`] when only its
+    /// storage parameters change (`ALTER INDEX`), of [`Attribute::Definition`] alone when it is dropped and
+    /// created again, or of [`Attribute::Comment`].
+    pub(crate) fn indexes<'t>(
+        &mut self,
+        f: &'t Table,
+        t: &'t Table,
+        regenerated: &BTreeSet<String>,
+        retyped: &BTreeSet<QualName>,
+    ) -> Vec<Delta<'t>> {
+        let name = &t.name;
+        let mut out = Vec::new();
+        let delta = |i: &Index, delta| Delta {
+            kind: ObjectKind::Index,
+            object: format!("{}.{}", quote_ident(&name.schema), quote_ident(&i.name)),
+            obj: Obj::TableIndex { table: t, delta },
+        };
+        let touches = |cols: &[String]| cols.iter().any(|c| regenerated.contains(c));
+        for (n, i) in f.indexes.iter().filter(|(_, i)| own(i)) {
+            let ti = match t.indexes.get(n).filter(own) {
+                // becomes the partition index of a parent index: attached, not rebuilt
+                None if t.indexes.get(n).is_some_and(|x| {
+                    x.constraint.is_none() && x.parent_index.is_some() && same(x, i)
+                }) =>
+                {
+                    continue
+                }
+                None => {
+                    out.push(delta(i, ObjDelta::Drop(i)));
+                    continue;
+                }
+                Some(ti) => ti,
+            };
+            let iobj = format!("{}.{}", quote_ident(&name.schema), quote_ident(n));
+            let params = t.partition_by.is_none()
+                && !touches(&i.columns)
+                && !refs_any(retyped, &i.definition)
+                && split_storage_params(strip_stmt(&i.definition))
+                    .zip(split_storage_params(strip_stmt(&ti.definition)))
+                    .is_some_and(|((a, ap), (b, bp))| ap != bp && a == b);
+            let mut attrs = Vec::new();
+            if params {
+                attrs.push(AttrDelta::new(
+                    Attribute::StorageParameters,
+                    Some(i.definition.clone()),
+                    Some(ti.definition.clone()),
+                ));
+            }
+            if !params
+                && (!self.same_sql(
+                    Sql::Statement,
+                    ObjectKind::Index,
+                    &iobj,
+                    strip_stmt(&i.definition),
+                    strip_stmt(&ti.definition),
+                ) || touches(&i.columns)
+                    || refs_any(retyped, &i.definition))
+            {
+                attrs.push(AttrDelta::new(
+                    Attribute::Definition,
+                    Some(i.definition.clone()),
+                    Some(ti.definition.clone()),
+                ));
+            } else {
+                attrs.extend(AttrDelta::comment(&i.comment, &ti.comment));
+            }
+            out.extend(alter(i, ti, attrs).map(|d| delta(ti, d)));
+        }
+        for (n, i) in t.indexes.iter().filter(|(_, i)| own(i)) {
+            // a partition index stays, standalone, when its partition is detached
+            let kept = f.indexes.get(n).is_some_and(|x| {
+                x.constraint.is_none()
+                    && x.parent_index.is_some()
+                    && same(x, i)
+                    && t.partition_of.is_none()
+            });
+            if !kept && !f.indexes.get(n).is_some_and(|x| own(&x)) {
+                out.push(delta(i, ObjDelta::Create(i)));
+            }
+        }
+        out
+    }
+}
