@@ -1,12 +1,14 @@
 //! Indexes of a table that stays that belong to no constraint and no parent index (a new table's are
-//! created with it by the walk; partition indexes are the walk's `partition_indexes`).
+//! created with it by the walk; partition indexes are the walk's `partition_indexes`), and the index it is
+//! clustered on.
 
 use std::collections::BTreeSet;
 
 use plumb_model::{quote_ident, Index, QualName, Table};
 
-use super::{alter, refs_any, AttrDelta, Comparer, Delta, Obj, ObjDelta};
+use super::{alter, clustered, refs_any, AttrDelta, Comparer, Delta, Obj, ObjDelta};
 use crate::differ::{split_storage_params, strip_stmt};
+use crate::keys::Key;
 use crate::same::Sql;
 use crate::{Attribute, ObjectKind};
 
@@ -52,6 +54,7 @@ impl Comparer<'_> {
                     continue
                 }
                 None => {
+                    self.dropped_indexes.insert((name.clone(), n.clone()));
                     out.push(delta(i, ObjDelta::Drop(i)));
                     continue;
                 }
@@ -90,6 +93,9 @@ impl Comparer<'_> {
             } else {
                 attrs.extend(AttrDelta::comment(&i.comment, &ti.comment));
             }
+            if attrs.iter().any(|a| a.attr == Attribute::Definition) {
+                self.dropped_indexes.insert((name.clone(), n.clone()));
+            }
             out.extend(alter(i, ti, attrs).map(|d| delta(ti, d)));
         }
         for (n, i) in t.indexes.iter().filter(|(_, i)| own(i)) {
@@ -105,5 +111,95 @@ impl Comparer<'_> {
             }
         }
         out
+    }
+}
+
+/// The keys of the constraints and indexes among `deltas` (of one table) that are created, or dropped and
+/// created again.
+pub(crate) fn created_keys(deltas: &[Delta<'_>]) -> BTreeSet<Key> {
+    fn created<'x, T>(d: &'x ObjDelta<'_, T>) -> Option<&'x T> {
+        match d {
+            ObjDelta::Create(x) => Some(x),
+            ObjDelta::Alter { to, attrs, .. }
+                if attrs.iter().any(|a| a.attr == Attribute::Definition) =>
+            {
+                Some(to)
+            }
+            _ => None,
+        }
+    }
+    deltas
+        .iter()
+        .filter_map(|d| match &d.obj {
+            Obj::Constraint { table, delta } => {
+                created(delta).map(|c| Key::Constraint(table.name.clone(), c.name.clone()))
+            }
+            Obj::TableIndex { table, delta } => {
+                created(delta).map(|i| Key::Index(table.name.clone(), i.name.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+impl Comparer<'_> {
+    /// `CLUSTER ON` of table `t` (kept): a change of [`Attribute::ClusteredOnIndex`] when the index it is
+    /// clustered on differs from `f`'s, or is the same but created again (a new index is not marked): by this
+    /// table's constraints and indexes (`created`, see [`created_keys`]), or as a partition's key attached to
+    /// an index of its parent that was dropped (`DROP INDEX ... CASCADE` takes the key, which is added again).
+    pub(crate) fn table_cluster<'t>(
+        &mut self,
+        f: &'t Table,
+        t: &'t Table,
+        created: &BTreeSet<Key>,
+    ) -> Option<Delta<'t>> {
+        let name = &t.name;
+        let (was, will) = (clustered(&f.indexes), clustered(&t.indexes));
+        match will {
+            Some(n) => {
+                let con = t.indexes.get(n).and_then(|i| i.constraint.as_ref());
+                let again = created.contains(&Key::Index(name.clone(), n.clone()))
+                    || con.is_some_and(|c| {
+                        created.contains(&Key::Constraint(name.clone(), c.clone()))
+                            || self.key_added_again(f, t, c)
+                    });
+                if was == Some(n) && !again {
+                    return None;
+                }
+            }
+            None if was.is_some() => {}
+            None => return None,
+        }
+        let or_none = |v: Option<&String>| Some(v.map_or("none".into(), |n| quote_ident(n)));
+        Some(Delta {
+            kind: ObjectKind::Table,
+            object: name.to_string(),
+            obj: Obj::TableCluster {
+                table: t,
+                attr: AttrDelta::new(Attribute::ClusteredOnIndex, or_none(was), or_none(will)),
+            },
+        })
+    }
+
+    /// Whether the local key `con` of partition `f` (kept, unchanged) is attached to an index of its parent
+    /// that a table compared before dropped: `DROP INDEX ... CASCADE` takes it and the writer adds it again
+    /// (`Differ::drop_index`).
+    fn key_added_again(&self, f: &Table, t: &Table, con: &str) -> bool {
+        let Some(p) = &f.partition_of else {
+            return false;
+        };
+        let Some(fc) = f.constraints.get(con).filter(|c| c.is_local) else {
+            return false;
+        };
+        t.constraints.get(con) == Some(fc)
+            && f.indexes.values().any(|x| {
+                x.constraint.as_deref() == Some(con)
+                    && x.parent_index.as_ref().is_some_and(|pi| {
+                        pi.schema == p.parent.schema
+                            && self
+                                .dropped_indexes
+                                .contains(&(p.parent.clone(), pi.name.clone()))
+                    })
+            })
     }
 }

@@ -9,10 +9,10 @@
 //!
 //! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`;
 //! [`walk()`], the order in which a family's objects are dropped, created and compared); each family has its
-//! own module. Tables' columns, partition indexes and `CLUSTER ON`, and which tables are created, are not
-//! moved here yet: they are still compared and written in one walk by `crate::differ`, which takes
+//! own module. Tables' columns and partition indexes, and which tables are created, are not moved here yet:
+//! they are still compared and written in one walk by `crate::differ`, which takes
 //! [`Comparer::table_attrs`], [`Comparer::constraints`], [`Comparer::indexes`], [`Comparer::triggers`],
-//! [`Comparer::policies`] and [`Comparer::common`] from here; [`Obj::Walk`] marks where their changes stand in the list.
+//! [`Comparer::table_cluster`], [`Comparer::policies`] and [`Comparer::common`] from here; [`Obj::Walk`] marks where their changes stand in the list.
 
 use std::collections::BTreeSet;
 
@@ -38,6 +38,7 @@ mod walk;
 pub(crate) use self::default_privileges::DefaultPrivilegesDelta;
 pub(crate) use self::event_triggers::event_trigger_definition;
 pub(crate) use self::functions::function_kind;
+pub(crate) use self::indexes::created_keys;
 pub(crate) use self::sequences::identity_sequences;
 pub(crate) use self::types::{refs_any, type_kind};
 pub(crate) use self::views::{clustered, view_object_kind};
@@ -125,6 +126,12 @@ pub(crate) enum Obj<'a> {
         table: &'a plumb_model::Table,
         delta: ObjDelta<'a, plumb_model::Index>,
     },
+    /// The index a table that stays is clustered on changes, or is created again (compared by
+    /// `Comparer::table_cluster` and written by `write::indexes` for the walk).
+    TableCluster {
+        table: &'a plumb_model::Table,
+        attr: AttrDelta,
+    },
     /// A table's own attributes (compared and written by the walk, with `Comparer::table_attrs`).
     Table(ObjDelta<'a, plumb_model::Table>),
     /// A table's `REPLICA IDENTITY` differs; `attr` (the change shown) for a table that stays.
@@ -204,9 +211,9 @@ impl Delta<'_> {
                 None => Err(Action::Drop),
             },
             Obj::View { delta, .. } => delta.action_or_attrs(),
-            Obj::ViewColumn { attr, .. } | Obj::Cluster { attr, .. } => {
-                Ok(std::slice::from_ref(attr))
-            }
+            Obj::ViewColumn { attr, .. }
+            | Obj::Cluster { attr, .. }
+            | Obj::TableCluster { attr, .. } => Ok(std::slice::from_ref(attr)),
             Obj::Index { delta, .. } => delta.action_or_attrs(),
             Obj::Constraint { delta, .. } => delta.action_or_attrs(),
             Obj::TableIndex { delta, .. } => delta.action_or_attrs(),
@@ -292,6 +299,9 @@ pub(crate) struct Comparer<'a> {
     /// Whether each side states privileges (see `grants::stated`).
     pub grants_stated: (bool, bool),
     pub uncertain: Vec<Uncertain>,
+    /// The own indexes of kept tables compared so far that are dropped (or dropped and created again), by
+    /// table: a partition's key attached to one is added again (see [`Comparer::table_cluster`]).
+    pub dropped_indexes: BTreeSet<(plumb_model::QualName, String)>,
 }
 
 /// The change set that turns `from` into `to` (both filtered).
@@ -337,6 +347,7 @@ impl<'a> Comparer<'a> {
             opts,
             grants_stated: (crate::grants::stated(from), crate::grants::stated(to)),
             uncertain: Vec::new(),
+            dropped_indexes: BTreeSet::new(),
         }
     }
 

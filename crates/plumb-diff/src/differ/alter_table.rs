@@ -1,6 +1,6 @@
-//! Changes inside a table that stays: its columns' stage, `CLUSTER ON`, index storage parameters (its
-//! constraints and indexes compared by `Comparer::constraints` and `indexes`, written by `write::constraints`
-//! and `write::indexes`).
+//! Changes inside a table that stays, in the walk's order: its own attributes, columns, constraints,
+//! indexes, triggers, `CLUSTER ON`, policies (all but the columns compared in `crate::compare` and written
+//! in `crate::write`); and the SQL of storage parameters and `CLUSTER ON`.
 
 use super::*;
 
@@ -139,49 +139,6 @@ impl<'a> Differ<'a> {
         );
     }
 
-    /// `CLUSTER ON` of a table or materialized view (`kw`): the index the target marks, set when it is not
-    /// marked on the other side or is (re)created by this plan (a new index is not marked); `SET WITHOUT
-    /// CLUSTER` when the target marks none.
-    pub(super) fn cluster_on(
-        &mut self,
-        name: &QualName,
-        kw: &str,
-        from: Option<&BTreeMap<String, PgIndex>>,
-        to: &BTreeMap<String, PgIndex>,
-    ) {
-        let (was, will) = (from.and_then(clustered), clustered(to));
-        match will {
-            Some(n) => {
-                let index_key = Key::Index(name.clone(), n.clone());
-                let con_key = to[n]
-                    .constraint
-                    .as_ref()
-                    .map(|c| Key::Constraint(name.clone(), c.clone()));
-                let created = self.out.ops.iter().any(|o| {
-                    o.role == Action::Create
-                        && (o.key == index_key || Some(&o.key) == con_key.as_ref())
-                });
-                if was == Some(n) && !created {
-                    return;
-                }
-            }
-            None if was.is_some() => {}
-            None => return,
-        }
-        if from.is_some() {
-            let kind = cluster_kind(kw);
-            let or_none = |v: Option<&String>| Some(v.map_or("none".into(), |n| quote_ident(n)));
-            self.change_attr(
-                kind,
-                &name.to_string(),
-                Attribute::ClusteredOnIndex,
-                or_none(was),
-                or_none(will),
-            );
-        }
-        self.write_cluster(name, kw, to);
-    }
-
     /// `CLUSTER ON` the index `to` marks, or `SET WITHOUT CLUSTER` when it marks none.
     pub(crate) fn write_cluster(
         &mut self,
@@ -229,12 +186,15 @@ impl<'a> Differ<'a> {
         let constraints = self
             .cmp
             .constraints(f, t, &recreated_cols, &self.retyped_set);
+        let mut created = created_keys(&constraints);
         self.record_and_write(constraints);
         // indexes that do not belong to a constraint or a parent index
         let indexes = self.cmp.indexes(f, t, &recreated_cols, &self.retyped_set);
+        created.extend(created_keys(&indexes));
         self.record_and_write(indexes);
         self.triggers(name, &f.triggers, &t.triggers);
-        self.cluster_on(name, "TABLE", Some(&f.indexes), &t.indexes);
+        let cluster = self.cmp.table_cluster(f, t, &created);
+        self.record_and_write(cluster.into_iter().collect());
         let policies = self.cmp.policies(name, f, t);
         self.record_and_write(policies);
     }

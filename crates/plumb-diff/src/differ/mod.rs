@@ -1,9 +1,9 @@
 //! The writer's state ([`Differ`]) and the order of a plan's making (`Differ::run`): the change set
 //! (`crate::compare`) written family by family (`crate::write`), around the one family not split yet, which
-//! is still compared and written in one walk here: tables (which are created, columns, partition indexes,
-//! `CLUSTER ON`; a kept table's own attributes, constraints, indexes, triggers and policies are compared by
-//! `Comparer::table_attrs`, `constraints`, `indexes`, `triggers` and `policies` and written by
-//! `crate::write`). Then the dependants of what goes away are
+//! is still compared and written in one walk here: tables (which are created, columns, partition indexes;
+//! a kept table's own attributes, constraints, indexes, triggers, `CLUSTER ON` and policies are compared by
+//! `Comparer::table_attrs`, `constraints`, `indexes`, `triggers`, `table_cluster` and `policies` and
+//! written by `crate::write`). Then the dependants of what goes away are
 //! rebuilt (`rebuild.rs`).
 //!
 //! This module holds the helpers the walk and the writers use (`change`, `op`, `alter_op`, `create_extras`);
@@ -42,7 +42,7 @@ pub(crate) use self::triggers::policy_roles;
 use self::{
     alter_table::*, columns::*, constraints::*, privileges::*, rebuild::*, tables::*, triggers::*,
 };
-use crate::compare::{clustered, ChangeSet, Comparer};
+use crate::compare::{clustered, created_keys, ChangeSet, Comparer};
 
 /// Priority classes: the default order of creates (drops run in the reverse order) when the graph does not
 /// decide.
@@ -301,6 +301,9 @@ impl<'a> Differ<'a> {
                 Obj::Trigger { table, delta } => self.write_trigger(table, delta),
                 Obj::Constraint { table, delta } => self.write_constraint(table, delta),
                 Obj::TableIndex { table, delta } => self.write_table_index(table, delta),
+                Obj::TableCluster { table, .. } => {
+                    self.write_cluster(&table.name, "TABLE", &table.indexes)
+                }
                 Obj::Policy {
                     table,
                     delta,

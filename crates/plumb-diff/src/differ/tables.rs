@@ -441,7 +441,10 @@ impl<'a> Differ<'a> {
         for p in t.policies.values() {
             self.create_policy(name, p, false);
         }
-        self.cluster_on(name, "TABLE", None, &t.indexes);
+        // a new index is not marked: the one the table is clustered on is
+        if clustered(&t.indexes).is_some() {
+            self.write_cluster(name, "TABLE", &t.indexes);
+        }
     }
 
     /// The storage, compression and statistics target of a new table's columns, set after `CREATE TABLE`

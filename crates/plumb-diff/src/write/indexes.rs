@@ -1,5 +1,5 @@
 //! Indexes of a table that stays: dropped, created, dropped and created again, their storage parameters,
-//! comment.
+//! comment. (Its `CLUSTER ON` is written by `Differ::write_cluster`.)
 
 use plumb_model::{quote_ident, Index, Table};
 
