@@ -9,10 +9,11 @@
 //!
 //! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`;
 //! [`walk()`], the order in which a family's objects are dropped, created and compared); each family has its
-//! own module. Tables' columns and partition indexes, and which tables are created, are not moved here yet:
-//! they are still compared and written in one walk by `crate::differ`, which takes
-//! [`Comparer::table_attrs`], [`Comparer::constraints`], [`Comparer::indexes`], [`Comparer::triggers`],
-//! [`Comparer::table_cluster`], [`Comparer::policies`] and [`Comparer::common`] from here; [`Obj::Walk`] marks where their changes stand in the list.
+//! own module. Which tables are created, and partition indexes, are not moved here yet: they are still
+//! compared and written in one walk by `crate::differ`, which takes a kept table's deltas from here
+//! ([`Comparer::table_attrs`], [`Comparer::columns`], [`Comparer::constraints`], [`Comparer::indexes`],
+//! [`Comparer::triggers`], [`Comparer::table_cluster`], [`Comparer::policies`]); [`Obj::Walk`] marks where
+//! their changes stand in the list.
 
 use std::collections::BTreeSet;
 
@@ -21,6 +22,7 @@ use plumb_model::{AclKind, Common, Database, Grant};
 use crate::same::Sql;
 use crate::{Action, Attribute, Change, ObjectKind, Options, Uncertain};
 
+mod columns;
 mod constraints;
 mod default_privileges;
 mod event_triggers;
@@ -35,6 +37,7 @@ mod types;
 mod views;
 mod walk;
 
+pub(crate) use self::columns::{column_now, ColumnHow};
 pub(crate) use self::default_privileges::DefaultPrivilegesDelta;
 pub(crate) use self::event_triggers::event_trigger_definition;
 pub(crate) use self::functions::function_kind;
@@ -113,6 +116,13 @@ pub(crate) enum Obj<'a> {
     TableGone {
         table: &'a plumb_model::Table,
         partitioning: Option<AttrDelta>,
+    },
+    /// A column of a table that stays (`table`, the target's; compared by `Comparer::columns` and written by
+    /// `write::columns` for the walk); `how` it is written.
+    Column {
+        table: &'a plumb_model::Table,
+        delta: ObjDelta<'a, plumb_model::Column>,
+        how: ColumnHow,
     },
     /// A constraint of a table that stays (`table`, the target's; compared by `Comparer::constraints` and
     /// written by `write::constraints` for the walk).
@@ -215,6 +225,11 @@ impl Delta<'_> {
             | Obj::Cluster { attr, .. }
             | Obj::TableCluster { attr, .. } => Ok(std::slice::from_ref(attr)),
             Obj::Index { delta, .. } => delta.action_or_attrs(),
+            Obj::Column {
+                how: ColumnHow::AddedAgain,
+                ..
+            } => return,
+            Obj::Column { delta, .. } => delta.action_or_attrs(),
             Obj::Constraint { delta, .. } => delta.action_or_attrs(),
             Obj::TableIndex { delta, .. } => delta.action_or_attrs(),
             Obj::Trigger { delta, .. } => delta.action_or_attrs(),

@@ -1,8 +1,8 @@
 //! Tables: which go away (dropped, or dropped and created again; see [`dropped_tables`]), the attributes of a table that stays
 //! (partition membership, typed table, inheritance, persistence, storage parameters, row-level security,
-//! comment, owner, grants) and replica identity. Their constraints are `constraints.rs`', their indexes and
-//! `CLUSTER ON` `indexes.rs`'; their columns and partition indexes, and which tables are created, are still
-//! the walk's (`crate::differ`).
+//! comment, owner, grants) and replica identity. Their columns are `columns.rs`', constraints
+//! `constraints.rs`', indexes and `CLUSTER ON` `indexes.rs`'; partition indexes, and which tables are
+//! created, are still the walk's (`crate::differ`).
 
 use std::collections::BTreeSet;
 

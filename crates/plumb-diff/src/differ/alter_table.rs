@@ -1,6 +1,6 @@
 //! Changes inside a table that stays, in the walk's order: its own attributes, columns, constraints,
-//! indexes, triggers, `CLUSTER ON`, policies (all but the columns compared in `crate::compare` and written
-//! in `crate::write`); and the SQL of storage parameters and `CLUSTER ON`.
+//! indexes, triggers, `CLUSTER ON`, policies (each compared in `crate::compare` and written in
+//! `crate::write`); and the SQL of storage parameters and `CLUSTER ON`.
 
 use super::*;
 
@@ -180,7 +180,8 @@ impl<'a> Differ<'a> {
         self.record_and_write(attrs.into_iter().collect());
 
         // columns
-        let recreated_cols = self.columns(f, t);
+        let (columns, recreated_cols) = self.cmp.columns(f, t);
+        self.record_and_write(columns);
 
         // constraints
         let constraints = self

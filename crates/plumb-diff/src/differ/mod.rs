@@ -1,13 +1,12 @@
 //! The writer's state ([`Differ`]) and the order of a plan's making (`Differ::run`): the change set
 //! (`crate::compare`) written family by family (`crate::write`), around the one family not split yet, which
-//! is still compared and written in one walk here: tables (which are created, columns, partition indexes;
-//! a kept table's own attributes, constraints, indexes, triggers, `CLUSTER ON` and policies are compared by
-//! `Comparer::table_attrs`, `constraints`, `indexes`, `triggers`, `table_cluster` and `policies` and
-//! written by `crate::write`). Then the dependants of what goes away are
-//! rebuilt (`rebuild.rs`).
+//! is still compared and written in one walk here: which tables are created (`tables.rs`) and partition
+//! indexes; a kept table's deltas are compared by `crate::compare` (`Comparer::table_attrs`, `columns`,
+//! `constraints`, `indexes`, `triggers`, `table_cluster`, `policies`) and written by `crate::write`, in the
+//! walk's order (`alter_table.rs`). Then the dependants of what goes away are rebuilt (`rebuild.rs`).
 //!
 //! This module holds the helpers the walk and the writers use (`change`, `op`, `alter_op`, `create_extras`);
-//! each part of the walk has its own module (see each module's header).
+//! the other modules hold the walk and the SQL helpers of tables (see each module's header).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,7 +17,6 @@ use plumb_model::{
 };
 
 use crate::keys::{Index, Key};
-use crate::same::Sql;
 use crate::{Action, Attribute, Change, Hazard, HazardKind, ObjectKind, Options};
 
 mod alter_table;
@@ -31,12 +29,17 @@ mod tables;
 mod triggers;
 
 pub(crate) use self::alter_table::{reloption, reloption_name, split_storage_params};
+pub(crate) use self::columns::{
+    column_attr_sql, column_def, identity_text, is_volatile_default, no_cast_conversion,
+    not_null_sql, not_valid_not_null_sql, type_change_cost, type_with_collation,
+};
 pub(crate) use self::constraints::constraint_def_core;
 pub(crate) use self::privileges::{
-    grant_sql, grantee, grants_needed, ordered_grant_sql, public_schema_defaults,
+    column_grant_sql, grant_sql, grantee, grants_needed, ordered_grant_sql, public_schema_defaults,
     resolve_assumed_roles,
 };
 pub(crate) use self::sequences::{narrowed, restart_hazard, seq_option_clauses};
+pub(crate) use self::tables::local_columns;
 pub(crate) use self::triggers::policy_roles;
 #[allow(unused_imports)]
 use self::{
@@ -106,7 +109,7 @@ pub(crate) struct Output {
 pub(crate) struct Differ<'a> {
     pub(crate) from: &'a Database,
     pub(crate) to: &'a Database,
-    opts: &'a Options,
+    pub(crate) opts: &'a Options,
     fi: Index<'a>,
     pub(crate) out: Output,
     /// Compares for the walk (the families not split yet), and notes what it could not compare.
@@ -299,6 +302,7 @@ impl<'a> Differ<'a> {
             d.changes(&mut self.out.changes);
             match &d.obj {
                 Obj::Trigger { table, delta } => self.write_trigger(table, delta),
+                Obj::Column { table, delta, how } => self.write_column(table, delta, *how),
                 Obj::Constraint { table, delta } => self.write_constraint(table, delta),
                 Obj::TableIndex { table, delta } => self.write_table_index(table, delta),
                 Obj::TableCluster { table, .. } => {

@@ -1,8 +1,10 @@
-//! Tables as a whole: create, drop, recreate (partitioning), partition indexes.
+//! The walk of tables (not split yet): which are created (`CREATE TABLE`, also of those created again) or
+//! kept and altered (`alter_table.rs`), then partition indexes; and the foreign keys of a cycle of dropped
+//! tables (`break_dropped_fk_cycles`).
 
 use super::*;
 
-pub(super) fn local_columns(t: &Table, all: bool) -> Vec<&Column> {
+pub(crate) fn local_columns(t: &Table, all: bool) -> Vec<&Column> {
     if all || t.inherits.is_empty() && t.partition_of.is_none() {
         t.columns.iter().collect()
     } else {

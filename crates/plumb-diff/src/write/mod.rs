@@ -14,6 +14,7 @@ use crate::differ::{class, comment_sql, ordered_grant_sql, Differ, Stage};
 use crate::keys::Key;
 use crate::{Attribute, ObjectKind};
 
+mod columns;
 mod constraints;
 mod default_privileges;
 mod event_triggers;
