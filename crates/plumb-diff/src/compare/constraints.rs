@@ -1,11 +1,12 @@
-//! Constraints of a table that stays (a new table's are written with its `CREATE TABLE` by the walk).
+//! Constraints of a table that stays (a new table's are written with its `CREATE TABLE`,
+//! `Differ::create_table`).
 
 use std::collections::BTreeSet;
 
 use plumb_model::{quote_ident, Constraint, QualName, Table};
 
 use super::{alter, refs_any, AttrDelta, Comparer, Delta, Obj, ObjDelta};
-use crate::differ::{constraint_def_core, split_storage_params};
+use crate::differ::{constraint_def_core, online_index, split_storage_params};
 use crate::same::Sql;
 use crate::{Attribute, ObjectKind};
 
@@ -25,10 +26,16 @@ impl Comparer<'_> {
     ) -> Vec<Delta<'t>> {
         let name = &t.name;
         let mut out = Vec::new();
+        let opts = self.opts;
         let delta = |c: &Constraint, delta| Delta {
             kind: ObjectKind::Constraint,
             object: format!("{} on {name}", quote_ident(&c.name)),
-            obj: Obj::Constraint { table: t, delta },
+            obj: Obj::Constraint {
+                table: t,
+                twice: matches!(delta, ObjDelta::Create(_))
+                    && online_index(opts, t, c, false).is_some(),
+                delta,
+            },
         };
         let touches = |cols: &[String]| cols.iter().any(|c| regenerated.contains(c));
         for (cn, c) in &f.constraints {

@@ -1,6 +1,6 @@
 //! Indexes of a table that stays that belong to no constraint and no parent index (a new table's are
-//! created with it by the walk; partition indexes are the walk's `partition_indexes`), and the index it is
-//! clustered on.
+//! created with it, `Differ::create_table`; partition indexes are still the walk's,
+//! `Differ::partition_indexes`), and the index it is clustered on.
 
 use std::collections::BTreeSet;
 
@@ -131,7 +131,7 @@ pub(crate) fn created_keys(deltas: &[Delta<'_>]) -> BTreeSet<Key> {
     deltas
         .iter()
         .filter_map(|d| match &d.obj {
-            Obj::Constraint { table, delta } => {
+            Obj::Constraint { table, delta, .. } => {
                 created(delta).map(|c| Key::Constraint(table.name.clone(), c.name.clone()))
             }
             Obj::TableIndex { table, delta } => {

@@ -9,11 +9,9 @@
 //!
 //! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`;
 //! [`walk()`], the order in which a family's objects are dropped, created and compared); each family has its
-//! own module. Which tables are created, and partition indexes, are not moved here yet: they are still
-//! compared and written in one walk by `crate::differ`, which takes a kept table's deltas from here
-//! ([`Comparer::table_attrs`], [`Comparer::columns`], [`Comparer::constraints`], [`Comparer::indexes`],
-//! [`Comparer::triggers`], [`Comparer::table_cluster`], [`Comparer::policies`]); [`Obj::Walk`] marks where
-//! their changes stand in the list.
+//! own module. Partition indexes are not moved here yet: they are still compared and written in one walk
+//! by `crate::differ` (`Differ::partition_indexes`), after the tables' deltas ([`ChangeSet::tables`]);
+//! [`Obj::Walk`] marks where their changes stand in the list.
 
 use std::collections::BTreeSet;
 
@@ -110,7 +108,8 @@ pub(crate) enum Obj<'a> {
     /// An alter of [`Attribute::Base`] (a domain) or [`Attribute::Definition`] (another kind, a range) alone:
     /// created anew, or rebuilt with the types of [`ChangeSet::retyped`].
     Type(ObjDelta<'a, plumb_model::Type>),
-    /// Tables, still compared and written in one walk (`crate::differ`): their changes stand here.
+    /// Partition indexes, still compared and written in one walk (`Differ::partition_indexes`): their
+    /// changes stand here.
     Walk,
     /// A table that goes away: dropped, or (`partitioning`: the change shown) dropped to be created again.
     TableGone {
@@ -125,24 +124,32 @@ pub(crate) enum Obj<'a> {
         how: ColumnHow,
     },
     /// A constraint of a table that stays (`table`, the target's; compared by `Comparer::constraints` and
-    /// written by `write::constraints` for the walk).
+    /// written by `write::constraints`).
+    /// `twice`: a key created with `--online`, added `USING INDEX`, is listed twice (as it always was).
     Constraint {
         table: &'a plumb_model::Table,
         delta: ObjDelta<'a, plumb_model::Constraint>,
+        twice: bool,
     },
     /// An index of a table that stays, not behind a constraint nor a parent index's partition (`table`, the
-    /// target's; compared by `Comparer::indexes` and written by `write::indexes` for the walk).
+    /// target's; compared by `Comparer::indexes` and written by `write::indexes`).
     TableIndex {
         table: &'a plumb_model::Table,
         delta: ObjDelta<'a, plumb_model::Index>,
     },
     /// The index a table that stays is clustered on changes, or is created again (compared by
-    /// `Comparer::table_cluster` and written by `write::indexes` for the walk).
+    /// `Comparer::table_cluster` and written by `write::indexes`).
     TableCluster {
         table: &'a plumb_model::Table,
         attr: AttrDelta,
     },
-    /// A table's own attributes (compared and written by the walk, with `Comparer::table_attrs`).
+    /// A table created (`shown`: not one dropped to be created again, which shows no change), with its
+    /// constraints, indexes, triggers, policies and `CLUSTER ON`.
+    TableCreate {
+        table: &'a plumb_model::Table,
+        shown: bool,
+    },
+    /// A table's own attributes (`Comparer::table_attrs`).
     Table(ObjDelta<'a, plumb_model::Table>),
     /// A table's `REPLICA IDENTITY` differs; `attr` (the change shown) for a table that stays.
     ReplicaIdentity {
@@ -165,12 +172,12 @@ pub(crate) enum Obj<'a> {
         table: &'a plumb_model::QualName,
         delta: ObjDelta<'a, plumb_model::Index>,
     },
-    /// A trigger of a view (a table's are compared and written by the walk, with `Comparer::triggers`).
+    /// A trigger of a view or of a table (`Comparer::triggers`).
     Trigger {
         table: &'a plumb_model::QualName,
         delta: ObjDelta<'a, plumb_model::Trigger>,
     },
-    /// A policy of a table (compared and written by the walk, with `Comparer::policies`). `recreate`: dropped
+    /// A policy of a table (`Comparer::policies`). `recreate`: dropped
     /// and created again.
     Policy {
         table: &'a plumb_model::QualName,
@@ -205,7 +212,8 @@ impl Delta<'_> {
     /// The public changes this delta stands for, in order.
     pub(crate) fn changes(&self, out: &mut Vec<Change>) {
         let attrs = match &self.obj {
-            Obj::Walk => return,
+            Obj::Walk | Obj::TableCreate { shown: false, .. } => return,
+            Obj::TableCreate { .. } => Err(Action::Create),
             Obj::DefaultPrivileges(d) => {
                 out.push(d.change(&self.object));
                 return;
@@ -238,6 +246,17 @@ impl Delta<'_> {
             Obj::EventTrigger(d) => d.action_or_attrs(),
             Obj::Sequence(d) => d.action_or_attrs(),
         };
+        // a key created with --online is listed twice (as it always was)
+        if let (Obj::Constraint { twice: true, .. }, Err(action)) = (&self.obj, &attrs) {
+            out.push(Change {
+                kind: self.kind,
+                object: self.object.clone(),
+                action: *action,
+                attribute: None,
+                from: None,
+                to: None,
+            });
+        }
         match attrs {
             Err(action) => out.push(Change {
                 kind: self.kind,
@@ -274,19 +293,19 @@ impl<T> ObjDelta<'_, T> {
 #[derive(Debug, Default)]
 pub(crate) struct ChangeSet<'a> {
     pub deltas: Vec<Delta<'a>>,
+    /// Where the deltas of tables created and kept stand in [`Self::deltas`] (see `Comparer::tables`).
+    pub tables: std::ops::Range<usize>,
     /// Types rebuilt in place (renamed away, created anew, their users converted), in creation order: see
     /// [`types::retyped`].
     pub retyped: Vec<plumb_model::QualName>,
-    /// Tables that go away (dropped, or dropped and created again), and those created again: see
-    /// [`tables::dropped_tables`].
+    /// Tables that go away (dropped, or dropped and created again): see [`tables::dropped_tables`].
     pub dropped_tables: BTreeSet<plumb_model::QualName>,
-    pub recreated_tables: BTreeSet<plumb_model::QualName>,
     /// Objects whose SQL text could not be compared offline: treated as unchanged.
     pub uncertain: Vec<Uncertain>,
 }
 
 impl<'a> ChangeSet<'a> {
-    /// The public changes before the combined walk's (`before`), or after them.
+    /// The public changes before the partition indexes' (`before`, see [`Obj::Walk`]), or after them.
     pub(crate) fn changes(&self, before: bool) -> Vec<Change> {
         let walk = self
             .deltas
@@ -334,6 +353,13 @@ pub(crate) fn compare<'a>(
     c.types(&retyped.iter().cloned().collect(), &mut deltas);
     let (dropped_tables, recreated_tables) = tables::dropped_tables(from, to);
     c.tables_gone(&dropped_tables, &recreated_tables, &mut deltas);
+    let start = deltas.len();
+    c.tables(
+        &recreated_tables,
+        &retyped.iter().cloned().collect(),
+        &mut deltas,
+    );
+    let tables = start..deltas.len();
     deltas.push(Delta {
         kind: ObjectKind::Session,
         object: String::new(),
@@ -347,9 +373,9 @@ pub(crate) fn compare<'a>(
     c.default_privileges(&mut deltas);
     ChangeSet {
         deltas,
+        tables,
         retyped,
         dropped_tables,
-        recreated_tables,
         uncertain: c.uncertain,
     }
 }

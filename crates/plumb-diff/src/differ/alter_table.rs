@@ -1,6 +1,4 @@
-//! Changes inside a table that stays, in the walk's order: its own attributes, columns, constraints,
-//! indexes, triggers, `CLUSTER ON`, policies (each compared in `crate::compare` and written in
-//! `crate::write`); and the SQL of storage parameters and `CLUSTER ON`.
+//! The SQL of storage parameters (of tables and indexes) and of `CLUSTER ON`.
 
 use super::*;
 
@@ -172,31 +170,5 @@ impl<'a> Differ<'a> {
             class::MISC,
             Some(Stage::AfterColumns),
         );
-    }
-
-    pub(super) fn alter_table(&mut self, f: &Table, t: &Table) {
-        let name = &t.name;
-        let attrs = self.cmp.table_attrs(f, t);
-        self.record_and_write(attrs.into_iter().collect());
-
-        // columns
-        let (columns, recreated_cols) = self.cmp.columns(f, t);
-        self.record_and_write(columns);
-
-        // constraints
-        let constraints = self
-            .cmp
-            .constraints(f, t, &recreated_cols, &self.retyped_set);
-        let mut created = created_keys(&constraints);
-        self.record_and_write(constraints);
-        // indexes that do not belong to a constraint or a parent index
-        let indexes = self.cmp.indexes(f, t, &recreated_cols, &self.retyped_set);
-        created.extend(created_keys(&indexes));
-        self.record_and_write(indexes);
-        self.triggers(name, &f.triggers, &t.triggers);
-        let cluster = self.cmp.table_cluster(f, t, &created);
-        self.record_and_write(cluster.into_iter().collect());
-        let policies = self.cmp.policies(name, f, t);
-        self.record_and_write(policies);
     }
 }

@@ -26,7 +26,7 @@ impl<'a> Differ<'a> {
         let mut hazards = Vec::new();
         let mut sql = Vec::new();
         let checks_rows = matches!(c.kind, ConstraintKind::ForeignKey | ConstraintKind::Check);
-        if let Some(i) = self.online_index(t, c, new_table) {
+        if let Some(i) = online_index(self.opts, t, c, new_table) {
             self.add_constraint_using_index(t, c, i, report);
             return;
         }
@@ -86,26 +86,6 @@ impl<'a> Differ<'a> {
             class,
             Some(Stage::AfterColumns),
         );
-    }
-
-    /// With `--online`, the index behind a PRIMARY KEY / UNIQUE added to an existing table, to build
-    /// CONCURRENTLY before the constraint takes it (see [`Self::add_constraint_using_index`]).
-    pub(crate) fn online_index<'t>(
-        &self,
-        t: &'t Table,
-        c: &Constraint,
-        new_table: bool,
-    ) -> Option<&'t PgIndex> {
-        t.indexes
-            .values()
-            .find(|i| i.constraint.as_deref() == Some(c.name.as_str()))
-            .filter(|_| {
-                self.opts.online
-                    && !new_table
-                    && c.validated
-                    && t.partition_by.is_none()
-                    && matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
-            })
     }
 
     /// `--online` form of a PRIMARY KEY or UNIQUE added to an existing table: the index is built with
@@ -348,6 +328,26 @@ impl<'a> Differ<'a> {
             .ops
             .retain(|o| !(o.role == Action::Drop && cascaded.contains(&o.key)));
     }
+}
+
+/// With `--online`, the index behind a PRIMARY KEY / UNIQUE added to an existing table, to build
+/// CONCURRENTLY before the constraint takes it (see [`Differ::add_constraint_using_index`]).
+pub(crate) fn online_index<'t>(
+    opts: &Options,
+    t: &'t Table,
+    c: &Constraint,
+    new_table: bool,
+) -> Option<&'t PgIndex> {
+    t.indexes
+        .values()
+        .find(|i| i.constraint.as_deref() == Some(c.name.as_str()))
+        .filter(|_| {
+            opts.online
+                && !new_table
+                && c.validated
+                && t.partition_by.is_none()
+                && matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
+        })
 }
 
 /// The referenced columns of a foreign key's definition (`... REFERENCES public.t(a, "B") ...`), unquoted;

@@ -1,9 +1,8 @@
 //! The writer's state ([`Differ`]) and the order of a plan's making (`Differ::run`): the change set
 //! (`crate::compare`) written family by family (`crate::write`), around the one family not split yet, which
-//! is still compared and written in one walk here: which tables are created (`tables.rs`) and partition
-//! indexes; a kept table's deltas are compared by `crate::compare` (`Comparer::table_attrs`, `columns`,
-//! `constraints`, `indexes`, `triggers`, `table_cluster`, `policies`) and written by `crate::write`, in the
-//! walk's order (`alter_table.rs`). Then the dependants of what goes away are rebuilt (`rebuild.rs`).
+//! is still compared and written in one walk here: partition indexes (`tables.rs`, after the tables'
+//! deltas, which `Differ::tables` writes: `CREATE TABLE` here, a kept table's deltas by `crate::write`).
+//! Then the dependants of what goes away are rebuilt (`rebuild.rs`).
 //!
 //! This module holds the helpers the walk and the writers use (`change`, `op`, `alter_op`, `create_extras`);
 //! the other modules hold the walk and the SQL helpers of tables (see each module's header).
@@ -33,7 +32,7 @@ pub(crate) use self::columns::{
     column_attr_sql, column_def, identity_text, is_volatile_default, no_cast_conversion,
     not_null_sql, not_valid_not_null_sql, type_change_cost, type_with_collation,
 };
-pub(crate) use self::constraints::constraint_def_core;
+pub(crate) use self::constraints::{constraint_def_core, online_index};
 pub(crate) use self::privileges::{
     column_grant_sql, grant_sql, grantee, grants_needed, ordered_grant_sql, public_schema_defaults,
     resolve_assumed_roles,
@@ -45,7 +44,7 @@ pub(crate) use self::triggers::policy_roles;
 use self::{
     alter_table::*, columns::*, constraints::*, privileges::*, rebuild::*, tables::*, triggers::*,
 };
-use crate::compare::{clustered, created_keys, ChangeSet, Comparer};
+use crate::compare::{clustered, ChangeSet, Comparer};
 
 /// Priority classes: the default order of creates (drops run in the reverse order) when the graph does not
 /// decide.
@@ -188,7 +187,7 @@ impl<'a> Differ<'a> {
         if write {
             d.write_tables_gone(&cs);
         }
-        d.tables(&cs.recreated_tables);
+        d.tables(&cs);
         d.out.changes.extend(cs.changes(false));
         if write {
             d.write_replica_identities(&cs);
@@ -294,30 +293,27 @@ impl<'a> Differ<'a> {
         self.op(key, Action::Alter, kind, object, sql, vec![], class, stage)
     }
 
-    /// Deltas of a table's own attributes, triggers or policies, compared for the walk: recorded as changes
-    /// and written.
-    pub(super) fn record_and_write(&mut self, deltas: Vec<crate::compare::Delta<'_>>) {
+    /// A delta of a table created or kept (`ChangeSet::tables`), written (its changes are the change set's).
+    pub(super) fn write_table_delta(&mut self, d: &crate::compare::Delta<'_>) {
         use crate::compare::{Obj, ObjDelta};
-        for d in deltas {
-            d.changes(&mut self.out.changes);
-            match &d.obj {
-                Obj::Trigger { table, delta } => self.write_trigger(table, delta),
-                Obj::Column { table, delta, how } => self.write_column(table, delta, *how),
-                Obj::Constraint { table, delta } => self.write_constraint(table, delta),
-                Obj::TableIndex { table, delta } => self.write_table_index(table, delta),
-                Obj::TableCluster { table, .. } => {
-                    self.write_cluster(&table.name, "TABLE", &table.indexes)
-                }
-                Obj::Policy {
-                    table,
-                    delta,
-                    recreate,
-                } => self.write_policy(table, delta, *recreate),
-                Obj::Table(ObjDelta::Alter { from, to, attrs }) => {
-                    self.write_table_alter(from, to, attrs)
-                }
-                _ => {}
+        match &d.obj {
+            Obj::TableCreate { table, .. } => self.create_table(table),
+            Obj::Trigger { table, delta } => self.write_trigger(table, delta),
+            Obj::Column { table, delta, how } => self.write_column(table, delta, *how),
+            Obj::Constraint { table, delta, .. } => self.write_constraint(table, delta),
+            Obj::TableIndex { table, delta } => self.write_table_index(table, delta),
+            Obj::TableCluster { table, .. } => {
+                self.write_cluster(&table.name, "TABLE", &table.indexes)
             }
+            Obj::Policy {
+                table,
+                delta,
+                recreate,
+            } => self.write_policy(table, delta, *recreate),
+            Obj::Table(ObjDelta::Alter { from, to, attrs }) => {
+                self.write_table_alter(from, to, attrs)
+            }
+            _ => {}
         }
     }
 

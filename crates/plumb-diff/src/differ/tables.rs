@@ -1,6 +1,6 @@
-//! The walk of tables (not split yet): which are created (`CREATE TABLE`, also of those created again) or
-//! kept and altered (`alter_table.rs`), then partition indexes; and the foreign keys of a cycle of dropped
-//! tables (`break_dropped_fk_cycles`).
+//! Tables: the deltas of those created and kept written in order (`Differ::tables`; `CREATE TABLE` here),
+//! then partition indexes, still compared and written in one walk; and the foreign keys of a cycle of
+//! dropped tables (`break_dropped_fk_cycles`).
 
 use super::*;
 
@@ -15,25 +15,11 @@ pub(crate) fn local_columns(t: &Table, all: bool) -> Vec<&Column> {
 impl<'a> Differ<'a> {
     // ----- tables -------------------------------------------------------------------------------------
 
-    /// Tables created, and kept tables changed (after `write::tables`' drops). `recreate`: tables dropped
-    /// to be created again (`ChangeSet::recreated_tables`).
-    pub(super) fn tables(&mut self, recreate: &BTreeSet<QualName>) {
-        let (from, to) = (self.from, self.to);
-        let table_pairs = pairs(&from.tables, &to.tables);
-        for &(name, f, t) in &table_pairs {
-            let Some(t) = t else { continue };
-            match f {
-                // a table dropped to be created again (its parent's partitioning changed) is created even
-                // when it did not change itself
-                Some(f) if f == t && !recreate.contains(name) => {}
-                Some(f) if !recreate.contains(name) => self.alter_table(f, t),
-                _ => {
-                    if !recreate.contains(name) {
-                        self.change(ObjectKind::Table, &name.to_string(), Action::Create);
-                    }
-                    self.create_table(t);
-                }
-            }
+    /// Tables created, and kept tables changed (after `write::tables`' drops): the deltas of
+    /// `ChangeSet::tables` written in order; then partition indexes, compared and written here.
+    pub(super) fn tables(&mut self, cs: &ChangeSet<'_>) {
+        for d in cs.deltas.get(cs.tables.clone()).unwrap_or(&[]) {
+            self.write_table_delta(d);
         }
         self.partition_indexes();
     }

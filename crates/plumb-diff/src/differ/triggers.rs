@@ -109,17 +109,6 @@ impl<'a> Differ<'a> {
             Some(Stage::BeforeColumns),
         );
     }
-
-    /// The triggers of a table: compared (`Comparer::triggers`), recorded and written.
-    pub(super) fn triggers(
-        &mut self,
-        name: &QualName,
-        f: &BTreeMap<String, Trigger>,
-        t: &BTreeMap<String, Trigger>,
-    ) {
-        let triggers = self.cmp.triggers(name, f, t);
-        self.record_and_write(triggers);
-    }
 }
 
 pub(super) fn trigger_enable_sql(table: &QualName, tr: &Trigger) -> Option<String> {

@@ -15,14 +15,7 @@ impl Differ<'_> {
         let name = &t.name;
         let (c, tc, attrs) = match delta {
             ObjDelta::Drop(c) => return self.drop_constraint(name, c, false),
-            ObjDelta::Create(c) => {
-                // as the walk always has: a key added USING INDEX (--online) is listed a second time
-                if self.online_index(t, c, false).is_some() {
-                    let obj = format!("{} on {name}", quote_ident(&c.name));
-                    self.change(ObjectKind::Constraint, &obj, crate::Action::Create);
-                }
-                return self.add_constraint(t, c, false, false);
-            }
+            ObjDelta::Create(c) => return self.add_constraint(t, c, false, false),
             ObjDelta::Alter { from, to, attrs } => (from, to, attrs),
         };
         let cn = &tc.name;

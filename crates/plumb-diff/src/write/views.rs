@@ -22,7 +22,14 @@ impl<'a> Differ<'a> {
     /// The deltas of views and of their columns, indexes, triggers and `CLUSTER ON`, in the change set's
     /// order.
     pub(crate) fn write_views(&mut self, cs: &ChangeSet<'a>) {
-        for d in &cs.deltas {
+        // a table's triggers are written with the table (`ChangeSet::tables`)
+        let tables = cs.tables.clone();
+        for (_, d) in cs
+            .deltas
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| !tables.contains(n))
+        {
             match &d.obj {
                 Obj::View { delta, recreate } => self.write_view(delta, *recreate),
                 Obj::ViewColumn { view, attr } => {
