@@ -55,7 +55,7 @@ pub(crate) fn column_now(fc: &Column, tc: &Column, retyped: bool) -> Column {
 }
 
 impl Comparer<'_> {
-    /// The columns of table `t` that differ from `f`'s, in the walk's order: the inherited ones, the local
+    /// The columns of table `t` that differ from `f`'s, in the order they are written: the inherited ones, the local
     /// ones dropped (or regenerated) in `f`'s order, then those added or altered in `t`'s. Also the names of
     /// the regenerated columns (what is on them is dropped and created again).
     pub(crate) fn columns<'t>(

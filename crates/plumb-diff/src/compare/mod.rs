@@ -9,9 +9,7 @@
 //!
 //! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`;
 //! [`walk()`], the order in which a family's objects are dropped, created and compared); each family has its
-//! own module. Partition indexes are not moved here yet: they are still compared and written in one walk
-//! by `crate::differ` (`Differ::partition_indexes`), after the tables' deltas ([`ChangeSet::tables`]);
-//! [`Obj::Walk`] marks where their changes stand in the list.
+//! own module.
 
 use std::collections::BTreeSet;
 
@@ -39,7 +37,7 @@ pub(crate) use self::columns::{column_now, ColumnHow};
 pub(crate) use self::default_privileges::DefaultPrivilegesDelta;
 pub(crate) use self::event_triggers::event_trigger_definition;
 pub(crate) use self::functions::function_kind;
-pub(crate) use self::indexes::created_keys;
+pub(crate) use self::indexes::{created_keys, PartitionStep};
 pub(crate) use self::sequences::identity_sequences;
 pub(crate) use self::types::{refs_any, type_kind};
 pub(crate) use self::views::{clustered, view_object_kind};
@@ -108,16 +106,23 @@ pub(crate) enum Obj<'a> {
     /// An alter of [`Attribute::Base`] (a domain) or [`Attribute::Definition`] (another kind, a range) alone:
     /// created anew, or rebuilt with the types of [`ChangeSet::retyped`].
     Type(ObjDelta<'a, plumb_model::Type>),
-    /// Partition indexes, still compared and written in one walk (`Differ::partition_indexes`): their
-    /// changes stand here.
-    Walk,
+    /// An index of a partition attached to a parent index, or the partition's key behind one
+    /// (`Comparer::partition_indexes`): `attr` ([`Attribute::ParentIndex`]) when an index or key of the
+    /// partition is attached, `shown_create` when a new index is shown as created.
+    PartitionIndex {
+        table: &'a plumb_model::Table,
+        index: &'a plumb_model::Index,
+        step: PartitionStep,
+        attr: Option<AttrDelta>,
+        shown_create: bool,
+    },
     /// A table that goes away: dropped, or (`partitioning`: the change shown) dropped to be created again.
     TableGone {
         table: &'a plumb_model::Table,
         partitioning: Option<AttrDelta>,
     },
     /// A column of a table that stays (`table`, the target's; compared by `Comparer::columns` and written by
-    /// `write::columns` for the walk); `how` it is written.
+    /// `write::columns`); `how` it is written.
     Column {
         table: &'a plumb_model::Table,
         delta: ObjDelta<'a, plumb_model::Column>,
@@ -212,7 +217,11 @@ impl Delta<'_> {
     /// The public changes this delta stands for, in order.
     pub(crate) fn changes(&self, out: &mut Vec<Change>) {
         let attrs = match &self.obj {
-            Obj::Walk | Obj::TableCreate { shown: false, .. } => return,
+            Obj::TableCreate { shown: false, .. } => return,
+            Obj::PartitionIndex {
+                shown_create: true, ..
+            } => Err(Action::Create),
+            Obj::PartitionIndex { attr, .. } => Ok(attr.as_slice()),
             Obj::TableCreate { .. } => Err(Action::Create),
             Obj::DefaultPrivileges(d) => {
                 out.push(d.change(&self.object));
@@ -293,7 +302,8 @@ impl<T> ObjDelta<'_, T> {
 #[derive(Debug, Default)]
 pub(crate) struct ChangeSet<'a> {
     pub deltas: Vec<Delta<'a>>,
-    /// Where the deltas of tables created and kept stand in [`Self::deltas`] (see `Comparer::tables`).
+    /// Where the deltas of tables created and kept stand in [`Self::deltas`] (see `Comparer::tables`), and
+    /// of partition indexes after them.
     pub tables: std::ops::Range<usize>,
     /// Types rebuilt in place (renamed away, created anew, their users converted), in creation order: see
     /// [`types::retyped`].
@@ -305,20 +315,10 @@ pub(crate) struct ChangeSet<'a> {
 }
 
 impl<'a> ChangeSet<'a> {
-    /// The public changes before the partition indexes' (`before`, see [`Obj::Walk`]), or after them.
-    pub(crate) fn changes(&self, before: bool) -> Vec<Change> {
-        let walk = self
-            .deltas
-            .iter()
-            .position(|d| matches!(d.obj, Obj::Walk))
-            .unwrap_or(self.deltas.len());
-        let part = if before {
-            &self.deltas[..walk]
-        } else {
-            self.deltas.get(walk + 1..).unwrap_or(&[])
-        };
+    /// The public changes, in order.
+    pub(crate) fn changes(&self) -> Vec<Change> {
         let mut out = Vec::new();
-        for d in part {
+        for d in &self.deltas {
             d.changes(&mut out);
         }
         out
@@ -359,12 +359,14 @@ pub(crate) fn compare<'a>(
         &retyped.iter().cloned().collect(),
         &mut deltas,
     );
+    let mut partitions = Vec::new();
+    c.partition_indexes(
+        deltas.get(start..).unwrap_or(&[]),
+        &dropped_tables,
+        &mut partitions,
+    );
+    deltas.extend(partitions);
     let tables = start..deltas.len();
-    deltas.push(Delta {
-        kind: ObjectKind::Session,
-        object: String::new(),
-        obj: Obj::Walk,
-    });
     c.replica_identities(&dropped_tables, &mut deltas);
     c.views(&mut deltas);
     c.functions(&mut deltas);

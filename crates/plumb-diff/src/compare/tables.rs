@@ -2,7 +2,7 @@
 //! (partition membership, typed table, inheritance, persistence, storage parameters, row-level security,
 //! comment, owner, grants) and replica identity; which tables are created, and the deltas of a kept table in
 //! order (its columns are `columns.rs`', constraints `constraints.rs`', indexes and `CLUSTER ON`
-//! `indexes.rs`'). Partition indexes are still the walk's (`crate::differ`).
+//! `indexes.rs`').
 
 use std::collections::BTreeSet;
 

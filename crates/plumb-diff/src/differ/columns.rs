@@ -1,4 +1,4 @@
-//! The SQL of columns (used by the walk's `CREATE TABLE` and by `write::columns`): a column's definition,
+//! The SQL of columns (used by `CREATE TABLE` and by `write::columns`): a column's definition,
 //! `ALTER TABLE ONLY` of its storage, compression, statistics target and options, type conversions and their
 //! cost, NOT NULL.
 

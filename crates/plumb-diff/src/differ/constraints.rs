@@ -1,5 +1,5 @@
 //! Constraint and index operations: add (`USING INDEX`, `NOT VALID`), drop, `CREATE INDEX [CONCURRENTLY]`
-//! (used by the walk and by `write::constraints`).
+//! (used by `CREATE TABLE`, `crate::write` and `rebuild.rs`).
 
 use super::*;
 

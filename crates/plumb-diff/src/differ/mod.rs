@@ -1,11 +1,9 @@
 //! The writer's state ([`Differ`]) and the order of a plan's making (`Differ::run`): the change set
-//! (`crate::compare`) written family by family (`crate::write`), around the one family not split yet, which
-//! is still compared and written in one walk here: partition indexes (`tables.rs`, after the tables'
-//! deltas, which `Differ::tables` writes: `CREATE TABLE` here, a kept table's deltas by `crate::write`).
-//! Then the dependants of what goes away are rebuilt (`rebuild.rs`).
+//! (`crate::compare`) written family by family (`crate::write`; tables by `Differ::tables`, `CREATE TABLE`
+//! in `tables.rs`). Then the dependants of what goes away are rebuilt (`rebuild.rs`).
 //!
-//! This module holds the helpers the walk and the writers use (`change`, `op`, `alter_op`, `create_extras`);
-//! the other modules hold the walk and the SQL helpers of tables (see each module's header).
+//! This module holds the helpers the writers use (`change`, `op`, `alter_op`, `create_extras`);
+//! the other modules hold the SQL helpers of tables (see each module's header).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -44,7 +42,7 @@ pub(crate) use self::triggers::policy_roles;
 use self::{
     alter_table::*, columns::*, constraints::*, privileges::*, rebuild::*, tables::*, triggers::*,
 };
-use crate::compare::{clustered, ChangeSet, Comparer};
+use crate::compare::{clustered, ChangeSet};
 
 /// Priority classes: the default order of creates (drops run in the reverse order) when the graph does not
 /// decide.
@@ -101,8 +99,6 @@ pub(crate) struct Output {
     pub changes: Vec<Change>,
     pub ops: Vec<Op>,
     pub errors: Vec<(String, String)>,
-    /// Objects whose SQL text could not be compared offline (kind, object, reason): treated as in sync.
-    pub uncertain: Vec<crate::Uncertain>,
 }
 
 pub(crate) struct Differ<'a> {
@@ -111,8 +107,8 @@ pub(crate) struct Differ<'a> {
     pub(crate) opts: &'a Options,
     fi: Index<'a>,
     pub(crate) out: Output,
-    /// Compares for the walk (the families not split yet), and notes what it could not compare.
-    cmp: Comparer<'a>,
+    /// The version of the server whose privileges are written (see `Comparer::live_version`).
+    live_version: Option<u32>,
     /// Keys that go away (dropped, or changed so that dependants must be dropped first).
     pub(crate) seeds: BTreeSet<Key>,
     /// Tables dropped, explicitly or with their parent.
@@ -151,14 +147,8 @@ pub(crate) fn comment_sql(target: &str, comment: Option<&str>) -> String {
 pub(crate) type StorageParam = (String, String);
 
 impl<'a> Differ<'a> {
-    /// The plan's changes and operations. `write`: false for the changes alone ([`crate::diff`]): the change
-    /// set is not written (the walk of tables, not split yet, still is).
-    pub(crate) fn run(
-        from: &'a Database,
-        to: &'a Database,
-        opts: &'a Options,
-        write: bool,
-    ) -> Output {
+    /// The plan's changes and operations.
+    pub(crate) fn run(from: &'a Database, to: &'a Database, opts: &'a Options) -> Output {
         let cs: ChangeSet<'a> = crate::compare::compare(from, to, opts);
         let mut d = Differ {
             from,
@@ -166,41 +156,32 @@ impl<'a> Differ<'a> {
             opts,
             fi: Index::new(from),
             out: Output {
-                changes: cs.changes(true),
+                changes: cs.changes(),
                 ops: Vec::new(),
                 errors: Vec::new(),
-                uncertain: Vec::new(),
             },
-            cmp: Comparer::new(from, to, opts),
+            live_version: from.server_version.or(to.server_version),
             seeds: BTreeSet::new(),
             dropped_tables: cs.dropped_tables.clone(),
             rebuilt: BTreeSet::new(),
             retyped_set: cs.retyped.iter().cloned().collect(),
         };
-        if write {
-            d.write_schemas(&cs);
-            d.write_extensions(&cs);
-            d.write_collations(&cs);
-            d.write_types(&cs);
-        }
-        // tables, still compared and written in one walk but for the drops
-        if write {
-            d.write_tables_gone(&cs);
-        }
+        d.write_schemas(&cs);
+        d.write_extensions(&cs);
+        d.write_collations(&cs);
+        d.write_types(&cs);
+        d.write_tables_gone(&cs);
         d.tables(&cs);
-        d.out.changes.extend(cs.changes(false));
-        if write {
-            d.write_replica_identities(&cs);
-            d.write_views(&cs);
-            d.write_functions(&cs);
-            d.write_event_triggers(&cs);
-            d.write_sequences(&cs);
-            d.write_default_privileges(&cs);
-            d.rebuild_foreign_keys();
-            d.rebuild_dependants();
-            d.rebuild_event_triggers();
-            d.drop_cascaded_constraints();
-        }
+        d.write_replica_identities(&cs);
+        d.write_views(&cs);
+        d.write_functions(&cs);
+        d.write_event_triggers(&cs);
+        d.write_sequences(&cs);
+        d.write_default_privileges(&cs);
+        d.rebuild_foreign_keys();
+        d.rebuild_dependants();
+        d.rebuild_event_triggers();
+        d.drop_cascaded_constraints();
         // a --using entry for a column whose type the plan does not change is a mistake the user must hear of
         for u in &opts.using {
             let column = u.column_name();
@@ -216,8 +197,6 @@ impl<'a> Differ<'a> {
                 ));
             }
         }
-        d.out.uncertain.extend(cs.uncertain);
-        d.out.uncertain.append(&mut d.cmp.uncertain);
         d.out
     }
 
@@ -231,24 +210,6 @@ impl<'a> Differ<'a> {
             attribute: None,
             from: None,
             to: None,
-        });
-    }
-
-    pub(super) fn change_attr(
-        &mut self,
-        kind: ObjectKind,
-        object: &str,
-        attr: Attribute,
-        from: Option<String>,
-        to: Option<String>,
-    ) {
-        self.out.changes.push(Change {
-            kind,
-            object: object.to_string(),
-            action: Action::Alter,
-            attribute: Some(attr),
-            from,
-            to,
         });
     }
 
@@ -298,6 +259,9 @@ impl<'a> Differ<'a> {
         use crate::compare::{Obj, ObjDelta};
         match &d.obj {
             Obj::TableCreate { table, .. } => self.create_table(table),
+            Obj::PartitionIndex {
+                table, index, step, ..
+            } => self.write_partition_index(table, index, step),
             Obj::Trigger { table, delta } => self.write_trigger(table, delta),
             Obj::Column { table, delta, how } => self.write_column(table, delta, *how),
             Obj::Constraint { table, delta, .. } => self.write_constraint(table, delta),
@@ -317,9 +281,9 @@ impl<'a> Differ<'a> {
         }
     }
 
-    /// See [`Comparer::live_version`].
+    /// See [`crate::compare::Comparer::live_version`].
     pub(super) fn live_version(&self) -> Option<u32> {
-        self.cmp.live_version()
+        self.live_version
     }
 
     /// Comment and grants written right after a create.

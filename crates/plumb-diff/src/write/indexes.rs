@@ -3,10 +3,10 @@
 
 use plumb_model::{quote_ident, Index, Table};
 
-use crate::compare::ObjDelta;
+use crate::compare::{ObjDelta, PartitionStep};
 use crate::differ::{class, comment_sql, split_storage_params, strip_stmt, Differ, Stage};
 use crate::keys::Key;
-use crate::{Attribute, ObjectKind};
+use crate::{Action, Attribute, ObjectKind};
 
 impl Differ<'_> {
     pub(crate) fn write_table_index(&mut self, t: &Table, delta: &ObjDelta<'_, Index>) {
@@ -44,6 +44,61 @@ impl Differ<'_> {
                     );
                 }
                 _ => {}
+            }
+        }
+    }
+}
+
+impl Differ<'_> {
+    /// An index of partition `t` attached to a parent index (see `Comparer::partition_indexes`): attached,
+    /// created and attached (in a step of its own after `CREATE INDEX CONCURRENTLY`), or the key behind it
+    /// attached.
+    pub(crate) fn write_partition_index(&mut self, t: &Table, i: &Index, step: &PartitionStep) {
+        let tn = &t.name;
+        let Some(pi) = &i.parent_index else { return };
+        let obj = format!("{}.{}", quote_ident(&tn.schema), quote_ident(&i.name));
+        let attach = format!("ALTER INDEX {pi} ATTACH PARTITION {obj};");
+        let attach_op = |d: &mut Self, key: Key, kind: ObjectKind, obj: &str, attach: String| {
+            d.op(
+                key,
+                Action::Alter,
+                kind,
+                obj,
+                vec![attach],
+                vec![],
+                class::INDEX,
+                Some(Stage::AfterColumns),
+            );
+        };
+        match step {
+            PartitionStep::AttachIndex => attach_op(
+                self,
+                Key::Index(tn.clone(), i.name.clone()),
+                ObjectKind::Index,
+                &obj,
+                attach,
+            ),
+            PartitionStep::AttachKey(cn) => attach_op(
+                self,
+                Key::Constraint(tn.clone(), cn.clone()),
+                ObjectKind::Constraint,
+                &format!("{} on {tn}", quote_ident(cn)),
+                attach,
+            ),
+            PartitionStep::CreateIndex { new_table } => {
+                let n = self.out.ops.len();
+                self.create_index(tn, i, *new_table, false, t.partition_by.is_some());
+                match self.out.ops.get_mut(n) {
+                    Some(o) if o.transactional => o.sql.push(attach),
+                    // after CREATE INDEX CONCURRENTLY, in a step of its own
+                    _ => attach_op(
+                        self,
+                        Key::Index(tn.clone(), i.name.clone()),
+                        ObjectKind::Index,
+                        &obj,
+                        attach,
+                    ),
+                }
             }
         }
     }

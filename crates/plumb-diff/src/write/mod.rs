@@ -3,7 +3,7 @@
 //! goes away.
 //!
 //! The writer's state is `crate::differ::Differ` (the operations so far, the keys that go away, the objects
-//! rebuilt), shared with partition indexes, still compared and written in one walk there. Each family here reads
+//! rebuilt). Each family here reads
 //! its deltas in the change set's order and never compares an attribute again: what changed is what the
 //! delta says. This module holds the helpers every family uses; each family has its own module.
 
