@@ -10,10 +10,46 @@ use crate::differ::{constraint_def_core, online_index, split_storage_params};
 use crate::same::Sql;
 use crate::{Attribute, ObjectKind};
 
+/// What a kept table's constraints and indexes are added again for, whatever else of them changes.
+pub(crate) struct Rebuilt<'r> {
+    /// The columns dropped and added again (a generated column whose expression changes).
+    pub regenerated: &'r BTreeSet<String>,
+    /// The types rebuilt in place.
+    pub retyped: &'r BTreeSet<QualName>,
+}
+
+impl Rebuilt<'_> {
+    /// Whether one of `columns` is dropped and added again.
+    pub(crate) fn touches(&self, columns: &[String]) -> bool {
+        columns.iter().any(|c| self.regenerated.contains(c))
+    }
+
+    /// Whether `definition` names a type rebuilt in place.
+    pub(crate) fn names_retyped(&self, definition: &str) -> bool {
+        refs_any(self.retyped, definition)
+    }
+}
+
+/// [`Attribute::StorageParameters`] (showing the definitions `shown`) when the definitions `cores` of a
+/// constraint or index differ in their storage parameters alone (changed in place: `ALTER INDEX`).
+pub(crate) fn storage_params_only(
+    (a, b): (&str, &str),
+    (from, to): (&str, &str),
+) -> Option<AttrDelta> {
+    let ((a, ap), (b, bp)) = split_storage_params(a).zip(split_storage_params(b))?;
+    (ap != bp && a == b).then(|| {
+        AttrDelta::new(
+            Attribute::StorageParameters,
+            Some(from.to_string()),
+            Some(to.to_string()),
+        )
+    })
+}
+
 impl Comparer<'_> {
     /// The local constraints of table `t` that differ from `f`'s: dropped in `f`'s order (with the kept ones
-    /// altered), then created in `t`'s. `regenerated`: the columns dropped and added again (a constraint on
-    /// one is too); `retyped`: the types rebuilt in place (a constraint naming one is added again). A kept
+    /// altered), then created in `t`'s. A constraint on a column dropped and added again, or naming a type
+    /// rebuilt in place, is added again (`rebuilt`). A kept
     /// constraint is an alter of [`Attribute::StorageParameters`] when only the storage parameters of the
     /// index behind it change (`ALTER INDEX`), of [`Attribute::Definition`] alone when it is dropped and
     /// added again, and otherwise of [`Attribute::Validated`] and [`Attribute::Comment`].
@@ -21,8 +57,7 @@ impl Comparer<'_> {
         &mut self,
         f: &'t Table,
         t: &'t Table,
-        regenerated: &BTreeSet<String>,
-        retyped: &BTreeSet<QualName>,
+        rebuilt: &Rebuilt<'_>,
     ) -> Vec<Delta<'t>> {
         let name = &t.name;
         let mut out = Vec::new();
@@ -37,7 +72,6 @@ impl Comparer<'_> {
                 delta,
             },
         };
-        let touches = |cols: &[String]| cols.iter().any(|c| regenerated.contains(c));
         for (cn, c) in &f.constraints {
             if !c.is_local {
                 continue;
@@ -48,22 +82,20 @@ impl Comparer<'_> {
             };
             let cobj = format!("{} on {name}", quote_ident(cn));
             // only the storage parameters of the index behind the key change: ALTER INDEX
-            let params = c.kind == tc.kind
+            let params = (c.kind == tc.kind
                 && t.partition_by.is_none()
-                && !touches(&c.columns)
+                && !rebuilt.touches(&c.columns)
                 && c.validated == tc.validated
-                && split_storage_params(constraint_def_core(c))
-                    .zip(split_storage_params(constraint_def_core(tc)))
-                    .is_some_and(|((a, ap), (b, bp))| ap != bp && a == b)
-                && !refs_any(retyped, &c.definition);
-            let mut attrs = Vec::new();
-            if params {
-                attrs.push(AttrDelta::new(
-                    Attribute::StorageParameters,
-                    Some(c.definition.clone()),
-                    Some(tc.definition.clone()),
-                ));
-            }
+                && !rebuilt.names_retyped(&c.definition))
+            .then(|| {
+                storage_params_only(
+                    (constraint_def_core(c), constraint_def_core(tc)),
+                    (&c.definition, &tc.definition),
+                )
+            })
+            .flatten();
+            let mut attrs: Vec<AttrDelta> = params.into_iter().collect();
+            let params = !attrs.is_empty();
             if !params
                 && (c.kind != tc.kind
                     || !self.same_sql(
@@ -73,8 +105,8 @@ impl Comparer<'_> {
                         constraint_def_core(c),
                         constraint_def_core(tc),
                     )
-                    || touches(&c.columns)
-                    || refs_any(retyped, &c.definition)
+                    || rebuilt.touches(&c.columns)
+                    || rebuilt.names_retyped(&c.definition)
                     || (c.validated && !tc.validated))
             {
                 attrs.push(AttrDelta::new(

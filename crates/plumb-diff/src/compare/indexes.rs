@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 
 use plumb_model::{quote_ident, Constraint, ConstraintKind, Index, QualName, Table};
 
-use super::{alter, clustered, refs_any, AttrDelta, Comparer, Delta, Obj, ObjDelta};
-use crate::differ::{online_index, split_storage_params, strip_stmt};
+use super::constraints::storage_params_only;
+use super::{alter, clustered, AttrDelta, Comparer, Delta, Obj, ObjDelta, Rebuilt};
+use crate::differ::{online_index, strip_stmt};
 use crate::keys::Key;
 use crate::same::Sql;
 use crate::{Attribute, ObjectKind};
@@ -25,7 +26,7 @@ impl Comparer<'_> {
     /// The own indexes of table `t` that differ from `f`'s: dropped in `f`'s order (with the kept ones
     /// altered), then created in `t`'s. One that becomes the partition index of a parent index with the same
     /// definition is attached by `partition_indexes`, not dropped; a partition index that stays standalone
-    /// when its partition is detached is not created. `regenerated` and `retyped` as for
+    /// when its partition is detached is not created. `rebuilt` as for
     /// [`Self::constraints`]. A kept index is an alter of [`Attribute::StorageParameters`] when only its
     /// storage parameters change (`ALTER INDEX`), of [`Attribute::Definition`] alone when it is dropped and
     /// created again, or of [`Attribute::Comment`].
@@ -33,8 +34,7 @@ impl Comparer<'_> {
         &mut self,
         f: &'t Table,
         t: &'t Table,
-        regenerated: &BTreeSet<String>,
-        retyped: &BTreeSet<QualName>,
+        rebuilt: &Rebuilt<'_>,
     ) -> Vec<Delta<'t>> {
         let name = &t.name;
         let mut out = Vec::new();
@@ -43,7 +43,6 @@ impl Comparer<'_> {
             object: format!("{}.{}", quote_ident(&name.schema), quote_ident(&i.name)),
             obj: Obj::TableIndex { table: t, delta },
         };
-        let touches = |cols: &[String]| cols.iter().any(|c| regenerated.contains(c));
         for (n, i) in f.indexes.iter().filter(|(_, i)| own(i)) {
             let ti = match t.indexes.get(n).filter(own) {
                 // becomes the partition index of a parent index: attached, not rebuilt
@@ -61,20 +60,18 @@ impl Comparer<'_> {
                 Some(ti) => ti,
             };
             let iobj = format!("{}.{}", quote_ident(&name.schema), quote_ident(n));
-            let params = t.partition_by.is_none()
-                && !touches(&i.columns)
-                && !refs_any(retyped, &i.definition)
-                && split_storage_params(strip_stmt(&i.definition))
-                    .zip(split_storage_params(strip_stmt(&ti.definition)))
-                    .is_some_and(|((a, ap), (b, bp))| ap != bp && a == b);
-            let mut attrs = Vec::new();
-            if params {
-                attrs.push(AttrDelta::new(
-                    Attribute::StorageParameters,
-                    Some(i.definition.clone()),
-                    Some(ti.definition.clone()),
-                ));
-            }
+            let params = (t.partition_by.is_none()
+                && !rebuilt.touches(&i.columns)
+                && !rebuilt.names_retyped(&i.definition))
+            .then(|| {
+                storage_params_only(
+                    (strip_stmt(&i.definition), strip_stmt(&ti.definition)),
+                    (&i.definition, &ti.definition),
+                )
+            })
+            .flatten();
+            let mut attrs: Vec<AttrDelta> = params.into_iter().collect();
+            let params = !attrs.is_empty();
             if !params
                 && (!self.same_sql(
                     Sql::Statement,
@@ -82,8 +79,8 @@ impl Comparer<'_> {
                     &iobj,
                     strip_stmt(&i.definition),
                     strip_stmt(&ti.definition),
-                ) || touches(&i.columns)
-                    || refs_any(retyped, &i.definition))
+                ) || rebuilt.touches(&i.columns)
+                    || rebuilt.names_retyped(&i.definition))
             {
                 attrs.push(AttrDelta::new(
                     Attribute::Definition,

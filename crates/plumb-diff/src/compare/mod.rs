@@ -34,6 +34,7 @@ mod views;
 mod walk;
 
 pub(crate) use self::columns::{column_now, ColumnHow};
+pub(crate) use self::constraints::Rebuilt;
 pub(crate) use self::default_privileges::DefaultPrivilegesDelta;
 pub(crate) use self::event_triggers::event_trigger_definition;
 pub(crate) use self::functions::function_kind;

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use plumb_model::{AclKind, Database, PartitionOf, QualName, ReplicaIdentity, Table};
 
-use super::{alter, created_keys, AttrDelta, Comparer, Delta, Obj};
+use super::{alter, created_keys, AttrDelta, Comparer, Delta, Obj, Rebuilt};
 use crate::differ::{pairs, same_options};
 use crate::same::Sql;
 use crate::{Attribute, ObjectKind};
@@ -162,10 +162,14 @@ impl<'a> Comparer<'a> {
         out.extend(self.table_attrs(f, t));
         let (columns, regenerated) = self.columns(f, t);
         out.extend(columns);
-        let constraints = self.constraints(f, t, &regenerated, retyped);
+        let rebuilt = Rebuilt {
+            regenerated: &regenerated,
+            retyped,
+        };
+        let constraints = self.constraints(f, t, &rebuilt);
         let mut created = created_keys(&constraints);
         out.extend(constraints);
-        let indexes = self.indexes(f, t, &regenerated, retyped);
+        let indexes = self.indexes(f, t, &rebuilt);
         created.extend(created_keys(&indexes));
         out.extend(indexes);
         out.extend(self.triggers(name, &f.triggers, &t.triggers));

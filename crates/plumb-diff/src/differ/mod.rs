@@ -2,7 +2,7 @@
 //! (`crate::compare`) written family by family (`crate::write`; tables by `Differ::tables`, `CREATE TABLE`
 //! in `tables.rs`). Then the dependants of what goes away are rebuilt (`rebuild.rs`).
 //!
-//! This module holds the helpers the writers use (`change`, `op`, `alter_op`, `create_extras`);
+//! This module holds the helpers the writers use (`op`, `alter_op`, `create_extras`);
 //! the other modules hold the SQL helpers of tables (see each module's header).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -201,17 +201,6 @@ impl<'a> Differ<'a> {
     }
 
     // ----- helpers -------------------------------------------------------------------------------------
-
-    pub(crate) fn change(&mut self, kind: ObjectKind, object: &str, action: Action) {
-        self.out.changes.push(Change {
-            kind,
-            object: object.to_string(),
-            action,
-            attribute: None,
-            from: None,
-            to: None,
-        });
-    }
 
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn op(

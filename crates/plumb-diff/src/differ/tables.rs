@@ -72,7 +72,7 @@ impl<'a> Differ<'a> {
                             .as_ref()
                             .is_some_and(|r| r != *n && members.contains(r));
                     if in_cycle {
-                        self.drop_constraint(n, c, false);
+                        self.drop_constraint(n, c);
                     }
                 }
             }
@@ -229,19 +229,19 @@ impl<'a> Differ<'a> {
         );
         for c in t.constraints.values() {
             if c.is_local && (c.kind == ConstraintKind::ForeignKey || !c.validated) {
-                self.add_constraint(t, c, true, false);
+                self.add_constraint(t, c, true);
             }
         }
         for i in t.indexes.values() {
             if i.constraint.is_none() && i.parent_index.is_none() {
-                self.create_index(name, i, true, false, t.partition_by.is_some());
+                self.create_index(name, i, true, t.partition_by.is_some());
             }
         }
         for tr in t.triggers.values() {
-            self.create_trigger(name, tr, false);
+            self.create_trigger(name, tr);
         }
         for p in t.policies.values() {
-            self.create_policy(name, p, false);
+            self.create_policy(name, p);
         }
         // a new index is not marked: the one the table is clustered on is
         if clustered(&t.indexes).is_some() {

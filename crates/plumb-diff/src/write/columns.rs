@@ -342,22 +342,16 @@ impl Differ<'_> {
                 Some(Stage::Columns),
             );
         }
-        if has(Attribute::Comment) {
-            let sql = vec![comment_sql(
+        // the comment and the grants, each a step of its own
+        let comment = has(Attribute::Comment).then(|| {
+            vec![comment_sql(
                 &format!("COLUMN {cobj}"),
                 tc.comment.as_deref(),
-            )];
-            self.alter_op(
-                key(),
-                ObjectKind::Column,
-                &cobj,
-                sql,
-                class::MISC,
-                Some(Stage::Columns),
-            );
-        }
-        if has(Attribute::Grants) {
-            let sql = column_grant_sql(name, &tc.name, &fc.grants, &tc.grants);
+            )]
+        });
+        let grants = has(Attribute::Grants)
+            .then(|| column_grant_sql(name, &tc.name, &fc.grants, &tc.grants));
+        for sql in comment.into_iter().chain(grants) {
             self.alter_op(
                 key(),
                 ObjectKind::Column,

@@ -14,8 +14,8 @@ impl Differ<'_> {
     pub(crate) fn write_constraint(&mut self, t: &Table, delta: &ObjDelta<'_, Constraint>) {
         let name = &t.name;
         let (c, tc, attrs) = match delta {
-            ObjDelta::Drop(c) => return self.drop_constraint(name, c, false),
-            ObjDelta::Create(c) => return self.add_constraint(t, c, false, false),
+            ObjDelta::Drop(c) => return self.drop_constraint(name, c),
+            ObjDelta::Create(c) => return self.add_constraint(t, c, false),
             ObjDelta::Alter { from, to, attrs } => (from, to, attrs),
         };
         let cn = &tc.name;
@@ -41,8 +41,8 @@ impl Differ<'_> {
                     }
                 }
                 Attribute::Definition => {
-                    self.drop_constraint(name, c, false);
-                    self.add_constraint(t, tc, false, false);
+                    self.drop_constraint(name, c);
+                    self.add_constraint(t, tc, false);
                 }
                 Attribute::Validated => {
                     let sql = vec![format!(

@@ -13,8 +13,8 @@ impl Differ<'_> {
         let name = &t.name;
         let partitioned = t.partition_by.is_some();
         let (i, ti, attrs) = match delta {
-            ObjDelta::Drop(i) => return self.drop_index(name, i, false),
-            ObjDelta::Create(i) => return self.create_index(name, i, false, false, partitioned),
+            ObjDelta::Drop(i) => return self.drop_index(name, i),
+            ObjDelta::Create(i) => return self.create_index(name, i, false, partitioned),
             ObjDelta::Alter { from, to, attrs } => (from, to, attrs),
         };
         let iobj = format!("{}.{}", quote_ident(&name.schema), quote_ident(&ti.name));
@@ -29,8 +29,8 @@ impl Differ<'_> {
                     }
                 }
                 Attribute::Definition => {
-                    self.drop_index(name, i, false);
-                    self.create_index(name, ti, false, false, partitioned);
+                    self.drop_index(name, i);
+                    self.create_index(name, ti, false, partitioned);
                 }
                 Attribute::Comment => {
                     let sql = vec![comment_sql(&format!("INDEX {iobj}"), ti.comment.as_deref())];
@@ -87,7 +87,7 @@ impl Differ<'_> {
             ),
             PartitionStep::CreateIndex { new_table } => {
                 let n = self.out.ops.len();
-                self.create_index(tn, i, *new_table, false, t.partition_by.is_some());
+                self.create_index(tn, i, *new_table, t.partition_by.is_some());
                 match self.out.ops.get_mut(n) {
                     Some(o) if o.transactional => o.sql.push(attach),
                     // after CREATE INDEX CONCURRENTLY, in a step of its own
