@@ -1,6 +1,7 @@
 //! Comparing: two models to a typed [`ChangeSet`], without writing the plan's statements. (Some values a
 //! change shows are SQL text: a sequence's option clauses, an event trigger's definition. Whether grants
-//! differ is whether `ordered_grant_sql` has anything to write: see `differ::grants_needed`.)
+//! differ is whether `ordered_grant_sql` has anything to write: see `differ::grants_needed`; whether a
+//! column's grants or storage differ, whether `column_grant_sql` or `column_attr_sql` has.)
 //!
 //! [`compare`] walks the object families in the plan's order and records, per object, a [`Delta`]: created,
 //! dropped, or altered with the attributes that differ ([`AttrDelta`], each with its old and new value as the
