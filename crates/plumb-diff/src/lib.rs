@@ -334,7 +334,7 @@ pub struct Uncertain {
 /// offline (see [`Uncertain`]). Empty when both sides are live databases.
 pub fn uncertain(from: &Database, to: &Database, opts: &Options) -> Vec<Uncertain> {
     let (f, t) = (keys::filtered(from, opts), keys::filtered(to, opts));
-    let mut u = differ::Differ::run(&f, &t, opts, false).uncertain;
+    let mut u = compare::compare(&f, &t, opts).uncertain;
     // an object can be compared at more than one point
     u.sort_by(|a, b| (&a.object, &a.reason).cmp(&(&b.object, &b.reason)));
     u.dedup();
@@ -344,13 +344,13 @@ pub fn uncertain(from: &Database, to: &Database, opts: &Options) -> Vec<Uncertai
 /// The changes that turn `from` into `to`, without ordering or SQL.
 pub fn diff(from: &Database, to: &Database, opts: &Options) -> Vec<Change> {
     let (f, t) = (keys::filtered(from, opts), keys::filtered(to, opts));
-    differ::Differ::run(&f, &t, opts, false).changes
+    compare::compare(&f, &t, opts).changes()
 }
 
 /// Diff, order and write the SQL that turns `from` into `to`.
 pub fn plan(from: &Database, to: &Database, opts: &Options) -> Result<Plan, Error> {
     let (f, t) = (keys::filtered(from, opts), keys::filtered(to, opts));
-    let out = differ::Differ::run(&f, &t, opts, true);
+    let out = differ::Differ::run(&f, &t, opts);
     if let Some((object, reason)) = out.errors.into_iter().next() {
         return Err(Error::Unplannable { object, reason });
     }

@@ -2,7 +2,7 @@
 
 use plumb_model::{quote_ident, quote_literal, EventTrigger};
 
-use super::{alter, AttrDelta, Comparer, Delta, Obj, ObjDelta};
+use super::{alter, walk, AttrDelta, Comparer, Delta, Obj};
 use crate::{Attribute, ObjectKind};
 
 impl<'a> Comparer<'a> {
@@ -15,14 +15,8 @@ impl<'a> Comparer<'a> {
             object: quote_ident(name),
             obj: Obj::EventTrigger(d),
         };
-        for (name, f) in &from.event_triggers {
-            if !to.event_triggers.contains_key(name) {
-                out.push(delta(name, ObjDelta::Drop(f)));
-            }
-        }
-        for (name, t) in &to.event_triggers {
-            let Some(f) = from.event_triggers.get(name) else {
-                out.push(delta(name, ObjDelta::Create(t)));
+        for (name, pair) in walk(&from.event_triggers, &to.event_triggers) {
+            let Some((f, t)) = pair.kept(out, |_, d| delta(name, d)) else {
                 continue;
             };
             let mut attrs = Vec::new();

@@ -2,7 +2,7 @@
 
 use plumb_model::{AclKind, Database, Function, FunctionKind};
 
-use super::{AttrDelta, Comparer, Delta, Obj, ObjDelta};
+use super::{walk, AttrDelta, Comparer, Delta, Obj, ObjDelta, Pair};
 use crate::{Attribute, ObjectKind};
 
 /// The kind of object a function is, and its SQL keyword.
@@ -22,17 +22,18 @@ impl<'a> Comparer<'a> {
             object: f.id.to_string(),
             obj: Obj::Function { delta, redefine },
         };
-        for (id, f) in &from.functions {
-            if !to.functions.contains_key(id) && !self.unmodelled_in(to, f) {
-                out.push(delta(f, ObjDelta::Drop(f), false));
-            }
-        }
-        for (id, t) in &to.functions {
-            let Some(f) = from.functions.get(id) else {
-                if !self.unmodelled_in(from, t) {
-                    out.push(delta(t, ObjDelta::Create(t), false));
+        for (id, pair) in walk(&from.functions, &to.functions) {
+            let (f, t) = match pair {
+                Pair::Dropped(f) if !self.unmodelled_in(to, f) => {
+                    out.push(delta(f, ObjDelta::Drop(f), false));
+                    continue;
                 }
-                continue;
+                Pair::Created(t) if !self.unmodelled_in(from, t) => {
+                    out.push(delta(t, ObjDelta::Create(t), false));
+                    continue;
+                }
+                Pair::Dropped(_) | Pair::Created(_) => continue,
+                Pair::Kept(f, t) => (f, t),
             };
             let (kind, obj) = (function_kind(t).0, id.to_string());
             let sig = |x: &Function| (x.kind, x.returns.clone());

@@ -1,18 +1,16 @@
 //! Comparing: two models to a typed [`ChangeSet`], without writing the plan's statements. (Some values a
 //! change shows are SQL text: a sequence's option clauses, an event trigger's definition. Whether grants
-//! differ is whether `ordered_grant_sql` has anything to write: see `differ::grants_needed`.)
+//! differ is whether `ordered_grant_sql` has anything to write: see `differ::grants_needed`; whether a
+//! column's grants or storage differ, whether `column_grant_sql` or `column_attr_sql` has.)
 //!
 //! [`compare`] walks the object families in the plan's order and records, per object, a [`Delta`]: created,
 //! dropped, or altered with the attributes that differ ([`AttrDelta`], each with its old and new value as the
 //! public [`Change`] shows them). The public change list of [`crate::diff`] is [`ChangeSet::changes`]; the
 //! DDL writer (`crate::write`) turns the same deltas into operations without comparing again.
 //!
-//! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`); each
-//! family has its own module. Tables' columns, constraints, indexes and partition indexes, and which tables
-//! are created, are not moved here yet: they are still compared and written in one walk
-//! by `crate::differ`, which takes [`Comparer::table_attrs`], [`Comparer::triggers`], [`Comparer::policies`]
-//! and [`Comparer::common`]
-//! from here; [`Obj::Walk`] marks where their changes stand in the list.
+//! This module holds the change set's types and the helpers every family uses (`same_sql`, `common`;
+//! [`walk()`], the order in which a family's objects are dropped, created and compared); each family has its
+//! own module.
 
 use std::collections::BTreeSet;
 
@@ -21,9 +19,12 @@ use plumb_model::{AclKind, Common, Database, Grant};
 use crate::same::Sql;
 use crate::{Action, Attribute, Change, ObjectKind, Options, Uncertain};
 
+mod columns;
+mod constraints;
 mod default_privileges;
 mod event_triggers;
 mod functions;
+mod indexes;
 mod policies;
 mod schemas;
 mod sequences;
@@ -31,13 +32,18 @@ mod tables;
 mod triggers;
 mod types;
 mod views;
+mod walk;
 
+pub(crate) use self::columns::{column_now, ColumnHow};
+pub(crate) use self::constraints::Rebuilt;
 pub(crate) use self::default_privileges::DefaultPrivilegesDelta;
 pub(crate) use self::event_triggers::event_trigger_definition;
 pub(crate) use self::functions::function_kind;
+pub(crate) use self::indexes::{created_keys, PartitionStep};
 pub(crate) use self::sequences::identity_sequences;
 pub(crate) use self::types::{refs_any, type_kind};
 pub(crate) use self::views::{clustered, view_object_kind};
+pub(crate) use self::walk::{walk, Pair};
 
 /// What happens to one object: created, dropped, or kept with some attributes changed.
 #[derive(Debug)]
@@ -74,6 +80,11 @@ impl AttrDelta {
             grants: None,
         }
     }
+
+    /// [`Attribute::Comment`], when the comments differ.
+    pub(crate) fn comment(from: &Option<String>, to: &Option<String>) -> Option<AttrDelta> {
+        (from != to).then(|| AttrDelta::new(Attribute::Comment, from.clone(), to.clone()))
+    }
 }
 
 /// The effective privileges of an object on each side, with the grantees' ACL order and the owner's default
@@ -97,14 +108,55 @@ pub(crate) enum Obj<'a> {
     /// An alter of [`Attribute::Base`] (a domain) or [`Attribute::Definition`] (another kind, a range) alone:
     /// created anew, or rebuilt with the types of [`ChangeSet::retyped`].
     Type(ObjDelta<'a, plumb_model::Type>),
-    /// Tables, still compared and written in one walk (`crate::differ`): their changes stand here.
-    Walk,
+    /// An index of a partition attached to a parent index, or the partition's key behind one
+    /// (`Comparer::partition_indexes`): `attr` ([`Attribute::ParentIndex`]) when an index or key of the
+    /// partition is attached, `shown_create` when a new index is shown as created.
+    PartitionIndex {
+        table: &'a plumb_model::Table,
+        index: &'a plumb_model::Index,
+        step: PartitionStep,
+        attr: Option<AttrDelta>,
+        shown_create: bool,
+    },
     /// A table that goes away: dropped, or (`partitioning`: the change shown) dropped to be created again.
     TableGone {
         table: &'a plumb_model::Table,
         partitioning: Option<AttrDelta>,
     },
-    /// A table's own attributes (compared and written by the walk, with `Comparer::table_attrs`).
+    /// A column of a table that stays (`table`, the target's; compared by `Comparer::columns` and written by
+    /// `write::columns`); `how` it is written.
+    Column {
+        table: &'a plumb_model::Table,
+        delta: ObjDelta<'a, plumb_model::Column>,
+        how: ColumnHow,
+    },
+    /// A constraint of a table that stays (`table`, the target's; compared by `Comparer::constraints` and
+    /// written by `write::constraints`).
+    /// `twice`: a key created with `--online`, added `USING INDEX`, is listed twice (as it always was).
+    Constraint {
+        table: &'a plumb_model::Table,
+        delta: ObjDelta<'a, plumb_model::Constraint>,
+        twice: bool,
+    },
+    /// An index of a table that stays, not behind a constraint nor a parent index's partition (`table`, the
+    /// target's; compared by `Comparer::indexes` and written by `write::indexes`).
+    TableIndex {
+        table: &'a plumb_model::Table,
+        delta: ObjDelta<'a, plumb_model::Index>,
+    },
+    /// The index a table that stays is clustered on changes, or is created again (compared by
+    /// `Comparer::table_cluster` and written by `write::indexes`).
+    TableCluster {
+        table: &'a plumb_model::Table,
+        attr: AttrDelta,
+    },
+    /// A table created (`shown`: not one dropped to be created again, which shows no change), with its
+    /// constraints, indexes, triggers, policies and `CLUSTER ON`.
+    TableCreate {
+        table: &'a plumb_model::Table,
+        shown: bool,
+    },
+    /// A table's own attributes (`Comparer::table_attrs`).
     Table(ObjDelta<'a, plumb_model::Table>),
     /// A table's `REPLICA IDENTITY` differs; `attr` (the change shown) for a table that stays.
     ReplicaIdentity {
@@ -127,12 +179,12 @@ pub(crate) enum Obj<'a> {
         table: &'a plumb_model::QualName,
         delta: ObjDelta<'a, plumb_model::Index>,
     },
-    /// A trigger of a view (a table's are compared and written by the walk, with `Comparer::triggers`).
+    /// A trigger of a view or of a table (`Comparer::triggers`).
     Trigger {
         table: &'a plumb_model::QualName,
         delta: ObjDelta<'a, plumb_model::Trigger>,
     },
-    /// A policy of a table (compared and written by the walk, with `Comparer::policies`). `recreate`: dropped
+    /// A policy of a table (`Comparer::policies`). `recreate`: dropped
     /// and created again.
     Policy {
         table: &'a plumb_model::QualName,
@@ -167,7 +219,12 @@ impl Delta<'_> {
     /// The public changes this delta stands for, in order.
     pub(crate) fn changes(&self, out: &mut Vec<Change>) {
         let attrs = match &self.obj {
-            Obj::Walk => return,
+            Obj::TableCreate { shown: false, .. } => return,
+            Obj::PartitionIndex {
+                shown_create: true, ..
+            } => Err(Action::Create),
+            Obj::PartitionIndex { attr, .. } => Ok(attr.as_slice()),
+            Obj::TableCreate { .. } => Err(Action::Create),
             Obj::DefaultPrivileges(d) => {
                 out.push(d.change(&self.object));
                 return;
@@ -183,16 +240,34 @@ impl Delta<'_> {
                 None => Err(Action::Drop),
             },
             Obj::View { delta, .. } => delta.action_or_attrs(),
-            Obj::ViewColumn { attr, .. } | Obj::Cluster { attr, .. } => {
-                Ok(std::slice::from_ref(attr))
-            }
+            Obj::ViewColumn { attr, .. }
+            | Obj::Cluster { attr, .. }
+            | Obj::TableCluster { attr, .. } => Ok(std::slice::from_ref(attr)),
             Obj::Index { delta, .. } => delta.action_or_attrs(),
+            Obj::Column {
+                how: ColumnHow::AddedAgain,
+                ..
+            } => return,
+            Obj::Column { delta, .. } => delta.action_or_attrs(),
+            Obj::Constraint { delta, .. } => delta.action_or_attrs(),
+            Obj::TableIndex { delta, .. } => delta.action_or_attrs(),
             Obj::Trigger { delta, .. } => delta.action_or_attrs(),
             Obj::Policy { delta, .. } => delta.action_or_attrs(),
             Obj::Function { delta, .. } => delta.action_or_attrs(),
             Obj::EventTrigger(d) => d.action_or_attrs(),
             Obj::Sequence(d) => d.action_or_attrs(),
         };
+        // a key created with --online is listed twice (as it always was)
+        if let (Obj::Constraint { twice: true, .. }, Err(action)) = (&self.obj, &attrs) {
+            out.push(Change {
+                kind: self.kind,
+                object: self.object.clone(),
+                action: *action,
+                attribute: None,
+                from: None,
+                to: None,
+            });
+        }
         match attrs {
             Err(action) => out.push(Change {
                 kind: self.kind,
@@ -229,32 +304,23 @@ impl<T> ObjDelta<'_, T> {
 #[derive(Debug, Default)]
 pub(crate) struct ChangeSet<'a> {
     pub deltas: Vec<Delta<'a>>,
+    /// Where the deltas of tables created and kept stand in [`Self::deltas`] (see `Comparer::tables`), and
+    /// of partition indexes after them.
+    pub tables: std::ops::Range<usize>,
     /// Types rebuilt in place (renamed away, created anew, their users converted), in creation order: see
     /// [`types::retyped`].
     pub retyped: Vec<plumb_model::QualName>,
-    /// Tables that go away (dropped, or dropped and created again), and those created again: see
-    /// [`tables::dropped_tables`].
+    /// Tables that go away (dropped, or dropped and created again): see [`tables::dropped_tables`].
     pub dropped_tables: BTreeSet<plumb_model::QualName>,
-    pub recreated_tables: BTreeSet<plumb_model::QualName>,
     /// Objects whose SQL text could not be compared offline: treated as unchanged.
     pub uncertain: Vec<Uncertain>,
 }
 
 impl<'a> ChangeSet<'a> {
-    /// The public changes before the combined walk's (`before`), or after them.
-    pub(crate) fn changes(&self, before: bool) -> Vec<Change> {
-        let walk = self
-            .deltas
-            .iter()
-            .position(|d| matches!(d.obj, Obj::Walk))
-            .unwrap_or(self.deltas.len());
-        let part = if before {
-            &self.deltas[..walk]
-        } else {
-            self.deltas.get(walk + 1..).unwrap_or(&[])
-        };
+    /// The public changes, in order.
+    pub(crate) fn changes(&self) -> Vec<Change> {
         let mut out = Vec::new();
-        for d in part {
+        for d in &self.deltas {
             d.changes(&mut out);
         }
         out
@@ -269,6 +335,9 @@ pub(crate) struct Comparer<'a> {
     /// Whether each side states privileges (see `grants::stated`).
     pub grants_stated: (bool, bool),
     pub uncertain: Vec<Uncertain>,
+    /// The own indexes of kept tables compared so far that are dropped (or dropped and created again), by
+    /// table: a partition's key attached to one is added again (see [`Comparer::table_cluster`]).
+    pub dropped_indexes: BTreeSet<(plumb_model::QualName, String)>,
 }
 
 /// The change set that turns `from` into `to` (both filtered).
@@ -286,11 +355,20 @@ pub(crate) fn compare<'a>(
     c.types(&retyped.iter().cloned().collect(), &mut deltas);
     let (dropped_tables, recreated_tables) = tables::dropped_tables(from, to);
     c.tables_gone(&dropped_tables, &recreated_tables, &mut deltas);
-    deltas.push(Delta {
-        kind: ObjectKind::Session,
-        object: String::new(),
-        obj: Obj::Walk,
-    });
+    let start = deltas.len();
+    c.tables(
+        &recreated_tables,
+        &retyped.iter().cloned().collect(),
+        &mut deltas,
+    );
+    let mut partitions = Vec::new();
+    c.partition_indexes(
+        deltas.get(start..).unwrap_or(&[]),
+        &dropped_tables,
+        &mut partitions,
+    );
+    deltas.extend(partitions);
+    let tables = start..deltas.len();
     c.replica_identities(&dropped_tables, &mut deltas);
     c.views(&mut deltas);
     c.functions(&mut deltas);
@@ -299,9 +377,9 @@ pub(crate) fn compare<'a>(
     c.default_privileges(&mut deltas);
     ChangeSet {
         deltas,
+        tables,
         retyped,
         dropped_tables,
-        recreated_tables,
         uncertain: c.uncertain,
     }
 }
@@ -314,6 +392,7 @@ impl<'a> Comparer<'a> {
             opts,
             grants_stated: (crate::grants::stated(from), crate::grants::stated(to)),
             uncertain: Vec::new(),
+            dropped_indexes: BTreeSet::new(),
         }
     }
 
@@ -390,14 +469,9 @@ impl<'a> Comparer<'a> {
         f: &Common,
         t: &Common,
     ) -> Vec<AttrDelta> {
-        let mut out = Vec::new();
-        if f.comment != t.comment {
-            out.push(AttrDelta::new(
-                Attribute::Comment,
-                f.comment.clone(),
-                t.comment.clone(),
-            ));
-        }
+        let mut out: Vec<AttrDelta> = AttrDelta::comment(&f.comment, &t.comment)
+            .into_iter()
+            .collect();
         if !self.opts.ignore_owners {
             if let (Some(a), Some(b)) = (&f.owner, &t.owner) {
                 if a != b {

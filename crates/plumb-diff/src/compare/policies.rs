@@ -101,13 +101,7 @@ impl Comparer<'_> {
                         tp.with_check.clone(),
                     ));
                 }
-                if p.comment != tp.comment {
-                    attrs.push(AttrDelta::new(
-                        Attribute::Comment,
-                        p.comment.clone(),
-                        tp.comment.clone(),
-                    ));
-                }
+                attrs.extend(AttrDelta::comment(&p.comment, &tp.comment));
             }
             out.extend(alter(p, tp, attrs).map(|d| delta(tp, d, recreate)));
         }

@@ -2,7 +2,7 @@
 
 use plumb_model::{quote_ident, AclKind};
 
-use super::{alter, AttrDelta, Comparer, Delta, Obj, ObjDelta};
+use super::{alter, walk, AttrDelta, Comparer, Delta, Obj, ObjDelta};
 use crate::differ::public_schema_defaults;
 use crate::{Attribute, ObjectKind};
 
@@ -14,20 +14,13 @@ impl<'a> Comparer<'a> {
             object: quote_ident(name),
             obj: Obj::Schema(d),
         };
-        for (name, s) in &from.schemas {
-            if !to.schemas.contains_key(name) {
-                out.push(delta(name, ObjDelta::Drop(s)));
-            }
-        }
-        for (name, s) in &to.schemas {
-            match from.schemas.get(name) {
-                None => out.push(delta(name, ObjDelta::Create(s))),
-                Some(f) => {
-                    let (fc, tc) = public_schema_defaults(name, from, &f.common, to, &s.common);
-                    let attrs = self.common(Some(AclKind::Schema), &fc, &tc);
-                    out.extend(alter(f, s, attrs).map(|d| delta(name, d)));
-                }
-            }
+        for (name, pair) in walk(&from.schemas, &to.schemas) {
+            let Some((f, t)) = pair.kept(out, |_, d| delta(name, d)) else {
+                continue;
+            };
+            let (fc, tc) = public_schema_defaults(name, from, &f.common, to, &t.common);
+            let attrs = self.common(Some(AclKind::Schema), &fc, &tc);
+            out.extend(alter(f, t, attrs).map(|d| delta(name, d)));
         }
     }
 
@@ -38,14 +31,8 @@ impl<'a> Comparer<'a> {
             object: quote_ident(name),
             obj: Obj::Extension(d),
         };
-        for (name, e) in &from.extensions {
-            if !to.extensions.contains_key(name) {
-                out.push(delta(name, ObjDelta::Drop(e)));
-            }
-        }
-        for (name, e) in &to.extensions {
-            let Some(f) = from.extensions.get(name) else {
-                out.push(delta(name, ObjDelta::Create(e)));
+        for (name, pair) in walk(&from.extensions, &to.extensions) {
+            let Some((f, e)) = pair.kept(out, |_, d| delta(name, d)) else {
                 continue;
             };
             let mut attrs = Vec::new();
@@ -65,13 +52,7 @@ impl<'a> Comparer<'a> {
                     ));
                 }
             }
-            if f.comment != e.comment {
-                attrs.push(AttrDelta::new(
-                    Attribute::Comment,
-                    f.comment.clone(),
-                    e.comment.clone(),
-                ));
-            }
+            attrs.extend(AttrDelta::comment(&f.comment, &e.comment));
             out.extend(alter(f, e, attrs).map(|d| delta(name, d)));
         }
     }

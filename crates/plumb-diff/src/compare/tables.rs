@@ -1,14 +1,15 @@
 //! Tables: which go away (dropped, or dropped and created again; see [`dropped_tables`]), the attributes of a table that stays
 //! (partition membership, typed table, inheritance, persistence, storage parameters, row-level security,
-//! comment, owner, grants) and replica identity. Their columns, constraints and indexes, and which tables
-//! are created, are still the walk's (`crate::differ`).
+//! comment, owner, grants) and replica identity; which tables are created, and the deltas of a kept table in
+//! order (its columns are `columns.rs`', constraints `constraints.rs`', indexes and `CLUSTER ON`
+//! `indexes.rs`').
 
 use std::collections::BTreeSet;
 
 use plumb_model::{AclKind, Database, PartitionOf, QualName, ReplicaIdentity, Table};
 
-use super::{alter, AttrDelta, Comparer, Delta, Obj};
-use crate::differ::same_options;
+use super::{alter, created_keys, AttrDelta, Comparer, Delta, Obj, Rebuilt};
+use crate::differ::{pairs, same_options};
 use crate::same::Sql;
 use crate::{Attribute, ObjectKind};
 
@@ -117,6 +118,63 @@ impl<'a> Comparer<'a> {
                 obj: Obj::ReplicaIdentity { table: t, attr },
             });
         }
+    }
+}
+
+impl<'a> Comparer<'a> {
+    /// Tables created, and kept tables changed, in name order (after `tables_gone`'s drops). `recreated`:
+    /// tables dropped to be created again (see [`dropped_tables`]), created here with no change shown
+    /// (also when they did not change themselves); `retyped`: the types rebuilt in place.
+    pub(super) fn tables(
+        &mut self,
+        recreated: &BTreeSet<QualName>,
+        retyped: &BTreeSet<QualName>,
+        out: &mut Vec<Delta<'a>>,
+    ) {
+        let (from, to) = (self.from, self.to);
+        for (name, f, t) in pairs(&from.tables, &to.tables) {
+            let Some(t) = t else { continue };
+            match f {
+                Some(f) if f == t && !recreated.contains(name) => {}
+                Some(f) if !recreated.contains(name) => self.kept_table(f, t, retyped, out),
+                _ => out.push(Delta {
+                    kind: ObjectKind::Table,
+                    object: name.to_string(),
+                    obj: Obj::TableCreate {
+                        table: t,
+                        shown: !recreated.contains(name),
+                    },
+                }),
+            }
+        }
+    }
+
+    /// The deltas of a table on both sides, in the order they are written: its own attributes, columns,
+    /// constraints, indexes, triggers, `CLUSTER ON`, policies.
+    fn kept_table(
+        &mut self,
+        f: &'a Table,
+        t: &'a Table,
+        retyped: &BTreeSet<QualName>,
+        out: &mut Vec<Delta<'a>>,
+    ) {
+        let name = &t.name;
+        out.extend(self.table_attrs(f, t));
+        let (columns, regenerated) = self.columns(f, t);
+        out.extend(columns);
+        let rebuilt = Rebuilt {
+            regenerated: &regenerated,
+            retyped,
+        };
+        let constraints = self.constraints(f, t, &rebuilt);
+        let mut created = created_keys(&constraints);
+        out.extend(constraints);
+        let indexes = self.indexes(f, t, &rebuilt);
+        created.extend(created_keys(&indexes));
+        out.extend(indexes);
+        out.extend(self.triggers(name, &f.triggers, &t.triggers));
+        out.extend(self.table_cluster(f, t, &created));
+        out.extend(self.policies(name, f, t));
     }
 }
 

@@ -53,13 +53,7 @@ impl Comparer<'_> {
                         Some(tt.enabled.as_catalog().to_string()),
                     ));
                 }
-                if tr.comment != tt.comment {
-                    attrs.push(AttrDelta::new(
-                        Attribute::Comment,
-                        tr.comment.clone(),
-                        tt.comment.clone(),
-                    ));
-                }
+                attrs.extend(AttrDelta::comment(&tr.comment, &tt.comment));
             }
             out.extend(alter(tr, tt, attrs).map(|d| delta(tt, d)));
         }

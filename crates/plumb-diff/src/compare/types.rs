@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use plumb_model::{AclKind, Database, QualName, Type, TypeKind};
 
-use super::{alter, AttrDelta, Comparer, Delta, Obj, ObjDelta};
+use super::{alter, walk, AttrDelta, Comparer, Delta, Obj};
 use crate::{Attribute, ObjectKind};
 
 /// The kind of object a type is, and its SQL keyword.
@@ -106,14 +106,8 @@ impl<'a> Comparer<'a> {
             object: t.name.to_string(),
             obj: Obj::Type(d),
         };
-        for (name, f) in &from.types {
-            if !to.types.contains_key(name) {
-                out.push(delta(f, ObjDelta::Drop(f)));
-            }
-        }
-        for (name, t) in &to.types {
-            let Some(f) = from.types.get(name) else {
-                out.push(delta(t, ObjDelta::Create(t)));
+        for (name, pair) in walk(&from.types, &to.types) {
+            let Some((f, t)) = pair.kept(out, delta) else {
                 continue;
             };
             let mut attrs = Vec::new();

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use plumb_model::{quote_ident, AclKind, Index, View, ViewKind};
 
-use super::{alter, AttrDelta, Comparer, Delta, Obj, ObjDelta};
+use super::{alter, walk, AttrDelta, Comparer, Delta, Obj, ObjDelta};
 use crate::differ::{same_options, strip_stmt};
 use crate::same::Sql;
 use crate::{Attribute, ObjectKind};
@@ -48,18 +48,12 @@ impl<'a> Comparer<'a> {
             object: v.name.to_string(),
             obj: Obj::View { delta, recreate },
         };
-        for (name, f) in &from.views {
-            if !to.views.contains_key(name) {
-                out.push(delta(f, ObjDelta::Drop(f), false));
-            }
-        }
-        for (name, t) in &to.views {
-            let kind = view_object_kind(t);
-            let obj = name.to_string();
-            let Some(f) = from.views.get(name) else {
-                out.push(delta(t, ObjDelta::Create(t), false));
+        for (name, pair) in walk(&from.views, &to.views) {
+            let Some((f, t)) = pair.kept(out, |x, d| delta(x, d, false)) else {
                 continue;
             };
+            let kind = view_object_kind(t);
+            let obj = name.to_string();
             let def_changes = !self.same_sql(
                 Sql::Statement,
                 kind,

@@ -1,4 +1,4 @@
-//! Changes inside a table that stays: its columns' stage, constraints, indexes, storage parameters, `CLUSTER ON`.
+//! The SQL of storage parameters (of tables and indexes) and of `CLUSTER ON`.
 
 use super::*;
 
@@ -33,7 +33,7 @@ pub(crate) fn reloption_name(opt: &str) -> String {
 /// An index or key definition without its storage parameters, and the parameters as (name, value): `WITH
 /// (fillfactor='70')` as `pg_get_indexdef` and `pg_get_constraintdef` write them (the value unquoted). `None`
 /// when the clause cannot be told apart safely.
-pub(super) fn split_storage_params(def: &str) -> Option<(String, Vec<StorageParam>)> {
+pub(crate) fn split_storage_params(def: &str) -> Option<(String, Vec<StorageParam>)> {
     let Some(start) = def.find(" WITH (") else {
         return Some((def.to_string(), Vec::new()));
     };
@@ -113,12 +113,11 @@ pub(super) fn storage_param_sql(
 
 impl<'a> Differ<'a> {
     /// Storage parameters of an index (behind a key or not) changed in place: `ALTER INDEX … SET/RESET`.
-    pub(super) fn alter_storage_params(
+    pub(crate) fn alter_storage_params(
         &mut self,
         key: Key,
         obj: &str,
         index: &str,
-        (from_def, to_def): (&str, &str),
         (a, b): (&[StorageParam], &[StorageParam]),
     ) {
         // the index behind a key is altered as part of its constraint
@@ -126,13 +125,6 @@ impl<'a> Differ<'a> {
             Key::Constraint(..) => (ObjectKind::Constraint, class::CONSTRAINT),
             _ => (ObjectKind::Index, class::INDEX),
         };
-        self.change_attr(
-            kind,
-            obj,
-            Attribute::StorageParameters,
-            Some(from_def.to_string()),
-            Some(to_def.to_string()),
-        );
         self.op(
             key,
             Action::Alter,
@@ -143,49 +135,6 @@ impl<'a> Differ<'a> {
             class,
             Some(Stage::AfterColumns),
         );
-    }
-
-    /// `CLUSTER ON` of a table or materialized view (`kw`): the index the target marks, set when it is not
-    /// marked on the other side or is (re)created by this plan (a new index is not marked); `SET WITHOUT
-    /// CLUSTER` when the target marks none.
-    pub(super) fn cluster_on(
-        &mut self,
-        name: &QualName,
-        kw: &str,
-        from: Option<&BTreeMap<String, PgIndex>>,
-        to: &BTreeMap<String, PgIndex>,
-    ) {
-        let (was, will) = (from.and_then(clustered), clustered(to));
-        match will {
-            Some(n) => {
-                let index_key = Key::Index(name.clone(), n.clone());
-                let con_key = to[n]
-                    .constraint
-                    .as_ref()
-                    .map(|c| Key::Constraint(name.clone(), c.clone()));
-                let created = self.out.ops.iter().any(|o| {
-                    o.role == Action::Create
-                        && (o.key == index_key || Some(&o.key) == con_key.as_ref())
-                });
-                if was == Some(n) && !created {
-                    return;
-                }
-            }
-            None if was.is_some() => {}
-            None => return,
-        }
-        if from.is_some() {
-            let kind = cluster_kind(kw);
-            let or_none = |v: Option<&String>| Some(v.map_or("none".into(), |n| quote_ident(n)));
-            self.change_attr(
-                kind,
-                &name.to_string(),
-                Attribute::ClusteredOnIndex,
-                or_none(was),
-                or_none(will),
-            );
-        }
-        self.write_cluster(name, kw, to);
     }
 
     /// `CLUSTER ON` the index `to` marks, or `SET WITHOUT CLUSTER` when it marks none.
@@ -221,224 +170,5 @@ impl<'a> Differ<'a> {
             class::MISC,
             Some(Stage::AfterColumns),
         );
-    }
-
-    pub(super) fn alter_table(&mut self, f: &Table, t: &Table) {
-        let name = &t.name;
-        let attrs = self.cmp.table_attrs(f, t);
-        self.record_and_write(attrs.into_iter().collect());
-
-        // columns
-        let recreated_cols = self.columns(f, t);
-
-        // constraints
-        let touches = |cols: &[String]| cols.iter().any(|c| recreated_cols.contains(c));
-        for (cn, c) in &f.constraints {
-            if !c.is_local {
-                continue;
-            }
-            match t.constraints.get(cn).filter(|x| x.is_local) {
-                None => self.drop_constraint(name, c, true),
-                Some(tc) => {
-                    let cobj = format!("{} on {name}", quote_ident(cn));
-                    // only the storage parameters of the index behind the key change: ALTER INDEX
-                    let params = (c.kind == tc.kind
-                        && t.partition_by.is_none()
-                        && !touches(&c.columns)
-                        && c.validated == tc.validated)
-                        .then(|| {
-                            split_storage_params(constraint_def_core(c))
-                                .zip(split_storage_params(constraint_def_core(tc)))
-                        })
-                        .flatten()
-                        .filter(|((a, ap), (b, bp))| ap != bp && a == b);
-                    let params = params.filter(|_| !self.refs_retyped(&c.definition));
-                    if let Some(((_, ap), (_, bp))) = &params {
-                        let index = t
-                            .indexes
-                            .values()
-                            .find(|i| i.constraint.as_deref() == Some(cn.as_str()))
-                            .map_or(cn.as_str(), |i| i.name.as_str());
-                        self.alter_storage_params(
-                            Key::Constraint(name.clone(), cn.clone()),
-                            &cobj,
-                            &QualName::new(&name.schema, index).to_string(),
-                            (&c.definition, &tc.definition),
-                            (ap, bp),
-                        );
-                    }
-                    if params.is_none()
-                        && (c.kind != tc.kind
-                            || !self.cmp.same_sql(
-                                Sql::Constraint,
-                                ObjectKind::Constraint,
-                                &cobj,
-                                constraint_def_core(c),
-                                constraint_def_core(tc),
-                            )
-                            || touches(&c.columns)
-                            || self.refs_retyped(&c.definition)
-                            || (c.validated && !tc.validated))
-                    {
-                        self.change_attr(
-                            ObjectKind::Constraint,
-                            &format!("{} on {name}", quote_ident(cn)),
-                            Attribute::Definition,
-                            Some(c.definition.clone()),
-                            Some(tc.definition.clone()),
-                        );
-                        self.drop_constraint(name, c, false);
-                        self.add_constraint(t, tc, false, false);
-                    } else {
-                        let cobj = format!("{} on {name}", quote_ident(cn));
-                        if !c.validated && tc.validated {
-                            self.change_attr(
-                                ObjectKind::Constraint,
-                                &cobj,
-                                Attribute::Validated,
-                                Some("false".into()),
-                                Some("true".into()),
-                            );
-                            let sql = vec![format!(
-                                "ALTER TABLE {name} VALIDATE CONSTRAINT {};",
-                                quote_ident(cn)
-                            )];
-                            let h = vec![hz(
-                                HazardKind::LongLock,
-                                "scans the table (with a lock that allows reads and writes)",
-                            )];
-                            self.op(
-                                Key::Constraint(name.clone(), cn.clone()),
-                                Action::Alter,
-                                ObjectKind::Constraint,
-                                &cobj,
-                                sql,
-                                h,
-                                class::CONSTRAINT,
-                                Some(Stage::AfterColumns),
-                            );
-                        }
-                        if c.comment != tc.comment {
-                            self.change_attr(
-                                ObjectKind::Constraint,
-                                &cobj,
-                                Attribute::Comment,
-                                c.comment.clone(),
-                                tc.comment.clone(),
-                            );
-                            let sql = vec![comment_sql(
-                                &format!("CONSTRAINT {} ON {name}", quote_ident(cn)),
-                                tc.comment.as_deref(),
-                            )];
-                            self.op(
-                                Key::Constraint(name.clone(), cn.clone()),
-                                Action::Alter,
-                                ObjectKind::Constraint,
-                                &cobj,
-                                sql,
-                                vec![],
-                                class::MISC,
-                                Some(Stage::AfterColumns),
-                            );
-                        }
-                    }
-                }
-            }
-        }
-        for (cn, c) in &t.constraints {
-            if c.is_local && !f.constraints.get(cn).is_some_and(|x| x.is_local) {
-                self.add_constraint(t, c, false, true);
-            }
-        }
-        // indexes that do not belong to a constraint or a parent index
-        let own = |i: &&PgIndex| i.constraint.is_none() && i.parent_index.is_none();
-        let same =
-            |a: &PgIndex, b: &PgIndex| strip_stmt(&a.definition) == strip_stmt(&b.definition);
-        for (n, i) in f.indexes.iter().filter(|(_, i)| own(i)) {
-            match t.indexes.get(n).filter(own) {
-                // becomes the partition index of a parent index: attached, not rebuilt
-                None if t.indexes.get(n).is_some_and(|x| {
-                    x.constraint.is_none() && x.parent_index.is_some() && same(x, i)
-                }) => {}
-                None => self.drop_index(name, i, true),
-                Some(ti) => {
-                    let iobj = format!("{}.{}", quote_ident(&name.schema), quote_ident(n));
-                    let params = (t.partition_by.is_none()
-                        && !touches(&i.columns)
-                        && !self.refs_retyped(&i.definition))
-                    .then(|| {
-                        split_storage_params(strip_stmt(&i.definition))
-                            .zip(split_storage_params(strip_stmt(&ti.definition)))
-                    })
-                    .flatten()
-                    .filter(|((a, ap), (b, bp))| ap != bp && a == b);
-                    if let Some(((_, ap), (_, bp))) = &params {
-                        self.alter_storage_params(
-                            Key::Index(name.clone(), n.clone()),
-                            &iobj,
-                            &iobj,
-                            (&i.definition, &ti.definition),
-                            (ap, bp),
-                        );
-                    }
-                    if params.is_none()
-                        && (!self.cmp.same_sql(
-                            Sql::Statement,
-                            ObjectKind::Index,
-                            &iobj,
-                            strip_stmt(&i.definition),
-                            strip_stmt(&ti.definition),
-                        ) || touches(&i.columns)
-                            || self.refs_retyped(&i.definition))
-                    {
-                        self.change_attr(
-                            ObjectKind::Index,
-                            &iobj,
-                            Attribute::Definition,
-                            Some(i.definition.clone()),
-                            Some(ti.definition.clone()),
-                        );
-                        self.drop_index(name, i, false);
-                        self.create_index(name, ti, false, false, t.partition_by.is_some());
-                    } else if i.comment != ti.comment {
-                        self.change_attr(
-                            ObjectKind::Index,
-                            &iobj,
-                            Attribute::Comment,
-                            i.comment.clone(),
-                            ti.comment.clone(),
-                        );
-                        let sql =
-                            vec![comment_sql(&format!("INDEX {iobj}"), ti.comment.as_deref())];
-                        self.op(
-                            Key::Index(name.clone(), n.clone()),
-                            Action::Alter,
-                            ObjectKind::Index,
-                            &iobj,
-                            sql,
-                            vec![],
-                            class::MISC,
-                            Some(Stage::AfterColumns),
-                        );
-                    }
-                }
-            }
-        }
-        for (n, i) in t.indexes.iter().filter(|(_, i)| own(i)) {
-            // a partition index stays, standalone, when its partition is detached
-            let kept = f.indexes.get(n).is_some_and(|x| {
-                x.constraint.is_none()
-                    && x.parent_index.is_some()
-                    && same(x, i)
-                    && t.partition_of.is_none()
-            });
-            if !kept && !f.indexes.get(n).is_some_and(|x| own(&x)) {
-                self.create_index(name, i, false, true, t.partition_by.is_some());
-            }
-        }
-        self.triggers(name, &f.triggers, &t.triggers);
-        self.cluster_on(name, "TABLE", Some(&f.indexes), &t.indexes);
-        let policies = self.cmp.policies(name, f, t);
-        self.record_and_write(policies);
     }
 }

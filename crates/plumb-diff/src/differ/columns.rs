@@ -1,11 +1,13 @@
-//! Columns: add, drop, type changes (with their cost), defaults, NOT NULL, identity, generated, attributes.
+//! The SQL of columns (used by `CREATE TABLE` and by `write::columns`): a column's definition,
+//! `ALTER TABLE ONLY` of its storage, compression, statistics target and options, type conversions and their
+//! cost, NOT NULL.
 
 use super::*;
 
 /// The conversion plumb writes, and says it writes, between built-in types PostgreSQL has no cast between
 /// (`USING col::type` is refused there): integers and date/time types, through Unix epoch seconds. `None`
 /// when a cast exists (or the pair is not one of these).
-pub(super) fn no_cast_conversion(
+pub(crate) fn no_cast_conversion(
     col: &str,
     from: &str,
     to: &str,
@@ -68,7 +70,7 @@ pub(super) fn split_type(t: &str) -> Option<(String, Vec<i64>)> {
 /// neither the table nor its indexes are rebuilt and no value can fail to convert, even with the
 /// `USING col::type` plumb writes. Checked on PostgreSQL 15 by comparing `relfilenode` before and after.
 /// Narrowing keeps both hazards.
-pub(super) fn type_change_cost(a: &str, b: &str) -> (bool, bool) {
+pub(crate) fn type_change_cost(a: &str, b: &str) -> (bool, bool) {
     if a == b {
         return (false, false);
     }
@@ -136,7 +138,7 @@ pub(super) fn type_change_cost(a: &str, b: &str) -> (bool, bool) {
 }
 
 /// Function-call defaults that make `ADD COLUMN` rewrite the table.
-pub(super) fn is_volatile_default(expr: &str) -> bool {
+pub(crate) fn is_volatile_default(expr: &str) -> bool {
     let e = expr.to_ascii_lowercase();
     [
         "nextval(",
@@ -176,7 +178,7 @@ pub(super) fn not_null_clause(c: &Column, implied: &str) -> String {
 }
 
 /// A NOT NULL constraint added `NOT VALID` (PostgreSQL 18) cannot be written in the column's definition.
-pub(super) fn not_valid_not_null_sql(table: &QualName, c: &Column) -> Option<String> {
+pub(crate) fn not_valid_not_null_sql(table: &QualName, c: &Column) -> Option<String> {
     let n = c.not_null_constraint.as_deref().filter(|n| n.not_valid)?;
     Some(format!(
         "ALTER TABLE {table} ADD CONSTRAINT {} NOT NULL {}{} NOT VALID;",
@@ -187,7 +189,7 @@ pub(super) fn not_valid_not_null_sql(table: &QualName, c: &Column) -> Option<Str
 }
 
 /// A column's definition in a table `table` (for the NOT NULL constraint's implied name).
-pub(super) fn column_def(table: &QualName, c: &Column) -> String {
+pub(crate) fn column_def(table: &QualName, c: &Column) -> String {
     let mut s = format!("{} {}", quote_ident(&c.name), c.type_name);
     if let Some(m) = &c.compression {
         s.push_str(&format!(" COMPRESSION {}", quote_ident(m)));
@@ -229,7 +231,7 @@ pub(super) fn column_def(table: &QualName, c: &Column) -> String {
 /// `ALTER TABLE ONLY … ALTER COLUMN … SET STORAGE / COMPRESSION / STATISTICS` that turn column `from` (what
 /// the column has: after `CREATE`, `ADD COLUMN` or a type change) into `to`. `ONLY`, as pg_dump writes it: each
 /// table's own value is compared and set, partitions and children included.
-pub(super) fn column_attr_sql(
+pub(crate) fn column_attr_sql(
     table: &QualName,
     from: &Column,
     to: &Column,
@@ -284,631 +286,14 @@ pub(super) fn column_attr_sql(
     sql
 }
 
-impl<'a> Differ<'a> {
-    /// Column changes of a table present on both sides. Returns the columns dropped and added again.
-    pub(super) fn columns(&mut self, f: &Table, t: &Table) -> BTreeSet<String> {
-        let name = &t.name;
-        let mut recreated = BTreeSet::new();
-        self.inherited_column_attrs(f, t);
-        if f.partition_of.is_some() && t.partition_of.is_some() {
-            return recreated;
-        }
-        let fcols = local_columns(f, f.partition_of.is_some());
-        let tcols = local_columns(t, t.partition_of.is_some());
-        for fc in &fcols {
-            // a column that stays, only inherited now, cannot be made non-local by ALTER: leave it
-            if t.column(&fc.name).is_some_and(|c| !c.is_local)
-                && !tcols.iter().any(|c| c.name == fc.name)
-            {
-                continue;
-            }
-            let tc = tcols.iter().find(|c| c.name == fc.name);
-            let cobj = format!("{name}.{}", quote_ident(&fc.name));
-            let regenerate = tc.is_some_and(|tc| tc.generated.is_some())
-                && (tc.is_some_and(|tc| tc.generated_virtual != fc.generated_virtual)
-                    || !self.cmp.same_sql_opt(
-                        Sql::Expr,
-                        ObjectKind::Column,
-                        &cobj,
-                        fc.generated.as_deref(),
-                        tc.and_then(|c| c.generated.as_deref()),
-                    ));
-            if tc.is_none() || regenerate {
-                if tc.is_none() {
-                    self.change(ObjectKind::Column, &cobj, Action::Drop);
-                } else {
-                    self.change_attr(
-                        ObjectKind::Column,
-                        &cobj,
-                        Attribute::Generated,
-                        fc.generated.clone(),
-                        tc.and_then(|c| c.generated.clone()),
-                    );
-                    recreated.insert(fc.name.clone());
-                }
-                let sql = vec![format!(
-                    "ALTER TABLE {name} DROP COLUMN {};",
-                    quote_ident(&fc.name)
-                )];
-                let h = vec![hz(
-                    HazardKind::DataLoss,
-                    format!("drops column {cobj} and its data"),
-                )];
-                self.op(
-                    Key::Column(name.clone(), fc.name.clone()),
-                    Action::Drop,
-                    ObjectKind::Column,
-                    &cobj,
-                    sql,
-                    h,
-                    class::COLUMN,
-                    Some(Stage::Columns),
-                );
-                self.seeds
-                    .insert(Key::Column(name.clone(), fc.name.clone()));
-            }
-        }
-        for tc in &tcols {
-            let cobj = format!("{name}.{}", quote_ident(&tc.name));
-            let key = Key::Column(name.clone(), tc.name.clone());
-            let fc = fcols.iter().find(|c| c.name == tc.name);
-            if fc.is_none()
-                && f.column(&tc.name).is_some()
-                && !self.parent_drops_column(f, &tc.name)
-            {
-                continue; // inherited in `from` and staying: it cannot be made local by ALTER
-            }
-            match fc {
-                Some(fc) if !recreated.contains(&tc.name) => self.alter_column(t, fc, tc),
-                _ => {
-                    if fc.is_none() {
-                        self.change(ObjectKind::Column, &cobj, Action::Create);
-                    }
-                    let mut sql = vec![format!(
-                        "ALTER TABLE {name} ADD COLUMN {};",
-                        column_def(name, tc)
-                    )];
-                    sql.extend(not_valid_not_null_sql(name, tc));
-                    let added = Column {
-                        name: tc.name.clone(),
-                        type_name: tc.type_name.clone(),
-                        compression: tc.compression.clone(),
-                        ..Column::default()
-                    };
-                    sql.extend(column_attr_sql(name, &added, tc, self.to));
-                    if let Some(text) = &tc.comment {
-                        sql.push(comment_sql(&format!("COLUMN {cobj}"), Some(text)));
-                    }
-                    if !self.opts.ignore_privileges {
-                        sql.extend(column_grant_sql(
-                            name,
-                            &tc.name,
-                            &BTreeSet::new(),
-                            &tc.grants,
-                        ));
-                    }
-                    let mut h = Vec::new();
-                    if tc.generated.is_some()
-                        || tc.identity.is_some()
-                        || tc.default.as_deref().is_some_and(is_volatile_default)
-                    {
-                        h.push(hz(HazardKind::TableRewrite, "fills every existing row: the table is rewritten under an ACCESS EXCLUSIVE lock"));
-                    }
-                    if tc.not_null
-                        && tc.default.is_none()
-                        && tc.identity.is_none()
-                        && tc.generated.is_none()
-                    {
-                        h.push(hz(
-                            HazardKind::DataLoss,
-                            "NOT NULL without a default fails if the table has rows",
-                        ));
-                    }
-                    self.op(
-                        key,
-                        Action::Create,
-                        ObjectKind::Column,
-                        &cobj,
-                        sql,
-                        h,
-                        class::COLUMN,
-                        Some(Stage::Columns),
-                    );
-                }
-            }
-        }
-        recreated
-    }
-
-    /// True when a parent `f` inherits `column` from loses that column in `to`.
-    pub(super) fn parent_drops_column(&self, f: &Table, column: &str) -> bool {
-        f.inherits
-            .iter()
-            .chain(f.partition_of.as_ref().map(|p| &p.parent))
-            .any(|p| {
-                self.from
-                    .tables
-                    .get(p)
-                    .is_some_and(|pt| pt.column(column).is_some())
-                    && self
-                        .to
-                        .tables
-                        .get(p)
-                        .is_none_or(|pt| pt.column(column).is_none())
-            })
-    }
-
-    pub(super) fn alter_column(&mut self, t: &Table, fc: &Column, tc: &Column) {
-        let name = &t.name;
-        let col = quote_ident(&tc.name);
-        let cobj = format!("{name}.{col}");
-        let pre = format!("ALTER TABLE {name} ALTER COLUMN {col}");
-        let mut sql = Vec::new();
-        let mut hazards = Vec::new();
-        let type_changes = fc.type_name != tc.type_name || fc.collation != tc.collation;
-        if fc.identity.is_some() && tc.identity.is_none() {
-            self.change_attr(
-                ObjectKind::Column,
-                &cobj,
-                Attribute::Identity,
-                Some(identity_text(fc)),
-                None,
-            );
-            sql.push(format!("{pre} DROP IDENTITY;"));
-        }
-        if fc.generated.is_some() && tc.generated.is_none() {
-            self.change_attr(
-                ObjectKind::Column,
-                &cobj,
-                Attribute::Generated,
-                fc.generated.clone(),
-                None,
-            );
-            sql.push(format!("{pre} DROP EXPRESSION;"));
-        }
-        let default_changes = fc.identity.is_none() == tc.identity.is_none()
-            && !self.cmp.same_sql_opt(
-                Sql::Expr,
-                ObjectKind::Column,
-                &cobj,
-                fc.default.as_deref(),
-                tc.default.as_deref(),
-            );
-        let fdefault = if fc.identity.is_none() && fc.generated.is_none() {
-            fc.default.as_ref()
-        } else {
-            None
-        };
-        let tdefault = if tc.identity.is_none() && tc.generated.is_none() {
-            tc.default.as_ref()
-        } else {
-            None
-        };
-        let default_same = self.cmp.same_sql_opt(
-            Sql::Expr,
-            ObjectKind::Column,
-            &cobj,
-            fdefault.map(String::as_str),
-            tdefault.map(String::as_str),
-        );
-        if !default_same || default_changes {
-            self.change_attr(
-                ObjectKind::Column,
-                &cobj,
-                Attribute::Default,
-                fdefault.cloned(),
-                tdefault.cloned(),
-            );
-        }
-        // A new default replaces the old one in one SET DEFAULT; it is dropped first only when there is no
-        // new one, or when the type changes (the old default might not convert).
-        if fdefault.is_some() && ((!default_same && tdefault.is_none()) || type_changes) {
-            sql.push(format!("{pre} DROP DEFAULT;"));
-        }
-        if type_changes {
-            self.change_attr(
-                ObjectKind::Column,
-                &cobj,
-                Attribute::Type,
-                Some(type_with_collation(fc)),
-                Some(type_with_collation(tc)),
-            );
-            // a column of a rebuilt type is converted by `retype`
-            let retyped = self.refs_retyped(&fc.type_name);
-            let mut s = format!("{pre} TYPE {}", tc.type_name);
-            if let Some(c) = &tc.collation {
-                s.push_str(&format!(" COLLATE {c}"));
-            }
-            let given = self
-                .opts
-                .using
-                .iter()
-                .find(|u| &u.table == name && u.column == tc.name);
-            if let Some(u) = given {
-                // the user's conversion, whatever the types
-                s.push_str(&format!(" USING {}", u.expr));
-                hazards.push(hz(
-                    HazardKind::DataLoss,
-                    format!(
-                        "converts {} to {} with the expression given by --using ({}), run on every row as given",
-                        fc.type_name, tc.type_name, u.expr
-                    ),
-                ));
-                hazards.push(hz(
-                    HazardKind::TableRewrite,
-                    format!(
-                        "rewrites the table to convert {} to {}",
-                        fc.type_name, tc.type_name
-                    ),
-                ));
-            } else if fc.type_name != tc.type_name {
-                if self.is_enum_type(&fc.type_name) || self.is_enum_type(&tc.type_name) {
-                    s.push_str(&format!(" USING {col}::text::{}", tc.type_name));
-                } else if let Some((using, how)) =
-                    no_cast_conversion(&col, &fc.type_name, &tc.type_name)
-                {
-                    // PostgreSQL has no cast between these types: `USING col::type` would be refused
-                    s.push_str(&format!(" USING {using}"));
-                    hazards.push(hz(
-                        HazardKind::DataLoss,
-                        format!(
-                            "there is no cast from {} to {}: {how}; edit the USING expression if the values mean something else",
-                            fc.type_name, tc.type_name
-                        ),
-                    ));
-                } else {
-                    s.push_str(&format!(" USING {col}::{}", tc.type_name));
-                }
-                let (rewrite, fail) = type_change_cost(&fc.type_name, &tc.type_name);
-                if rewrite {
-                    hazards.push(hz(
-                        HazardKind::TableRewrite,
-                        format!(
-                            "rewrites the table to convert {} to {}",
-                            fc.type_name, tc.type_name
-                        ),
-                    ));
-                }
-                if fail {
-                    hazards.push(hz(
-                        HazardKind::DataLoss,
-                        format!(
-                            "converting {} to {} can fail or lose information",
-                            fc.type_name, tc.type_name
-                        ),
-                    ));
-                }
-            }
-            if retyped {
-                hazards.clear();
-            } else {
-                sql.push(s + ";");
-            }
-            self.seeds
-                .insert(Key::Column(name.clone(), tc.name.clone()));
-        }
-        if fc.not_null != tc.not_null {
-            self.change_attr(
-                ObjectKind::Column,
-                &cobj,
-                Attribute::NotNull,
-                Some(fc.not_null.to_string()),
-                Some(tc.not_null.to_string()),
-            );
-            not_null_sql(name, tc, &mut sql, &mut hazards);
-        } else if let (true, Some(a), Some(b)) = (
-            tc.not_null,
-            fc.not_null_constraint.as_deref(),
-            tc.not_null_constraint.as_deref(),
-        ) {
-            // PostgreSQL 18: the same NOT NULL, its constraint renamed, validated or (not) inherited
-            if a.name != b.name {
-                self.change_attr(
-                    ObjectKind::Column,
-                    &cobj,
-                    Attribute::NotNullConstraint,
-                    Some(a.name.clone()),
-                    Some(b.name.clone()),
-                );
-                sql.push(format!(
-                    "ALTER TABLE {name} RENAME CONSTRAINT {} TO {};",
-                    quote_ident(&a.name),
-                    quote_ident(&b.name)
-                ));
-            }
-            if a.no_inherit != b.no_inherit {
-                self.change_attr(
-                    ObjectKind::Column,
-                    &cobj,
-                    Attribute::NotNullNoInherit,
-                    Some(a.no_inherit.to_string()),
-                    Some(b.no_inherit.to_string()),
-                );
-                sql.push(format!(
-                    "ALTER TABLE {name} ALTER CONSTRAINT {} {}INHERIT;",
-                    quote_ident(&b.name),
-                    if b.no_inherit { "NO " } else { "" }
-                ));
-            }
-            if a.not_valid != b.not_valid {
-                self.change_attr(
-                    ObjectKind::Column,
-                    &cobj,
-                    Attribute::NotNullValidated,
-                    Some((!a.not_valid).to_string()),
-                    Some((!b.not_valid).to_string()),
-                );
-                if b.not_valid {
-                    sql.push(format!("{pre} DROP NOT NULL;"));
-                    sql.extend(not_valid_not_null_sql(name, tc));
-                } else {
-                    sql.push(format!(
-                        "ALTER TABLE {name} VALIDATE CONSTRAINT {};",
-                        quote_ident(&b.name)
-                    ));
-                    hazards.push(hz(
-                        HazardKind::LongLock,
-                        "VALIDATE scans the whole table, and fails if a row holds NULL",
-                    ));
-                }
-            }
-        }
-        if let Some(d) = tdefault {
-            if !default_same || type_changes {
-                sql.push(format!("{pre} SET DEFAULT {d};"));
-            }
-        }
-        match (&fc.identity, &tc.identity) {
-            (None, Some(i)) => {
-                self.change_attr(
-                    ObjectKind::Column,
-                    &cobj,
-                    Attribute::Identity,
-                    None,
-                    Some(identity_text(tc)),
-                );
-                if let Some(d) = fdefault {
-                    if !sql.iter().any(|s| s.ends_with("DROP DEFAULT;")) {
-                        let _ = d;
-                        sql.push(format!("{pre} DROP DEFAULT;"));
-                    }
-                }
-                let mut s = format!(
-                    "{pre} ADD GENERATED {} AS IDENTITY",
-                    if i.always { "ALWAYS" } else { "BY DEFAULT" }
-                );
-                let opts = seq_option_clauses(&i.options, None, false);
-                if !opts.is_empty() {
-                    s.push_str(&format!(" ({})", opts.join(" ")));
-                }
-                sql.push(s + ";");
-                hazards.push(hz(
-                    HazardKind::TableRewrite,
-                    "adding an identity fills every existing row",
-                ));
-            }
-            (Some(a), Some(b)) => {
-                if a.always != b.always {
-                    self.change_attr(
-                        ObjectKind::Column,
-                        &cobj,
-                        Attribute::Identity,
-                        Some(identity_text(fc)),
-                        Some(identity_text(tc)),
-                    );
-                    sql.push(format!(
-                        "{pre} SET GENERATED {};",
-                        if b.always { "ALWAYS" } else { "BY DEFAULT" }
-                    ));
-                }
-                let mut ao = a.options.clone();
-                ao.data_type = b.options.data_type.clone();
-                if ao != b.options && a.options.data_type == b.options.data_type {
-                    let opts = seq_option_clauses(&b.options, Some(&a.options), false);
-                    if !opts.is_empty() {
-                        self.change_attr(
-                            ObjectKind::Column,
-                            &cobj,
-                            Attribute::IdentityOptions,
-                            None,
-                            Some(opts.join(" ")),
-                        );
-                        let mut set: Vec<String> =
-                            opts.iter().map(|o| format!("SET {o}")).collect();
-                        // the current value may fall outside the new bounds, which PostgreSQL refuses
-                        // ("RESTART value (-200) cannot be less than MINVALUE (-100)")
-                        if narrowed(&a.options, &b.options) {
-                            set.push(format!("RESTART WITH {}", b.options.start));
-                            hazards.push(restart_hazard());
-                        }
-                        sql.push(format!("{pre} {};", set.join(" ")));
-                    }
-                }
-            }
-            _ => {}
-        }
-        sql.extend(self.column_attrs(name, fc, tc, type_changes));
-        if !sql.is_empty() {
-            self.op(
-                Key::Column(name.clone(), tc.name.clone()),
-                Action::Alter,
-                ObjectKind::Column,
-                &cobj,
-                sql,
-                hazards,
-                class::COLUMN,
-                Some(Stage::Columns),
-            );
-        }
-        if fc.comment != tc.comment {
-            self.change_attr(
-                ObjectKind::Column,
-                &cobj,
-                Attribute::Comment,
-                fc.comment.clone(),
-                tc.comment.clone(),
-            );
-            let sql = vec![comment_sql(
-                &format!("COLUMN {cobj}"),
-                tc.comment.as_deref(),
-            )];
-            self.op(
-                Key::Column(name.clone(), tc.name.clone()),
-                Action::Alter,
-                ObjectKind::Column,
-                &cobj,
-                sql,
-                vec![],
-                class::MISC,
-                Some(Stage::Columns),
-            );
-        }
-        if !self.opts.ignore_privileges && fc.grants != tc.grants {
-            let sql = column_grant_sql(name, &tc.name, &fc.grants, &tc.grants);
-            if !sql.is_empty() {
-                self.change_attr(ObjectKind::Column, &cobj, Attribute::Grants, None, None);
-                self.op(
-                    Key::Column(name.clone(), tc.name.clone()),
-                    Action::Alter,
-                    ObjectKind::Column,
-                    &cobj,
-                    sql,
-                    vec![],
-                    class::MISC,
-                    Some(Stage::Columns),
-                );
-            }
-        }
-    }
-
-    /// Storage, compression and statistics target of a column on both sides (`retyped`: its type changes
-    /// first, which gives it the new type's default storage and compression).
-    pub(super) fn column_attrs(
-        &mut self,
-        name: &QualName,
-        fc: &Column,
-        tc: &Column,
-        retyped: bool,
-    ) -> Vec<String> {
-        let now = Column {
-            name: fc.name.clone(),
-            type_name: tc.type_name.clone(),
-            storage: if retyped { None } else { fc.storage },
-            compression: if retyped {
-                None
-            } else {
-                fc.compression.clone()
-            },
-            statistics: fc.statistics,
-            options: fc.options.clone(),
-            ..Column::default()
-        };
-        let sql = column_attr_sql(name, &now, tc, self.to);
-        if !sql.is_empty() {
-            let cobj = format!("{name}.{}", quote_ident(&tc.name));
-            for (attr, a, b) in [
-                (
-                    Attribute::Storage,
-                    fc.storage.map(|s| s.keyword().to_string()),
-                    tc.storage.map(|s| s.keyword().to_string()),
-                ),
-                (
-                    Attribute::Compression,
-                    fc.compression.clone(),
-                    tc.compression.clone(),
-                ),
-                (
-                    Attribute::Statistics,
-                    fc.statistics.map(|n| n.to_string()),
-                    tc.statistics.map(|n| n.to_string()),
-                ),
-                (
-                    Attribute::Options,
-                    Some(fc.options.join(", ")).filter(|o| !o.is_empty()),
-                    Some(tc.options.join(", ")).filter(|o| !o.is_empty()),
-                ),
-            ] {
-                if a != b {
-                    let or_default =
-                        |v: Option<String>| Some(v.unwrap_or_else(|| "default".into()));
-                    self.change_attr(
-                        ObjectKind::Column,
-                        &cobj,
-                        attr,
-                        or_default(a),
-                        or_default(b),
-                    );
-                }
-            }
-        }
-        sql
-    }
-
-    /// The NOT NULL of a column of a partition (on both sides) when it is the partition's own (the parent's
-    /// column is nullable in "to") and differs from what the partition has once its parent's changes ran: a
-    /// parent's DROP NOT NULL reaches its partitions. `Some(had)`: the partition's NOT NULL changes from
-    /// `had`. A NOT NULL the parent has in "to" is the parent's to set.
-    fn partition_not_null(&self, f: &Table, t: &Table, fc: &Column, tc: &Column) -> Option<bool> {
-        let parent_nn = |db: &Database, tb: &Table| {
-            tb.partition_of
-                .as_ref()
-                .and_then(|p| db.tables.get(&p.parent))
-                .and_then(|p| p.column(&tc.name))
-                .is_some_and(|c| c.not_null)
-        };
-        if parent_nn(self.to, t) {
-            return None;
-        }
-        let dropped_by_parent = parent_nn(self.from, f);
-        let had = fc.not_null && !dropped_by_parent;
-        (had != tc.not_null).then_some(fc.not_null)
-    }
-
-    /// The storage, compression and statistics target of the columns a table has on both sides that
-    /// [`Self::columns`] does not compare: a partition's, and those only inherited on both sides.
-    pub(super) fn inherited_column_attrs(&mut self, f: &Table, t: &Table) {
-        let both_partitions = f.partition_of.is_some() && t.partition_of.is_some();
-        for tc in &t.columns {
-            let Some(fc) = f.column(&tc.name) else {
-                continue;
-            };
-            if !both_partitions && (tc.is_local || fc.is_local) {
-                continue;
-            }
-            let mut sql = self.column_attrs(&t.name, fc, tc, fc.type_name != tc.type_name);
-            let cobj = format!("{}.{}", t.name, quote_ident(&tc.name));
-            let mut hazards = Vec::new();
-            if both_partitions {
-                if let Some(had) = self.partition_not_null(f, t, fc, tc) {
-                    self.change_attr(
-                        ObjectKind::Column,
-                        &cobj,
-                        Attribute::NotNull,
-                        Some(had.to_string()),
-                        Some(tc.not_null.to_string()),
-                    );
-                    not_null_sql(&t.name, tc, &mut sql, &mut hazards);
-                }
-            }
-            if !sql.is_empty() {
-                self.op(
-                    Key::Column(t.name.clone(), tc.name.clone()),
-                    Action::Alter,
-                    ObjectKind::Column,
-                    &cobj,
-                    sql,
-                    hazards,
-                    class::COLUMN,
-                    Some(Stage::Columns),
-                );
-            }
-        }
-    }
-}
-
 /// `SET NOT NULL` (or `ADD CONSTRAINT name NOT NULL`, for a constraint named otherwise, `NO INHERIT` or `NOT
 /// VALID`: PostgreSQL 18) or `DROP NOT NULL` that gives column `tc` of table `name` its NOT NULL.
-fn not_null_sql(name: &QualName, tc: &Column, sql: &mut Vec<String>, hazards: &mut Vec<Hazard>) {
+pub(crate) fn not_null_sql(
+    name: &QualName,
+    tc: &Column,
+    sql: &mut Vec<String>,
+    hazards: &mut Vec<Hazard>,
+) {
     let pre = format!("ALTER TABLE {name} ALTER COLUMN {}", quote_ident(&tc.name));
     if !tc.not_null {
         sql.push(format!("{pre} DROP NOT NULL;"));
@@ -936,7 +321,7 @@ fn not_null_sql(name: &QualName, tc: &Column, sql: &mut Vec<String>, hazards: &m
     }
 }
 
-pub(super) fn identity_text(c: &Column) -> String {
+pub(crate) fn identity_text(c: &Column) -> String {
     match &c.identity {
         Some(i) if i.always => "ALWAYS".to_string(),
         Some(_) => "BY DEFAULT".to_string(),
@@ -944,7 +329,7 @@ pub(super) fn identity_text(c: &Column) -> String {
     }
 }
 
-pub(super) fn type_with_collation(c: &Column) -> String {
+pub(crate) fn type_with_collation(c: &Column) -> String {
     match &c.collation {
         Some(coll) => format!("{} COLLATE {coll}", c.type_name),
         None => c.type_name.clone(),

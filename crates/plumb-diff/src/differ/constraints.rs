@@ -1,44 +1,24 @@
-//! Constraint and index operations: add (`USING INDEX`, `NOT VALID`), drop, `CREATE INDEX [CONCURRENTLY]`.
+//! Constraint and index operations: add (`USING INDEX`, `NOT VALID`), drop, `CREATE INDEX [CONCURRENTLY]`
+//! (used by `CREATE TABLE`, `crate::write` and `rebuild.rs`).
 
 use super::*;
 
-pub(super) fn constraint_def_core(c: &Constraint) -> &str {
+pub(crate) fn constraint_def_core(c: &Constraint) -> &str {
     let d = c.definition.trim();
     d.strip_suffix(" NOT VALID").unwrap_or(d)
 }
 
 impl<'a> Differ<'a> {
-    pub(super) fn add_constraint(
-        &mut self,
-        t: &Table,
-        c: &Constraint,
-        new_table: bool,
-        report: bool,
-    ) {
+    pub(crate) fn add_constraint(&mut self, t: &Table, c: &Constraint, new_table: bool) {
         let name = &t.name;
         let obj = format!("{} on {name}", quote_ident(&c.name));
-        if report {
-            self.change(ObjectKind::Constraint, &obj, Action::Create);
-        }
         let cn = quote_ident(&c.name);
         let def = constraint_def_core(c);
         let mut hazards = Vec::new();
         let mut sql = Vec::new();
         let checks_rows = matches!(c.kind, ConstraintKind::ForeignKey | ConstraintKind::Check);
-        // the index behind a PRIMARY KEY / UNIQUE, to build CONCURRENTLY before the constraint takes it
-        let online_index = t
-            .indexes
-            .values()
-            .find(|i| i.constraint.as_deref() == Some(c.name.as_str()))
-            .filter(|_| {
-                self.opts.online
-                    && !new_table
-                    && c.validated
-                    && t.partition_by.is_none()
-                    && matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
-            });
-        if let Some(i) = online_index {
-            self.add_constraint_using_index(t, c, i, report);
+        if let Some(i) = online_index(self.opts, t, c, new_table) {
+            self.add_constraint_using_index(t, c, i);
             return;
         }
         if !c.validated {
@@ -102,18 +82,9 @@ impl<'a> Differ<'a> {
     /// `--online` form of a PRIMARY KEY or UNIQUE added to an existing table: the index is built with
     /// `CREATE UNIQUE INDEX CONCURRENTLY` (writes go on), then `ADD CONSTRAINT ... USING INDEX` takes it
     /// over under a brief lock.
-    pub(super) fn add_constraint_using_index(
-        &mut self,
-        t: &Table,
-        c: &Constraint,
-        i: &PgIndex,
-        report: bool,
-    ) {
+    pub(super) fn add_constraint_using_index(&mut self, t: &Table, c: &Constraint, i: &PgIndex) {
         let name = &t.name;
         let obj = format!("{} on {name}", quote_ident(&c.name));
-        if report {
-            self.change(ObjectKind::Constraint, &obj, Action::Create);
-        }
         let iobj = format!("{}.{}", quote_ident(&name.schema), quote_ident(&i.name));
         let idx = self.op(
             Key::Index(name.clone(), i.name.clone()),
@@ -165,11 +136,8 @@ impl<'a> Differ<'a> {
         );
     }
 
-    pub(super) fn drop_constraint(&mut self, table: &QualName, c: &Constraint, report: bool) {
+    pub(crate) fn drop_constraint(&mut self, table: &QualName, c: &Constraint) {
         let obj = format!("{} on {table}", quote_ident(&c.name));
-        if report {
-            self.change(ObjectKind::Constraint, &obj, Action::Drop);
-        }
         let sql = vec![format!(
             "ALTER TABLE {table} DROP CONSTRAINT {};",
             quote_ident(&c.name)
@@ -196,15 +164,11 @@ impl<'a> Differ<'a> {
         table: &QualName,
         i: &PgIndex,
         new_table: bool,
-        report: bool,
         partitioned: bool,
     ) {
         let obj = format!("{}.{}", quote_ident(&table.schema), quote_ident(&i.name));
-        if report {
-            self.change(ObjectKind::Index, &obj, Action::Create);
-        }
         // on a partitioned table the index is created `ON ONLY` (as `pg_get_indexdef` writes it), its
-        // partitions' indexes attached one by one: see `partition_indexes`
+        // partitions' indexes attached one by one: see `Comparer::partition_indexes`
         let mut def = strip_stmt(&i.definition).to_string();
         if partitioned {
             let plain = format!("INDEX {} ON ", quote_ident(&i.name));
@@ -267,11 +231,8 @@ impl<'a> Differ<'a> {
         }
     }
 
-    pub(crate) fn drop_index(&mut self, table: &QualName, i: &PgIndex, report: bool) {
+    pub(crate) fn drop_index(&mut self, table: &QualName, i: &PgIndex) {
         let obj = format!("{}.{}", quote_ident(&table.schema), quote_ident(&i.name));
-        if report {
-            self.change(ObjectKind::Index, &obj, Action::Drop);
-        }
         // Partitions' own keys attached to this index: neither can be dropped without the other but by
         // `DROP INDEX ... CASCADE`, which takes exactly those keys (and the partitions' indexes) with it. Keys
         // the target still has are created again.
@@ -320,7 +281,7 @@ impl<'a> Differ<'a> {
                 .and_then(|t| t.constraints.get(&c.name).map(|tc| (t, tc)));
             if let Some((t, tc)) = kept {
                 if tc == c {
-                    self.add_constraint(t, tc, false, false);
+                    self.add_constraint(t, tc, false);
                 }
             }
         }
@@ -339,6 +300,26 @@ impl<'a> Differ<'a> {
             .ops
             .retain(|o| !(o.role == Action::Drop && cascaded.contains(&o.key)));
     }
+}
+
+/// With `--online`, the index behind a PRIMARY KEY / UNIQUE added to an existing table, to build
+/// CONCURRENTLY before the constraint takes it (see [`Differ::add_constraint_using_index`]).
+pub(crate) fn online_index<'t>(
+    opts: &Options,
+    t: &'t Table,
+    c: &Constraint,
+    new_table: bool,
+) -> Option<&'t PgIndex> {
+    t.indexes
+        .values()
+        .find(|i| i.constraint.as_deref() == Some(c.name.as_str()))
+        .filter(|_| {
+            opts.online
+                && !new_table
+                && c.validated
+                && t.partition_by.is_none()
+                && matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
+        })
 }
 
 /// The referenced columns of a foreign key's definition (`... REFERENCES public.t(a, "B") ...`), unquoted;

@@ -1,12 +1,9 @@
 //! The writer's state ([`Differ`]) and the order of a plan's making (`Differ::run`): the change set
-//! (`crate::compare`) written family by family (`crate::write`), around the one family not split yet, which
-//! is still compared and written in one walk here: tables (which are created and dropped, columns,
-//! constraints, indexes, partition indexes; a kept table's own attributes, triggers and policies are
-//! compared by `Comparer::table_attrs`, `triggers` and `policies` and written by `crate::write`). Then the dependants of what goes away are
-//! rebuilt (`rebuild.rs`).
+//! (`crate::compare`) written family by family (`crate::write`; tables by `Differ::tables`, `CREATE TABLE`
+//! in `tables.rs`). Then the dependants of what goes away are rebuilt (`rebuild.rs`).
 //!
-//! This module holds the helpers the walk and the writers use (`change`, `op`, `alter_op`, `create_extras`);
-//! each part of the walk has its own module (see each module's header).
+//! This module holds the helpers the writers use (`op`, `alter_op`, `create_extras`);
+//! the other modules hold the SQL helpers of tables (see each module's header).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,7 +14,6 @@ use plumb_model::{
 };
 
 use crate::keys::{Index, Key};
-use crate::same::Sql;
 use crate::{Action, Attribute, Change, Hazard, HazardKind, ObjectKind, Options};
 
 mod alter_table;
@@ -29,18 +25,24 @@ mod sequences;
 mod tables;
 mod triggers;
 
-pub(crate) use self::alter_table::{reloption, reloption_name};
+pub(crate) use self::alter_table::{reloption, reloption_name, split_storage_params};
+pub(crate) use self::columns::{
+    column_attr_sql, column_def, identity_text, is_volatile_default, no_cast_conversion,
+    not_null_sql, not_valid_not_null_sql, type_change_cost, type_with_collation,
+};
+pub(crate) use self::constraints::{constraint_def_core, online_index};
 pub(crate) use self::privileges::{
-    grant_sql, grantee, grants_needed, ordered_grant_sql, public_schema_defaults,
+    column_grant_sql, grant_sql, grantee, grants_needed, ordered_grant_sql, public_schema_defaults,
     resolve_assumed_roles,
 };
 pub(crate) use self::sequences::{narrowed, restart_hazard, seq_option_clauses};
+pub(crate) use self::tables::local_columns;
 pub(crate) use self::triggers::policy_roles;
 #[allow(unused_imports)]
 use self::{
     alter_table::*, columns::*, constraints::*, privileges::*, rebuild::*, tables::*, triggers::*,
 };
-use crate::compare::{clustered, ChangeSet, Comparer};
+use crate::compare::{clustered, ChangeSet};
 
 /// Priority classes: the default order of creates (drops run in the reverse order) when the graph does not
 /// decide.
@@ -97,18 +99,16 @@ pub(crate) struct Output {
     pub changes: Vec<Change>,
     pub ops: Vec<Op>,
     pub errors: Vec<(String, String)>,
-    /// Objects whose SQL text could not be compared offline (kind, object, reason): treated as in sync.
-    pub uncertain: Vec<crate::Uncertain>,
 }
 
 pub(crate) struct Differ<'a> {
     pub(crate) from: &'a Database,
     pub(crate) to: &'a Database,
-    opts: &'a Options,
+    pub(crate) opts: &'a Options,
     fi: Index<'a>,
     pub(crate) out: Output,
-    /// Compares for the walk (the families not split yet), and notes what it could not compare.
-    cmp: Comparer<'a>,
+    /// The version of the server whose privileges are written (see `Comparer::live_version`).
+    live_version: Option<u32>,
     /// Keys that go away (dropped, or changed so that dependants must be dropped first).
     pub(crate) seeds: BTreeSet<Key>,
     /// Tables dropped, explicitly or with their parent.
@@ -144,17 +144,11 @@ pub(crate) fn comment_sql(target: &str, comment: Option<&str>) -> String {
 }
 
 /// A storage parameter: name and (unquoted) value.
-type StorageParam = (String, String);
+pub(crate) type StorageParam = (String, String);
 
 impl<'a> Differ<'a> {
-    /// The plan's changes and operations. `write`: false for the changes alone ([`crate::diff`]): the change
-    /// set is not written (the walk of tables, not split yet, still is).
-    pub(crate) fn run(
-        from: &'a Database,
-        to: &'a Database,
-        opts: &'a Options,
-        write: bool,
-    ) -> Output {
+    /// The plan's changes and operations.
+    pub(crate) fn run(from: &'a Database, to: &'a Database, opts: &'a Options) -> Output {
         let cs: ChangeSet<'a> = crate::compare::compare(from, to, opts);
         let mut d = Differ {
             from,
@@ -162,41 +156,32 @@ impl<'a> Differ<'a> {
             opts,
             fi: Index::new(from),
             out: Output {
-                changes: cs.changes(true),
+                changes: cs.changes(),
                 ops: Vec::new(),
                 errors: Vec::new(),
-                uncertain: Vec::new(),
             },
-            cmp: Comparer::new(from, to, opts),
+            live_version: from.server_version.or(to.server_version),
             seeds: BTreeSet::new(),
             dropped_tables: cs.dropped_tables.clone(),
             rebuilt: BTreeSet::new(),
             retyped_set: cs.retyped.iter().cloned().collect(),
         };
-        if write {
-            d.write_schemas(&cs);
-            d.write_extensions(&cs);
-            d.write_collations(&cs);
-            d.write_types(&cs);
-        }
-        // tables, still compared and written in one walk but for the drops
-        if write {
-            d.write_tables_gone(&cs);
-        }
-        d.tables(&cs.recreated_tables);
-        d.out.changes.extend(cs.changes(false));
-        if write {
-            d.write_replica_identities(&cs);
-            d.write_views(&cs);
-            d.write_functions(&cs);
-            d.write_event_triggers(&cs);
-            d.write_sequences(&cs);
-            d.write_default_privileges(&cs);
-            d.rebuild_foreign_keys();
-            d.rebuild_dependants();
-            d.rebuild_event_triggers();
-            d.drop_cascaded_constraints();
-        }
+        d.write_schemas(&cs);
+        d.write_extensions(&cs);
+        d.write_collations(&cs);
+        d.write_types(&cs);
+        d.write_tables_gone(&cs);
+        d.tables(&cs);
+        d.write_replica_identities(&cs);
+        d.write_views(&cs);
+        d.write_functions(&cs);
+        d.write_event_triggers(&cs);
+        d.write_sequences(&cs);
+        d.write_default_privileges(&cs);
+        d.rebuild_foreign_keys();
+        d.rebuild_dependants();
+        d.rebuild_event_triggers();
+        d.drop_cascaded_constraints();
         // a --using entry for a column whose type the plan does not change is a mistake the user must hear of
         for u in &opts.using {
             let column = u.column_name();
@@ -212,41 +197,10 @@ impl<'a> Differ<'a> {
                 ));
             }
         }
-        d.out.uncertain.extend(cs.uncertain);
-        d.out.uncertain.append(&mut d.cmp.uncertain);
         d.out
     }
 
     // ----- helpers -------------------------------------------------------------------------------------
-
-    pub(super) fn change(&mut self, kind: ObjectKind, object: &str, action: Action) {
-        self.out.changes.push(Change {
-            kind,
-            object: object.to_string(),
-            action,
-            attribute: None,
-            from: None,
-            to: None,
-        });
-    }
-
-    pub(super) fn change_attr(
-        &mut self,
-        kind: ObjectKind,
-        object: &str,
-        attr: Attribute,
-        from: Option<String>,
-        to: Option<String>,
-    ) {
-        self.out.changes.push(Change {
-            kind,
-            object: object.to_string(),
-            action: Action::Alter,
-            attribute: Some(attr),
-            from,
-            to,
-        });
-    }
 
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn op(
@@ -289,30 +243,36 @@ impl<'a> Differ<'a> {
         self.op(key, Action::Alter, kind, object, sql, vec![], class, stage)
     }
 
-    /// Deltas of a table's own attributes, triggers or policies, compared for the walk: recorded as changes
-    /// and written.
-    pub(super) fn record_and_write(&mut self, deltas: Vec<crate::compare::Delta<'_>>) {
+    /// A delta of a table created or kept (`ChangeSet::tables`), written (its changes are the change set's).
+    pub(super) fn write_table_delta(&mut self, d: &crate::compare::Delta<'_>) {
         use crate::compare::{Obj, ObjDelta};
-        for d in deltas {
-            d.changes(&mut self.out.changes);
-            match &d.obj {
-                Obj::Trigger { table, delta } => self.write_trigger(table, delta),
-                Obj::Policy {
-                    table,
-                    delta,
-                    recreate,
-                } => self.write_policy(table, delta, *recreate),
-                Obj::Table(ObjDelta::Alter { from, to, attrs }) => {
-                    self.write_table_alter(from, to, attrs)
-                }
-                _ => {}
+        match &d.obj {
+            Obj::TableCreate { table, .. } => self.create_table(table),
+            Obj::PartitionIndex {
+                table, index, step, ..
+            } => self.write_partition_index(table, index, step),
+            Obj::Trigger { table, delta } => self.write_trigger(table, delta),
+            Obj::Column { table, delta, how } => self.write_column(table, delta, *how),
+            Obj::Constraint { table, delta, .. } => self.write_constraint(table, delta),
+            Obj::TableIndex { table, delta } => self.write_table_index(table, delta),
+            Obj::TableCluster { table, .. } => {
+                self.write_cluster(&table.name, "TABLE", &table.indexes)
             }
+            Obj::Policy {
+                table,
+                delta,
+                recreate,
+            } => self.write_policy(table, delta, *recreate),
+            Obj::Table(ObjDelta::Alter { from, to, attrs }) => {
+                self.write_table_alter(from, to, attrs)
+            }
+            _ => {}
         }
     }
 
-    /// See [`Comparer::live_version`].
+    /// See [`crate::compare::Comparer::live_version`].
     pub(super) fn live_version(&self) -> Option<u32> {
-        self.cmp.live_version()
+        self.live_version
     }
 
     /// Comment and grants written right after a create.

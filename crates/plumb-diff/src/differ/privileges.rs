@@ -256,7 +256,7 @@ pub(crate) fn grants_needed(g: &crate::compare::GrantDelta) -> bool {
     !ordered_grant_sql("", (&g.from, &g.from_order), (&g.to, &g.to_order), &g.base).is_empty()
 }
 
-pub(super) fn column_grant_sql(
+pub(crate) fn column_grant_sql(
     table: &QualName,
     column: &str,
     from: &BTreeSet<Grant>,

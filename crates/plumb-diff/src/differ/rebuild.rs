@@ -63,8 +63,8 @@ impl<'a> Differ<'a> {
                 }
                 // replaces whatever was planned for it in place (a VALIDATE, a comment)
                 self.out.ops.retain(|o| o.key != key);
-                self.drop_constraint(tn, c, false);
-                self.add_constraint(tt, tc, false, false);
+                self.drop_constraint(tn, c);
+                self.add_constraint(tt, tc, false);
             }
         }
     }
@@ -181,8 +181,8 @@ impl<'a> Differ<'a> {
                 };
                 let key = Key::Trigger(tn.clone(), n.clone());
                 if self.rebuilds_with_function(&key, &ftr.function) {
-                    self.drop_trigger(tn, ftr, false);
-                    self.create_trigger(tn, tr, false);
+                    self.drop_trigger(tn, ftr);
+                    self.create_trigger(tn, tr);
                 }
             }
         }

@@ -1,8 +1,10 @@
-//! Tables as a whole: create, drop, recreate (partitioning), partition indexes.
+//! Tables: the deltas of those created and kept, and of partition indexes, written in order
+//! (`Differ::tables`; `CREATE TABLE` here); and the foreign keys of a cycle of dropped tables
+//! (`break_dropped_fk_cycles`).
 
 use super::*;
 
-pub(super) fn local_columns(t: &Table, all: bool) -> Vec<&Column> {
+pub(crate) fn local_columns(t: &Table, all: bool) -> Vec<&Column> {
     if all || t.inherits.is_empty() && t.partition_of.is_none() {
         t.columns.iter().collect()
     } else {
@@ -13,27 +15,12 @@ pub(super) fn local_columns(t: &Table, all: bool) -> Vec<&Column> {
 impl<'a> Differ<'a> {
     // ----- tables -------------------------------------------------------------------------------------
 
-    /// Tables created, and kept tables changed (after `write::tables`' drops). `recreate`: tables dropped
-    /// to be created again (`ChangeSet::recreated_tables`).
-    pub(super) fn tables(&mut self, recreate: &BTreeSet<QualName>) {
-        let (from, to) = (self.from, self.to);
-        let table_pairs = pairs(&from.tables, &to.tables);
-        for &(name, f, t) in &table_pairs {
-            let Some(t) = t else { continue };
-            match f {
-                // a table dropped to be created again (its parent's partitioning changed) is created even
-                // when it did not change itself
-                Some(f) if f == t && !recreate.contains(name) => {}
-                Some(f) if !recreate.contains(name) => self.alter_table(f, t),
-                _ => {
-                    if !recreate.contains(name) {
-                        self.change(ObjectKind::Table, &name.to_string(), Action::Create);
-                    }
-                    self.create_table(t);
-                }
-            }
+    /// Tables created, kept tables changed and partition indexes (after `write::tables`' drops): the deltas
+    /// of `ChangeSet::tables` written in order.
+    pub(super) fn tables(&mut self, cs: &ChangeSet<'_>) {
+        for d in cs.deltas.get(cs.tables.clone()).unwrap_or(&[]) {
+            self.write_table_delta(d);
         }
-        self.partition_indexes();
     }
 
     /// Tables dropped here whose foreign keys form a cycle (a references b, b references a) cannot be dropped
@@ -85,196 +72,11 @@ impl<'a> Differ<'a> {
                             .as_ref()
                             .is_some_and(|r| r != *n && members.contains(r));
                     if in_cycle {
-                        self.drop_constraint(n, c, false);
+                        self.drop_constraint(n, c);
                     }
                 }
             }
         }
-    }
-
-    /// Indexes of partitions that belong to an index of the parent, done the way `pg_dump` does it. The
-    /// parent index is created `ON ONLY` the partitioned table (after its partitions exist, or PostgreSQL
-    /// would clone it onto them under names of its own choosing); each partition index is then created
-    /// under its own name and attached with `ALTER INDEX parent ATTACH PARTITION child`. The parent
-    /// becomes valid once every partition has an attached index, exactly as in the source. A standalone
-    /// index that becomes a partition index of the same definition is attached, not rebuilt.
-    pub(super) fn partition_indexes(&mut self) {
-        let (from, to) = (self.from, self.to);
-        let mut created: BTreeSet<(QualName, String)> = self
-            .out
-            .ops
-            .iter()
-            .filter(|o| o.role == Action::Create)
-            .filter_map(|o| match &o.key {
-                Key::Index(t, n) => Some((t.clone(), n.clone())),
-                _ => None,
-            })
-            .collect();
-        // partitions of partitions after their parents: a partition index created here can be the parent
-        // of the next level's
-        let depth = |mut q: &'a QualName| {
-            let mut d = 0usize;
-            while let Some(p) = to.tables.get(q).and_then(|t| t.partition_of.as_ref()) {
-                q = &p.parent;
-                d += 1;
-                if d > to.tables.len() {
-                    break; // a cycle cannot come from a catalog; do not loop on a hand-made model
-                }
-            }
-            d
-        };
-        let mut partitions: Vec<(usize, &QualName, &Table)> = to
-            .tables
-            .iter()
-            .filter(|(_, t)| t.partition_of.is_some())
-            .map(|(n, t)| (depth(n), n, t))
-            .collect();
-        partitions.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        for (_, tn, t) in partitions {
-            let Some(p) = &t.partition_of else { continue };
-            let ft = from
-                .tables
-                .get(tn)
-                .filter(|_| !self.dropped_tables.contains(tn));
-            for i in t.indexes.values() {
-                let Some(pi) = &i.parent_index else { continue };
-                let obj = format!("{}.{}", quote_ident(&tn.schema), quote_ident(&i.name));
-                let attach = format!("ALTER INDEX {pi} ATTACH PARTITION {obj};");
-                if let Some(cn) = &i.constraint {
-                    self.attach_local_key(tn, t, ft, i, cn, pi, &created, attach);
-                    continue;
-                }
-                let fi = ft.and_then(|f| f.indexes.get(&i.name));
-                let standalone = fi.is_some_and(|x| {
-                    x.parent_index.is_none()
-                        && x.constraint.is_none()
-                        && strip_stmt(&x.definition) == strip_stmt(&i.definition)
-                });
-                let parent_created = created.contains(&(p.parent.clone(), pi.name.clone()));
-                // the partition is created or attached here: PostgreSQL clones the parent's indexes
-                let joins = match ft {
-                    None => true,
-                    Some(f) => !self.cmp.same_partition(
-                        &tn.to_string(),
-                        f.partition_of.as_ref(),
-                        t.partition_of.as_ref(),
-                    ),
-                };
-                let missing = fi.is_none() && !joins;
-                if standalone {
-                    // ATTACH PARTITION of the table attaches its matching indexes itself
-                    if !parent_created && ft.is_some() && joins {
-                        continue;
-                    }
-                    self.change_attr(
-                        ObjectKind::Index,
-                        &obj,
-                        Attribute::ParentIndex,
-                        None,
-                        Some(pi.to_string()),
-                    );
-                    self.op(
-                        Key::Index(tn.clone(), i.name.clone()),
-                        Action::Alter,
-                        ObjectKind::Index,
-                        &obj,
-                        vec![attach],
-                        vec![],
-                        class::INDEX,
-                        Some(Stage::AfterColumns),
-                    );
-                } else if parent_created || missing {
-                    created.insert((tn.clone(), i.name.clone()));
-                    let n = self.out.ops.len();
-                    self.create_index(tn, i, ft.is_none(), fi.is_none(), t.partition_by.is_some());
-                    if self.out.ops[n].transactional {
-                        self.out.ops[n].sql.push(attach);
-                    } else {
-                        // after CREATE INDEX CONCURRENTLY, in a step of its own
-                        self.op(
-                            Key::Index(tn.clone(), i.name.clone()),
-                            Action::Alter,
-                            ObjectKind::Index,
-                            &obj,
-                            vec![attach],
-                            vec![],
-                            class::INDEX,
-                            Some(Stage::AfterColumns),
-                        );
-                    }
-                }
-                // otherwise PostgreSQL creates or attaches it when the partition is created or attached
-            }
-        }
-    }
-
-    /// A partition's own PRIMARY KEY / UNIQUE constraint (local, not inherited from a key of the parent)
-    /// whose index is attached to an index of the parent: PostgreSQL does not attach it when the key or the
-    /// parent index is created, so the plan does, after both (the key's dependency on the parent index:
-    /// `keys::Index::deps`). A partition created or attached here under a parent index that exists already
-    /// gets its indexes from PostgreSQL instead.
-    #[allow(clippy::too_many_arguments)]
-    fn attach_local_key(
-        &mut self,
-        tn: &QualName,
-        t: &Table,
-        ft: Option<&Table>,
-        i: &PgIndex,
-        cn: &str,
-        pi: &QualName,
-        created: &BTreeSet<(QualName, String)>,
-        attach: String,
-    ) {
-        let Some(p) = &t.partition_of else {
-            return;
-        };
-        if !t.constraints.get(cn).is_some_and(|c| c.is_local) {
-            return;
-        }
-        let parent_created = created.contains(&(p.parent.clone(), pi.name.clone()));
-        // a partition created or attached here, under a parent index that exists already, gets that index's
-        // partition from PostgreSQL
-        let joins = ft.is_none_or(|f| {
-            !self
-                .cmp
-                .same_partition(&tn.to_string(), f.partition_of.as_ref(), Some(p))
-        });
-        if joins && !parent_created {
-            return;
-        }
-        let key = Key::Constraint(tn.clone(), cn.to_string());
-        let key_created = self
-            .out
-            .ops
-            .iter()
-            .any(|o| o.key == key && o.role == Action::Create);
-        let attached = !joins
-            && ft
-                .and_then(|f| f.indexes.get(&i.name))
-                .is_some_and(|x| x.parent_index.as_ref() == Some(pi));
-        if attached && !key_created && !parent_created {
-            return;
-        }
-        let obj = format!("{} on {tn}", quote_ident(cn));
-        if !attached {
-            self.change_attr(
-                ObjectKind::Constraint,
-                &obj,
-                Attribute::ParentIndex,
-                None,
-                Some(pi.to_string()),
-            );
-        }
-        self.op(
-            key,
-            Action::Alter,
-            ObjectKind::Constraint,
-            &obj,
-            vec![attach],
-            vec![],
-            class::INDEX,
-            Some(Stage::AfterColumns),
-        );
     }
 
     pub(super) fn create_table(&mut self, t: &Table) {
@@ -427,21 +229,24 @@ impl<'a> Differ<'a> {
         );
         for c in t.constraints.values() {
             if c.is_local && (c.kind == ConstraintKind::ForeignKey || !c.validated) {
-                self.add_constraint(t, c, true, false);
+                self.add_constraint(t, c, true);
             }
         }
         for i in t.indexes.values() {
             if i.constraint.is_none() && i.parent_index.is_none() {
-                self.create_index(name, i, true, false, t.partition_by.is_some());
+                self.create_index(name, i, true, t.partition_by.is_some());
             }
         }
         for tr in t.triggers.values() {
-            self.create_trigger(name, tr, false);
+            self.create_trigger(name, tr);
         }
         for p in t.policies.values() {
-            self.create_policy(name, p, false);
+            self.create_policy(name, p);
         }
-        self.cluster_on(name, "TABLE", None, &t.indexes);
+        // a new index is not marked: the one the table is clustered on is
+        if clustered(&t.indexes).is_some() {
+            self.write_cluster(name, "TABLE", &t.indexes);
+        }
     }
 
     /// The storage, compression and statistics target of a new table's columns, set after `CREATE TABLE`

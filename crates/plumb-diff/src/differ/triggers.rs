@@ -3,11 +3,8 @@
 use super::*;
 
 impl<'a> Differ<'a> {
-    pub(crate) fn create_trigger(&mut self, table: &QualName, tr: &Trigger, report: bool) {
+    pub(crate) fn create_trigger(&mut self, table: &QualName, tr: &Trigger) {
         let obj = format!("{} on {table}", quote_ident(&tr.name));
-        if report {
-            self.change(ObjectKind::Trigger, &obj, Action::Create);
-        }
         let mut sql = vec![format!("{};", strip_stmt(&tr.definition))];
         if let Some(s) = trigger_enable_sql(table, tr) {
             sql.push(s);
@@ -30,11 +27,8 @@ impl<'a> Differ<'a> {
         );
     }
 
-    pub(crate) fn drop_trigger(&mut self, table: &QualName, tr: &Trigger, report: bool) {
+    pub(crate) fn drop_trigger(&mut self, table: &QualName, tr: &Trigger) {
         let obj = format!("{} on {table}", quote_ident(&tr.name));
-        if report {
-            self.change(ObjectKind::Trigger, &obj, Action::Drop);
-        }
         let sql = vec![format!(
             "DROP TRIGGER {} ON {table};",
             quote_ident(&tr.name)
@@ -51,11 +45,8 @@ impl<'a> Differ<'a> {
         );
     }
 
-    pub(crate) fn create_policy(&mut self, table: &QualName, p: &Policy, report: bool) {
+    pub(crate) fn create_policy(&mut self, table: &QualName, p: &Policy) {
         let obj = format!("{} on {table}", quote_ident(&p.name));
-        if report {
-            self.change(ObjectKind::Policy, &obj, Action::Create);
-        }
         let mut s = format!(
             "CREATE POLICY {} ON {table} AS {} FOR {}",
             quote_ident(&p.name),
@@ -92,11 +83,8 @@ impl<'a> Differ<'a> {
         );
     }
 
-    pub(crate) fn drop_policy(&mut self, table: &QualName, p: &Policy, report: bool) {
+    pub(crate) fn drop_policy(&mut self, table: &QualName, p: &Policy) {
         let obj = format!("{} on {table}", quote_ident(&p.name));
-        if report {
-            self.change(ObjectKind::Policy, &obj, Action::Drop);
-        }
         let sql = vec![format!("DROP POLICY {} ON {table};", quote_ident(&p.name))];
         self.op(
             Key::Policy(table.clone(), p.name.clone()),
@@ -108,17 +96,6 @@ impl<'a> Differ<'a> {
             class::POLICY,
             Some(Stage::BeforeColumns),
         );
-    }
-
-    /// The triggers of a table: compared (`Comparer::triggers`), recorded and written.
-    pub(super) fn triggers(
-        &mut self,
-        name: &QualName,
-        f: &BTreeMap<String, Trigger>,
-        t: &BTreeMap<String, Trigger>,
-    ) {
-        let triggers = self.cmp.triggers(name, f, t);
-        self.record_and_write(triggers);
     }
 }
 

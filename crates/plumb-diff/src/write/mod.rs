@@ -3,7 +3,7 @@
 //! goes away.
 //!
 //! The writer's state is `crate::differ::Differ` (the operations so far, the keys that go away, the objects
-//! rebuilt), shared with the families still compared and written in one walk there. Each family here reads
+//! rebuilt). Each family here reads
 //! its deltas in the change set's order and never compares an attribute again: what changed is what the
 //! delta says. This module holds the helpers every family uses; each family has its own module.
 
@@ -14,9 +14,12 @@ use crate::differ::{class, comment_sql, ordered_grant_sql, Differ, Stage};
 use crate::keys::Key;
 use crate::{Attribute, ObjectKind};
 
+mod columns;
+mod constraints;
 mod default_privileges;
 mod event_triggers;
 mod functions;
+mod indexes;
 mod policies;
 mod schemas;
 mod sequences;

@@ -15,13 +15,13 @@ impl Differ<'_> {
         recreate: bool,
     ) {
         let (p, tp, attrs) = match delta {
-            ObjDelta::Drop(p) => return self.drop_policy(name, p, false),
-            ObjDelta::Create(p) => return self.create_policy(name, p, false),
+            ObjDelta::Drop(p) => return self.drop_policy(name, p),
+            ObjDelta::Create(p) => return self.create_policy(name, p),
             ObjDelta::Alter { from, to, attrs } => (from, to, attrs),
         };
         if recreate {
-            self.drop_policy(name, p, false);
-            self.create_policy(name, tp, false);
+            self.drop_policy(name, p);
+            self.create_policy(name, tp);
             return;
         }
         let n = &tp.name;

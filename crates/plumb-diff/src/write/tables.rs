@@ -1,6 +1,7 @@
 //! Tables: `REPLICA IDENTITY`, and the statements of a table's own attributes that change (`ALTER TABLE ... ATTACH/DETACH
 //! PARTITION, [NOT] OF, [NO] INHERIT, SET [UN]LOGGED, SET/RESET (...), ... ROW LEVEL SECURITY`), before or
-//! after its column changes. Creating, dropping and the table's parts are still the walk's (`crate::differ`).
+//! after its column changes, and the drops of tables that go away. A table's parts are the other modules';
+//! `CREATE TABLE` is `Differ::create_table` (`crate::differ`).
 
 use std::collections::BTreeMap;
 

@@ -10,8 +10,8 @@ use crate::{Attribute, ObjectKind};
 impl Differ<'_> {
     pub(crate) fn write_trigger(&mut self, table: &QualName, delta: &ObjDelta<'_, Trigger>) {
         let (from, to, attrs) = match delta {
-            ObjDelta::Drop(tr) => return self.drop_trigger(table, tr, false),
-            ObjDelta::Create(tr) => return self.create_trigger(table, tr, false),
+            ObjDelta::Drop(tr) => return self.drop_trigger(table, tr),
+            ObjDelta::Create(tr) => return self.create_trigger(table, tr),
             ObjDelta::Alter { from, to, attrs } => (from, to, attrs),
         };
         let n = &to.name;
@@ -19,8 +19,8 @@ impl Differ<'_> {
         for a in attrs {
             match a.attr {
                 Attribute::Definition => {
-                    self.drop_trigger(table, from, false);
-                    self.create_trigger(table, to, false);
+                    self.drop_trigger(table, from);
+                    self.create_trigger(table, to);
                     return;
                 }
                 Attribute::Enabled => sql.push(format!(

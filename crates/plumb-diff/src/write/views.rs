@@ -22,7 +22,14 @@ impl<'a> Differ<'a> {
     /// The deltas of views and of their columns, indexes, triggers and `CLUSTER ON`, in the change set's
     /// order.
     pub(crate) fn write_views(&mut self, cs: &ChangeSet<'a>) {
-        for d in &cs.deltas {
+        // a table's triggers are written with the table (`ChangeSet::tables`)
+        let tables = cs.tables.clone();
+        for (_, d) in cs
+            .deltas
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| !tables.contains(n))
+        {
             match &d.obj {
                 Obj::View { delta, recreate } => self.write_view(delta, *recreate),
                 Obj::ViewColumn { view, attr } => {
@@ -41,8 +48,8 @@ impl<'a> Differ<'a> {
                     );
                 }
                 Obj::Index { table, delta } => match delta {
-                    ObjDelta::Drop(i) => self.drop_index(table, i, false),
-                    ObjDelta::Create(i) => self.create_index(table, i, false, false, false),
+                    ObjDelta::Drop(i) => self.drop_index(table, i),
+                    ObjDelta::Create(i) => self.create_index(table, i, false, false),
                     ObjDelta::Alter { .. } => {}
                 },
                 Obj::Trigger { table, delta } => self.write_trigger(table, delta),
@@ -124,10 +131,10 @@ impl<'a> Differ<'a> {
             None,
         );
         for i in v.indexes.values() {
-            self.create_index(name, i, true, false, false);
+            self.create_index(name, i, true, false);
         }
         for tr in v.triggers.values() {
-            self.create_trigger(name, tr, false);
+            self.create_trigger(name, tr);
         }
         if clustered(&v.indexes).is_some() {
             self.write_cluster(name, "MATERIALIZED VIEW", &v.indexes);
