@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use plumb_model::{quote_ident, Constraint, QualName, Table};
 
 use super::{alter, refs_any, AttrDelta, Comparer, Delta, Obj, ObjDelta};
-use crate::differ::{constraint_def_core, online_index, split_storage_params};
+use crate::differ::{constraint_def_core, split_storage_params};
 use crate::same::Sql;
 use crate::{Attribute, ObjectKind};
 
@@ -61,16 +61,10 @@ impl Comparer<'_> {
     ) -> Vec<Delta<'t>> {
         let name = &t.name;
         let mut out = Vec::new();
-        let opts = self.opts;
         let delta = |c: &Constraint, delta| Delta {
             kind: ObjectKind::Constraint,
             object: format!("{} on {name}", quote_ident(&c.name)),
-            obj: Obj::Constraint {
-                table: t,
-                twice: matches!(delta, ObjDelta::Create(_))
-                    && online_index(opts, t, c, false).is_some(),
-                delta,
-            },
+            obj: Obj::Constraint { table: t, delta },
         };
         for (cn, c) in &f.constraints {
             if !c.is_local {

@@ -132,11 +132,9 @@ pub(crate) enum Obj<'a> {
     },
     /// A constraint of a table that stays (`table`, the target's; compared by `Comparer::constraints` and
     /// written by `write::constraints`).
-    /// `twice`: a key created with `--online`, added `USING INDEX`, is listed twice (as it always was).
     Constraint {
         table: &'a plumb_model::Table,
         delta: ObjDelta<'a, plumb_model::Constraint>,
-        twice: bool,
     },
     /// An index of a table that stays, not behind a constraint nor a parent index's partition (`table`, the
     /// target's; compared by `Comparer::indexes` and written by `write::indexes`).
@@ -257,17 +255,6 @@ impl Delta<'_> {
             Obj::EventTrigger(d) => d.action_or_attrs(),
             Obj::Sequence(d) => d.action_or_attrs(),
         };
-        // a key created with --online is listed twice (as it always was)
-        if let (Obj::Constraint { twice: true, .. }, Err(action)) = (&self.obj, &attrs) {
-            out.push(Change {
-                kind: self.kind,
-                object: self.object.clone(),
-                action: *action,
-                attribute: None,
-                from: None,
-                to: None,
-            });
-        }
         match attrs {
             Err(action) => out.push(Change {
                 kind: self.kind,
