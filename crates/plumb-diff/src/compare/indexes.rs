@@ -168,8 +168,8 @@ impl Comparer<'_> {
     }
 
     /// Whether the local key `con` of partition `f` (kept, unchanged) is attached to an index of its parent
-    /// that a table compared before dropped: `DROP INDEX ... CASCADE` takes it and the writer adds it again
-    /// (`Differ::drop_index`).
+    /// that is dropped: `DROP INDEX ... CASCADE` takes it and the writer adds it again (`Differ::drop_index`).
+    /// Asked once every table is compared (`Comparer::tables`), whether the parent sorts before or after.
     fn key_added_again(&self, f: &Table, t: &Table, con: &str) -> bool {
         let Some(p) = &f.partition_of else {
             return false;

@@ -10,6 +10,7 @@ use plumb_model::{AclKind, Database, PartitionOf, QualName, ReplicaIdentity, Tab
 
 use super::{alter, created_keys, AttrDelta, Comparer, Delta, Obj, Rebuilt};
 use crate::differ::{pairs, same_options};
+use crate::keys::Key;
 use crate::same::Sql;
 use crate::{Attribute, ObjectKind};
 
@@ -132,11 +133,20 @@ impl<'a> Comparer<'a> {
         out: &mut Vec<Delta<'a>>,
     ) {
         let (from, to) = (self.from, self.to);
+        let start = out.len();
+        // A kept table's `CLUSTER ON` and policies wait until every table is compared: whether a partition's
+        // key is added again depends on the parent indexes dropped, and a parent may sort after its
+        // partition. (position in `out` after the table's other deltas, the table, its created keys, its
+        // policies)
+        let mut held = Vec::new();
         for (name, f, t) in pairs(&from.tables, &to.tables) {
             let Some(t) = t else { continue };
             match f {
                 Some(f) if f == t && !recreated.contains(name) => {}
-                Some(f) if !recreated.contains(name) => self.kept_table(f, t, retyped, out),
+                Some(f) if !recreated.contains(name) => {
+                    let (created, policies) = self.kept_table(f, t, retyped, out);
+                    held.push((out.len(), f, t, created, policies));
+                }
                 _ => out.push(Delta {
                     kind: ObjectKind::Table,
                     object: name.to_string(),
@@ -147,17 +157,30 @@ impl<'a> Comparer<'a> {
                 }),
             }
         }
+        if held.is_empty() {
+            return;
+        }
+        let mut rest = out.split_off(start).into_iter();
+        let mut at = start;
+        for (end, f, t, created, policies) in held {
+            out.extend(rest.by_ref().take(end - at));
+            at = end;
+            out.extend(self.table_cluster(f, t, &created));
+            out.extend(policies);
+        }
+        out.extend(rest);
     }
 
     /// The deltas of a table on both sides, in the order they are written: its own attributes, columns,
-    /// constraints, indexes, triggers, `CLUSTER ON`, policies.
+    /// constraints, indexes and triggers go to `out`; returned, the keys it creates (for its `CLUSTER ON`,
+    /// which `tables` compares next, see [`Comparer::table_cluster`]) and its policies (written after it).
     fn kept_table(
         &mut self,
         f: &'a Table,
         t: &'a Table,
         retyped: &BTreeSet<QualName>,
         out: &mut Vec<Delta<'a>>,
-    ) {
+    ) -> (BTreeSet<Key>, Vec<Delta<'a>>) {
         let name = &t.name;
         out.extend(self.table_attrs(f, t));
         let (columns, regenerated) = self.columns(f, t);
@@ -173,8 +196,7 @@ impl<'a> Comparer<'a> {
         created.extend(created_keys(&indexes));
         out.extend(indexes);
         out.extend(self.triggers(name, &f.triggers, &t.triggers));
-        out.extend(self.table_cluster(f, t, &created));
-        out.extend(self.policies(name, f, t));
+        (created, self.policies(name, f, t).into_iter().collect())
     }
 }
 
