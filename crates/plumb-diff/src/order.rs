@@ -154,6 +154,10 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
             continue;
         }
         let keys: Vec<&Key> = std::iter::once(&op.key).chain(op.also.iter()).collect();
+        // an alter of an object this plan creates again (a partition's key that `DROP INDEX ... CASCADE`
+        // takes, marked `CLUSTER ON` again) is an alter of the new one: what the old one depended on does not
+        // hold it back
+        let of_new = op.role == a && !lookup(&op.key, &[c], &[]).is_empty();
         for k in &keys {
             let own_table = k.table().cloned();
             if op.role != d {
@@ -172,10 +176,6 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
                     }
                 }
             }
-            // an alter of an object this plan creates again (a partition's key that `DROP INDEX ... CASCADE`
-            // takes, marked `CLUSTER ON` again) is an alter of the new one: what the old one depended on does
-            // not hold it back
-            let of_new = op.role == a && !lookup(&op.key, &[c], &[]).is_empty();
             if op.role != c && !of_new {
                 // dropped or altered before what it depends on in `from` is dropped
                 for y in fdeps.deps(k) {

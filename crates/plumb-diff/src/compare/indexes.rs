@@ -146,8 +146,8 @@ impl Comparer<'_> {
                 let con = t.indexes.get(n).and_then(|i| i.constraint.as_ref());
                 let again = created.contains(&Key::Index(name.clone(), n.clone()))
                     || con.is_some_and(|c| {
-                        created.contains(&Key::Constraint(name.clone(), c.clone()))
-                            || self.key_added_again(f, t, c)
+                        let key = Key::Constraint(name.clone(), c.clone());
+                        created.contains(&key) || self.added_again.contains(&key)
                     });
                 if was == Some(n) && !again {
                     return None;
@@ -167,26 +167,39 @@ impl Comparer<'_> {
         })
     }
 
-    /// Whether the local key `con` of partition `f` (kept, unchanged) is attached to an index of its parent
-    /// that is dropped: `DROP INDEX ... CASCADE` takes it and the writer adds it again (`Differ::drop_index`).
-    /// Asked once every table is compared (`Comparer::tables`), whether the parent sorts before or after.
-    fn key_added_again(&self, f: &Table, t: &Table, con: &str) -> bool {
-        let Some(p) = &f.partition_of else {
-            return false;
-        };
-        let Some(fc) = f.constraints.get(con).filter(|c| c.is_local) else {
-            return false;
-        };
-        t.constraints.get(con) == Some(fc)
-            && f.indexes.values().any(|x| {
-                x.constraint.as_deref() == Some(con)
-                    && x.parent_index.as_ref().is_some_and(|pi| {
-                        pi.schema == p.parent.schema
-                            && self
-                                .dropped_indexes
-                                .contains(&(p.parent.clone(), pi.name.clone()))
-                    })
-            })
+    /// The partitions' own keys (local, unchanged, on a partition that stays) attached to an index of their
+    /// parent that is dropped ([`Self::dropped_indexes`]): `DROP INDEX ... CASCADE` takes them and the
+    /// writer adds them again (`Differ::drop_index`). `dropped`: the tables that go away.
+    pub(super) fn keys_added_again(&self, dropped: &BTreeSet<QualName>) -> BTreeSet<Key> {
+        let mut out = BTreeSet::new();
+        for (pn, iname) in &self.dropped_indexes {
+            let parent = QualName::new(pn.schema.clone(), iname.clone());
+            for p in self.from.tables.values() {
+                if p.partition_of.as_ref().is_none_or(|po| &po.parent != pn) {
+                    continue;
+                }
+                for cn in p
+                    .indexes
+                    .values()
+                    .filter(|x| x.parent_index.as_ref() == Some(&parent))
+                    .filter_map(|x| x.constraint.as_ref())
+                {
+                    let Some(c) = p.constraints.get(cn).filter(|c| c.is_local) else {
+                        continue;
+                    };
+                    let kept = self
+                        .to
+                        .tables
+                        .get(&p.name)
+                        .filter(|_| !dropped.contains(&p.name))
+                        .and_then(|t| t.constraints.get(cn));
+                    if kept == Some(c) {
+                        out.insert(Key::Constraint(p.name.clone(), cn.clone()));
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
@@ -215,7 +228,7 @@ impl<'a> Comparer<'a> {
         out: &mut Vec<Delta<'a>>,
     ) {
         let (from, to) = (self.from, self.to);
-        let (mut created, keys) = self.created_before_partitions(tables, dropped);
+        let (mut created, keys) = self.created_before_partitions(tables);
         // partitions of partitions after their parents: a partition index created here can be the parent
         // of the next level's
         let depth = |mut q: &'a QualName| {
@@ -324,12 +337,11 @@ impl<'a> Comparer<'a> {
     /// The indexes (by table and name) and constraints the plan creates before partition indexes: with the
     /// tables created, by the kept tables' deltas (with `--online`, a key's index is built first), and the
     /// partitions' own keys a `DROP INDEX ... CASCADE` of their parent's index takes and that are added again
-    /// (see `Differ::drop_index`).
+    /// ([`Self::added_again`]).
     #[allow(clippy::type_complexity)]
     fn created_before_partitions(
         &self,
         tables: &[Delta<'a>],
-        dropped: &BTreeSet<QualName>,
     ) -> (BTreeSet<(QualName, String)>, BTreeSet<Key>) {
         let (mut indexes, mut keys) = (BTreeSet::new(), BTreeSet::new());
         // a constraint added (to a new table or not): with --online a key's index is built first
@@ -364,33 +376,11 @@ impl<'a> Comparer<'a> {
                 _ => {}
             }
         }
-        for (pn, iname) in &self.dropped_indexes {
-            let parent = QualName::new(pn.schema.clone(), iname.clone());
-            for p in self.from.tables.values() {
-                if p.partition_of.as_ref().is_none_or(|po| &po.parent != pn) {
-                    continue;
-                }
-                for cn in p
-                    .indexes
-                    .values()
-                    .filter(|x| x.parent_index.as_ref() == Some(&parent))
-                    .filter_map(|x| x.constraint.as_ref())
-                {
-                    let Some(c) = p.constraints.get(cn).filter(|c| c.is_local) else {
-                        continue;
-                    };
-                    let kept = self
-                        .to
-                        .tables
-                        .get(&p.name)
-                        .filter(|_| !dropped.contains(&p.name))
-                        .and_then(|t| t.constraints.get(cn).map(|tc| (t, tc)));
-                    if let Some((t, tc)) = kept {
-                        if tc == c {
-                            indexes.extend(key(t, tc, false));
-                        }
-                    }
-                }
+        for k in &self.added_again {
+            let Key::Constraint(tn, cn) = k else { continue };
+            let kept = self.to.tables.get(tn);
+            if let Some((t, c)) = kept.and_then(|t| t.constraints.get(cn).map(|c| (t, c))) {
+                indexes.extend(key(t, c, false));
             }
         }
         (indexes, keys)

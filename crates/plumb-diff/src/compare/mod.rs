@@ -322,9 +322,13 @@ pub(crate) struct Comparer<'a> {
     /// Whether each side states privileges (see `grants::stated`).
     pub grants_stated: (bool, bool),
     pub uncertain: Vec<Uncertain>,
-    /// The own indexes of kept tables compared so far that are dropped (or dropped and created again), by
-    /// table: a partition's key attached to one is added again (see [`Comparer::table_cluster`]).
+    /// The own indexes of kept tables that are dropped (or dropped and created again), by table, filled as
+    /// [`Comparer::tables`] compares them.
     pub dropped_indexes: BTreeSet<(plumb_model::QualName, String)>,
+    /// The partitions' own keys attached to one of those that `DROP INDEX ... CASCADE` takes and that are
+    /// added again ([`Comparer::keys_added_again`], once every table is compared; the writer adds them,
+    /// `Differ::drop_index`).
+    pub added_again: BTreeSet<crate::keys::Key>,
 }
 
 /// The change set that turns `from` into `to` (both filtered).
@@ -339,13 +343,15 @@ pub(crate) fn compare<'a>(
     c.extensions(&mut deltas);
     c.collations(&mut deltas);
     let retyped = types::retyped(from, to);
-    c.types(&retyped.iter().cloned().collect(), &mut deltas);
+    let retyped_set = retyped.iter().cloned().collect();
+    c.types(&retyped_set, &mut deltas);
     let (dropped_tables, recreated_tables) = tables::dropped_tables(from, to);
     c.tables_gone(&dropped_tables, &recreated_tables, &mut deltas);
     let start = deltas.len();
     c.tables(
+        &dropped_tables,
         &recreated_tables,
-        &retyped.iter().cloned().collect(),
+        &retyped_set,
         &mut deltas,
     );
     let mut partitions = Vec::new();
@@ -380,6 +386,7 @@ impl<'a> Comparer<'a> {
             grants_stated: (crate::grants::stated(from), crate::grants::stated(to)),
             uncertain: Vec::new(),
             dropped_indexes: BTreeSet::new(),
+            added_again: BTreeSet::new(),
         }
     }
 

@@ -123,11 +123,13 @@ impl<'a> Comparer<'a> {
 }
 
 impl<'a> Comparer<'a> {
-    /// Tables created, and kept tables changed, in name order (after `tables_gone`'s drops). `recreated`:
-    /// tables dropped to be created again (see [`dropped_tables`]), created here with no change shown
-    /// (also when they did not change themselves); `retyped`: the types rebuilt in place.
+    /// Tables created, and kept tables changed, in name order (after `tables_gone`'s drops). `dropped`: the
+    /// tables that go away, `recreated` those of them dropped to be created again (see [`dropped_tables`]),
+    /// created here with no change shown (also when they did not change themselves); `retyped`: the types
+    /// rebuilt in place.
     pub(super) fn tables(
         &mut self,
+        dropped: &BTreeSet<QualName>,
         recreated: &BTreeSet<QualName>,
         retyped: &BTreeSet<QualName>,
         out: &mut Vec<Delta<'a>>,
@@ -157,6 +159,7 @@ impl<'a> Comparer<'a> {
                 }),
             }
         }
+        self.added_again = self.keys_added_again(dropped);
         if held.is_empty() {
             return;
         }
