@@ -70,12 +70,21 @@ pub fn schemas() -> String {
     )
 }
 
+/// Every schema's name, by oid: the other queries give an object's schema as an oid, named client-side (a join
+/// to `pg_namespace` costs the server more to plan and analyse than most of these queries cost to run: every
+/// join widens the query the server builds, and a fresh backend plans each query from scratch).
+pub const NAMESPACES: &str = "SELECT oid, nspname::text AS name FROM pg_namespace";
+
+/// The comments on user objects (every user object has an oid from 16384 on), matched client-side to the
+/// objects read, for the same reason as [`NAMESPACES`]. Schemas' comments come with the schemas.
+pub const DESCRIPTIONS: &str =
+    "SELECT classoid, objoid, objsubid, description FROM pg_description WHERE objoid >= 16384";
+
 /// Extensions created by the user (built-in ones, such as plpgsql, have oids below 16384 and are skipped, as
 /// pg_dump does).
-pub const EXTENSIONS: &str = "SELECT e.oid, e.extname::text AS name, n.nspname::text AS schema, \
-      e.extversion AS version, d.description \
-    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
-    LEFT JOIN pg_description d ON d.objoid = e.oid AND d.objoid >= 16384 AND d.classoid = 'pg_extension'::regclass AND d.objsubid = 0 \
+pub const EXTENSIONS: &str = "SELECT e.oid, e.extname::text AS name, e.extnamespace AS schema, \
+      e.extversion AS version \
+    FROM pg_extension e \
     WHERE e.oid >= 16384 \
     ORDER BY e.extname";
 
@@ -88,12 +97,10 @@ pub fn collations(v: u32) -> String {
         "NULL::text"
     };
     format!(
-        "SELECT c.oid, n.nspname::text AS schema, c.collname::text AS name, c.collprovider::text AS provider, \
+        "SELECT c.oid, c.collnamespace AS schema, c.collname::text AS name, c.collprovider::text AS provider, \
            {locale} AS locale, c.collcollate::text AS lc_collate, c.collctype::text AS lc_ctype, \
-           c.collisdeterministic AS deterministic, pg_get_userbyid(c.collowner)::text AS owner, d.description \
-         FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace \
-         LEFT JOIN pg_description d ON d.objoid = c.oid AND d.objoid >= 16384 AND d.classoid = 'pg_collation'::regclass \
-           AND d.objsubid = 0 \
+           c.collisdeterministic AS deterministic, pg_get_userbyid(c.collowner)::text AS owner \
+         FROM pg_collation c \
          WHERE c.collnamespace = ANY($1) AND {}",
         not_ext("pg_collation", "c.oid")
     )
@@ -106,46 +113,44 @@ pub fn collations(v: u32) -> String {
 /// left out before that test, as cheaply as their own columns tell.
 pub fn types(v: u32) -> String {
     let multirange = if v >= 140000 {
-        "mn.nspname::text AS multirange_schema, mt.typname::text AS multirange_name"
+        "mt.typnamespace AS multirange_schema, mt.typname::text AS multirange_name"
     } else {
-        "NULL::text AS multirange_schema, NULL::text AS multirange_name"
+        "NULL::oid AS multirange_schema, NULL::text AS multirange_name"
     };
     let multirange_join = if v >= 140000 {
-        "LEFT JOIN pg_type mt ON mt.oid = r.rngmultitypid LEFT JOIN pg_namespace mn ON mn.oid = mt.typnamespace"
+        "LEFT JOIN pg_type mt ON mt.oid = r.rngmultitypid"
     } else {
         ""
     };
     format!(
-        "SELECT t.oid, t.typarray, n.nspname::text AS schema, t.typname::text AS name, t.typtype::text AS typtype, \
-           pg_get_userbyid(t.typowner)::text AS owner, t.typacl IS NOT NULL AS has_acl, d.description, t.typrelid, \
+        "SELECT t.oid, t.typarray, t.typnamespace AS schema, t.typname::text AS name, t.typtype::text AS typtype, \
+           pg_get_userbyid(t.typowner)::text AS owner, t.typacl IS NOT NULL AS has_acl, t.typrelid, \
            CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e \
              WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END AS labels, \
            CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base, \
-           CASE WHEN t.typtype = 'd' AND t.typcollation <> bt.typcollation THEN cn.nspname::text END \
+           CASE WHEN t.typtype = 'd' AND t.typcollation <> bt.typcollation THEN co.collnamespace END \
              AS collation_schema, \
            CASE WHEN t.typtype = 'd' AND t.typcollation <> bt.typcollation THEN co.collname::text END \
              AS collation_name, \
            pg_get_expr(t.typdefaultbin, 0) AS default_expr, t.typnotnull AS not_null, \
            format_type(r.rngsubtype, NULL) AS subtype, \
-           CASE WHEN NOT opc.opcdefault THEN quote_ident(opcn.nspname) || '.' || quote_ident(opc.opcname) END \
-             AS subtype_opclass, \
-           CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN rcn.nspname::text END \
+           CASE WHEN NOT opc.opcdefault THEN opc.opcnamespace END AS subtype_opclass_schema, \
+           CASE WHEN NOT opc.opcdefault THEN opc.opcname::text END AS subtype_opclass_name, \
+           CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN rco.collnamespace END \
              AS range_collation_schema, \
            CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN rco.collname::text END \
              AS range_collation_name, \
            CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::regproc::text END AS canonical, \
            CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::regproc::text END AS subtype_diff, \
            {multirange} \
-         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+         FROM pg_type t \
          LEFT JOIN pg_type bt ON bt.oid = t.typbasetype \
-         LEFT JOIN pg_collation co ON co.oid = t.typcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace \
+         LEFT JOIN pg_collation co ON co.oid = t.typcollation \
          LEFT JOIN pg_range r ON r.rngtypid = t.oid \
          LEFT JOIN pg_type st ON st.oid = r.rngsubtype \
-         LEFT JOIN pg_opclass opc ON opc.oid = r.rngsubopc LEFT JOIN pg_namespace opcn ON opcn.oid = opc.opcnamespace \
+         LEFT JOIN pg_opclass opc ON opc.oid = r.rngsubopc \
          LEFT JOIN pg_collation rco ON rco.oid = r.rngcollation \
-         LEFT JOIN pg_namespace rcn ON rcn.oid = rco.collnamespace \
          {multirange_join} \
-         LEFT JOIN pg_description d ON d.objoid = t.oid AND d.objoid >= 16384 AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0 \
          WHERE t.typnamespace = ANY($1) AND t.oid >= 16384 \
            AND t.typtype IN ('e', 'd', 'r', 'b', 'p', 'c') \
            AND NOT (t.typtype = 'b' AND t.typelem <> 0 AND t.typarray = 0 AND t.typlen = -1) \
@@ -159,29 +164,26 @@ pub fn types(v: u32) -> String {
 /// CHECK constraints of domains (a domain's NOT NULL is `typnotnull`; PostgreSQL 17 also lists it here as
 /// contype `n`).
 pub const DOMAIN_CONSTRAINTS: &str = "SELECT c.oid, c.contypid, c.conname::text AS name, \
-      pg_get_constraintdef(c.oid) AS definition, c.convalidated AS validated, d.description \
+      pg_get_constraintdef(c.oid) AS definition, c.convalidated AS validated \
     FROM pg_constraint c JOIN pg_type t ON t.oid = c.contypid \
-    LEFT JOIN pg_description d ON d.objoid = c.oid AND d.objoid >= 16384 AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0 \
     WHERE c.contypid <> 0 AND c.contype = 'c' AND t.typnamespace = ANY($1) \
     ORDER BY c.contypid, c.conname";
 
 /// Sequences, with the column they belong to: `a` (OWNED BY) or `i` (identity).
 pub fn sequences() -> String {
     format!(
-        "SELECT c.oid, n.nspname::text AS schema, c.relname::text AS name, \
+        "SELECT c.oid, c.relnamespace AS schema, c.relname::text AS name, \
            format_type(s.seqtypid, NULL) AS data_type, s.seqstart AS start, s.seqincrement AS increment, \
            s.seqmin AS min_value, s.seqmax AS max_value, s.seqcache AS cache, s.seqcycle AS cycle, \
-           pg_get_userbyid(c.relowner)::text AS owner, c.relacl IS NOT NULL AS has_acl, d.description, \
+           pg_get_userbyid(c.relowner)::text AS owner, c.relacl IS NOT NULL AS has_acl, \
            dep.deptype::text AS deptype, dep.refobjid AS owner_rel, dep.refobjsubid::int2 AS owner_attnum, \
-           tn.nspname::text AS owner_schema, tc.relname::text AS owner_table, a.attname::text AS owner_column \
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+           tc.relnamespace AS owner_schema, tc.relname::text AS owner_table, a.attname::text AS owner_column \
+         FROM pg_class c \
          JOIN pg_sequence s ON s.seqrelid = c.oid \
          LEFT JOIN pg_depend dep ON dep.classid = 'pg_class'::regclass AND dep.objid = c.oid \
            AND dep.refclassid = 'pg_class'::regclass AND dep.refobjsubid > 0 AND dep.deptype IN ('a', 'i') \
          LEFT JOIN pg_class tc ON tc.oid = dep.refobjid \
-         LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace \
          LEFT JOIN pg_attribute a ON a.attrelid = dep.refobjid AND a.attnum = dep.refobjsubid \
-         LEFT JOIN pg_description d ON d.objoid = c.oid AND d.objoid >= 16384 AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
          WHERE c.relkind = 'S' AND c.relnamespace = ANY($1) AND {}",
         not_ext("pg_class", "c.oid")
     )
@@ -190,7 +192,7 @@ pub fn sequences() -> String {
 /// Tables, views, materialized views, composite types' relations and foreign tables.
 pub fn relations() -> String {
     format!(
-        "SELECT c.oid, c.reltype, rt.typarray AS reltype_array, n.nspname::text AS schema, c.relname::text AS name, \
+        "SELECT c.oid, c.reltype, rt.typarray AS reltype_array, c.relnamespace AS schema, c.relname::text AS name, \
            c.relkind::text AS relkind, c.relpersistence::text AS persistence, \
            c.relreplident::text AS replident, \
            CASE WHEN c.relreplident = 'i' THEN (SELECT ic.relname::text FROM pg_index ri \
@@ -200,13 +202,12 @@ pub fn relations() -> String {
            CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, \
            c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced, \
            c.reloptions AS options, \
-           otn.nspname::text AS of_type_schema, ot.typname::text AS of_type_name, \
+           ot.typnamespace AS of_type_schema, ot.typname::text AS of_type_name, \
            CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS view_definition, \
-           pg_get_userbyid(c.relowner)::text AS owner, c.relacl IS NOT NULL AS has_acl, d.description \
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+           pg_get_userbyid(c.relowner)::text AS owner, c.relacl IS NOT NULL AS has_acl \
+         FROM pg_class c \
          LEFT JOIN pg_type rt ON rt.oid = c.reltype \
-         LEFT JOIN pg_type ot ON ot.oid = c.reloftype LEFT JOIN pg_namespace otn ON otn.oid = ot.typnamespace \
-         LEFT JOIN pg_description d ON d.objoid = c.oid AND d.objoid >= 16384 AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
+         LEFT JOIN pg_type ot ON ot.oid = c.reloftype \
          WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') AND c.relnamespace = ANY($1) AND c.oid >= 16384 \
            AND {}",
         not_ext("pg_class", "c.oid")
@@ -214,10 +215,10 @@ pub fn relations() -> String {
 }
 
 /// Parents of tables (inheritance and partitioning) and of indexes (partition indexes), in order.
-pub const INHERITS: &str = "SELECT i.inhrelid AS child, pn.nspname::text AS parent_schema, \
+pub const INHERITS: &str = "SELECT i.inhrelid AS child, p.relnamespace AS parent_schema, \
       p.relname::text AS parent_name \
     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid \
-    JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace \
+    JOIN pg_class p ON p.oid = i.inhparent \
     WHERE c.relnamespace = ANY($1) \
     ORDER BY i.inhrelid, i.inhseqno";
 
@@ -269,19 +270,17 @@ pub fn columns(v: u32) -> String {
         "SELECT a.attrelid, a.attnum, a.attname::text AS name, a.atttypid, a.attcollation, a.atttypmod, \
            CASE WHEN {server_type_name} THEN format_type(a.atttypid, a.atttypmod) END AS type_name, \
            {not_null_cols}, \
-           CASE WHEN a.attcollation <> t.typcollation THEN cn.nspname::text END AS collation_schema, \
+           CASE WHEN a.attcollation <> t.typcollation THEN co.collnamespace END AS collation_schema, \
            CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation_name, \
            a.attnotnull AS not_null, a.attidentity::text AS identity, a.attgenerated::text AS generated, \
            pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS default_expr, ad.oid AS attrdef, a.attislocal AS is_local, \
-           a.attacl IS NOT NULL AS has_acl, {compression} AS compression, d.description, \
+           a.attacl IS NOT NULL AS has_acl, {compression} AS compression, \
            {stattarget} AS stattarget, a.attoptions AS options, \
            CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
          JOIN pg_type t ON t.oid = a.atttypid \
          LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
-         LEFT JOIN pg_collation co ON co.oid = a.attcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace \
-         LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.objoid >= 16384 AND d.classoid = 'pg_class'::regclass \
-           AND d.objsubid = a.attnum \
+         LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation \
          {not_null_join} \
          WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') AND c.relnamespace = ANY($1) \
            AND a.attnum > 0 AND NOT a.attisdropped \
@@ -320,20 +319,18 @@ pub fn constraints(v: u32) -> String {
         "SELECT c.oid, c.conrelid, c.conname::text AS name, c.contype::text AS contype, \
            CASE WHEN {client_side} THEN NULL ELSE pg_get_constraintdef(c.oid) END AS definition, \
            c.conkey AS columns, \
-           fn.nspname::text AS ref_schema, fc.relname::text AS ref_table, \
+           fc.relnamespace AS ref_schema, fc.relname::text AS ref_table, \
            c.confrelid AS ref_oid, c.confkey AS ref_columns, \
            c.confmatchtype::text AS match_type, c.confupdtype::text AS on_update, \
            c.confdeltype::text AS on_delete, {delete_set} AS delete_set_columns, \
            (ix.indkey::int2[])[ix.indnkeyatts:ix.indnatts - 1] AS include, \
            {nulls_not_distinct} AS nulls_not_distinct, ic.reloptions AS index_options, \
            c.condeferrable AS deferrable, c.condeferred AS deferred, c.convalidated AS validated, \
-           c.conislocal AS is_local, d.description \
+           c.conislocal AS is_local \
          FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid \
-         LEFT JOIN pg_class fc ON fc.oid = c.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
+         LEFT JOIN pg_class fc ON fc.oid = c.confrelid \
          LEFT JOIN pg_index ix ON ix.indexrelid = c.conindid AND c.contype IN ('p', 'u') \
          LEFT JOIN pg_class ic ON ic.oid = ix.indexrelid \
-         LEFT JOIN pg_description d ON d.objoid = c.oid AND d.objoid >= 16384 AND d.classoid = 'pg_constraint'::regclass \
-           AND d.objsubid = 0 \
          WHERE r.relnamespace = ANY($1) AND c.contype IN ('p', 'u', 'f', 'c', 'x') \
            AND NOT (c.contype = 'f' AND c.conparentid <> 0 AND EXISTS (SELECT 1 FROM pg_constraint pc \
              WHERE pc.oid = c.conparentid AND pc.conrelid = c.conrelid))"
@@ -369,14 +366,14 @@ pub fn indexes(v: u32) -> String {
            CASE WHEN q.plain THEN NULL ELSE pg_get_indexdef(q.indexrelid) END AS definition, \
            CASE WHEN q.plain THEN pg_get_expr(q.indpred, q.indrelid) END AS predicate, \
            CASE WHEN q.plain THEN pg_get_expr(q.indexprs, q.indrelid) END AS expression, \
-           q.tree AS expression_tree, q.description, q.clustered \
+           q.tree AS expression_tree, q.clustered \
          FROM (SELECT i.indexrelid, i.indrelid, ic.relname::text AS name, i.indisunique AS is_unique, \
              con.conname::text AS constraint_name, \
              (i.indkey::int2[])[0:i.indnkeyatts - 1] AS columns, \
              (i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1] AS include, \
              am.amname::text AS method, ic.relam AS method_oid, i.indclass::oid[] AS opclasses, \
              i.indcollation::oid[] AS collations, {nulls_not_distinct} AS nulls_not_distinct, \
-             i.indpred, i.indexprs, x.tree, d.description, i.indisclustered AS clustered, \
+             i.indpred, i.indexprs, x.tree, i.indisclustered AS clustered, \
              (i.indexprs IS NULL OR x.tree IS NOT NULL) AND ic.reloptions IS NULL AND ic.relkind = 'i' \
                AND 0 = ALL (i.indoption::int2[]) AND ao.attrelid IS NULL AS plain \
            FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid \
@@ -387,8 +384,6 @@ pub fn indexes(v: u32) -> String {
              WHERE a.attoptions IS NOT NULL AND c.relkind IN ('i', 'I')) ao ON ao.attrelid = i.indexrelid \
            LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
              AND con.contype IN ('p', 'u', 'x') \
-           LEFT JOIN pg_description d ON d.objoid = i.indexrelid AND d.objoid >= 16384 AND d.classoid = 'pg_class'::regclass \
-             AND d.objsubid = 0 \
            WHERE r.relnamespace = ANY($1) AND r.relkind IN ('r', 'p', 'm') \
            OFFSET 0) q"
     )
@@ -425,10 +420,10 @@ pub fn type_names(v: u32) -> String {
         "t.typelem <> 0 AND t.typstorage <> 'p'"
     };
     format!(
-        "SELECT t.oid, n.nspname::text AS schema, t.typname::text AS name, \
+        "SELECT t.oid, t.typnamespace AS schema, t.typname::text AS name, \
            CASE WHEN {true_array} THEN t.typelem END AS element, \
            CASE WHEN t.typmodout <> 0 THEN t.typmodout::regproc::text END AS typmodout \
-         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+         FROM pg_type t \
          WHERE t.typrelid = 0 AND NOT (t.typelem <> 0 \
            AND EXISTS (SELECT 1 FROM pg_type e WHERE e.oid = t.typelem AND e.typrelid <> 0))"
     )
@@ -452,12 +447,11 @@ pub fn triggers(v: u32) -> String {
     };
     format!(
         "SELECT t.oid, t.tgrelid, t.tgname::text AS name, pg_get_triggerdef(t.oid) AS definition, \
-           pn.nspname::text AS function_schema, p.proname::text AS function_name, \
+           p.pronamespace AS function_schema, p.proname::text AS function_name, \
            pg_get_function_identity_arguments(p.oid) AS function_args, t.tgconstraint <> 0 AS is_constraint, \
-           t.tgenabled::text AS enabled, d.description \
+           t.tgenabled::text AS enabled \
          FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid \
-         JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace \
-         LEFT JOIN pg_description d ON d.objoid = t.oid AND d.objoid >= 16384 AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0 \
+         JOIN pg_proc p ON p.oid = t.tgfoid \
          WHERE r.relnamespace = ANY($1) AND NOT t.tgisinternal {clones}"
     )
 }
@@ -466,10 +460,8 @@ pub const POLICIES: &str = "SELECT p.oid, p.polrelid, p.polname::text AS name, p
       p.polpermissive AS permissive, \
       ARRAY(SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(r)::text END FROM unnest(p.polroles) r) \
         AS roles, \
-      pg_get_expr(p.polqual, p.polrelid) AS using_expr, pg_get_expr(p.polwithcheck, p.polrelid) AS check_expr, \
-      d.description \
+      pg_get_expr(p.polqual, p.polrelid) AS using_expr, pg_get_expr(p.polwithcheck, p.polrelid) AS check_expr \
     FROM pg_policy p JOIN pg_class r ON r.oid = p.polrelid \
-    LEFT JOIN pg_description d ON d.objoid = p.oid AND d.objoid >= 16384 AND d.classoid = 'pg_policy'::regclass AND d.objsubid = 0 \
     WHERE r.relnamespace = ANY($1)";
 
 /// Rewrite rules: the `_RETURN` rule of each view (for dependencies) and user rules (unsupported).
@@ -491,7 +483,8 @@ pub fn functions(v: u32) -> String {
     } else {
         "p.prosrc"
     };
-    format!("SELECT p.oid, n.nspname::text AS schema, p.proname::text AS name, \
+    format!(
+        "SELECT p.oid, p.pronamespace AS schema, p.proname::text AS name, \
        pg_get_function_identity_arguments(p.oid) AS args, p.prokind::text AS prokind, \
        CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END AS definition, \
        CASE WHEN p.prokind <> 'p' THEN pg_get_function_result(p.oid) END AS returns, \
@@ -499,9 +492,8 @@ pub fn functions(v: u32) -> String {
        p.prosecdef AS security_definer, p.proconfig AS config, {body} AS body, \
        p.proleakproof AS leakproof, p.proparallel::text AS parallel, p.procost::text AS cost, \
        p.prorows::text AS rows, \
-       pg_get_userbyid(p.proowner)::text AS owner, p.proacl IS NOT NULL AS has_acl, d.description \
-     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang \
-     LEFT JOIN pg_description d ON d.objoid = p.oid AND d.objoid >= 16384 AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0 \
+       pg_get_userbyid(p.proowner)::text AS owner, p.proacl IS NOT NULL AS has_acl \
+     FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang \
      WHERE p.pronamespace = ANY($1) AND p.oid >= 16384 \
        AND NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = 'pg_proc'::regclass \
          AND xd.objid = p.oid AND xd.deptype IN ('e', 'i'))"
@@ -675,6 +667,8 @@ pub fn all(v: u32) -> Vec<(Step, String)> {
     vec![
         (Step::Keywords, KEYWORDS.to_string()),
         (Step::OperatorClasses, DEFAULT_OPCLASSES.to_string()),
+        (Step::Namespaces, NAMESPACES.to_string()),
+        (Step::Descriptions, DESCRIPTIONS.to_string()),
         (Step::TypeNames, type_names(v)),
         (Step::Schemas, schemas()),
         (Step::Extensions, EXTENSIONS.to_string()),

@@ -23,6 +23,10 @@ pub enum Step {
     Schemas,
     /// `pg_export_snapshot`, for the other connections to share the first one's snapshot.
     SnapshotExport,
+    /// Every schema's name by oid (the other queries give schemas as oids).
+    Namespaces,
+    /// The comments on user objects.
+    Descriptions,
     TypeNames,
     Extensions,
     Collations,
@@ -65,6 +69,8 @@ impl Step {
             Step::OperatorClasses => "operator classes",
             Step::Schemas => "schemas",
             Step::SnapshotExport => "snapshot export",
+            Step::Namespaces => "schema names",
+            Step::Descriptions => "comments",
             Step::TypeNames => "type names",
             Step::Extensions => "extensions",
             Step::Collations => "collations",

@@ -136,6 +136,8 @@ impl Reader {
         if let Some(options) = r.get::<Option<Vec<String>>>("index_options")? {
             definition.push_str(&crate::reloptions_clause(&options));
         }
+        let references = self.qual_of(&r, "ref_schema", "ref_table")?;
+        let comment = self.comment(self.cat.constraint, oid, 0);
         let Some(t) = self.db.tables.get_mut(&tname) else {
             return Ok(());
         };
@@ -144,12 +146,12 @@ impl Reader {
             kind,
             definition,
             columns,
-            references: r.qual("ref_schema", "ref_table")?,
+            references,
             deferrable: r.get("deferrable")?,
             initially_deferred: r.get("deferred")?,
             validated: r.get("validated")?,
             is_local: r.get("is_local")?,
-            comment: r.get("description")?,
+            comment,
         };
         if t.constraints.insert(name.clone(), c).is_some() {
             return Err(Error::Catalog {
@@ -202,10 +204,11 @@ impl Reader {
                 d
             }
             ConstraintKind::ForeignKey => {
-                let (Some(schema), Some(table)) = (
-                    r.get::<Option<String>>("ref_schema")?,
-                    r.get::<Option<String>>("ref_table")?,
-                ) else {
+                let Some(QualName {
+                    schema,
+                    name: table,
+                }) = self.qual_of(r, "ref_schema", "ref_table")?
+                else {
                     return Ok(None);
                 };
                 let ref_oid: u32 = r.get("ref_oid")?;
@@ -286,7 +289,7 @@ impl Reader {
             constraint: r.get("constraint_name")?,
             columns: self.column_names(rel, Some(keys)),
             parent_index: self.m.index_parents.remove(&oid),
-            comment: r.get("description")?,
+            comment: self.comment(self.cat.class, oid, 0),
             clustered: r.get("clustered")?,
         };
         let target = match self.m.rels.get(&rel) {

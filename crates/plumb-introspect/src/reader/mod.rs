@@ -9,7 +9,7 @@
 //! `acl.rs` (privileges, default privileges), `deps.rs` (`pg_depend`).
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use futures_util::future::try_join_all;
@@ -55,22 +55,10 @@ impl<'a> Rec<'a> {
             source,
         })
     }
-
-    /// A qualified name from two columns, when both are set.
-    fn qual(&self, schema: &str, name: &str) -> Result<Option<QualName>, Error> {
-        Ok(
-            match (
-                self.get::<Option<String>>(schema)?,
-                self.get::<Option<String>>(name)?,
-            ) {
-                (Some(s), Some(n)) => Some(QualName::new(s, n)),
-                _ => None,
-            },
-        )
-    }
 }
 
-/// The catalogs' own oids, to read pg_depend.
+/// The catalogs' own oids, to read pg_depend and pg_description.
+#[derive(Debug, Clone, Copy, Default)]
 struct Catalogs {
     class: u32,
     type_: u32,
@@ -119,6 +107,12 @@ enum ConOwner {
 #[derive(Default)]
 struct Maps {
     schemas: BTreeMap<u32, String>,
+    /// Every schema's name, system schemas too, by oid: the queries give schemas as oids (a join to
+    /// `pg_namespace` in each would cost the server more to plan than the rest of the query).
+    namespaces: HashMap<u32, String>,
+    /// Comments on user objects (`pg_description`, oid from 16384 on), by (catalog, object, sub-object); taken
+    /// as the objects are read.
+    descriptions: HashMap<(u32, u32, i32), String>,
     extensions: BTreeMap<u32, String>,
     collations: BTreeMap<u32, QualName>,
     /// Type oids (model types, their array types, relation row types and their arrays) to what they are.
@@ -265,6 +259,7 @@ pub(crate) async fn read(
             ..Database::default()
         },
         m: Maps::default(),
+        cat,
     };
     let finished = RefCell::new(Vec::new());
     for row in &keywords {
@@ -345,6 +340,9 @@ pub(crate) async fn read(
         produce(client, main_queue, &nsp, whole, start, &finished),
     );
     let handling = async {
+        p.rows(Step::Namespaces, |row| rd.namespaces(row)).await?;
+        p.rows(Step::Descriptions, |row| rd.descriptions(row))
+            .await?;
         p.rows(Step::TypeNames, |row| rd.type_names(row)).await?;
         p.rows(Step::Extensions, |row| rd.extensions(row, opts))
             .await?;
@@ -434,6 +432,64 @@ async fn typed_one(client: &Client, kind: Step, sql: &str) -> Result<Row, Error>
 struct Reader {
     db: Database,
     m: Maps,
+    cat: Catalogs,
+}
+
+impl Reader {
+    fn namespaces(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: Step::Namespaces,
+        };
+        self.m.namespaces.insert(r.get("oid")?, r.get("name")?);
+        Ok(())
+    }
+
+    fn descriptions(&mut self, row: &Row) -> Result<(), Error> {
+        let r = Rec {
+            row,
+            kind: Step::Descriptions,
+        };
+        self.m.descriptions.insert(
+            (r.get("classoid")?, r.get("objoid")?, r.get("objsubid")?),
+            r.get("description")?,
+        );
+        Ok(())
+    }
+
+    /// The comment on an object: `class` is its catalog's oid (`self.cat`), `sub` a column's attnum (else 0).
+    fn comment(&mut self, class: u32, oid: u32, sub: i32) -> Option<String> {
+        self.m.descriptions.remove(&(class, oid, sub))
+    }
+
+    /// The name of the schema whose oid is in `column` of the row (`kind` names the object for the error).
+    fn schema_of(&self, r: &Rec<'_>, column: &str) -> Result<String, Error> {
+        let oid: u32 = r.get(column)?;
+        self.namespace(oid, r.kind)
+    }
+
+    fn namespace(&self, oid: u32, kind: Step) -> Result<String, Error> {
+        self.m
+            .namespaces
+            .get(&oid)
+            .cloned()
+            .ok_or_else(|| Error::Catalog {
+                kind: "schema",
+                name: format!("oid {oid}"),
+                reason: format!("named by the {kind} query but not in pg_namespace"),
+            })
+    }
+
+    /// A qualified name from a schema oid column and a name column, when both are set.
+    fn qual_of(&self, r: &Rec<'_>, schema: &str, name: &str) -> Result<Option<QualName>, Error> {
+        match (
+            r.get::<Option<u32>>(schema)?,
+            r.get::<Option<String>>(name)?,
+        ) {
+            (Some(s), Some(n)) => Ok(Some(QualName::new(self.namespace(s, r.kind)?, n))),
+            _ => Ok(None),
+        }
+    }
 }
 
 fn grants_if(has_acl: bool) -> Option<BTreeSet<Grant>> {

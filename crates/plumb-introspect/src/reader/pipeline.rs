@@ -43,8 +43,13 @@ pub(super) fn connection_for(kind: Step, n: usize) -> usize {
     if n < 2 {
         return 0;
     }
-    // The type names are handled first: on the connection that starts first.
-    if TABLE_PARTS.contains(&kind) || kind == Step::TypeNames {
+    // The schema names, comments and type names are handled first: on the connection that starts first.
+    if TABLE_PARTS.contains(&kind)
+        || matches!(
+            kind,
+            Step::Namespaces | Step::Descriptions | Step::TypeNames
+        )
+    {
         return 0;
     }
     match kind {
@@ -60,6 +65,12 @@ pub(super) fn jobs(version: u32) -> Vec<Job> {
     use Params::{None as NoParams, Schemas, SchemasAndWhole};
     let job = |kind, sql: String, params| Job { kind, sql, params };
     vec![
+        job(Step::Namespaces, queries::NAMESPACES.to_string(), NoParams),
+        job(
+            Step::Descriptions,
+            queries::DESCRIPTIONS.to_string(),
+            NoParams,
+        ),
         job(Step::TypeNames, queries::type_names(version), NoParams),
         job(Step::Extensions, queries::EXTENSIONS.to_string(), NoParams),
         job(Step::Collations, queries::collations(version), Schemas),

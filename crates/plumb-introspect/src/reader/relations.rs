@@ -18,7 +18,7 @@ impl Reader {
             kind: Step::Sequences,
         };
         let oid: u32 = r.get("oid")?;
-        let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
+        let name = QualName::new(self.schema_of(&r, "schema")?, r.get::<String>("name")?);
         let options = SequenceOptions {
             data_type: r.get("data_type")?,
             start: r.get("start")?,
@@ -46,7 +46,7 @@ impl Reader {
             return Ok(());
         }
         let owned_by = match (
-            r.qual("owner_schema", "owner_table")?,
+            self.qual_of(&r, "owner_schema", "owner_table")?,
             r.get::<Option<String>>("owner_column")?,
         ) {
             (Some(table), Some(column)) => {
@@ -62,7 +62,7 @@ impl Reader {
             owned_by,
             common: plumb_model::Common {
                 owner: r.get("owner")?,
-                comment: r.get("description")?,
+                comment: self.comment(self.cat.class, oid, 0),
                 grants: grants_if(r.get("has_acl")?),
                 acl_order: Vec::new(),
             },
@@ -77,13 +77,13 @@ impl Reader {
             kind: Step::Relations,
         };
         let oid: u32 = r.get("oid")?;
-        let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
+        let name = QualName::new(self.schema_of(&r, "schema")?, r.get::<String>("name")?);
         let relkind: String = r.get("relkind")?;
         let reltype: u32 = r.get("reltype")?;
         let reltype_array: Option<u32> = r.get("reltype_array")?;
         let common = plumb_model::Common {
             owner: r.get("owner")?,
-            comment: r.get("description")?,
+            comment: self.comment(self.cat.class, oid, 0),
             grants: grants_if(r.get("has_acl")?),
             acl_order: Vec::new(),
         };
@@ -125,7 +125,7 @@ impl Reader {
                     persistence,
                     partition_by: r.get("partition_by")?,
                     partition_of,
-                    of_type: r.qual("of_type_schema", "of_type_name")?,
+                    of_type: self.qual_of(&r, "of_type_schema", "of_type_name")?,
                     rls_enabled: r.get("rls_enabled")?,
                     rls_forced: r.get("rls_forced")?,
                     // In the order PostgreSQL keeps them (the order given), so a dump writes them back
@@ -199,7 +199,7 @@ impl Reader {
         };
         let child: u32 = r.get("child")?;
         let parent = QualName::new(
-            r.get::<String>("parent_schema")?,
+            self.schema_of(&r, "parent_schema")?,
             r.get::<String>("parent_name")?,
         );
         let Some(Rel::Table(name)) = self.m.rels.get(&child) else {
@@ -225,8 +225,8 @@ impl Reader {
         let attnum: i16 = r.get("attnum")?;
         let name: String = r.get("name")?;
         let type_oid: u32 = r.get("atttypid")?;
-        let collation = r.qual("collation_schema", "collation_name")?;
-        let comment: Option<String> = r.get("description")?;
+        let collation = self.qual_of(&r, "collation_schema", "collation_name")?;
+        let comment = self.comment(self.cat.class, rel, i32::from(attnum));
         let collation_oid: u32 = r.get("attcollation")?;
         let col_info = |name: &str, pos: usize| ColInfo {
             name: name.to_string(),

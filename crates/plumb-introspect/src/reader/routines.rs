@@ -10,7 +10,7 @@ impl Reader {
         };
         let oid: u32 = r.get("oid")?;
         let id = FunctionId::new(
-            r.get::<String>("schema")?,
+            self.schema_of(&r, "schema")?,
             r.get::<String>("name")?,
             r.get::<String>("args")?,
         );
@@ -56,7 +56,7 @@ impl Reader {
             body: r.get::<Option<String>>("body")?.unwrap_or_default(),
             common: plumb_model::Common {
                 owner: r.get("owner")?,
-                comment: r.get("description")?,
+                comment: self.comment(self.cat.proc_, oid, 0),
                 grants: grants_if(r.get("has_acl")?),
                 acl_order: Vec::new(),
             },
@@ -121,6 +121,7 @@ impl Reader {
             kind: Step::Triggers,
         };
         let rel: u32 = r.get("tgrelid")?;
+        let oid: u32 = r.get("oid")?;
         let name: String = r.get("name")?;
         let letter: String = r.get("enabled")?;
         let enabled = TriggerEnabled::from_catalog(&letter).ok_or_else(|| Error::Catalog {
@@ -132,13 +133,13 @@ impl Reader {
             name,
             definition: r.get("definition")?,
             function: FunctionId::new(
-                r.get::<String>("function_schema")?,
+                self.schema_of(&r, "function_schema")?,
                 r.get::<String>("function_name")?,
                 r.get::<String>("function_args")?,
             ),
             constraint: r.get("is_constraint")?,
             enabled,
-            comment: r.get("description")?,
+            comment: self.comment(self.cat.trigger, oid, 0),
         };
         let target = match self.m.rels.get(&rel) {
             Some(Rel::Table(n)) => self.db.tables.get_mut(n).map(|t| &mut t.triggers),
@@ -147,7 +148,7 @@ impl Reader {
         };
         if let Some(triggers) = target {
             triggers.insert(trigger.name.clone(), trigger);
-            self.m.triggers.insert(r.get("oid")?, rel);
+            self.m.triggers.insert(oid, rel);
         }
         Ok(())
     }
@@ -161,6 +162,8 @@ impl Reader {
         let Some(Rel::Table(tname)) = self.m.rels.get(&rel) else {
             return Ok(());
         };
+        let tname = tname.clone();
+        let oid: u32 = r.get("oid")?;
         let name: String = r.get("name")?;
         let polcmd: String = r.get("command")?;
         let Some(command) = PolicyCommand::from_catalog(&polcmd) else {
@@ -179,11 +182,11 @@ impl Reader {
             roles,
             using: r.get("using_expr")?,
             with_check: r.get("check_expr")?,
-            comment: r.get("description")?,
+            comment: self.comment(self.cat.policy, oid, 0),
         };
-        if let Some(t) = self.db.tables.get_mut(tname) {
+        if let Some(t) = self.db.tables.get_mut(&tname) {
             t.policies.insert(name, p);
-            self.m.policies.insert(r.get("oid")?, rel);
+            self.m.policies.insert(oid, rel);
         }
         Ok(())
     }

@@ -79,7 +79,7 @@ impl Reader {
             row,
             kind: Step::Extensions,
         };
-        let schema: String = r.get("schema")?;
+        let schema = self.schema_of(&r, "schema")?;
         // An extension installed in pg_catalog belongs to no user schema: kept unless schemas are chosen.
         let selected = if schema == "pg_catalog" {
             opts.include_schemas.is_empty()
@@ -90,14 +90,16 @@ impl Reader {
             return Ok(());
         }
         let name: String = r.get("name")?;
-        self.m.extensions.insert(r.get("oid")?, name.clone());
+        let oid: u32 = r.get("oid")?;
+        self.m.extensions.insert(oid, name.clone());
+        let comment = self.comment(self.cat.extension, oid, 0);
         self.db.extensions.insert(
             name.clone(),
             Extension {
                 name,
                 schema,
                 version: r.get("version")?,
-                comment: r.get("description")?,
+                comment,
             },
         );
         Ok(())
@@ -108,8 +110,9 @@ impl Reader {
             row,
             kind: Step::Collations,
         };
-        let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
-        self.m.collations.insert(r.get("oid")?, name.clone());
+        let name = QualName::new(self.schema_of(&r, "schema")?, r.get::<String>("name")?);
+        let oid: u32 = r.get("oid")?;
+        self.m.collations.insert(oid, name.clone());
         let c = Collation {
             name: name.clone(),
             provider: r.get("provider")?,
@@ -119,7 +122,7 @@ impl Reader {
             deterministic: r.get("deterministic")?,
             common: plumb_model::Common {
                 owner: r.get("owner")?,
-                comment: r.get("description")?,
+                comment: self.comment(self.cat.collation, oid, 0),
                 grants: None,
                 acl_order: Vec::new(),
             },

@@ -11,7 +11,7 @@ impl Reader {
         self.m.type_names.insert(
             r.get("oid")?,
             crate::typename::TypeName {
-                schema: r.get("schema")?,
+                schema: self.schema_of(&r, "schema")?,
                 name: r.get("name")?,
                 element: r.get("element")?,
                 typmodout: r.get("typmodout")?,
@@ -26,7 +26,7 @@ impl Reader {
             kind: Step::Types,
         };
         let oid: u32 = r.get("oid")?;
-        let name = QualName::new(r.get::<String>("schema")?, r.get::<String>("name")?);
+        let name = QualName::new(self.schema_of(&r, "schema")?, r.get::<String>("name")?);
         let typtype: String = r.get("typtype")?;
         let kind = match typtype.as_str() {
             "e" => TypeKind::Enum {
@@ -40,7 +40,7 @@ impl Reader {
                         name: name.to_string(),
                         reason: "no base type".into(),
                     })?,
-                collation: r.qual("collation_schema", "collation_name")?,
+                collation: self.qual_of(&r, "collation_schema", "collation_name")?,
                 default: r.get("default_expr")?,
                 not_null: r.get("not_null")?,
                 constraints: BTreeMap::new(),
@@ -57,11 +57,13 @@ impl Reader {
                         name: name.to_string(),
                         reason: "no pg_range row".into(),
                     })?,
-                subtype_opclass: r.get("subtype_opclass")?,
-                collation: r.qual("range_collation_schema", "range_collation_name")?,
+                subtype_opclass: self
+                    .qual_of(&r, "subtype_opclass_schema", "subtype_opclass_name")?
+                    .map(|o| format!("{}.{}", self.quote(&o.schema), self.quote(&o.name))),
+                collation: self.qual_of(&r, "range_collation_schema", "range_collation_name")?,
                 canonical: r.get("canonical")?,
                 subtype_diff: r.get("subtype_diff")?,
-                multirange: r.qual("multirange_schema", "multirange_name")?,
+                multirange: self.qual_of(&r, "multirange_schema", "multirange_name")?,
             },
             "b" => {
                 self.report("base type", name.to_string());
@@ -90,7 +92,7 @@ impl Reader {
             kind,
             common: plumb_model::Common {
                 owner: r.get("owner")?,
-                comment: r.get("description")?,
+                comment: self.comment(self.cat.type_, oid, 0),
                 grants: grants_if(r.get("has_acl")?),
                 acl_order: Vec::new(),
             },
@@ -109,10 +111,9 @@ impl Reader {
             return Ok(());
         };
         let name: String = r.get("name")?;
-        self.m
-            .constraints
-            .insert(r.get("oid")?, ConOwner::Type(typ));
-        if r.get::<Option<String>>("description")?.is_some() {
+        let oid: u32 = r.get("oid")?;
+        self.m.constraints.insert(oid, ConOwner::Type(typ));
+        if self.comment(self.cat.constraint, oid, 0).is_some() {
             self.report(
                 "comment on domain constraint",
                 format!("{} ON DOMAIN {tname}", quote_ident(&name)),
