@@ -51,7 +51,10 @@ pub enum Step {
     DefaultPrivileges,
     EventTriggers,
     Dependencies,
+    /// Whether there may be objects of kinds the model does not hold (a cheap query).
     UnsupportedObjects,
+    /// Objects of kinds the model does not hold, named: read after the rest, when the first query found some.
+    UnsupportedNames,
     /// `COMMIT` after the read.
     Commit,
 }
@@ -94,6 +97,7 @@ impl Step {
             Step::EventTriggers => "event triggers",
             Step::Dependencies => "dependencies",
             Step::UnsupportedObjects => "unsupported objects",
+            Step::UnsupportedNames => "unsupported object names",
             Step::Commit => "commit",
         }
     }

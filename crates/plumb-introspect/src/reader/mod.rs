@@ -397,8 +397,27 @@ pub(crate) async fn read(
             .await?;
         p.rows(Step::Dependencies, |row| rd.dependencies(row, &cat))
             .await?;
-        p.rows(Step::UnsupportedObjects, |row| rd.unsupported(row))
-            .await?;
+        let mut candidates = 0usize;
+        p.rows(Step::UnsupportedObjects, |_| {
+            candidates += 1;
+            Ok(())
+        })
+        .await?;
+        if candidates > 0 {
+            let rows = client
+                .query_typed(
+                    &queries::unsupported(),
+                    &[(&nsp, PgType::OID_ARRAY), (&whole, PgType::BOOL)],
+                )
+                .await
+                .map_err(|e| Error::query(Step::UnsupportedNames, e))?;
+            for row in &rows {
+                rd.unsupported(row)?;
+            }
+            finished
+                .borrow_mut()
+                .push((Step::UnsupportedNames, start.elapsed()));
+        }
         Ok(())
     };
     // The producers come first: when a query fails, its error is returned, not the handling's "interrupted".

@@ -109,7 +109,7 @@ pub(super) fn jobs(version: u32) -> Vec<Job> {
         ),
         job(
             Step::UnsupportedObjects,
-            queries::unsupported(),
+            queries::unsupported_probe(),
             SchemasAndWhole,
         ),
     ]

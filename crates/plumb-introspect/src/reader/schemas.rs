@@ -38,7 +38,7 @@ impl Reader {
     pub(super) fn unsupported(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,
-            kind: Step::UnsupportedObjects,
+            kind: Step::UnsupportedNames,
         };
         self.report(r.get::<String>("kind")?, r.get::<String>("name")?);
         Ok(())
