@@ -31,6 +31,8 @@ pub enum Step {
     Extensions,
     Collations,
     Types,
+    /// What range types are made of, read after the rest when there are range types.
+    Ranges,
     DomainConstraints,
     Sequences,
     Relations,
@@ -78,6 +80,7 @@ impl Step {
             Step::Extensions => "extensions",
             Step::Collations => "collations",
             Step::Types => "types",
+            Step::Ranges => "range types",
             Step::DomainConstraints => "domain constraints",
             Step::Sequences => "sequences",
             Step::Relations => "relations",

@@ -140,6 +140,8 @@ struct Maps {
     type_names: BTreeMap<u32, crate::typename::TypeName>,
     /// Default operator classes: oid to (access method, input type).
     default_opclasses: BTreeMap<u32, (u32, u32)>,
+    /// Range types whose parts are still to be read (`Reader::ranges`), by oid.
+    unread_ranges: BTreeMap<u32, QualName>,
     /// Constraints whose definition is still to be read: oid to (table oid, constraint name).
     unwritten_constraints: BTreeMap<u32, (u32, String)>,
     /// Indexes whose definition is still to be read: oid to (table oid, index name).
@@ -397,6 +399,9 @@ pub(crate) async fn read(
             .await?;
         p.rows(Step::Dependencies, |row| rd.dependencies(row, &cat))
             .await?;
+        if rd.ranges(client).await? {
+            finished.borrow_mut().push((Step::Ranges, start.elapsed()));
+        }
         let mut candidates = 0usize;
         p.rows(Step::UnsupportedObjects, |_| {
             candidates += 1;

@@ -49,22 +49,18 @@ impl Reader {
             "c" => TypeKind::Composite {
                 attributes: Vec::new(),
             },
-            "r" => TypeKind::Range {
-                subtype: r
-                    .get::<Option<String>>("subtype")?
-                    .ok_or_else(|| Error::Catalog {
-                        kind: "range type",
-                        name: name.to_string(),
-                        reason: "no pg_range row".into(),
-                    })?,
-                subtype_opclass: self
-                    .qual_of(&r, "subtype_opclass_schema", "subtype_opclass_name")?
-                    .map(|o| format!("{}.{}", self.quote(&o.schema), self.quote(&o.name))),
-                collation: self.qual_of(&r, "range_collation_schema", "range_collation_name")?,
-                canonical: r.get("canonical")?,
-                subtype_diff: r.get("subtype_diff")?,
-                multirange: self.qual_of(&r, "multirange_schema", "multirange_name")?,
-            },
+            // What it is made of is read at the end (`ranges`), when there are range types.
+            "r" => {
+                self.m.unread_ranges.insert(oid, name.clone());
+                TypeKind::Range {
+                    subtype: String::new(),
+                    subtype_opclass: None,
+                    collation: None,
+                    canonical: None,
+                    subtype_diff: None,
+                    multirange: None,
+                }
+            }
             "b" => {
                 self.report("base type", name.to_string());
                 return Ok(());
@@ -132,6 +128,59 @@ impl Reader {
             constraints.insert(name, c);
         }
         Ok(())
+    }
+
+    /// What the range types read are made of (`queries::ranges`), when there are any.
+    pub(super) async fn ranges(&mut self, client: &Client) -> Result<bool, Error> {
+        let pending = std::mem::take(&mut self.m.unread_ranges);
+        if pending.is_empty() {
+            return Ok(false);
+        }
+        let oids: Vec<u32> = pending.keys().copied().collect();
+        let version = self.db.server_version.unwrap_or(0);
+        let rows = client
+            .query_typed(&queries::ranges(version), &[(&oids, PgType::OID_ARRAY)])
+            .await
+            .map_err(|e| Error::query(Step::Ranges, e))?;
+        let mut read = BTreeSet::new();
+        for row in &rows {
+            let r = Rec {
+                row,
+                kind: Step::Ranges,
+            };
+            let oid: u32 = r.get("oid")?;
+            let Some(name) = pending.get(&oid) else {
+                continue;
+            };
+            let kind = TypeKind::Range {
+                subtype: r
+                    .get::<Option<String>>("subtype")?
+                    .ok_or_else(|| Error::Catalog {
+                        kind: "range type",
+                        name: name.to_string(),
+                        reason: "no subtype".into(),
+                    })?,
+                subtype_opclass: self
+                    .qual_of(&r, "subtype_opclass_schema", "subtype_opclass_name")?
+                    .map(|o| format!("{}.{}", self.quote(&o.schema), self.quote(&o.name))),
+                collation: self.qual_of(&r, "range_collation_schema", "range_collation_name")?,
+                canonical: r.get("canonical")?,
+                subtype_diff: r.get("subtype_diff")?,
+                multirange: self.qual_of(&r, "multirange_schema", "multirange_name")?,
+            };
+            if let Some(t) = self.db.types.get_mut(name) {
+                t.kind = kind;
+            }
+            read.insert(oid);
+        }
+        if let Some((_, name)) = pending.iter().find(|(oid, _)| !read.contains(*oid)) {
+            return Err(Error::Catalog {
+                kind: "range type",
+                name: name.to_string(),
+                reason: "no pg_range row".into(),
+            });
+        }
+        Ok(true)
     }
 
     /// `format_type(oid, typmod)`, written client-side (see `typename.rs`).
