@@ -15,7 +15,10 @@
 //! the server works on several backends at once. The second connection is opened while the first one's
 //! queries already run, and closed when its own are done.
 //!
-//! Deparsing is most of the server's work, so the queries avoid what they can: a column default is deparsed
+//! On a small schema most of the server's work is analysing and planning the queries in fresh backends, so
+//! they are thin (schemas as oids and comments matched client-side, no joins for names; what is rare read
+//! only when it is there: see `queries.rs`). On a large one, deparsing is most of it, so the queries avoid
+//! what they can: a column default is deparsed
 //! without its table (it cannot refer to a column, and opening the table costs more than deparsing); primary
 //! keys, unique constraints and foreign keys are written client-side from their parts, as
 //! `pg_get_constraintdef` writes them; and an index definition is written client-side from its parts when
