@@ -117,9 +117,7 @@ pub fn collations(v: u32) -> String {
 /// type, range or table, and are left out with extension members; the row types of relations other than
 /// composite types, and implicit arrays (a varlena element-typed base type with no array of its own), are
 /// left out before that test, as cheaply as their own columns tell.
-pub fn types() -> String {
-    format!(
-        "SELECT t.oid, t.typarray, t.typnamespace AS schema, t.typname::text AS name, t.typtype::text AS typtype, \
+pub const TYPES: &str = "SELECT t.oid, t.typarray, t.typnamespace AS schema, t.typname::text AS name, t.typtype::text AS typtype, \
            pg_get_userbyid(t.typowner)::text AS owner, t.typacl IS NOT NULL AS has_acl, t.typrelid, \
            CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e \
              WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END AS labels, \
@@ -138,9 +136,7 @@ pub fn types() -> String {
            AND NOT (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class rc WHERE rc.oid = t.typrelid \
              AND rc.relkind <> 'c')) \
            AND NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = 'pg_type'::regclass \
-             AND xd.objid = t.oid AND xd.deptype IN ('e', 'i'))"
-    )
-}
+             AND xd.objid = t.oid AND xd.deptype IN ('e', 'i'))";
 
 /// What a range type is made of, for the range types whose oids are in `$1`: read after the rest, and only
 /// when the schema has range types (few do), since its five joins cost a fresh backend about 2 ms of
@@ -736,7 +732,7 @@ pub fn all(v: u32) -> Vec<(Step, String)> {
         (Step::Schemas, schemas()),
         (Step::Extensions, EXTENSIONS.to_string()),
         (Step::Collations, collations(v)),
-        (Step::Types, types()),
+        (Step::Types, TYPES.to_string()),
         (Step::Ranges, ranges(v)),
         (Step::DomainConstraints, DOMAIN_CONSTRAINTS.to_string()),
         (Step::Sequences, sequences()),

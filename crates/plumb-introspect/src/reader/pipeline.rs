@@ -85,7 +85,7 @@ pub(super) fn jobs(version: u32) -> Vec<Job> {
         job(Step::TypeNames, queries::type_names(version), NoParams),
         job(Step::Extensions, queries::EXTENSIONS.to_string(), NoParams),
         job(Step::Collations, queries::collations(version), Schemas),
-        job(Step::Types, queries::types(), Schemas),
+        job(Step::Types, queries::TYPES.to_string(), Schemas),
         job(
             Step::DomainConstraints,
             queries::DOMAIN_CONSTRAINTS.to_string(),
