@@ -184,32 +184,63 @@ pub(crate) async fn read(
     let start = Instant::now();
     let more = more.filter(|m| m.plan.max > 1);
     let counting = more.is_some();
+    // When the second connection is being opened at the start, the snapshot is exported in the first flight and
+    // imported as soon as that connection is up, while the first flight still runs: the second connection's
+    // queries start a few milliseconds sooner (on a small schema they end last).
+    // A connection that cannot be opened or cannot import the snapshot is done without (see below).
+    let (snapshot_tx, snapshot_rx) = tokio::sync::oneshot::channel::<String>();
+    let imported = more.as_ref().and_then(|m| m.early.take()).map(|early| {
+        tokio::spawn(async move {
+            let snapshot = snapshot_rx.await.ok()?;
+            let c = early.await.ok()?.ok()?;
+            c.batch_execute(&import_statement(&snapshot)).await.ok()?;
+            Some(c)
+        })
+    });
+    let export_early = async {
+        if imported.is_none() {
+            return Ok(None);
+        }
+        let row = typed_one(client, Step::SnapshotExport, queries::EXPORT_SNAPSHOT).await?;
+        let snapshot: String = Rec {
+            row: &row,
+            kind: Step::SnapshotExport,
+        }
+        .get("snapshot")?;
+        let _ = snapshot_tx.send(snapshot.clone());
+        Ok::<_, Error>(Some(snapshot))
+    };
     // The first flight: each request is sent when its future is first polled, in this order.
-    let (_, setup, count, cat, (keywords, opclasses, schemas)) = futures_util::future::try_join5(
-        async {
-            client
-                .batch_execute(crate::BEGIN)
-                .await
-                .map_err(|e| Error::query(Step::BeginTransaction, e))
-        },
-        typed_one(client, Step::SessionSettings, queries::SETUP),
-        async {
-            if counting {
-                typed_one(client, Step::RelationCount, queries::RELATION_COUNT)
-                    .await
-                    .map(Some)
-            } else {
-                Ok(None)
-            }
-        },
-        typed_one(client, Step::CatalogOids, queries::CATALOG_OIDS),
+    let ((_, setup, count, snapshot), cat, (keywords, opclasses, schemas)) =
         futures_util::future::try_join3(
-            small(client, Step::Keywords, queries::KEYWORDS),
-            small(client, Step::OperatorClasses, queries::DEFAULT_OPCLASSES),
-            small(client, Step::Schemas, &queries::schemas()),
-        ),
-    )
-    .await?;
+            futures_util::future::try_join4(
+                async {
+                    client
+                        .batch_execute(crate::BEGIN)
+                        .await
+                        .map_err(|e| Error::query(Step::BeginTransaction, e))
+                },
+                typed_one(client, Step::SessionSettings, queries::SETUP),
+                async {
+                    if counting {
+                        typed_one(client, Step::RelationCount, queries::RELATION_COUNT)
+                            .await
+                            .map(Some)
+                    } else {
+                        Ok(None)
+                    }
+                },
+                export_early,
+            ),
+            typed_one(client, Step::CatalogOids, queries::CATALOG_OIDS),
+            futures_util::future::try_join3(
+                small(client, Step::Keywords, queries::KEYWORDS),
+                small(client, Step::OperatorClasses, queries::DEFAULT_OPCLASSES),
+                small(client, Step::Schemas, &queries::schemas()),
+            ),
+        )
+        .await?;
+    let imported = std::cell::Cell::new(imported);
     let v: i32 = Rec {
         row: &setup,
         kind: Step::ServerVersion,
@@ -254,6 +285,9 @@ pub(crate) async fn read(
         if let Some(m) = &more {
             drop(m.early.take());
         }
+        if let Some(task) = imported.take() {
+            task.abort();
+        }
     }
     let mut rd = Reader {
         db: Database {
@@ -292,30 +326,33 @@ pub(crate) async fn read(
     let opened = std::cell::Cell::new(1usize);
     // Sent before the first connection's queries, so that the snapshot is exported at once; the other
     // connections are opened meanwhile.
-    let export =
-        (wanted > 1).then(|| typed_one(client, Step::SnapshotExport, queries::EXPORT_SNAPSHOT));
+    let export = (wanted > 1 && snapshot.is_none())
+        .then(|| typed_one(client, Step::SnapshotExport, queries::EXPORT_SNAPSHOT));
     let others = async {
-        let Some(export) = export else {
-            return Ok(());
+        let snapshot = match (export, snapshot) {
+            (Some(export), _) => {
+                let row = export.await?;
+                Rec {
+                    row: &row,
+                    kind: Step::SnapshotExport,
+                }
+                .get::<String>("snapshot")?
+            }
+            (None, Some(snapshot)) if wanted > 1 => snapshot,
+            _ => return Ok(()),
         };
-        let row = export.await?;
-        let snapshot: String = Rec {
-            row: &row,
-            kind: Step::SnapshotExport,
-        }
-        .get("snapshot")?;
-        let import = format!(
-            "{}; SET TRANSACTION SNAPSHOT {}; {}; {}",
-            crate::BEGIN,
-            plumb_model::quote_literal(&snapshot),
-            queries::SETUP,
-            queries::NO_PARALLEL_WORKERS
-        );
-        let (nsp, finished, import, more, opened) = (&nsp, &finished, &import, &more, &opened);
+        let import = import_statement(&snapshot);
+        let (nsp, finished, import, more, opened, imported) =
+            (&nsp, &finished, &import, &more, &opened, &imported);
         try_join_all(queues.into_iter().map(|queue| async move {
             // A connection that cannot be opened or cannot import the snapshot (a server near
             // max_connections, a pooler that does not keep sessions): its queries run on the first one.
             let extra = async {
+                if let Some(task) = imported.take() {
+                    if let Ok(Some(c)) = task.await {
+                        return Some(c);
+                    }
+                }
                 let more = more.as_ref()?;
                 let c = match more.early.take() {
                     Some(early) => early.await.ok()?.ok()?,
@@ -435,6 +472,17 @@ pub(crate) async fn read(
         timings: finished.into_inner(),
         connections: opened.get(),
     })
+}
+
+/// What another connection runs to read in the first one's snapshot (`pg_export_snapshot`'s name).
+fn import_statement(snapshot: &str) -> String {
+    format!(
+        "{}; SET TRANSACTION SNAPSHOT {}; {}; {}",
+        crate::BEGIN,
+        plumb_model::quote_literal(snapshot),
+        queries::SETUP,
+        queries::NO_PARALLEL_WORKERS
+    )
 }
 
 /// A query without parameters, its rows all at once (one round trip: no separate prepare step).
