@@ -237,21 +237,14 @@ pub const INHERITS: &str = "SELECT i.inhrelid AS child, p.relnamespace AS parent
 /// its table (`pg_get_expr(adbin, 0)` prints the same text, and does not make the server open the table, which
 /// costs more than the deparsing); a generated column's expression refers to columns and needs its table.
 ///
-/// A column's type name is written client-side from [`type_names`] and `atttypmod`, as `format_type` writes
-/// it, except where `type_name` is given: row types of relations (and arrays of them), which [`type_names`]
-/// leaves out, and a type modifier whose output function is not one of PostgreSQL's own
-/// ([`BUILTIN_TYPMODOUT`]).
+/// The query reads `pg_attribute` alone (with its class, for the relation's kind and schema, and its default):
+/// a join to `pg_type` and `pg_collation` for every column cost the server more than the rest. A column's type
+/// name is written client-side from [`type_names`] and `atttypmod`, as `format_type` writes it; its collation
+/// and storage are compared client-side with its type's (`typcollation`, `typstorage` in [`type_names`]). The
+/// few names the client cannot write are read at the end (`Reader::column_names_late`): row types of
+/// relations (and arrays of them), which [`type_names`] leaves out, type modifiers whose output function is not
+/// one of PostgreSQL's own, and collations outside the schemas read.
 pub fn columns(v: u32) -> String {
-    let server_type_name = format!(
-        "t.typrelid <> 0 \
-         OR (t.typelem <> 0 AND EXISTS (SELECT 1 FROM pg_type et WHERE et.oid = t.typelem AND et.typrelid <> 0)) \
-         OR (a.atttypmod >= 0 AND t.typmodout <> 0 AND t.typmodout NOT IN ({}))",
-        BUILTIN_TYPMODOUT
-            .iter()
-            .map(|f| format!("'pg_catalog.{f}'::regproc"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
     let compression = if v >= 140000 {
         "a.attcompression::text"
     } else {
@@ -279,19 +272,14 @@ pub fn columns(v: u32) -> String {
     };
     format!(
         "SELECT a.attrelid, a.attnum, a.attname::text AS name, a.atttypid, a.attcollation, a.atttypmod, \
-           CASE WHEN {server_type_name} THEN format_type(a.atttypid, a.atttypmod) END AS type_name, \
            {not_null_cols}, \
-           CASE WHEN a.attcollation <> t.typcollation THEN co.collnamespace END AS collation_schema, \
-           CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation_name, \
            a.attnotnull AS not_null, a.attidentity::text AS identity, a.attgenerated::text AS generated, \
            pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS default_expr, ad.oid AS attrdef, a.attislocal AS is_local, \
            a.attacl IS NOT NULL AS has_acl, {compression} AS compression, \
            {stattarget} AS stattarget, a.attoptions AS options, \
-           CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage \
+           a.attstorage::text AS storage \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
-         JOIN pg_type t ON t.oid = a.atttypid \
          LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
-         LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation \
          {not_null_join} \
          WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') AND c.relnamespace = ANY($1) \
            AND a.attnum > 0 AND NOT a.attisdropped \
@@ -400,23 +388,17 @@ pub fn indexes(v: u32) -> String {
     )
 }
 
+/// `format_type` of the (type, typmod) pairs in `$1` and `$2`: the column types the client cannot name.
+pub const FORMAT_TYPES: &str = "SELECT x.t AS oid, x.m AS typmod, format_type(x.t, x.m) AS name \
+    FROM unnest($1::oid[], $2::int4[]) x(t, m)";
+
+/// The names of the collations whose oids are in `$1`.
+pub const COLLATION_NAMES: &str =
+    "SELECT oid, collnamespace AS schema, collname::text AS name FROM pg_collation WHERE oid = ANY($1)";
+
 /// The definitions of the indexes whose oids are in `$1`, as `pg_get_indexdef` writes them.
 pub const INDEX_DEFINITIONS: &str =
     "SELECT x.oid, pg_get_indexdef(x.oid) AS definition FROM unnest($1::oid[]) x(oid)";
-
-/// The type modifier output functions of PostgreSQL's own types, which the client writes as the server does.
-pub const BUILTIN_TYPMODOUT: [&str; 10] = [
-    "bpchartypmodout",
-    "varchartypmodout",
-    "numerictypmodout",
-    "timetypmodout",
-    "timetztypmodout",
-    "timestamptypmodout",
-    "timestamptztypmodout",
-    "intervaltypmodout",
-    "bittypmodout",
-    "varbittypmodout",
-];
 
 /// What `format_type` needs to name a type, for every type but the row types of relations (other than
 /// stand-alone composite types) and their arrays (thousands in a large schema, rarely a column's type):
@@ -433,7 +415,8 @@ pub fn type_names(v: u32) -> String {
     format!(
         "SELECT t.oid, t.typnamespace AS schema, t.typname::text AS name, \
            CASE WHEN {true_array} THEN t.typelem END AS element, \
-           CASE WHEN t.typmodout <> 0 THEN t.typmodout::regproc::text END AS typmodout \
+           CASE WHEN t.typmodout <> 0 THEN t.typmodout::regproc::text END AS typmodout, \
+           t.typcollation AS collation, t.typstorage::text AS storage \
          FROM pg_type t \
          WHERE t.typrelid = 0 AND NOT (t.typelem <> 0 \
            AND EXISTS (SELECT 1 FROM pg_type e WHERE e.oid = t.typelem AND e.typrelid <> 0))"

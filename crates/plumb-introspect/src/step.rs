@@ -38,6 +38,8 @@ pub enum Step {
     Relations,
     Inheritance,
     Columns,
+    /// The column types and collations the client cannot name, read after the rest when there are any.
+    ColumnNames,
     Constraints,
     /// Constraint definitions read from the server (`pg_get_constraintdef`) after the constraints' rows.
     ConstraintDefinitions,
@@ -86,6 +88,7 @@ impl Step {
             Step::Relations => "relations",
             Step::Inheritance => "inheritance",
             Step::Columns => "columns",
+            Step::ColumnNames => "column type and collation names",
             Step::Constraints => "constraints",
             Step::ConstraintDefinitions => "constraint definitions",
             Step::Indexes => "indexes",

@@ -12,6 +12,10 @@ pub(crate) struct TypeName {
     pub element: Option<u32>,
     /// The type modifier output function (`regproc` text), if any.
     pub typmodout: Option<String>,
+    /// `typcollation`: a column whose collation differs names its own.
+    pub collation: u32,
+    /// `typstorage`: a column whose storage differs says so (`SET STORAGE`).
+    pub storage: String,
 }
 
 const BOOL: u32 = 16;

@@ -97,6 +97,16 @@ struct ColInfo {
     collation: u32,
 }
 
+/// A column (of a table, view or composite type) whose type name or collation is to be read from the server:
+/// (type oid, typmod) and the collation's oid.
+#[derive(Debug, Clone)]
+struct Unnamed {
+    rel: u32,
+    column: String,
+    type_name: Option<(u32, i32)>,
+    collation: Option<u32>,
+}
+
 /// The object a pg_constraint row belongs to.
 #[derive(Debug, Clone, Copy)]
 enum ConOwner {
@@ -140,6 +150,8 @@ struct Maps {
     type_names: BTreeMap<u32, crate::typename::TypeName>,
     /// Default operator classes: oid to (access method, input type).
     default_opclasses: BTreeMap<u32, (u32, u32)>,
+    /// Columns whose type or collation the client could not name: named by the server at the end.
+    unnamed_columns: Vec<Unnamed>,
     /// Range types whose parts are still to be read (`Reader::ranges`), by oid.
     unread_ranges: BTreeMap<u32, QualName>,
     /// Constraints whose definition is still to be read: oid to (table oid, constraint name).
@@ -436,6 +448,11 @@ pub(crate) async fn read(
             .await?;
         p.rows(Step::Dependencies, |row| rd.dependencies(row, &cat))
             .await?;
+        if rd.column_names_late(client).await? {
+            finished
+                .borrow_mut()
+                .push((Step::ColumnNames, start.elapsed()));
+        }
         if rd.ranges(client).await? {
             finished.borrow_mut().push((Step::Ranges, start.elapsed()));
         }

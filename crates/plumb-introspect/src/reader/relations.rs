@@ -225,9 +225,23 @@ impl Reader {
         let attnum: i16 = r.get("attnum")?;
         let name: String = r.get("name")?;
         let type_oid: u32 = r.get("atttypid")?;
-        let collation = self.qual_of(&r, "collation_schema", "collation_name")?;
+        let typmod: i32 = r.get("atttypmod")?;
         let comment = self.comment(self.cat.class, rel, i32::from(attnum));
         let collation_oid: u32 = r.get("attcollation")?;
+        // The row types of relations, which `type_names` leaves out, are not collatable and are stored
+        // `extended`.
+        let (type_collation, type_storage) = match self.m.type_names.get(&type_oid) {
+            Some(t) => (t.collation, t.storage.as_str()),
+            None => (0, "x"),
+        };
+        let attstorage: String = r.get("storage")?;
+        let storage_code = (attstorage != type_storage).then_some(attstorage);
+        let collation_differs = collation_oid != type_collation;
+        let collation = if collation_differs {
+            self.m.collations.get(&collation_oid).cloned()
+        } else {
+            None
+        };
         let col_info = |name: &str, pos: usize| ColInfo {
             name: name.to_string(),
             pos,
@@ -240,19 +254,17 @@ impl Reader {
         if matches!(kind, Rel::Sequence(_) | Rel::Index(_) | Rel::Other) {
             return Ok(());
         }
-        let type_name = match r.get::<Option<String>>("type_name")? {
-            Some(server) => server,
-            None => self
-                .type_name(type_oid, r.get("atttypmod")?)
-                .ok_or_else(|| Error::Catalog {
-                    kind: "column",
-                    name: format!("{}.{}", self.relation_label(rel), quote_ident(&name)),
-                    reason: format!(
-                        "type oid {type_oid} (typmod {}) is not one whose name plumb writes",
-                        r.get::<i32>("atttypmod").unwrap_or(-1)
-                    ),
-                })?,
+        // What the client cannot name is named by the server at the end (`column_names_late`).
+        let type_name = self.type_name(type_oid, typmod).unwrap_or_default();
+        let late = Unnamed {
+            rel,
+            column: name.clone(),
+            type_name: type_name.is_empty().then_some((type_oid, typmod)),
+            collation: (collation_differs && collation.is_none()).then_some(collation_oid),
         };
+        if late.type_name.is_some() || late.collation.is_some() {
+            self.m.unnamed_columns.push(late);
+        }
         match kind {
             Rel::Table(tname) => {
                 let Some(t) = self.db.tables.get_mut(&tname) else {
@@ -309,7 +321,7 @@ impl Reader {
                     }
                 };
                 let statistics = Some(r.get::<i32>("stattarget")?).filter(|n| *n >= 0);
-                let storage = match r.get::<Option<String>>("storage")? {
+                let storage = match storage_code {
                     None => None,
                     Some(code) => {
                         Some(Storage::from_code(&code).ok_or_else(|| Error::Catalog {
@@ -382,6 +394,123 @@ impl Reader {
             Rel::Sequence(_) | Rel::Index(_) | Rel::Other => {}
         }
         Ok(())
+    }
+
+    /// The type names and collations of the columns the client could not name (see `queries::columns`), read
+    /// from the server in one query each, when there are any.
+    pub(super) async fn column_names_late(&mut self, client: &Client) -> Result<bool, Error> {
+        let pending = std::mem::take(&mut self.m.unnamed_columns);
+        if pending.is_empty() {
+            return Ok(false);
+        }
+        let pairs: BTreeSet<(u32, i32)> = pending.iter().filter_map(|u| u.type_name).collect();
+        let mut types = BTreeMap::new();
+        if !pairs.is_empty() {
+            let (oids, typmods): (Vec<u32>, Vec<i32>) = pairs.iter().copied().unzip();
+            let rows = client
+                .query_typed(
+                    queries::FORMAT_TYPES,
+                    &[(&oids, PgType::OID_ARRAY), (&typmods, PgType::INT4_ARRAY)],
+                )
+                .await
+                .map_err(|e| Error::query(Step::ColumnNames, e))?;
+            for row in &rows {
+                let r = Rec {
+                    row,
+                    kind: Step::ColumnNames,
+                };
+                types.insert(
+                    (r.get::<u32>("oid")?, r.get::<i32>("typmod")?),
+                    r.get::<String>("name")?,
+                );
+            }
+        }
+        let collation_oids: Vec<u32> = pending
+            .iter()
+            .filter_map(|u| u.collation)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut collations = BTreeMap::new();
+        if !collation_oids.is_empty() {
+            let rows = client
+                .query_typed(
+                    queries::COLLATION_NAMES,
+                    &[(&collation_oids, PgType::OID_ARRAY)],
+                )
+                .await
+                .map_err(|e| Error::query(Step::ColumnNames, e))?;
+            for row in &rows {
+                let r = Rec {
+                    row,
+                    kind: Step::ColumnNames,
+                };
+                let name = QualName::new(self.schema_of(&r, "schema")?, r.get::<String>("name")?);
+                collations.insert(r.get::<u32>("oid")?, name);
+            }
+        }
+        for u in pending {
+            let label = || format!("{}.{}", self.relation_label(u.rel), quote_ident(&u.column));
+            let type_name = match u.type_name {
+                Some(pair) => Some(types.get(&pair).cloned().ok_or_else(|| Error::Catalog {
+                    kind: "column",
+                    name: label(),
+                    reason: format!("no name for type oid {} (typmod {})", pair.0, pair.1),
+                })?),
+                None => None,
+            };
+            let collation = match u.collation {
+                Some(oid) => Some(
+                    collations
+                        .get(&oid)
+                        .cloned()
+                        .ok_or_else(|| Error::Catalog {
+                            kind: "column",
+                            name: label(),
+                            reason: format!("collation oid {oid} not in pg_collation"),
+                        })?,
+                ),
+                None => None,
+            };
+            let (slot_type, slot_collation) = match self.m.rels.get(&u.rel) {
+                Some(Rel::Table(n)) => match self
+                    .db
+                    .tables
+                    .get_mut(n)
+                    .and_then(|t| t.columns.iter_mut().find(|c| c.name == u.column))
+                {
+                    Some(c) => (Some(&mut c.type_name), Some(&mut c.collation)),
+                    None => (None, None),
+                },
+                Some(Rel::View(n)) => match self
+                    .db
+                    .views
+                    .get_mut(n)
+                    .and_then(|v| v.columns.iter_mut().find(|c| c.name == u.column))
+                {
+                    Some(c) => (Some(&mut c.type_name), None),
+                    None => (None, None),
+                },
+                Some(Rel::Composite(n)) => match self.db.types.get_mut(n) {
+                    Some(Type {
+                        kind: TypeKind::Composite { attributes },
+                        ..
+                    }) => match attributes.iter_mut().find(|a| a.name == u.column) {
+                        Some(a) => (Some(&mut a.type_name), Some(&mut a.collation)),
+                        None => (None, None),
+                    },
+                    _ => (None, None),
+                },
+                _ => (None, None),
+            };
+            if let (Some(slot), Some(name)) = (slot_type, type_name) {
+                *slot = name;
+            }
+            if let (Some(slot), Some(name)) = (slot_collation, collation) {
+                *slot = Some(name);
+            }
+        }
+        Ok(true)
     }
 
     /// A relation's name for messages (its oid when it is not one the model holds).

@@ -15,6 +15,8 @@ impl Reader {
                 name: r.get("name")?,
                 element: r.get("element")?,
                 typmodout: r.get("typmodout")?,
+                collation: r.get("collation")?,
+                storage: r.get("storage")?,
             },
         );
         Ok(())
