@@ -152,6 +152,8 @@ struct Maps {
     default_opclasses: BTreeMap<u32, (u32, u32)>,
     /// Columns whose type or collation the client could not name: named by the server at the end.
     unnamed_columns: Vec<Unnamed>,
+    /// Aggregates read, whose `CREATE AGGREGATE` is built at the end (`queries::AGGREGATES`).
+    aggregates: Vec<u32>,
     /// Range types whose parts are still to be read (`Reader::ranges`), by oid.
     unread_ranges: BTreeMap<u32, QualName>,
     /// Constraints whose definition is still to be read: oid to (table oid, constraint name).
@@ -437,7 +439,6 @@ pub(crate) async fn read(
                 .push((Late::Index.step(), start.elapsed()));
         }
         p.rows(Step::Functions, |row| rd.functions(row)).await?;
-        p.rows(Step::Aggregates, |row| rd.aggregates(row)).await?;
         p.rows(Step::Triggers, |row| rd.triggers(row)).await?;
         p.rows(Step::Policies, |row| rd.policies(row)).await?;
         p.rows(Step::Rules, |row| rd.rules(row)).await?;
@@ -452,6 +453,19 @@ pub(crate) async fn read(
             finished
                 .borrow_mut()
                 .push((Step::ColumnNames, start.elapsed()));
+        }
+        let aggregates = std::mem::take(&mut rd.m.aggregates);
+        if !aggregates.is_empty() {
+            let rows = client
+                .query_typed(queries::AGGREGATES, &[(&aggregates, PgType::OID_ARRAY)])
+                .await
+                .map_err(|e| Error::query(Step::Aggregates, e))?;
+            for row in &rows {
+                rd.aggregates(row)?;
+            }
+            finished
+                .borrow_mut()
+                .push((Step::Aggregates, start.elapsed()));
         }
         if rd.ranges(client).await? {
             finished.borrow_mut().push((Step::Ranges, start.elapsed()));

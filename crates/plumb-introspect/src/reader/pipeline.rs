@@ -58,7 +58,6 @@ pub(super) fn connection_for(kind: Step, n: usize) -> usize {
     match kind {
         Step::Dependencies
         | Step::UnsupportedObjects
-        | Step::Aggregates
         | Step::DefaultPrivileges
         | Step::EventTriggers
             if n == 2 =>
@@ -98,7 +97,6 @@ pub(super) fn jobs(version: u32) -> Vec<Job> {
         job(Step::Constraints, queries::constraints(version), Schemas),
         job(Step::Indexes, queries::indexes(version), Schemas),
         job(Step::Functions, queries::functions(version), Schemas),
-        job(Step::Aggregates, queries::AGGREGATES.to_string(), Schemas),
         job(Step::Triggers, queries::triggers(version), Schemas),
         job(Step::Policies, queries::POLICIES.to_string(), Schemas),
         job(Step::Rules, queries::rules(), Schemas),

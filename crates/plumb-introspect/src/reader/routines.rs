@@ -17,7 +17,11 @@ impl Reader {
         let kind = match r.get::<String>("prokind")?.as_str() {
             "f" => FunctionKind::Function,
             "p" => FunctionKind::Procedure,
-            "a" => FunctionKind::Aggregate,
+            "a" => {
+                // Its `CREATE AGGREGATE` is built at the end (`queries::AGGREGATES`).
+                self.m.aggregates.push(oid);
+                FunctionKind::Aggregate
+            }
             "w" => FunctionKind::Window,
             other => {
                 return Err(Error::Catalog {
