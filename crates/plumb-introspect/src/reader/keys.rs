@@ -400,10 +400,13 @@ impl Reader {
             return Ok(false);
         }
         let oids: Vec<u32> = pending.keys().copied().collect();
-        let rows = client
-            .query_typed(late.query(), &[(&oids, PgType::OID_ARRAY)])
-            .await
-            .map_err(|e| Error::query(late.step(), e))?;
+        let rows = rows_of(
+            client,
+            late.step(),
+            late.query(),
+            &[(&oids, PgType::OID_ARRAY)],
+        )
+        .await?;
         let mut definitions = BTreeMap::new();
         for row in &rows {
             let r = Rec {

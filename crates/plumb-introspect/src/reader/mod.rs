@@ -456,10 +456,13 @@ pub(crate) async fn read(
         }
         let aggregates = std::mem::take(&mut rd.m.aggregates);
         if !aggregates.is_empty() {
-            let rows = client
-                .query_typed(queries::AGGREGATES, &[(&aggregates, PgType::OID_ARRAY)])
-                .await
-                .map_err(|e| Error::query(Step::Aggregates, e))?;
+            let rows = rows_of(
+                client,
+                Step::Aggregates,
+                queries::AGGREGATES,
+                &[(&aggregates, PgType::OID_ARRAY)],
+            )
+            .await?;
             for row in &rows {
                 rd.aggregates(row)?;
             }
@@ -477,13 +480,13 @@ pub(crate) async fn read(
         })
         .await?;
         if candidates > 0 {
-            let rows = client
-                .query_typed(
-                    &queries::unsupported(),
-                    &[(&nsp, PgType::OID_ARRAY), (&whole, PgType::BOOL)],
-                )
-                .await
-                .map_err(|e| Error::query(Step::UnsupportedNames, e))?;
+            let rows = rows_of(
+                client,
+                Step::UnsupportedNames,
+                &queries::unsupported(),
+                &[(&nsp, PgType::OID_ARRAY), (&whole, PgType::BOOL)],
+            )
+            .await?;
             for row in &rows {
                 rd.unsupported(row)?;
             }
@@ -518,8 +521,19 @@ fn import_statement(snapshot: &str) -> String {
 
 /// A query without parameters, its rows all at once (one round trip: no separate prepare step).
 async fn small(client: &Client, kind: Step, sql: &str) -> Result<Vec<Row>, Error> {
+    rows_of(client, kind, sql, &[]).await
+}
+
+/// A query with typed parameters, its rows all at once (one round trip: no separate prepare step); the late
+/// reads use it.
+async fn rows_of(
+    client: &Client,
+    kind: Step,
+    sql: &str,
+    params: &[(&(dyn ToSql + Sync), PgType)],
+) -> Result<Vec<Row>, Error> {
     client
-        .query_typed(sql, &[])
+        .query_typed(sql, params)
         .await
         .map_err(|e| Error::query(kind, e))
 }

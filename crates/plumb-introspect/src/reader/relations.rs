@@ -407,13 +407,13 @@ impl Reader {
         let mut types = BTreeMap::new();
         if !pairs.is_empty() {
             let (oids, typmods): (Vec<u32>, Vec<i32>) = pairs.iter().copied().unzip();
-            let rows = client
-                .query_typed(
-                    queries::FORMAT_TYPES,
-                    &[(&oids, PgType::OID_ARRAY), (&typmods, PgType::INT4_ARRAY)],
-                )
-                .await
-                .map_err(|e| Error::query(Step::ColumnNames, e))?;
+            let rows = rows_of(
+                client,
+                Step::ColumnNames,
+                queries::FORMAT_TYPES,
+                &[(&oids, PgType::OID_ARRAY), (&typmods, PgType::INT4_ARRAY)],
+            )
+            .await?;
             for row in &rows {
                 let r = Rec {
                     row,
@@ -433,13 +433,13 @@ impl Reader {
             .collect();
         let mut collations = BTreeMap::new();
         if !collation_oids.is_empty() {
-            let rows = client
-                .query_typed(
-                    queries::COLLATION_NAMES,
-                    &[(&collation_oids, PgType::OID_ARRAY)],
-                )
-                .await
-                .map_err(|e| Error::query(Step::ColumnNames, e))?;
+            let rows = rows_of(
+                client,
+                Step::ColumnNames,
+                queries::COLLATION_NAMES,
+                &[(&collation_oids, PgType::OID_ARRAY)],
+            )
+            .await?;
             for row in &rows {
                 let r = Rec {
                     row,

@@ -140,10 +140,13 @@ impl Reader {
         }
         let oids: Vec<u32> = pending.keys().copied().collect();
         let version = self.db.server_version.unwrap_or(0);
-        let rows = client
-            .query_typed(&queries::ranges(version), &[(&oids, PgType::OID_ARRAY)])
-            .await
-            .map_err(|e| Error::query(Step::Ranges, e))?;
+        let rows = rows_of(
+            client,
+            Step::Ranges,
+            &queries::ranges(version),
+            &[(&oids, PgType::OID_ARRAY)],
+        )
+        .await?;
         let mut read = BTreeSet::new();
         for row in &rows {
             let r = Rec {
