@@ -122,7 +122,8 @@ impl Reader {
         }
     }
 
-    pub(super) fn dependencies(&mut self, row: &Row, cat: &Catalogs) -> Result<(), Error> {
+    pub(super) fn dependencies(&mut self, row: &Row) -> Result<(), Error> {
+        let cat = &self.cat.clone();
         let r = Rec {
             row,
             kind: Step::Dependencies,

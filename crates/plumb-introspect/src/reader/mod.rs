@@ -447,7 +447,7 @@ pub(crate) async fn read(
             .await?;
         p.rows(Step::EventTriggers, |row| rd.event_triggers(row))
             .await?;
-        p.rows(Step::Dependencies, |row| rd.dependencies(row, &cat))
+        p.rows(Step::Dependencies, |row| rd.dependencies(row))
             .await?;
         if rd.column_names_late(client).await? {
             finished
