@@ -280,6 +280,9 @@ pub(crate) struct Index<'a> {
     /// The introspector's dependencies, by the object that depends: a hash lookup instead of a range search
     /// of `db.dependencies`, whose comparisons of names were a third of the planner's time at 10,000 tables.
     explicit: FxHashMap<&'a ObjectRef, Vec<&'a ObjectRef>>,
+    /// The same dependencies of columns, by table: a table's columns' are found without building a reference
+    /// to each column (an allocation and a hash of its names, for every column of every table).
+    column_explicit: FxHashMap<&'a QualName, Vec<(&'a str, &'a ObjectRef)>>,
 }
 
 impl<'a> Index<'a> {
@@ -295,14 +298,23 @@ impl<'a> Index<'a> {
             }
         }
         let mut explicit: FxHashMap<&ObjectRef, Vec<&ObjectRef>> = FxHashMap::default();
+        let mut column_explicit: FxHashMap<&QualName, Vec<(&str, &ObjectRef)>> =
+            FxHashMap::default();
         for d in &db.dependencies {
             explicit.entry(&d.from).or_default().push(&d.to);
+            if let ObjectRef::Column(c) = &d.from {
+                column_explicit
+                    .entry(&c.table)
+                    .or_default()
+                    .push((c.column.as_str(), &d.to));
+            }
         }
         Index {
             db,
             functions,
             partitions,
             explicit,
+            column_explicit,
         }
     }
 
@@ -425,11 +437,13 @@ impl<'a> Index<'a> {
                     // a new table is created with its columns and non-FK constraints
                     for c in &t.columns {
                         self.column_refs(c, &mut out);
-                        let r = ObjectRef::Column(ColumnRef {
-                            table: q.clone(),
-                            column: c.name.clone(),
-                        });
-                        self.explicit(&r, &mut out);
+                    }
+                    // what its columns depend on according to the introspector (a column's own dependencies,
+                    // not a sequence's ownership, which `explicit` leaves out: never from a column)
+                    for &(column, to) in self.column_explicit.get(q).into_iter().flatten() {
+                        if t.column(column).is_some() {
+                            out.insert(Key::from_ref(to));
+                        }
                     }
                     for c in t.constraints.values() {
                         if c.kind != ConstraintKind::ForeignKey {

@@ -75,7 +75,19 @@ fn fk_dropped_first(
         && from.tables.contains_key(t1)
 }
 
-pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Options) -> Vec<Step> {
+pub(crate) fn order(from: &Database, to: &Database, ops: Vec<Op>, opts: &Options) -> Vec<Step> {
+    let threads = threads_for(ops.len());
+    order_on(from, to, ops, opts, threads)
+}
+
+/// [`order`], its operations' edges worked out on `threads` threads (see [`on_threads`]).
+fn order_on(
+    from: &Database,
+    to: &Database,
+    mut ops: Vec<Op>,
+    opts: &Options,
+    threads: usize,
+) -> Vec<Step> {
     ops.retain(|o| !o.sql.is_empty());
     if ops.is_empty() {
         return Vec::new();
@@ -101,10 +113,15 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
 
     // lookup: key -> operations
     let mut by_key: FxHashMap<&Key, Vec<usize>> = FxHashMap::default();
+    // the operations on a table (or view) itself, by its name: a sub-object's key finds them without a key
+    // built for its table
+    let mut by_relation: FxHashMap<&plumb_model::QualName, Vec<usize>> = FxHashMap::default();
     for (i, o) in ops.iter().enumerate() {
-        by_key.entry(&o.key).or_default().push(i);
-        for k in &o.also {
+        for k in std::iter::once(&o.key).chain(&o.also) {
             by_key.entry(k).or_default().push(i);
+            if let Key::Relation(t) = k {
+                by_relation.entry(t).or_default().push(i);
+            }
         }
     }
     let lookup = |k: &Key, roles: &[Action], parent_roles: &[Action]| -> Vec<usize> {
@@ -116,10 +133,9 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
             .filter(|&i| roles.contains(&ops[i].role))
             .collect();
         if let Some(t) = k.table() {
-            let rel = Key::Relation(t.clone());
             v.extend(
-                by_key
-                    .get(&rel)
+                by_relation
+                    .get(t)
                     .into_iter()
                     .flatten()
                     .copied()
@@ -147,101 +163,112 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
         })
         .collect();
     let tdeps = Index::new(to);
-    let mut edges: BTreeSet<(usize, usize)> = BTreeSet::new();
     let (c, a, d) = (Action::Create, Action::Alter, Action::Drop);
-    for (x, op) in ops.iter().enumerate() {
-        if op.key == Key::Session {
-            continue;
-        }
-        let keys: Vec<&Key> = std::iter::once(&op.key).chain(op.also.iter()).collect();
-        // an alter of an object this plan creates again (a partition's key that `DROP INDEX ... CASCADE`
-        // takes, marked `CLUSTER ON` again) is an alter of the new one: what the old one depended on does not
-        // hold it back
-        let of_new = op.role == a && !lookup(&op.key, &[c], &[]).is_empty();
-        for k in &keys {
-            let own_table = k.table().cloned();
-            if op.role != d {
-                // created or altered after what it depends on in `to`
-                for y in tdeps.deps(k) {
-                    if fk_only_dependency(to, &op.key, &y) {
-                        continue;
+    // The edges of every `step`-th operation from `first`: most of the ordering's time on a large plan, so the
+    // operations are shared between threads (see `on_threads`); the edges go into one set after.
+    let edges_from = |first: usize, step: usize| -> Vec<(usize, usize)> {
+        let mut edges = Vec::new();
+        for x in (first..ops.len()).step_by(step) {
+            let op = &ops[x];
+            if op.key == Key::Session {
+                continue;
+            }
+            let keys: Vec<&Key> = std::iter::once(&op.key).chain(op.also.iter()).collect();
+            // an alter of an object this plan creates again (a partition's key that `DROP INDEX ... CASCADE`
+            // takes, marked `CLUSTER ON` again) is an alter of the new one: what the old one depended on does not
+            // hold it back
+            let of_new = op.role == a && !lookup(&op.key, &[c], &[]).is_empty();
+            for k in &keys {
+                let own_table = k.table().cloned();
+                if op.role != d {
+                    // created or altered after what it depends on in `to`
+                    for y in tdeps.deps(k) {
+                        if fk_only_dependency(to, &op.key, &y) {
+                            continue;
+                        }
+                        let parent_only_create =
+                            matches!(&y, Key::Relation(t) if Some(t) == own_table.as_ref());
+                        let roles: &[Action] = if parent_only_create { &[c] } else { &[c, a] };
+                        for yi in lookup(&y, roles, &[c]) {
+                            if yi != x {
+                                edges.push((yi, x));
+                            }
+                        }
                     }
-                    let parent_only_create =
-                        matches!(&y, Key::Relation(t) if Some(t) == own_table.as_ref());
-                    let roles: &[Action] = if parent_only_create { &[c] } else { &[c, a] };
-                    for yi in lookup(&y, roles, &[c]) {
-                        if yi != x {
-                            edges.insert((yi, x));
+                }
+                if op.role != c && !of_new {
+                    // dropped or altered before what it depends on in `from` is dropped
+                    for y in fdeps.deps(k) {
+                        let roles: &[Action] = if op.role == d { &[d, a] } else { &[d] };
+                        for yi in lookup(&y, roles, &[d]) {
+                            if yi != x
+                                && !(op.role == d
+                                    && ops[yi].role == a
+                                    && ops[yi].key.table() == own_table.as_ref()
+                                    && own_table.is_some())
+                                && !fk_dropped_first(from, &ops, &fk_drops, x, yi)
+                            {
+                                edges.push((x, yi));
+                            }
                         }
                     }
                 }
             }
-            if op.role != c && !of_new {
-                // dropped or altered before what it depends on in `from` is dropped
-                for y in fdeps.deps(k) {
-                    let roles: &[Action] = if op.role == d { &[d, a] } else { &[d] };
-                    for yi in lookup(&y, roles, &[d]) {
-                        if yi != x
-                            && !(op.role == d
-                                && ops[yi].role == a
-                                && ops[yi].key.table() == own_table.as_ref()
-                                && own_table.is_some())
-                            && !fk_dropped_first(from, &ops, &fk_drops, x, yi)
-                        {
-                            edges.insert((x, yi));
+            if op.role == a {
+                // an object is altered after it is created (a new index marked `CLUSTER ON`, say)
+                for yi in lookup(&op.key, &[c], &[c]) {
+                    if yi != x {
+                        edges.push((yi, x));
+                    }
+                }
+            }
+            if op.role == c {
+                // a name is freed before it is taken again
+                for yi in lookup(&op.key, &[d], &[]) {
+                    if yi != x {
+                        edges.push((yi, x));
+                    }
+                }
+                if let Key::Index(t, n) = &op.key {
+                    // a partition index attached to a parent index that is dropped goes with it
+                    if let Some(ft) = from.tables.get(t) {
+                        if let (Some(p), Some(pi)) = (
+                            &ft.partition_of,
+                            ft.indexes.get(n).and_then(|i| i.parent_index.as_ref()),
+                        ) {
+                            for yi in
+                                lookup(&Key::Index(p.parent.clone(), pi.name.clone()), &[d], &[])
+                            {
+                                edges.push((yi, x));
+                            }
+                        }
+                    }
+                }
+                if let Key::Column(t, col) = &op.key {
+                    if let Some(table) = to.tables.get(t) {
+                        for p in &table.inherits {
+                            for yi in lookup(&Key::Column(p.clone(), col.clone()), &[d], &[]) {
+                                edges.push((yi, x));
+                            }
+                        }
+                    }
+                }
+                if let Key::Relation(q) = &op.key {
+                    // a type or sequence of the same name in the same schema
+                    for k in [Key::Type(q.clone()), Key::Sequence(q.clone())] {
+                        for yi in lookup(&k, &[d], &[]) {
+                            edges.push((yi, x));
                         }
                     }
                 }
             }
         }
-        if op.role == a {
-            // an object is altered after it is created (a new index marked `CLUSTER ON`, say)
-            for yi in lookup(&op.key, &[c], &[c]) {
-                if yi != x {
-                    edges.insert((yi, x));
-                }
-            }
-        }
-        if op.role == c {
-            // a name is freed before it is taken again
-            for yi in lookup(&op.key, &[d], &[]) {
-                if yi != x {
-                    edges.insert((yi, x));
-                }
-            }
-            if let Key::Index(t, n) = &op.key {
-                // a partition index attached to a parent index that is dropped goes with it
-                if let Some(ft) = from.tables.get(t) {
-                    if let (Some(p), Some(pi)) = (
-                        &ft.partition_of,
-                        ft.indexes.get(n).and_then(|i| i.parent_index.as_ref()),
-                    ) {
-                        for yi in lookup(&Key::Index(p.parent.clone(), pi.name.clone()), &[d], &[])
-                        {
-                            edges.insert((yi, x));
-                        }
-                    }
-                }
-            }
-            if let Key::Column(t, col) = &op.key {
-                if let Some(table) = to.tables.get(t) {
-                    for p in &table.inherits {
-                        for yi in lookup(&Key::Column(p.clone(), col.clone()), &[d], &[]) {
-                            edges.insert((yi, x));
-                        }
-                    }
-                }
-            }
-            if let Key::Relation(q) = &op.key {
-                // a type or sequence of the same name in the same schema
-                for k in [Key::Type(q.clone()), Key::Sequence(q.clone())] {
-                    for yi in lookup(&k, &[d], &[]) {
-                        edges.insert((yi, x));
-                    }
-                }
-            }
-        }
-    }
+        edges
+    };
+    let mut edges: BTreeSet<(usize, usize)> = on_threads(threads, edges_from)
+        .into_iter()
+        .flatten()
+        .collect();
     // Edges from here on only order (a convention, not a dependency): a cycle may be broken on them.
     let mut soft: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut add_soft = |edges: &mut BTreeSet<(usize, usize)>, e: (usize, usize)| {
@@ -321,6 +348,41 @@ pub(crate) fn order(from: &Database, to: &Database, mut ops: Vec<Op>, opts: &Opt
             }
         })
         .collect()
+}
+
+/// Fewest operations per thread (a thread costs tens of microseconds to start; an operation's edges, a few).
+const OPS_PER_THREAD: usize = 2_000;
+
+/// The most threads that work out the edges.
+const MAX_THREADS: usize = 4;
+
+/// How many threads work out the edges of `n` operations: the machine's cores, at most [`MAX_THREADS`], and
+/// fewer when each would get fewer than [`OPS_PER_THREAD`]. The planner runs after both schemas are read: the
+/// cores are free then.
+fn threads_for(n: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    cores.min(MAX_THREADS).min(n / OPS_PER_THREAD).max(1)
+}
+
+/// `work(first, k)` for `first` in `0..k`, each on a scoped thread of its own (on this one when `k` is 1);
+/// the results in order of `first`. A panic in a thread is a panic here.
+fn on_threads<T: Send>(k: usize, work: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
+    if k <= 1 {
+        return vec![work(0, 1)];
+    }
+    let work = &work;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..k)
+            .map(|first| s.spawn(move || work(first, k)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// The nodes `0..n` in an order that respects `edges` (`(p, q)`: p runs before q), the smallest `prio` first
@@ -454,6 +516,170 @@ mod tests {
         );
         assert_eq!(order.len(), 3);
         assert_eq!(order[0], 2, "{order:?}");
+    }
+
+    /// A schema of `n` tables, each with a serial key, a foreign key to the one before, an index and a view,
+    /// and the introspector's dependencies (defaults on their sequences, views on what they read).
+    fn chain_of_tables(n: usize) -> Database {
+        use plumb_model::{
+            Column, ColumnRef, Constraint, ConstraintKind, Dependency, Index as PgIndex, ObjectRef,
+            QualName, Sequence, SequenceOptions, Table, View, ViewColumn, ViewKind,
+        };
+        let mut db = Database::created(Some(150000));
+        for i in 0..n {
+            let name = QualName::new("public", format!("t{i}"));
+            let seq = QualName::new("public", format!("t{i}_id_seq"));
+            let mut t = Table {
+                name: name.clone(),
+                ..Table::default()
+            };
+            for (col, ty) in [("id", "integer"), ("parent", "integer"), ("note", "text")] {
+                t.columns.push(Column {
+                    name: col.into(),
+                    type_name: ty.into(),
+                    not_null: col == "id",
+                    default: (col == "id").then(|| format!("nextval('{seq}'::regclass)")),
+                    is_local: true,
+                    ..Column::default()
+                });
+            }
+            let key = |kind, cname: String, def: String, references| Constraint {
+                name: cname,
+                kind,
+                definition: def,
+                columns: vec![],
+                references,
+                deferrable: false,
+                initially_deferred: false,
+                validated: true,
+                is_local: true,
+                comment: None,
+            };
+            let pk = format!("t{i}_pkey");
+            t.constraints.insert(
+                pk.clone(),
+                key(
+                    ConstraintKind::PrimaryKey,
+                    pk,
+                    "PRIMARY KEY (id)".into(),
+                    None,
+                ),
+            );
+            if i > 0 {
+                let parent = QualName::new("public", format!("t{}", i - 1));
+                let fk = format!("t{i}_parent_fkey");
+                t.constraints.insert(
+                    fk.clone(),
+                    key(
+                        ConstraintKind::ForeignKey,
+                        fk,
+                        format!("FOREIGN KEY (parent) REFERENCES {parent}(id)"),
+                        Some(parent),
+                    ),
+                );
+            }
+            let ix = format!("t{i}_note_idx");
+            t.indexes.insert(
+                ix.clone(),
+                PgIndex {
+                    name: ix.clone(),
+                    definition: format!("CREATE INDEX {ix} ON {name} USING btree (note)"),
+                    unique: false,
+                    constraint: None,
+                    columns: vec!["note".into()],
+                    parent_index: None,
+                    comment: None,
+                    clustered: false,
+                },
+            );
+            db.sequences.insert(
+                seq.clone(),
+                Sequence {
+                    name: seq.clone(),
+                    options: SequenceOptions::defaults("integer", 1),
+                    owned_by: Some(ColumnRef {
+                        table: name.clone(),
+                        column: "id".into(),
+                    }),
+                    common: Default::default(),
+                },
+            );
+            let column = ObjectRef::Column(ColumnRef {
+                table: name.clone(),
+                column: "id".into(),
+            });
+            db.dependencies.insert(Dependency {
+                from: column,
+                to: ObjectRef::Sequence(seq),
+            });
+            // each view reads the next one (the last one its table): created in the reverse of their order
+            let view = QualName::new("public", format!("v{i}"));
+            let over = if i + 1 < n {
+                QualName::new("public", format!("v{}", i + 1))
+            } else {
+                name.clone()
+            };
+            db.views.insert(
+                view.clone(),
+                View {
+                    name: view.clone(),
+                    kind: ViewKind::View,
+                    definition: format!(" SELECT id, note FROM {over};"),
+                    columns: vec![ViewColumn {
+                        name: "id".into(),
+                        type_name: "integer".into(),
+                        comment: None,
+                    }],
+                    options: vec![],
+                    indexes: Default::default(),
+                    triggers: Default::default(),
+                    common: Default::default(),
+                },
+            );
+            db.dependencies.insert(Dependency {
+                from: ObjectRef::Relation(view),
+                to: ObjectRef::Relation(over),
+            });
+            db.tables.insert(name, t);
+        }
+        db
+    }
+
+    #[test]
+    fn threads_order_as_one_thread_does() {
+        let to = chain_of_tables(300);
+        let from = Database::created(to.server_version);
+        let opts = Options::default();
+        let ops = crate::differ::Differ::run(&from, &to, &opts).ops;
+        assert!(ops.len() > 1_000, "{} operations", ops.len());
+        let one = order_on(&from, &to, ops.clone(), &opts, 1);
+        for threads in [2, 3, 4] {
+            let many = order_on(&from, &to, ops.clone(), &opts, threads);
+            assert!(one == many, "{threads} threads ordered differently");
+        }
+        // and the order is one: a view after the view it reads, a foreign key after both its tables
+        let at = |sql: &str| one.iter().position(|s| s.sql.contains(sql));
+        for i in 1..299 {
+            let view = at(&format!("CREATE VIEW public.v{i} "));
+            let read = at(&format!("CREATE VIEW public.v{} ", i + 1));
+            let fk = at(&format!("ADD CONSTRAINT t{i}_parent_fkey"));
+            let (table, parent) = (
+                at(&format!("CREATE TABLE public.t{i} (")),
+                at(&format!("CREATE TABLE public.t{} (", i - 1)),
+            );
+            assert!(view.is_some() && fk.is_some() && parent.is_some(), "t{i}");
+            assert!(read < view && parent < fk && table < fk, "t{i}");
+        }
+    }
+
+    #[test]
+    fn every_thread_gets_its_share_in_order() {
+        let parts = on_threads(3, |first, step| {
+            (first..10).step_by(step).collect::<Vec<_>>()
+        });
+        assert_eq!(parts, vec![vec![0, 3, 6, 9], vec![1, 4, 7], vec![2, 5, 8]]);
+        assert_eq!(on_threads(1, |first, step| (first, step)), vec![(0, 1)]);
+        assert_eq!(threads_for(10), 1);
     }
 
     #[test]
