@@ -216,12 +216,16 @@ async fn dump(a: DumpArgs) -> Result<Outcome> {
             };
             let plan = plumb_diff::dump(&db, &opts)?;
             let not_compared = NotCompared::of(&[(&target.to_string(), &db)]);
-            // The plan holds its own text: the model's memory goes back before the script is written.
-            drop(db);
+            // The plan holds its own text: the model's memory goes back while the script is written, on another
+            // thread (freeing a model of 10,000 tables takes about 30 ms).
+            let freeing = std::thread::Builder::new().spawn(move || drop(db));
             let header = Header::dump(target.to_string());
             let mut text = render::sql(&plan, &header);
             not_compared.append(&mut text, unmodelled::Format::SqlComment);
             print(&text)?;
+            if let Ok(freeing) = freeing {
+                let _ = freeing.join();
+            }
         }
     }
     Ok(Outcome::Clean)
