@@ -244,6 +244,10 @@ pub const INHERITS: &str = "SELECT i.inhrelid AS child, p.relnamespace AS parent
 /// few names the client cannot write are read at the end (`Reader::column_names_late`): row types of
 /// relations (and arrays of them), which [`type_names`] leaves out, type modifiers whose output function is not
 /// one of PostgreSQL's own, and collations outside the schemas read.
+///
+/// The same scan gives the attributes of indexes that have options (`of_index`: operator class options such as
+/// `gist (doc tsvector_ops (siglen = 100))`, which only `pg_get_indexdef` writes): a second scan of
+/// `pg_attribute` in [`indexes`] cost about a millisecond on a 134-table schema.
 pub fn columns(v: u32) -> String {
     let compression = if v >= 140000 {
         "a.attcompression::text"
@@ -277,12 +281,13 @@ pub fn columns(v: u32) -> String {
            pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS default_expr, ad.oid AS attrdef, a.attislocal AS is_local, \
            a.attacl IS NOT NULL AS has_acl, {compression} AS compression, \
            {stattarget} AS stattarget, a.attoptions AS options, \
-           a.attstorage::text AS storage \
+           a.attstorage::text AS storage, c.relkind IN ('i', 'I') AS of_index \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
          LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
          {not_null_join} \
-         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') AND c.relnamespace = ANY($1) \
-           AND a.attnum > 0 AND NOT a.attisdropped \
+         WHERE (c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') \
+             OR (c.relkind IN ('i', 'I') AND a.attoptions IS NOT NULL)) \
+           AND c.relnamespace = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped \
          ORDER BY a.attrelid, a.attnum",
     )
 }
@@ -325,7 +330,7 @@ pub fn constraints(v: u32) -> String {
            (ix.indkey::int2[])[ix.indnkeyatts:ix.indnatts - 1] AS include, \
            {nulls_not_distinct} AS nulls_not_distinct, ic.reloptions AS index_options, \
            c.condeferrable AS deferrable, c.condeferred AS deferred, c.convalidated AS validated, \
-           c.conislocal AS is_local \
+           c.conislocal AS is_local, c.conindid AS index_oid \
          FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid \
          LEFT JOIN pg_class fc ON fc.oid = c.confrelid \
          LEFT JOIN pg_index ix ON ix.indexrelid = c.conindid AND c.contype IN ('p', 'u') \
@@ -342,11 +347,16 @@ pub const CONSTRAINT_DEFINITIONS: &str =
 
 /// Indexes of tables and materialized views. `pg_get_indexdef` is costly (it looks up the default operator class
 /// of every key column with a catalog scan: tens of microseconds an index), so it runs here only for indexes
-/// with storage options, opclass options, a sort order, or expressions other than one function call, operator
-/// or `COALESCE`; the others (`plain`) come with their access method, key and INCLUDE columns, operator
+/// with storage options, a sort order, or expressions other than one function call, operator or `COALESCE`
+/// (an index with operator class options is found by [`columns`] and read with [`INDEX_DEFINITIONS`]); the
+/// others (`plain`) come with their access method, key and INCLUDE columns, operator
 /// classes, collations, expression and predicate (each deparsed as `pg_get_indexdef` does it), and their
 /// definition is written client-side when the operator classes and collations are the defaults
 /// `pg_get_indexdef` leaves out (otherwise it is read with [`INDEX_DEFINITIONS`]).
+///
+/// An index is in its table's schema (toast tables' indexes are in `pg_toast`, never read), so the query reads the
+/// index's own class, not its table's; the constraint an index implements comes with the constraints
+/// ([`constraints`]' `index_oid`). Each join cost the server a fresh plan's worth of work on every read.
 ///
 /// `expression_tree` is the node tree of the expression (`indexprs` as text) when the index has exactly one:
 /// the client reads from its top node what `pg_get_indexdef` would compare and how it would write it
@@ -360,30 +370,25 @@ pub fn indexes(v: u32) -> String {
     // The inner query decides once per index (`OFFSET 0` keeps the planner from copying the decision into
     // every expression that uses it); the outer one deparses what must be.
     format!(
-        "SELECT q.indexrelid, q.indrelid, q.name, q.is_unique, q.constraint_name, q.columns, q.include, \
+        "SELECT q.indexrelid, q.indrelid, q.name, q.is_unique, q.columns, q.include, \
            q.method, q.method_oid, q.opclasses, q.collations, q.nulls_not_distinct, \
            CASE WHEN q.plain THEN NULL ELSE pg_get_indexdef(q.indexrelid) END AS definition, \
            CASE WHEN q.plain THEN pg_get_expr(q.indpred, q.indrelid) END AS predicate, \
            CASE WHEN q.plain THEN pg_get_expr(q.indexprs, q.indrelid) END AS expression, \
            q.tree AS expression_tree, q.clustered \
          FROM (SELECT i.indexrelid, i.indrelid, ic.relname::text AS name, i.indisunique AS is_unique, \
-             con.conname::text AS constraint_name, \
              (i.indkey::int2[])[0:i.indnkeyatts - 1] AS columns, \
              (i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1] AS include, \
              am.amname::text AS method, ic.relam AS method_oid, i.indclass::oid[] AS opclasses, \
              i.indcollation::oid[] AS collations, {nulls_not_distinct} AS nulls_not_distinct, \
              i.indpred, i.indexprs, x.tree, i.indisclustered AS clustered, \
              (i.indexprs IS NULL OR x.tree IS NOT NULL) AND ic.reloptions IS NULL AND ic.relkind = 'i' \
-               AND 0 = ALL (i.indoption::int2[]) AND ao.attrelid IS NULL AS plain \
-           FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid \
+               AND 0 = ALL (i.indoption::int2[]) AS plain \
+           FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
            JOIN pg_am am ON am.oid = ic.relam \
            CROSS JOIN LATERAL (SELECT CASE WHEN cardinality(array_positions(i.indkey::int2[], 0::int2)) = 1 \
              THEN i.indexprs::text END AS tree) x \
-           LEFT JOIN (SELECT DISTINCT a.attrelid FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
-             WHERE a.attoptions IS NOT NULL AND c.relkind IN ('i', 'I')) ao ON ao.attrelid = i.indexrelid \
-           LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
-             AND con.contype IN ('p', 'u', 'x') \
-           WHERE r.relnamespace = ANY($1) AND r.relkind IN ('r', 'p', 'm') \
+           WHERE ic.relnamespace = ANY($1) AND ic.relkind IN ('i', 'I') \
            OFFSET 0) q"
     )
 }
@@ -424,9 +429,14 @@ pub fn type_names(v: u32) -> String {
 }
 
 /// Default operator classes, by access method and input type: an index column using its type's default
-/// operator class does not name it.
+/// operator class does not name it. A type without a default operator class of its own gets one of a type it is
+/// binary-coercible to (`varchar` gets `text`'s: `GetDefaultOpClass`), and casts the user created can make more
+/// types binary-coercible: rows with `oid` 0 are such casts, `opcintype` their source type, whose index columns
+/// the client then leaves to the server (`Reader::is_default_opclass`).
 pub const DEFAULT_OPCLASSES: &str =
-    "SELECT oid, opcmethod, opcintype FROM pg_opclass WHERE opcdefault";
+    "SELECT oid, opcmethod, opcintype FROM pg_opclass WHERE opcdefault \
+    UNION ALL SELECT 0::oid, 0::oid, castsource FROM pg_cast \
+    WHERE oid >= 16384 AND castmethod = 'b' AND castcontext = 'i'";
 
 /// Keywords that make `quote_ident` quote a word (every category but unreserved), as this server knows them.
 pub const KEYWORDS: &str = "SELECT word FROM pg_get_keywords() WHERE catcode <> 'U'";

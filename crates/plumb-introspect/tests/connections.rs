@@ -94,6 +94,7 @@ CREATE TABLE "Odd Schema"."Mixed Case" (
   dt date,
   r int4range,
   j jsonb,
+  tsv tsvector,
   UNIQUE ("select", "user"),
   UNIQUE NULLS NOT DISTINCT (v),
   EXCLUDE USING gist (r WITH &&)
@@ -117,6 +118,8 @@ CREATE INDEX gin_json_default ON "Odd Schema"."Mixed Case" USING gin (j);
 CREATE INDEX hashed ON "Odd Schema"."Mixed Case" USING hash ("user");
 CREATE INDEX brin_ts ON "Odd Schema"."Mixed Case" USING brin (ts) WITH (pages_per_range = 16);
 CREATE INDEX gist_range ON "Odd Schema"."Mixed Case" USING gist (r);
+CREATE INDEX opclass_options ON "Odd Schema"."Mixed Case" USING gist (tsv tsvector_ops (siglen = 100));
+CREATE INDEX opclass_options_second ON "Odd Schema"."Mixed Case" USING gist (r, tsv tsvector_ops (siglen = 8)) WHERE id > 0;
 CREATE INDEX descending ON "Odd Schema"."Mixed Case" (ts DESC NULLS LAST, id);
 CREATE INDEX nulls_first ON "Odd Schema"."Mixed Case" (ts NULLS FIRST);
 CREATE INDEX fill ON "Odd Schema"."Mixed Case" (id) WITH (fillfactor = 70);
@@ -150,6 +153,24 @@ CREATE INDEX only_child ON public.parted_2024 (note) WHERE note IS NOT NULL;
 CREATE MATERIALIZED VIEW public.mv AS SELECT id, "select" FROM "Odd Schema"."Mixed Case";
 CREATE UNIQUE INDEX mv_id ON public.mv (id);
 CREATE INDEX mv_partial ON public.mv ("select") WHERE id > 0;
+-- key types without a default operator class of their own: the one of a type they are binary-coercible to
+-- (varchar: text's, preferred over bpchar's; arrays: anyarray's; enums: anyenum's) goes unnamed
+CREATE TYPE public.level AS ENUM ('low', 'high');
+CREATE TABLE public.coercible (v varchar(10), t text[], e "Odd Schema".mood, l public.level, b int8[]);
+CREATE INDEX co_v ON public.coercible (v);
+CREATE INDEX co_v_hash ON public.coercible USING hash (v);
+CREATE INDEX co_v_brin ON public.coercible USING brin (v);
+CREATE INDEX co_v_spgist ON public.coercible USING spgist (v);
+CREATE INDEX co_v_text_ops ON public.coercible (v text_ops);
+CREATE INDEX co_v_varchar_ops ON public.coercible (v varchar_ops);
+CREATE INDEX co_v_bpchar_ops ON public.coercible (v bpchar_ops);
+CREATE INDEX co_v_expr ON public.coercible (lower(v), v);
+CREATE INDEX co_t_gin ON public.coercible USING gin (t);
+CREATE INDEX co_t ON public.coercible (t);
+CREATE INDEX co_e_hash ON public.coercible USING hash (e);
+CREATE INDEX co_b ON public.coercible (b);
+CREATE INDEX co_l ON public.coercible (l);
+CREATE INDEX co_l_hash ON public.coercible USING hash (l);
 "#;
 
 #[test]

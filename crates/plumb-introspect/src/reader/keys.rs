@@ -94,6 +94,13 @@ impl Reader {
             kind: Step::Constraints,
         };
         let rel: u32 = r.get("conrelid")?;
+        // the index a key or exclusion constraint is implemented by (the indexes are handled next)
+        if matches!(r.get::<&str>("contype")?, "p" | "u" | "x") {
+            let index: u32 = r.get("index_oid")?;
+            if index != 0 {
+                self.m.index_constraints.insert(index, r.get("name")?);
+            }
+        }
         let columns = self.column_names(rel, r.get::<Option<Vec<i16>>>("columns")?);
         let Some(Rel::Table(tname)) = self.m.rels.get(&rel) else {
             return Ok(());
@@ -280,13 +287,15 @@ impl Reader {
         let keys: Vec<i16> = r.get::<Option<Vec<i16>>>("columns")?.unwrap_or_default();
         let definition = match r.get::<Option<String>>("definition")? {
             Some(d) => Some(d),
+            // operator class options (found with the columns): only the server writes them
+            None if self.m.index_options.contains(&oid) => None,
             None => self.plain_index_definition(&r, rel, &name, unique, &keys)?,
         };
         let index = Index {
             name: name.clone(),
             definition: definition.clone().unwrap_or_default(),
             unique,
-            constraint: r.get("constraint_name")?,
+            constraint: self.m.index_constraints.remove(&oid),
             columns: self.column_names(rel, Some(keys)),
             parent_index: self.m.index_parents.remove(&oid),
             comment: self.comment(self.cat.class, oid, 0),
@@ -305,6 +314,85 @@ impl Reader {
             }
         }
         Ok(())
+    }
+
+    /// Whether `opclass` is the operator class `GetDefaultOpClass` gives a key of type `type_oid` in access
+    /// method `method` (then `pg_get_indexdef` does not name it): the type's own default operator class, or,
+    /// when it has none, the one default operator class of the types it is binary-coercible to (a preferred
+    /// type's, when there is one: `text` for `varchar`). The client knows what a `varchar`, an array or an enum
+    /// is binary-coercible to (built-in casts and polymorphic types); for other types, and for a type the user
+    /// made binary-coercible to more (`CREATE CAST ... WITHOUT FUNCTION AS IMPLICIT`), false: the server writes
+    /// the definition.
+    pub(super) fn is_default_opclass(&self, opclass: u32, method: u32, type_oid: u32) -> bool {
+        const TEXT: u32 = 25;
+        const VARCHAR: u32 = 1043;
+        const BPCHAR: u32 = 1042;
+        // polymorphic input types (`pg_type.h`)
+        const ANY: u32 = 2276;
+        const ANYELEMENT: u32 = 2283;
+        const ANYCOMPATIBLE: u32 = 5077;
+        const ANYARRAY: u32 = 2277;
+        const ANYCOMPATIBLEARRAY: u32 = 5078;
+        const ANYNONARRAY: u32 = 2776;
+        const ANYCOMPATIBLENONARRAY: u32 = 5079;
+        const ANYENUM: u32 = 3500;
+        let Some(&(m, intype)) = self.m.default_opclasses.get(&opclass) else {
+            return false;
+        };
+        if m != method {
+            return false;
+        }
+        if intype == type_oid {
+            return true;
+        }
+        if self.m.default_opclass_of.contains_key(&(method, type_oid))
+            || self.m.user_cast_sources.contains(&type_oid)
+        {
+            return false;
+        }
+        let is_array = self
+            .m
+            .type_names
+            .get(&type_oid)
+            .is_some_and(|t| t.element.is_some());
+        let is_enum = self
+            .m
+            .model_types
+            .get(&type_oid)
+            .and_then(|q| self.db.types.get(q))
+            .is_some_and(|t| matches!(t.kind, TypeKind::Enum { .. }));
+        if !(type_oid == VARCHAR || is_array || is_enum) {
+            return false;
+        }
+        // `IsBinaryCoercible(type_oid, t)`, for these types
+        let coercible = |t: u32| match t {
+            ANY | ANYELEMENT | ANYCOMPATIBLE => true,
+            ANYARRAY | ANYCOMPATIBLEARRAY => is_array,
+            ANYNONARRAY | ANYCOMPATIBLENONARRAY => !is_array,
+            ANYENUM => is_enum,
+            TEXT | BPCHAR => type_oid == VARCHAR,
+            _ => false,
+        };
+        let candidates: Vec<(u32, u32)> = self
+            .m
+            .default_opclass_of
+            .range((method, 0)..=(method, u32::MAX))
+            .filter(|((_, t), _)| coercible(*t))
+            .flat_map(|((_, t), oids)| oids.iter().map(move |&o| (o, *t)))
+            .collect();
+        // `text` is the preferred type of `varchar`'s category (strings); the polymorphic types are preferred in
+        // none
+        let preferred: Vec<u32> = candidates
+            .iter()
+            .filter(|&&(_, t)| t == TEXT)
+            .map(|&(o, _)| o)
+            .collect();
+        let chosen = match (preferred.as_slice(), candidates.as_slice()) {
+            ([one], _) => *one,
+            ([], [(one, _)]) => *one,
+            _ => return false,
+        };
+        chosen == opclass
     }
 
     /// `pg_get_indexdef`'s text for an index without options or sort order and with at most one expression,
@@ -353,8 +441,7 @@ impl Reader {
                 };
                 (self.quote(&col.name), col.type_oid, col.collation)
             };
-            let default_opclass =
-                self.m.default_opclasses.get(opclass) == Some(&(method_oid, type_oid));
+            let default_opclass = self.is_default_opclass(*opclass, method_oid, type_oid);
             if !default_opclass || (*collation != 0 && *collation != own_collation) {
                 return Ok(None);
             }

@@ -150,6 +150,11 @@ struct Maps {
     type_names: BTreeMap<u32, crate::typename::TypeName>,
     /// Default operator classes: oid to (access method, input type).
     default_opclasses: BTreeMap<u32, (u32, u32)>,
+    /// The same by (access method, input type).
+    default_opclass_of: BTreeMap<(u32, u32), Vec<u32>>,
+    /// Source types of the binary-coercible implicit casts the user created (`CREATE CAST ... WITHOUT
+    /// FUNCTION AS IMPLICIT`, extensions' too).
+    user_cast_sources: BTreeSet<u32>,
     /// Columns whose type or collation the client could not name: named by the server at the end.
     unnamed_columns: Vec<Unnamed>,
     /// Aggregates read, whose `CREATE AGGREGATE` is built at the end (`queries::AGGREGATES`).
@@ -160,6 +165,10 @@ struct Maps {
     unwritten_constraints: BTreeMap<u32, (u32, String)>,
     /// Indexes whose definition is still to be read: oid to (table oid, index name).
     unwritten_indexes: BTreeMap<u32, (u32, String)>,
+    /// Indexes with options on their attributes (operator class options), which `pg_get_indexdef` writes.
+    index_options: BTreeSet<u32>,
+    /// The primary key, unique or exclusion constraint each index implements, by the index's oid.
+    index_constraints: HashMap<u32, String>,
 }
 
 /// More connections a read may open: the target to open them on and how many the schema's size asks for.
@@ -325,8 +334,17 @@ pub(crate) async fn read(
             row,
             kind: Step::OperatorClasses,
         };
-        rd.m.default_opclasses
-            .insert(r.get("oid")?, (r.get("opcmethod")?, r.get("opcintype")?));
+        let (oid, method, intype): (u32, u32, u32) =
+            (r.get("oid")?, r.get("opcmethod")?, r.get("opcintype")?);
+        if oid == 0 {
+            rd.m.user_cast_sources.insert(intype);
+        } else {
+            rd.m.default_opclasses.insert(oid, (method, intype));
+            rd.m.default_opclass_of
+                .entry((method, intype))
+                .or_default()
+                .push(oid);
+        }
     }
     for row in &schemas {
         rd.schemas(row, opts)?;

@@ -222,6 +222,10 @@ impl Reader {
             kind: Step::Columns,
         };
         let rel: u32 = r.get("attrelid")?;
+        if r.get::<bool>("of_index")? {
+            self.m.index_options.insert(rel);
+            return Ok(());
+        }
         let attnum: i16 = r.get("attnum")?;
         let name: String = r.get("name")?;
         let type_oid: u32 = r.get("atttypid")?;
