@@ -296,7 +296,10 @@ pub async fn introspect_target_with(
         }
         other => other,
     };
-    let read = finish(&main, read).await?;
+    // The connections are this read's own: closing them ends their read-only transactions (the second one is
+    // closed the same way when its queries are done), and a COMMIT would only add a round trip to the read.
+    let read = read?;
+    drop(main);
     Ok((
         read.db,
         ReadStats {

@@ -9,7 +9,8 @@
 //! built-in rows (types, functions, relations, privileges) say `oid >= 16384`, so the server skips those rows
 //! by the oid index instead of reading them all: on Synapse's 134-table schema the types, functions, aggregates
 //! and privileges queries took 4.1 ms of execution, 1.2 ms with it. Comments are read the same way, once
-//! ([`DESCRIPTIONS`]), except a schema's (`public` is older than any user object), which come with the schemas.
+//! ([`DESCRIPTIONS`]), schemas' too (`public` is older than any user object: the comments on schemas are read
+//! whatever their oid).
 //!
 //! A fresh backend spends more on analysing and planning a query than on running most of them, and each join
 //! adds to both: an object's schema comes as an oid, named client-side from [`NAMESPACES`], and comments are
@@ -65,10 +66,8 @@ pub const CATALOG_OIDS: &str =
 pub fn schemas() -> String {
     format!(
         "SELECT n.oid, n.nspname::text AS name, pg_get_userbyid(n.nspowner)::text AS owner, \
-           n.nspacl IS NOT NULL AS has_acl, d.description \
+           n.nspacl IS NOT NULL AS has_acl \
          FROM pg_namespace n \
-         LEFT JOIN pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass \
-           AND d.objsubid = 0 \
          WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
            AND n.nspname !~ '^pg_(toast_)?temp_' AND {} \
          ORDER BY n.nspname",
@@ -81,10 +80,12 @@ pub fn schemas() -> String {
 /// join widens the query the server builds, and a fresh backend plans each query from scratch).
 pub const NAMESPACES: &str = "SELECT oid, nspname::text AS name FROM pg_namespace";
 
-/// The comments on user objects (every user object has an oid from 16384 on), matched client-side to the
-/// objects read, for the same reason as [`NAMESPACES`]. Schemas' comments come with the schemas.
+/// The comments on user objects (every user object has an oid from 16384 on) and on schemas (`public`'s oid is
+/// 2200; 2615 is `pg_namespace`'s own, the same on every version), matched client-side to the objects read, for
+/// the same reason as [`NAMESPACES`].
 pub const DESCRIPTIONS: &str =
-    "SELECT classoid, objoid, objsubid, description FROM pg_description WHERE objoid >= 16384";
+    "SELECT classoid, objoid, objsubid, description FROM pg_description \
+    WHERE objoid >= 16384 OR classoid = 2615";
 
 /// Extensions created by the user (built-in ones, such as plpgsql, have oids below 16384 and are skipped, as
 /// pg_dump does).
@@ -749,8 +750,10 @@ pub fn all(v: u32) -> Vec<(Step, String)> {
     ]
 }
 
-/// Tables, views and materialized views outside the system schemas: how many connections to read with.
+/// Tables, views and materialized views outside the system schemas (`pg_catalog` is 11 and `pg_toast` 99 on
+/// every version): how many connections to read with. No join: this query is in the first flight, whose
+/// planning every other query waits for.
 pub const RELATION_COUNT: &str = "SELECT count(*) FROM pg_catalog.pg_class c \
-    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-    WHERE c.relkind IN ('r', 'p', 'v', 'm') \
-      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')";
+    WHERE c.relkind IN ('r', 'p', 'v', 'm') AND c.relnamespace NOT IN (11, 99) \
+      AND c.relnamespace IS DISTINCT FROM \
+        (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'information_schema')";

@@ -414,6 +414,7 @@ pub(crate) async fn read(
         p.rows(Step::Namespaces, |row| rd.namespaces(row)).await?;
         p.rows(Step::Descriptions, |row| rd.descriptions(row))
             .await?;
+        rd.schema_comments();
         p.rows(Step::TypeNames, |row| rd.type_names(row)).await?;
         p.rows(Step::Extensions, |row| rd.extensions(row, opts))
             .await?;

@@ -65,13 +65,30 @@ impl Reader {
             name: name.clone(),
             common: plumb_model::Common {
                 owner: r.get("owner")?,
-                comment: r.get("description")?,
+                // from the comments, read next (`schema_comments`)
+                comment: None,
                 grants: grants_if(r.get("has_acl")?),
                 acl_order: Vec::new(),
             },
         };
         self.db.schemas.insert(name, ns);
         Ok(())
+    }
+
+    /// The schemas' comments, once the comments are read.
+    pub(super) fn schema_comments(&mut self) {
+        let schemas: Vec<(u32, String)> = self
+            .m
+            .schemas
+            .iter()
+            .map(|(&o, n)| (o, n.clone()))
+            .collect();
+        for (oid, name) in schemas {
+            let comment = self.comment(self.cat.namespace, oid, 0);
+            if let Some(s) = self.db.schemas.get_mut(&name) {
+                s.common.comment = comment;
+            }
+        }
     }
 
     pub(super) fn extensions(&mut self, row: &Row, opts: &Options) -> Result<(), Error> {
