@@ -222,10 +222,12 @@ async fn dump(a: DumpArgs) -> Result<Outcome> {
             let header = Header::dump(target.to_string());
             let mut text = render::sql(&plan, &header);
             not_compared.append(&mut text, unmodelled::Format::SqlComment);
-            print(&text)?;
+            let printed = print(&text);
+            // Joined whatever the printing gave (a closed pipe too): the process never ends while it frees.
             if let Ok(freeing) = freeing {
                 let _ = freeing.join();
             }
+            printed?;
         }
     }
     Ok(Outcome::Clean)
