@@ -76,17 +76,17 @@ fn fk_dropped_first(
 }
 
 pub(crate) fn order(from: &Database, to: &Database, ops: Vec<Op>, opts: &Options) -> Vec<Step> {
-    let threads = threads_for(ops.len());
-    order_on(from, to, ops, opts, threads)
+    order_on(from, to, ops, opts, None)
 }
 
-/// [`order`], its operations' edges worked out on `threads` threads (see [`on_threads`]).
+/// [`order`], its operations' edges worked out on `threads` threads (see [`on_threads`]); `None`: as many as
+/// the operations left to order call for ([`threads_for`]).
 fn order_on(
     from: &Database,
     to: &Database,
     mut ops: Vec<Op>,
     opts: &Options,
-    threads: usize,
+    threads: Option<usize>,
 ) -> Vec<Step> {
     ops.retain(|o| !o.sql.is_empty());
     if ops.is_empty() {
@@ -265,10 +265,13 @@ fn order_on(
         }
         edges
     };
-    let mut edges: BTreeSet<(usize, usize)> = on_threads(threads, edges_from)
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut edges: BTreeSet<(usize, usize)> = on_threads(
+        threads.unwrap_or_else(|| threads_for(ops.len())),
+        edges_from,
+    )
+    .into_iter()
+    .flatten()
+    .collect();
     // Edges from here on only order (a convention, not a dependency): a cycle may be broken on them.
     let mut soft: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut add_soft = |edges: &mut BTreeSet<(usize, usize)>, e: (usize, usize)| {
@@ -652,9 +655,9 @@ mod tests {
         let opts = Options::default();
         let ops = crate::differ::Differ::run(&from, &to, &opts).ops;
         assert!(ops.len() > 1_000, "{} operations", ops.len());
-        let one = order_on(&from, &to, ops.clone(), &opts, 1);
+        let one = order_on(&from, &to, ops.clone(), &opts, Some(1));
         for threads in [2, 3, 4] {
-            let many = order_on(&from, &to, ops.clone(), &opts, threads);
+            let many = order_on(&from, &to, ops.clone(), &opts, Some(threads));
             assert!(one == many, "{threads} threads ordered differently");
         }
         // and the order is one: a view after the view it reads, a foreign key after both its tables

@@ -80,12 +80,11 @@ pub fn schemas() -> String {
 /// join widens the query the server builds, and a fresh backend plans each query from scratch).
 pub const NAMESPACES: &str = "SELECT oid, nspname::text AS name FROM pg_namespace";
 
-/// The comments on user objects (every user object has an oid from 16384 on) and on schemas (`public`'s oid is
-/// 2200; 2615 is `pg_namespace`'s own, the same on every version), matched client-side to the objects read, for
-/// the same reason as [`NAMESPACES`].
+/// The comments on user objects (every user object has an oid from 16384 on) and on schemas whatever their oid
+/// (`public`'s is 2200), matched client-side to the objects read, for the same reason as [`NAMESPACES`].
 pub const DESCRIPTIONS: &str =
     "SELECT classoid, objoid, objsubid, description FROM pg_description \
-    WHERE objoid >= 16384 OR classoid = 2615";
+    WHERE objoid >= 16384 OR classoid = 'pg_namespace'::regclass";
 
 /// Extensions created by the user (built-in ones, such as plpgsql, have oids below 16384 and are skipped, as
 /// pg_dump does).
@@ -750,10 +749,10 @@ pub fn all(v: u32) -> Vec<(Step, String)> {
     ]
 }
 
-/// Tables, views and materialized views outside the system schemas (`pg_catalog` is 11 and `pg_toast` 99 on
-/// every version): how many connections to read with. No join: this query is in the first flight, whose
-/// planning every other query waits for.
+/// Tables, views and materialized views outside the system schemas: how many connections to read with. No join:
+/// this query is in the first flight, whose planning every other query waits for.
 pub const RELATION_COUNT: &str = "SELECT count(*) FROM pg_catalog.pg_class c \
-    WHERE c.relkind IN ('r', 'p', 'v', 'm') AND c.relnamespace NOT IN (11, 99) \
+    WHERE c.relkind IN ('r', 'p', 'v', 'm') \
+      AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'pg_toast'::regnamespace) \
       AND c.relnamespace IS DISTINCT FROM \
         (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'information_schema')";
