@@ -13,7 +13,10 @@
 //! exported snapshot, and gives each a share of the object kinds: the table parts (constraints, indexes,
 //! triggers, policies, whose deparsing makes the server open each table) on one, the rest on the other, so
 //! the server works on several backends at once. The second connection is opened while the first one's
-//! queries already run, and closed when its own are done.
+//! queries already run, and closed when its own are done; until the first one's snapshot comes it would be
+//! idle, so it prepares its queries meanwhile (the server parses and analyses them then, off the read's
+//! critical path), and the first flight sends what it waits for (the snapshot, the relation count, the schemas)
+//! before what only this process needs.
 //!
 //! On a small schema most of the server's work is analysing and planning the queries in fresh backends, so
 //! they are thin (schemas as oids and comments matched client-side, no joins for names; what is rare read
@@ -249,6 +252,9 @@ impl Connections {
 pub struct ReadStats {
     pub timings: Vec<(Step, Duration)>,
     pub connections: usize,
+    /// How many catalog queries ran on statements a second connection prepared while it waited for the first
+    /// one's snapshot (see [`introspect_target_with`]).
+    pub prepared: usize,
 }
 
 /// Read the schema of `target`'s database over several connections that share one snapshot (one for a small
@@ -305,6 +311,7 @@ pub async fn introspect_target_with(
         ReadStats {
             timings: read.timings,
             connections: read.connections,
+            prepared: read.prepared,
         },
     ))
 }

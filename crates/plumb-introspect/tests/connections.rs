@@ -432,3 +432,53 @@ fn constraint_definitions_are_the_servers() {
         assert!(seen >= 15, "{label}: too few constraints read: {seen}");
     }
 }
+
+/// The second connection prepares its queries while it waits for the first one's snapshot, before its
+/// transaction sets `search_path` (it empties the session's first): the read uses those statements, and a
+/// database whose `search_path` puts a schema before `pg_catalog` (here one with a `pg_get_expr` of the
+/// catalog's signature) reads the same as on one connection.
+#[test]
+fn the_second_connection_prepares_its_queries_whatever_the_search_path() {
+    let db = TestDb::with_sql(
+        "prepared_ahead",
+        "CREATE TABLE t (id integer PRIMARY KEY, v varchar(10) DEFAULT 'x' CHECK (v <> ''));\n\
+         CREATE VIEW w AS SELECT id, v FROM t;",
+    );
+    let read = |plan| {
+        runtime().block_on(async {
+            let target = plumb_pg::Target::parse(db.url()).unwrap();
+            introspect_target_with(&target, &Options::default(), plan)
+                .await
+                .unwrap_or_else(|e| panic!("introspection failed: {e}"))
+        })
+    };
+    let (plain, stats) = read(Connections::default());
+    assert_eq!(stats.connections, 2);
+    assert!(
+        stats.prepared > 0,
+        "no query ran on a statement prepared ahead"
+    );
+    assert_eq!(plain, read_one(db.url()));
+
+    db.execute(
+        "CREATE SCHEMA shadow;\n\
+         CREATE FUNCTION shadow.pg_get_expr(pg_node_tree, oid) RETURNS text LANGUAGE sql \
+           AS $$ SELECT 'shadowed'::text $$;",
+    );
+    db.execute(&format!(
+        "ALTER DATABASE \"{}\" SET search_path = shadow, pg_catalog",
+        db.name()
+    ));
+    let (shadowed, stats) = read(Connections::default());
+    assert!(stats.prepared > 0, "no statement prepared ahead");
+    let default = |d: &Database| {
+        d.tables.values().next().and_then(|t| {
+            t.columns
+                .iter()
+                .find(|c| c.name == "v")
+                .and_then(|c| c.default.clone())
+        })
+    };
+    assert_eq!(default(&shadowed).as_deref(), Some("'x'::character varying"));
+    assert_eq!(shadowed, read_one(db.url()));
+}

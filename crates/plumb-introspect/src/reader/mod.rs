@@ -189,6 +189,8 @@ pub(crate) struct Read {
     pub timings: Vec<(Step, Duration)>,
     /// Connections that read (the first one included).
     pub connections: usize,
+    /// Catalog queries run on statements prepared ahead (`pipeline::prepare_ahead`).
+    pub prepared: usize,
 }
 
 /// Read everything on `client` (not inside a transaction: the read begins its own read-only `REPEATABLE READ`
@@ -212,16 +214,27 @@ pub(crate) async fn read(
     // queries start a few milliseconds sooner (on a small schema they end last).
     // A connection that cannot be opened or cannot import the snapshot is done without (see below).
     let (snapshot_tx, snapshot_rx) = tokio::sync::oneshot::channel::<String>();
+    // Until the snapshot comes, that connection would be idle: it parses and analyses its own queries meanwhile
+    // (`pipeline::prepare_ahead`), which is then not on the read's critical path.
     let imported = more.as_ref().and_then(|m| m.early.take()).map(|early| {
         tokio::spawn(async move {
-            let snapshot = snapshot_rx.await.ok()?;
             let c = early.await.ok()?.ok()?;
-            c.batch_execute(&import_statement(&snapshot)).await.ok()?;
-            Some(c)
+            let (prepared, pid) = pipeline::prepare_ahead(&c).await;
+            let snapshot = snapshot_rx.await.ok()?;
+            let same = pipeline::import(&c, &snapshot).await?;
+            // Behind a pooler the transaction may run on another server connection than the one the statements
+            // were prepared on: then they are not used.
+            let prepared = if pid.is_some() && pid == same {
+                prepared
+            } else {
+                Vec::new()
+            };
+            Some((c, prepared))
         })
     });
-    let export_early = async {
-        if imported.is_none() {
+    let exporting = imported.is_some();
+    let export_early = async move {
+        if !exporting {
             return Ok(None);
         }
         let row = typed_one(client, Step::SnapshotExport, queries::EXPORT_SNAPSHOT).await?;
@@ -233,36 +246,50 @@ pub(crate) async fn read(
         let _ = snapshot_tx.send(snapshot.clone());
         Ok::<_, Error>(Some(snapshot))
     };
-    // The first flight: each request is sent when its future is first polled, in this order.
-    let ((_, setup, count, snapshot), cat, (keywords, opclasses, schemas)) =
-        futures_util::future::try_join3(
-            futures_util::future::try_join4(
-                async {
-                    client
-                        .batch_execute(crate::BEGIN)
+    // The first flight: each request is sent when its future is first polled, in this order. What the other
+    // connections wait for (the snapshot, the relation count, the schemas read) comes first, and they start as
+    // soon as it has come; what only this process needs (catalog oids, keywords, operator classes) follows in
+    // the same flight and is waited for by the handling of the rows.
+    let schemas_sql = queries::schemas();
+    let essentials = futures_util::future::try_join(
+        futures_util::future::try_join4(
+            async {
+                client
+                    .batch_execute(crate::BEGIN)
+                    .await
+                    .map_err(|e| Error::query(Step::BeginTransaction, e))
+            },
+            typed_one(client, Step::SessionSettings, queries::SETUP),
+            export_early,
+            async {
+                if counting {
+                    typed_one(client, Step::RelationCount, queries::RELATION_COUNT)
                         .await
-                        .map_err(|e| Error::query(Step::BeginTransaction, e))
-                },
-                typed_one(client, Step::SessionSettings, queries::SETUP),
-                async {
-                    if counting {
-                        typed_one(client, Step::RelationCount, queries::RELATION_COUNT)
-                            .await
-                            .map(Some)
-                    } else {
-                        Ok(None)
-                    }
-                },
-                export_early,
-            ),
-            typed_one(client, Step::CatalogOids, queries::CATALOG_OIDS),
-            futures_util::future::try_join3(
-                small(client, Step::Keywords, queries::KEYWORDS),
-                small(client, Step::OperatorClasses, queries::DEFAULT_OPCLASSES),
-                small(client, Step::Schemas, &queries::schemas()),
-            ),
-        )
-        .await?;
+                        .map(Some)
+                } else {
+                    Ok(None)
+                }
+            },
+        ),
+        small(client, Step::Schemas, &schemas_sql),
+    );
+    let rest = futures_util::future::try_join3(
+        typed_one(client, Step::CatalogOids, queries::CATALOG_OIDS),
+        small(client, Step::Keywords, queries::KEYWORDS),
+        small(client, Step::OperatorClasses, queries::DEFAULT_OPCLASSES),
+    );
+    let mut essentials = std::pin::pin!(essentials);
+    let mut rest = std::pin::pin!(rest);
+    let ((_, setup, snapshot, count), schemas) = match futures_util::poll!(essentials.as_mut()) {
+        std::task::Poll::Ready(done) => done?,
+        std::task::Poll::Pending => {
+            // Sends the rest of the flight behind the essentials; its rows are taken later.
+            if let std::task::Poll::Ready(Err(e)) = futures_util::poll!(rest.as_mut()) {
+                return Err(e);
+            }
+            essentials.await?
+        }
+    };
     let imported = std::cell::Cell::new(imported);
     let v: i32 = Rec {
         row: &setup,
@@ -273,25 +300,6 @@ pub(crate) async fn read(
     if version < MIN_SERVER_VERSION {
         return Err(Error::ServerVersion(version));
     }
-    let cat = {
-        let r = Rec {
-            row: &cat,
-            kind: Step::CatalogOids,
-        };
-        Catalogs {
-            class: r.get("pg_class")?,
-            type_: r.get("pg_type")?,
-            proc_: r.get("pg_proc")?,
-            attrdef: r.get("pg_attrdef")?,
-            constraint: r.get("pg_constraint")?,
-            trigger: r.get("pg_trigger")?,
-            rewrite: r.get("pg_rewrite")?,
-            policy: r.get("pg_policy")?,
-            namespace: r.get("pg_namespace")?,
-            extension: r.get("pg_extension")?,
-            collation: r.get("pg_collation")?,
-        }
-    };
     let wanted = match (&more, &count) {
         (Some(m), Some(row)) => {
             let relations: i64 = Rec {
@@ -312,45 +320,19 @@ pub(crate) async fn read(
             task.abort();
         }
     }
-    let mut rd = Reader {
-        db: Database {
-            server_version: Some(version),
-            ..Database::default()
-        },
-        m: Maps::default(),
-        cat,
-    };
     let finished = RefCell::new(Vec::new());
-    for row in &keywords {
-        let word: String = Rec {
-            row,
-            kind: Step::Keywords,
-        }
-        .get("word")?;
-        rd.m.keywords.insert(word);
-    }
-    for row in &opclasses {
+    // The schemas read, by oid (as `Reader::schemas` keeps them).
+    let mut nsp = Vec::new();
+    for row in &schemas {
         let r = Rec {
             row,
-            kind: Step::OperatorClasses,
+            kind: Step::Schemas,
         };
-        let (oid, method, intype): (u32, u32, u32) =
-            (r.get("oid")?, r.get("opcmethod")?, r.get("opcintype")?);
-        if oid == 0 {
-            rd.m.user_cast_sources.insert(intype);
-        } else {
-            rd.m.default_opclasses.insert(oid, (method, intype));
-            rd.m.default_opclass_of
-                .entry((method, intype))
-                .or_default()
-                .push(oid);
+        if opts.selects(&r.get::<String>("name")?) {
+            nsp.push(r.get::<u32>("oid")?);
         }
     }
-    for row in &schemas {
-        rd.schemas(row, opts)?;
-    }
-    finished.borrow_mut().push((Step::Schemas, start.elapsed()));
-    let nsp: Vec<u32> = rd.m.schemas.keys().copied().collect();
+    nsp.sort_unstable();
     let whole = opts.include_schemas.is_empty();
 
     let (mut p, mut queues) = Pipeline::new(jobs(version), wanted);
@@ -371,7 +353,7 @@ pub(crate) async fn read(
                 .get::<String>("snapshot")?
             }
             (None, Some(snapshot)) if wanted > 1 => snapshot,
-            _ => return Ok(()),
+            _ => return Ok(0),
         };
         let import = import_statement(&snapshot);
         let (nsp, finished, import, more, opened, imported) =
@@ -381,8 +363,8 @@ pub(crate) async fn read(
             // max_connections, a pooler that does not keep sessions): its queries run on the first one.
             let extra = async {
                 if let Some(task) = imported.take() {
-                    if let Ok(Some(c)) = task.await {
-                        return Some(c);
+                    if let Ok(Some(ready)) = task.await {
+                        return Some(ready);
                     }
                 }
                 let more = more.as_ref()?;
@@ -391,26 +373,32 @@ pub(crate) async fn read(
                     None => more.target.connect().await.ok()?,
                 };
                 c.batch_execute(import).await.ok()?;
-                Some(c)
+                Some((c, Vec::new()))
             }
             .await;
             match extra {
-                Some(c) => {
+                Some((c, prepared)) => {
                     opened.set(opened.get() + 1);
                     // Closed (its read-only transaction with it) when its queries are done.
-                    produce(&c, queue, nsp, whole, start, finished).await
+                    produce(&c, queue, &prepared, nsp, whole, start, finished).await
                 }
-                None => produce(client, queue, nsp, whole, start, finished).await,
+                None => produce(client, queue, &[], nsp, whole, start, finished).await,
             }
         }))
         .await
-        .map(|_| ())
+        .map(|bound| bound.into_iter().sum::<usize>())
     };
     let producers = futures_util::future::try_join(
         others,
-        produce(client, main_queue, &nsp, whole, start, &finished),
+        produce(client, main_queue, &[], &nsp, whole, start, &finished),
     );
     let handling = async {
+        let (cat, keywords, opclasses) = rest.await?;
+        let mut rd = Reader::new(version, &cat, &keywords, &opclasses)?;
+        for row in &schemas {
+            rd.schemas(row, opts)?;
+        }
+        finished.borrow_mut().push((Step::Schemas, start.elapsed()));
         p.rows(Step::Namespaces, |row| rd.namespaces(row)).await?;
         p.rows(Step::Descriptions, |row| rd.descriptions(row))
             .await?;
@@ -513,10 +501,10 @@ pub(crate) async fn read(
                 .borrow_mut()
                 .push((Step::UnsupportedNames, start.elapsed()));
         }
-        Ok(())
+        Ok(rd)
     };
     // The producers come first: when a query fails, its error is returned, not the handling's "interrupted".
-    futures_util::future::try_join(producers, handling).await?;
+    let ((prepared, _), mut rd) = futures_util::future::try_join(producers, handling).await?;
 
     rd.db.unsupported.sort();
     rd.db.unsupported.dedup();
@@ -524,6 +512,7 @@ pub(crate) async fn read(
         db: rd.db,
         timings: finished.into_inner(),
         connections: opened.get(),
+        prepared,
     })
 }
 
@@ -572,6 +561,64 @@ struct Reader {
 }
 
 impl Reader {
+    /// A reader for a server of that version, from the catalog oids, the keywords and the default operator
+    /// classes the first flight read.
+    fn new(version: u32, cat: &Row, keywords: &[Row], opclasses: &[Row]) -> Result<Reader, Error> {
+        let cat = {
+            let r = Rec {
+                row: cat,
+                kind: Step::CatalogOids,
+            };
+            Catalogs {
+                class: r.get("pg_class")?,
+                type_: r.get("pg_type")?,
+                proc_: r.get("pg_proc")?,
+                attrdef: r.get("pg_attrdef")?,
+                constraint: r.get("pg_constraint")?,
+                trigger: r.get("pg_trigger")?,
+                rewrite: r.get("pg_rewrite")?,
+                policy: r.get("pg_policy")?,
+                namespace: r.get("pg_namespace")?,
+                extension: r.get("pg_extension")?,
+                collation: r.get("pg_collation")?,
+            }
+        };
+        let mut rd = Reader {
+            db: Database {
+                server_version: Some(version),
+                ..Database::default()
+            },
+            m: Maps::default(),
+            cat,
+        };
+        for row in keywords {
+            let word: String = Rec {
+                row,
+                kind: Step::Keywords,
+            }
+            .get("word")?;
+            rd.m.keywords.insert(word);
+        }
+        for row in opclasses {
+            let r = Rec {
+                row,
+                kind: Step::OperatorClasses,
+            };
+            let (oid, method, intype): (u32, u32, u32) =
+                (r.get("oid")?, r.get("opcmethod")?, r.get("opcintype")?);
+            if oid == 0 {
+                rd.m.user_cast_sources.insert(intype);
+            } else {
+                rd.m.default_opclasses.insert(oid, (method, intype));
+                rd.m.default_opclass_of
+                    .entry((method, intype))
+                    .or_default()
+                    .push(oid);
+            }
+        }
+        Ok(rd)
+    }
+
     fn namespaces(&mut self, row: &Row) -> Result<(), Error> {
         let r = Rec {
             row,

@@ -2,6 +2,7 @@
 //! row by row.
 
 use super::*;
+use tokio_postgres::Statement;
 
 /// Parameters a catalog query takes: `$1` the oids of the schemas read, `$2` whether the whole database is
 /// read (no schema filter).
@@ -60,6 +61,7 @@ pub(super) fn connection_for(kind: Step, n: usize) -> usize {
         | Step::UnsupportedObjects
         | Step::DefaultPrivileges
         | Step::EventTriggers
+        | Step::Privileges
             if n == 2 =>
         {
             0
@@ -168,16 +170,84 @@ impl Pipeline {
     }
 }
 
+/// A catalog query prepared ahead on a connection ([`prepare_ahead`]): its kind, its text and the statement.
+pub(super) type Prepared = (Step, String, Statement);
+
+/// The types of a job's parameters.
+fn param_types(params: Params) -> &'static [PgType] {
+    match params {
+        Params::None => &[],
+        Params::Schemas => &[PgType::OID_ARRAY],
+        Params::SchemasAndWhole => &[PgType::OID_ARRAY, PgType::BOOL],
+    }
+}
+
+/// Prepare, on a second connection that waits for the first one's snapshot, the queries it will run on a read
+/// over two connections ([`connection_for`]), so that the server parses and analyses them while that connection
+/// would otherwise be idle: on Synapse's schema that is about 3 ms of a fresh backend's work, which was on the
+/// read's critical path (the second connection starts its queries last). A statement must be prepared outside
+/// the transaction (parsing a query in it would take its snapshot before `SET TRANSACTION SNAPSHOT`), so this
+/// runs before [`import`]. The session's `search_path` is emptied first, as the transaction's is: the server
+/// analyses a prepared statement again when it runs under another `search_path` than it was prepared with,
+/// which would undo the saving (and names, and casts such as `'pg_class'::regclass` resolved while parsing,
+/// mean the catalog's from the start). Returns the statements and the backend's process id; nothing when any
+/// of it fails (the queries are then sent as they are).
+pub(super) async fn prepare_ahead(client: &Client) -> (Vec<Prepared>, Option<i32>) {
+    const SESSION: &str = "SELECT pg_catalog.set_config('search_path', '', false), \
+        pg_catalog.current_setting('server_version_num')::int4 AS version, \
+        pg_catalog.pg_backend_pid() AS pid";
+    let Ok(row) = client.query_typed_one(SESSION, &[]).await else {
+        return (Vec::new(), None);
+    };
+    let (Ok(version), Ok(pid)) = (row.try_get::<_, i32>("version"), row.try_get::<_, i32>("pid"))
+    else {
+        return (Vec::new(), None);
+    };
+    let Some(version) = u32::try_from(version).ok().filter(|v| *v >= MIN_SERVER_VERSION) else {
+        return (Vec::new(), None);
+    };
+    let mine = jobs(version)
+        .into_iter()
+        .filter(|job| connection_for(job.kind, 2) == 1);
+    let prepared = try_join_all(mine.map(|job| async move {
+        let statement = client.prepare_typed(&job.sql, param_types(job.params)).await?;
+        Ok::<_, tokio_postgres::Error>((job.kind, job.sql, statement))
+    }))
+    .await;
+    match prepared {
+        Ok(prepared) => (prepared, Some(pid)),
+        Err(_) => (Vec::new(), None),
+    }
+}
+
+/// Begin a connection's transaction in the first one's snapshot ([`import_statement`]); returns the process id of
+/// the backend the transaction runs on, or nothing when the import failed.
+pub(super) async fn import(client: &Client, snapshot: &str) -> Option<Option<i32>> {
+    let sql = format!(
+        "{}; SELECT pg_catalog.pg_backend_pid()",
+        import_statement(snapshot)
+    );
+    let messages = client.simple_query(&sql).await.ok()?;
+    let pid = messages.iter().rev().find_map(|m| match m {
+        tokio_postgres::SimpleQueryMessage::Row(row) => row.get(0)?.parse::<i32>().ok(),
+        _ => None,
+    });
+    Some(pid)
+}
+
 /// Send one connection's queries (all at once: the connection pipelines them) and read their rows as they
-/// come. Records when each query's last row arrived, from `start`.
+/// come; a query found in `prepared` (same kind, same text) is bound to that statement instead of being sent
+/// whole. Records when each query's last row arrived, from `start`; returns how many queries were bound to a
+/// prepared statement.
 pub(super) async fn produce(
     client: &Client,
     queue: Vec<(Job, UnboundedSender<Msg>)>,
+    prepared: &[Prepared],
     schemas: &[u32],
     whole: bool,
     start: Instant,
     finished: &RefCell<Vec<(Step, Duration)>>,
-) -> Result<(), Error> {
+) -> Result<usize, Error> {
     try_join_all(queue.into_iter().map(|(job, tx)| async move {
         let mut params: Vec<(&(dyn ToSql + Sync), PgType)> = Vec::with_capacity(2);
         if job.params != Params::None {
@@ -186,11 +256,20 @@ pub(super) async fn produce(
         if job.params == Params::SchemasAndWhole {
             params.push((&whole, PgType::BOOL));
         }
-        // Parse, bind and execute in one message: no round trip to prepare the statement first.
-        let stream = client
-            .query_typed_raw(job.sql.as_str(), params)
-            .await
-            .map_err(|e| Error::query(job.kind, e))?;
+        let statement = prepared
+            .iter()
+            .find(|(kind, sql, _)| *kind == job.kind && *sql == job.sql)
+            .map(|(_, _, statement)| statement);
+        let stream = match statement {
+            Some(statement) => {
+                client
+                    .query_raw(statement, params.into_iter().map(|(p, _)| p))
+                    .await
+            }
+            // Parse, bind and execute in one message: no round trip to prepare the statement first.
+            None => client.query_typed_raw(job.sql.as_str(), params).await,
+        }
+        .map_err(|e| Error::query(job.kind, e))?;
         let mut stream = std::pin::pin!(stream);
         while let Some(row) = stream
             .try_next()
@@ -202,8 +281,8 @@ pub(super) async fn produce(
         }
         let _ = tx.send(Msg::Done);
         finished.borrow_mut().push((job.kind, start.elapsed()));
-        Ok::<(), Error>(())
+        Ok::<bool, Error>(statement.is_some())
     }))
     .await
-    .map(|_| ())
+    .map(|bound| bound.into_iter().filter(|b| *b).count())
 }
