@@ -479,6 +479,9 @@ fn the_second_connection_prepares_its_queries_whatever_the_search_path() {
                 .and_then(|c| c.default.clone())
         })
     };
-    assert_eq!(default(&shadowed).as_deref(), Some("'x'::character varying"));
+    assert_eq!(
+        default(&shadowed).as_deref(),
+        Some("'x'::character varying")
+    );
     assert_eq!(shadowed, read_one(db.url()));
 }

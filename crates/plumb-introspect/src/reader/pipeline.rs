@@ -199,18 +199,25 @@ pub(super) async fn prepare_ahead(client: &Client) -> (Vec<Prepared>, Option<i32
     let Ok(row) = client.query_typed_one(SESSION, &[]).await else {
         return (Vec::new(), None);
     };
-    let (Ok(version), Ok(pid)) = (row.try_get::<_, i32>("version"), row.try_get::<_, i32>("pid"))
-    else {
+    let (Ok(version), Ok(pid)) = (
+        row.try_get::<_, i32>("version"),
+        row.try_get::<_, i32>("pid"),
+    ) else {
         return (Vec::new(), None);
     };
-    let Some(version) = u32::try_from(version).ok().filter(|v| *v >= MIN_SERVER_VERSION) else {
+    let Some(version) = u32::try_from(version)
+        .ok()
+        .filter(|v| *v >= MIN_SERVER_VERSION)
+    else {
         return (Vec::new(), None);
     };
     let mine = jobs(version)
         .into_iter()
         .filter(|job| connection_for(job.kind, 2) == 1);
     let prepared = try_join_all(mine.map(|job| async move {
-        let statement = client.prepare_typed(&job.sql, param_types(job.params)).await?;
+        let statement = client
+            .prepare_typed(&job.sql, param_types(job.params))
+            .await?;
         Ok::<_, tokio_postgres::Error>((job.kind, job.sql, statement))
     }))
     .await;
