@@ -61,7 +61,6 @@ pub(super) fn connection_for(kind: Step, n: usize) -> usize {
         | Step::UnsupportedObjects
         | Step::DefaultPrivileges
         | Step::EventTriggers
-        | Step::Privileges
             if n == 2 =>
         {
             0
