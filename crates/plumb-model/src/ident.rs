@@ -181,7 +181,64 @@ const KEYWORDS: &[&str] = &[
 
 /// Whether `word` is a keyword outside the "unreserved" category in some PostgreSQL version plumb supports.
 pub fn is_keyword(word: &str) -> bool {
-    KEYWORDS.binary_search(&word).is_ok()
+    static SET: std::sync::OnceLock<KeywordSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| KeywordSet::new(KEYWORDS.iter().copied()))
+        .contains(word)
+}
+
+/// A set of keywords, looked up often (every identifier written is checked): the words are sorted and kept by
+/// first byte, so a lookup compares a word only with the few that share its first byte and, through a
+/// bit per length, with none when no keyword of that first byte has its length.
+#[derive(Debug, Clone, Default)]
+pub struct KeywordSet {
+    /// The words, sorted.
+    words: Vec<Box<str>>,
+    /// For each first byte, the range of `words` that starts with it, and a bit for each length (up to 63)
+    /// some of them have.
+    by_first: Vec<(u32, u32, u64)>,
+}
+
+impl KeywordSet {
+    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> KeywordSet {
+        let mut words: Vec<Box<str>> = words.into_iter().map(Box::from).collect();
+        words.sort_unstable();
+        words.dedup();
+        let mut by_first = vec![(0u32, 0u32, 0u64); 256];
+        for (i, word) in words.iter().enumerate() {
+            let Some(&first) = word.as_bytes().first() else {
+                continue;
+            };
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            let entry = &mut by_first[usize::from(first)];
+            if entry.1 == 0 {
+                entry.0 = i;
+            }
+            entry.1 = i + 1;
+            entry.2 |= length_bit(word.len());
+        }
+        KeywordSet { words, by_first }
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        let Some(&first) = word.as_bytes().first() else {
+            return self.words.first().is_some_and(|w| w.is_empty());
+        };
+        let Some(&(start, end, lengths)) = self.by_first.get(usize::from(first)) else {
+            return false;
+        };
+        if lengths & length_bit(word.len()) == 0 {
+            return false;
+        }
+        let (start, end) = (start as usize, end as usize);
+        self.words
+            .get(start..end)
+            .is_some_and(|bucket| bucket.binary_search_by(|w| (**w).cmp(word)).is_ok())
+    }
+}
+
+/// The bit of a word's length in [`KeywordSet`] (lengths from 63 up share the last bit).
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
 }
 
 /// True when `name` can be written without quotes and still mean itself: [`is_plain_ident_with`] and the
@@ -329,6 +386,56 @@ impl<'de> Deserialize<'de> for QualName {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_keyword_set_holds_exactly_its_words() {
+        let set = KeywordSet::new([
+            "select",
+            "user",
+            "end",
+            "end_frame",
+            "a",
+            "zz",
+            "Ä",
+            "x".repeat(70).as_str(),
+        ]);
+        for word in [
+            "select",
+            "user",
+            "end",
+            "end_frame",
+            "a",
+            "zz",
+            "Ä",
+            &"x".repeat(70),
+        ] {
+            assert!(set.contains(word), "{word}");
+        }
+        for word in [
+            "selec",
+            "selects",
+            "users",
+            "en",
+            "end_",
+            "b",
+            "z",
+            "",
+            "SELECT",
+            "Äb",
+            &"x".repeat(71),
+        ] {
+            assert!(!set.contains(word), "{word}");
+        }
+        // Every keyword is one, and words near them are not.
+        for word in KEYWORDS {
+            assert!(is_keyword(word), "{word}");
+            assert!(
+                !is_keyword(&format!("{word}s")) || KEYWORDS.contains(&format!("{word}s").as_str())
+            );
+            assert!(!is_keyword(&word[1..]) || KEYWORDS.contains(&&word[1..]));
+        }
+        assert!(!is_keyword("users") && !is_keyword("") && !is_keyword("Select"));
+    }
 
     #[test]
     fn keywords_are_sorted_for_binary_search() {

@@ -20,7 +20,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use ident::{
     is_keyword, is_plain_ident, is_plain_ident_with, quote_ident, quote_ident_with, quote_literal,
-    split_qualified, BadQualName, QualName,
+    split_qualified, BadQualName, KeywordSet, QualName,
 };
 pub use schema_names::{rename_schema_in_sql, SchemaNames, SchemaRename};
 

@@ -47,9 +47,34 @@ struct Rec<'a> {
     kind: Step,
 }
 
+thread_local! {
+    /// Where the next column [`Rec::get`] asks for is likely to be: the one after the last one found.
+    static NEXT_COLUMN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 impl<'a> Rec<'a> {
+    /// The value of `column`. Finding a column by name compares it with the columns before it, for every value of
+    /// every row; the handlers mostly read a row's columns in the query's order, so the column after the last one
+    /// found is tried first, and the row is searched only when that is not it (the queries' column names are
+    /// unique). With [`plumb_model::KeywordSet`], a `plumb dump` of 1,000 generated tables ran 541 million
+    /// instructions in this process instead of 568 (callgrind).
     fn get<T: FromSql<'a>>(&self, column: &str) -> Result<T, Error> {
-        self.row.try_get(column).map_err(|source| Error::Decode {
+        let columns = self.row.columns();
+        let next = NEXT_COLUMN.get();
+        let found = if columns.get(next).is_some_and(|c| c.name() == column) {
+            Some(next)
+        } else {
+            columns.iter().position(|c| c.name() == column)
+        };
+        let value = match found {
+            Some(at) => {
+                NEXT_COLUMN.set(at + 1);
+                self.row.try_get(at)
+            }
+            // Not there: tokio-postgres words the error.
+            None => self.row.try_get(column),
+        };
+        value.map_err(|source| Error::Decode {
             kind: self.kind,
             column: column.to_string(),
             source,
@@ -145,7 +170,7 @@ struct Maps {
     /// Parent of each relation that is not a table in pg_inherits (partition indexes).
     index_parents: BTreeMap<u32, QualName>,
     /// Words `quote_ident` quotes on this server.
-    keywords: BTreeSet<String>,
+    keywords: plumb_model::KeywordSet,
     /// What `format_type` needs of each type (not the row types of relations), by oid.
     type_names: BTreeMap<u32, crate::typename::TypeName>,
     /// Default operator classes: oid to (access method, input type).
@@ -591,14 +616,17 @@ impl Reader {
             m: Maps::default(),
             cat,
         };
-        for row in keywords {
-            let word: String = Rec {
-                row,
-                kind: Step::Keywords,
-            }
-            .get("word")?;
-            rd.m.keywords.insert(word);
-        }
+        let words = keywords
+            .iter()
+            .map(|row| {
+                Rec {
+                    row,
+                    kind: Step::Keywords,
+                }
+                .get::<&str>("word")
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        rd.m.keywords = plumb_model::KeywordSet::new(words);
         for row in opclasses {
             let r = Rec {
                 row,
