@@ -389,7 +389,8 @@ mod tests {
 
     #[test]
     fn a_keyword_set_holds_exactly_its_words() {
-        let set = KeywordSet::new([
+        let long = "x".repeat(70);
+        let words = [
             "select",
             "user",
             "end",
@@ -397,18 +398,10 @@ mod tests {
             "a",
             "zz",
             "Ä",
-            "x".repeat(70).as_str(),
-        ]);
-        for word in [
-            "select",
-            "user",
-            "end",
-            "end_frame",
-            "a",
-            "zz",
-            "Ä",
-            &"x".repeat(70),
-        ] {
+            long.as_str(),
+        ];
+        let set = KeywordSet::new(words);
+        for word in words {
             assert!(set.contains(word), "{word}");
         }
         for word in [
