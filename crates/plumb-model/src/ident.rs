@@ -213,7 +213,7 @@ impl KeywordSet {
             if entry.1 == 0 {
                 entry.0 = i;
             }
-            entry.1 = i + 1;
+            entry.1 = i.saturating_add(1);
             entry.2 |= length_bit(word.len());
         }
         KeywordSet { words, by_first }
