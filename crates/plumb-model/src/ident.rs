@@ -210,7 +210,8 @@ impl KeywordSet {
             };
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             let entry = &mut by_first[usize::from(first)];
-            if entry.1 == 0 {
+            // An empty range: this is the first word with that byte.
+            if entry.0 == entry.1 {
                 entry.0 = i;
             }
             entry.1 = i.saturating_add(1);
@@ -431,7 +432,9 @@ mod tests {
     }
 
     #[test]
-    fn keywords_are_sorted_for_binary_search() {
+    // `KeywordSet` sorts its words itself; the list stays sorted so that it reads, and
+    // compares with `pg_get_keywords()`, word by word.
+    fn keywords_are_sorted() {
         let mut sorted = KEYWORDS.to_vec();
         sorted.sort_unstable();
         assert_eq!(sorted, KEYWORDS);
