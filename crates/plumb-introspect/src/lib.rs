@@ -306,6 +306,11 @@ pub async fn introspect_target_with(
     // closed the same way when its queries are done), and a COMMIT would only add a round trip to the read.
     let read = read?;
     drop(main);
+    // A dropped client's connection says goodbye the next time its task runs. On a runtime of one thread that
+    // would be when the caller next waits, often only once the model is compared and written: the backends
+    // would then end (a few milliseconds of the server's work each) while this process finishes, on the same
+    // cores. One turn of the scheduler sends it now, so they end while the model is worked on.
+    tokio::task::yield_now().await;
     Ok((
         read.db,
         ReadStats {

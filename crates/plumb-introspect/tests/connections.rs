@@ -282,12 +282,10 @@ fn connections_follow_the_schema_size() {
     assert!(!beside.opens_early());
 }
 
-/// By default a schema with one table is read on two connections, the second opened beside the first, and an
-/// empty one on one; either way no backend of the read is left behind once it is done.
-#[test]
-fn a_small_schema_is_read_on_two_connections_and_none_is_left_open() {
-    let db = TestDb::new("small_two");
-    let backends = || -> i64 {
+/// How many backends of `db`'s database there are besides the one asking, once none is left or after about a
+/// second (a backend goes away shortly after its client says goodbye or its socket closes).
+fn backends_left(db: &TestDb) -> i64 {
+    let count = || -> i64 {
         db.client()
             .query_one(
                 "SELECT count(*) FROM pg_stat_activity \
@@ -297,6 +295,22 @@ fn a_small_schema_is_read_on_two_connections_and_none_is_left_open() {
             .unwrap()
             .get(0)
     };
+    let mut left = count();
+    for _ in 0..50 {
+        if left == 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        left = count();
+    }
+    left
+}
+
+/// By default a schema with one table is read on two connections, the second opened beside the first, and an
+/// empty one on one; either way no backend of the read is left behind once it is done.
+#[test]
+fn a_small_schema_is_read_on_two_connections_and_none_is_left_open() {
+    let db = TestDb::new("small_two");
     let (empty, used) = read_many(db.url(), Connections::default());
     assert!(empty.tables.is_empty());
     assert_eq!(used, 1, "an empty schema is read on one connection");
@@ -305,16 +319,38 @@ fn a_small_schema_is_read_on_two_connections_and_none_is_left_open() {
     assert_eq!(one_table.tables.len(), 1);
     assert_eq!(used, 2, "a schema with a table is read on two connections");
     assert_eq!(one_table, read_one(db.url()));
-    // A backend goes away shortly after its client does: wait for it a little.
-    let mut left = backends();
-    for _ in 0..50 {
-        if left == 0 {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        left = backends();
-    }
-    assert_eq!(left, 0, "connections of the reads still open");
+    assert_eq!(backends_left(&db), 0, "connections of the reads still open");
+}
+
+/// A read's connections say goodbye before it returns, not the next time the caller waits: on a runtime of one
+/// thread, a caller that works on the model without waiting (`plumb dump` plans and writes it) would otherwise
+/// keep both backends until it is done, and their ends would compete with its last work. The runtime is kept
+/// alive (it never runs again) while the backends are counted, so that only what the read itself sent counts.
+#[test]
+fn a_reads_backends_end_before_the_caller_waits_again() {
+    let db = TestDb::new("goodbye");
+    db.execute("CREATE TABLE t (id integer PRIMARY KEY, v text DEFAULT 'x')");
+    let rt = runtime();
+    let target = plumb_pg::Target::parse(db.url()).unwrap();
+    let (model, stats) = rt
+        .block_on(introspect_target_with(
+            &target,
+            &Options::default(),
+            Connections::default(),
+        ))
+        .unwrap_or_else(|e| panic!("introspection failed: {e}"));
+    assert_eq!(model.tables.len(), 1);
+    assert_eq!(stats.connections, 2);
+    assert!(
+        stats.prepared > 0,
+        "the second connection ran statements it prepared"
+    );
+    assert_eq!(
+        backends_left(&db),
+        0,
+        "backends of the read still open after it returned"
+    );
+    drop(rt);
 }
 
 /// Constraint shapes: keys written client-side (composite, INCLUDE, NULLS NOT DISTINCT, deferrable, foreign

@@ -404,8 +404,14 @@ pub(crate) async fn read(
             match extra {
                 Some((c, prepared)) => {
                     opened.set(opened.get() + 1);
-                    // Closed (its read-only transaction with it) when its queries are done.
-                    produce(&c, queue, &prepared, nsp, whole, start, finished).await
+                    let produced = produce(&c, queue, &prepared, nsp, whole, start, finished).await;
+                    // Closed (its read-only transaction with it) when its queries are done. The client goes
+                    // before its prepared statements: a statement dropped while its client lives is closed on
+                    // the server (a `Close` message and its reply), a round trip the connection must finish
+                    // before it can say goodbye; the session's end discards them anyway.
+                    drop(c);
+                    drop(prepared);
+                    produced
                 }
                 None => produce(client, queue, &[], nsp, whole, start, finished).await,
             }
