@@ -361,10 +361,15 @@ const MAX_THREADS: usize = 4;
 
 /// How many threads work out the edges of `n` operations: the machine's cores, at most [`MAX_THREADS`], and
 /// fewer when each would get fewer than [`OPS_PER_THREAD`]. The planner runs after both schemas are read: the
-/// cores are free then.
+/// cores are free then. The cores are only asked for when there is work for two threads: finding out reads
+/// files (the process's cgroup limits), which costs more than planning a small schema's edges.
 fn threads_for(n: usize) -> usize {
+    let wanted = n / OPS_PER_THREAD;
+    if wanted < 2 {
+        return 1;
+    }
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    cores.min(MAX_THREADS).min(n / OPS_PER_THREAD).max(1)
+    cores.min(MAX_THREADS).min(wanted).max(1)
 }
 
 /// `work(first, k)` for `first` in `0..k`, each on a scoped thread of its own (on this one when `k` is 1);
@@ -683,6 +688,8 @@ mod tests {
         assert_eq!(parts, vec![vec![0, 3, 6, 9], vec![1, 4, 7], vec![2, 5, 8]]);
         assert_eq!(on_threads(1, |first, step| (first, step)), vec![(0, 1)]);
         assert_eq!(threads_for(10), 1);
+        assert_eq!(threads_for(2 * OPS_PER_THREAD - 1), 1);
+        assert!((1..=MAX_THREADS).contains(&threads_for(100 * OPS_PER_THREAD)));
     }
 
     #[test]
