@@ -64,6 +64,10 @@ enum Cmd {
         database: String,
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// Runs of a short case: one whose first `pg_dump` took under half a second gets at least this many
+        /// (at tens of milliseconds a run, the median of 7 run-by-run ratios moved by a tenth between runs).
+        #[arg(long, default_value_t = 31)]
+        short_runs: usize,
         /// Sizes of the generated schemas, in tables.
         #[arg(long, value_delimiter = ',', default_values_t = [100, 1000, 10000])]
         sizes: Vec<usize>,
@@ -157,6 +161,7 @@ fn main() -> Result<()> {
         Cmd::All {
             database,
             runs,
+            short_runs,
             sizes,
             real,
             before,
@@ -165,6 +170,7 @@ fn main() -> Result<()> {
         } => all(All {
             database,
             runs: runs.max(1),
+            short_runs,
             sizes,
             real,
             before,
@@ -512,6 +518,7 @@ fn dump(tables: usize, database: &str, runs: usize, pg_dump: &str) -> Result<()>
 struct All {
     database: String,
     runs: usize,
+    short_runs: usize,
     sizes: Vec<usize>,
     real: Option<PathBuf>,
     before: Option<PathBuf>,
@@ -571,8 +578,11 @@ fn all(a: All) -> Result<()> {
         eprintln!("migra: not run: {why}");
     }
     println!(
-        "plumb-bench all: {} runs each, tools alternated run by run; load average at start {}; {} CPUs",
+        "plumb-bench all: {} runs each ({} when pg_dump takes under {:.1} s), tools alternated run by run; load \
+         average at start {}; {} CPUs",
         a.runs,
+        a.runs.max(a.short_runs),
+        compare::SHORT.as_secs_f64(),
         compare::load_average(),
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
@@ -584,6 +594,7 @@ fn all(a: All) -> Result<()> {
     let opts = compare::Options {
         admin: &admin,
         runs: a.runs,
+        short_runs: a.short_runs,
         plumb,
         before: a.before.clone(),
         migra,
