@@ -436,11 +436,13 @@ fn run_tools(schema: &Schema, o: &Options<'_>, a: &str, b: &str) -> Result<Outco
             })
             .collect();
         eprintln!("  run {}: {}", run + 1, line.join(", "));
-        let reference = tools
-            .iter()
-            .find(|t| t.label == PG_DUMP)
-            .and_then(|t| t.samples.first());
-        if run == 0 && reference.is_some_and(|s| s.wall < SHORT) {
+        let short = run == 0
+            && tools
+                .iter()
+                .find(|t| t.label == PG_DUMP)
+                .and_then(|t| t.samples.first())
+                .is_some_and(|s| s.wall < SHORT);
+        if short {
             runs = runs.max(o.short_runs);
         }
         run += 1;

@@ -369,7 +369,7 @@ fn threads_for(n: usize) -> usize {
         return 1;
     }
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    cores.min(MAX_THREADS).min(wanted).max(1)
+    cores.min(MAX_THREADS).min(wanted)
 }
 
 /// `work(first, k)` for `first` in `0..k`, each on a scoped thread of its own (on this one when `k` is 1);

@@ -431,9 +431,9 @@ mod tests {
         assert!(!is_keyword("users") && !is_keyword("") && !is_keyword("Select"));
     }
 
+    /// `KeywordSet` sorts its words itself; the list stays sorted so that it reads, and compares with
+    /// `pg_get_keywords()`, word by word.
     #[test]
-    // `KeywordSet` sorts its words itself; the list stays sorted so that it reads, and
-    // compares with `pg_get_keywords()`, word by word.
     fn keywords_are_sorted() {
         let mut sorted = KEYWORDS.to_vec();
         sorted.sort_unstable();
