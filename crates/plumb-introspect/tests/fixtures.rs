@@ -144,6 +144,10 @@ fn main() -> ExitCode {
         .test(
             "schema_filters_choose_what_is_read",
             schema_filters_choose_what_is_read,
+        )
+        .test(
+            "comments_on_public_and_user_schemas_are_read",
+            comments_on_public_and_user_schemas_are_read,
         );
     suite.run()
 }
@@ -212,6 +216,29 @@ fn unsupported_kinds_are_reported() {
     assert_eq!(
         model.tables[&QualName::new("public", "events")].replica_identity,
         plumb_model::ReplicaIdentity::Full
+    );
+}
+
+/// The public schema's oid (2200) is below the first user oid: its comment is read all the same, and those of
+/// the system schemas are not.
+fn comments_on_public_and_user_schemas_are_read() {
+    let db = TestDb::with_sql(
+        "introspect_schema_comments",
+        "COMMENT ON SCHEMA public IS 'the default one'; \
+         CREATE SCHEMA app; COMMENT ON SCHEMA app IS 'the application''s';",
+    );
+    let (model, _, _) = read(db.url(), &Options::default(), "");
+    let comments: Vec<(&str, Option<&str>)> = model
+        .schemas
+        .values()
+        .map(|s| (s.name.as_str(), s.common.comment.as_deref()))
+        .collect();
+    assert_eq!(
+        comments,
+        vec![
+            ("app", Some("the application's")),
+            ("public", Some("the default one"))
+        ]
     );
 }
 
