@@ -14,6 +14,8 @@ pub enum Step {
     ServerVersion,
     /// How many relations there are (how many connections to read with).
     RelationCount,
+    /// Which of the kinds that most schemas have none of are there at all ([`crate::queries::PRESENCE`]).
+    Presence,
     /// The oids of the system catalogs (`pg_depend` rows name them).
     CatalogOids,
     /// The server's keywords (for quoting as it does).
@@ -71,6 +73,7 @@ impl Step {
             Step::SessionSettings => "session settings",
             Step::ServerVersion => "server version",
             Step::RelationCount => "relation count",
+            Step::Presence => "kinds present",
             Step::CatalogOids => "catalog oids",
             Step::Keywords => "keywords",
             Step::OperatorClasses => "operator classes",

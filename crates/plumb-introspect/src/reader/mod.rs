@@ -272,11 +272,11 @@ pub(crate) async fn read(
         Ok::<_, Error>(Some(snapshot))
     };
     // The first flight: each request is sent when its future is first polled, in this order. What the other
-    // connections wait for (the snapshot, the relation count, the schemas read) comes first, and they start as
-    // soon as it has come; what only this process needs (catalog oids, keywords, operator classes) follows in
+    // connections wait for (the snapshot, the relation count, the schemas read, which kinds are there at all)
+    // comes first, and they start as soon as it has come; what only this process needs (catalog oids, keywords, operator classes) follows in
     // the same flight and is waited for by the handling of the rows.
     let schemas_sql = queries::schemas();
-    let essentials = futures_util::future::try_join(
+    let essentials = futures_util::future::try_join3(
         futures_util::future::try_join4(
             async {
                 client
@@ -297,6 +297,7 @@ pub(crate) async fn read(
             },
         ),
         small(client, Step::Schemas, &schemas_sql),
+        typed_one(client, Step::Presence, queries::PRESENCE),
     );
     let rest = futures_util::future::try_join3(
         typed_one(client, Step::CatalogOids, queries::CATALOG_OIDS),
@@ -305,16 +306,17 @@ pub(crate) async fn read(
     );
     let mut essentials = std::pin::pin!(essentials);
     let mut rest = std::pin::pin!(rest);
-    let ((_, setup, snapshot, count), schemas) = match futures_util::poll!(essentials.as_mut()) {
-        std::task::Poll::Ready(done) => done?,
-        std::task::Poll::Pending => {
-            // Sends the rest of the flight behind the essentials; its rows are taken later.
-            if let std::task::Poll::Ready(Err(e)) = futures_util::poll!(rest.as_mut()) {
-                return Err(e);
+    let ((_, setup, snapshot, count), schemas, presence) =
+        match futures_util::poll!(essentials.as_mut()) {
+            std::task::Poll::Ready(done) => done?,
+            std::task::Poll::Pending => {
+                // Sends the rest of the flight behind the essentials; its rows are taken later.
+                if let std::task::Poll::Ready(Err(e)) = futures_util::poll!(rest.as_mut()) {
+                    return Err(e);
+                }
+                essentials.await?
             }
-            essentials.await?
-        }
-    };
+        };
     let imported = std::cell::Cell::new(imported);
     let v: i32 = Rec {
         row: &setup,
@@ -360,7 +362,17 @@ pub(crate) async fn read(
     nsp.sort_unstable();
     let whole = opts.include_schemas.is_empty();
 
-    let (mut p, mut queues) = Pipeline::new(jobs(version), wanted);
+    let present = Rec {
+        row: &presence,
+        kind: Step::Presence,
+    };
+    let mut absent = Vec::new();
+    for (kind, column) in queries::PRESENT {
+        if !present.get::<bool>(column)? {
+            absent.push(kind);
+        }
+    }
+    let (mut p, mut queues) = Pipeline::new(jobs(version), wanted, &absent);
     let main_queue = queues.remove(0);
     let opened = std::cell::Cell::new(1usize);
     // Sent before the first connection's queries, so that the snapshot is exported at once; the other

@@ -140,12 +140,17 @@ pub(super) struct Pipeline {
 pub(super) type Queues = Vec<Vec<(Job, UnboundedSender<Msg>)>>;
 
 impl Pipeline {
-    pub(super) fn new(jobs: Vec<Job>, connections: usize) -> (Pipeline, Queues) {
+    /// The jobs over `connections`; those of the kinds in `absent` are not sent (their rows are none).
+    pub(super) fn new(jobs: Vec<Job>, connections: usize, absent: &[Step]) -> (Pipeline, Queues) {
         let mut queues: Queues = (0..connections.max(1)).map(|_| Vec::new()).collect();
         let mut receivers = BTreeMap::new();
         for job in jobs {
             let (tx, rx) = unbounded_channel();
             receivers.insert(job.kind, rx);
+            if absent.contains(&job.kind) {
+                let _ = tx.send(Msg::Done);
+                continue;
+            }
             let conn = connection_for(job.kind, queues.len()).min(queues.len() - 1);
             queues[conn].push((job, tx));
         }
