@@ -273,8 +273,8 @@ pub(crate) async fn read(
     };
     // The first flight: each request is sent when its future is first polled, in this order. What the other
     // connections wait for (the snapshot, the relation count, the schemas read, which kinds are there at all)
-    // comes first, and they start as soon as it has come; what only this process needs (catalog oids, keywords, operator classes) follows in
-    // the same flight and is waited for by the handling of the rows.
+    // comes first, and they start as soon as it has come; what only this process needs (catalog oids, keywords,
+    // operator classes) follows in the same flight and is waited for by the handling of the rows.
     let schemas_sql = queries::schemas();
     let essentials = futures_util::future::try_join3(
         futures_util::future::try_join4(
