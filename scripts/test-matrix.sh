@@ -24,7 +24,7 @@ target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,s
 cargo build -q -p plumb-testdb --bin with-cluster || exit 2
 cargo build -q --release -p plumb-cli || exit 2
 # Compile the tests once, before any cluster runs.
-tests=(-p plumb-introspect -p plumb-cli --test dump_roundtrip --test dev_local -p plumb-diff --test fixtures
+tests=(-p plumb-introspect -p plumb-cli --test dump_roundtrip --test dev_local -p plumb-diff --test fixtures --test unsupported --test type_names
        -p plumb-parse --test fidelity -p plumb-pg --test local)
 cargo test -q --no-run "${tests[@]}" 2>/dev/null || cargo test --no-run "${tests[@]}" || exit 2
 
