@@ -82,8 +82,7 @@ fn run_case(c: &Case) -> CaseResult {
     }
     let actual: String = read.iter().map(|l| format!("{l}\n")).collect();
     let expected_path = case.join("expected.txt");
-    let bless = std::env::var("PLUMB_BLESS").is_ok_and(|v| !v.is_empty() && v != "0");
-    if bless {
+    if plumb_testdb::snapshot::blessing() {
         std::fs::write(&expected_path, &actual).map_err(|e| e.to_string())?;
     }
     let expected = std::fs::read_to_string(&expected_path)
